@@ -1,0 +1,194 @@
+// UI state (zustand). The UI never parses: bytes go to the worker, decoded objects come back.
+import { create } from 'zustand';
+import type { LoadError } from '../src/kernel/load_error.ts';
+import type { OpenedModule } from '../src/module_file.ts';
+import { ModuleWorkerClient, WorkerCrashedError } from './worker/client.ts';
+import { fetchSampleBytes, type Sample } from './samples.ts';
+
+export type TabId = 'header' | 'sections' | 'symbols' | 'relocations' | 'modinfo' | 'signature';
+export const TABS: ReadonlyArray<{ id: TabId; label: string }> = [
+  { id: 'header', label: 'ELF header' },
+  { id: 'sections', label: 'Sections' },
+  { id: 'symbols', label: 'Symbols' },
+  { id: 'relocations', label: 'Relocations' },
+  { id: 'modinfo', label: 'Modinfo' },
+  { id: 'signature', label: 'Signature' },
+];
+
+export interface LoadedFile {
+  key: string;
+  name: string;
+  origin: 'sample' | 'file';
+  module: OpenedModule;
+  /** Handle of the bytes the worker keeps. */
+  handle: number;
+  /** Decode time inside the worker, ms. */
+  parseMs: number;
+}
+
+export type AppError =
+  | { kind: 'load-error'; fileName: string; error: LoadError }
+  | { kind: 'app-error'; fileName?: string; message: string };
+
+export interface Busy {
+  seq: number;
+  fileName: string;
+  size?: number;
+}
+
+export interface KlpState {
+  samples: Sample[];
+  files: LoadedFile[];
+  currentKey: string | null;
+  tab: TabId;
+  /** Section index selected in the Sections tab. */
+  selectedSection: number | null;
+  /** Symbol index selected in the Symbols tab. */
+  selectedSymbol: number | null;
+  /** Section index of the relocation section shown in the Relocations tab. */
+  relocationSection: number | null;
+  error: AppError | null;
+  busy: Busy | null;
+  /** Incremented by every open request; a reply for an older request is dropped (newer wins). */
+  seq: number;
+
+  setSamples(samples: Sample[]): void;
+  openBuffer(buffer: ArrayBuffer, fileName: string, origin: 'sample' | 'file'): Promise<void>;
+  openFile(file: File): Promise<void>;
+  openSample(sample: Sample): Promise<void>;
+  selectFile(key: string): void;
+  closeFile(key: string): void;
+  setTab(tab: TabId): void;
+  selectSection(index: number | null): void;
+  selectSymbol(index: number | null): void;
+  showRelocations(sectionIndex: number | null): void;
+  dismissError(): void;
+  reportWorkerCrash(message: string): void;
+}
+
+let client: ModuleWorkerClient | null = null;
+function worker(): ModuleWorkerClient {
+  client ??= new ModuleWorkerClient((message) => useKlp.getState().reportWorkerCrash(message));
+  return client;
+}
+
+let nextKey = 1;
+
+const freshSelection = { selectedSection: null, selectedSymbol: null, relocationSection: null } as const;
+
+export const useKlp = create<KlpState>()((set, get) => {
+  /** Starts a request; returns its number. Any earlier request still running loses. */
+  function begin(fileName: string, size?: number): number {
+    const seq = get().seq + 1;
+    set({ seq, busy: { seq, fileName, size }, error: null });
+    return seq;
+  }
+  const isCurrent = (seq: number) => get().seq === seq;
+
+  function fail(seq: number, error: AppError): void {
+    if (!isCurrent(seq)) return;
+    set({ busy: null, error });
+  }
+
+  async function decode(seq: number, buffer: ArrayBuffer, fileName: string, origin: 'sample' | 'file') {
+    try {
+      const reply = await worker().open(buffer, fileName);
+      if (!isCurrent(seq)) {
+        void worker().release(reply.handle);
+        return;
+      }
+      if (!reply.result.ok) {
+        fail(seq, { kind: 'load-error', fileName, error: reply.result.error });
+        return;
+      }
+      const file: LoadedFile = {
+        key: `f${nextKey++}`,
+        name: fileName,
+        origin,
+        module: reply.result.module,
+        handle: reply.handle,
+        parseMs: reply.parseMs,
+      };
+      set((s) => ({ files: [...s.files, file], currentKey: file.key, busy: null, error: null, ...freshSelection }));
+    } catch (e) {
+      const message = e instanceof WorkerCrashedError
+        ? e.message
+        : `Internal error while decoding: ${e instanceof Error ? e.message : String(e)}`;
+      fail(seq, { kind: 'app-error', fileName, message });
+    }
+  }
+
+  return {
+    samples: [],
+    files: [],
+    currentKey: null,
+    tab: 'sections',
+    ...freshSelection,
+    error: null,
+    busy: null,
+    seq: 0,
+
+    setSamples: (samples) => set({ samples }),
+
+    openBuffer: async (buffer, fileName, origin) => {
+      const seq = begin(fileName, buffer.byteLength);
+      await decode(seq, buffer, fileName, origin);
+    },
+
+    openFile: async (file) => {
+      const seq = begin(file.name, file.size);
+      let buffer: ArrayBuffer;
+      try {
+        buffer = await file.arrayBuffer();
+      } catch (e) {
+        fail(seq, { kind: 'app-error', fileName: file.name, message: `Could not read the file: ${String(e)}` });
+        return;
+      }
+      if (!isCurrent(seq)) return;
+      await decode(seq, buffer, file.name, 'file');
+    },
+
+    openSample: async (sample) => {
+      const fileName = sample.file.split('/').pop() ?? sample.file;
+      const seq = begin(fileName);
+      let buffer: ArrayBuffer;
+      try {
+        buffer = await fetchSampleBytes(sample);
+      } catch (e) {
+        fail(seq, { kind: 'app-error', fileName, message: `Could not fetch the built-in sample: ${e instanceof Error ? e.message : String(e)}` });
+        return;
+      }
+      if (!isCurrent(seq)) return;
+      await decode(seq, buffer, fileName, 'sample');
+    },
+
+    selectFile: (key) => {
+      if (get().currentKey !== key) set({ currentKey: key, ...freshSelection });
+    },
+
+    closeFile: (key) => {
+      const { files, currentKey } = get();
+      const at = files.findIndex((f) => f.key === key);
+      if (at < 0) return;
+      const closing = files[at]!;
+      void worker().release(closing.handle);
+      const rest = files.filter((f) => f.key !== key);
+      const next = currentKey === key ? (rest[Math.min(at, rest.length - 1)]?.key ?? null) : currentKey;
+      set({ files: rest, currentKey: next, ...(currentKey === key ? freshSelection : {}) });
+    },
+
+    setTab: (tab) => set({ tab }),
+    selectSection: (index) => set({ selectedSection: index }),
+    selectSymbol: (index) => set({ selectedSymbol: index }),
+    showRelocations: (sectionIndex) => set({ tab: 'relocations', relocationSection: sectionIndex }),
+    dismissError: () => set({ error: null }),
+
+    reportWorkerCrash: (message) => {
+      set({ busy: null, error: { kind: 'app-error', fileName: get().busy?.fileName, message } });
+    },
+  };
+});
+
+export function useCurrentFile(): LoadedFile | null {
+  return useKlp((s) => s.files.find((f) => f.key === s.currentKey) ?? null);
+}

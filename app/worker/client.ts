@@ -1,0 +1,91 @@
+// The UI side of the module worker: starts it, sends bytes (transferred), and survives it
+// dying. A worker that throws at top level only fires `error` (before any reply), so every
+// pending call is raced against a "crashed" promise; on a crash the worker is terminated and a
+// fresh one started, and the message goes to the UI state through `onCrash`.
+import * as Comlink from 'comlink';
+import type { ModuleWorkerApi, OpenReply } from './protocol.ts';
+
+export type WorkerFactory = () => Worker;
+
+export const createModuleWorker: WorkerFactory = () =>
+  new Worker(new URL('./module.worker.ts', import.meta.url), { type: 'module', name: 'klp-lab module worker' });
+
+export class WorkerCrashedError extends Error {
+  override name = 'WorkerCrashedError';
+}
+
+interface Generation {
+  worker: Worker;
+  api: Comlink.Remote<ModuleWorkerApi>;
+  crashed: Promise<never>;
+  crash: (error: WorkerCrashedError) => void;
+}
+
+export class ModuleWorkerClient {
+  private current: Generation | null = null;
+  /** How many times the worker died and was replaced. */
+  restarts = 0;
+
+  constructor(
+    private readonly onCrash: (message: string) => void,
+    private readonly factory: WorkerFactory = createModuleWorker,
+  ) {}
+
+  private start(): Generation {
+    const worker = this.factory();
+    let crash!: (error: WorkerCrashedError) => void;
+    const crashed = new Promise<never>((_, reject) => {
+      crash = reject;
+    });
+    crashed.catch(() => undefined); // observed through Promise.race by pending calls
+    const generation: Generation = { worker, api: Comlink.wrap<ModuleWorkerApi>(worker), crashed, crash };
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      const where = event.filename ? ` (${event.filename}:${event.lineno})` : '';
+      this.fail(generation, `The decoder worker crashed: ${event.message || 'failed to start'}${where}`);
+    });
+    worker.addEventListener('messageerror', () => {
+      this.fail(generation, 'The decoder worker sent a message that could not be deserialised.');
+    });
+    this.current = generation;
+    return generation;
+  }
+
+  private fail(generation: Generation, message: string): void {
+    if (this.current !== generation) return;
+    generation.crash(new WorkerCrashedError(message));
+    generation.api[Comlink.releaseProxy]();
+    generation.worker.terminate();
+    this.current = null;
+    this.restarts++;
+    this.onCrash(`${message} It was restarted; open the file again.`);
+    this.start();
+  }
+
+  private get generation(): Generation {
+    return this.current ?? this.start();
+  }
+
+  /** Decodes a module. `buffer` is transferred to the worker and is detached afterwards. */
+  async open(buffer: ArrayBuffer, fileName: string): Promise<OpenReply> {
+    const { api, crashed } = this.generation;
+    return Promise.race([api.open(Comlink.transfer(buffer, [buffer]), fileName), crashed]);
+  }
+
+  async release(handle: number): Promise<void> {
+    if (handle === 0 || !this.current) return;
+    await Promise.race([this.current.api.release(handle), this.current.crashed]).catch(() => undefined);
+  }
+
+  async kept(): Promise<number> {
+    const { api, crashed } = this.generation;
+    return Promise.race([api.kept(), crashed]);
+  }
+
+  dispose(): void {
+    if (!this.current) return;
+    this.current.api[Comlink.releaseProxy]();
+    this.current.worker.terminate();
+    this.current = null;
+  }
+}
