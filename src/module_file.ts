@@ -1,18 +1,49 @@
-// Entry point of the core for one user file: decompress (as kernel/module/decompress.c would
-// for a .ko.xz/.ko.zst/.ko.gz), check it as elf_validity_check() does, decode it.
+// Entry point of the core for one user file, in the order the kernel takes it:
+// decompress (kmod / module_decompress), module_sig_check() strips the signature,
+// elf_validity_check() refuses what the 6.1 loader refuses, then the ELF is decoded.
+import { decompressModule, type Compression } from './decompress/index.ts';
+import { parseElfObject } from './elf/parse.ts';
 import type { ElfObject } from './elf/types.ts';
-import type { LoadError } from './kernel/load_error.ts';
+import { loadError, type LoadError } from './kernel/load_error.ts';
+import { EINVAL } from './kernel/errno.ts';
+import { elf_validity_check } from './kernel/module/elf_check.ts';
+import { module_sig_check } from './kernel/module/signing.ts';
 
-export type Compression = 'none' | 'gzip' | 'xz' | 'zstd';
+export type { Compression };
 
 export interface OpenedModule {
   elf: ElfObject;
   compression: Compression;
   /** Size of the file as given, before decompression. */
   compressedSize: number;
+  /** Messages the kernel printed on the way without refusing (e.g. about the signature). */
+  messages: string[];
 }
 
 export type OpenResult = { ok: true; module: OpenedModule } | { ok: false; error: LoadError };
 
 /** Never throws: every refusal is a LoadError carrying the kernel's message. */
-export declare function openModule(bytes: Uint8Array, fileName: string): Promise<OpenResult>;
+export async function openModule(file: Uint8Array, fileName: string): Promise<OpenResult> {
+  try {
+    const decompressed = await decompressModule(file);
+    if (!decompressed.ok) return decompressed;
+    const bytes = decompressed.bytes;
+
+    const sig = module_sig_check(bytes);
+    if ('kind' in sig) return { ok: false, error: sig };
+
+    const invalid = elf_validity_check(bytes, sig.len);
+    if (invalid) return { ok: false, error: invalid };
+
+    const elf = parseElfObject(bytes, fileName, sig.signature);
+    return {
+      ok: true,
+      module: { elf, compression: decompressed.compression, compressedSize: file.length, messages: sig.messages },
+    };
+  } catch (e) {
+    // Reaching this is a klp-lab bug, not a property of the file: say so rather than pretend
+    // the kernel said it.
+    const reason = e instanceof Error ? e.message : String(e);
+    return { ok: false, error: loadError(EINVAL, 'klp-lab', `internal error while decoding ${fileName}: ${reason}`) };
+  }
+}
