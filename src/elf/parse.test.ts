@@ -113,7 +113,7 @@ describe.each(modules)('%s.ko decodes as readelf reads it', (name) => {
   });
 });
 
-test('the Debian signature is recognised as kmod's modinfo shows it, and the ELF data ends where it starts', async () => {
+test("the Debian signature is recognised as kmod's modinfo shows it, and the ELF data ends where it starts", async () => {
   const elf = await open('veth');
   // `modinfo veth.ko` (kmod 30): signer, sig_key, sig_hashalgo
   expect(elf.signature).toMatchObject({
