@@ -1,0 +1,47 @@
+import { useKlp } from '../store.ts';
+import { bytes } from '../format.ts';
+
+export function FileList() {
+  const files = useKlp((s) => s.files);
+  const currentKey = useKlp((s) => s.currentKey);
+  const selectFile = useKlp((s) => s.selectFile);
+  const closeFile = useKlp((s) => s.closeFile);
+
+  return (
+    <nav className="file-list" aria-label="Open modules">
+      <h2>Modules</h2>
+      {files.length === 0 ? <p className="muted">No module open.</p> : null}
+      <ul data-testid="file-list">
+        {files.map((f) => {
+          const { elf, compression, compressedSize } = f.module;
+          return (
+            <li key={f.key} className={f.key === currentKey ? 'current' : undefined}>
+              <button
+                type="button"
+                className="file-entry"
+                aria-current={f.key === currentKey ? 'true' : undefined}
+                data-testid="file-entry"
+                data-file={f.name}
+                onClick={() => selectFile(f.key)}
+              >
+                <span className="file-name mono">{f.name}</span>
+                <span className="file-meta">
+                  {bytes(compressedSize)}
+                  {compression !== 'none' ? ` ${compression} → ${bytes(elf.fileSize)}` : ''}
+                  {f.origin === 'sample' ? ' · sample' : ''}
+                </span>
+                <span className="badges">
+                  {elf.isLivepatch ? <span className="badge livepatch">livepatch</span> : null}
+                  {elf.signature ? <span className="badge signed">signed</span> : null}
+                </span>
+              </button>
+              <button type="button" className="close" aria-label={`Close ${f.name}`} title="Close" onClick={() => closeFile(f.key)}>
+                ×
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

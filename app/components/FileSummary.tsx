@@ -1,0 +1,41 @@
+import type { LoadedFile } from '../store.ts';
+import { bytes, count, ms } from '../format.ts';
+
+function modinfoValue(file: LoadedFile, key: string): string | undefined {
+  return file.module.elf.modinfo.find((m) => m.key === key)?.value;
+}
+
+export function FileSummary({ file }: { file: LoadedFile }) {
+  const { elf, compression, compressedSize } = file.module;
+  const name = modinfoValue(file, 'name');
+  const vermagic = modinfoValue(file, 'vermagic');
+  const relocs = elf.relocations.reduce((n, r) => n + r.count, 0);
+  return (
+    <div className="file-summary" data-testid="file-summary">
+      <h2 className="mono">
+        {file.name}
+        {elf.isLivepatch ? (
+          <span className="badge livepatch" data-testid="livepatch-badge" title="livepatch=Y in .modinfo">
+            livepatch
+          </span>
+        ) : null}
+        {elf.klpArch.length > 0 ? <span className="badge klp" title=".klp.arch sections present">.klp.arch</span> : null}
+        {elf.signature ? <span className="badge signed">signed</span> : <span className="badge unsigned">unsigned</span>}
+      </h2>
+      <p className="facts">
+        {name ? <span>module <b className="mono">{name}</b></span> : null}
+        {vermagic ? <span className="mono">{vermagic}</span> : null}
+        <span>
+          {bytes(compressedSize)}
+          {compression !== 'none' ? ` (${compression}) → ${bytes(elf.fileSize)} ELF` : ''}
+        </span>
+        <span>
+          {count(elf.sections.length)} sections · {count(elf.symbols.length)} symbols · {count(relocs)} relocations
+        </span>
+        <span className="muted" data-testid="parse-time" data-ms={file.parseMs.toFixed(1)}>
+          decoded in {ms(file.parseMs)} (worker)
+        </span>
+      </p>
+    </div>
+  );
+}

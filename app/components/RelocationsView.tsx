@@ -1,0 +1,107 @@
+import { useDeferredValue, useMemo, useState } from 'react';
+import type { ElfObject, ElfRelocationSection } from '../../src/elf/types.ts';
+import { relocationTypeName } from '../../src/elf/names.ts';
+import { useKlp } from '../store.ts';
+import { count, hex, signedHex } from '../format.ts';
+import { VirtualTable, type Column } from './VirtualTable.tsx';
+import { FilterBox } from './FilterBox.tsx';
+import { symbolDisplayName } from './SymbolsTable.tsx';
+
+function RelocationPicker({ elf, current, onPick }: { elf: ElfObject; current: ElfRelocationSection; onPick(index: number): void }) {
+  return (
+    <label className="picker">
+      <span>Relocation section</span>
+      <select data-testid="reloc-picker" value={current.sectionIndex} onChange={(e) => onPick(Number(e.currentTarget.value))}>
+        {elf.relocations.map((r) => (
+          <option key={r.sectionIndex} value={r.sectionIndex}>
+            [{r.sectionIndex}] {r.name} — {count(r.count)} → {r.klp ? `${r.klp.object}:${r.klp.section}` : elf.sections[r.targetSection]?.name ?? r.targetSection}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function RelocationsView({ elf }: { elf: ElfObject }) {
+  const wanted = useKlp((s) => s.relocationSection);
+  const show = useKlp((s) => s.showRelocations);
+  const [filter, setFilter] = useState('');
+  const query = useDeferredValue(filter.trim().toLowerCase());
+  const rela = elf.relocations.find((r) => r.sectionIndex === wanted) ?? elf.relocations[0];
+
+  const rows = useMemo(() => {
+    if (!rela) return null;
+    if (!query) return null; // identity: row r is entry r
+    const out: number[] = [];
+    for (let i = 0; i < rela.count; i++) {
+      const name = symbolDisplayName(elf, rela.symbols[i]!).toLowerCase();
+      if (name.includes(query) || relocationTypeName(elf.header.machine, rela.types[i]!).toLowerCase().includes(query)) out.push(i);
+    }
+    return out;
+  }, [elf, rela, query]);
+
+  const columns = useMemo(() => {
+    if (!rela) return [];
+    const at = (r: number) => (rows ? rows[r]! : r);
+    const symIndex = (r: number) => rela.symbols[at(r)]!;
+    const sym = (r: number) => elf.symbols[symIndex(r)];
+    const cols: Column[] = [
+      { id: 'n', header: '#', width: 7, align: 'right', cell: (r) => at(r) },
+      { id: 'offset', header: 'Offset', width: 16, title: 'r_offset (hex) in the target section', cell: (r) => hex(rela.offsets[at(r)]!, 16) },
+      {
+        id: 'info', header: 'Info', width: 16, title: 'r_info (hex) = sym << 32 | type',
+        cell: (r) => hex((BigInt(rela.symbols[at(r)]!) << 32n) | BigInt(rela.types[at(r)]!), 16),
+      },
+      { id: 'type', header: 'Type', width: 17, cell: (r) => relocationTypeName(elf.header.machine, rela.types[at(r)]!) },
+      { id: 'sym', header: 'Sym', width: 6, align: 'right', title: 'symbol index', cell: (r) => symIndex(r) },
+      { id: 'symval', header: 'Sym. Value', width: 16, cell: (r) => hex(sym(r)?.value ?? 0n, 16) },
+      {
+        id: 'name', header: 'Sym. Name', width: 28, grow: true, cell: (r) => symbolDisplayName(elf, symIndex(r)), cellTitle: (r) => symbolDisplayName(elf, symIndex(r)),
+      },
+      { id: 'addend', header: 'Addend', width: 12, align: 'right', title: 'r_addend', cell: (r) => (rela.rela ? signedHex(rela.addends[at(r)]!) : '') },
+    ];
+    if (rela.klp || elf.symbols.some((s) => s.klp)) {
+      cols.push(
+        { id: 'klpobj', header: 'klp object', width: 11, cell: (r) => <span className="klp">{sym(r)?.klp?.object ?? ''}</span> },
+        { id: 'klppos', header: 'sympos', width: 6, align: 'right', cell: (r) => sym(r)?.klp?.sympos ?? '' },
+      );
+    }
+    return cols;
+  }, [elf, rela, rows]);
+
+  if (!rela) return <p className="empty">This module has no relocation sections.</p>;
+  const target = elf.sections[rela.targetSection];
+  const self = elf.sections[rela.sectionIndex];
+
+  return (
+    <div className="table-panel">
+      <div className="toolbar">
+        <RelocationPicker elf={elf} current={rela} onPick={show} />
+        <FilterBox value={filter} onChange={setFilter} label="Filter" placeholder="symbol or type…" testId="reloc-filter" />
+      </div>
+      <p className="reloc-caption" data-testid="reloc-caption">
+        Relocation section <b className="mono">'{rela.name}'</b>
+        {self ? <> at offset <span className="mono">0x{hex(self.offset)}</span></> : null} contains{' '}
+        <b>{count(rela.count)}</b> {rela.rela ? 'Elf64_Rela' : 'Elf64_Rel'} entries
+        {rows ? <> ({count(rows.length)} shown)</> : null}; they patch{' '}
+        <span className="mono">[{rela.targetSection}] {target?.name ?? '?'}</span>
+        {rela.klp ? (
+          <>
+            {' '}— <span className="klp" data-testid="reloc-klp">
+              livepatch: object <b className="mono">{rela.klp.object}</b>, section <b className="mono">{rela.klp.section}</b>
+            </span>{' '}
+            (applied by klp_apply_section_relocs() when {rela.klp.object} is loaded)
+          </>
+        ) : null}
+        .
+      </p>
+      <VirtualTable
+        label={`Entries of ${rela.name}`}
+        testId="relocations-table"
+        rowCount={rows ? rows.length : rela.count}
+        columns={columns}
+        empty={rela.count === 0 ? 'This relocation section is empty.' : 'No entry matches the filter.'}
+      />
+    </div>
+  );
+}
