@@ -5,9 +5,12 @@
 // fzstd (zstd).
 import { gunzipSync } from 'fflate';
 import { decompress as zstdDecompress } from 'fzstd';
-import { XzReadableStream } from 'xz-decompress';
+import xzDecompressPackage from 'xz-decompress';
 import { EINVAL } from '../kernel/errno.ts';
 import { loadError, type LoadError } from '../kernel/load_error.ts';
+
+// xz-decompress is a UMD bundle: Node's ESM loader sees only its default export.
+const { XzReadableStream } = xzDecompressPackage;
 
 export type Compression = 'none' | 'gzip' | 'xz' | 'zstd';
 
@@ -42,11 +45,26 @@ export async function decompressModule(bytes: Uint8Array): Promise<Decompressed>
         return { ok: true, bytes: await xzDecompress(bytes), compression };
     }
   } catch (e) {
-    // module_gzip_decompress()/module_xz_decompress() print only a status code; the library's
-    // reason says more, so it is kept after the kernel's wording.
-    const reason = e instanceof Error ? e.message : String(e);
-    return failed(`decompression failed (${compression}: ${reason})`);
+    return failed(decompressionFailure(compression, e));
   }
+}
+
+/**
+ * module_gzip_decompress()/module_xz_decompress() (kernel/module/decompress.c, 6.1) print
+ * "decompression failed with status %d" with zlib's or xz-embedded's return code. fflate and
+ * xz-embedded tell us which failure it was; zstd has no 6.1 in-kernel path (kmod does it), so
+ * its library reason is kept.
+ */
+function decompressionFailure(compression: Compression, e: unknown): string {
+  const reason = e instanceof Error ? e.message : String(e);
+  if (compression === 'gzip') {
+    // fflate code 0 = input ended early (zlib_inflate: Z_BUF_ERROR -5); others are corrupt data (Z_DATA_ERROR -3)
+    const code = (e as { code?: number }).code;
+    return `decompression failed with status ${code === 0 ? -5 : -3}`;
+  }
+  const xzRet = /error code (\d+)/.exec(reason); // enum xz_ret: 7 XZ_DATA_ERROR, 8 XZ_BUF_ERROR …
+  if (compression === 'xz' && xzRet) return `decompression failed with status ${xzRet[1]}`;
+  return `decompression failed (${compression}: ${reason})`;
 }
 
 async function xzDecompress(bytes: Uint8Array): Promise<Uint8Array> {
