@@ -1,4 +1,5 @@
 import { useKlp } from '../store.ts';
+import { visibleText } from '../format.ts';
 
 /** The kernel's refusal, verbatim, as dmesg and insmod would show it. */
 export function ErrorPanel() {
@@ -19,7 +20,7 @@ export function ErrorPanel() {
       </div>
       {error.kind === 'load-error' ? (
         <>
-          <pre className="kernel-message" data-testid="kernel-message">{error.error.message}</pre>
+          <pre className="kernel-message" data-testid="kernel-message">{visibleText(error.error.message)}</pre>
           <dl className="error-facts">
             <dt>errno</dt>
             <dd className="mono" data-testid="errno">
@@ -30,7 +31,7 @@ export function ErrorPanel() {
           </dl>
         </>
       ) : (
-        <pre className="kernel-message" data-testid="app-error-message">{error.message}</pre>
+        <pre className="kernel-message" data-testid="app-error-message">{visibleText(error.message)}</pre>
       )}
       <p className="muted">The app is ready for the next file: open or drop another module.</p>
     </section>

@@ -1,5 +1,5 @@
 import type { LoadedFile } from '../store.ts';
-import { bytes, count, ms } from '../format.ts';
+import { bytes, count, ms, visibleText } from '../format.ts';
 
 function modinfoValue(file: LoadedFile, key: string): string | undefined {
   return file.module.elf.modinfo.find((m) => m.key === key)?.value;
@@ -36,6 +36,13 @@ export function FileSummary({ file }: { file: LoadedFile }) {
           decoded in {ms(file.parseMs)} (worker)
         </span>
       </p>
+      {file.module.messages?.length ? (
+        <ul className="kernel-notes" aria-label="Kernel messages while loading" data-testid="kernel-notes">
+          {file.module.messages.map((m, i) => (
+            <li key={i} className="mono">{visibleText(m)}</li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }
