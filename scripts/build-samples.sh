@@ -286,7 +286,10 @@ Built by `scripts/build-samples.sh` (`npm run samples`) from `samples/` — do n
   them), so the real kernel refuses them with `Unknown symbol` / ENOENT — see
   `tests/oracle/`. `symbol-map.json` says which object defines each such symbol, with its
   sympos, and lists the relocations a converter must turn into `.klp.rela.*` sections.
-- Two builds from scratch give byte-identical files (checked when these were built).
+- Reproducible: two builds from scratch in different build directories give byte-identical
+  `.ko`s, README.md and symbol-map.json (`KLP_SAMPLES_BUILD=/tmp/b2 KLP_SAMPLES_OUT=/tmp/o2
+  npm run samples`, then compare). `-ffile-prefix-map` is what makes the build-id note stable.
+- `tests/oracle/*/result.json` record these exact files (`modules.*.sha256`).
 
 | file | bytes | sha256 |
 |---|---|---|
