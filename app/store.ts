@@ -24,6 +24,8 @@ export interface LoadedFile {
   handle: number;
   /** Decode time inside the worker, ms. */
   parseMs: number;
+  /** From the user's request (read/fetch included) to the decoded object in the UI thread, ms. */
+  totalMs: number;
 }
 
 export type AppError =
@@ -73,6 +75,7 @@ function worker(): ModuleWorkerClient {
 }
 
 let nextKey = 1;
+const startedAt = new Map<number, number>();
 
 const freshSelection = { selectedSection: null, selectedSymbol: null, relocationSection: null } as const;
 
@@ -80,6 +83,8 @@ export const useKlp = create<KlpState>()((set, get) => {
   /** Starts a request; returns its number. Any earlier request still running loses. */
   function begin(fileName: string, size?: number): number {
     const seq = get().seq + 1;
+    startedAt.clear();
+    startedAt.set(seq, performance.now());
     set({ seq, busy: { seq, fileName, size }, error: null });
     return seq;
   }
@@ -108,6 +113,7 @@ export const useKlp = create<KlpState>()((set, get) => {
         module: reply.result.module,
         handle: reply.handle,
         parseMs: reply.parseMs,
+        totalMs: performance.now() - (startedAt.get(seq) ?? performance.now()),
       };
       set((s) => ({ files: [...s.files, file], currentKey: file.key, busy: null, error: null, ...freshSelection }));
     } catch (e) {

@@ -9,7 +9,11 @@ export function AppHeader() {
         <span className="tagline">what the kernel's module loader sees in a .ko</span>
       </div>
       <p className="privacy" data-testid="privacy">
-        <span aria-hidden="true">🔒</span> Files never leave your browser: modules are decoded locally, nothing is uploaded.
+        <svg width="12" height="14" viewBox="0 0 12 14" aria-hidden="true" focusable="false">
+          <rect x="1" y="6" width="10" height="7.5" rx="1.5" fill="currentColor" />
+          <path d="M3.2 6V4.2a2.8 2.8 0 0 1 5.6 0V6" fill="none" stroke="currentColor" strokeWidth="1.6" />
+        </svg>
+        <span>Files never leave your browser — decoded locally, nothing is uploaded.</span>
       </p>
       <div className="actions">
         <SamplePicker />

@@ -32,8 +32,8 @@ export function FileSummary({ file }: { file: LoadedFile }) {
         <span>
           {count(elf.sections.length)} sections · {count(elf.symbols.length)} symbols · {count(relocs)} relocations
         </span>
-        <span className="muted" data-testid="parse-time" data-ms={file.parseMs.toFixed(1)}>
-          decoded in {ms(file.parseMs)} (worker)
+        <span className="muted" data-testid="parse-time" data-ms={file.parseMs.toFixed(1)} data-total-ms={file.totalMs.toFixed(1)}>
+          decoded in {ms(file.parseMs)} in the worker · {ms(file.totalMs)} total
         </span>
       </p>
       {file.module.messages?.length ? (

@@ -54,9 +54,15 @@ export function SymbolsTable({ elf }: { elf: ElfObject }) {
         cellTitle: (r) => `st_shndx = 0x${sym(r).shndx.toString(16)}`,
       },
       {
-        id: 'section', header: 'Section', width: 18, cell: (r) => (specialSectionIndexName(sym(r).shndx) === undefined ? elf.sections[sym(r).shndx]?.name ?? '' : ''),
+        id: 'section', header: 'Section', width: 22, cellTitle: (r) => elf.sections[sym(r).shndx]?.name, cell: (r) => (specialSectionIndexName(sym(r).shndx) === undefined ? elf.sections[sym(r).shndx]?.name ?? '' : ''),
       },
-      { id: 'name', header: 'Name', width: 30, grow: true, cell: (r) => symbolDisplayName(elf, rows[r]!), cellTitle: (r) => symbolDisplayName(elf, rows[r]!) },
+      {
+        id: 'name', header: 'Name', width: 30, grow: true,
+        cell: (r) => (sym(r).name === '' && sym(r).type === STT_SECTION
+          ? <span className="derived">{symbolDisplayName(elf, rows[r]!)}</span>
+          : sym(r).name),
+        cellTitle: (r) => (sym(r).name === '' && sym(r).type === STT_SECTION ? 'section symbol (no name of its own): its section' : sym(r).name),
+      },
     ];
     if (hasKlp) {
       cols.push(
