@@ -37,7 +37,7 @@ export default defineConfig({
     global: 'globalThis',
   },
   // Pre-bundle up front, or the dev server re-optimizes after the first upload and reloads.
-  optimizeDeps: { include: ['elfy', 'buffer'] },
+  optimizeDeps: { include: ['elfy', 'buffer', 'comlink', 'fflate', 'fzstd', 'xz-decompress'] },
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
   preview: { port: 4173, strictPort: true },
