@@ -297,4 +297,27 @@ Built by `scripts/build-samples.sh` (`npm run samples`) from `samples/` — do n
 ''')
 print(f'wrote {out}/symbol-map.json and README.md', file=sys.stderr)
 PY
+# klp-convert (src/klp_convert/): kbuild's livepatch output keeps its undefined references;
+# the converted module carries them as .klp.rela/.klp.sym. The unconverted files are kept for
+# the converter's tests and for showing what the real kernel refuses.
+mkdir -p "$OUT/unconverted"
+for p in klp_demo_patch klp_demo_replace; do
+    mv "$OUT/$p.ko" "$OUT/unconverted/$p.ko"
+    (cd "$ROOT" && npx tsx scripts/klp-convert.ts --kallsyms "$KALLSYMS" \
+        --module "$OUT/klp_demo_target.ko" --module "$OUT/klp_demo_target2.ko" \
+        "$OUT/unconverted/$p.ko" "$OUT/$p.ko") > "$OUT/unconverted/$p.convert.txt"
+done
+cat >> "$OUT/README.md" <<EOT
+
+## Converted livepatches
+\`unconverted/klp_demo_patch.ko\` and \`unconverted/klp_demo_replace.ko\` are kbuild's output as
+described above. \`klp_demo_patch.ko\` and \`klp_demo_replace.ko\` are the same modules after
+\`scripts/klp-convert.ts\` (symbols from \`$(basename "$KALLSYMS")\` and the two targets);
+\`unconverted/*.convert.txt\` lists what it converted. The real kernel loads and enables the
+converted ones: \`tests/oracle/converted-livepatch/\`.
+
+| file | bytes | sha256 |
+|---|---|---|
+$(cd "$OUT" && for f in klp_demo_patch.ko klp_demo_replace.ko; do echo "| \`$f\` | $(stat -c %s "$f") | \`$(sha256sum "$f" | cut -d' ' -f1)\` |"; done)
+EOT
 log "done: $(ls "$OUT"/*.ko | wc -l) modules in $OUT"
