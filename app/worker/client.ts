@@ -1,7 +1,7 @@
 // The UI side of the module worker: starts it, sends bytes (transferred), and survives it
 // dying. A worker that throws at top level only fires `error` (before any reply), so every
-// pending call is raced against a "crashed" promise; on a crash the worker is terminated and a
-// fresh one started, and the message goes to the UI state through `onCrash`.
+// pending call is raced against a "crashed" promise; on a crash the worker is terminated, the
+// message goes to the UI state through `onCrash`, and the next request starts a fresh worker.
 import * as Comlink from 'comlink';
 import type { ModuleWorkerApi, OpenReply } from './protocol.ts';
 
@@ -58,8 +58,8 @@ export class ModuleWorkerClient {
     generation.worker.terminate();
     this.current = null;
     this.restarts++;
-    this.onCrash(`${message} It was restarted; open the file again.`);
-    this.start();
+    // Started again lazily by the next request: a worker that dies at load cannot loop.
+    this.onCrash(`${message} A fresh worker will decode the next file; open it again.`);
   }
 
   private get generation(): Generation {
