@@ -320,4 +320,10 @@ converted ones: \`tests/oracle/converted-livepatch/\`.
 |---|---|---|
 $(cd "$OUT" && for f in klp_demo_patch.ko klp_demo_replace.ko; do echo "| \`$f\` | $(stat -c %s "$f") | \`$(sha256sum "$f" | cut -d' ' -f1)\` |"; done)
 EOT
+# binutils' view of the samples, which the decoder's parity test compares against
+if [ -z "${KLP_SAMPLES_OUT:-}" ]; then
+    for f in "$OUT"/*.ko; do
+        readelf -h -S -s -r -W "$f" > "$ROOT/src/elf/__fixtures__/klp/$(basename "$f" .ko).readelf.txt"
+    done
+fi
 log "done: $(ls "$OUT"/*.ko | wc -l) modules in $OUT"

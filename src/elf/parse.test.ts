@@ -16,22 +16,30 @@ import {
 import { STT_SECTION } from './constants.ts';
 import type { ElfObject } from './types.ts';
 
-const dir = new URL('./__fixtures__/debian/', import.meta.url);
-const modules = readdirSync(dir)
-  .filter((f) => f.endsWith('.ko'))
-  .map((f) => f.slice(0, -3));
+// Real Debian modules, and the sample livepatch and targets (with readelf's output kept beside
+// the test fixtures: __fixtures__/klp/).
+const debian = new URL('./__fixtures__/debian/', import.meta.url);
+const samples = new URL('../../public/samples/klp/', import.meta.url);
+const klpReadelf = new URL('./__fixtures__/klp/', import.meta.url);
+const where: Record<string, { ko: URL; readelf: URL }> = {};
+for (const f of readdirSync(debian).filter((f) => f.endsWith('.ko'))) where[f.slice(0, -3)] = { ko: debian, readelf: debian };
+for (const f of readdirSync(klpReadelf)) where[f.replace('.readelf.txt', '')] = { ko: samples, readelf: klpReadelf };
+const modules = Object.keys(where);
 
 async function open(name: string): Promise<ElfObject> {
-  const bytes = new Uint8Array(readFileSync(new URL(`${name}.ko`, dir)));
+  const bytes = new Uint8Array(readFileSync(new URL(`${name}.ko`, where[name]!.ko)));
   const result = await openModule(bytes, `${name}.ko`);
   if (!result.ok) throw new Error(result.error.message);
   return result.module.elf;
 }
 
-const readelf = (name: string) => parseReadelfOutput(readFileSync(new URL(`${name}.readelf.txt`, dir), 'utf8'));
+const readelf = (name: string) => parseReadelfOutput(readFileSync(new URL(`${name}.readelf.txt`, where[name]!.readelf), 'utf8'));
 
-test('the fixtures are the six Debian modules', () => {
-  expect(modules.sort()).toEqual(['crc7', 'dummy', 'nls_utf8', 'tun', 'veth', 'vfat']);
+test('the fixtures are six Debian modules and the four samples', () => {
+  expect(modules.sort()).toEqual([
+    'crc7', 'dummy', 'klp_demo_patch', 'klp_demo_replace', 'klp_demo_target', 'klp_demo_target2',
+    'nls_utf8', 'tun', 'veth', 'vfat',
+  ]);
 });
 
 describe.each(modules)('%s.ko decodes as readelf reads it', (name) => {
@@ -138,4 +146,27 @@ test('.modinfo is decoded into key/value pairs in file order', async () => {
   );
   expect(elf.modinfo.find((e) => e.key === 'name')?.value).toBe('crc7');
   expect(elf.isLivepatch).toBe(false);
+});
+
+test('livepatch ELF is decoded first-class: .klp.rela objects and sections, .klp.sym object/name/sympos', async () => {
+  const elf = await open('klp_demo_patch');
+  expect(elf.isLivepatch).toBe(true);
+  expect(elf.modinfo.find((e) => e.key === 'livepatch')?.value).toBe('Y');
+  expect(elf.relocations.filter((r) => r.klp).map((r) => ({ name: r.name, klp: r.klp, target: elf.sections[r.targetSection]!.name, count: r.count }))).toEqual([
+    { name: '.klp.rela.klp_demo_target..text', klp: { object: 'klp_demo_target', section: '.text' }, target: '.text', count: 3 },
+    { name: '.klp.rela.klp_demo_target2..text', klp: { object: 'klp_demo_target2', section: '.text' }, target: '.text', count: 2 },
+    { name: '.klp.rela.vmlinux..text', klp: { object: 'vmlinux', section: '.text' }, target: '.text', count: 1 },
+  ]);
+  const klpSection = elf.sections.find((s) => s.name === '.klp.rela.vmlinux..text')!;
+  expect(klpSection.flags).toBe(0x100042n); // SHF_RELA_LIVEPATCH | SHF_INFO_LINK | SHF_ALLOC
+  expect(sectionFlagLetters(klpSection.flags)).toBe('AIo');
+  expect(elf.symbols.filter((s) => s.shndx === 0xff20).map((s) => s.klp)).toEqual([
+    { object: 'vmlinux', symbol: 'saved_command_line', sympos: 0 },
+    { object: 'klp_demo_target', symbol: 'klp_demo_reads', sympos: 0 },
+    { object: 'klp_demo_target2', symbol: 'klp_demo2_tag', sympos: 2 },
+    { object: 'klp_demo_target2', symbol: 'klp_demo2_level', sympos: 0 },
+    { object: 'klp_demo_target', symbol: 'klp_demo_greeting', sympos: 0 },
+    { object: 'klp_demo_target', symbol: 'klp_demo_greetings', sympos: 0 },
+  ]);
+  expect(elf.signature).toBeUndefined(); // built here, not signed
 });
