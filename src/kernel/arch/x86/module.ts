@@ -1,0 +1,129 @@
+// apply_relocate_add() of arch/x86/kernel/module.c, per kernel profile. Every version refuses a
+// target that is not zero (since 4.15, "x86/module: Detect and skip invalid relocations"):
+//  5.4:  stores straight into the module (`*(u32 *)loc = val`);
+//  6.1:  __apply_relocate_add() with memcpy while the module is UNFORMED, text_poke() and
+//        text_poke_sync() afterwards (livepatch's late relocations);
+//  6.3+: __write_relocate_add(): the same writes, overflow checked before writing, and a
+//        reworded refusal; clear_relocate_add() is its inverse.
+import { SIZEOF_SYM } from '../../../elf/constants.ts';
+import { relocationTypeName } from '../../../elf/names.ts';
+import type { RelocationCause, WritePath } from '../../../trace/types.ts';
+import { ENOEXEC } from '../../errno.ts';
+import type { Kernel } from '../../kernel.ts';
+import { loadError, type LoadError } from '../../load_error.ts';
+import { hex } from '../../mm/page.ts';
+import type { LoadInfo, Module } from '../../module/types.ts';
+import { text_poke_sync } from './text_poke.ts';
+
+const R_X86_64_NONE = 0;
+const R_X86_64_64 = 1;
+const R_X86_64_PC32 = 2;
+const R_X86_64_PLT32 = 4;
+const R_X86_64_32 = 10;
+const R_X86_64_32S = 11;
+const R_X86_64_PC64 = 24;
+
+const U64 = (1n << 64n) - 1n;
+
+function le(value: bigint, size: 4 | 8): Uint8Array {
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  if (size === 8) dv.setBigUint64(0, value & U64, true);
+  else dv.setUint32(0, Number(value & 0xffffffffn), true);
+  return out;
+}
+
+/** Summary of one apply_relocate_add() call, for the CLI's counts. */
+export interface RelocationCounts {
+  [type: string]: number;
+}
+
+export function apply_relocate_add(
+  k: Kernel,
+  mod: Module,
+  info: LoadInfo,
+  relsec: number,
+  counts?: RelocationCounts,
+): LoadError | null {
+  const early = mod.state === 'UNFORMED';
+  const legacy = k.profile.relocationWrite === 'store';
+  const v63 = k.profile.relocationWrite === 'write-relocate-add';
+  const path: WritePath = legacy ? 'store' : early ? 'memcpy' : 'text_poke';
+  const rel = info.elf.relocations.find((r) => r.sectionIndex === relsec)!;
+  const target = info.sechdrs[rel.targetSection]!;
+  const relName = info.sechdrs[relsec]!.name;
+  const mem = k.mem;
+  let err: LoadError | null = null;
+
+  for (let i = 0; i < rel.count; i++) {
+    const type = rel.types[i]!;
+    const loc = target.addr + rel.offsets[i]!;
+    const symIndex = rel.symbols[i]!;
+    const S = symIndex < mod.symbolValues.length ? mod.symbolValues[symIndex]! : 0n;
+    const A = rel.addends[i]!;
+    let val = (S + A) & U64;
+    const name = info.elf.symbols[symIndex]?.name || (info.elf.symbols[symIndex] ? info.sechdrs[info.elf.symbols[symIndex]!.shndx]?.name : '') || '';
+    const cause = (value: bigint): RelocationCause => ({
+      relsec,
+      relsecName: relName,
+      entry: i,
+      type,
+      symbol: name,
+      S,
+      A,
+      P: loc,
+      value,
+    });
+    if (counts) counts[relocationTypeName(62, type)] = (counts[relocationTypeName(62, type)] ?? 0) + 1;
+
+    let size: 4 | 8;
+    switch (type) {
+      case R_X86_64_NONE:
+        continue;
+      case R_X86_64_64:
+        size = 8;
+        break;
+      case R_X86_64_32:
+      case R_X86_64_32S:
+        size = 4;
+        break;
+      case R_X86_64_PC32:
+      case R_X86_64_PLT32:
+        size = 4;
+        break;
+      case R_X86_64_PC64:
+        size = 8;
+        break;
+      default:
+        k.trace.printk('err', `${mod.name}: Unknown rela relocation: ${type}`);
+        return loadError(ENOEXEC, 'apply_relocate_add', `${mod.name}: Unknown rela relocation: ${type}`);
+    }
+
+    if (mem.read(loc, size).some((b) => b !== 0)) {
+      // val is still S + A here; %p prints loc hashed unless the kernel runs with no_hash_pointers
+      const msg = `module: x86/modules: ${v63 ? 'Invalid' : 'Skipping invalid'} relocation target, existing value is nonzero for type ${type}, loc ${hex(loc)}, val ${val.toString(16)}`;
+      k.trace.printk('err', msg);
+      err = loadError(ENOEXEC, 'apply_relocate_add', msg);
+      break;
+    }
+    if (type === R_X86_64_PC32 || type === R_X86_64_PLT32 || type === R_X86_64_PC64) val = (val - loc) & U64;
+    const overflow =
+      (type === R_X86_64_32 && val !== (val & 0xffffffffn)) ||
+      (type === R_X86_64_32S && BigInt.asIntN(64, val) !== BigInt.asIntN(32, val));
+    // ≤ 6.2 writes first and reads back; 6.3 checks first and leaves memory untouched
+    if (!(overflow && v63)) mem.write(loc, le(val, size), path, { cause: cause(val) });
+    if (overflow) {
+      const msg = `overflow in relocation type ${type} val ${val.toString(16)}`;
+      k.trace.printk('err', msg);
+      k.trace.printk('err', `\`${mod.name}' likely not compiled with -mcmodel=kernel`);
+      err = loadError(ENOEXEC, 'apply_relocate_add', msg);
+      break;
+    }
+  }
+
+  if (!legacy && !early) text_poke_sync(k, `after ${relName}`);
+  return err;
+}
+
+/** Where symbol `i` of the module's symtab lives while loading (the init-region copy). */
+export const symtabEntryAddress = (info: LoadInfo, i: number) => info.sechdrs[info.index.sym]!.addr + BigInt(i * SIZEOF_SYM);

@@ -1,0 +1,58 @@
+// What the running kernel can resolve: vmlinux's symbols (from a /proc/kallsyms dump of the
+// real kernel) and what loaded modules export. find_symbol() (kernel/module/main.c) resolves
+// undefined module symbols against exports only; kallsyms_on_each_symbol() (used by
+// livepatch) walks every vmlinux symbol in kallsyms order.
+
+export interface KallsymsEntry {
+  addr: bigint;
+  type: string;
+  name: string;
+  /** Owning module, undefined for vmlinux. */
+  module?: string;
+}
+
+export function parseKallsyms(text: string): KallsymsEntry[] {
+  const out: KallsymsEntry[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-fA-F]+)\s+(\S)\s+(\S+)(?:\s+\[(\S+)\])?\s*$/.exec(line);
+    if (!m) continue;
+    const e: KallsymsEntry = { addr: BigInt('0x' + m[1]), type: m[2]!, name: m[3]! };
+    if (m[4]) e.module = m[4];
+    out.push(e);
+  }
+  return out;
+}
+
+export class VmlinuxSymbols {
+  /** kallsyms order (by address, as /proc/kallsyms lists them). */
+  readonly entries: KallsymsEntry[];
+  private readonly byName = new Map<string, KallsymsEntry[]>();
+
+  constructor(
+    entries: KallsymsEntry[],
+    readonly exports: 'ksymtab' | 'globals' = 'ksymtab',
+  ) {
+    this.entries = entries.filter((e) => !e.module);
+    for (const e of this.entries) {
+      const list = this.byName.get(e.name);
+      if (list) list.push(e);
+      else this.byName.set(e.name, [e]);
+    }
+  }
+
+  /** Every vmlinux symbol with this name, in kallsyms order. */
+  lookup(name: string): KallsymsEntry[] {
+    return this.byName.get(name) ?? [];
+  }
+
+  /**
+   * A vmlinux export, as find_symbol() finds it in __ksymtab. Every export has a
+   * `__ksymtab_<name>` line in /proc/kallsyms, so with a whole dump (or the shipped table,
+   * which keeps those lines) the answer is exact: 'ksymtab'. A partial dump without them can
+   * only say "a global of that name": 'globals', which also accepts unexported globals.
+   */
+  findExport(name: string): KallsymsEntry | undefined {
+    if (this.exports === 'ksymtab' && !this.byName.has(`__ksymtab_${name}`)) return undefined;
+    return this.byName.get(name)?.find((e) => /[A-Z]/.test(e.type));
+  }
+}

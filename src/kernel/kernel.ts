@@ -1,0 +1,97 @@
+// One emulated machine: a kernel version (profile), its memory, the module area, the symbols
+// of its vmlinux, the loaded modules, and the trace every emulated function writes to.
+import { TraceRecorder } from '../trace/recorder.ts';
+import type { ModuleState } from '../trace/types.ts';
+import { VmlinuxSymbols, type KallsymsEntry } from './kallsyms.ts';
+import { AddressSpace } from './mm/address_space.ts';
+import { ModuleArea } from './mm/vmalloc.ts';
+import type { Module } from './module/types.ts';
+import { profiles, type KernelId, type KernelProfile } from './profile.ts';
+
+export interface KernelOptions {
+  kernel?: KernelId;
+  /** vmlinux symbols, e.g. parseKallsyms() of the shipped table. */
+  vmlinux?: KallsymsEntry[];
+  /** How exports are told from other symbols (see VmlinuxSymbols.findExport). */
+  vmlinuxExports?: 'ksymtab' | 'globals';
+  /**
+   * Where the first module goes. The real 6.1 capture found the first 2 MiB + 1 page of the
+   * module area taken (the BPF program pack) and its first module at 0xffffffffc0201000.
+   */
+  firstModuleBase?: bigint;
+  /**
+   * Symbols of modules that are not emulated but taken as loaded (lines of /proc/kallsyms with
+   * a `[module]` tag): their globals serve as those modules' exports.
+   */
+  moduleSymbols?: KallsymsEntry[];
+  /** Start of the emulated per-cpu reserved chunk (see percpuAlloc). */
+  percpuBase?: bigint;
+  /**
+   * Give a symbol no table provides a synthetic address instead of refusing the module, so that
+   * a module can be replayed without its whole dependency chain. Each invented symbol is
+   * reported (Kernel.inventedSymbols); the range is one no real kernel object uses.
+   */
+  fakeMissingSymbols?: boolean;
+}
+
+/** Where invented symbols go: the top of the address space, above the fixmap, never a module or vmlinux address. */
+export const FAKE_SYMBOL_BASE = 0xfffffffffe000000n;
+
+export class Kernel {
+  readonly profile: KernelProfile;
+  readonly trace: TraceRecorder;
+  readonly mem: AddressSpace;
+  readonly moduleArea: ModuleArea;
+  readonly vmlinux: VmlinuxSymbols;
+  /** Exports of modules known only from kallsyms (see KernelOptions.moduleSymbols). */
+  readonly externalExports = new Map<string, { value: bigint; owner: string }>();
+  /** Symbols given a synthetic address (fakeMissingSymbols), by name. */
+  readonly inventedSymbols = new Map<string, bigint>();
+  readonly fakeMissingSymbols: boolean;
+  /** The `modules` list, in load order. */
+  readonly modules: Module[] = [];
+  /** Kernel taint letters so far (a message is printed only the first time, as the kernel does). */
+  readonly taints = new Set<string>();
+  /** Relocations applied, by type name (for the CLI's counts). */
+  readonly relocationCounts: Record<string, number> = {};
+  private percpuNext: bigint;
+
+  constructor(opts: KernelOptions = {}) {
+    this.profile = profiles[opts.kernel ?? '6.1'];
+    this.trace = new TraceRecorder(this.profile.version);
+    this.mem = new AddressSpace(this.trace);
+    const first = opts.firstModuleBase ?? 0xffffffffc0201000n;
+    const reserved = first > 0xffffffffc0000000n ? [{ start: 0xffffffffc0000000n, size: Number(first - 0xffffffffc0000000n), what: 'bpf_prog_pack' }] : [];
+    this.moduleArea = new ModuleArea(this.mem, this.trace, reserved);
+    this.vmlinux = new VmlinuxSymbols(opts.vmlinux ?? [], opts.vmlinuxExports);
+    this.percpuNext = opts.percpuBase ?? 0x31000n;
+    this.fakeMissingSymbols = opts.fakeMissingSymbols ?? false;
+    // A module's export has a __ksymtab_<name> line of the same module.
+    const lines = opts.moduleSymbols ?? [];
+    const ksymtab = new Set(lines.filter((e) => e.name.startsWith('__ksymtab_')).map((e) => `${e.module}:${e.name.slice(10)}`));
+    for (const e of lines)
+      if (e.module && ksymtab.has(`${e.module}:${e.name}`) && !this.externalExports.has(e.name))
+        this.externalExports.set(e.name, { value: e.addr, owner: e.module });
+  }
+
+  /**
+   * percpu_modalloc() → __alloc_reserved_percpu(): the module's share of the per-cpu reserved
+   * chunk. The real offsets depend on the running kernel's per-cpu layout, which a kallsyms
+   * dump does not show; `percpuBase` sets where the emulated reserved chunk starts.
+   */
+  percpuAlloc(size: number, align: number): bigint {
+    const a = BigInt(Math.max(align, 1));
+    const at = ((this.percpuNext + a - 1n) / a) * a;
+    this.percpuNext = at + BigInt(size);
+    return at;
+  }
+
+  findModule(name: string): Module | undefined {
+    return this.modules.find((m) => m.name === name && m.state !== 'GONE');
+  }
+
+  setState(mod: Module, to: ModuleState): void {
+    this.trace.emit({ kind: 'state', module: mod.name, from: mod.state, to });
+    mod.state = to;
+  }
+}

@@ -1,0 +1,116 @@
+// The emulated kernel's virtual memory: 4 KiB pages with the two permission bits W^X is about
+// (_PAGE_RW and _PAGE_NX). Every access goes through here, so a store into a page that is not
+// writable is caught as the page fault (and oops) the kernel would take, never performed.
+import type { TraceRecorder } from '../../trace/recorder.ts';
+import type { PagePerm, RelocationCause, WritePath } from '../../trace/types.ts';
+import { PAGE_SIZE, hex, pageAddress, pageIndex } from './page.ts';
+
+interface Page {
+  data: Uint8Array;
+  perm: PagePerm;
+}
+
+export class KernelFault extends Error {
+  constructor(
+    readonly addr: bigint,
+    readonly oops: string[],
+  ) {
+    super(oops[0]);
+  }
+}
+
+export class AddressSpace {
+  private readonly pages = new Map<number, Page>();
+
+  constructor(private readonly trace: TraceRecorder) {}
+
+  map(addr: bigint, count: number, perm: PagePerm): void {
+    const first = pageIndex(addr);
+    for (let i = 0; i < count; i++) this.pages.set(first + i, { data: new Uint8Array(PAGE_SIZE), perm: { ...perm } });
+  }
+
+  unmap(addr: bigint, count: number): void {
+    const first = pageIndex(addr);
+    for (let i = 0; i < count; i++) this.pages.delete(first + i);
+  }
+
+  isMapped(addr: bigint): boolean {
+    return this.pages.has(pageIndex(addr));
+  }
+
+  perm(addr: bigint): PagePerm | undefined {
+    const p = this.pages.get(pageIndex(addr));
+    return p && { ...p.perm };
+  }
+
+  setPerm(addr: bigint, perm: PagePerm): void {
+    const p = this.pages.get(pageIndex(addr));
+    if (p) p.perm = { ...perm };
+  }
+
+  /** Bytes at addr; unmapped bytes read as a fault (the kernel would oops on the read). */
+  read(addr: bigint, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    this.forEachChunk(addr, length, (page, off, pos, n, at) => {
+      if (!page) throw new KernelFault(at, oopsFor(at, 'read', undefined));
+      out.set(page.data.subarray(off, off + n), pos);
+    });
+    return out;
+  }
+
+  /**
+   * Write through `path`. A plain store or memcpy needs every page writable; text_poke and
+   * text_poke_early go through a writable alias (or an unformed module's own mapping) and
+   * need only present pages. A refused write is recorded as the oops and thrown.
+   */
+  write(addr: bigint, bytes: Uint8Array, path: WritePath, extra: { cause?: RelocationCause; what?: string } = {}): void {
+    const old = this.read(addr, bytes.length);
+    const needsWritable = path === 'memcpy' || path === 'store';
+    this.forEachChunk(addr, bytes.length, (page, _off, _pos, _n, at) => {
+      if (needsWritable && !page!.perm.write) {
+        const oops = oopsFor(at, 'write', page!.perm);
+        this.trace.emit({ kind: 'fault', addr: at, size: bytes.length, path, oops });
+        throw new KernelFault(at, oops);
+      }
+    });
+    this.forEachChunk(addr, bytes.length, (page, off, pos, n) => page!.data.set(bytes.subarray(pos, pos + n), off));
+    this.trace.emit({ kind: 'write', addr, old, new: bytes.slice(), path, ...extra });
+  }
+
+  /** Bulk copy that is recorded by the caller as one event (move_module's memcpy of a section). */
+  copyIn(addr: bigint, bytes: Uint8Array): void {
+    this.forEachChunk(addr, bytes.length, (page, off, pos, n, at) => {
+      if (!page || !page.perm.write) throw new KernelFault(at, oopsFor(at, 'write', page?.perm));
+      page.data.set(bytes.subarray(pos, pos + n), off);
+    });
+  }
+
+  private forEachChunk(
+    addr: bigint,
+    length: number,
+    fn: (page: Page | undefined, offset: number, pos: number, n: number, at: bigint) => void,
+  ): void {
+    let pos = 0;
+    let index = pageIndex(addr);
+    let offset = Number(addr & BigInt(PAGE_SIZE - 1));
+    while (pos < length) {
+      const n = Math.min(length - pos, PAGE_SIZE - offset);
+      fn(this.pages.get(index), offset, pos, n, pageAddress(index) + BigInt(offset));
+      pos += n;
+      index++;
+      offset = 0;
+    }
+  }
+}
+
+/** What arch/x86/mm/fault.c prints first (show_fault_oops(), __die_header()), 6.1. */
+export function oopsFor(addr: bigint, access: 'read' | 'write' | 'exec', perm: PagePerm | undefined): string[] {
+  const present = perm !== undefined;
+  const code = (present ? 1 : 0) | (access === 'write' ? 2 : 0) | (access === 'exec' ? 0x10 : 0);
+  return [
+    `BUG: unable to handle page fault for address: ${hex(addr)}`,
+    `#PF: supervisor ${access === 'exec' ? 'instruction fetch' : access} access in kernel mode`,
+    `#PF: error_code(0x${code.toString(16).padStart(4, '0')}) - ${present ? 'permissions violation' : 'not-present page'}`,
+    `Oops: ${code.toString(16).padStart(4, '0')} [#1] SMP NOPTI`,
+  ];
+}

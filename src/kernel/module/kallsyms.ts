@@ -1,0 +1,88 @@
+// layout_symtab() and add_kallsyms() of kernel/module/kallsyms.c (6.1): the full symbol and
+// string tables go at the end of the init layout; a cut-down copy ("core kallsyms": symtab,
+// strtab, type table) at the end of the core layout survives init. Livepatch modules keep
+// every symbol, because their .klp.rela sections index the symbol table.
+import {
+  SHF_ALLOC,
+  SHF_EXECINSTR,
+  SHF_WRITE,
+  SHN_ABS,
+  SHN_LORESERVE,
+  SHN_UNDEF,
+  SHT_NOBITS,
+  SIZEOF_SYM,
+  STB_WEAK,
+  STT_OBJECT,
+} from '../../elf/constants.ts';
+import { module_get_offset, strict_align } from './layout.ts';
+import { INIT_OFFSET_MASK, type LoadInfo, type Module } from './types.ts';
+
+const SIZEOF_MOD_KALLSYMS = 32; // struct mod_kallsyms { Elf_Sym *symtab; unsigned num_symtab; char *strtab; char *typetab; }
+const ALIGNOF_MOD_KALLSYMS = 8;
+const ALIGN = (n: number, a: number) => Math.ceil(n / a) * a;
+
+/** is_core_symbol() with CONFIG_KALLSYMS_ALL=y (Debian's configuration). */
+export function is_core_symbol(info: LoadInfo, shndx: number, nameOffset: number): boolean {
+  if (shndx === SHN_UNDEF || shndx >= info.sechdrs.length || nameOffset === 0) return false;
+  if (shndx === info.index.pcpu) return true;
+  const sec = info.sechdrs[shndx]!;
+  return (sec.flags & SHF_ALLOC) !== 0n && (sec.entsize & INIT_OFFSET_MASK) === 0n;
+}
+
+function strlenAt(bytes: Uint8Array, at: number): number {
+  const end = bytes.indexOf(0, at);
+  return (end < 0 ? bytes.length : end) - at;
+}
+
+export function layout_symtab(mod: Module, info: LoadInfo): void {
+  const symsect = info.sechdrs[info.index.sym]!;
+  const strsect = info.sechdrs[info.index.str]!;
+  const strtab = info.bytes.subarray(strsect.offset, strsect.offset + strsect.size);
+
+  symsect.flags |= SHF_ALLOC;
+  symsect.entsize = BigInt(module_get_offset(mod.init_layout, symsect.addralign)(symsect.size)) | INIT_OFFSET_MASK;
+
+  const nsrc = Math.floor(symsect.size / SIZEOF_SYM);
+  let ndst = 0;
+  let strtab_size = 0;
+  for (const sym of info.elf.symbols.slice(0, nsrc)) {
+    if (sym.index === 0 || mod.klp || is_core_symbol(info, sym.shndx, sym.nameOffset)) {
+      strtab_size += strlenAt(strtab, sym.nameOffset) + 1;
+      ndst++;
+    }
+  }
+
+  const core = mod.core_layout;
+  info.symoffs = ALIGN(core.size, symsect.addralign || 1);
+  info.stroffs = core.size = info.symoffs + ndst * SIZEOF_SYM;
+  core.size += strtab_size;
+  info.core_typeoffs = core.size;
+  core.size += ndst;
+  core.size = strict_align(core.size);
+
+  strsect.flags |= SHF_ALLOC;
+  strsect.entsize = BigInt(module_get_offset(mod.init_layout, strsect.addralign)(strsect.size)) | INIT_OFFSET_MASK;
+
+  const init = mod.init_layout;
+  init.size = ALIGN(init.size, ALIGNOF_MOD_KALLSYMS);
+  info.mod_kallsyms_init_off = init.size;
+  init.size += SIZEOF_MOD_KALLSYMS;
+  info.init_typeoffs = init.size;
+  init.size += nsrc;
+  init.size = strict_align(init.size);
+}
+
+/** elf_type(): the letter /proc/kallsyms shows for a module symbol. */
+export function elf_type(info: LoadInfo, bind: number, type: number, shndx: number): string {
+  if (bind === STB_WEAK) return type === STT_OBJECT ? 'v' : 'w';
+  if (shndx === SHN_UNDEF) return 'U';
+  if (shndx === SHN_ABS || shndx === info.index.pcpu) return 'a';
+  if (shndx >= SHN_LORESERVE) return '?';
+  const sec = info.sechdrs[shndx];
+  if (!sec) return '?';
+  if (sec.flags & SHF_EXECINSTR) return 't';
+  if (sec.flags & SHF_ALLOC && sec.type !== SHT_NOBITS) return sec.flags & SHF_WRITE ? 'd' : 'r';
+  if (sec.type === SHT_NOBITS) return 'b';
+  if (sec.name.startsWith('.debug')) return 'n';
+  return '?';
+}

@@ -1,0 +1,415 @@
+// load_module() and its helpers from kernel/module/main.c (Linux 6.1.192), in the kernel's
+// order: the signature and ELF checks, section layout, allocation and copy, symbol resolution,
+// relocation, finalisation, the RO/NX/X flips of complete_formation(), the COMING notifiers,
+// init and the freeing of init memory. Every step lands in the kernel's trace.
+import { SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF_RO_AFTER_INIT, SHF_WRITE, SHT_NOBITS, SHT_REL, SHT_RELA, SIZEOF_SYM } from '../../elf/constants.ts';
+import { getModinfo } from '../../elf/modinfo.ts';
+import type { ElfObject } from '../../elf/types.ts';
+import { apply_relocate_add } from '../arch/x86/module.ts';
+import { module_finalize } from '../arch/x86/module_finalize.ts';
+import { ENOEXEC, ENOMEM, EEXIST, EBUSY } from '../errno.ts';
+import type { Kernel } from '../kernel.ts';
+import { klp_apply_section_relocs } from '../livepatch/core.ts';
+import { loadError, type LoadError } from '../load_error.ts';
+import { elf_validity_check } from './elf_check.ts';
+import { elf_type, is_core_symbol, layout_symtab } from './kallsyms.ts';
+import { layout_sections } from './layout.ts';
+import { module_enable_nx, module_enable_ro, module_enable_x } from './strict_rwx.ts';
+import { simplify_symbols } from './symbols.ts';
+import { emptyLayout, INIT_OFFSET_MASK, type LoadInfo, type Module, type Shdr } from './types.ts';
+import { module_sig_check } from './signing.ts';
+import { notify_coming, notify_going, ftrace_module_init } from './notifiers.ts';
+
+const FILE = 'kernel/module/main.c';
+const MODULE_NAME_OFFSET = 24; // offsetof(struct module, name)
+const MODULE_NAME_LEN = 56;
+
+export interface LoadResult {
+  ok: boolean;
+  module?: Module;
+  error?: LoadError;
+}
+
+function find_sec(info: { sechdrs: Shdr[] }, name: string): number {
+  const i = info.sechdrs.findIndex((s, i) => i > 0 && (s.flags & SHF_ALLOC) !== 0n && s.name === name);
+  return i < 0 ? 0 : i;
+}
+
+/** setup_load_info(): the module's name, its symbol table and its struct module section. */
+function setup_load_info(k: Kernel, elf: ElfObject, bytes: Uint8Array, len: number, sig_ok: boolean): LoadInfo | LoadError {
+  const sechdrs: Shdr[] = elf.sections.map((s) => ({
+    name: s.name,
+    type: s.type,
+    flags: s.flags,
+    addr: s.addr,
+    offset: Number(s.offset),
+    size: Number(s.size),
+    link: s.link,
+    info: s.info,
+    addralign: Number(s.addralign),
+    entsize: s.entsize,
+  }));
+  const index = { sym: 0, str: 0, mod: 0, vers: 0, info: 0, pcpu: 0 };
+  const probe = { sechdrs };
+  index.info = find_sec(probe, '.modinfo');
+  let name = index.info ? getModinfo(elf.modinfo, 'name') : undefined;
+  index.sym = sechdrs.findIndex((s, i) => i > 0 && s.type === 2);
+  if (index.sym < 0) index.sym = 0;
+  const display = name ?? '(missing .modinfo section or name field)';
+  if (!index.sym) {
+    k.trace.printk('warn', `${display}: module has no symbols (stripped?)`);
+    return loadError(ENOEXEC, 'setup_load_info', `${display}: module has no symbols (stripped?)`);
+  }
+  index.str = sechdrs[index.sym]!.link;
+  index.mod = find_sec(probe, '.gnu.linkonce.this_module');
+  if (!index.mod) {
+    k.trace.printk('warn', `${display}: No module found in object`);
+    return loadError(ENOEXEC, 'setup_load_info', `${display}: No module found in object`);
+  }
+  if (!name) {
+    const at = sechdrs[index.mod]!.offset + MODULE_NAME_OFFSET;
+    const raw = bytes.subarray(at, Math.min(at + MODULE_NAME_LEN, bytes.length));
+    const end = raw.indexOf(0);
+    name = new TextDecoder().decode(raw.subarray(0, end < 0 ? raw.length : end));
+  }
+  index.vers = find_sec(probe, '__versions');
+  index.pcpu = find_sec(probe, '.data..percpu');
+  return {
+    name,
+    elf,
+    bytes,
+    len,
+    sechdrs,
+    index,
+    sig_ok,
+    symoffs: 0,
+    stroffs: 0,
+    core_typeoffs: 0,
+    init_typeoffs: 0,
+    mod_kallsyms_init_off: 0,
+  };
+}
+
+/** rewrite_section_headers(): sh_addr points into the temporary copy; .modinfo and __versions lose SHF_ALLOC. */
+function rewrite_section_headers(info: LoadInfo): void {
+  info.sechdrs[0]!.addr = 0n;
+  for (const s of info.sechdrs.slice(1)) s.addr = BigInt(s.offset);
+  info.sechdrs[info.index.vers]!.flags &= ~SHF_ALLOC;
+  info.sechdrs[info.index.info]!.flags &= ~SHF_ALLOC;
+}
+
+/** module_enforce_rwx_sections() (strict_rwx.c): no section may be both writable and executable. */
+function module_enforce_rwx_sections(k: Kernel, info: LoadInfo): LoadError | null {
+  for (const [i, s] of info.sechdrs.entries()) {
+    if ((s.flags & (SHF_WRITE | SHF_EXECINSTR)) === (SHF_WRITE | SHF_EXECINSTR)) {
+      const msg = `${info.name}: section ${s.name} (index ${i}) has invalid WRITE|EXEC flags`;
+      k.trace.printk('err', msg);
+      return loadError(ENOEXEC, 'module_enforce_rwx_sections', msg);
+    }
+  }
+  return null;
+}
+
+/** move_module(): allocate core and init, copy every SHF_ALLOC section, point sh_addr at the copy. */
+function move_module(k: Kernel, mod: Module, info: LoadInfo, opts: LoadOptions): LoadError | null {
+  return k.trace.call('move_module', () => {
+    k.trace.step('allocate the core and init regions (RW, NX) and copy the sections in', { module: mod.name, file: FILE });
+    const core = k.trace.call('module_alloc', () => k.moduleArea.module_alloc(mod.name, 'core', mod.core_layout.size, opts.coreBase));
+    if (core === undefined) return loadError(ENOMEM, 'move_module', '');
+    mod.core_layout.base = core;
+    if (mod.init_layout.size) {
+      const init = k.trace.call('module_alloc', () => k.moduleArea.module_alloc(mod.name, 'init', mod.init_layout.size, opts.initBase));
+      if (init === undefined) {
+        k.moduleArea.module_memfree(core);
+        return loadError(ENOMEM, 'move_module', '');
+      }
+      mod.init_layout.base = init;
+    }
+    for (const [i, s] of info.sechdrs.entries()) {
+      if (!(s.flags & SHF_ALLOC)) continue;
+      const dest =
+        s.entsize & INIT_OFFSET_MASK
+          ? mod.init_layout.base + (s.entsize & ~INIT_OFFSET_MASK)
+          : mod.core_layout.base + s.entsize;
+      const nobits = s.type === SHT_NOBITS;
+      if (!nobits) k.mem.copyIn(dest, info.bytes.subarray(s.offset, s.offset + s.size));
+      k.trace.emit({ kind: 'copy', module: mod.name, section: s.name, sectionIndex: i, addr: dest, size: s.size, nobits });
+      s.addr = dest;
+    }
+    return null;
+  });
+}
+
+/** check_modinfo() taints and check_modinfo_livepatch(): what they print on the way. */
+function check_modinfo(k: Kernel, mod: Module, info: LoadInfo): void {
+  const mi = info.elf.modinfo;
+  if (!getModinfo(mi, 'intree')) {
+    if (!k.taints.has('O')) k.trace.printk('warn', `${mod.name}: loading out-of-tree module taints kernel.`);
+    k.taints.add('O');
+    mod.taints.push('O');
+  }
+  if (getModinfo(mi, 'livepatch') !== undefined) {
+    mod.klp = true;
+    if (!k.taints.has('K')) k.trace.printk('notice', `${mod.name}: tainting kernel with TAINT_LIVEPATCH`);
+    k.taints.add('K');
+    mod.taints.push('K');
+  }
+}
+
+function layout_and_allocate(k: Kernel, mod: Module, info: LoadInfo, opts: LoadOptions): LoadError | null {
+  return k.trace.call('layout_and_allocate', () => {
+    k.trace.step('check modinfo and section flags', { module: mod.name, file: FILE, fn: 'check_modinfo' });
+    check_modinfo(k, mod, info);
+    const rwx = k.trace.call('module_enforce_rwx_sections', () => module_enforce_rwx_sections(k, info));
+    if (rwx) return rwx;
+    info.sechdrs[info.index.pcpu]!.flags &= ~SHF_ALLOC;
+    const roai = find_sec(info, '.data..ro_after_init');
+    if (roai) info.sechdrs[roai]!.flags |= SHF_RO_AFTER_INIT;
+    const jt = find_sec(info, '__jump_table');
+    if (jt) info.sechdrs[jt]!.flags |= SHF_RO_AFTER_INIT;
+
+    k.trace.call('layout_sections', () => {
+      k.trace.step('lay out sections: text | rodata | ro_after_init | data, each from a page boundary', { module: mod.name, file: FILE });
+      layout_sections(mod, info);
+    });
+    k.trace.call('layout_symtab', () => {
+      k.trace.step('symbol table and strings at the end of init; the kept symbols at the end of core', {
+        module: mod.name,
+        file: 'kernel/module/kallsyms.c',
+      });
+      layout_symtab(mod, info);
+    });
+    return move_module(k, mod, info, opts);
+  });
+}
+
+/** add_unformed_module(): refuse a second module of the same name. */
+function add_unformed_module(k: Kernel, mod: Module): LoadError | null {
+  const old = k.findModule(mod.name);
+  if (old) return loadError(old.state === 'LIVE' ? EEXIST : EBUSY, 'add_unformed_module', '');
+  k.trace.step('the module joins the modules list, UNFORMED', { module: mod.name, file: FILE, fn: 'add_unformed_module' });
+  k.modules.push(mod);
+  k.setState(mod, 'UNFORMED');
+  if (!mod.info.sig_ok) {
+    if (!k.taints.has('E')) k.trace.printk('notice', `${mod.name}: module verification failed: signature and/or required key missing - tainting kernel`);
+    k.taints.add('E');
+    mod.taints.push('E');
+  }
+  return null;
+}
+
+/** percpu_modalloc(): room in the per-cpu area for .data..percpu. */
+function percpu_modalloc(k: Kernel, mod: Module, info: LoadInfo): void {
+  const pcpu = info.sechdrs[info.index.pcpu];
+  if (!info.index.pcpu || !pcpu || pcpu.size === 0) return;
+  mod.percpu = k.percpuAlloc(pcpu.size, pcpu.addralign);
+}
+
+export function apply_relocations(k: Kernel, mod: Module, info: LoadInfo): LoadError | null {
+  return k.trace.call('apply_relocations', () => {
+    for (const [i, s] of info.sechdrs.entries()) {
+      if (i === 0) continue;
+      const infosec = s.info;
+      if (infosec >= info.sechdrs.length) continue;
+      if (!(info.sechdrs[infosec]!.flags & SHF_ALLOC)) continue;
+      let err: LoadError | null = null;
+      if (s.flags & SHF_RELA_LIVEPATCH) {
+        if (!k.profile.klpVmlinuxRelocsAtLoad) continue; // 5.4: livepatch applies them all later
+        err = klp_apply_section_relocs(k, mod, info, i, null);
+      } else if (s.type === SHT_REL) {
+        k.trace.printk('err', `${mod.name}: REL relocation unsupported`);
+        err = loadError(ENOEXEC, 'apply_relocate', `${mod.name}: REL relocation unsupported`);
+      } else if (s.type === SHT_RELA) {
+        k.trace.step(`apply ${s.name} to ${info.sechdrs[infosec]!.name}`, { module: mod.name, file: 'arch/x86/kernel/module.c', fn: 'apply_relocate_add' });
+        err = k.trace.call('apply_relocate_add', () => apply_relocate_add(k, mod, info, i, k.relocationCounts));
+      }
+      if (err) return err;
+    }
+    return null;
+  });
+}
+
+/** add_kallsyms() (kallsyms.c): the core copy of the kept symbols, with resolved values. */
+function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
+  k.trace.call('add_kallsyms', () => {
+    k.trace.step('copy the kept symbols, their names and types into core data', { module: mod.name, file: 'kernel/module/kallsyms.c' });
+    const symsec = info.sechdrs[info.index.sym]!;
+    const strsec = info.sechdrs[info.index.str]!;
+    const strtab = info.bytes.subarray(strsec.offset, strsec.offset + strsec.size);
+    const nsrc = Math.floor(symsec.size / SIZEOF_SYM);
+    const base = mod.core_layout.base;
+    const src = info.bytes.subarray(symsec.offset, symsec.offset + nsrc * SIZEOF_SYM);
+    const symtab: number[] = [];
+    const strs: number[] = [];
+    const types: number[] = [];
+    const initTypes = new Uint8Array(nsrc);
+    let ndst = 0;
+    for (const sym of info.elf.symbols.slice(0, nsrc)) {
+      const t = elf_type(info, sym.bind, sym.type, sym.shndx).charCodeAt(0);
+      initTypes[sym.index] = t;
+      if (!(sym.index === 0 || mod.klp || is_core_symbol(info, sym.shndx, sym.nameOffset))) continue;
+      const entry = src.slice(sym.index * SIZEOF_SYM, (sym.index + 1) * SIZEOF_SYM);
+      const dv = new DataView(entry.buffer);
+      dv.setUint32(0, strs.length, true);
+      dv.setBigUint64(8, mod.symbolValues[sym.index]!, true);
+      symtab.push(...entry);
+      let p = sym.nameOffset;
+      while (p < strtab.length && strtab[p] !== 0) strs.push(strtab[p++]!);
+      strs.push(0);
+      types.push(t);
+      ndst++;
+    }
+    k.mem.write(base + BigInt(info.symoffs), Uint8Array.from(symtab), 'memcpy', { what: `core_kallsyms.symtab (${ndst} symbols)` });
+    k.mem.write(base + BigInt(info.stroffs), Uint8Array.from(strs), 'memcpy', { what: 'core_kallsyms.strtab' });
+    k.mem.write(base + BigInt(info.core_typeoffs), Uint8Array.from(types), 'memcpy', { what: 'core_kallsyms.typetab' });
+    if (mod.init_layout.base) k.mem.write(mod.init_layout.base + BigInt(info.init_typeoffs), initTypes, 'memcpy', { what: 'kallsyms typetab (init)' });
+    mod.core_kallsyms = { symtab: base + BigInt(info.symoffs), num_symtab: ndst };
+  });
+}
+
+function post_relocation(k: Kernel, mod: Module, info: LoadInfo): LoadError | null {
+  return k.trace.call('post_relocation', () => {
+    add_kallsyms(k, mod, info);
+    return k.trace.call('module_finalize', () => module_finalize(k, mod, info));
+  });
+}
+
+function complete_formation(k: Kernel, mod: Module): void {
+  k.trace.call('complete_formation', () => {
+    module_enable_ro(k, mod, false);
+    module_enable_nx(k, mod);
+    module_enable_x(k, mod);
+    k.trace.step('COMING: kallsyms can see the module, nobody can use it yet', { module: mod.name, file: FILE });
+    k.setState(mod, 'COMING');
+  });
+}
+
+/** The exports find_symbol() will see: EXPORT_SYMBOL* leaves a __ksymtab_<name> symbol. */
+function find_exports(mod: Module, info: LoadInfo): void {
+  const byName = new Map(info.elf.symbols.filter((s) => s.shndx !== 0).map((s) => [s.name, s]));
+  for (const s of info.elf.symbols) {
+    if (!s.name.startsWith('__ksymtab_')) continue;
+    const target = byName.get(s.name.slice('__ksymtab_'.length));
+    if (target) mod.exports.set(target.name, mod.symbolValues[target.index]!);
+  }
+}
+
+/** copy_module_elf() (kernel/module/livepatch.c): a livepatch keeps its section headers; its symtab now lives in core kallsyms. */
+function copy_module_elf(mod: Module, info: LoadInfo): void {
+  const sechdrs = info.sechdrs.map((s) => ({ ...s }));
+  sechdrs[info.index.sym]!.addr = mod.core_kallsyms!.symtab;
+  mod.klp_info = { ...info, sechdrs };
+}
+
+/** do_init_module(): run init, go LIVE, make ro_after_init read-only, free the init region. */
+function do_init_module(k: Kernel, mod: Module): void {
+  k.trace.call('do_init_module', () => {
+    k.trace.step(`${mod.name}'s init function runs (not emulated: its code is the module's own)`, { module: mod.name, file: FILE, fn: 'do_one_initcall' });
+    k.trace.step('LIVE', { module: mod.name, file: FILE });
+    k.setState(mod, 'LIVE');
+    module_enable_ro(k, mod, true);
+    k.trace.step('free the init region', { module: mod.name, file: FILE, fn: 'do_free_init' });
+    if (mod.init_layout.base) k.moduleArea.module_memfree(mod.init_layout.base);
+    mod.init_layout = emptyLayout();
+  });
+}
+
+export interface LoadOptions {
+  /** Place the core (and init) region here instead of where the allocator would. */
+  coreBase?: bigint;
+  initBase?: bigint;
+}
+
+/** load_module() for one file's bytes (already decompressed, as finit_module() hands them on). */
+export function load_module(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: LoadOptions = {}): LoadResult {
+  return k.trace.call('load_module', () => {
+    k.trace.step(`${elf.fileName}: check the signature`, { fn: 'module_sig_check', file: 'kernel/module/signing.c' });
+    const sig = module_sig_check(bytes);
+    if ('kind' in sig) return { ok: false, error: sig };
+    for (const m of sig.messages) k.trace.printk('err', m);
+
+    k.trace.step('check the ELF header and section table', { fn: 'elf_validity_check', file: FILE });
+    const invalid = elf_validity_check(bytes, sig.len);
+    if (invalid) {
+      k.trace.printk('err', invalid.message);
+      return { ok: false, error: invalid };
+    }
+
+    k.trace.step('find the name, symbol table and struct module', { fn: 'setup_load_info', file: FILE });
+    const info = setup_load_info(k, elf, bytes, sig.len, sig.signature !== undefined);
+    if ('kind' in info) return { ok: false, error: info };
+    rewrite_section_headers(info);
+
+    const mod: Module = {
+      name: info.name,
+      state: 'UNFORMED',
+      core_layout: emptyLayout(),
+      init_layout: emptyLayout(),
+      symbolValues: new BigUint64Array(elf.symbols.length),
+      exports: new Map(),
+      klp: false,
+      percpu: 0n,
+      info,
+      taints: [],
+    };
+    for (const s of elf.symbols) mod.symbolValues[s.index] = s.value;
+
+    const fail = (error: LoadError, stage: 'free_module' | 'unlink'): LoadResult => {
+      k.trace.call('load_module', () => {
+        k.trace.step(`load failed: undo (${error.errnoName})`, { module: mod.name, file: FILE, fn: stage });
+        if (stage === 'unlink') {
+          const i = k.modules.indexOf(mod);
+          if (i >= 0) k.modules.splice(i, 1);
+        }
+        if (mod.init_layout.base) k.moduleArea.module_memfree(mod.init_layout.base);
+        if (mod.core_layout.base) k.moduleArea.module_memfree(mod.core_layout.base);
+        k.setState(mod, 'GONE');
+      });
+      return { ok: false, error, module: mod };
+    };
+
+    const laid = layout_and_allocate(k, mod, info, opts);
+    if (laid) return fail(laid, 'free_module');
+    const dup = add_unformed_module(k, mod);
+    if (dup) return fail(dup, 'free_module');
+    percpu_modalloc(k, mod, info);
+
+    const sym = simplify_symbols(k, mod, info);
+    if (sym) return fail(sym, 'unlink');
+    const rel = apply_relocations(k, mod, info);
+    if (rel) return fail(rel, 'unlink');
+    const post = post_relocation(k, mod, info);
+    if (post) return fail(post, 'unlink');
+    find_exports(mod, info);
+
+    k.trace.call('ftrace_module_init', () => ftrace_module_init(k, mod, info));
+    complete_formation(k, mod);
+    const coming = k.trace.call('prepare_coming_module', () => notify_coming(k, mod, info));
+    if (coming) {
+      notify_going(k, mod, info);
+      return fail(coming, 'unlink');
+    }
+    if (mod.klp) copy_module_elf(mod, info);
+    do_init_module(k, mod);
+    return { ok: true, module: mod };
+  });
+}
+
+/** delete_module() → free_module(): GOING notifiers, then the core region is freed. */
+export function delete_module(k: Kernel, name: string): LoadError | null {
+  const mod = k.findModule(name);
+  if (!mod || mod.state !== 'LIVE') return loadError(2, 'delete_module', '');
+  return k.trace.call('delete_module', () => {
+    k.trace.step(`${mod.name}'s exit function runs (not emulated)`, { module: mod.name, file: FILE, fn: 'mod->exit' });
+    k.setState(mod, 'GOING');
+    notify_going(k, mod, mod.info);
+    k.trace.call('free_module', () => {
+      k.trace.step('free the core region', { module: mod.name, file: FILE });
+      k.moduleArea.module_memfree(mod.core_layout.base);
+      k.setState(mod, 'GONE');
+      k.modules.splice(k.modules.indexOf(mod), 1);
+    });
+    return null;
+  });
+}
+

@@ -1,0 +1,72 @@
+// kernel/module/strict_rwx.c (6.1; module_disable_ro() from kernel/module.c 5.4):
+//          [text] [read-only-data] [ro-after-init] [writable data]
+// text_size -----^                ^               ^               ^
+// ro_size ------------------------|               |               |
+// ro_after_init_size -----------------------------|               |
+// size -----------------------------------------------------------|
+import type { Kernel } from '../kernel.ts';
+import { PAGE_ALIGN, PAGE_SHIFT } from '../mm/page.ts';
+import { set_memory_nx, set_memory_ro, set_memory_rw, set_memory_x } from '../mm/set_memory.ts';
+import type { Module, ModuleLayout } from './types.ts';
+
+type SetMemory = typeof set_memory_ro;
+
+const pages = (bytes: number) => Math.floor(bytes / (1 << PAGE_SHIFT));
+
+function frob_text(k: Kernel, l: ModuleLayout, set: SetMemory) {
+  if (l.base) set(k.mem, k.trace, l.base, pages(PAGE_ALIGN(l.text_size)));
+}
+function frob_rodata(k: Kernel, l: ModuleLayout, set: SetMemory) {
+  if (l.base) set(k.mem, k.trace, l.base + BigInt(l.text_size), pages(l.ro_size - l.text_size));
+}
+function frob_ro_after_init(k: Kernel, l: ModuleLayout, set: SetMemory) {
+  if (l.base) set(k.mem, k.trace, l.base + BigInt(l.ro_size), pages(l.ro_after_init_size - l.ro_size));
+}
+function frob_writable_data(k: Kernel, l: ModuleLayout, set: SetMemory) {
+  if (l.base) set(k.mem, k.trace, l.base + BigInt(l.ro_after_init_size), pages(l.size - l.ro_after_init_size));
+}
+
+export function module_enable_ro(k: Kernel, mod: Module, after_init: boolean): void {
+  k.trace.call('module_enable_ro', () => {
+    k.trace.step(after_init ? 'text, rodata and ro_after_init become read-only' : 'text and rodata become read-only', {
+      module: mod.name,
+      file: 'kernel/module/strict_rwx.c',
+    });
+    frob_text(k, mod.core_layout, set_memory_ro);
+    frob_rodata(k, mod.core_layout, set_memory_ro);
+    frob_text(k, mod.init_layout, set_memory_ro);
+    frob_rodata(k, mod.init_layout, set_memory_ro);
+    if (after_init) frob_ro_after_init(k, mod.core_layout, set_memory_ro);
+  });
+}
+
+export function module_enable_nx(k: Kernel, mod: Module): void {
+  k.trace.call('module_enable_nx', () => {
+    k.trace.step('data stays non-executable', { module: mod.name, file: 'kernel/module/strict_rwx.c' });
+    frob_rodata(k, mod.core_layout, set_memory_nx);
+    frob_ro_after_init(k, mod.core_layout, set_memory_nx);
+    frob_writable_data(k, mod.core_layout, set_memory_nx);
+    frob_rodata(k, mod.init_layout, set_memory_nx);
+    frob_writable_data(k, mod.init_layout, set_memory_nx);
+  });
+}
+
+export function module_enable_x(k: Kernel, mod: Module): void {
+  k.trace.call('module_enable_x', () => {
+    k.trace.step('text becomes executable', { module: mod.name, file: 'kernel/module/strict_rwx.c' });
+    frob_text(k, mod.core_layout, set_memory_x);
+    frob_text(k, mod.init_layout, set_memory_x);
+  });
+}
+
+/** 5.4 kernel/module.c: the whole core text and rodata writable again — executable stays, so RWX. */
+export function module_disable_ro(k: Kernel, mod: Module): void {
+  k.trace.call('module_disable_ro', () => {
+    k.trace.step('text and rodata writable again (text stays executable)', { module: mod.name, file: 'kernel/module.c' });
+    frob_text(k, mod.core_layout, set_memory_rw);
+    frob_rodata(k, mod.core_layout, set_memory_rw);
+    frob_ro_after_init(k, mod.core_layout, set_memory_rw);
+    frob_text(k, mod.init_layout, set_memory_rw);
+    frob_rodata(k, mod.init_layout, set_memory_rw);
+  });
+}

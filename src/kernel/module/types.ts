@@ -1,0 +1,72 @@
+// The emulated `struct load_info` and `struct module` (kernel/module/internal.h,
+// include/linux/module.h, 6.1): only the fields the loader's logic reads or writes.
+import type { ElfObject } from '../../elf/types.ts';
+import type { ModuleState } from '../../trace/types.ts';
+
+/** A section header as the loader mutates it (sh_addr, sh_flags and sh_entsize change). */
+export interface Shdr {
+  name: string;
+  type: number;
+  flags: bigint;
+  /** In the temporary image (rewrite_section_headers), then the final address (move_module). */
+  addr: bigint;
+  offset: number;
+  size: number;
+  link: number;
+  info: number;
+  addralign: number;
+  /** layout_sections() stores each section's offset here; INIT_OFFSET_MASK marks init. */
+  entsize: bigint;
+}
+
+export const INIT_OFFSET_MASK = 1n << 63n;
+export const ENTSIZE_UNSET = (1n << 64n) - 1n; // ~0UL
+
+export interface LoadInfo {
+  name: string;
+  elf: ElfObject;
+  /** The file as the kernel holds it (info->hdr), info->len bytes of ELF. */
+  bytes: Uint8Array;
+  len: number;
+  sechdrs: Shdr[];
+  index: { sym: number; str: number; mod: number; vers: number; info: number; pcpu: number };
+  sig_ok: boolean;
+  // layout_symtab()
+  symoffs: number;
+  stroffs: number;
+  core_typeoffs: number;
+  init_typeoffs: number;
+  mod_kallsyms_init_off: number;
+}
+
+/** struct module_layout (≤ 6.3): sizes are offsets from base, page-aligned under STRICT_MODULE_RWX. */
+export interface ModuleLayout {
+  base: bigint;
+  size: number;
+  text_size: number;
+  ro_size: number;
+  ro_after_init_size: number;
+}
+
+export const emptyLayout = (): ModuleLayout => ({ base: 0n, size: 0, text_size: 0, ro_size: 0, ro_after_init_size: 0 });
+
+export interface Module {
+  name: string;
+  state: ModuleState;
+  core_layout: ModuleLayout;
+  init_layout: ModuleLayout;
+  /** Resolved st_value of every symbol of the module's full symtab (index = symbol index). */
+  symbolValues: BigUint64Array;
+  /** Exported by this module (EXPORT_SYMBOL*): name → address. */
+  exports: Map<string, bigint>;
+  /** is_livepatch_module(): modinfo livepatch= present. */
+  klp: boolean;
+  /** mod_percpu(): where this module's per-cpu section was allocated (0 if it has none). */
+  percpu: bigint;
+  /** copy_module_elf(): what a livepatch keeps of its ELF for later relocation. */
+  klp_info?: LoadInfo;
+  info: LoadInfo;
+  taints: string[];
+  /** add_kallsyms(): where the kept symbols live after init. */
+  core_kallsyms?: { symtab: bigint; num_symtab: number };
+}

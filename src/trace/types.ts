@@ -1,0 +1,102 @@
+// A Trace is what the emulated kernel did, as plain data: the UI, the CLI and the tests only
+// ever read traces. Steps are the unit of playback; each holds the events it caused, in order.
+// Addresses are bigint (kernel virtual addresses do not fit a double).
+
+export type ModuleState = 'UNFORMED' | 'COMING' | 'LIVE' | 'GOING' | 'GONE';
+
+/** Page permission as the PTE has it (x86: _PAGE_RW, _PAGE_NX). */
+export interface PagePerm {
+  write: boolean;
+  exec: boolean;
+}
+
+/** How bytes reached memory. */
+export type WritePath =
+  /** a plain CPU store / memcpy through the page's own mapping: needs the page writable */
+  | 'memcpy'
+  /** 5.4 apply_relocate_add(): `*loc = val` */
+  | 'store'
+  /** text_poke(): through a temporary writable alias (poking_mm), any permission */
+  | 'text_poke'
+  /** text_poke_early(): memcpy while the module is not yet live (no alias needed) */
+  | 'text_poke_early';
+
+/** Why a region exists: the module_layout / module_memory it belongs to. */
+export interface Region {
+  module: string;
+  /** "core" / "init" (≤ 6.3), or MOD_TEXT, MOD_DATA … (6.4+) */
+  name: string;
+  base: bigint;
+  /** Size in bytes as allocated (page-rounded by vmalloc). */
+  size: number;
+}
+
+export interface RelocationCause {
+  /** Index and name of the relocation section. */
+  relsec: number;
+  relsecName: string;
+  entry: number;
+  type: number;
+  symbol: string;
+  /** S (resolved symbol value), A (addend), P (place) and the value written. */
+  S: bigint;
+  A: bigint;
+  P: bigint;
+  value: bigint;
+}
+
+export type TraceEvent =
+  | { kind: 'alloc'; region: Region; perm: PagePerm; caller: string }
+  | { kind: 'free'; region: Region; caller: string }
+  | {
+      kind: 'copy';
+      module: string;
+      section: string;
+      sectionIndex: number;
+      addr: bigint;
+      size: number;
+      /** SHT_NOBITS sections are not copied: they stay zero. */
+      nobits: boolean;
+    }
+  | {
+      kind: 'write';
+      addr: bigint;
+      old: Uint8Array;
+      new: Uint8Array;
+      path: WritePath;
+      cause?: RelocationCause;
+      /** e.g. "ftrace NOP", "return thunk", "symtab st_value" */
+      what?: string;
+    }
+  | { kind: 'fault'; addr: bigint; size: number; path: WritePath; oops: string[] }
+  | {
+      kind: 'perm';
+      fn: 'set_memory_ro' | 'set_memory_rw' | 'set_memory_x' | 'set_memory_nx';
+      addr: bigint;
+      pages: number;
+      /** Pages whose PTE actually changed, with the permission before and after. */
+      changed: Array<{ page: bigint; from: PagePerm; to: PagePerm }>;
+      /** cpa_flush(): per-page flush IPI for ≤ 33 pages, else flush_tlb_all(); none if nothing changed */
+      flush: 'none' | 'flush_tlb_kernel_range' | 'flush_tlb_all';
+    }
+  | { kind: 'sync'; fn: 'text_poke_sync'; why: string }
+  | { kind: 'state'; module: string; from: ModuleState; to: ModuleState }
+  | { kind: 'printk'; level: 'err' | 'warn' | 'notice' | 'info'; text: string }
+  | { kind: 'symbol'; module: string; name: string; index: number; value: bigint; how: string };
+
+export interface Step {
+  index: number;
+  /** Kernel call path, outermost first: ["load_module", "layout_and_allocate", "move_module"]. */
+  path: string[];
+  /** One line: what this step does. */
+  title: string;
+  /** Where in the kernel sources this is, e.g. "kernel/module/main.c" at the profile's version. */
+  source?: { file: string; fn: string; version: string };
+  module?: string;
+  events: TraceEvent[];
+}
+
+export interface Trace {
+  kernel: string;
+  steps: Step[];
+}
