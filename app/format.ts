@@ -42,3 +42,10 @@ export function visibleText(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
 }
+
+/** Hex digits needed for the largest of `values` (at least `min`): columns pad to this. */
+export function hexDigits(values: Iterable<bigint>, min = 1): number {
+  let max = 0n;
+  for (const v of values) if (v > max) max = v;
+  return Math.max(min, max.toString(16).length);
+}

@@ -28,10 +28,21 @@ test('screenshots', async ({ page }) => {
   if (existsSync(klpPatch)) {
     await page.getByTestId('file-input').setInputFiles(klpPatch);
     await expect(page.getByTestId('busy')).toHaveCount(0);
-    for (const tab of ['sections', 'symbols', 'relocations', 'modinfo'] as const) {
-      await page.getByTestId(`tab-${tab}`).click();
-      await page.screenshot({ path: `${shots}08-klp-${tab}.png` });
-    }
+    await page.getByTestId('tab-sections').click();
+    const sections = page.getByTestId('sections-table');
+    await sections.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await page.screenshot({ path: `${shots}08-klp-sections.png` });
+    await page.getByTestId('tab-symbols').click();
+    const klpOnly = page.getByLabel('only .klp.sym / LIVEPATCH symbols');
+    if (await klpOnly.count()) await klpOnly.check();
+    await page.screenshot({ path: `${shots}08-klp-symbols.png` });
+    await page.getByTestId('tab-relocations').click();
+    const picker = page.getByTestId('reloc-picker');
+    const klpOption = picker.locator('option', { hasText: '.klp.rela.' }).first();
+    if (await klpOption.count()) await picker.selectOption((await klpOption.getAttribute('value'))!);
+    await page.screenshot({ path: `${shots}08-klp-relocations.png` });
+    await page.getByTestId('tab-modinfo').click();
+    await page.screenshot({ path: `${shots}08-klp-modinfo.png` });
   }
 
   const big = process.env.KLP_BIG_MODULE;

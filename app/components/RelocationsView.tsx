@@ -2,7 +2,7 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import type { ElfObject, ElfRelocationSection } from '../../src/elf/types.ts';
 import { relocationTypeName } from '../../src/elf/names.ts';
 import { useKlp } from '../store.ts';
-import { count, hex, signedHex } from '../format.ts';
+import { count, hex, hexDigits, signedHex } from '../format.ts';
 import { VirtualTable, type Column } from './VirtualTable.tsx';
 import { FilterBox } from './FilterBox.tsx';
 import { symbolDisplayName } from './SymbolsTable.tsx';
@@ -45,25 +45,29 @@ export function RelocationsView({ elf }: { elf: ElfObject }) {
     const at = (r: number) => (rows ? rows[r]! : r);
     const symIndex = (r: number) => rela.symbols[at(r)]!;
     const sym = (r: number) => elf.symbols[symIndex(r)];
+    const offDigits = hexDigits(rela.offsets, 8);
+    const valDigits = hexDigits(elf.symbols.map((x) => x.value), 8);
+    const hasKlpSyms = rela.klp !== undefined || elf.symbols.some((s) => s.klp);
     const cols: Column[] = [
       { id: 'n', header: '#', width: 7, align: 'right', cell: (r) => at(r) },
-      { id: 'offset', header: 'Offset', width: 16, title: 'r_offset (hex) in the target section', cell: (r) => hex(rela.offsets[at(r)]!, 16) },
+      { id: 'offset', header: 'Offset', width: offDigits, title: 'r_offset (hex) in the target section', cell: (r) => hex(rela.offsets[at(r)]!, offDigits) },
       {
         id: 'info', header: 'Info', width: 16, title: 'r_info (hex) = sym << 32 | type',
         cell: (r) => hex((BigInt(rela.symbols[at(r)]!) << 32n) | BigInt(rela.types[at(r)]!), 16),
       },
       { id: 'type', header: 'Type', width: 17, cell: (r) => relocationTypeName(elf.header.machine, rela.types[at(r)]!) },
       { id: 'sym', header: 'Sym', width: 6, align: 'right', title: 'symbol index', cell: (r) => symIndex(r) },
-      { id: 'symval', header: 'Sym. Value', width: 16, cell: (r) => hex(sym(r)?.value ?? 0n, 16) },
+      { id: 'symval', header: 'Sym. Value', width: Math.max(10, valDigits), cell: (r) => hex(sym(r)?.value ?? 0n, valDigits) },
       {
-        id: 'name', header: 'Sym. Name', width: 28, grow: true, cell: (r) => symbolDisplayName(elf, symIndex(r)), cellTitle: (r) => symbolDisplayName(elf, symIndex(r)),
+        id: 'name', header: 'Sym. Name', width: hasKlpSyms ? 20 : 28, grow: true, cell: (r) => symbolDisplayName(elf, symIndex(r)), cellTitle: (r) => symbolDisplayName(elf, symIndex(r)),
       },
       { id: 'addend', header: 'Addend', width: 12, align: 'right', title: 'r_addend', cell: (r) => (rela.rela ? signedHex(rela.addends[at(r)]!) : '') },
     ];
-    if (rela.klp || elf.symbols.some((s) => s.klp)) {
+    if (hasKlpSyms) {
       cols.push(
-        { id: 'klpobj', header: 'klp object', width: 11, cell: (r) => <span className="klp">{sym(r)?.klp?.object ?? ''}</span> },
-        { id: 'klppos', header: 'sympos', width: 6, align: 'right', cell: (r) => sym(r)?.klp?.sympos ?? '' },
+        { id: 'klpobj', header: 'klp object', width: 18, title: 'object of the .klp.sym symbol', cell: (r) => <span className="klp">{sym(r)?.klp?.object ?? ''}</span> },
+        { id: 'klpname', header: 'klp symbol', width: 22, title: 'symbol name in that object', cell: (r) => <span className="klp">{sym(r)?.klp?.symbol ?? ''}</span> },
+        { id: 'klppos', header: 'sympos', width: 6, align: 'right', title: '0 = unique; n = the n-th symbol of that name in kallsyms order', cell: (r) => sym(r)?.klp?.sympos ?? '' },
       );
     }
     return cols;

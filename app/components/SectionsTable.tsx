@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { ElfObject } from '../../src/elf/types.ts';
 import { sectionFlagLetters, sectionFlagNames, sectionTypeName } from '../../src/elf/names.ts';
 import { useKlp } from '../store.ts';
-import { count, hex } from '../format.ts';
+import { count, hex, hexDigits } from '../format.ts';
 import { VirtualTable, type Column } from './VirtualTable.tsx';
 
 const SHF_RELA_LIVEPATCH = 0x00100000n;
@@ -23,11 +23,13 @@ export function SectionsTable({ elf }: { elf: ElfObject }) {
     const s = (i: number) => sections[i]!;
     const name = (i: number | undefined) => (i !== undefined && sections[i] ? sections[i].name : '');
 
+    // ET_REL: every sh_addr is 0, so the column is only as wide as the widest address.
+    const addrDigits = hexDigits(sections.map((x) => x.addr), 1);
     const cols: Column[] = [
       { id: 'nr', header: '[Nr]', width: 5, align: 'right', cell: (i) => `[${s(i).index}]` },
-      { id: 'name', header: 'Name', width: 26, grow: true, cell: (i) => s(i).name, cellTitle: (i) => s(i).name },
+      { id: 'name', header: 'Name', width: 22, grow: true, cell: (i) => s(i).name, cellTitle: (i) => s(i).name },
       { id: 'type', header: 'Type', width: 11, cell: (i) => sectionTypeName(s(i).type) },
-      { id: 'addr', header: 'Address', width: 16, title: 'sh_addr (hex); 0 in a relocatable .ko', cell: (i) => hex(s(i).addr, 16) },
+      { id: 'addr', header: 'Addr', width: Math.max(4, addrDigits), title: 'sh_addr (hex); 0 for every section of a relocatable .ko', cell: (i) => hex(s(i).addr, addrDigits), cellTitle: (i) => hex(s(i).addr, 16) },
       { id: 'off', header: 'Off', width: 7, title: 'sh_offset (hex)', cell: (i) => hex(s(i).offset, 6) },
       { id: 'size', header: 'Size', width: 7, title: 'sh_size (hex)', cell: (i) => hex(s(i).size, 6), cellTitle: (i) => `${count(Number(s(i).size))} bytes` },
       { id: 'es', header: 'ES', width: 3, title: 'sh_entsize (hex)', cell: (i) => hex(s(i).entsize, 2) },
@@ -38,12 +40,13 @@ export function SectionsTable({ elf }: { elf: ElfObject }) {
       { id: 'lk', header: 'Lk', width: 3, align: 'right', title: 'sh_link', cell: (i) => s(i).link, cellTitle: (i) => name(s(i).link) },
       { id: 'inf', header: 'Inf', width: 4, align: 'right', title: 'sh_info', cell: (i) => s(i).info, cellTitle: (i) => (relaBySection.has(i) ? `applies to ${name(s(i).info)}` : undefined) },
       { id: 'al', header: 'Al', width: 3, align: 'right', title: 'sh_addralign', cell: (i) => s(i).addralign.toString() },
-      { id: 'flagnames', header: 'Flags', width: 20, cell: (i) => sectionFlagNames(s(i).flags, machine).join(' ') },
+      { id: 'flagnames', header: 'Flags', width: hasKlp ? 30 : 20, cell: (i) => sectionFlagNames(s(i).flags, machine).join(' '), cellTitle: (i) => sectionFlagNames(s(i).flags, machine).join(' ') },
     ];
     if (hasKlp) {
       cols.push({
-        id: 'klp', header: 'klp object → section', width: 24,
+        id: 'klp', header: 'klp object → section', width: 28,
         title: '.klp.rela.<obj>.<section> / .klp.arch.<obj>.<section>',
+        cellTitle: (i) => { const k = relaBySection.get(i)?.klp ?? archBySection.get(i); return k ? `${k.object} → ${k.section}` : undefined; },
         cell: (i) => {
           const rela = relaBySection.get(i)?.klp;
           if (rela) return <span className="klp">{rela.object} → {rela.section}</span>;

@@ -52,7 +52,7 @@ export function VirtualTable({ label, testId, rowCount, columns, rowHeight = 22,
   }, [rowCount, columns]);
 
   const template = columns.map((c) => (c.grow ? `minmax(${c.width}ch, 1fr)` : `${c.width}ch`)).join(' ');
-  const minWidth = `calc(${columns.reduce((sum, c) => sum + c.width, 0)}ch + ${columns.length * 12 + 8}px)`;
+  const minWidth = `calc(${columns.reduce((sum, c) => sum + c.width, 0)}ch + ${columns.length * 10 + 8}px)`;
 
   const headerHeight = rowHeight + 4;
   const first = Math.max(0, Math.floor((scrollTop - headerHeight) / rowHeight) - OVERSCAN);
