@@ -47,7 +47,7 @@ export function RelocationsView({ elf }: { elf: ElfObject }) {
     const sym = (r: number) => elf.symbols[symIndex(r)];
     const offDigits = hexDigits(rela.offsets, 8);
     const valDigits = hexDigits(elf.symbols.map((x) => x.value), 8);
-    const hasKlpSyms = rela.klp !== undefined || elf.symbols.some((s) => s.klp);
+    const hasKlpSyms = rela.klp !== undefined;
     const cols: Column[] = [
       { id: 'n', header: '#', width: 7, align: 'right', cell: (r) => at(r) },
       { id: 'offset', header: 'Offset', width: offDigits, title: 'r_offset (hex) in the target section', cell: (r) => hex(rela.offsets[at(r)]!, offDigits) },
