@@ -40,21 +40,20 @@ export function oracleImage(name: string): Uint8Array {
   return new Uint8Array(readFileSync(new URL(`mem/${name}.bin`, dir)));
 }
 
-const vmlinux = parseKallsyms(readFileSync(new URL('kallsyms/vmlinux.kallsyms', dir), 'utf8'));
+// The shipped default table: the capture's vmlinux symbols plus their real __ksymtab_ lines.
+const vmlinux = parseKallsyms(readFileSync(new URL('../../public/samples/vmlinux.kallsyms', import.meta.url), 'utf8'));
 const moduleSymbols = parseKallsyms(readFileSync(new URL('kallsyms/modules-subset.kallsyms', dir), 'utf8'));
 
 /**
  * A fresh 6.1 kernel in which `name` is loaded at its real base, with vmlinux and the other
- * captured modules as real kallsyms. The capture's vmlinux table is a subset without every
- * __ksymtab_ line, so exports are taken as "globals"; symbols of modules outside the capture
- * (crc16 for ext4) get invented addresses.
+ * captured modules as real kallsyms; symbols of modules outside the capture (crc16 for ext4)
+ * get invented addresses.
  */
 export async function replayOracleModule(name: string): Promise<{ k: Kernel; elf: ElfObject; result: LoadResult }> {
   const t = oracleTruth.modules[name]!;
   const k = new Kernel({
     kernel: '6.1',
     vmlinux,
-    vmlinuxExports: 'globals',
     fakeMissingSymbols: true,
     moduleSymbols: moduleSymbols.filter((m) => m.module !== name),
   });
