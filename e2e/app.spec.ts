@@ -4,7 +4,8 @@ import { openApp } from './helpers.ts';
 test('opens on the built-in sample and shows its sections', async ({ page }) => {
   await openApp(page);
   await expect(page.getByTestId('privacy')).toContainText('Files never leave your browser');
-  await expect(page.getByTestId('file-entry').first()).toHaveAttribute('data-file', /\.ko/);
+  // the first sample of public/samples/index.json: the sample livepatch
+  await expect(page.getByTestId('file-entry').first()).toHaveAttribute('data-file', 'klp_demo_patch.ko');
   await expect(page.getByTestId('tab-sections')).toHaveAttribute('aria-selected', 'true');
   const table = page.getByTestId('sections-table');
   await expect(table.getByRole('row').filter({ hasText: '.text' }).first()).toBeVisible();
@@ -15,8 +16,8 @@ test('opens on the built-in sample and shows its sections', async ({ page }) => 
   await expect(text.locator('.col-type')).toHaveText('PROGBITS');
 });
 
-test('every inspector tab renders the default sample', async ({ page }) => {
-  await openApp(page);
+test('every inspector tab renders a signed Debian module', async ({ page }) => {
+  await openApp(page, './?sample=veth');
   await page.getByTestId('tab-header').click();
   await expect(page.getByTestId('elf-header')).toContainText('ELF64');
   await expect(page.getByTestId('elf-header')).toContainText('REL (Relocatable file)');

@@ -24,6 +24,15 @@ export type OpenResult = { ok: true; module: OpenedModule } | { ok: false; error
 
 /** Never throws: every refusal is a LoadError carrying the kernel's message. */
 export async function openModule(file: Uint8Array, fileName: string): Promise<OpenResult> {
+  const r = await decodeModule(file, fileName);
+  return r.ok ? { ok: true, module: r.module } : r;
+}
+
+/** openModule(), also handing back the plain ELF bytes (what load_module() is given). */
+export async function decodeModule(
+  file: Uint8Array,
+  fileName: string,
+): Promise<{ ok: true; module: OpenedModule; bytes: Uint8Array } | { ok: false; error: LoadError }> {
   try {
     const decompressed = await decompressModule(file);
     if (!decompressed.ok) return decompressed;
@@ -39,6 +48,7 @@ export async function openModule(file: Uint8Array, fileName: string): Promise<Op
     return {
       ok: true,
       module: { elf, compression: decompressed.compression, compressedSize: file.length, messages: sig.messages },
+      bytes,
     };
   } catch (e) {
     // Reaching this is a klp-lab bug, not a property of the file: say so rather than pretend

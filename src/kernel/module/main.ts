@@ -179,6 +179,7 @@ function layout_and_allocate(k: Kernel, mod: Module, info: LoadInfo, opts: LoadO
       });
       layout_symtab(mod, info);
     });
+    mod.initsize = mod.init_layout.size;
     return move_module(k, mod, info, opts);
   });
 }
@@ -345,6 +346,7 @@ export function load_module(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: 
       state: 'UNFORMED',
       core_layout: emptyLayout(),
       init_layout: emptyLayout(),
+      initsize: 0,
       symbolValues: new BigUint64Array(elf.symbols.length),
       exports: new Map(),
       klp: false,

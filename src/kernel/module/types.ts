@@ -55,6 +55,8 @@ export interface Module {
   state: ModuleState;
   core_layout: ModuleLayout;
   init_layout: ModuleLayout;
+  /** init_layout.size as laid out (/sys/module/M/initsize reads it before init is freed). */
+  initsize: number;
   /** Resolved st_value of every symbol of the module's full symtab (index = symbol index). */
   symbolValues: BigUint64Array;
   /** Exported by this module (EXPORT_SYMBOL*): name → address. */

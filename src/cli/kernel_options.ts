@@ -1,0 +1,24 @@
+// Options every command that runs the emulated kernel shares.
+import { Kernel } from '../kernel/kernel.ts';
+import type { KernelId } from '../kernel/profile.ts';
+import { CliError, readKallsyms } from './io.ts';
+
+export const kernelOptions = {
+  kernel: { type: 'string', default: '6.1' },
+  kallsyms: { type: 'string', multiple: true, default: [] as string[] },
+  'fake-missing-symbols': { type: 'boolean', default: false },
+} as const;
+
+export function makeKernel(values: { kernel?: string; kallsyms?: string[]; 'fake-missing-symbols'?: boolean }): Kernel {
+  const id = values.kernel ?? '6.1';
+  if (id === '6.4')
+    throw new CliError('--kernel 6.4: the 6.4+ module_memory layout is not emulated yet (5.4 and 6.1 are)');
+  if (id !== '5.4' && id !== '6.1') throw new CliError(`--kernel ${id}: unknown kernel (5.4, 6.1)`);
+  const { vmlinux, modules } = readKallsyms(values.kallsyms ?? []);
+  return new Kernel({
+    kernel: id as KernelId,
+    vmlinux,
+    moduleSymbols: modules,
+    fakeMissingSymbols: values['fake-missing-symbols'] ?? false,
+  });
+}

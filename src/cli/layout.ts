@@ -1,0 +1,33 @@
+// klp-lab layout FILE.ko [--kernel 5.4|6.1] [--json]: where the loader puts each section and
+// what the core pages allow after init. Symbols no table resolves are invented: layout does
+// not depend on them.
+import { parseArgs } from 'node:util';
+import { load_module } from '../kernel/module/main.ts';
+import { layoutReport } from '../kernel/module/layout_report.ts';
+import { CliError, readModule } from './io.ts';
+import { makeKernel } from './kernel_options.ts';
+
+export async function layoutCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { kernel: { type: 'string', default: '6.1' }, json: { type: 'boolean', default: false } },
+  });
+  const file = positionals[0];
+  if (!file) throw new CliError('layout: which module? klp-lab layout FILE.ko');
+  const k = makeKernel({ kernel: values.kernel, 'fake-missing-symbols': true });
+  const { bytes, elf } = await readModule(file);
+  const result = load_module(k, bytes, elf);
+  if (!result.module || !result.ok) throw new CliError(result.error?.message || `${elf.fileName}: ${result.error?.errnoName}`);
+  const report = layoutReport(k, result.module);
+  if (values.json) {
+    console.log(JSON.stringify(report, null, 2));
+    return 0;
+  }
+  console.log(`${report.name}: coresize ${report.coresize}, initsize ${report.initsize} (kernel ${k.profile.version})`);
+  const rows = Object.entries(report.sections).sort((a, b) => (a[1].region === b[1].region ? a[1].offset - b[1].offset : a[1].region === 'core' ? -1 : 1));
+  for (const [name, s] of rows) console.log(`  ${s.region.padEnd(4)} +0x${s.offset.toString(16).padStart(6, '0')}  ${name}`);
+  console.log('core pages after init:');
+  for (const p of report.perms) console.log(`  +0x${p.from.toString(16).padStart(6, '0')}..+0x${p.to.toString(16).padStart(6, '0')}  ${p.perm}`);
+  return 0;
+}
