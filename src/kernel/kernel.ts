@@ -3,6 +3,7 @@
 import { TraceRecorder } from '../trace/recorder.ts';
 import type { ModuleState } from '../trace/types.ts';
 import { VmlinuxSymbols, type KallsymsEntry } from './kallsyms.ts';
+import { CpuCaps, debian61QemuTcgMax, type MachineProfile } from './machine.ts';
 import { AddressSpace } from './mm/address_space.ts';
 import { ModuleArea } from './mm/vmalloc.ts';
 import type { Module } from './module/types.ts';
@@ -32,6 +33,8 @@ export interface KernelOptions {
    * reported (Kernel.inventedSymbols); the range is one no real kernel object uses.
    */
   fakeMissingSymbols?: boolean;
+  /** The machine booted (CPU features, mitigations, CPUs, preemption); the oracle capture's by default. */
+  machine?: MachineProfile;
 }
 
 /** Where invented symbols go: the top of the address space, above the fixmap, never a module or vmlinux address. */
@@ -48,6 +51,9 @@ export class Kernel {
   /** Symbols given a synthetic address (fakeMissingSymbols), by name. */
   readonly inventedSymbols = new Map<string, bigint>();
   readonly fakeMissingSymbols: boolean;
+  readonly machine: MachineProfile;
+  /** boot_cpu_has() for this machine. */
+  readonly cpu: CpuCaps;
   /** The `modules` list, in load order. */
   readonly modules: Module[] = [];
   /** Kernel taint letters so far (a message is printed only the first time, as the kernel does). */
@@ -66,6 +72,8 @@ export class Kernel {
     this.vmlinux = new VmlinuxSymbols(opts.vmlinux ?? [], opts.vmlinuxExports);
     this.percpuNext = opts.percpuBase ?? 0x31000n;
     this.fakeMissingSymbols = opts.fakeMissingSymbols ?? false;
+    this.machine = opts.machine ?? debian61QemuTcgMax;
+    this.cpu = new CpuCaps(this.machine);
     // A module's export has a __ksymtab_<name> line of the same module.
     const lines = opts.moduleSymbols ?? [];
     const ksymtab = new Set(lines.filter((e) => e.name.startsWith('__ksymtab_')).map((e) => `${e.module}:${e.name.slice(10)}`));

@@ -19,6 +19,8 @@ import { simplify_symbols } from './symbols.ts';
 import { emptyLayout, INIT_OFFSET_MASK, type LoadInfo, type Module, type Shdr } from './types.ts';
 import { module_sig_check } from './signing.ts';
 import { notify_coming, notify_going, ftrace_module_init } from './notifiers.ts';
+import { sort_extable } from '../lib/extable.ts';
+import { section_objs } from './within.ts';
 
 const FILE = 'kernel/module/main.c';
 const MODULE_NAME_OFFSET = 24; // offsetof(struct module, name)
@@ -270,6 +272,8 @@ function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
 
 function post_relocation(k: Kernel, mod: Module, info: LoadInfo): LoadError | null {
   return k.trace.call('post_relocation', () => {
+    const ex = section_objs(info, '__ex_table', 12);
+    if (ex.num) k.trace.call('sort_extable', () => sort_extable(k, mod, ex.addr, ex.num));
     add_kallsyms(k, mod, info);
     return k.trace.call('module_finalize', () => module_finalize(k, mod, info));
   });

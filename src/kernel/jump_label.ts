@@ -1,0 +1,168 @@
+// The module notifier of kernel/jump_label.c (6.1) with x86's arch_jump_label_transform_queue()
+// (arch/x86/kernel/jump_label.c): when a module comes, its __jump_table (relative entries:
+// s32 code, s32 target, long key with the branch and init bits) is sorted by key and code,
+// each entry's init bit is set or cleared, keys defined in the module learn where their
+// entries are, and the sites of a vmlinux key that is no longer in its default state are
+// switched with text_poke_bp. Objtool wrote every site for the key's default state.
+import { text_gen_insn, x86_nops } from './arch/x86/alternative.ts';
+import { insn_decode_kernel } from './arch/x86/insn.ts';
+import { text_poke_queue_finish, type TextPokeLoc } from './arch/x86/text_poke.ts';
+import { countMoved } from './arch/x86/unwind_orc.ts';
+import type { Kernel } from './kernel.ts';
+import { sort } from './lib/sort.ts';
+import type { LoadInfo, Module } from './module/types.ts';
+import { readAhead, s32At, s64At, section_objs, setS32, setS64, symbolic, kernel_text_address, within_module, within_module_init } from './module/within.ts';
+
+const FILE = 'kernel/jump_label.c';
+const ENTRY = 16; // struct jump_entry { s32 code; s32 target; long key; }
+const JUMP_TYPE_MASK = 3n;
+
+interface Entry {
+  addr: bigint;
+  code: bigint;
+  target: bigint;
+  /** key field as an address, with the branch (1) and init (2) bits */
+  rawKey: bigint;
+}
+
+function entryAt(base: bigint, buf: Uint8Array, off: number): Entry {
+  const addr = base + BigInt(off);
+  return {
+    addr,
+    code: addr + BigInt(s32At(buf, off)),
+    target: addr + 4n + BigInt(s32At(buf, off + 4)),
+    rawKey: BigInt.asUintN(64, addr + 8n + s64At(buf, off + 8)),
+  };
+}
+const keyOf = (e: Entry) => e.rawKey & ~JUMP_TYPE_MASK;
+
+/** jump_label_sort_entries() with jump_label_cmp() and the relative jump_label_swap(). */
+function jump_label_sort_entries(base: bigint, buf: Uint8Array, num: number): void {
+  const cmp = (a: number, b: number) => {
+    const ea = entryAt(base, buf, a);
+    const eb = entryAt(base, buf, b);
+    if (keyOf(ea) < keyOf(eb)) return -1;
+    if (keyOf(ea) > keyOf(eb)) return 1;
+    if (ea.code < eb.code) return -1;
+    if (ea.code > eb.code) return 1;
+    return 0;
+  };
+  const swap = (a: number, b: number) => {
+    const delta = a - b;
+    const [tc, tt, tk] = [s32At(buf, a), s32At(buf, a + 4), s64At(buf, a + 8)];
+    setS32(buf, a, (s32At(buf, b) - delta) | 0);
+    setS32(buf, a + 4, (s32At(buf, b + 4) - delta) | 0);
+    setS64(buf, a + 8, s64At(buf, b + 8) - BigInt(delta));
+    setS32(buf, b, (tc + delta) | 0);
+    setS32(buf, b + 4, (tt + delta) | 0);
+    setS64(buf, b + 8, tk + BigInt(delta));
+  };
+  sort(num, ENTRY, cmp, swap);
+}
+
+/** The name a key goes by: the vmlinux or module object holding it (a tracepoint's key is inside it). */
+function keyName(k: Kernel, key: bigint): string {
+  return symbolic(k, key);
+}
+
+/** Is this vmlinux key flipped from its default, as far as the machine profile knows? */
+function keyFlipped(k: Kernel, key: bigint): boolean {
+  const name = keyName(k, key).replace(/\+0x[0-9a-f]+$/, '');
+  return k.machine.staticKeysFlipped.includes(name);
+}
+
+export function jump_label_add_module(k: Kernel, mod: Module, info: LoadInfo): void {
+  const tab = section_objs(info, '__jump_table', ENTRY);
+  if (!tab.num) return;
+  const step = k.trace.step('jump_label_add_module', { module: mod.name, file: FILE, fn: 'jump_label_add_module' });
+  const buf = k.mem.read(tab.addr, tab.num * ENTRY);
+  const before = buf.slice();
+  jump_label_sort_entries(tab.addr, buf, tab.num);
+  const moved = countMoved(before, buf, ENTRY);
+  if (moved) k.mem.write(tab.addr, buf.slice(), 'memcpy', { what: `__jump_table sorted by key and code (${moved} entries moved)` });
+
+  // jump_entry_set_init(): the init bit says "in init text"; the build left bit 1 set on every
+  // NOP'd site (`2 | branch`), so core entries get it cleared here
+  const sorted = buf.slice();
+  let init = 0;
+  for (let off = 0; off < tab.num * ENTRY; off += ENTRY) {
+    const e = entryAt(tab.addr, buf, off);
+    const inInit = within_module_init(e.code, mod);
+    if (inInit) init++;
+    const k64 = s64At(buf, off + 8);
+    setS64(buf, off + 8, inInit ? k64 | 2n : k64 & ~2n);
+  }
+  const initChanged = countMoved(sorted, buf, ENTRY);
+  if (initChanged) k.mem.write(tab.addr, buf.slice(), 'memcpy', { what: `jump_entry_set_init: ${initChanged} entries' init bit updated (${init} in init text)` });
+
+  let ownKeys = 0;
+  const vmlinuxKeys = new Set<bigint>();
+  const flips: TextPokeLoc[] = [];
+  let prev: bigint | undefined;
+  for (let off = 0; off < tab.num * ENTRY; off += ENTRY) {
+    const e = entryAt(tab.addr, buf, off);
+    const key = keyOf(e);
+    if (key === prev) continue;
+    prev = key;
+    if (within_module(key, mod)) {
+      // static_key_set_entries(): key->entries = iter, keeping the type bits
+      const cur = new DataView(k.mem.read(key + 8n, 8).buffer).getBigUint64(0, true);
+      const v = new Uint8Array(8);
+      new DataView(v.buffer).setBigUint64(0, e.addr | (cur & JUMP_TYPE_MASK), true);
+      k.mem.write(key + 8n, v, 'memcpy', { what: `static_key_set_entries: ${keyName(k, key)}.entries` });
+      ownKeys++;
+      continue;
+    }
+    // a vmlinux key: a static_key_mod links this module in (kmalloc'd, vmlinux memory: not emulated)
+    vmlinuxKeys.add(key);
+    if (!keyFlipped(k, key)) continue;
+    // __jump_label_update(key, iter, stop, true): every entry of this key
+    for (let o = off; o < tab.num * ENTRY; o += ENTRY) {
+      const f = entryAt(tab.addr, buf, o);
+      if (keyOf(f) !== key) break;
+      if (!kernel_text_address(k, f.code)) continue;
+      const p = __jump_label_patch(k, f);
+      if (p) flips.push(p);
+    }
+  }
+  const batches = text_poke_queue_finish(k, flips, 'jump_label_add_module');
+  step.title =
+    `jump_label_add_module: ${tab.num} entries sorted (${moved} moved), init bits set on ${init}, ` +
+    `${ownKeys} module keys linked, ${vmlinuxKeys.size} vmlinux keys; ` +
+    (flips.length ? `${flips.length} sites switched (${batches} text_poke_bp batches)` : 'no key out of its default state, no site patched');
+}
+
+/** __jump_label_patch(): the site of a flipped key goes from what objtool left to the other state. */
+function __jump_label_patch(k: Kernel, e: Entry): TextPokeLoc | null {
+  const insn = insn_decode_kernel(readAhead(k, e.code, 15));
+  const size = insn?.length;
+  if (size !== 2 && size !== 5) {
+    k.trace.printk('err', `jump_label: unexpected instruction at ${symbolic(k, e.code)}`);
+    return null;
+  }
+  const jmp = text_gen_insn(size === 2 ? 0xeb : 0xe9, e.code, e.target, size);
+  const nop = x86_nops[size]!;
+  const cur = k.mem.read(e.code, size);
+  const isNop = cur.every((b, i) => b === nop[i]);
+  const isJmp = cur.every((b, i) => b === jmp[i]);
+  if (!isNop && !isJmp) {
+    k.trace.printk('err', `jump_label: Fatal kernel bug, unexpected op at ${symbolic(k, e.code)}`);
+    return null;
+  }
+  return { addr: e.code, bytes: isNop ? jmp : nop, what: `jump label ${isNop ? 'NOP → jmp' : 'jmp → NOP'} at ${symbolic(k, e.code)}` };
+}
+
+/**
+ * jump_label_del_module() (6.1): unlinks the module from the vmlinux keys it used (kfree of a
+ * static_key_mod, and the key's own pointer: vmlinux memory) and leaves its own keys alone:
+ * nothing of the module's memory is written.
+ */
+export function jump_label_del_module(k: Kernel, mod: Module, info: LoadInfo): void {
+  const tab = section_objs(info, '__jump_table', ENTRY);
+  if (!tab.num) return;
+  k.trace.step(`jump_label_del_module: ${mod.name} unlinked from the vmlinux keys it uses (vmlinux memory, not the module's)`, {
+    module: mod.name,
+    file: FILE,
+    fn: 'jump_label_del_module',
+  });
+}
