@@ -2,6 +2,7 @@
 export const ENOENT = 2;
 export const EPERM = 1;
 export const ENOEXEC = 8;
+export const EAGAIN = 11;
 export const ENOMEM = 12;
 export const EBUSY = 16;
 export const EEXIST = 17;
@@ -14,6 +15,7 @@ const names: Record<number, string> = {
   [EPERM]: 'EPERM',
   [ENOENT]: 'ENOENT',
   [ENOEXEC]: 'ENOEXEC',
+  [EAGAIN]: 'EAGAIN',
   [ENOMEM]: 'ENOMEM',
   [EBUSY]: 'EBUSY',
   [EEXIST]: 'EEXIST',

@@ -1,7 +1,7 @@
 // Kernel versions the emulator follows, as data: where behaviour differs between versions the
 // code asks the profile instead of testing a version number.
 
-export type KernelId = '5.4' | '6.1' | '6.4';
+export type KernelId = '5.4' | '6.1' | '6.3' | '6.4';
 
 export interface KernelProfile {
   id: KernelId;
@@ -23,6 +23,15 @@ export interface KernelProfile {
   elfCheck: '5.4' | '6.1';
   /** The 6.1.192 backport: "Symbol %s has an invalid section index %u (max %u)". */
   symbolSectionIndexCheck: boolean;
+  /**
+   * How livepatch writes a patch module's late relocations (klp_init_object_loaded()):
+   * 'module_disable_ro' — ≤ 5.7: the whole patch module writable again (text stays executable),
+   *   plain stores, `.klp.arch` alternatives, module_enable_ro(); vmlinux included;
+   * 'text_poke' — 5.8+: klp_apply_object_relocs() for module objects only, through text_poke().
+   */
+  klpLateRelocs: 'module_disable_ro' | 'text_poke';
+  /** 6.3+: klp_clear_object_relocs() zeroes a patch's relocations when their target unloads. */
+  klpClearRelocsOnGoing: boolean;
 }
 
 export const profiles: Record<KernelId, KernelProfile> = {
@@ -34,6 +43,8 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpVmlinuxRelocsAtLoad: false,
     elfCheck: '5.4',
     symbolSectionIndexCheck: false,
+    klpLateRelocs: 'module_disable_ro',
+    klpClearRelocsOnGoing: false,
   },
   '6.1': {
     id: '6.1',
@@ -43,6 +54,20 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpVmlinuxRelocsAtLoad: true,
     elfCheck: '6.1',
     symbolSectionIndexCheck: true,
+    klpLateRelocs: 'text_poke',
+    klpClearRelocsOnGoing: false,
+  },
+  // 6.1's code with 6.3's klp_clear_object_relocs() (v6.3, "livepatch,x86: Clear relocation targets on a module removal")
+  '6.3': {
+    id: '6.3',
+    version: 'v6.1.192 + v6.3 relocation clearing',
+    relocationWrite: 'write-relocate-add',
+    moduleMemory: false,
+    klpVmlinuxRelocsAtLoad: true,
+    elfCheck: '6.1',
+    symbolSectionIndexCheck: true,
+    klpLateRelocs: 'text_poke',
+    klpClearRelocsOnGoing: true,
   },
   '6.4': {
     id: '6.4',
@@ -52,5 +77,7 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpVmlinuxRelocsAtLoad: true,
     elfCheck: '6.1',
     symbolSectionIndexCheck: true,
+    klpLateRelocs: 'text_poke',
+    klpClearRelocsOnGoing: true,
   },
 };

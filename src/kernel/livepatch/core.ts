@@ -67,7 +67,8 @@ export function klp_resolve_symbols(k: Kernel, pmod: Module, info: LoadInfo, rel
     const klp = parseKlpSymbolName(sym.name);
     if (!klp) return refuse(k, 'klp_resolve_symbols', `symbol ${sym.name} has an incorrectly formatted name`);
     const sym_vmlinux = klp.object === 'vmlinux';
-    if (!sec_vmlinux && sym_vmlinux)
+    // 5.8, "livepatch: Prevent module-specific KLP rela sections from referencing vmlinux symbols"
+    if (k.profile.klpLateRelocs === 'text_poke' && !sec_vmlinux && sym_vmlinux)
       return refuse(k, 'klp_resolve_symbols', `invalid access to vmlinux symbol '${klp.symbol}' from module-specific livepatch relocation section`);
     const addr = klp_find_object_symbol(k, sym_vmlinux ? null : klp.object, klp.symbol, klp.sympos);
     if (typeof addr !== 'bigint') return addr;

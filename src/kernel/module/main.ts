@@ -7,9 +7,10 @@ import { getModinfo } from '../../elf/modinfo.ts';
 import type { ElfObject } from '../../elf/types.ts';
 import { apply_relocate_add } from '../arch/x86/module.ts';
 import { module_finalize } from '../arch/x86/module_finalize.ts';
-import { ENOEXEC, ENOMEM, EEXIST, EBUSY } from '../errno.ts';
+import { EAGAIN, EBUSY, EEXIST, ENOENT, ENOEXEC, ENOMEM } from '../errno.ts';
 import type { Kernel } from '../kernel.ts';
 import { klp_apply_section_relocs } from '../livepatch/core.ts';
+import { klp_enable_patch, klp_module_coming, klp_module_going } from '../livepatch/enable.ts';
 import { loadError, type LoadError } from '../load_error.ts';
 import { elf_validity_check } from './elf_check.ts';
 import { elf_type, is_core_symbol, layout_symtab } from './kallsyms.ts';
@@ -306,16 +307,32 @@ function copy_module_elf(mod: Module, info: LoadInfo): void {
   mod.klp_info = { ...info, sechdrs };
 }
 
-/** do_init_module(): run init, go LIVE, make ro_after_init read-only, free the init region. */
-function do_init_module(k: Kernel, mod: Module): void {
-  k.trace.call('do_init_module', () => {
-    k.trace.step(`${mod.name}'s init function runs (not emulated: its code is the module's own)`, { module: mod.name, file: FILE, fn: 'do_one_initcall' });
+/**
+ * do_init_module(): run init, go LIVE, make ro_after_init read-only, free the init region.
+ * A module's init is its own code and is not emulated — except a livepatch's, whose init is
+ * klp_enable_patch(&patch).
+ */
+function do_init_module(k: Kernel, mod: Module): LoadError | null {
+  return k.trace.call('do_init_module', () => {
+    if (mod.klp) {
+      const err = k.trace.call('do_one_initcall', () => klp_enable_patch(k, mod));
+      if (err) {
+        k.trace.step(`${mod.name}'s init failed (${err.errnoName}): the module goes away`, { module: mod.name, file: FILE });
+        k.setState(mod, 'GOING');
+        notify_going(k, mod, mod.info);
+        klp_module_going(k, mod);
+        return err;
+      }
+    } else {
+      k.trace.step(`${mod.name}'s init function runs (not emulated: its code is the module's own)`, { module: mod.name, file: FILE, fn: 'do_one_initcall' });
+    }
     k.trace.step('LIVE', { module: mod.name, file: FILE });
     k.setState(mod, 'LIVE');
     module_enable_ro(k, mod, true);
     k.trace.step('free the init region', { module: mod.name, file: FILE, fn: 'do_free_init' });
     if (mod.init_layout.base) k.moduleArea.module_memfree(mod.init_layout.base);
     mod.init_layout = emptyLayout();
+    return null;
   });
 }
 
@@ -347,13 +364,15 @@ export function load_module(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: 
 
     const mod: Module = {
       name: info.name,
-      state: 'UNFORMED',
+      // not on the modules list until add_unformed_module()
+      state: 'GONE',
       core_layout: emptyLayout(),
       init_layout: emptyLayout(),
       initsize: 0,
       symbolValues: new BigUint64Array(elf.symbols.length),
       exports: new Map(),
       klp: false,
+      refcnt: 0,
       percpu: 0n,
       info,
       taints: [],
@@ -390,13 +409,21 @@ export function load_module(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: 
 
     k.trace.call('ftrace_module_init', () => ftrace_module_init(k, mod, info));
     complete_formation(k, mod);
-    const coming = k.trace.call('prepare_coming_module', () => notify_coming(k, mod, info));
+    // prepare_coming_module(): ftrace_module_enable(), klp_module_coming(), the COMING notifiers
+    const coming = k.trace.call('prepare_coming_module', () => {
+      const klp = klp_module_coming(k, mod);
+      if (klp) return klp;
+      const notified = notify_coming(k, mod, info);
+      if (notified) klp_module_going(k, mod);
+      return notified;
+    });
     if (coming) {
-      notify_going(k, mod, info);
+      k.setState(mod, 'GOING');
       return fail(coming, 'unlink');
     }
     if (mod.klp) copy_module_elf(mod, info);
-    do_init_module(k, mod);
+    const init = do_init_module(k, mod);
+    if (init) return fail(init, 'unlink');
     return { ok: true, module: mod };
   });
 }
@@ -404,11 +431,15 @@ export function load_module(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: 
 /** delete_module() → free_module(): GOING notifiers, then the core region is freed. */
 export function delete_module(k: Kernel, name: string): LoadError | null {
   const mod = k.findModule(name);
-  if (!mod || mod.state !== 'LIVE') return loadError(2, 'delete_module', '');
+  if (!mod) return loadError(ENOENT, 'delete_module', '');
+  if (mod.state !== 'LIVE') return loadError(EBUSY, 'delete_module', '');
+  // try_stop_module() with O_NONBLOCK: a module in use (an enabled livepatch holds a reference) stays
+  if (mod.refcnt > 0) return loadError(EAGAIN, 'delete_module', '');
   return k.trace.call('delete_module', () => {
     k.trace.step(`${mod.name}'s exit function runs (not emulated)`, { module: mod.name, file: FILE, fn: 'mod->exit' });
     k.setState(mod, 'GOING');
     notify_going(k, mod, mod.info);
+    klp_module_going(k, mod);
     k.trace.call('free_module', () => {
       k.trace.step('free the core region', { module: mod.name, file: FILE });
       k.moduleArea.module_memfree(mod.core_layout.base);

@@ -63,6 +63,8 @@ export interface Module {
   exports: Map<string, bigint>;
   /** is_livepatch_module(): modinfo livepatch= present. */
   klp: boolean;
+  /** module_refcount(): references that keep delete_module() away. */
+  refcnt: number;
   /** mod_percpu(): where this module's per-cpu section was allocated (0 if it has none). */
   percpu: bigint;
   /** copy_module_elf(): what a livepatch keeps of its ELF for later relocation. */

@@ -13,7 +13,7 @@ import type { Kernel } from '../../kernel.ts';
 import { loadError, type LoadError } from '../../load_error.ts';
 import { hex } from '../../mm/page.ts';
 import type { LoadInfo, Module } from '../../module/types.ts';
-import { text_poke_sync } from './text_poke.ts';
+import { text_poke, text_poke_sync } from './text_poke.ts';
 
 const R_X86_64_NONE = 0;
 const R_X86_64_64 = 1;
@@ -127,3 +127,34 @@ export function apply_relocate_add(
 
 /** Where symbol `i` of the module's symtab lives while loading (the init-region copy). */
 export const symtabEntryAddress = (info: LoadInfo, i: number) => info.sechdrs[info.index.sym]!.addr + BigInt(i * SIZEOF_SYM);
+
+/**
+ * clear_relocate_add() → write_relocate_add(apply=false) (arch/x86/kernel/module.c, 6.3+):
+ * undo a section's relocations on a live module — each target must still hold what the
+ * relocation wrote (recomputed from the symbol values the patch kept), then becomes zero.
+ */
+export function clear_relocate_add(k: Kernel, mod: Module, info: LoadInfo, relsec: number): void {
+  const rel = info.elf.relocations.find((r) => r.sectionIndex === relsec)!;
+  const target = info.sechdrs[rel.targetSection]!;
+  const relName = info.sechdrs[relsec]!.name;
+  for (let i = 0; i < rel.count; i++) {
+    const type = rel.types[i]!;
+    const size = type === R_X86_64_64 || type === R_X86_64_PC64 ? 8 : type === R_X86_64_NONE ? 0 : 4;
+    if (!size) continue;
+    const loc = target.addr + rel.offsets[i]!;
+    const S = mod.symbolValues[rel.symbols[i]!] ?? 0n;
+    let val = (S + rel.addends[i]!) & U64;
+    if (type === R_X86_64_PC32 || type === R_X86_64_PLT32 || type === R_X86_64_PC64) val = (val - loc) & U64;
+    const expected = le(val, size as 4 | 8);
+    const current = k.mem.read(loc, size);
+    if (current.some((b, j) => b !== expected[j])) {
+      k.trace.printk(
+        'warn',
+        `module: x86/modules: Invalid relocation target, existing value does not match expected value for type ${type}, loc ${hex(loc)}, val ${val.toString(16)}`,
+      );
+      break;
+    }
+    text_poke(k, loc, new Uint8Array(size), { what: `clear ${relName}[${i}]` });
+  }
+  text_poke_sync(k, `after clearing ${relName}`);
+}

@@ -1,0 +1,106 @@
+// Run one scenario under one strategy on a set of modules: a fresh emulated kernel, the
+// scenario's operations in order, and the trace of everything it did.
+
+import type { ElfObject } from '../elf/types.ts';
+import { Kernel } from '../kernel/kernel.ts';
+import type { KallsymsEntry } from '../kernel/kallsyms.ts';
+import { klp_disable_patch } from '../kernel/livepatch/enable.ts';
+import { delete_module, load_module } from '../kernel/module/main.ts';
+import { strategyById, type Strategy } from '../strategies/strategies.ts';
+import type { Trace } from '../trace/types.ts';
+import { scenarioById, type Role, type Scenario, type ScenarioOp } from './scenarios.ts';
+
+export interface ModuleFile {
+  fileName: string;
+  /** The plain ELF bytes (decompressed). */
+  bytes: Uint8Array;
+  elf: ElfObject;
+}
+
+export type ScenarioModules = Partial<Record<Role, ModuleFile>>;
+
+export interface OpOutcome {
+  op: ScenarioOp;
+  module: string;
+  ok: boolean;
+  errno?: string;
+  message?: string;
+  /** Index of the step that starts this operation. */
+  step: number;
+}
+
+export type ScenarioRun =
+  | { kind: 'trace'; strategy: Strategy; scenario: Scenario; trace: Trace; outcomes: OpOutcome[] }
+  | { kind: 'refused'; strategy: Strategy; scenario: Scenario; reason: string };
+
+const moduleName = (f: ModuleFile) => f.elf.modinfo.find((e) => e.key === 'name')?.value ?? f.fileName.replace(/\.ko.*$/, '');
+
+/** The module objects a patch names in its .klp.rela sections. */
+function patchObjects(f: ModuleFile): Set<string> {
+  return new Set(f.elf.relocations.flatMap((r) => (r.klp && r.klp.object !== 'vmlinux' ? [r.klp.object] : [])));
+}
+
+const opLabel = (op: ScenarioOp, f: ModuleFile) =>
+  op.op === 'insmod' ? `insmod ${f.fileName}` : op.op === 'rmmod' ? `rmmod ${moduleName(f)}` : `echo 0 > /sys/kernel/livepatch/${moduleName(f)}/enabled`;
+
+/** Why a never-merged policy would not let this scenario happen, if it would not. */
+function policyRefusal(strategy: Strategy, scenario: Scenario, mods: ScenarioModules): string | undefined {
+  const loaded = new Set<string>();
+  const patches: ModuleFile[] = [];
+  for (const op of scenario.ops) {
+    const f = mods[op.role]!;
+    const name = moduleName(f);
+    if (op.op === 'insmod') {
+      if (strategy.forbidLate && (op.role === 'P' || op.role === 'R')) {
+        const missing = [...patchObjects(f)].filter((o) => !loaded.has(o) && Object.values(mods).some((m) => m && moduleName(m) === o));
+        if (missing.length)
+          return `${strategy.id} refuses ${scenario.id}: ${name} would depend on ${missing.join(', ')}, which must be loaded first — late module patching does not exist in this design`;
+      }
+      loaded.add(name);
+      if (op.role === 'P' || op.role === 'R') patches.push(f);
+    } else if (op.op === 'rmmod') {
+      if (strategy.denyUnload) {
+        const by = patches.filter((p) => patchObjects(p).has(name));
+        if (by.length)
+          return `${strategy.id} refuses ${scenario.id}: ${name} is patched by ${by.map(moduleName).join(', ')} and cannot be removed in this design`;
+      }
+      loaded.delete(name);
+    }
+  }
+  return undefined;
+}
+
+export function runScenario(strategyId: string, scenarioId: string, mods: ScenarioModules, vmlinux: KallsymsEntry[]): ScenarioRun {
+  const strategy = strategyById(strategyId);
+  const scenario = scenarioById(scenarioId);
+  if (!strategy) throw new Error(`unknown strategy ${strategyId}`);
+  if (!scenario) throw new Error(`unknown scenario ${scenarioId}`);
+  const missing = [...new Set(scenario.ops.map((o) => o.role))].filter((r) => !mods[r]);
+  if (missing.length)
+    return { kind: 'refused', strategy, scenario, reason: `${scenario.id} needs module(s) for ${missing.join(', ')} (T, T2: targets; P: the livepatch; R: a replacing livepatch)` };
+  if (strategy.notYet) return { kind: 'refused', strategy, scenario, reason: `${strategy.id}: ${strategy.notYet}` };
+  const refusal = policyRefusal(strategy, scenario, mods);
+  if (refusal) return { kind: 'refused', strategy, scenario, reason: refusal };
+
+  const k = new Kernel({ kernel: strategy.kernel, vmlinux });
+  const outcomes: OpOutcome[] = [];
+  for (const op of scenario.ops) {
+    const f = mods[op.role]!;
+    const step = k.trace.trace.steps.length;
+    k.trace.call('scenario', () => k.trace.step(opLabel(op, f), { module: moduleName(f) }));
+    const result =
+      op.op === 'insmod'
+        ? load_module(k, f.bytes, f.elf).error ?? null
+        : op.op === 'rmmod'
+          ? delete_module(k, moduleName(f))
+          : klp_disable_patch(k, moduleName(f));
+    outcomes.push(
+      result
+        ? { op, module: moduleName(f), ok: false, errno: result.errnoName, message: result.message, step }
+        : { op, module: moduleName(f), ok: true, step },
+    );
+  }
+  return { kind: 'trace', strategy, scenario, trace: k.trace.trace, outcomes };
+}
+
+

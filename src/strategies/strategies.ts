@@ -1,0 +1,87 @@
+// The livepatching designs klp-lab compares (ids are part of URLs and the CLI). Each is a
+// kernel profile plus, for the designs that never shipped, the policy the 2019 thread
+// described; see ../shared/domain/kernel-brief.md §2.
+import type { KernelId } from '../kernel/profile.ts';
+
+export type StrategyId =
+  | 'v5.4-flip'
+  | 'klp-text'
+  | 'klp-text-ro'
+  | 'split'
+  | 'text-poke'
+  | 'text-poke-clear'
+  | 'module-memory'
+  | 'forbid-late'
+  | 'deny-unload';
+
+export interface Strategy {
+  id: StrategyId;
+  name: string;
+  /** What happened to it. */
+  reality: string;
+  kernel: KernelId;
+  /** Shipped code (emulated from source) or a reconstruction of a proposal. */
+  reconstruction: boolean;
+  /** Patch modules may not load before their targets (2019: "forbid late module patching"). */
+  forbidLate?: boolean;
+  /** Patched modules cannot be removed (one of Josh's three options, July 2019). */
+  denyUnload?: boolean;
+  /** Not emulated yet: the reason, shown instead of a trace. */
+  notYet?: string;
+}
+
+export const strategies: Strategy[] = [
+  { id: 'v5.4-flip', name: '5.4: module_disable_ro() flip', reality: 'merged, 4.x–5.7', kernel: '5.4', reconstruction: false },
+  {
+    id: 'klp-text',
+    name: 'per-object .klp.text sections, loader hooks (Miroslav/Jessica)',
+    reality: 'proposal, Oct 2019',
+    kernel: '5.4',
+    reconstruction: true,
+    notYet: 'the .klp.text.<obj> repackaging and the loader hooks are not emulated yet',
+  },
+  {
+    id: 'klp-text-ro',
+    name: 'per-object .klp.text, unused sections RO early (Petr)',
+    reality: 'proposal, Oct 2019',
+    kernel: '5.4',
+    reconstruction: true,
+    notYet: 'the .klp.text.<obj> repackaging and the loader hooks are not emulated yet',
+  },
+  {
+    id: 'split',
+    name: 'one patch module per target module (LPC 2019; Petr\u2019s Jan 2020 POC)',
+    reality: 'POC, never merged',
+    kernel: '5.4',
+    reconstruction: true,
+    notYet: 'deriving the <patch>__<obj> sub-modules is not emulated yet',
+  },
+  { id: 'text-poke', name: '5.8: late relocations through text_poke()', reality: 'merged 5.8', kernel: '6.1', reconstruction: false },
+  { id: 'text-poke-clear', name: '6.3: relocations cleared on target unload', reality: 'merged 6.3', kernel: '6.3', reconstruction: false },
+  {
+    id: 'module-memory',
+    name: '6.4+: per-type module_memory allocations',
+    reality: 'merged 6.4',
+    kernel: '6.4',
+    reconstruction: false,
+    notYet: 'the 6.4 module_memory layout is not emulated yet',
+  },
+  {
+    id: 'forbid-late',
+    name: 'rejected: targets must be loaded before the patch',
+    reality: 'rejected (2019)',
+    kernel: '6.1',
+    reconstruction: true,
+    forbidLate: true,
+  },
+  {
+    id: 'deny-unload',
+    name: 'rejected: patched modules cannot be removed',
+    reality: 'rejected (2019)',
+    kernel: '6.1',
+    reconstruction: true,
+    denyUnload: true,
+  },
+];
+
+export const strategyById = (id: string) => strategies.find((s) => s.id === id);
