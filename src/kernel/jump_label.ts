@@ -127,7 +127,7 @@ export function jump_label_add_module(k: Kernel, mod: Module, info: LoadInfo): v
   }
   const batches = text_poke_queue_finish(k, flips, 'jump_label_add_module');
   step.title =
-    `jump_label_add_module: ${tab.num} entries sorted (${moved} moved), init bits set on ${init}, ` +
+    `jump_label_add_module: ${tab.num} entries sorted (${moved} moved), init bit rewritten on ${initChanged} (${init} in init text), ` +
     `${ownKeys} module keys linked, ${vmlinuxKeys.size} vmlinux keys; ` +
     (flips.length ? `${flips.length} sites switched (${batches} text_poke_bp batches)` : 'no key out of its default state, no site patched');
 }
