@@ -4,24 +4,30 @@
 //                [--fake-missing-symbols] [--json]
 //   klp-lab trace FILE.ko … [--kernel 6.1] [--format ascii|json] [--step N]
 //   klp-lab klp-convert --kallsyms FILE [--module T.ko …] [--symvers Module.symvers] IN.ko OUT.ko
+//   klp-lab scenario --strategy ID --scenario ID …   /   klp-lab compare --scenario ID
 // A kernel-style refusal exits 1 with the kernel's message as the last line on stderr.
 import { CliError } from './io.ts';
 import { layoutCommand } from './layout.ts';
 import { loadCommand } from './load.ts';
 import { traceCommand } from './trace.ts';
 import { klpConvertCommand } from './klp_convert.ts';
+import { compareCommand, scenarioCommand } from './scenario.ts';
 
 const usage = `usage:
   klp-lab layout FILE.ko [--kernel 5.4|6.1|6.4] [--json]
   klp-lab load FILE.ko [--kernel 5.4|6.1] [--base ADDR] [--kallsyms FILE ...] [--image OUT.bin] [--fake-missing-symbols] [--json]
   klp-lab trace FILE.ko ... [--kernel 5.4|6.1] [--kallsyms FILE ...] [--format ascii|json] [--step N]
-  klp-lab klp-convert --kallsyms FILE [--module TARGET.ko ...] [--symvers Module.symvers] IN.ko OUT.ko`;
+  klp-lab klp-convert --kallsyms FILE [--module TARGET.ko ...] [--symvers Module.symvers] IN.ko OUT.ko
+  klp-lab scenario --strategy ID --scenario ID [--patch P.ko --target T.ko ...] [--format ascii|json] [--step N]
+  klp-lab compare --scenario ID [--patch P.ko --target T.ko ...] [--json]`;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   layout: layoutCommand,
   load: loadCommand,
   trace: traceCommand,
   'klp-convert': klpConvertCommand,
+  scenario: scenarioCommand,
+  compare: compareCommand,
 };
 
 const [command, ...args] = process.argv.slice(2);

@@ -1,0 +1,134 @@
+// Checks every step of a trace against the rules W^X is about, and measures what each design
+// costs: RWX windows, pages made writable after being executable, set_memory_* calls and TLB
+// shootdowns, text_poke() writes and sync IPIs.
+import type { ModuleState, PagePerm, Step, Trace } from '../trace/types.ts';
+
+export type VerdictKind =
+  /** a page writable and executable at once */
+  | 'rwx'
+  /** a plain store/memcpy into a page that is not writable: the kernel would oops */
+  | 'fault'
+  /** written other than through text_poke after it became executable */
+  | 'write-after-exec'
+  /** a .klp.rela.<obj> section applied while <obj> is not loaded */
+  | 'klp-rela-absent'
+  /** a relocation written over code that module_finalize had already rewritten */
+  | 'reloc-after-finalize';
+
+export interface Verdict {
+  step: number;
+  kind: VerdictKind;
+  text: string;
+  pages?: bigint[];
+}
+
+export interface Metrics {
+  steps: number;
+  rwxWindows: Array<{ from: number; to: number; maxPages: number }>;
+  pagesWritableAfterExec: number;
+  setMemory: Record<string, number>;
+  tlbFlushes: { flush_tlb_kernel_range: number; flush_tlb_all: number };
+  textPokes: number;
+  textPokeSyncs: number;
+  faults: number;
+}
+
+export interface Audit {
+  verdicts: Verdict[];
+  metrics: Metrics;
+  /** Per step: which verdict kinds fired (for timeline marks). */
+  byStep: Map<number, VerdictKind[]>;
+}
+
+const PAGE = 4096n;
+const pageOf = (a: bigint) => a & ~(PAGE - 1n);
+
+export function auditTrace(trace: Trace): Audit {
+  const perms = new Map<bigint, PagePerm>();
+  const owner = new Map<bigint, string>();
+  const everExec = new Set<bigint>();
+  const states = new Map<string, ModuleState>();
+  const finalized = new Set<bigint>(); // byte addresses module_finalize rewrote
+  const verdicts: Verdict[] = [];
+  const m: Metrics = {
+    steps: trace.steps.length,
+    rwxWindows: [],
+    pagesWritableAfterExec: 0,
+    setMemory: {},
+    tlbFlushes: { flush_tlb_kernel_range: 0, flush_tlb_all: 0 },
+    textPokes: 0,
+    textPokeSyncs: 0,
+    faults: 0,
+  };
+  let window: { from: number; to: number; maxPages: number } | undefined;
+
+  const flag = (step: Step, kind: VerdictKind, text: string, pages?: bigint[]) => verdicts.push({ step: step.index, kind, text, ...(pages ? { pages } : {}) });
+
+  for (const step of trace.steps) {
+    const inFinalize = step.path.includes('module_finalize');
+    for (const e of step.events) {
+      switch (e.kind) {
+        case 'alloc':
+          for (let a = e.region.base; a < e.region.base + BigInt(e.region.size); a += PAGE) {
+            perms.set(a, { ...e.perm });
+            owner.set(a, `${e.region.module} ${e.region.name}`);
+            everExec.delete(a);
+            if (e.perm.exec) everExec.add(a);
+          }
+          break;
+        case 'free':
+          for (let a = e.region.base; a < e.region.base + BigInt(e.region.size); a += PAGE) {
+            perms.delete(a);
+            everExec.delete(a);
+          }
+          break;
+        case 'perm':
+          m.setMemory[e.fn] = (m.setMemory[e.fn] ?? 0) + 1;
+          if (e.flush !== 'none') m.tlbFlushes[e.flush]++;
+          for (const c of e.changed) {
+            if (c.to.write && !c.from.write && everExec.has(c.page)) m.pagesWritableAfterExec++;
+            perms.set(c.page, { ...c.to });
+            if (c.to.exec) everExec.add(c.page);
+          }
+          break;
+        case 'state':
+          states.set(e.module, e.to);
+          break;
+        case 'sync':
+          m.textPokeSyncs++;
+          break;
+        case 'fault':
+          m.faults++;
+          flag(step, 'fault', `${e.path} into a non-writable page at ${e.addr.toString(16)}: ${e.oops[0]}`, [pageOf(e.addr)]);
+          break;
+        case 'write': {
+          if (e.path === 'text_poke') m.textPokes++;
+          const page = pageOf(e.addr);
+          if (e.path !== 'text_poke' && everExec.has(page))
+            flag(step, 'write-after-exec', `${e.path} into ${owner.get(page) ?? 'a page'} after it became executable`, [page]);
+          const rel = e.cause?.relsecName;
+          const klp = rel?.startsWith('.klp.rela.') ? rel.slice(10).split('.')[0] : undefined;
+          if (klp && klp !== 'vmlinux' && !['COMING', 'LIVE'].includes(states.get(klp) ?? ''))
+            flag(step, 'klp-rela-absent', `${rel} applied while ${klp} is not loaded`);
+          if (e.cause && [...Array(e.new.length).keys()].some((i) => finalized.has(e.addr + BigInt(i))))
+            flag(step, 'reloc-after-finalize', `${rel}[${e.cause.entry}] overwrites code module_finalize already rewrote`);
+          if (inFinalize) for (let i = 0; i < e.new.length; i++) finalized.add(e.addr + BigInt(i));
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    const rwx = [...perms].filter(([, p]) => p.write && p.exec).map(([a]) => a);
+    if (rwx.length) {
+      flag(step, 'rwx', `${rwx.length} page(s) writable and executable: ${[...new Set(rwx.map((a) => owner.get(a)))].join(', ')}`, rwx);
+      if (window && window.to === step.index - 1) {
+        window.to = step.index;
+        window.maxPages = Math.max(window.maxPages, rwx.length);
+      } else m.rwxWindows.push((window = { from: step.index, to: step.index, maxPages: rwx.length }));
+    }
+  }
+  const byStep = new Map<number, VerdictKind[]>();
+  for (const v of verdicts) byStep.set(v.step, [...(byStep.get(v.step) ?? []), v.kind]);
+  return { verdicts, metrics: m, byStep };
+}
