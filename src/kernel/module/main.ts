@@ -19,7 +19,7 @@ import { module_enable_nx, module_enable_ro, module_enable_x } from './strict_rw
 import { simplify_symbols } from './symbols.ts';
 import { emptyLayout, INIT_OFFSET_MASK, type LoadInfo, type Module, type Shdr } from './types.ts';
 import { module_sig_check } from './signing.ts';
-import { notify_coming, notify_going, ftrace_module_init } from './notifiers.ts';
+import { notify_coming, notify_going, ftrace_module_init, ftrace_module_enable, ftrace_release_mod } from './notifiers.ts';
 import { sort_extable } from '../lib/extable.ts';
 import { section_objs } from './within.ts';
 
@@ -321,6 +321,7 @@ function do_init_module(k: Kernel, mod: Module): LoadError | null {
         k.setState(mod, 'GOING');
         notify_going(k, mod, mod.info);
         klp_module_going(k, mod);
+        ftrace_release_mod(k, mod);
         return err;
       }
     } else {
@@ -411,6 +412,7 @@ export function load_module(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: 
     complete_formation(k, mod);
     // prepare_coming_module(): ftrace_module_enable(), klp_module_coming(), the COMING notifiers
     const coming = k.trace.call('prepare_coming_module', () => {
+      ftrace_module_enable(k, mod);
       const klp = klp_module_coming(k, mod);
       if (klp) return klp;
       const notified = notify_coming(k, mod, info);
@@ -419,6 +421,7 @@ export function load_module(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: 
     });
     if (coming) {
       k.setState(mod, 'GOING');
+      ftrace_release_mod(k, mod); // bug_cleanup
       return fail(coming, 'unlink');
     }
     if (mod.klp) copy_module_elf(mod, info);
@@ -440,6 +443,7 @@ export function delete_module(k: Kernel, name: string): LoadError | null {
     k.setState(mod, 'GOING');
     notify_going(k, mod, mod.info);
     klp_module_going(k, mod);
+    ftrace_release_mod(k, mod);
     k.trace.call('free_module', () => {
       k.trace.step('free the core region', { module: mod.name, file: FILE });
       k.moduleArea.module_memfree(mod.core_layout.base);
