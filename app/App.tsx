@@ -7,6 +7,7 @@ import { Inspector } from './components/Inspector.tsx';
 import { ErrorPanel } from './components/ErrorPanel.tsx';
 import { BusyBar } from './components/BusyBar.tsx';
 import { DropZone } from './components/DropZone.tsx';
+import { ExplainView } from './explain/ExplainView.tsx';
 
 let booted = false;
 
@@ -28,6 +29,7 @@ async function boot(): Promise<void> {
 export function App() {
   const file = useCurrentFile();
   const busy = useKlp((s) => s.busy);
+  const view = useKlp((s) => s.view);
   useEffect(() => {
     void boot();
   }, []);
@@ -35,6 +37,12 @@ export function App() {
   return (
     <div className="app">
       <AppHeader />
+      {view === 'explain' ? (
+        <main className="main explain-main-wrap">
+          <ErrorPanel />
+          <ExplainView />
+        </main>
+      ) : (
       <div className="body">
         <FileList />
         <main className="main" aria-busy={busy !== null}>
@@ -50,6 +58,7 @@ export function App() {
           )}
         </main>
       </div>
+      )}
       <DropZone />
     </div>
   );

@@ -38,7 +38,11 @@ export interface Busy {
   size?: number;
 }
 
+/** Top-level view: the ELF inspector or the loader explainer. */
+export type AppView = 'inspect' | 'explain';
+
 export interface KlpState {
+  view: AppView;
   samples: Sample[];
   files: LoadedFile[];
   currentKey: string | null;
@@ -54,6 +58,7 @@ export interface KlpState {
   /** Incremented by every open request; a reply for an older request is dropped (newer wins). */
   seq: number;
 
+  setView(view: AppView): void;
   setSamples(samples: Sample[]): void;
   openBuffer(buffer: ArrayBuffer, fileName: string, origin: 'sample' | 'file'): Promise<void>;
   openFile(file: File): Promise<void>;
@@ -69,7 +74,8 @@ export interface KlpState {
 }
 
 let client: ModuleWorkerClient | null = null;
-function worker(): ModuleWorkerClient {
+/** The one module worker: the inspector's decoded files and the explainer's runs share its handles. */
+export function worker(): ModuleWorkerClient {
   client ??= new ModuleWorkerClient((message) => useKlp.getState().reportWorkerCrash(message));
   return client;
 }
@@ -125,6 +131,7 @@ export const useKlp = create<KlpState>()((set, get) => {
   }
 
   return {
+    view: new URLSearchParams(location.search).get('view') === 'explain' ? 'explain' : 'inspect',
     samples: [],
     files: [],
     currentKey: null,
@@ -134,6 +141,7 @@ export const useKlp = create<KlpState>()((set, get) => {
     busy: null,
     seq: 0,
 
+    setView: (view) => set({ view }),
     setSamples: (samples) => set({ samples }),
 
     openBuffer: async (buffer, fileName, origin) => {

@@ -1,13 +1,17 @@
 import { OpenFileButton } from './OpenFileButton.tsx';
 import { SamplePicker } from './SamplePicker.tsx';
+import { ViewSwitch } from './ViewSwitch.tsx';
+import { useKlp } from '../store.ts';
 
 export function AppHeader() {
+  const view = useKlp((s) => s.view);
   return (
     <header className="app-header" role="banner">
       <div className="brand">
         <h1>klp-lab</h1>
         <span className="tagline">what the kernel's module loader sees in a .ko</span>
       </div>
+      <ViewSwitch />
       <p className="privacy" data-testid="privacy">
         <svg width="12" height="14" viewBox="0 0 12 14" aria-hidden="true" focusable="false">
           <rect x="1" y="6" width="10" height="7.5" rx="1.5" fill="currentColor" />
@@ -16,7 +20,7 @@ export function AppHeader() {
         <span>Files never leave your browser — decoded locally, nothing is uploaded.</span>
       </p>
       <div className="actions">
-        <SamplePicker />
+        {view === 'inspect' && <SamplePicker />}
         <OpenFileButton />
       </div>
     </header>

@@ -3,7 +3,7 @@
 // pending call is raced against a "crashed" promise; on a crash the worker is terminated, the
 // message goes to the UI state through `onCrash`, and the next request starts a fresh worker.
 import * as Comlink from 'comlink';
-import type { ModuleWorkerApi, OpenReply } from './protocol.ts';
+import type { ModuleWorkerApi, OpenReply, SequenceReply, SequenceRequest } from './protocol.ts';
 
 export type WorkerFactory = () => Worker;
 
@@ -25,6 +25,8 @@ export class ModuleWorkerClient {
   private current: Generation | null = null;
   /** How many times the worker died and was replaced. */
   restarts = 0;
+  private kallsyms: string | null = null;
+  private kallsymsSent: Generation | null = null;
 
   constructor(
     private readonly onCrash: (message: string) => void,
@@ -75,6 +77,29 @@ export class ModuleWorkerClient {
   async release(handle: number): Promise<void> {
     if (handle === 0 || !this.current) return;
     await Promise.race([this.current.api.release(handle), this.current.crashed]).catch(() => undefined);
+  }
+
+  /** Keeps `buffer` (transferred) in the worker for loadSequence; returns its handle. */
+  async stash(buffer: ArrayBuffer, fileName: string): Promise<number> {
+    const { api, crashed } = this.generation;
+    return Promise.race([api.stash(Comlink.transfer(buffer, [buffer]), fileName), crashed]);
+  }
+
+  /** Sends the kallsyms text once per worker generation (a restarted worker gets it again). */
+  async setKallsyms(text: string): Promise<void> {
+    this.kallsyms = text;
+    const g = this.generation;
+    this.kallsymsSent = g;
+    await Promise.race([g.api.setKallsyms(text), g.crashed]);
+  }
+
+  async loadSequence(request: SequenceRequest): Promise<SequenceReply> {
+    const g = this.generation;
+    if (this.kallsyms !== null && this.kallsymsSent !== g) {
+      this.kallsymsSent = g;
+      await Promise.race([g.api.setKallsyms(this.kallsyms), g.crashed]);
+    }
+    return Promise.race([g.api.loadSequence(request), g.crashed]);
   }
 
   async kept(): Promise<number> {

@@ -3,10 +3,17 @@
 // and gets back the decoded ElfObject (relocation columns transferred back).
 import * as Comlink from 'comlink';
 import { openModule } from '../../src/module_file.ts';
-import type { ModuleWorkerApi, OpenReply } from './protocol.ts';
+import { parseKallsyms, type KallsymsEntry } from '../../src/kernel/kallsyms.ts';
+import type { ElfObject } from '../../src/elf/types.ts';
+import type { ModuleWorkerApi, OpenReply, SequenceRequest } from './protocol.ts';
 import { prepareForTransfer } from './transferables.ts';
+import { runSequence } from './sequence.ts';
+import { traceTransferables } from './trace_transfer.ts';
 
 const kept = new Map<number, { bytes: Uint8Array; fileName: string }>();
+/** Plain ELF bytes and decoded object per handle, for the emulated loader (decoded once). */
+const decoded = new Map<number, { bytes: Uint8Array; elf: ElfObject }>();
+let kallsyms: { vmlinux: KallsymsEntry[]; modules: KallsymsEntry[] } = { vmlinux: [], modules: [] };
 let nextHandle = 1;
 
 const api: ModuleWorkerApi = {
@@ -26,6 +33,20 @@ const api: ModuleWorkerApi = {
   },
   release(handle: number): void {
     kept.delete(handle);
+    decoded.delete(handle);
+  },
+  stash(buffer: ArrayBuffer, fileName: string): number {
+    const handle = nextHandle++;
+    kept.set(handle, { bytes: new Uint8Array(buffer), fileName });
+    return handle;
+  },
+  setKallsyms(text: string): void {
+    const entries = parseKallsyms(text);
+    kallsyms = { vmlinux: entries.filter((e) => !e.module), modules: entries.filter((e) => e.module) };
+  },
+  async loadSequence(request: SequenceRequest) {
+    const reply = await runSequence(request, kallsyms, (h) => kept.get(h), decoded);
+    return Comlink.transfer(reply, traceTransferables(reply.trace));
   },
   kept(): number {
     return kept.size;

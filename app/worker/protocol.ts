@@ -1,5 +1,6 @@
 // What crosses the worker boundary. Plain data only (bigint and typed arrays included).
 import type { OpenResult } from '../../src/module_file.ts';
+import type { Trace } from '../../src/trace/types.ts';
 
 export interface OpenReply {
   /** Handle of the bytes the worker keeps for this file (for later emulation work). */
@@ -16,4 +17,35 @@ export interface ModuleWorkerApi {
   release(handle: number): void;
   /** Number of files whose bytes the worker keeps (for tests and diagnostics). */
   kept(): number;
+  /** Keeps `buffer` (transferred) without decoding it for the UI; returns its handle for loadSequence. */
+  stash(buffer: ArrayBuffer, fileName: string): number;
+  /** The vmlinux symbol table (kallsyms text) every later loadSequence resolves against. */
+  setKallsyms(text: string): void;
+  /** Runs the emulated kernel over insmod/rmmod steps and returns what it recorded. */
+  loadSequence(request: SequenceRequest): Promise<SequenceReply>;
+}
+
+export type SequenceOp = { op: 'insmod'; handle: number } | { op: 'rmmod'; name: string };
+
+export interface SequenceRequest {
+  kernel: '5.4' | '6.1';
+  steps: SequenceOp[];
+  /** Give symbols nobody exports an invented address (see KernelOptions.fakeMissingSymbols). */
+  fakeMissingSymbols?: boolean;
+}
+
+export interface SequenceOutcome {
+  /** "insmod klp_demo_patch.ko" / "rmmod klp_demo_target" */
+  what: string;
+  ok: boolean;
+  /** The kernel's refusal, verbatim. */
+  message?: string;
+}
+
+export interface SequenceReply {
+  trace: Trace;
+  /** One per request step that ran; the sequence stops at the first refusal. */
+  outcomes: SequenceOutcome[];
+  /** Emulation time inside the worker, ms. */
+  runMs: number;
 }

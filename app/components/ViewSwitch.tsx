@@ -1,0 +1,35 @@
+// Top-level switch between the ELF inspector and the loader explainer.
+import { useKlp, type AppView } from '../store.ts';
+
+const VIEWS: ReadonlyArray<{ id: AppView; label: string }> = [
+  { id: 'inspect', label: 'Inspect ELF' },
+  { id: 'explain', label: 'Explain loading' },
+];
+
+export function ViewSwitch() {
+  const view = useKlp((s) => s.view);
+  const setView = useKlp((s) => s.setView);
+  return (
+    <nav className="view-switch" aria-label="View">
+      {VIEWS.map((v) => (
+        <button
+          key={v.id}
+          type="button"
+          aria-pressed={view === v.id}
+          className={view === v.id ? 'on' : undefined}
+          data-testid={`view-${v.id}`}
+          onClick={() => {
+            setView(v.id);
+            const params = new URLSearchParams(location.search);
+            if (v.id === 'explain') params.set('view', 'explain');
+            else for (const k of ['view', 'kernel', 'seq', 'step', 'fake']) params.delete(k);
+            const q = params.toString();
+            history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}${location.hash}`);
+          }}
+        >
+          {v.label}
+        </button>
+      ))}
+    </nav>
+  );
+}

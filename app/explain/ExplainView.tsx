@@ -1,0 +1,76 @@
+// The "Explain loading" view: what to run, the memory map with narration beside it, the step
+// controls and the timeline under it. Renders whatever Trace the store holds.
+import { useEffect, useRef } from 'react';
+import { useKlp } from '../store.ts';
+import { onExplainKey } from './keys.ts';
+import { Legend } from './Legend.tsx';
+import { MemoryMap } from './MemoryMap.tsx';
+import { Narration } from './Narration.tsx';
+import { ScenarioPicker } from './ScenarioPicker.tsx';
+import { StepControls } from './StepControls.tsx';
+import { Timeline } from './Timeline.tsx';
+import { explainStore, useExplain } from './store.ts';
+import { usePlayback } from './usePlayback.ts';
+import { WriteDetail } from './WriteDetail.tsx';
+import { WriteList } from './WriteList.tsx';
+import { StepEffects } from './StepEffects.tsx';
+import { usePermalink } from './usePermalink.ts';
+
+export function ExplainView() {
+  const trace = useExplain((s) => s.trace);
+  const status = useExplain((s) => s.status);
+  const outcomes = useExplain((s) => s.outcomes);
+  const samplesReady = useKlp((s) => s.samples.length > 0);
+  const root = useRef<HTMLDivElement>(null);
+  usePlayback(trace?.steps.length ?? 0);
+  usePermalink();
+
+  // First visit: run the default scenario once the sample list is known. No autoplay.
+  useEffect(() => {
+    const s = explainStore.getState();
+    if (samplesReady && s.trace === null && s.status.kind === 'idle') void s.run();
+  }, [samplesReady]);
+  useEffect(() => {
+    if (trace) root.current?.focus({ preventScroll: true });
+  }, [trace]);
+
+  return (
+    <div className="explain" ref={root} tabIndex={0} onKeyDown={onExplainKey} data-testid="explain" aria-label="Explain loading: step through what the kernel did">
+      <ScenarioPicker />
+      <p className="run-status" data-testid="run-status" aria-live="polite">
+        {status.kind === 'running' && 'Running the emulated kernel…'}
+        {status.kind === 'error' && <span className="error-text">{status.message}</span>}
+        {status.kind === 'ready' && trace && (
+          <>
+            <b>{trace.kernel}</b>: {trace.steps.length} steps.{' '}
+            {outcomes.map((o, i) => (
+              <span key={i} className={o.ok ? 'ok-text' : 'error-text'} data-testid="outcome">
+                {o.what}: {o.ok ? 'ok' : o.message}
+                {i < outcomes.length - 1 ? '; ' : ''}
+              </span>
+            ))}{' '}
+            <span className="muted">(emulated in {status.runMs.toFixed(0)} ms, shown in {status.totalMs.toFixed(0)} ms)</span>
+          </>
+        )}
+      </p>
+      {trace && (
+        <div className="explain-body">
+          <div className="explain-main">
+            <Legend />
+            <div className="map-scroll">
+              <StepEffects trace={trace} />
+              <MemoryMap trace={trace} />
+            </div>
+            <StepControls steps={trace.steps.length} />
+            <Timeline trace={trace} />
+          </div>
+          <aside className="explain-side">
+            <Narration trace={trace} />
+            <WriteDetail trace={trace} />
+            <WriteList trace={trace} />
+          </aside>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+// Beside the map: the current step's call path, title, why it matters, what changed (from the
+// step's events), and the kernel source at the pinned version.
+import { useMemo } from 'react';
+import { PAGE_SIZE, PermCode } from '../../src/trace/page_map.ts';
+import { stepSourceLink } from '../../src/trace/source_link.ts';
+import { FLUSH_TEXT, flipLabel, summarizeStep, WRITE_PATH_TEXT, type FlipSummary } from '../../src/trace/step_summary.ts';
+import type { Trace } from '../../src/trace/types.ts';
+import { traceModel } from './model.ts';
+import { useExplain } from './store.ts';
+import { WHY } from './why.ts';
+
+const hex = (v: bigint) => `0x${v.toString(16)}`;
+
+export function Narration({ trace }: { trace: Trace }) {
+  const model = traceModel(trace);
+  const index = useExplain((s) => s.step);
+  const step = trace.steps[index];
+  const summary = useMemo(() => (step ? summarizeStep(step, model.map) : null), [step, model]);
+  if (!step || !summary) return null;
+  const link = stepSourceLink(step, trace.kernel);
+  const fn = step.source?.fn ?? step.path.at(-1) ?? '';
+  const why = WHY[fn] ?? WHY[step.path.at(-1) ?? ''];
+  const rwxPages = (model.map.perms[index] ?? []).reduce((n, p) => n + p.filter((c) => c === PermCode.RWX).length, 0);
+  return (
+    <section className="narration" aria-label="What this step does" data-testid="narration">
+      <p className="call-path mono" data-testid="call-path">
+        {step.path.map((f, i) => (
+          <span key={i}>
+            {i > 0 && <span className="sep"> › </span>}
+            <span className={i === step.path.length - 1 ? 'leaf' : undefined}>{f}</span>
+          </span>
+        ))}
+      </p>
+      <h2 data-testid="step-title">
+        {step.module && <span className="module-chip mono">{step.module}</span>} {step.title}
+      </h2>
+      {why && <p className="why">{why}</p>}
+      {rwxPages > 0 ? (
+        <p className="alarm-box" role="alert" data-testid="rwx-alarm">
+          <b>RWX!</b> {rwxPages} page{rwxPages === 1 ? ' is' : 's are'} writable and executable at this step: W^X is broken.
+        </p>
+      ) : null}
+      <Changes summary={summary} />
+      {link && (
+        <p className="source-link">
+          <a href={link.url} target="_blank" rel="noreferrer noopener" data-testid="source-link">
+            {fn}() — {link.label}
+          </a>
+          {!link.exact && <span className="muted"> (no line table for this version/function: identifier search)</span>}
+          <span className="muted"> at {trace.kernel}</span>
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Changes({ summary: s }: { summary: ReturnType<typeof summarizeStep> }) {
+  const items: React.ReactNode[] = [];
+  for (const a of s.allocs)
+    items.push(<li key={`a${a.base}`}>vmalloc: <b>{a.module} {a.region}</b> at <code>{hex(a.base)}</code>, {a.size / PAGE_SIZE} pages, RW + NX</li>);
+  if (s.copies.length) {
+    const names = s.copies.map((c) => c.section);
+    items.push(
+      <li key="copy">
+        copied {s.copies.length} section{s.copies.length === 1 ? '' : 's'} ({s.copies.filter((c) => c.nobits).length} NOBITS zeroed):{' '}
+        <code>{names.slice(0, 8).join(' ')}</code>
+        {names.length > 8 ? ` … +${names.length - 8}` : ''}
+      </li>,
+    );
+  }
+  for (const w of s.writesByPath)
+    items.push(
+      <li key={`w${w.path}`} className={w.path === 'text_poke' ? 'poke' : undefined}>
+        <b>{w.count}</b> write{w.count === 1 ? '' : 's'} via <code>{w.path}</code>
+        {w.relocations ? ` (${w.relocations} relocation${w.relocations === 1 ? '' : 's'})` : ''} — <span className="muted">{WRITE_PATH_TEXT[w.path]}</span>
+      </li>,
+    );
+  s.flips.forEach((f, i) => items.push(<FlipItem key={`f${i}`} flip={f} />));
+  for (const y of s.syncs)
+    items.push(<li key={`s${y.why}`} className="sync"><b>text_poke_sync()</b>: IPI to every CPU to serialise their instruction streams — {y.why}</li>);
+  for (const st of s.states)
+    items.push(<li key={`st${st.module}${st.to}`}>state: <b>{st.module}</b> {st.from} → <b>{st.to}</b></li>);
+  for (const f of s.frees)
+    items.push(<li key={`fr${f.base}`}>vfree: <b>{f.module} {f.region}</b> at <code>{hex(f.base)}</code> — the pages are gone</li>);
+  if (s.symbols) items.push(<li key="sym">{s.symbols} symbol{s.symbols === 1 ? '' : 's'} resolved</li>);
+  return (
+    <>
+      {items.length > 0 ? <ul className="changes" data-testid="changes">{items}</ul> : <p className="muted">No memory or state change in this step.</p>}
+      {s.printk.length > 0 && (
+        <pre className="printk" data-testid="printk">
+          {s.printk.map((p) => `[${p.level}] ${p.text}`).join('\n')}
+        </pre>
+      )}
+      {s.faults.map((f, i) => (
+        <pre key={i} className="oops" data-testid="oops">
+          {f.oops.join('\n')}
+        </pre>
+      ))}
+    </>
+  );
+}
+
+function FlipItem({ flip: f }: { flip: FlipSummary }) {
+  const byChange = new Map<string, string[]>();
+  for (const c of f.changed) {
+    const k = flipLabel(c.from, c.to);
+    byChange.set(k, [...(byChange.get(k) ?? []), `${c.module} ${c.region} page ${c.page}`]);
+  }
+  return (
+    <li className={f.changed.length ? 'flip' : 'flip none'} data-testid="flip">
+      <code>{f.fn}({hex(f.addr)}, {f.pages})</code>:{' '}
+      {f.changed.length === 0
+        ? 'no PTE changed'
+        : [...byChange].map(([k, pages]) => (
+            <span key={k}>
+              <b>{k}</b> {pages.slice(0, 4).join(', ')}
+              {pages.length > 4 ? ` … +${pages.length - 4}` : ''}{' '}
+            </span>
+          ))}
+      {f.changed.length > 0 && <span className="tlb"> · {FLUSH_TEXT[f.flush]}</span>}
+    </li>
+  );
+}

@@ -1,0 +1,122 @@
+// What to run: kernel 5.4 / 6.1 and an ordered list of insmod / rmmod over the built-in samples
+// and the files open in the inspector. Editing does not run; "Run" does.
+import { getModinfo } from '../../src/elf/modinfo.ts';
+import { useKlp } from '../store.ts';
+import { explainStore, useExplain } from './store.ts';
+import type { KernelChoice, ModuleRef, SequenceStep, TraceSource } from './source.ts';
+
+type Sequence = Extract<TraceSource, { kind: 'sequence' }>;
+
+export function refValue(ref: ModuleRef): string {
+  return ref.kind === 'sample' ? `sample:${ref.id}` : `file:${ref.key}`;
+}
+
+function parseRef(v: string): ModuleRef {
+  const [kind, id = ''] = v.split(/:(.*)/s);
+  return kind === 'file' ? { kind: 'file', key: id } : { kind: 'sample', id };
+}
+
+export function useModuleName(): (ref: ModuleRef) => string {
+  const files = useKlp((s) => s.files);
+  return (ref) => {
+    if (ref.kind === 'sample') return ref.id;
+    const f = files.find((x) => x.key === ref.key);
+    return (f && getModinfo(f.module.elf.modinfo, 'name')) ?? f?.name ?? '(closed file)';
+  };
+}
+
+export function ScenarioPicker() {
+  const source = useExplain((s) => s.source);
+  const running = useExplain((s) => s.status.kind === 'running');
+  const samples = useKlp((s) => s.samples);
+  const files = useKlp((s) => s.files);
+  const nameOf = useModuleName();
+  if (source.kind !== 'sequence') return null;
+  const update = (patch: Partial<Sequence>) => explainStore.getState().setSource({ ...source, ...patch });
+  const setStep = (i: number, s: SequenceStep) => update({ steps: source.steps.map((x, j) => (j === i ? s : x)) });
+  const remove = (i: number) => update({ steps: source.steps.filter((_, j) => j !== i) });
+  const move = (i: number, d: -1 | 1) => {
+    const steps = [...source.steps];
+    const j = i + d;
+    if (j < 0 || j >= steps.length) return;
+    [steps[i], steps[j]] = [steps[j]!, steps[i]!];
+    update({ steps });
+  };
+  const inserted = source.steps.flatMap((s) => (s.op === 'insmod' ? [nameOf(s.module)] : []));
+  return (
+    <form
+      className="scenario-picker"
+      aria-label="What to load"
+      data-testid="scenario-picker"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void explainStore.getState().run();
+      }}
+    >
+      <fieldset className="kernel-choice">
+        <legend>kernel</legend>
+        {(['5.4', '6.1'] as KernelChoice[]).map((k) => (
+          <label key={k}>
+            <input type="radio" name="kernel" value={k} checked={source.kernel === k} onChange={() => update({ kernel: k })} /> {k}
+          </label>
+        ))}
+      </fieldset>
+      <ol className="sequence">
+        {source.steps.map((s, i) => (
+          <li key={i}>
+            <select
+              aria-label={`Step ${i + 1}: operation`}
+              value={s.op}
+              onChange={(e) =>
+                setStep(i, e.currentTarget.value === 'rmmod' ? { op: 'rmmod', name: inserted[0] ?? '' } : { op: 'insmod', module: { kind: 'sample', id: samples[0]?.id ?? '' } })
+              }
+            >
+              <option value="insmod">insmod</option>
+              <option value="rmmod">rmmod</option>
+            </select>
+            {s.op === 'insmod' ? (
+              <select aria-label={`Step ${i + 1}: module`} value={refValue(s.module)} onChange={(e) => setStep(i, { op: 'insmod', module: parseRef(e.currentTarget.value) })}>
+                <optgroup label="Built-in samples">
+                  {samples.map((m) => (
+                    <option key={m.id} value={`sample:${m.id}`} title={m.description}>{m.file.split('/').pop()}</option>
+                  ))}
+                </optgroup>
+                {files.length > 0 && (
+                  <optgroup label="Open in the inspector">
+                    {files.map((f) => (
+                      <option key={f.key} value={`file:${f.key}`}>{f.name}</option>
+                    ))}
+                  </optgroup>
+                )}
+              </select>
+            ) : (
+              <select aria-label={`Step ${i + 1}: module to remove`} value={s.name} onChange={(e) => setStep(i, { op: 'rmmod', name: e.currentTarget.value })}>
+                {[...new Set([...inserted, s.name])].filter(Boolean).map((n) => (
+                  <option key={n} value={n}>{n}</option>
+                ))}
+              </select>
+            )}
+            <button type="button" className="icon" aria-label={`Move step ${i + 1} up`} onClick={() => move(i, -1)} disabled={i === 0}>↑</button>
+            <button type="button" className="icon" aria-label={`Move step ${i + 1} down`} onClick={() => move(i, 1)} disabled={i === source.steps.length - 1}>↓</button>
+            <button type="button" className="icon" aria-label={`Remove step ${i + 1}`} onClick={() => remove(i)}>×</button>
+          </li>
+        ))}
+      </ol>
+      <button
+        type="button"
+        onClick={() => update({ steps: [...source.steps, { op: 'insmod', module: { kind: 'sample', id: samples.find((m) => m.id === 'klp_demo_target2')?.id ?? samples[0]?.id ?? '' } }] })}
+      >
+        + insmod
+      </button>
+      <button type="button" onClick={() => update({ steps: [...source.steps, { op: 'rmmod', name: inserted.at(-1) ?? '' }] })} disabled={!inserted.length}>
+        + rmmod
+      </button>
+      <label className="fake" title="Give symbols that no table provides an invented address, so a module can load without its dependencies (e.g. a Debian driver)">
+        <input type="checkbox" checked={source.fakeMissingSymbols} onChange={(e) => update({ fakeMissingSymbols: e.currentTarget.checked })} /> invent missing symbols
+      </label>
+      <button type="submit" className="primary" disabled={running || source.steps.length === 0} data-testid="run">
+        {running ? 'Running…' : 'Run'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,30 @@
+// Banners over the map for effects that are not pages: TLB shootdowns and text_poke_sync IPIs
+// of the current step. Keyed by step so they replay their entrance when the step changes.
+import type { Trace } from '../../src/trace/types.ts';
+import { useExplain } from './store.ts';
+
+export function StepEffects({ trace }: { trace: Trace }) {
+  const index = useExplain((s) => s.step);
+  const step = trace.steps[index];
+  if (!step) return null;
+  const flushes = step.events.flatMap((e) => (e.kind === 'perm' && e.flush !== 'none' ? [e] : []));
+  const syncs = step.events.flatMap((e) => (e.kind === 'sync' ? [e] : []));
+  const pokes = step.events.filter((e) => e.kind === 'write' && e.path === 'text_poke').length;
+  if (!flushes.length && !syncs.length && !pokes) return null;
+  const all = flushes.some((f) => f.flush === 'flush_tlb_all');
+  return (
+    <div className="step-effects" key={index} data-testid="step-effects">
+      {flushes.length > 0 && (
+        <span className="effect tlb" data-testid="effect-tlb">
+          ⚡ TLB shootdown ×{flushes.length}: {all ? 'flush_tlb_all()' : 'flush_tlb_kernel_range()'} — IPI to every CPU
+        </span>
+      )}
+      {pokes > 0 && <span className="effect poke">✎ {pokes} text_poke() through the poking_mm alias</span>}
+      {syncs.length > 0 && (
+        <span className="effect sync" data-testid="effect-sync">
+          ⟳ text_poke_sync() ×{syncs.length}: IPI, every CPU serialises
+        </span>
+      )}
+    </div>
+  );
+}

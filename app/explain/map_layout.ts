@@ -1,0 +1,104 @@
+// Geometry of the memory map (pure; "view space" = CSS pixels of the map canvas). One lane per
+// module, one row block per region, pages left to right, wrapping when a region has more pages
+// than fit. One page width for the whole map, so page sizes compare across modules.
+import { PAGE_SIZE, type PageMap, type RegionInfo } from '../../src/trace/page_map.ts';
+
+export interface RegionBox {
+  info: RegionInfo;
+  /** Top-left of the page grid. */
+  x: number;
+  y: number;
+  /** Baseline of the region's label line. */
+  labelY: number;
+  cols: number;
+  rows: number;
+}
+
+export interface LaneBox {
+  module: string;
+  y: number;
+  height: number;
+  regions: RegionBox[];
+}
+
+export interface MapLayout {
+  width: number;
+  height: number;
+  pageW: number;
+  pageH: number;
+  /** Gap between pages, px. */
+  gap: number;
+  /** Pages are large enough for badges, section names and marks. */
+  detailed: boolean;
+  lanes: LaneBox[];
+  /** By region id. */
+  boxes: RegionBox[];
+}
+
+const PAD = 10;
+const LANE_HEADER = 24;
+const REGION_LABEL = 18;
+const REGION_GAP = 10;
+const LANE_GAP = 12;
+const MAX_PAGE_W = 230;
+const MIN_PAGE_W = 5;
+
+export function layoutMap(map: PageMap, width: number): MapLayout {
+  const avail = Math.max(100, width - 2 * PAD);
+  const maxPages = Math.max(1, ...map.regions.map((r) => r.pages));
+  const pageW = Math.max(MIN_PAGE_W, Math.min(MAX_PAGE_W, Math.floor(avail / maxPages)));
+  const detailed = pageW >= 56;
+  const gap = detailed ? 3 : pageW >= 10 ? 1 : 0;
+  const pageH = detailed ? 84 : Math.max(8, Math.min(pageW, 16));
+  const cols = Math.max(1, Math.floor((avail + gap) / pageW));
+  const lanes: LaneBox[] = [];
+  const boxes: RegionBox[] = [];
+  let y = PAD;
+  for (const lane of map.lanes) {
+    const box: LaneBox = { module: lane.module, y, height: 0, regions: [] };
+    let ry = y + LANE_HEADER;
+    for (const info of lane.regions) {
+      const rows = Math.ceil(info.pages / cols);
+      const rb: RegionBox = { info, x: PAD, y: ry + REGION_LABEL, labelY: ry + 13, cols: Math.min(cols, info.pages), rows };
+      box.regions.push(rb);
+      boxes[info.id] = rb;
+      ry += REGION_LABEL + rows * (pageH + (detailed ? gap : gap)) + REGION_GAP;
+    }
+    box.height = ry - y;
+    lanes.push(box);
+    y = ry + LANE_GAP;
+  }
+  return { width, height: y + PAD, pageW, pageH, gap, detailed, lanes, boxes };
+}
+
+/** Top-left corner of page `page` of a region box. */
+export function pageOrigin(layout: MapLayout, box: RegionBox, page: number): { x: number; y: number } {
+  const col = page % box.cols;
+  const row = Math.floor(page / box.cols);
+  return { x: box.x + col * layout.pageW, y: box.y + row * (layout.pageH + layout.gap) };
+}
+
+/** View-space x of a byte offset inside a region, with its page's origin. */
+export function offsetToView(layout: MapLayout, box: RegionBox, offset: number): { x: number; y: number } {
+  const page = Math.floor(offset / PAGE_SIZE);
+  const o = pageOrigin(layout, box, page);
+  const inner = layout.pageW - layout.gap;
+  return { x: o.x + ((offset % PAGE_SIZE) / PAGE_SIZE) * inner, y: o.y };
+}
+
+/** The region and byte offset under a view-space point, if any. */
+export function viewToOffset(layout: MapLayout, px: number, py: number): { box: RegionBox; page: number; offset: number } | undefined {
+  for (const box of layout.boxes) {
+    if (!box) continue;
+    if (px < box.x || py < box.y) continue;
+    const col = Math.floor((px - box.x) / layout.pageW);
+    const row = Math.floor((py - box.y) / (layout.pageH + layout.gap));
+    if (col >= box.cols || row >= box.rows) continue;
+    const page = row * box.cols + col;
+    if (page >= box.info.pages) continue;
+    const inner = layout.pageW - layout.gap;
+    const within = Math.min(1, Math.max(0, (px - box.x - col * layout.pageW) / inner));
+    return { box, page, offset: page * PAGE_SIZE + Math.floor(within * PAGE_SIZE) };
+  }
+  return undefined;
+}

@@ -1,0 +1,45 @@
+// Derived data of a trace, computed once per Trace object (memoised by reference) and never
+// stored in the zustand state: the page map with per-step permission snapshots, the phase runs
+// and the module-state bands.
+import { buildPageMap, type PageMap } from '../../src/trace/page_map.ts';
+import { phaseRuns, stateBands, type PhaseRun, type StateBand } from '../../src/trace/phases.ts';
+import type { Trace } from '../../src/trace/types.ts';
+
+export interface TraceModel {
+  trace: Trace;
+  map: PageMap;
+  runs: PhaseRun[];
+  /** Modules with a state, in order of appearance, and their bands. */
+  modules: string[];
+  bands: StateBand[];
+  /** Time to build this model, ms (reported in the status line). */
+  buildMs: number;
+}
+
+const cache = new WeakMap<Trace, TraceModel>();
+
+export function traceModel(trace: Trace): TraceModel {
+  let m = cache.get(trace);
+  if (!m) {
+    const t0 = performance.now();
+    const map = buildPageMap(trace);
+    const runs = phaseRuns(trace);
+    const { modules, bands } = stateBands(trace);
+    m = { trace, map, runs, modules, bands, buildMs: performance.now() - t0 };
+    cache.set(trace, m);
+  }
+  return m;
+}
+
+/** First step of the phase run before / after the one holding `step`. */
+export function phaseNeighbour(model: TraceModel, step: number, dir: -1 | 1): number {
+  const at = model.runs.findIndex((r) => step >= r.from && step < r.to);
+  if (at < 0) return step;
+  if (dir < 0) {
+    // Inside a run: go to its start first; at its start: the previous run's start.
+    const run = model.runs[at]!;
+    if (step > run.from) return run.from;
+    return model.runs[at - 1]?.from ?? step;
+  }
+  return model.runs[at + 1]?.from ?? step;
+}

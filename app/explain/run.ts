@@ -1,0 +1,60 @@
+// Turns a TraceSource into a Trace by asking the worker: resolves built-in samples and opened
+// files to worker handles (a sample's bytes are fetched and transferred once per worker), sends
+// the vmlinux table once, and runs the sequence. No kernel logic here.
+import type { Trace } from '../../src/trace/types.ts';
+import { fetchSampleBytes, samplesUrl, type Sample } from '../samples.ts';
+import { useKlp, worker } from '../store.ts';
+import type { ModuleRef, RunOutcome, TraceSource } from './source.ts';
+
+export interface RunResult {
+  trace: Trace;
+  outcomes: RunOutcome[];
+  /** Emulation time in the worker, ms. */
+  runMs: number;
+  /** Request to trace in the UI thread (fetches, transfer and structured clone included), ms. */
+  totalMs: number;
+}
+
+let kallsymsSent: Promise<void> | null = null;
+const sampleHandles = new Map<string, { handle: number; restarts: number }>();
+
+function ensureKallsyms(): Promise<void> {
+  kallsymsSent ??= (async () => {
+    const response = await fetch(samplesUrl('vmlinux.kallsyms'));
+    if (!response.ok) throw new Error(`samples/vmlinux.kallsyms: HTTP ${response.status}`);
+    await worker().setKallsyms(await response.text());
+  })().catch((e: unknown) => {
+    kallsymsSent = null;
+    throw e;
+  });
+  return kallsymsSent;
+}
+
+async function handleOf(ref: ModuleRef, samples: Sample[]): Promise<number> {
+  if (ref.kind === 'file') {
+    const file = useKlp.getState().files.find((f) => f.key === ref.key);
+    if (!file) throw new Error('That file is no longer open.');
+    return file.handle;
+  }
+  const restarts = worker().restarts;
+  const cached = sampleHandles.get(ref.id);
+  if (cached && cached.restarts === restarts) return cached.handle;
+  const sample = samples.find((s) => s.id === ref.id);
+  if (!sample) throw new Error(`No built-in sample "${ref.id}".`);
+  const bytes = await fetchSampleBytes(sample);
+  const handle = await worker().stash(bytes, sample.file.split('/').pop() ?? sample.file);
+  sampleHandles.set(ref.id, { handle, restarts });
+  return handle;
+}
+
+export async function runSource(source: TraceSource, samples: Sample[]): Promise<RunResult> {
+  const t0 = performance.now();
+  if (source.kind === 'scenario')
+    throw new Error(`Strategies and scenarios are not in the core yet (asked for ${source.strategy} / ${source.scenario}).`);
+  await ensureKallsyms();
+  const steps = [];
+  for (const s of source.steps)
+    steps.push(s.op === 'insmod' ? { op: 'insmod' as const, handle: await handleOf(s.module, samples) } : s);
+  const reply = await worker().loadSequence({ kernel: source.kernel, steps, fakeMissingSymbols: source.fakeMissingSymbols });
+  return { trace: reply.trace, outcomes: reply.outcomes, runMs: reply.runMs, totalMs: performance.now() - t0 };
+}

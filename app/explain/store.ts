@@ -1,0 +1,116 @@
+// The explainer's view state (zustand, vanilla: the canvas and key handlers subscribe outside
+// React). Which trace, which step, what is selected, playback. Derived data lives in model.ts.
+import { createStore } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import type { Trace } from '../../src/trace/types.ts';
+import { useKlp } from '../store.ts';
+import { phaseNeighbour, traceModel } from './model.ts';
+import { runSource } from './run.ts';
+import { DEFAULT_SOURCE, sourceFromParams, type RunOutcome, type TraceSource } from './source.ts';
+
+export type Selection = { kind: 'none' } | { kind: 'write'; step: number; event: number };
+
+export type RunStatus =
+  | { kind: 'idle' }
+  | { kind: 'running' }
+  | { kind: 'ready'; runMs: number; totalMs: number }
+  | { kind: 'error'; message: string };
+
+export const SPEEDS = [0.5, 1, 2, 4, 8] as const;
+
+export interface ExplainState {
+  /** What to run (the picker edits it; run() turns it into a trace). */
+  source: TraceSource;
+  /** The source of the trace on screen (the picker may have been edited since). */
+  ran: TraceSource | null;
+  status: RunStatus;
+  trace: Trace | null;
+  /** What happened to each requested insmod/rmmod. */
+  outcomes: RunOutcome[];
+  /** Current step index; the map shows memory at the end of this step. */
+  step: number;
+  selection: Selection;
+  playing: boolean;
+  /** Steps per second while playing. */
+  speed: number;
+  /** Incremented per run: a reply for an older run is dropped. */
+  seq: number;
+
+  setSource(source: TraceSource): void;
+  run(): Promise<void>;
+  /** Show an existing trace (e.g. from a test or, later, the core's runScenario). */
+  showTrace(trace: Trace, outcomes?: RunOutcome[]): void;
+  stepTo(step: number): void;
+  stepBy(delta: number): void;
+  first(): void;
+  last(): void;
+  phase(dir: -1 | 1): void;
+  play(): void;
+  pause(): void;
+  togglePlay(): void;
+  setSpeed(speed: number): void;
+  select(selection: Selection): void;
+}
+
+const clampStep = (trace: Trace | null, n: number) => (trace ? Math.max(0, Math.min(trace.steps.length - 1, Math.round(n))) : 0);
+
+export const explainStore = createStore<ExplainState>()((set, get) => ({
+  source: (typeof location === 'undefined' ? undefined : sourceFromParams(new URLSearchParams(location.search))) ?? DEFAULT_SOURCE,
+  ran: null,
+  status: { kind: 'idle' },
+  trace: null,
+  outcomes: [],
+  step: 0,
+  selection: { kind: 'none' },
+  playing: false,
+  speed: 2,
+  seq: 0,
+
+  setSource: (source) => set({ source }),
+
+  run: async () => {
+    const seq = get().seq + 1;
+    set({ seq, status: { kind: 'running' }, playing: false });
+    const source = get().source;
+    try {
+      const r = await runSource(source, useKlp.getState().samples);
+      if (get().seq !== seq) return;
+      traceModel(r.trace);
+      const wanted = new URLSearchParams(location.search).get('step');
+      const step = wanted !== null && get().trace === null ? clampStep(r.trace, Number(wanted)) : 0;
+      set({ trace: r.trace, ran: source, outcomes: r.outcomes, step, selection: { kind: 'none' }, status: { kind: 'ready', runMs: r.runMs, totalMs: r.totalMs } });
+    } catch (e) {
+      if (get().seq !== seq) return;
+      set({ status: { kind: 'error', message: e instanceof Error ? e.message : String(e) } });
+    }
+  },
+
+  showTrace: (trace, outcomes = []) =>
+    set({ trace, outcomes, step: 0, selection: { kind: 'none' }, playing: false, status: { kind: 'ready', runMs: 0, totalMs: 0 } }),
+
+  stepTo: (step) => {
+    const next = clampStep(get().trace, step);
+    if (next !== get().step) set({ step: next });
+  },
+  stepBy: (delta) => get().stepTo(get().step + delta),
+  first: () => set({ step: 0, playing: false }),
+  last: () => set({ step: clampStep(get().trace, Infinity), playing: false }),
+  phase: (dir) => {
+    const { trace, step } = get();
+    if (trace) get().stepTo(phaseNeighbour(traceModel(trace), step, dir));
+  },
+  play: () => {
+    const { trace, step } = get();
+    if (!trace) return;
+    // Playing from the last step starts over.
+    set({ playing: true, ...(step >= trace.steps.length - 1 ? { step: 0 } : {}) });
+  },
+  pause: () => set({ playing: false }),
+  togglePlay: () => (get().playing ? get().pause() : get().play()),
+  setSpeed: (speed) => set({ speed }),
+  select: (selection) => set({ selection }),
+}));
+
+export function useExplain<T>(selector: (s: ExplainState) => T): T {
+  return useStore(explainStore, selector);
+}
