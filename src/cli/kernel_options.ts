@@ -11,9 +11,7 @@ export const kernelOptions = {
 
 export function makeKernel(values: { kernel?: string; kallsyms?: string[]; 'fake-missing-symbols'?: boolean }): Kernel {
   const id = values.kernel ?? '6.1';
-  if (id === '6.4')
-    throw new CliError('--kernel 6.4: the 6.4+ module_memory layout is not emulated yet (5.4 and 6.1 are)');
-  if (id !== '5.4' && id !== '6.1') throw new CliError(`--kernel ${id}: unknown kernel (5.4, 6.1)`);
+  if (!['5.4', '6.1', '6.3', '6.4'].includes(id)) throw new CliError(`--kernel ${id}: unknown kernel (5.4, 6.1, 6.3, 6.4)`);
   const { vmlinux, modules } = readKallsyms(values.kallsyms ?? []);
   return new Kernel({
     kernel: id as KernelId,

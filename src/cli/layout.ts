@@ -25,9 +25,14 @@ export async function layoutCommand(args: string[]): Promise<number> {
     return 0;
   }
   console.log(`${report.name}: coresize ${report.coresize}, initsize ${report.initsize} (kernel ${k.profile.version})`);
-  const rows = Object.entries(report.sections).sort((a, b) => (a[1].region === b[1].region ? a[1].offset - b[1].offset : a[1].region === 'core' ? -1 : 1));
-  for (const [name, s] of rows) console.log(`  ${s.region.padEnd(4)} +0x${s.offset.toString(16).padStart(6, '0')}  ${name}`);
-  console.log('core pages after init:');
-  for (const p of report.perms) console.log(`  +0x${p.from.toString(16).padStart(6, '0')}..+0x${p.to.toString(16).padStart(6, '0')}  ${p.perm}`);
+  const key = (s: (typeof report.sections)[string]) => s.type ?? s.region;
+  const rows = Object.entries(report.sections).sort((a, b) =>
+    key(a[1]) === key(b[1]) ? a[1].offset - b[1].offset : (a[1].region === b[1].region ? key(a[1]) < key(b[1]) : a[1].region === 'core') ? -1 : 1,
+  );
+  for (const [name, s] of rows) console.log(`  ${(s.type ?? s.region).padEnd(17)} +0x${s.offset.toString(16).padStart(6, '0')}  ${name}`);
+  const ranges = (perms: typeof report.perms) =>
+    perms.map((p) => `  +0x${p.from.toString(16).padStart(6, '0')}..+0x${p.to.toString(16).padStart(6, '0')}  ${p.perm}`).join('\n');
+  if (report.allocations) for (const a of report.allocations) console.log(`${a.type} (${a.size} bytes) after init:\n${ranges(a.perms)}`);
+  else console.log(`core pages after init:\n${ranges(report.perms)}`);
   return 0;
 }

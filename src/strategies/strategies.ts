@@ -64,7 +64,6 @@ export const strategies: Strategy[] = [
     reality: 'merged 6.4',
     kernel: '6.4',
     reconstruction: false,
-    notYet: 'the 6.4 module_memory layout is not emulated yet',
   },
   {
     id: 'forbid-late',

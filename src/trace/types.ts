@@ -71,7 +71,7 @@ export type TraceEvent =
   | { kind: 'fault'; addr: bigint; size: number; path: WritePath; oops: string[] }
   | {
       kind: 'perm';
-      fn: 'set_memory_ro' | 'set_memory_rw' | 'set_memory_x' | 'set_memory_nx';
+      fn: 'set_memory_ro' | 'set_memory_rw' | 'set_memory_x' | 'set_memory_nx' | 'set_memory_rox';
       addr: bigint;
       pages: number;
       /** Pages whose PTE actually changed, with the permission before and after. */

@@ -6,6 +6,7 @@
 import { SHF_ALLOC } from '../../elf/constants.ts';
 import { text_poke_queue_finish } from '../arch/x86/text_poke.ts';
 import type { Kernel } from '../kernel.ts';
+import { within_module } from '../module/within.ts';
 import { PAGE_SIZE, hex } from '../mm/page.ts';
 import { set_memory_ro, set_memory_x } from '../mm/set_memory.ts';
 
@@ -18,7 +19,7 @@ export const FENTRY_NOP = Uint8Array.of(0x0f, 0x1f, 0x44, 0x00, 0x00);
  * endbr in front).
  */
 export function ftrace_location(k: Kernel, addr: bigint): bigint | undefined {
-  const owner = k.modules.find((m) => m.core_layout.base <= addr && addr < m.core_layout.base + BigInt(m.core_layout.size));
+  const owner = k.modules.find((m) => m.state !== 'GONE' && within_module(addr, m));
   if (!owner) return k.vmlinux.entries.some((e) => e.addr === addr) ? addr : undefined;
   const mcount = owner.info.sechdrs.find((s) => s.name === '__mcount_loc' && s.flags & SHF_ALLOC);
   if (!mcount) return undefined;

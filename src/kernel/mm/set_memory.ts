@@ -9,7 +9,7 @@ import { PAGE_SIZE } from './page.ts';
 
 const tlb_single_page_flush_ceiling = 33;
 
-type SetMemoryFn = 'set_memory_ro' | 'set_memory_rw' | 'set_memory_x' | 'set_memory_nx';
+type SetMemoryFn = 'set_memory_ro' | 'set_memory_rw' | 'set_memory_x' | 'set_memory_nx' | 'set_memory_rox';
 
 function change_page_attr(
   mem: AddressSpace,
@@ -43,3 +43,6 @@ export const set_memory_x = (m: AddressSpace, t: TraceRecorder, addr: bigint, n:
   change_page_attr(m, t, 'set_memory_x', addr, n, (p) => ({ ...p, exec: true }));
 export const set_memory_nx = (m: AddressSpace, t: TraceRecorder, addr: bigint, n: number) =>
   change_page_attr(m, t, 'set_memory_nx', addr, n, (p) => ({ ...p, exec: false }));
+/** set_memory_rox() (6.x): _PAGE_RW and _PAGE_NX cleared in one pass, one flush: RO and X together. */
+export const set_memory_rox = (m: AddressSpace, t: TraceRecorder, addr: bigint, n: number) =>
+  change_page_attr(m, t, 'set_memory_rox', addr, n, () => ({ write: false, exec: true }));

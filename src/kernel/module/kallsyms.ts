@@ -14,8 +14,8 @@ import {
   STB_WEAK,
   STT_OBJECT,
 } from '../../elf/constants.ts';
-import { module_get_offset, strict_align } from './layout.ts';
-import { INIT_OFFSET_MASK, type LoadInfo, type Module } from './types.ts';
+import { module_get_offset, module_get_offset_and_type, strict_align } from './layout.ts';
+import { INIT_OFFSET_MASK, type LoadInfo, type Module, type ModuleLayout } from './types.ts';
 
 const SIZEOF_MOD_KALLSYMS = 32; // struct mod_kallsyms { Elf_Sym *symtab; unsigned num_symtab; char *strtab; char *typetab; }
 const ALIGNOF_MOD_KALLSYMS = 8;
@@ -26,7 +26,14 @@ export function is_core_symbol(info: LoadInfo, shndx: number, nameOffset: number
   if (shndx === SHN_UNDEF || shndx >= info.sechdrs.length || nameOffset === 0) return false;
   if (shndx === info.index.pcpu) return true;
   const sec = info.sechdrs[shndx]!;
-  return (sec.flags & SHF_ALLOC) !== 0n && (sec.entsize & INIT_OFFSET_MASK) === 0n;
+  return (sec.flags & SHF_ALLOC) !== 0n && !placedInInit(sec.entsize);
+}
+
+/** Init placement in either encoding: INIT_OFFSET_MASK (≤ 6.3) or an init mod_mem_type (6.4+). */
+export function placedInInit(entsize: bigint): boolean {
+  if (entsize & INIT_OFFSET_MASK) return true;
+  const type = Number(entsize >> 60n);
+  return type >= 4 && type <= 6; // MOD_INIT_TEXT, MOD_INIT_DATA, MOD_INIT_RODATA
 }
 
 function strlenAt(bytes: Uint8Array, at: number): number {
@@ -38,9 +45,16 @@ export function layout_symtab(mod: Module, info: LoadInfo): void {
   const symsect = info.sechdrs[info.index.sym]!;
   const strsect = info.sechdrs[info.index.str]!;
   const strtab = info.bytes.subarray(strsect.offset, strsect.offset + strsect.size);
+  // ≤ 6.3: the end of the core and init layouts, page-aligned; 6.4+: MOD_DATA and MOD_INIT_DATA
+  const mem = mod.mem;
+  const core = mem ? mem.MOD_DATA : mod.core_layout;
+  const init = mem ? mem.MOD_INIT_DATA : mod.init_layout;
+  const placeInInit = (addralign: number, size: number) =>
+    mem ? module_get_offset_and_type(mod, 'MOD_INIT_DATA', addralign, size) : BigInt(module_get_offset(init as ModuleLayout, addralign)(size)) | INIT_OFFSET_MASK;
+  const align = mem ? (n: number) => n : strict_align;
 
   symsect.flags |= SHF_ALLOC;
-  symsect.entsize = BigInt(module_get_offset(mod.init_layout, symsect.addralign)(symsect.size)) | INIT_OFFSET_MASK;
+  symsect.entsize = placeInInit(symsect.addralign, symsect.size);
 
   const nsrc = Math.floor(symsect.size / SIZEOF_SYM);
   let ndst = 0;
@@ -52,24 +66,22 @@ export function layout_symtab(mod: Module, info: LoadInfo): void {
     }
   }
 
-  const core = mod.core_layout;
   info.symoffs = ALIGN(core.size, symsect.addralign || 1);
   info.stroffs = core.size = info.symoffs + ndst * SIZEOF_SYM;
   core.size += strtab_size;
   info.core_typeoffs = core.size;
   core.size += ndst;
-  core.size = strict_align(core.size);
+  core.size = align(core.size);
 
   strsect.flags |= SHF_ALLOC;
-  strsect.entsize = BigInt(module_get_offset(mod.init_layout, strsect.addralign)(strsect.size)) | INIT_OFFSET_MASK;
+  strsect.entsize = placeInInit(strsect.addralign, strsect.size);
 
-  const init = mod.init_layout;
   init.size = ALIGN(init.size, ALIGNOF_MOD_KALLSYMS);
   info.mod_kallsyms_init_off = init.size;
   init.size += SIZEOF_MOD_KALLSYMS;
   info.init_typeoffs = init.size;
   init.size += nsrc;
-  init.size = strict_align(init.size);
+  init.size = align(init.size);
 }
 
 /** elf_type(): the letter /proc/kallsyms shows for a module symbol. */

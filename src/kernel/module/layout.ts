@@ -3,7 +3,17 @@
 // each group starting on a page boundary (strict_align() under CONFIG_STRICT_MODULE_RWX).
 import { SHF_ALLOC, SHF_EXECINSTR, SHF_RO_AFTER_INIT, SHF_WRITE } from '../../elf/constants.ts';
 import { PAGE_ALIGN } from '../mm/page.ts';
-import { ENTSIZE_UNSET, INIT_OFFSET_MASK, type LoadInfo, type Module, type ModuleLayout } from './types.ts';
+import {
+  ENTSIZE_UNSET,
+  INIT_OFFSET_MASK,
+  MOD_MEM_TYPES,
+  SH_ENTSIZE_OFFSET_MASK,
+  SH_ENTSIZE_TYPE_SHIFT,
+  type LoadInfo,
+  type ModMemType,
+  type Module,
+  type ModuleLayout,
+} from './types.ts';
 
 const ARCH_SHF_SMALL = 0n; // x86 has no small-data sections
 
@@ -21,7 +31,7 @@ export const strict_align = (size: number) => PAGE_ALIGN(size);
 const ALIGN = (n: number, a: number) => Math.ceil(n / a) * a;
 
 /** Returns the section's offset and grows the layout past it (arch_mod_section_prepend() is 0 on x86). */
-export function module_get_offset(layout: ModuleLayout, addralign: number): (size: number) => number {
+export function module_get_offset(layout: { size: number }, addralign: number): (size: number) => number {
   return (size: number) => {
     const ret = ALIGN(layout.size, addralign || 1);
     layout.size = ret + size;
@@ -60,4 +70,46 @@ export function layout_sections(mod: Module, info: LoadInfo): void {
     else if (m === 2) init.ro_after_init_size = init.ro_size; // RO after init is a core-only notion
     else if (m === 4) init.size = strict_align(init.size);
   }
+}
+
+/** module_get_offset_and_type() (kernel/module/main.c, 6.12): the offset with the type in the top bits. */
+export function module_get_offset_and_type(mod: Module, type: ModMemType, addralign: number, size: number): bigint {
+  const mem = mod.mem![type];
+  const offset = ALIGN(mem.size, addralign || 1);
+  mem.size = offset + size;
+  return BigInt(offset) | (BigInt(MOD_MEM_TYPES.indexOf(type)) << SH_ENTSIZE_TYPE_SHIFT);
+}
+
+const core_m_to_mem_type: ModMemType[] = ['MOD_TEXT', 'MOD_RODATA', 'MOD_RO_AFTER_INIT', 'MOD_DATA', 'MOD_DATA'];
+const init_m_to_mem_type: Array<ModMemType | undefined> = ['MOD_INIT_TEXT', 'MOD_INIT_RODATA', undefined, 'MOD_INIT_DATA', 'MOD_INIT_DATA'];
+
+/**
+ * layout_sections() / __layout_sections() of 6.12 (module_memory, since 6.4): the same rounds,
+ * but every round feeds its own allocation type, and nothing is page-aligned here —
+ * module_memory_alloc() rounds each allocation up to whole pages.
+ */
+export function layout_sections_mem(mod: Module, info: LoadInfo): void {
+  for (const s of info.sechdrs) s.entsize = ENTSIZE_UNSET;
+  for (const is_init of [false, true]) {
+    for (const [m, [want, avoid]] of masks.entries()) {
+      const type = is_init ? init_m_to_mem_type[m] : core_m_to_mem_type[m];
+      for (const s of info.sechdrs) {
+        if ((s.flags & want) !== want || (s.flags & avoid) !== 0n || s.entsize !== ENTSIZE_UNSET || is_init !== module_init_layout_section(s.name))
+          continue;
+        if (!type) continue; // WARN_ON_ONCE(type == MOD_INVALID): ro_after_init in init
+        s.entsize = module_get_offset_and_type(mod, type, s.addralign, s.size);
+      }
+    }
+  }
+}
+
+/** Which allocation and offset sh_entsize names (after layout). */
+export function sectionPlacement(mod: Module, entsize: bigint): { region: string; init: boolean; offset: number } | undefined {
+  if (entsize === ENTSIZE_UNSET) return undefined;
+  if (mod.mem) {
+    const type = MOD_MEM_TYPES[Number(entsize >> SH_ENTSIZE_TYPE_SHIFT)]!;
+    return { region: type, init: type.startsWith('MOD_INIT_'), offset: Number(entsize & SH_ENTSIZE_OFFSET_MASK) };
+  }
+  const init = (entsize & INIT_OFFSET_MASK) !== 0n;
+  return { region: init ? 'init' : 'core', init, offset: Number(entsize & ~INIT_OFFSET_MASK) };
 }

@@ -1,35 +1,55 @@
-// Where a loaded module's sections went and what its core pages allow: the view `klp-lab
-// layout` prints and the tests compare with /sys/module/M/sections and the page tables.
+// Where a loaded module's sections went and what its pages allow: the view `klp-lab layout`
+// prints and the tests compare with /sys/module/M/sections and the page tables.
 import type { Kernel } from '../kernel.ts';
 import { PAGE_SIZE } from '../mm/page.ts';
-import { INIT_OFFSET_MASK, type Module } from './types.ts';
+import { sectionPlacement } from './layout.ts';
+import { MOD_MEM_TYPES, mod_mem_type_is_init, type ModMemType, type Module } from './types.ts';
 
 export type PermString = 'r-x' | 'r--' | 'rw-' | 'rwx' | '---';
+type PermRanges = Array<{ from: number; to: number; perm: PermString }>;
 
 export interface LayoutReport {
   name: string;
   coresize: number;
   initsize: number;
-  sections: Record<string, { region: 'core' | 'init'; offset: number }>;
-  /** The core region's page permissions now, as ranges of offsets from the core base. */
-  perms: Array<{ from: number; to: number; perm: PermString }>;
+  /** Offsets from the base of the region (≤ 6.3: core or init layout; 6.4+: the section's allocation). */
+  sections: Record<string, { region: 'core' | 'init'; offset: number; type?: ModMemType }>;
+  /** ≤ 6.3: the core region's page permissions now, as ranges of offsets from the core base. */
+  perms: PermRanges;
+  /** 6.4+: each mod_mem_type allocation that exists now, with its page permissions. */
+  allocations?: Array<{ type: ModMemType; size: number; perms: PermRanges }>;
+}
+
+function permRanges(k: Kernel, base: bigint, size: number): PermRanges {
+  const out: PermRanges = [];
+  for (let off = 0; off < size; off += PAGE_SIZE) {
+    const p = k.mem.perm(base + BigInt(off));
+    const perm: PermString = !p ? '---' : p.write ? (p.exec ? 'rwx' : 'rw-') : p.exec ? 'r-x' : 'r--';
+    const last = out.at(-1);
+    if (last && last.perm === perm && last.to === off) last.to = off + PAGE_SIZE;
+    else out.push({ from: off, to: off + PAGE_SIZE, perm });
+  }
+  return out;
 }
 
 export function layoutReport(k: Kernel, mod: Module): LayoutReport {
   const sections: LayoutReport['sections'] = {};
   for (const s of mod.info.sechdrs) {
     // what /sys/module/M/sections lists: placed SHF_ALLOC sections that are not empty (sect_empty())
-    if (!(s.flags & 2n) || s.size === 0 || s.entsize === (1n << 64n) - 1n) continue;
-    const init = (s.entsize & INIT_OFFSET_MASK) !== 0n;
-    sections[s.name] = { region: init ? 'init' : 'core', offset: Number(s.entsize & ~INIT_OFFSET_MASK) };
+    if (!(s.flags & 2n) || s.size === 0) continue;
+    const at = sectionPlacement(mod, s.entsize);
+    if (!at) continue;
+    sections[s.name] = { region: at.init ? 'init' : 'core', offset: at.offset, ...(mod.mem ? { type: at.region as ModMemType } : {}) };
   }
-  const perms: LayoutReport['perms'] = [];
-  for (let off = 0; off < mod.core_layout.size; off += PAGE_SIZE) {
-    const p = k.mem.perm(mod.core_layout.base + BigInt(off));
-    const perm: PermString = !p ? '---' : p.write ? (p.exec ? 'rwx' : 'rw-') : p.exec ? 'r-x' : 'r--';
-    const last = perms.at(-1);
-    if (last && last.perm === perm && last.to === off) last.to = off + PAGE_SIZE;
-    else perms.push({ from: off, to: off + PAGE_SIZE, perm });
-  }
-  return { name: mod.name, coresize: mod.core_layout.size, initsize: mod.initsize, sections, perms };
+  if (!mod.mem)
+    return { name: mod.name, coresize: mod.core_layout.size, initsize: mod.initsize, sections, perms: permRanges(k, mod.core_layout.base, mod.core_layout.size) };
+  const mem = mod.mem;
+  return {
+    name: mod.name,
+    coresize: MOD_MEM_TYPES.filter((t) => !mod_mem_type_is_init(t)).reduce((n, t) => n + mem[t].size, 0),
+    initsize: mod.initsize,
+    sections,
+    perms: [],
+    allocations: MOD_MEM_TYPES.filter((t) => mem[t].base).map((t) => ({ type: t, size: mem[t].size, perms: permRanges(k, mem[t].base, mem[t].size) })),
+  };
 }

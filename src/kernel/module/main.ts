@@ -12,12 +12,25 @@ import type { Kernel } from '../kernel.ts';
 import { klp_apply_section_relocs } from '../livepatch/core.ts';
 import { klp_enable_patch, klp_module_coming, klp_module_going } from '../livepatch/enable.ts';
 import { loadError, type LoadError } from '../load_error.ts';
+import { PAGE_ALIGN } from '../mm/page.ts';
 import { elf_validity_check } from './elf_check.ts';
 import { elf_type, is_core_symbol, layout_symtab } from './kallsyms.ts';
-import { layout_sections } from './layout.ts';
-import { module_enable_nx, module_enable_ro, module_enable_x } from './strict_rwx.ts';
+import { layout_sections, layout_sections_mem } from './layout.ts';
+import { module_enable_data_nx, module_enable_nx, module_enable_ro, module_enable_rodata_ro, module_enable_text_rox, module_enable_x } from './strict_rwx.ts';
 import { simplify_symbols } from './symbols.ts';
-import { emptyLayout, INIT_OFFSET_MASK, type LoadInfo, type Module, type Shdr } from './types.ts';
+import {
+  emptyLayout,
+  INIT_OFFSET_MASK,
+  MOD_MEM_TYPES,
+  mod_mem_type_is_init,
+  SH_ENTSIZE_OFFSET_MASK,
+  SH_ENTSIZE_TYPE_SHIFT,
+  type LoadInfo,
+  type ModMemType,
+  type Module,
+  type ModuleMemory,
+  type Shdr,
+} from './types.ts';
 import { module_sig_check } from './signing.ts';
 import { notify_coming, notify_going, ftrace_module_init, ftrace_module_enable, ftrace_release_mod } from './notifiers.ts';
 import { sort_extable } from '../lib/extable.ts';
@@ -113,6 +126,51 @@ function module_enforce_rwx_sections(k: Kernel, info: LoadInfo): LoadError | nul
   return null;
 }
 
+/** 6.4+ move_module() (6.12): one execmem allocation per non-empty mod_mem_type, in enum order. */
+function move_module_mem(k: Kernel, mod: Module, info: LoadInfo): LoadError | null {
+  return k.trace.call('move_module', () => {
+    k.trace.step('allocate one region per memory type (RW, NX) and copy the sections in', { module: mod.name, file: FILE });
+    const mem = mod.mem!;
+    for (const type of MOD_MEM_TYPES) {
+      if (!mem[type].size) continue;
+      mem[type].size = PAGE_ALIGN(mem[type].size); // module_memory_alloc()
+      const base = k.trace.call('module_memory_alloc', () => k.moduleArea.module_alloc(mod.name, type, mem[type].size));
+      if (base === undefined) {
+        free_mod_mem(k, mod);
+        return loadError(ENOMEM, 'move_module', '');
+      }
+      mem[type].base = base;
+    }
+    for (const [i, s] of info.sechdrs.entries()) {
+      if (!(s.flags & SHF_ALLOC)) continue;
+      const type = MOD_MEM_TYPES[Number(s.entsize >> SH_ENTSIZE_TYPE_SHIFT)]!;
+      const dest = mem[type].base + (s.entsize & SH_ENTSIZE_OFFSET_MASK);
+      const nobits = s.type === SHT_NOBITS;
+      if (!nobits) k.mem.copyIn(dest, info.bytes.subarray(s.offset, s.offset + s.size));
+      k.trace.emit({ kind: 'copy', module: mod.name, section: s.name, sectionIndex: i, addr: dest, size: s.size, nobits });
+      s.addr = dest;
+    }
+    return null;
+  });
+}
+
+/** free_mod_mem() (6.12) or module_memfree() of both layouts: every allocation of the module. */
+function free_mod_mem(k: Kernel, mod: Module, only?: (type: ModMemType) => boolean): void {
+  if (mod.mem) {
+    for (const type of MOD_MEM_TYPES) {
+      if ((only && !only(type)) || !mod.mem[type].base) continue;
+      k.moduleArea.module_memfree(mod.mem[type].base);
+      mod.mem[type] = { base: 0n, size: 0 };
+    }
+    return;
+  }
+  if (!only || only('MOD_INIT_TEXT')) {
+    if (mod.init_layout.base) k.moduleArea.module_memfree(mod.init_layout.base);
+    mod.init_layout = emptyLayout();
+  }
+  if (!only && mod.core_layout.base) k.moduleArea.module_memfree(mod.core_layout.base);
+}
+
 /** move_module(): allocate core and init, copy every SHF_ALLOC section, point sh_addr at the copy. */
 function move_module(k: Kernel, mod: Module, info: LoadInfo, opts: LoadOptions): LoadError | null {
   return k.trace.call('move_module', () => {
@@ -171,9 +229,15 @@ function layout_and_allocate(k: Kernel, mod: Module, info: LoadInfo, opts: LoadO
     const jt = find_sec(info, '__jump_table');
     if (jt) info.sechdrs[jt]!.flags |= SHF_RO_AFTER_INIT;
 
+    if (k.profile.moduleMemory) mod.mem = Object.fromEntries(MOD_MEM_TYPES.map((t) => [t, { base: 0n, size: 0 }])) as Record<ModMemType, ModuleMemory>;
     k.trace.call('layout_sections', () => {
-      k.trace.step('lay out sections: text | rodata | ro_after_init | data, each from a page boundary', { module: mod.name, file: FILE });
-      layout_sections(mod, info);
+      if (mod.mem) {
+        k.trace.step('lay out sections by memory type: text, rodata, ro_after_init, data, and their init twins', { module: mod.name, file: FILE });
+        layout_sections_mem(mod, info);
+      } else {
+        k.trace.step('lay out sections: text | rodata | ro_after_init | data, each from a page boundary', { module: mod.name, file: FILE });
+        layout_sections(mod, info);
+      }
     });
     k.trace.call('layout_symtab', () => {
       k.trace.step('symbol table and strings at the end of init; the kept symbols at the end of core', {
@@ -182,8 +246,10 @@ function layout_and_allocate(k: Kernel, mod: Module, info: LoadInfo, opts: LoadO
       });
       layout_symtab(mod, info);
     });
-    mod.initsize = mod.init_layout.size;
-    return move_module(k, mod, info, opts);
+    mod.initsize = mod.mem
+      ? MOD_MEM_TYPES.filter(mod_mem_type_is_init).reduce((n, t) => n + PAGE_ALIGN(mod.mem![t].size), 0)
+      : mod.init_layout.size;
+    return mod.mem ? move_module_mem(k, mod, info) : move_module(k, mod, info, opts);
   });
 }
 
@@ -241,7 +307,8 @@ function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
     const strsec = info.sechdrs[info.index.str]!;
     const strtab = info.bytes.subarray(strsec.offset, strsec.offset + strsec.size);
     const nsrc = Math.floor(symsec.size / SIZEOF_SYM);
-    const base = mod.core_layout.base;
+    const base = mod.mem ? mod.mem.MOD_DATA.base : mod.core_layout.base;
+    const initBase = mod.mem ? mod.mem.MOD_INIT_DATA.base : mod.init_layout.base;
     const src = info.bytes.subarray(symsec.offset, symsec.offset + nsrc * SIZEOF_SYM);
     const symtab: number[] = [];
     const strs: number[] = [];
@@ -266,7 +333,7 @@ function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
     k.mem.write(base + BigInt(info.symoffs), Uint8Array.from(symtab), 'memcpy', { what: `core_kallsyms.symtab (${ndst} symbols)` });
     k.mem.write(base + BigInt(info.stroffs), Uint8Array.from(strs), 'memcpy', { what: 'core_kallsyms.strtab' });
     k.mem.write(base + BigInt(info.core_typeoffs), Uint8Array.from(types), 'memcpy', { what: 'core_kallsyms.typetab' });
-    if (mod.init_layout.base) k.mem.write(mod.init_layout.base + BigInt(info.init_typeoffs), initTypes, 'memcpy', { what: 'kallsyms typetab (init)' });
+    if (initBase) k.mem.write(initBase + BigInt(info.init_typeoffs), initTypes, 'memcpy', { what: 'kallsyms typetab (init)' });
     mod.core_kallsyms = { symtab: base + BigInt(info.symoffs), num_symtab: ndst };
   });
 }
@@ -282,9 +349,15 @@ function post_relocation(k: Kernel, mod: Module, info: LoadInfo): LoadError | nu
 
 function complete_formation(k: Kernel, mod: Module): void {
   k.trace.call('complete_formation', () => {
-    module_enable_ro(k, mod, false);
-    module_enable_nx(k, mod);
-    module_enable_x(k, mod);
+    if (mod.mem) {
+      module_enable_rodata_ro(k, mod, false);
+      module_enable_data_nx(k, mod);
+      module_enable_text_rox(k, mod);
+    } else {
+      module_enable_ro(k, mod, false);
+      module_enable_nx(k, mod);
+      module_enable_x(k, mod);
+    }
     k.trace.step('COMING: kallsyms can see the module, nobody can use it yet', { module: mod.name, file: FILE });
     k.setState(mod, 'COMING');
   });
@@ -329,10 +402,10 @@ function do_init_module(k: Kernel, mod: Module): LoadError | null {
     }
     k.trace.step('LIVE', { module: mod.name, file: FILE });
     k.setState(mod, 'LIVE');
-    module_enable_ro(k, mod, true);
+    if (mod.mem) module_enable_rodata_ro(k, mod, true);
+    else module_enable_ro(k, mod, true);
     k.trace.step('free the init region', { module: mod.name, file: FILE, fn: 'do_free_init' });
-    if (mod.init_layout.base) k.moduleArea.module_memfree(mod.init_layout.base);
-    mod.init_layout = emptyLayout();
+    free_mod_mem(k, mod, mod_mem_type_is_init);
     return null;
   });
 }
@@ -387,8 +460,7 @@ export function load_module(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: 
           const i = k.modules.indexOf(mod);
           if (i >= 0) k.modules.splice(i, 1);
         }
-        if (mod.init_layout.base) k.moduleArea.module_memfree(mod.init_layout.base);
-        if (mod.core_layout.base) k.moduleArea.module_memfree(mod.core_layout.base);
+        free_mod_mem(k, mod);
         k.setState(mod, 'GONE');
       });
       return { ok: false, error, module: mod };
@@ -446,7 +518,7 @@ export function delete_module(k: Kernel, name: string): LoadError | null {
     ftrace_release_mod(k, mod);
     k.trace.call('free_module', () => {
       k.trace.step('free the core region', { module: mod.name, file: FILE });
-      k.moduleArea.module_memfree(mod.core_layout.base);
+      free_mod_mem(k, mod);
       k.setState(mod, 'GONE');
       k.modules.splice(k.modules.indexOf(mod), 1);
     });

@@ -5,9 +5,9 @@
 // ro_after_init_size -----------------------------|               |
 // size -----------------------------------------------------------|
 import type { Kernel } from '../kernel.ts';
-import { PAGE_ALIGN, PAGE_SHIFT } from '../mm/page.ts';
-import { set_memory_nx, set_memory_ro, set_memory_rw, set_memory_x } from '../mm/set_memory.ts';
-import type { Module, ModuleLayout } from './types.ts';
+import { PAGE_ALIGN, PAGE_SHIFT, PAGE_SIZE } from '../mm/page.ts';
+import { set_memory_nx, set_memory_ro, set_memory_rox, set_memory_rw, set_memory_x } from '../mm/set_memory.ts';
+import { MOD_MEM_TYPES, mod_mem_type_is_text, type ModMemType, type Module, type ModuleLayout } from './types.ts';
 
 type SetMemory = typeof set_memory_ro;
 
@@ -68,5 +68,37 @@ export function module_disable_ro(k: Kernel, mod: Module): void {
     frob_ro_after_init(k, mod.core_layout, set_memory_rw);
     frob_text(k, mod.init_layout, set_memory_rw);
     frob_rodata(k, mod.init_layout, set_memory_rw);
+  });
+}
+
+// 6.4+ (6.12's kernel/module/strict_rwx.c): one set_memory_*() call per mod_mem_type allocation.
+function module_set_memory(k: Kernel, mod: Module, type: ModMemType, set: SetMemory): void {
+  const mem = mod.mem![type];
+  if (mem.base) set(k.mem, k.trace, mem.base, mem.size / PAGE_SIZE);
+}
+
+export function module_enable_rodata_ro(k: Kernel, mod: Module, after_init: boolean): void {
+  k.trace.call('module_enable_rodata_ro', () => {
+    k.trace.step(after_init ? 'MOD_RODATA, MOD_INIT_RODATA and MOD_RO_AFTER_INIT become read-only' : 'MOD_RODATA and MOD_INIT_RODATA become read-only', {
+      module: mod.name,
+      file: 'kernel/module/strict_rwx.c',
+    });
+    module_set_memory(k, mod, 'MOD_RODATA', set_memory_ro);
+    module_set_memory(k, mod, 'MOD_INIT_RODATA', set_memory_ro);
+    if (after_init) module_set_memory(k, mod, 'MOD_RO_AFTER_INIT', set_memory_ro);
+  });
+}
+
+export function module_enable_data_nx(k: Kernel, mod: Module): void {
+  k.trace.call('module_enable_data_nx', () => {
+    k.trace.step('every data allocation stays non-executable', { module: mod.name, file: 'kernel/module/strict_rwx.c' });
+    for (const type of MOD_MEM_TYPES) if (!mod_mem_type_is_text(type)) module_set_memory(k, mod, type, set_memory_nx);
+  });
+}
+
+export function module_enable_text_rox(k: Kernel, mod: Module): void {
+  k.trace.call('module_enable_text_rox', () => {
+    k.trace.step('MOD_TEXT and MOD_INIT_TEXT become read-only and executable in one call', { module: mod.name, file: 'kernel/module/strict_rwx.c' });
+    for (const type of MOD_MEM_TYPES) if (mod_mem_type_is_text(type)) module_set_memory(k, mod, type, set_memory_rox);
   });
 }

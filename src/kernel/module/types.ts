@@ -48,6 +48,21 @@ export interface ModuleLayout {
   ro_after_init_size: number;
 }
 
+/** enum mod_mem_type (include/linux/module.h, 6.4+), in its order: move_module() allocates in this order. */
+export const MOD_MEM_TYPES = ['MOD_TEXT', 'MOD_DATA', 'MOD_RODATA', 'MOD_RO_AFTER_INIT', 'MOD_INIT_TEXT', 'MOD_INIT_DATA', 'MOD_INIT_RODATA'] as const;
+export type ModMemType = (typeof MOD_MEM_TYPES)[number];
+export const mod_mem_type_is_init = (t: ModMemType) => t.startsWith('MOD_INIT_');
+export const mod_mem_type_is_text = (t: ModMemType) => t === 'MOD_TEXT' || t === 'MOD_INIT_TEXT';
+/** 6.4+: sh_entsize = offset | type << SH_ENTSIZE_TYPE_SHIFT (BITS_PER_LONG - 4). */
+export const SH_ENTSIZE_TYPE_SHIFT = 60n;
+export const SH_ENTSIZE_OFFSET_MASK = (1n << 60n) - 1n;
+
+/** struct module_memory (6.4+): one allocation per type. */
+export interface ModuleMemory {
+  base: bigint;
+  size: number;
+}
+
 export const emptyLayout = (): ModuleLayout => ({ base: 0n, size: 0, text_size: 0, ro_size: 0, ro_after_init_size: 0 });
 
 export interface Module {
@@ -55,6 +70,8 @@ export interface Module {
   state: ModuleState;
   core_layout: ModuleLayout;
   init_layout: ModuleLayout;
+  /** 6.4+ (profile.moduleMemory): mod->mem[], one allocation per type; core/init layouts stay empty. */
+  mem?: Record<ModMemType, ModuleMemory>;
   /** init_layout.size as laid out (/sys/module/M/initsize reads it before init is freed). */
   initsize: number;
   /** Resolved st_value of every symbol of the module's full symtab (index = symbol index). */

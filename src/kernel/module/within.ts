@@ -5,7 +5,7 @@
 import { SHF_ALLOC } from '../../elf/constants.ts';
 import type { KallsymsEntry } from '../kallsyms.ts';
 import type { Kernel } from '../kernel.ts';
-import type { LoadInfo, Module, Shdr } from './types.ts';
+import { MOD_MEM_TYPES, mod_mem_type_is_init, mod_mem_type_is_text, type LoadInfo, type ModMemType, type Module, type Shdr } from './types.ts';
 
 /** section_objs(): an SHF_ALLOC section by name (the first), as address and element count. */
 export function section_objs(info: LoadInfo, name: string, objsize: number): { addr: bigint; num: number; shdr?: Shdr } {
@@ -21,17 +21,25 @@ export function finalize_sec(info: LoadInfo, name: string): Shdr | undefined {
   return found;
 }
 
+const inRange = (addr: bigint, base: bigint, size: number) => size > 0 && base !== 0n && addr >= base && addr < base + BigInt(size);
+/** 6.4+: within_module_mem_type() over the module's allocations of one class. */
+const withinMem = (addr: bigint, mod: Module, pick: (t: ModMemType) => boolean) =>
+  MOD_MEM_TYPES.some((t) => pick(t) && inRange(addr, mod.mem![t].base, mod.mem![t].size));
+
 export const within_module_core = (addr: bigint, mod: Module) =>
-  mod.core_layout.size > 0 && addr >= mod.core_layout.base && addr < mod.core_layout.base + BigInt(mod.core_layout.size);
+  mod.mem ? withinMem(addr, mod, (t) => !mod_mem_type_is_init(t)) : inRange(addr, mod.core_layout.base, mod.core_layout.size);
 export const within_module_init = (addr: bigint, mod: Module) =>
-  mod.init_layout.size > 0 && addr >= mod.init_layout.base && addr < mod.init_layout.base + BigInt(mod.init_layout.size);
+  mod.mem ? withinMem(addr, mod, mod_mem_type_is_init) : inRange(addr, mod.init_layout.base, mod.init_layout.size);
 export const within_module = (addr: bigint, mod: Module) => within_module_core(addr, mod) || within_module_init(addr, mod);
 
-const within_text = (addr: bigint, l: Module['core_layout']) => l.text_size > 0 && addr >= l.base && addr < l.base + BigInt(l.text_size);
+const within_text = (addr: bigint, mod: Module) =>
+  mod.mem
+    ? withinMem(addr, mod, mod_mem_type_is_text)
+    : inRange(addr, mod.core_layout.base, mod.core_layout.text_size) || inRange(addr, mod.init_layout.base, mod.init_layout.text_size);
 
 /** The module whose text holds addr (__module_text_address()). */
 export function module_text_owner(k: Kernel, addr: bigint): Module | undefined {
-  return k.modules.find((m) => m.state !== 'GONE' && (within_text(addr, m.core_layout) || within_text(addr, m.init_layout)));
+  return k.modules.find((m) => m.state !== 'GONE' && within_text(addr, m));
 }
 
 interface SymIndex {
@@ -99,6 +107,10 @@ export function symbolic(k: Kernel, addr: bigint): string {
   if (at) return at.name;
   const m = k.modules.find((m) => m.state !== 'GONE' && within_module(addr, m));
   if (m) {
+    if (m.mem) {
+      const t = MOD_MEM_TYPES.find((t) => inRange(addr, m.mem![t].base, m.mem![t].size))!;
+      return `${m.name}+${t}:0x${(addr - m.mem[t].base).toString(16)}`;
+    }
     const init = within_module_init(addr, m);
     const base = init ? m.init_layout.base : m.core_layout.base;
     return `${m.name}+${init ? 'init:' : ''}0x${(addr - base).toString(16)}`;
