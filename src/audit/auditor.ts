@@ -81,6 +81,7 @@ export function auditTrace(trace: Trace): Audit {
             perms.delete(a);
             everExec.delete(a);
           }
+          for (const a of finalized) if (a >= e.region.base && a < e.region.base + BigInt(e.region.size)) finalized.delete(a);
           break;
         case 'perm':
           m.setMemory[e.fn] = (m.setMemory[e.fn] ?? 0) + 1;

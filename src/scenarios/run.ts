@@ -43,31 +43,46 @@ function patchObjects(f: ModuleFile): Set<string> {
 const opLabel = (op: ScenarioOp, f: ModuleFile) =>
   op.op === 'insmod' ? `insmod ${f.fileName}` : op.op === 'rmmod' ? `rmmod ${moduleName(f)}` : `echo 0 > /sys/kernel/livepatch/${moduleName(f)}/enabled`;
 
-/** Why a never-merged policy would not let this scenario happen, if it would not. */
-function policyRefusal(strategy: Strategy, scenario: Scenario, mods: ScenarioModules): string | undefined {
+/**
+ * The operations a never-merged policy turns the scenario into, or why it would not let the
+ * scenario happen. forbid-late: a patch module depends on its targets, so modprobe loads
+ * missing targets before it, a target can no longer arrive after its patch, and it cannot leave
+ * while the patch holds it. deny-unload: a patched module cannot be removed.
+ */
+function applyPolicy(strategy: Strategy, scenario: Scenario, mods: ScenarioModules): ScenarioOp[] | string {
   const loaded = new Set<string>();
   const patches: ModuleFile[] = [];
+  const ops: ScenarioOp[] = [];
+  const roleOf = (name: string) => (Object.keys(mods) as Role[]).find((r) => moduleName(mods[r]!) === name);
   for (const op of scenario.ops) {
     const f = mods[op.role]!;
     const name = moduleName(f);
     if (op.op === 'insmod') {
+      if (strategy.forbidLate && loaded.has(name))
+        return `${strategy.id} refuses ${scenario.id}: ${name} was already loaded as a dependency of ${patches.map(moduleName).join(', ')} — a target cannot arrive after its patch in this design`;
       if (strategy.forbidLate && (op.role === 'P' || op.role === 'R')) {
-        const missing = [...patchObjects(f)].filter((o) => !loaded.has(o) && Object.values(mods).some((m) => m && moduleName(m) === o));
-        if (missing.length)
-          return `${strategy.id} refuses ${scenario.id}: ${name} would depend on ${missing.join(', ')}, which must be loaded first — late module patching does not exist in this design`;
+        for (const o of patchObjects(f)) {
+          const role = roleOf(o);
+          if (loaded.has(o) || !role) continue;
+          ops.push({ op: 'insmod', role, dependency: name });
+          loaded.add(o);
+        }
       }
       loaded.add(name);
       if (op.role === 'P' || op.role === 'R') patches.push(f);
     } else if (op.op === 'rmmod') {
-      if (strategy.denyUnload) {
-        const by = patches.filter((p) => patchObjects(p).has(name));
-        if (by.length)
-          return `${strategy.id} refuses ${scenario.id}: ${name} is patched by ${by.map(moduleName).join(', ')} and cannot be removed in this design`;
-      }
+      const by = patches.filter((p) => patchObjects(p).has(name));
+      if (strategy.denyUnload && by.length)
+        return `${strategy.id} refuses ${scenario.id}: ${name} is patched by ${by.map(moduleName).join(', ')} and cannot be removed in this design`;
+      if (strategy.forbidLate && by.length)
+        return `${strategy.id} refuses ${scenario.id}: ${name} is in use by ${by.map(moduleName).join(', ')}, which depends on it — it cannot be removed while patched in this design`;
       loaded.delete(name);
+      const i = patches.indexOf(f);
+      if (i >= 0) patches.splice(i, 1);
     }
+    ops.push(op);
   }
-  return undefined;
+  return ops;
 }
 
 export function runScenario(strategyId: string, scenarioId: string, mods: ScenarioModules, vmlinux: KallsymsEntry[]): ScenarioRun {
@@ -79,15 +94,16 @@ export function runScenario(strategyId: string, scenarioId: string, mods: Scenar
   if (missing.length)
     return { kind: 'refused', strategy, scenario, reason: `${scenario.id} needs module(s) for ${missing.join(', ')} (T, T2: targets; P: the livepatch; R: a replacing livepatch)` };
   if (strategy.notYet) return { kind: 'refused', strategy, scenario, reason: `${strategy.id}: ${strategy.notYet}` };
-  const refusal = policyRefusal(strategy, scenario, mods);
-  if (refusal) return { kind: 'refused', strategy, scenario, reason: refusal };
+  const ops = applyPolicy(strategy, scenario, mods);
+  if (typeof ops === 'string') return { kind: 'refused', strategy, scenario, reason: ops };
 
   const k = new Kernel({ kernel: strategy.kernel, vmlinux });
   const outcomes: OpOutcome[] = [];
-  for (const op of scenario.ops) {
+  for (const op of ops) {
     const f = mods[op.role]!;
     const step = k.trace.trace.steps.length;
-    k.trace.call('scenario', () => k.trace.step(opLabel(op, f), { module: moduleName(f) }));
+    const label = op.op === 'insmod' && op.dependency ? `modprobe ${op.dependency}: first its dependency ${moduleName(f)} (reconstruction)` : opLabel(op, f);
+    k.trace.call('scenario', () => k.trace.step(label, { module: moduleName(f) }));
     const result =
       op.op === 'insmod'
         ? load_module(k, f.bytes, f.elf).error ?? null

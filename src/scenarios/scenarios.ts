@@ -3,7 +3,11 @@
 
 export type Role = 'T' | 'T2' | 'P' | 'R';
 
-export type ScenarioOp = { op: 'insmod'; role: Role } | { op: 'rmmod'; role: Role } | { op: 'disable'; role: Role };
+export type ScenarioOp =
+  /** `dependency`: loaded by modprobe because that patch module depends on it (forbid-late) */
+  | { op: 'insmod'; role: Role; dependency?: string }
+  | { op: 'rmmod'; role: Role }
+  | { op: 'disable'; role: Role };
 
 export type ScenarioId = 'target-first' | 'late-load' | 'unload' | 'reload' | 'two-targets' | 'disable-remove' | 'atomic-replace';
 

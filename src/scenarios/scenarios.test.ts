@@ -1,0 +1,119 @@
+// Every strategy × scenario on the sample modules: a trace or a stated refusal; the patch
+// module's permission story at the key steps as ../shared/domain/kernel-brief.md §2.f tables
+// give it; the auditor's verdicts; the reload failure before 6.3.
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { auditTrace } from '../audit/auditor.ts';
+import { parseKallsyms } from '../kernel/kallsyms.ts';
+import { decodeModule } from '../module_file.ts';
+import { strategies } from '../strategies/strategies.ts';
+import { permissionStory } from './golden.ts';
+import { runScenario, type ScenarioModules } from './run.ts';
+import { sampleFiles } from './samples.ts';
+import { scenarios, type Role } from './scenarios.ts';
+
+const root = new URL('../../', import.meta.url);
+const vmlinux = parseKallsyms(readFileSync(new URL('public/samples/vmlinux.kallsyms', root), 'utf8'));
+const mods: ScenarioModules = {};
+for (const [role, file] of Object.entries(sampleFiles)) {
+  const d = await decodeModule(new Uint8Array(readFileSync(new URL(`public/samples/${file}`, root))), file.split('/').at(-1)!);
+  if (!d.ok) throw new Error(d.error.message);
+  mods[role as Role] = { fileName: file.split('/').at(-1)!, bytes: d.bytes, elf: d.module.elf };
+}
+const run = (strategy: string, scenario: string) => runScenario(strategy, scenario, mods, vmlinux);
+const traceOf = (strategy: string, scenario: string) => {
+  const r = run(strategy, scenario);
+  if (r.kind !== 'trace') throw new Error(r.reason);
+  return r;
+};
+
+test('every strategy × scenario gives a trace or says why not', () => {
+  const matrix = Object.fromEntries(
+    strategies.map((s) => [s.id, scenarios.map((c) => (run(s.id, c.id).kind === 'trace' ? 'trace' : 'refused')).join(' ')]),
+  );
+  expect(matrix).toEqual({
+    'v5.4-flip': 'trace trace trace trace trace trace trace',
+    'klp-text': 'refused refused refused refused refused refused refused',
+    'klp-text-ro': 'refused refused refused refused refused refused refused',
+    split: 'refused refused refused refused refused refused refused',
+    'text-poke': 'trace trace trace trace trace trace trace',
+    'text-poke-clear': 'trace trace trace trace trace trace trace',
+    'module-memory': 'trace trace trace trace trace trace trace',
+    // target-first late-load unload reload two-targets disable-remove atomic-replace
+    'forbid-late': 'trace refused refused refused refused trace trace',
+    'deny-unload': 'trace trace refused refused trace trace trace',
+  });
+  const refusal = run('forbid-late', 'late-load');
+  expect(refusal.kind === 'refused' && refusal.reason).toBe(
+    'forbid-late refuses late-load: klp_demo_target was already loaded as a dependency of klp_demo_patch — a target cannot arrive after its patch in this design',
+  );
+});
+
+describe('reload', () => {
+  test.each(['v5.4-flip', 'text-poke'])('%s: the target cannot be loaded again (stale relocations in the patch)', (s) => {
+    const r = traceOf(s, 'reload');
+    expect(r.outcomes.map((o) => o.ok)).toEqual([true, true, true, false]);
+    expect(r.outcomes[3]!.errno).toBe('ENOEXEC');
+    expect(r.outcomes[3]!.message).toMatch(
+      /^module: x86\/modules: Skipping invalid relocation target, existing value is nonzero for type 11, loc [0-9a-f]{16}, val ffffffffc0[0-9a-f]{6}$/,
+    );
+  });
+  test.each(['text-poke-clear', 'module-memory'])('%s: cleared on unload, so the reload succeeds', (s) => {
+    const r = traceOf(s, 'reload');
+    expect(r.outcomes.map((o) => o.ok)).toEqual([true, true, true, true]);
+    expect(permissionStory(r.trace, 'klp_demo_patch').filter((l) => l.startsWith('clear_relocate_add'))).toHaveLength(1);
+  });
+});
+
+test('5.4 late load: the patch text is writable and executable around each late relocation (§2.f A)', () => {
+  expect(permissionStory(traceOf('v5.4-flip', 'late-load').trace, 'klp_demo_patch')).toEqual([
+    'move_module core:rw-,rw-,rw-,rw- init:rw-,rw-',
+    'module_enable_ro core:r--,r--,rw-,rw- init:rw-,rw-',
+    'module_enable_x core:r-x,r--,rw-,rw- init:rw-,rw-',
+    'module_disable_ro core:rwx,rw-,rw-,rw- init:rw-,rw-', // vmlinux object, inside the patch's init
+    'klp_write_object_relocations core:rwx,rw-,rw-,rw- init:rw-,rw-',
+    'module_enable_ro core:r-x,r--,rw-,rw- init:rw-,rw-',
+    'do_free_init core:r-x,r--,rw-,rw-',
+    'module_disable_ro core:rwx,rw-,rw-,rw-', // klp_demo_target arrives
+    'klp_write_object_relocations core:rwx,rw-,rw-,rw-',
+    'module_enable_ro core:r-x,r--,rw-,rw-',
+  ]);
+});
+
+test('5.8+ late load: relocations at load while RW, later through text_poke with the patch RX (§2.f D)', () => {
+  expect(permissionStory(traceOf('text-poke', 'late-load').trace, 'klp_demo_patch')).toEqual([
+    'move_module core:rw-,rw-,rw-,rw- init:rw-,rw-',
+    'klp_apply_section_relocs core:rw-,rw-,rw-,rw- init:rw-,rw-', // .klp.rela.vmlinux, UNFORMED: memcpy
+    'module_enable_ro core:r--,r--,rw-,rw- init:rw-,rw-',
+    'module_enable_x core:r-x,r--,rw-,rw- init:rw-,rw-',
+    'do_free_init core:r-x,r--,rw-,rw-',
+    'klp_apply_section_relocs core:r-x,r--,rw-,rw-', // .klp.rela.klp_demo_target, text_poke
+  ]);
+  const writes = traceOf('text-poke', 'late-load')
+    .trace.steps.filter((s) => s.path.at(-1) === 'klp_apply_section_relocs')
+    .map((s) => [...new Set(s.events.flatMap((e) => (e.kind === 'write' && e.cause ? [e.path] : [])))]);
+  expect(writes).toEqual([['memcpy'], ['text_poke']]);
+});
+
+test('6.4+: each memory type is its own allocation (§2.d D4)', () => {
+  expect(permissionStory(traceOf('module-memory', 'late-load').trace, 'klp_demo_patch')).toEqual([
+    'move_module MOD_TEXT:rw- MOD_DATA:rw-,rw- MOD_RODATA:rw- MOD_INIT_DATA:rw-',
+    'klp_apply_section_relocs MOD_TEXT:rw- MOD_DATA:rw-,rw- MOD_RODATA:rw- MOD_INIT_DATA:rw-',
+    'module_enable_rodata_ro MOD_TEXT:rw- MOD_DATA:rw-,rw- MOD_RODATA:r-- MOD_INIT_DATA:rw-',
+    'module_enable_text_rox MOD_TEXT:r-x MOD_DATA:rw-,rw- MOD_RODATA:r-- MOD_INIT_DATA:rw-',
+    'do_free_init MOD_TEXT:r-x MOD_DATA:rw-,rw- MOD_RODATA:r--',
+    'klp_apply_section_relocs MOD_TEXT:r-x MOD_DATA:rw-,rw- MOD_RODATA:r--',
+  ]);
+});
+
+describe('auditor', () => {
+  test('flags the 5.4 RWX windows and the stores into executable text', () => {
+    const { metrics, verdicts } = auditTrace(traceOf('v5.4-flip', 'late-load').trace);
+    expect(metrics.rwxWindows.map((w) => w.to - w.from + 1)).toEqual([3, 3]);
+    expect(metrics.pagesWritableAfterExec).toBe(2);
+    expect([...new Set(verdicts.map((v) => v.kind))].sort()).toEqual(['rwx', 'write-after-exec']);
+  });
+  test.each(['text-poke', 'text-poke-clear', 'module-memory'])('flags nothing in %s, whatever the scenario', (s) => {
+    for (const c of scenarios) expect(auditTrace(traceOf(s, c.id).trace).verdicts).toEqual([]);
+  });
+});
