@@ -43,13 +43,18 @@ export async function loadCommand(args: string[]): Promise<number> {
     ...(result.error ? { error: { errno: result.error.errnoName, message: result.error.message } } : {}),
   };
 
-  if (result.ok && mod && values.image) writeFileSync(values.image, k.mem.read(mod.core_layout.base, mod.core_layout.size));
+  if (result.ok && mod && values.image) {
+    if (mod.mem) {
+      // 6.4+: no single core region; one file per allocation
+      for (const [type, m] of Object.entries(mod.mem)) if (m.base) writeFileSync(`${values.image}.${type}`, k.mem.read(m.base, m.size));
+    } else writeFileSync(values.image, k.mem.read(mod.core_layout.base, mod.core_layout.size));
+  }
   if (values.json) console.log(JSON.stringify(summary, null, 2));
   else if (result.ok) {
     console.log(`${summary.name} loaded at 0x${hex(mod!.core_layout.base)}, coresize ${summary.coresize}`);
     console.log(`relocations: ${Object.entries(k.relocationCounts).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`);
     if (k.inventedSymbols.size) console.log(`invented ${k.inventedSymbols.size} symbol address(es) no kallsyms file provides`);
-    if (values.image) console.log(`core image written to ${values.image}`);
+    if (values.image) console.log(mod!.mem ? `allocations written to ${values.image}.MOD_*` : `core image written to ${values.image}`);
   }
   if (!result.ok) {
     // the kernel log of the refusal, ending with the message that decided it
