@@ -110,43 +110,45 @@ function drawBadge(ctx: CanvasRenderingContext2D, x: number, y: number, code: Pe
   ctx.fillText(style.badge, x + 4, y + 12);
 }
 
-function drawSections(ctx: CanvasRenderingContext2D, layout: MapLayout, box: RegionBox, page: number, x: number, y: number): void {
+const STRIP_TINTS = ['rgba(255,255,255,0.9)', 'rgba(40,40,40,0.55)'];
+
+/**
+ * Sections in a page: a strip with each section's true extent (alternating tints), and under it
+ * the names of the sections that start (or continue) in this page, in address order.
+ */
+function drawSections(ctx: CanvasRenderingContext2D, layout: MapLayout, box: RegionBox, page: number, x: number, y: number, ink: string): void {
   const w = layout.pageW - layout.gap;
   const top = y + 24;
-  const height = layout.pageH - 24 - 20;
   const lo = page * PAGE_SIZE;
   const hi = lo + PAGE_SIZE;
-  ctx.font = '11px ui-monospace, monospace';
-  box.info.sections.forEach((s, i) => {
+  const here = box.info.sections.filter((s) => Math.min(hi, s.offset + Math.max(1, s.size)) > Math.max(lo, s.offset));
+  here.forEach((s, i) => {
     const a = Math.max(lo, s.offset);
     const b = Math.min(hi, s.offset + Math.max(1, s.size));
-    if (b <= a) return;
     const x0 = x + ((a - lo) / PAGE_SIZE) * w;
-    const x1 = x + ((b - lo) / PAGE_SIZE) * w;
-    const sw = Math.max(1, x1 - x0);
-    ctx.fillStyle = i % 2 ? 'rgba(255,255,255,0.78)' : 'rgba(255,255,255,0.6)';
-    ctx.fillRect(x0, top, sw, height);
-    ctx.strokeStyle = 'rgba(0,0,0,0.5)';
-    ctx.lineWidth = 1;
-    if (s.nobits) ctx.setLineDash([2, 2]);
-    ctx.strokeRect(x0 + 0.5, top + 0.5, Math.max(0, sw - 1), height - 1);
-    ctx.setLineDash([]);
-    if (sw >= 22) {
-      ctx.save();
-      ctx.beginPath();
-      ctx.rect(x0 + 2, top, sw - 4, height);
-      ctx.clip();
-      ctx.fillStyle = '#111111';
-      // Names of a section that continues from the previous page are shown again, dimmed.
-      ctx.globalAlpha = a > s.offset ? 0.55 : 1;
-      ctx.fillText(s.name, x0 + 3, top + 14);
-      if (height > 30 && a === s.offset) {
-        ctx.globalAlpha = 0.7;
-        ctx.fillText(s.size >= 1024 ? `${(s.size / 1024).toFixed(1)}K` : `${s.size}`, x0 + 3, top + 28);
-      }
-      ctx.restore();
-    }
+    ctx.fillStyle = STRIP_TINTS[i % 2]!;
+    ctx.fillRect(x0, top, Math.max(1.5, ((b - a) / PAGE_SIZE) * w), 9);
   });
+  ctx.strokeStyle = 'rgba(0,0,0,0.55)';
+  ctx.lineWidth = 1;
+  ctx.strokeRect(x + 0.5, top + 0.5, w - 1, 8);
+  const lines = Math.floor((layout.pageH - 24 - 10 - 20) / 12);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x + 2, top + 10, w - 4, lines * 12 + 2);
+  ctx.clip();
+  ctx.font = '11px ui-monospace, monospace';
+  ctx.fillStyle = ink;
+  const shown = here.length > lines ? lines - 1 : lines;
+  here.slice(0, shown).forEach((s, i) => {
+    const continued = s.offset < lo;
+    const size = s.size >= 1024 ? `${(s.size / 1024).toFixed(1)}K` : `${s.size}`;
+    ctx.globalAlpha = continued ? 0.7 : 1;
+    ctx.fillText(`${continued ? '…' : ''}${s.name} ${size}`, x + 4, top + 21 + i * 12);
+  });
+  ctx.globalAlpha = 1;
+  if (here.length > shown) ctx.fillText(`+${here.length - shown} more`, x + 4, top + 21 + shown * 12);
+  ctx.restore();
 }
 
 export interface BaseInput {
@@ -183,20 +185,32 @@ export function drawBase(ctx: CanvasRenderingContext2D, input: BaseInput): void 
   void step;
 }
 
-function regionLabel(box: RegionBox, step: number): string {
+function regionLabel(box: RegionBox): string {
   const r = box.info;
   const size = r.region.size >= 1 << 20 ? `${(r.region.size / (1 << 20)).toFixed(1)} MiB` : `${r.region.size / 1024} KiB`;
-  let when = '';
-  if (step < r.allocStep) when = `  — allocated at step ${r.allocStep}`;
-  else if (r.freeStep !== undefined && step >= r.freeStep) when = `  — freed at step ${r.freeStep}`;
-  return `${r.region.name}  0x${r.region.base.toString(16)}  ${r.pages} page${r.pages === 1 ? '' : 's'} (${size})${when}`;
+  return `${r.region.name}  0x${r.region.base.toString(16)}  ${size}`;
+}
+
+/** "allocated at step 42" / "freed at step 63" written across a region's ghost pages. */
+function ghostNote(ctx: CanvasRenderingContext2D, layout: MapLayout, box: RegionBox, step: number, theme: Theme): void {
+  const r = box.info;
+  const note = step < r.allocStep ? `allocated at step ${r.allocStep}` : r.freeStep !== undefined && step >= r.freeStep ? `freed at step ${r.freeStep}` : '';
+  if (!note || !layout.detailed) return;
+  ctx.font = '12px ui-sans-serif, system-ui, sans-serif';
+  ctx.fillStyle = theme.muted;
+  ctx.fillText(note, box.x + 8, box.y + layout.pageH / 2 + 4 + (step >= r.allocStep ? 12 : 0));
 }
 
 function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: RegionBox): void {
   const { layout, map, step, theme } = input;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(box.x, box.labelY - 14, box.cols * layout.pageW + (layout.detailed ? 12 : 0), 20);
+  ctx.clip();
   ctx.font = '12px ui-monospace, monospace';
   ctx.fillStyle = theme.muted;
-  ctx.fillText(regionLabel(box, step), box.x, box.labelY);
+  ctx.fillText(regionLabel(box), box.x, box.labelY);
+  ctx.restore();
   const perms = map.perms[step]?.[box.info.id];
   const sites = box.info.sites;
   for (let p = 0; p < box.info.pages; p++) {
@@ -204,13 +218,14 @@ function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: Region
     const code = (perms?.[p] ?? PermCode.None) as PermCode;
     drawPage(ctx, layout, o.x, o.y, code, theme);
     if (layout.detailed && code !== PermCode.None && code !== PermCode.Freed) {
-      drawSections(ctx, layout, box, p, o.x, o.y);
+      drawSections(ctx, layout, box, p, o.x, o.y, PERM_STYLE[code].ink);
       ctx.font = '10px ui-monospace, monospace';
       ctx.fillStyle = PERM_STYLE[code].ink;
       const label = `+0x${(p * PAGE_SIZE).toString(16)}`;
       ctx.fillText(label, o.x + layout.pageW - layout.gap - ctx.measureText(label).width - 5, o.y + 15);
     }
   }
+  ghostNote(ctx, layout, box, step, theme);
   const alive = perms && perms.length > 0 && perms[0] !== PermCode.None && perms[0] !== PermCode.Freed;
   if (!alive || sites.count === 0) return;
   const [lo, hi] = sitesOfStep(sites, step);

@@ -36,20 +36,28 @@ export interface MapLayout {
 }
 
 const PAD = 10;
-const LANE_HEADER = 24;
+const LANE_HEADER = 22;
 const REGION_LABEL = 18;
-const REGION_GAP = 10;
-const LANE_GAP = 12;
+const REGION_GAP = 8;
+const REGION_HGAP = 18;
+const LANE_GAP = 10;
 const MAX_PAGE_W = 230;
 const MIN_PAGE_W = 5;
+/** Below this page width regions are stacked, one per row block, instead of side by side. */
+const ROW_MODE_MIN_W = 96;
 
 export function layoutMap(map: PageMap, width: number): MapLayout {
   const avail = Math.max(100, width - 2 * PAD);
+  // Side by side: a lane's regions share one row when its pages all fit at a readable width.
+  const widest = Math.max(1, ...map.lanes.map((l) => l.regions.reduce((n, r) => n + r.pages, 0)));
+  const mostRegions = Math.max(1, ...map.lanes.map((l) => l.regions.length));
+  const rowW = Math.floor((avail - REGION_HGAP * (mostRegions - 1)) / widest);
+  const rowMode = rowW >= ROW_MODE_MIN_W;
   const maxPages = Math.max(1, ...map.regions.map((r) => r.pages));
-  const pageW = Math.max(MIN_PAGE_W, Math.min(MAX_PAGE_W, Math.floor(avail / maxPages)));
+  const pageW = rowMode ? Math.min(MAX_PAGE_W, rowW) : Math.max(MIN_PAGE_W, Math.min(MAX_PAGE_W, Math.floor(avail / maxPages)));
   const detailed = pageW >= 56;
   const gap = detailed ? 3 : pageW >= 10 ? 1 : 0;
-  const pageH = detailed ? 84 : Math.max(8, Math.min(pageW, 16));
+  const pageH = detailed ? 92 : Math.max(8, Math.min(pageW, 16));
   const cols = Math.max(1, Math.floor((avail + gap) / pageW));
   const lanes: LaneBox[] = [];
   const boxes: RegionBox[] = [];
@@ -57,13 +65,16 @@ export function layoutMap(map: PageMap, width: number): MapLayout {
   for (const lane of map.lanes) {
     const box: LaneBox = { module: lane.module, y, height: 0, regions: [] };
     let ry = y + LANE_HEADER;
+    let rx = PAD;
     for (const info of lane.regions) {
-      const rows = Math.ceil(info.pages / cols);
-      const rb: RegionBox = { info, x: PAD, y: ry + REGION_LABEL, labelY: ry + 13, cols: Math.min(cols, info.pages), rows };
+      const rows = rowMode ? 1 : Math.ceil(info.pages / cols);
+      const rb: RegionBox = { info, x: rx, y: ry + REGION_LABEL, labelY: ry + 13, cols: rowMode ? info.pages : Math.min(cols, info.pages), rows };
       box.regions.push(rb);
       boxes[info.id] = rb;
-      ry += REGION_LABEL + rows * (pageH + (detailed ? gap : gap)) + REGION_GAP;
+      if (rowMode) rx += info.pages * pageW + REGION_HGAP;
+      else ry += REGION_LABEL + rows * (pageH + gap) + REGION_GAP;
     }
+    if (rowMode) ry += REGION_LABEL + pageH + gap + REGION_GAP;
     box.height = ry - y;
     lanes.push(box);
     y = ry + LANE_GAP;
