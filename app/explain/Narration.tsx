@@ -40,6 +40,17 @@ export function Narration({ trace }: { trace: Trace }) {
           <b>RWX!</b> {rwxPages} page{rwxPages === 1 ? ' is' : 's are'} writable and executable at this step: W^X is broken.
         </p>
       ) : null}
+      {model.audit.verdicts.some((v) => v.step === index) && (
+        <ul className="verdicts" data-testid="verdicts">
+          {model.audit.verdicts
+            .filter((v) => v.step === index)
+            .map((v, i) => (
+              <li key={i}>
+                <b>{v.kind}</b> {v.text}
+              </li>
+            ))}
+        </ul>
+      )}
       <Changes summary={summary} />
       {link && (
         <p className="source-link">

@@ -3,6 +3,9 @@
 import { getModinfo } from '../../src/elf/modinfo.ts';
 import { useKlp } from '../store.ts';
 import { explainStore, useExplain } from './store.ts';
+import { strategies } from '../../src/strategies/strategies.ts';
+import { scenarios } from '../../src/scenarios/scenarios.ts';
+import { DEFAULT_SOURCE } from './source.ts';
 import type { KernelChoice, ModuleRef, SequenceStep, TraceSource } from './source.ts';
 
 type Sequence = Extract<TraceSource, { kind: 'sequence' }>;
@@ -31,7 +34,7 @@ export function ScenarioPicker() {
   const samples = useKlp((s) => s.samples);
   const files = useKlp((s) => s.files);
   const nameOf = useModuleName();
-  if (source.kind !== 'sequence') return null;
+  if (source.kind !== 'sequence') return <ScenarioForm source={source} running={running} />;
   const update = (patch: Partial<Sequence>) => explainStore.getState().setSource({ ...source, ...patch });
   const setStep = (i: number, s: SequenceStep) => update({ steps: source.steps.map((x, j) => (j === i ? s : x)) });
   const remove = (i: number) => update({ steps: source.steps.filter((_, j) => j !== i) });
@@ -53,6 +56,7 @@ export function ScenarioPicker() {
         void explainStore.getState().run();
       }}
     >
+      <ModeSwitch mode="sequence" />
       <fieldset className="kernel-choice">
         <legend>kernel</legend>
         {(['5.4', '6.1'] as KernelChoice[]).map((k) => (
@@ -115,6 +119,69 @@ export function ScenarioPicker() {
         <input type="checkbox" checked={source.fakeMissingSymbols} onChange={(e) => update({ fakeMissingSymbols: e.currentTarget.checked })} /> invent missing symbols
       </label>
       <button type="submit" className="primary" disabled={running || source.steps.length === 0} data-testid="run">
+        {running ? 'Running…' : 'Run'}
+      </button>
+    </form>
+  );
+}
+
+/** Own sequence of modules, or one of the core's scenarios under one strategy. */
+function ModeSwitch({ mode }: { mode: 'sequence' | 'scenario' }) {
+  return (
+    <select
+      aria-label="What to run"
+      data-testid="mode"
+      value={mode}
+      onChange={(e) =>
+        explainStore
+          .getState()
+          .setSource(e.currentTarget.value === 'scenario' ? { kind: 'scenario', strategy: 'text-poke', scenario: 'late-load' } : DEFAULT_SOURCE)
+      }
+    >
+      <option value="sequence">modules in order</option>
+      <option value="scenario">scenario × strategy</option>
+    </select>
+  );
+}
+
+function ScenarioForm({ source, running }: { source: Extract<TraceSource, { kind: 'scenario' }>; running: boolean }) {
+  const set = (patch: Partial<typeof source>) => explainStore.getState().setSource({ ...source, ...patch });
+  const strategy = strategies.find((s) => s.id === source.strategy);
+  return (
+    <form
+      className="scenario-picker"
+      aria-label="What to run"
+      data-testid="scenario-picker"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void explainStore.getState().run();
+      }}
+    >
+      <ModeSwitch mode="scenario" />
+      <label>
+        strategy{' '}
+        <select aria-label="Strategy" data-testid="strategy" value={source.strategy} onChange={(e) => set({ strategy: e.currentTarget.value })}>
+          {strategies.map((s) => (
+            <option key={s.id} value={s.id} disabled={!!s.notYet} title={s.notYet ?? s.reality}>
+              {s.id} — {s.name}{s.notYet ? ' (not emulated yet)' : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        scenario{' '}
+        <select aria-label="Scenario" data-testid="scenario" value={source.scenario} onChange={(e) => set({ scenario: e.currentTarget.value })}>
+          {scenarios.map((s) => (
+            <option key={s.id} value={s.id}>{s.id}: {s.title}</option>
+          ))}
+        </select>
+      </label>
+      {strategy && (
+        <span className="muted">
+          {strategy.reality}; kernel {strategy.kernel}{strategy.reconstruction ? '; a reconstruction of a proposal' : ''}
+        </span>
+      )}
+      <button type="submit" className="primary" disabled={running} data-testid="run">
         {running ? 'Running…' : 'Run'}
       </button>
     </form>

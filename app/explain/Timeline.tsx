@@ -102,12 +102,17 @@ export function Timeline({ trace }: { trace: Trace }) {
           </g>
         ))}
         <g transform={`translate(0, ${stripY})`}>
-          <text className="tl-label" x={6} y={STRIP_H - 8}>writes · flips</text>
+          <text className="tl-label" x={6} y={STRIP_H - 8}>writes · flips · audit</text>
           {Array.from(model.map.writesAtStep, (w, s) =>
             w ? <rect key={`w${s}`} className="tl-writes" x={x(s) + 1} width={Math.max(1, stepW - 2)} y={STRIP_H - 4 - h(w, maxWrites)} height={h(w, maxWrites)} /> : null,
           )}
           {marks.flips.map((s) => (
             <path key={`f${s}`} className="tl-flip" d={`M${x(s) + stepW / 2} 0 l5 6 l-5 6 l-5 -6 z`} />
+          ))}
+          {[...model.audit.byStep.keys()].map((s) => (
+            <rect key={`v${s}`} className="tl-verdict" x={x(s)} y={STRIP_H - 3} width={Math.max(2, stepW)} height={4}>
+              <title>{`step ${s}: ${model.audit.byStep.get(s)!.join(', ')}`}</title>
+            </rect>
           ))}
           {marks.faults.map((s) => (
             <text key={`x${s}`} className="tl-fault" x={x(s) + stepW / 2 - 4} y={12}>✕</text>

@@ -116,7 +116,7 @@ const STRIP_TINTS = ['rgba(255,255,255,0.9)', 'rgba(40,40,40,0.55)'];
  * Sections in a page: a strip with each section's true extent (alternating tints), and under it
  * the names of the sections that start (or continue) in this page, in address order.
  */
-function drawSections(ctx: CanvasRenderingContext2D, layout: MapLayout, box: RegionBox, page: number, x: number, y: number, ink: string): void {
+function drawSections(ctx: CanvasRenderingContext2D, layout: MapLayout, box: RegionBox, page: number, x: number, y: number): void {
   const w = layout.pageW - layout.gap;
   const top = y + 24;
   const lo = page * PAGE_SIZE;
@@ -138,16 +138,24 @@ function drawSections(ctx: CanvasRenderingContext2D, layout: MapLayout, box: Reg
   ctx.rect(x + 2, top + 10, w - 4, lines * 12 + 2);
   ctx.clip();
   ctx.font = '11px ui-monospace, monospace';
-  ctx.fillStyle = ink;
   const shown = here.length > lines ? lines - 1 : lines;
+  // Names on a light backing, so they stay legible over any hatch.
+  const line = (text: string, i: number, alpha: number) => {
+    const tw = ctx.measureText(text).width;
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = 'rgba(255,255,255,0.82)';
+    ctx.fillRect(x + 2, top + 12 + i * 12, tw + 4, 12);
+    ctx.globalAlpha = alpha;
+    ctx.fillStyle = '#111111';
+    ctx.fillText(text, x + 4, top + 21 + i * 12);
+  };
   here.slice(0, shown).forEach((s, i) => {
     const continued = s.offset < lo;
     const size = s.size >= 1024 ? `${(s.size / 1024).toFixed(1)}K` : `${s.size}`;
-    ctx.globalAlpha = continued ? 0.7 : 1;
-    ctx.fillText(`${continued ? '…' : ''}${s.name} ${size}`, x + 4, top + 21 + i * 12);
+    line(`${continued ? '…' : ''}${s.name} ${size}`, i, continued ? 0.7 : 1);
   });
+  if (here.length > shown) line(`+${here.length - shown} more`, shown, 1);
   ctx.globalAlpha = 1;
-  if (here.length > shown) ctx.fillText(`+${here.length - shown} more`, x + 4, top + 21 + shown * 12);
   ctx.restore();
 }
 
@@ -218,7 +226,7 @@ function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: Region
     const code = (perms?.[p] ?? PermCode.None) as PermCode;
     drawPage(ctx, layout, o.x, o.y, code, theme);
     if (layout.detailed && code !== PermCode.None && code !== PermCode.Freed) {
-      drawSections(ctx, layout, box, p, o.x, o.y, PERM_STYLE[code].ink);
+      drawSections(ctx, layout, box, p, o.x, o.y);
       ctx.font = '10px ui-monospace, monospace';
       ctx.fillStyle = PERM_STYLE[code].ink;
       const label = `+0x${(p * PAGE_SIZE).toString(16)}`;

@@ -4,6 +4,7 @@
 import { buildPageMap, type PageMap } from '../../src/trace/page_map.ts';
 import { phaseRuns, stateBands, type PhaseRun, type StateBand } from '../../src/trace/phases.ts';
 import type { Trace } from '../../src/trace/types.ts';
+import { auditTrace, type Audit } from '../../src/audit/auditor.ts';
 
 export interface TraceModel {
   trace: Trace;
@@ -12,6 +13,8 @@ export interface TraceModel {
   /** Modules with a state, in order of appearance, and their bands. */
   modules: string[];
   bands: StateBand[];
+  /** The core's auditor: W^X verdicts per step and the trace's metrics. */
+  audit: Audit;
   /** Time to build this model, ms (reported in the status line). */
   buildMs: number;
 }
@@ -25,7 +28,8 @@ export function traceModel(trace: Trace): TraceModel {
     const map = buildPageMap(trace);
     const runs = phaseRuns(trace);
     const { modules, bands } = stateBands(trace);
-    m = { trace, map, runs, modules, bands, buildMs: performance.now() - t0 };
+    const audit = auditTrace(trace);
+    m = { trace, map, runs, modules, bands, audit, buildMs: performance.now() - t0 };
     cache.set(trace, m);
   }
   return m;

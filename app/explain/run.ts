@@ -5,9 +5,13 @@ import type { Trace } from '../../src/trace/types.ts';
 import { fetchSampleBytes, samplesUrl, type Sample } from '../samples.ts';
 import { useKlp, worker } from '../store.ts';
 import type { ModuleRef, RunOutcome, TraceSource } from './source.ts';
+import { sampleFiles } from '../../src/scenarios/samples.ts';
+import type { Role } from '../../src/scenarios/scenarios.ts';
 
 export interface RunResult {
-  trace: Trace;
+  /** Null when the strategy refuses the scenario (see `refused`). */
+  trace: Trace | null;
+  refused?: string;
   outcomes: RunOutcome[];
   /** Emulation time in the worker, ms. */
   runMs: number;
@@ -49,9 +53,16 @@ async function handleOf(ref: ModuleRef, samples: Sample[]): Promise<number> {
 
 export async function runSource(source: TraceSource, samples: Sample[]): Promise<RunResult> {
   const t0 = performance.now();
-  if (source.kind === 'scenario')
-    throw new Error(`Strategies and scenarios are not in the core yet (asked for ${source.strategy} / ${source.scenario}).`);
   await ensureKallsyms();
+  if (source.kind === 'scenario') {
+    const roles: Partial<Record<Role, number>> = {};
+    for (const [role, file] of Object.entries(sampleFiles) as Array<[Role, string]>) {
+      const sample = samples.find((s) => s.file === file);
+      if (sample) roles[role] = await handleOf({ kind: 'sample', id: sample.id }, samples);
+    }
+    const reply = await worker().runScenario({ strategy: source.strategy, scenario: source.scenario, roles });
+    return { trace: reply.trace, refused: reply.refused, outcomes: reply.outcomes, runMs: reply.runMs, totalMs: performance.now() - t0 };
+  }
   const steps = [];
   for (const s of source.steps)
     steps.push(s.op === 'insmod' ? { op: 'insmod' as const, handle: await handleOf(s.module, samples) } : s);

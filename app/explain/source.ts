@@ -40,10 +40,13 @@ export function describeSource(source: TraceSource, moduleName: (m: ModuleRef) =
 // Permalink form: ?view=explain&kernel=6.1&seq=insmod:sample:klp_demo_target,rmmod:klp_demo_target&step=24
 export function sourceToParams(source: TraceSource, params: URLSearchParams): void {
   if (source.kind !== 'sequence') {
+    for (const k of ['kernel', 'seq', 'fake']) params.delete(k);
     params.set('strategy', source.strategy);
     params.set('scenario', source.scenario);
     return;
   }
+  params.delete('strategy');
+  params.delete('scenario');
   params.set('kernel', source.kernel);
   const seq = source.steps
     .map((s) => (s.op === 'rmmod' ? `rmmod:${s.name}` : s.module.kind === 'sample' ? `insmod:${s.module.id}` : ''))
@@ -55,6 +58,9 @@ export function sourceToParams(source: TraceSource, params: URLSearchParams): vo
 
 /** The sequence in the URL, if any (files opened by the user cannot be in a permalink). */
 export function sourceFromParams(params: URLSearchParams): TraceSource | undefined {
+  const strategy = params.get('strategy');
+  const scenario = params.get('scenario');
+  if (strategy && scenario) return { kind: 'scenario', strategy, scenario };
   const seq = params.get('seq');
   if (seq === null) return undefined;
   const kernel: KernelChoice = params.get('kernel') === '5.4' ? '5.4' : '6.1';

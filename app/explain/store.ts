@@ -75,6 +75,10 @@ export const explainStore = createStore<ExplainState>()((set, get) => ({
     try {
       const r = await runSource(source, useKlp.getState().samples);
       if (get().seq !== seq) return;
+      if (!r.trace) {
+        set({ trace: null, ran: source, outcomes: [], status: { kind: 'error', message: r.refused ?? 'no trace' } });
+        return;
+      }
       traceModel(r.trace);
       const wanted = new URLSearchParams(location.search).get('step');
       const step = wanted !== null && get().trace === null ? clampStep(r.trace, Number(wanted)) : 0;

@@ -3,7 +3,7 @@
 // pending call is raced against a "crashed" promise; on a crash the worker is terminated, the
 // message goes to the UI state through `onCrash`, and the next request starts a fresh worker.
 import * as Comlink from 'comlink';
-import type { ModuleWorkerApi, OpenReply, SequenceReply, SequenceRequest } from './protocol.ts';
+import type { ModuleWorkerApi, OpenReply, ScenarioReply, ScenarioRequest, SequenceReply, SequenceRequest } from './protocol.ts';
 
 export type WorkerFactory = () => Worker;
 
@@ -93,13 +93,23 @@ export class ModuleWorkerClient {
     await Promise.race([g.api.setKallsyms(text), g.crashed]);
   }
 
-  async loadSequence(request: SequenceRequest): Promise<SequenceReply> {
+  private async withKallsyms(): Promise<Generation> {
     const g = this.generation;
     if (this.kallsyms !== null && this.kallsymsSent !== g) {
       this.kallsymsSent = g;
       await Promise.race([g.api.setKallsyms(this.kallsyms), g.crashed]);
     }
+    return g;
+  }
+
+  async loadSequence(request: SequenceRequest): Promise<SequenceReply> {
+    const g = await this.withKallsyms();
     return Promise.race([g.api.loadSequence(request), g.crashed]);
+  }
+
+  async runScenario(request: ScenarioRequest): Promise<ScenarioReply> {
+    const g = await this.withKallsyms();
+    return Promise.race([g.api.runScenario(request), g.crashed]);
   }
 
   async kept(): Promise<number> {

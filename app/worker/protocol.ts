@@ -23,6 +23,23 @@ export interface ModuleWorkerApi {
   setKallsyms(text: string): void;
   /** Runs the emulated kernel over insmod/rmmod steps and returns what it recorded. */
   loadSequence(request: SequenceRequest): Promise<SequenceReply>;
+  /** The core's runScenario(strategy, scenario) over the modules given per role (T, T2, P, R). */
+  runScenario(request: ScenarioRequest): Promise<ScenarioReply>;
+}
+
+export interface ScenarioRequest {
+  strategy: string;
+  scenario: string;
+  /** Worker handles of the modules per scenario role. */
+  roles: Partial<Record<'T' | 'T2' | 'P' | 'R', number>>;
+}
+
+export interface ScenarioReply {
+  /** Null when the strategy refuses the scenario (policy) or is not emulated yet. */
+  trace: Trace | null;
+  outcomes: SequenceOutcome[];
+  refused?: string;
+  runMs: number;
 }
 
 export type SequenceOp = { op: 'insmod'; handle: number } | { op: 'rmmod'; name: string };

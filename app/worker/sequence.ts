@@ -5,7 +5,8 @@ import type { KallsymsEntry } from '../../src/kernel/kallsyms.ts';
 import { delete_module, load_module } from '../../src/kernel/module/main.ts';
 import { decodeModule } from '../../src/module_file.ts';
 import type { ElfObject } from '../../src/elf/types.ts';
-import type { SequenceOutcome, SequenceReply, SequenceRequest } from './protocol.ts';
+import type { ScenarioReply, ScenarioRequest, SequenceOutcome, SequenceReply, SequenceRequest } from './protocol.ts';
+import { runScenario, type ScenarioModules } from '../../src/scenarios/run.ts';
 
 export interface KeptFile {
   bytes: Uint8Array;
@@ -58,4 +59,37 @@ export async function runSequence(
     if (!r.ok) break;
   }
   return { trace: k.trace.trace, outcomes, runMs: performance.now() - t0 };
+}
+
+async function decodedOf(handle: number, files: (handle: number) => KeptFile | undefined, cache: DecodedCache) {
+  const file = files(handle);
+  if (!file) throw new Error('a module of the scenario is no longer open');
+  let d = cache.get(handle);
+  if (!d) {
+    const r = await decodeModule(file.bytes, file.fileName);
+    if (!r.ok) throw new Error(r.error.message || r.error.errnoName);
+    d = { bytes: r.bytes, elf: r.module.elf };
+    cache.set(handle, d);
+  }
+  return { fileName: file.fileName, ...d };
+}
+
+export async function runScenarioRequest(
+  request: ScenarioRequest,
+  kallsyms: { vmlinux: KallsymsEntry[] },
+  files: (handle: number) => KeptFile | undefined,
+  cache: DecodedCache,
+): Promise<ScenarioReply> {
+  const t0 = performance.now();
+  const mods: ScenarioModules = {};
+  for (const [role, handle] of Object.entries(request.roles) as Array<[keyof ScenarioModules, number]>)
+    mods[role] = await decodedOf(handle, files, cache);
+  const run = runScenario(request.strategy, request.scenario, mods, kallsyms.vmlinux);
+  if (run.kind === 'refused') return { trace: null, outcomes: [], refused: run.reason, runMs: performance.now() - t0 };
+  const outcomes = run.outcomes.map((o) => ({
+    what: `${o.op.op} ${o.module}`,
+    ok: o.ok,
+    ...(o.ok ? {} : { message: o.message || o.errno || 'refused' }),
+  }));
+  return { trace: run.trace, outcomes, runMs: performance.now() - t0 };
 }
