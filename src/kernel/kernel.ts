@@ -33,6 +33,11 @@ export interface KernelOptions {
    * reported (Kernel.inventedSymbols); the range is one no real kernel object uses.
    */
   fakeMissingSymbols?: boolean;
+  /**
+   * RECONSTRUCTION of the October 2019 `.klp.text.<obj>` proposal: loader hooks as Jessica Yu
+   * sketched them, or with Petr Mladek's read-only-early variant (livepatch/klp_text.ts).
+   */
+  klpTextHooks?: 'jessica' | 'petr';
   /** The machine booted (CPU features, mitigations, CPUs, preemption); the oracle capture's by default. */
   machine?: MachineProfile;
 }
@@ -51,6 +56,7 @@ export class Kernel {
   /** Symbols given a synthetic address (fakeMissingSymbols), by name. */
   readonly inventedSymbols = new Map<string, bigint>();
   readonly fakeMissingSymbols: boolean;
+  readonly klpTextHooks: 'jessica' | 'petr' | undefined;
   readonly machine: MachineProfile;
   /** boot_cpu_has() for this machine. */
   readonly cpu: CpuCaps;
@@ -72,6 +78,7 @@ export class Kernel {
     this.vmlinux = new VmlinuxSymbols(opts.vmlinux ?? [], opts.vmlinuxExports);
     this.percpuNext = opts.percpuBase ?? 0x31000n;
     this.fakeMissingSymbols = opts.fakeMissingSymbols ?? false;
+    this.klpTextHooks = opts.klpTextHooks;
     this.machine = opts.machine ?? debian61QemuTcgMax;
     this.cpu = new CpuCaps(this.machine);
     // A module's export has a __ksymtab_<name> line of the same module.

@@ -14,6 +14,7 @@ import { module_disable_ro, module_enable_ro } from '../module/strict_rwx.ts';
 import type { Module } from '../module/types.ts';
 import { klp_apply_section_relocs, klp_find_object_symbol, klp_resolve_symbols } from './core.ts';
 import { klp_patch_object, klp_unpatch_object } from './patch.ts';
+import { klp_text_going } from './klp_text.ts';
 import { klp_is_module, klp_is_object_loaded, klpState, objectName, type KlpObject, type KlpPatch } from './state.ts';
 import { findKlpPatchStruct, readKlpPatch } from './structs.ts';
 
@@ -58,7 +59,9 @@ function klp_write_object_relocs(k: Kernel, patch: KlpPatch, obj: KlpObject, app
 
 function klp_init_object_loaded(k: Kernel, patch: KlpPatch, obj: KlpObject): LoadError | null {
   return k.trace.call('klp_init_object_loaded', () => {
-    if (k.profile.klpLateRelocs === 'module_disable_ro') {
+    if (k.klpTextHooks) {
+      // the loader's hooks did the relocations; livepatch only finds the functions
+    } else if (k.profile.klpLateRelocs === 'module_disable_ro') {
       // 5.4: the whole patch module writable again — its text stays executable
       module_disable_ro(k, patch.mod);
       const err = k.trace.call('klp_write_object_relocations', () => klp_write_object_relocations(k, patch, obj));
@@ -260,6 +263,7 @@ export function klp_module_going(k: Kernel, mod: Module): void {
   k.trace.call('klp_module_going', () => {
     klpState(k).alive.delete(mod);
     klp_cleanup_module_patches_limited(k, mod, null);
+    klp_text_going(k, mod);
   });
 }
 

@@ -10,6 +10,7 @@ import { module_finalize } from '../arch/x86/module_finalize.ts';
 import { EAGAIN, EBUSY, EEXIST, ENOENT, ENOEXEC, ENOMEM } from '../errno.ts';
 import type { Kernel } from '../kernel.ts';
 import { klp_apply_section_relocs } from '../livepatch/core.ts';
+import { klp_text_apply_own, klp_text_protect_coming, klp_text_relocate_coming } from '../livepatch/klp_text.ts';
 import { klp_enable_patch, klp_module_coming, klp_module_going } from '../livepatch/enable.ts';
 import { loadError, type LoadError } from '../load_error.ts';
 import { PAGE_ALIGN } from '../mm/page.ts';
@@ -284,8 +285,9 @@ export function apply_relocations(k: Kernel, mod: Module, info: LoadInfo): LoadE
       if (!(info.sechdrs[infosec]!.flags & SHF_ALLOC)) continue;
       let err: LoadError | null = null;
       if (s.flags & SHF_RELA_LIVEPATCH) {
-        if (!k.profile.klpVmlinuxRelocsAtLoad) continue; // 5.4: livepatch applies them all later
-        err = klp_apply_section_relocs(k, mod, info, i, null);
+        if (k.klpTextHooks) err = klp_text_apply_own(k, mod, info, i);
+        else if (!k.profile.klpVmlinuxRelocsAtLoad) continue; // 5.4: livepatch applies them all later
+        else err = klp_apply_section_relocs(k, mod, info, i, null);
       } else if (s.type === SHT_REL) {
         k.trace.printk('err', `${mod.name}: REL relocation unsupported`);
         err = loadError(ENOEXEC, 'apply_relocate', `${mod.name}: REL relocation unsupported`);
@@ -295,7 +297,7 @@ export function apply_relocations(k: Kernel, mod: Module, info: LoadInfo): LoadE
       }
       if (err) return err;
     }
-    return null;
+    return klp_text_relocate_coming(k, mod);
   });
 }
 
@@ -357,6 +359,7 @@ function complete_formation(k: Kernel, mod: Module): void {
       module_enable_ro(k, mod, false);
       module_enable_nx(k, mod);
       module_enable_x(k, mod);
+      klp_text_protect_coming(k, mod);
     }
     k.trace.step('COMING: kallsyms can see the module, nobody can use it yet', { module: mod.name, file: FILE });
     k.setState(mod, 'COMING');

@@ -5,6 +5,7 @@
 // ro_after_init_size -----------------------------|               |
 // size -----------------------------------------------------------|
 import type { Kernel } from '../kernel.ts';
+import { klpTextUnprotected } from '../livepatch/klp_text.ts';
 import { PAGE_ALIGN, PAGE_SHIFT, PAGE_SIZE } from '../mm/page.ts';
 import { set_memory_nx, set_memory_ro, set_memory_rox, set_memory_rw, set_memory_x } from '../mm/set_memory.ts';
 import { MOD_MEM_TYPES, mod_mem_type_is_text, type ModMemType, type Module, type ModuleLayout } from './types.ts';
@@ -13,8 +14,16 @@ type SetMemory = typeof set_memory_ro;
 
 const pages = (bytes: number) => Math.floor(bytes / (1 << PAGE_SHIFT));
 
-function frob_text(k: Kernel, l: ModuleLayout, set: SetMemory) {
-  if (l.base) set(k.mem, k.trace, l.base, pages(PAGE_ALIGN(l.text_size)));
+/** `skip`: page ranges inside the text to leave alone (the .klp.text hooks, a reconstruction). */
+function frob_text(k: Kernel, l: ModuleLayout, set: SetMemory, skip: Array<{ addr: bigint; pages: number }> = []) {
+  if (!l.base) return;
+  const end = l.base + BigInt(PAGE_ALIGN(l.text_size));
+  let from = l.base;
+  for (const s of [...skip].filter((s) => s.addr >= l.base && s.addr < end).sort((a, b) => (a.addr < b.addr ? -1 : 1))) {
+    if (s.addr > from) set(k.mem, k.trace, from, pages(Number(s.addr - from)));
+    from = s.addr + BigInt(s.pages * 4096);
+  }
+  if (end > from) set(k.mem, k.trace, from, pages(Number(end - from)));
 }
 function frob_rodata(k: Kernel, l: ModuleLayout, set: SetMemory) {
   if (l.base) set(k.mem, k.trace, l.base + BigInt(l.text_size), pages(l.ro_size - l.text_size));
@@ -32,7 +41,7 @@ export function module_enable_ro(k: Kernel, mod: Module, after_init: boolean): v
       module: mod.name,
       file: 'kernel/module/strict_rwx.c',
     });
-    frob_text(k, mod.core_layout, set_memory_ro);
+    frob_text(k, mod.core_layout, set_memory_ro, klpTextUnprotected(k, mod, 'ro'));
     frob_rodata(k, mod.core_layout, set_memory_ro);
     frob_text(k, mod.init_layout, set_memory_ro);
     frob_rodata(k, mod.init_layout, set_memory_ro);
@@ -54,7 +63,7 @@ export function module_enable_nx(k: Kernel, mod: Module): void {
 export function module_enable_x(k: Kernel, mod: Module): void {
   k.trace.call('module_enable_x', () => {
     k.trace.step('text becomes executable', { module: mod.name, file: 'kernel/module/strict_rwx.c' });
-    frob_text(k, mod.core_layout, set_memory_x);
+    frob_text(k, mod.core_layout, set_memory_x, klpTextUnprotected(k, mod, 'x'));
     frob_text(k, mod.init_layout, set_memory_x);
   });
 }
