@@ -18,12 +18,11 @@ import {
   SHT_RELA,
   SHT_SYMTAB_SHNDX,
   SIZEOF_RELA,
-  SIZEOF_SYM,
-  STB_LOCAL,
 } from '../elf/constants.ts';
+import { encodeRela, encodeSymbols, firstNonLocal, nextIndex, relaEntries, renumberSections, sectionHeader, StringTableBuilder } from '../elf/edit.ts';
 import { sectionBytes } from '../elf/section_bytes.ts';
 import { cString } from '../elf/strings.ts';
-import type { ElfObject, ElfSection, ElfSymbol } from '../elf/types.ts';
+import type { ElfObject, ElfSymbol } from '../elf/types.ts';
 import { toEditable, writeElf, type EditableSection } from '../elf/write.ts';
 import { readAnnotations } from './annotations.ts';
 import type { SymbolSource } from './symbol_sources.ts';
@@ -109,38 +108,22 @@ export function klpConvert(bytes: Uint8Array, elf: ElfObject, options: ConvertOp
   // 2. Sections: annotation sections go, the rest keep their order; new ones come last.
   const image = toEditable(bytes, elf);
   image.trailer = new Uint8Array(0);
-  const sectionMap = new Map<number, number>();
-  const kept: EditableSection[] = [];
-  for (const s of image.sections) {
-    if (removedSections.has(s.header.index)) continue;
-    sectionMap.set(s.header.index, kept.length);
-    kept.push(s);
-  }
-  const newSectionIndex = (old: number) => sectionMap.get(old) ?? 0;
+  const kept = image.sections.filter((s) => !removedSections.has(s.header.index));
 
   // 3. Symbols: drop those defined in removed sections, rename the converted ones.
   const symtabOld = elf.sections[elf.symtabIndex]!;
   const strtab = image.sections[symtabOld.link]!;
-  const strtabExtra: number[] = [];
-  let strtabSize = strtab.data.length;
-  const addString = (s: string) => {
-    const at = strtabSize;
-    const enc = new TextEncoder().encode(s + '\0');
-    strtabExtra.push(...enc);
-    strtabSize += enc.length;
-    return at;
-  };
+  const strings = new StringTableBuilder(strtab.data);
   const symbolMap = new Map<number, number>();
   const newSymbols: ElfSymbol[] = [];
   const converted: ConvertedSymbol[] = [];
   for (const sym of elf.symbols) {
     if (sym.shndx > 0 && sym.shndx < SHN_LORESERVE && removedSections.has(sym.shndx)) continue;
     const copy = { ...sym };
-    if (copy.shndx > 0 && copy.shndx < SHN_LORESERVE) copy.shndx = newSectionIndex(copy.shndx);
     const target = targets.get(sym.index);
     if (target) {
       const klpName = `.klp.sym.${target.object}.${sym.name},${target.sympos}`;
-      copy.nameOffset = addString(klpName);
+      copy.nameOffset = strings.add(klpName);
       copy.name = klpName;
       copy.shndx = SHN_LIVEPATCH;
       converted.push({ name: sym.name, ...target, klpName, index: newSymbols.length });
@@ -148,19 +131,10 @@ export function klpConvert(bytes: Uint8Array, elf: ElfObject, options: ConvertOp
     symbolMap.set(sym.index, newSymbols.length);
     newSymbols.push(copy);
   }
-  const firstGlobal = newSymbols.findIndex((s) => s.bind !== STB_LOCAL);
 
   // 4. Relocations: entries against converted symbols move to .klp.rela.<obj>.<section>.
   const shstrtab = image.sections[elf.header.shstrndx]!;
-  const shstrExtra: number[] = [];
-  let shstrSize = shstrtab.data.length;
-  const addSectionName = (s: string) => {
-    const at = shstrSize;
-    const enc = new TextEncoder().encode(s + '\0');
-    shstrExtra.push(...enc);
-    shstrSize += enc.length;
-    return at;
-  };
+  const sectionNames = new StringTableBuilder(shstrtab.data);
   const klpSections: EditableSection[] = [];
   for (const rel of elf.relocations) {
     if (removedSections.has(rel.sectionIndex)) continue;
@@ -173,80 +147,35 @@ export function klpConvert(bytes: Uint8Array, elf: ElfObject, options: ConvertOp
       if (!symbolMap.has(rel.symbols[i]!))
         return { ok: false, error: `${rel.name}: entry ${i} refers to a symbol of a removed annotation section` };
     }
-    const encode = (entries: number[]) => {
-      const data = new Uint8Array(entries.length * SIZEOF_RELA);
-      const dv = new DataView(data.buffer);
-      entries.forEach((i, k) => {
-        dv.setBigUint64(k * SIZEOF_RELA, rel.offsets[i]!, true);
-        dv.setUint32(k * SIZEOF_RELA + 8, rel.types[i]!, true);
-        dv.setUint32(k * SIZEOF_RELA + 12, symbolMap.get(rel.symbols[i]!)!, true);
-        dv.setBigInt64(k * SIZEOF_RELA + 16, rel.addends[i]!, true);
-      });
-      return data;
-    };
+    const all = relaEntries(rel);
+    const encode = (entries: number[]) => encodeRela(entries.map((i) => ({ ...all[i]!, symbol: symbolMap.get(all[i]!.symbol)! })));
     if (!rel.rela && move.size) return { ok: false, error: `${rel.name}: SHT_REL relocations cannot be converted` };
     if (rel.rela) image.sections[rel.sectionIndex]!.data = encode(stay);
     const targetName = elf.sections[rel.targetSection]!.name;
     for (const [object, entries] of move) {
       const name = `.klp.rela.${object}.${targetName}`;
-      const header: ElfSection = {
-        index: 0,
+      const header = sectionHeader({
+        index: nextIndex(image) + klpSections.length,
         name,
-        nameOffset: addSectionName(name),
+        nameOffset: sectionNames.add(name),
         type: SHT_RELA,
         flags: SHF_ALLOC | SHF_INFO_LINK | SHF_RELA_LIVEPATCH,
-        addr: 0n,
-        offset: 0n,
-        size: 0n,
-        link: 0,
+        link: elf.symtabIndex,
         info: rel.targetSection,
         addralign: 8n,
         entsize: BigInt(SIZEOF_RELA),
-      };
+      });
       klpSections.push({ header, data: encode(entries) });
     }
   }
 
-  // 5. Re-encode the tables and renumber the section links.
-  const symtabData = new Uint8Array(newSymbols.length * SIZEOF_SYM);
-  const sdv = new DataView(symtabData.buffer);
-  newSymbols.forEach((s, k) => {
-    const p = k * SIZEOF_SYM;
-    sdv.setUint32(p, s.nameOffset, true);
-    symtabData[p + 4] = (s.bind << 4) | s.type;
-    symtabData[p + 5] = s.other;
-    sdv.setUint16(p + 6, s.shndx, true);
-    sdv.setBigUint64(p + 8, s.value, true);
-    sdv.setBigUint64(p + 16, s.size, true);
-  });
-  image.sections[elf.symtabIndex]!.data = symtabData;
-  image.sections[elf.symtabIndex]!.header.info = firstGlobal < 0 ? newSymbols.length : firstGlobal;
-  strtab.data = concat(strtab.data, strtabExtra);
-  shstrtab.data = concat(shstrtab.data, shstrExtra);
-
-  const all = [...kept, ...klpSections];
-  const relocating = (s: EditableSection) => s.header.type === SHT_RELA || s.header.type === 9;
-  for (const [i, s] of all.entries()) {
-    const h = s.header;
-    const isNew = i >= kept.length;
-    if (!isNew) {
-      if (h.link) h.link = newSectionIndex(h.link);
-      if (relocating(s) || (h.flags & SHF_INFO_LINK) !== 0n) h.info = newSectionIndex(h.info);
-    } else {
-      h.link = newSectionIndex(elf.symtabIndex);
-      h.info = newSectionIndex(h.info);
-    }
-    h.index = i;
-  }
-  image.sections = all;
-  image.shstrndx = newSectionIndex(elf.header.shstrndx);
+  // 5. Renumber the section links and symbol sections, re-encode the tables.
+  const symtab = image.sections[elf.symtabIndex]!;
+  renumberSections(image, [...kept, ...klpSections], newSymbols);
+  symtab.data = encodeSymbols(newSymbols);
+  symtab.header.info = firstNonLocal(newSymbols);
+  strtab.data = strings.bytes();
+  shstrtab.data = sectionNames.bytes();
 
   return { ok: true, bytes: writeElf(image, { keepTrailer: false }), symbols: converted, klpSections: klpSections.map((s) => s.header.name) };
-}
-
-function concat(a: Uint8Array, extra: number[]): Uint8Array {
-  const out = new Uint8Array(a.length + extra.length);
-  out.set(a);
-  out.set(extra, a.length);
-  return out;
 }
