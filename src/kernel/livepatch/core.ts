@@ -1,6 +1,7 @@
 // The relocation half of kernel/livepatch/core.c (6.1): klp_apply_section_relocs(),
 // klp_resolve_symbols() and klp_find_object_symbol(). The loader calls the first for every
 // SHF_RELA_LIVEPATCH section; livepatch calls it again when the object it names arrives.
+import { relaSection } from '../module/rela.ts';
 import { SHN_LIVEPATCH, SHN_UNDEF, SIZEOF_SYM } from '../../elf/constants.ts';
 import { parseKlpRelaName, parseKlpSymbolName } from '../../elf/klp_names.ts';
 import { apply_relocate_add } from '../arch/x86/module.ts';
@@ -58,7 +59,7 @@ export function klp_find_object_symbol(k: Kernel, objname: string | null, name: 
 
 /** klp_resolve_symbols(): give every symbol a .klp.rela section uses its address in `sec_objname`. */
 export function klp_resolve_symbols(k: Kernel, pmod: Module, info: LoadInfo, relsec: number, sec_objname: string): LoadError | null {
-  const rel = info.elf.relocations.find((r) => r.sectionIndex === relsec)!;
+  const rel = relaSection(info, relsec);
   const sec_vmlinux = sec_objname === 'vmlinux';
   for (let i = 0; i < rel.count; i++) {
     const sym = info.elf.symbols[rel.symbols[i]!];

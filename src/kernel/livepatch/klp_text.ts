@@ -11,6 +11,7 @@
 //  - klp_module_coming()/klp_enable_patch() only register ftrace.
 // Unload and reload were not worked out in the thread; klp-lab reverts the section to its
 // pre-load permissions and leaves its relocations, so a reload meets them again.
+import { relaSection } from '../module/rela.ts';
 import { SHF_RELA_LIVEPATCH, SIZEOF_SYM } from '../../elf/constants.ts';
 import { parseKlpRelaName, parseKlpSymbolName } from '../../elf/klp_names.ts';
 import { apply_relocate_add } from '../arch/x86/module.ts';
@@ -56,7 +57,7 @@ export function klpTextUnprotected(k: Kernel, mod: Module, call: 'ro' | 'x'): Ar
  * table answers (the hook runs inside its load).
  */
 function relocate(k: Kernel, pmod: Module, info: LoadInfo, relsec: number, coming?: Module): LoadError | null {
-  const rel = info.elf.relocations.find((r) => r.sectionIndex === relsec)!;
+  const rel = relaSection(info, relsec);
   for (let i = 0; i < rel.count; i++) {
     const sym = info.elf.symbols[rel.symbols[i]!]!;
     const klp = parseKlpSymbolName(sym.name);

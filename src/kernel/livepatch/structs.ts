@@ -33,8 +33,8 @@ export function findKlpPatchStruct(mod: Module): bigint | undefined {
   const thisModule = info.elf.symbols.find((s) => s.name === '__this_module');
   if (!thisModule) return undefined;
   for (const rel of info.elf.relocations) {
-    const target = info.sechdrs[rel.targetSection]!;
-    if (!(target.flags & SHF_ALLOC) || target.name === '.gnu.linkonce.this_module') continue;
+    const target = info.sechdrs[rel.targetSection];
+    if (!target || !(target.flags & SHF_ALLOC) || target.name === '.gnu.linkonce.this_module') continue;
     for (let i = 0; i < rel.count; i++)
       if (rel.types[i] === R_X86_64_64 && rel.symbols[i] === thisModule.index && rel.addends[i] === 0n)
         return target.addr + rel.offsets[i]!;

@@ -10,6 +10,18 @@ interface Page {
   perm: PagePerm;
 }
 
+/** A run of mapped pages (one vmalloc area): permissions per page, contents only where written. */
+interface Mapping {
+  first: number;
+  count: number;
+  write: Uint8Array;
+  exec: Uint8Array;
+  data: Map<number, Uint8Array>;
+}
+
+const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
+const U64 = (1n << 64n) - 1n;
+
 export class KernelFault extends Error {
   constructor(
     readonly addr: bigint,
@@ -20,38 +32,75 @@ export class KernelFault extends Error {
 }
 
 export class AddressSpace {
-  private readonly pages = new Map<number, Page>();
+  /** Sorted by first page; a 1 GiB vmalloc costs two small typed arrays, not a million objects. */
+  private readonly mappings: Mapping[] = [];
 
   constructor(private readonly trace: TraceRecorder) {}
 
   map(addr: bigint, count: number, perm: PagePerm): void {
-    const first = pageIndex(addr);
-    for (let i = 0; i < count; i++) this.pages.set(first + i, { data: new Uint8Array(PAGE_SIZE), perm: { ...perm } });
+    const m: Mapping = {
+      first: pageIndex(addr),
+      count,
+      write: new Uint8Array(count).fill(perm.write ? 1 : 0),
+      exec: new Uint8Array(count).fill(perm.exec ? 1 : 0),
+      data: new Map(),
+    };
+    const at = this.mappings.findIndex((x) => x.first > m.first);
+    this.mappings.splice(at < 0 ? this.mappings.length : at, 0, m);
   }
 
   unmap(addr: bigint, count: number): void {
     const first = pageIndex(addr);
-    for (let i = 0; i < count; i++) this.pages.delete(first + i);
+    const i = this.mappings.findIndex((m) => m.first === first && m.count === count);
+    if (i >= 0) this.mappings.splice(i, 1);
+  }
+
+  private find(index: number): Mapping | undefined {
+    let lo = 0;
+    let hi = this.mappings.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const m = this.mappings[mid]!;
+      if (index < m.first) hi = mid - 1;
+      else if (index >= m.first + m.count) lo = mid + 1;
+      else return m;
+    }
+    return undefined;
+  }
+
+  private page(index: number, forWrite: boolean): Page | undefined {
+    const m = this.find(index);
+    if (!m) return undefined;
+    const i = index - m.first;
+    let data = m.data.get(i);
+    if (!data) {
+      if (!forWrite) return { data: ZERO_PAGE, perm: { write: m.write[i] === 1, exec: m.exec[i] === 1 } };
+      data = new Uint8Array(PAGE_SIZE);
+      m.data.set(i, data);
+    }
+    return { data, perm: { write: m.write[i] === 1, exec: m.exec[i] === 1 } };
   }
 
   isMapped(addr: bigint): boolean {
-    return this.pages.has(pageIndex(addr));
+    return this.find(pageIndex(addr & U64)) !== undefined;
   }
 
   perm(addr: bigint): PagePerm | undefined {
-    const p = this.pages.get(pageIndex(addr));
-    return p && { ...p.perm };
+    return this.page(pageIndex(addr & U64), false)?.perm;
   }
 
   setPerm(addr: bigint, perm: PagePerm): void {
-    const p = this.pages.get(pageIndex(addr));
-    if (p) p.perm = { ...perm };
+    const index = pageIndex(addr & U64);
+    const m = this.find(index);
+    if (!m) return;
+    m.write[index - m.first] = perm.write ? 1 : 0;
+    m.exec[index - m.first] = perm.exec ? 1 : 0;
   }
 
   /** Bytes at addr; unmapped bytes read as a fault (the kernel would oops on the read). */
   read(addr: bigint, length: number): Uint8Array {
     const out = new Uint8Array(length);
-    this.forEachChunk(addr, length, (page, off, pos, n, at) => {
+    this.forEachChunk(addr, length, false, (page, off, pos, n, at) => {
       if (!page) throw new KernelFault(at, oopsFor(at, 'read', undefined));
       out.set(page.data.subarray(off, off + n), pos);
     });
@@ -64,22 +113,23 @@ export class AddressSpace {
    * need only present pages. A refused write is recorded as the oops and thrown.
    */
   write(addr: bigint, bytes: Uint8Array, path: WritePath, extra: { cause?: RelocationCause; what?: string } = {}): void {
+    addr &= U64;
     const old = this.read(addr, bytes.length);
     const needsWritable = path === 'memcpy' || path === 'store';
-    this.forEachChunk(addr, bytes.length, (page, _off, _pos, _n, at) => {
+    this.forEachChunk(addr, bytes.length, false, (page, _off, _pos, _n, at) => {
       if (needsWritable && !page!.perm.write) {
         const oops = oopsFor(at, 'write', page!.perm);
         this.trace.emit({ kind: 'fault', addr: at, size: bytes.length, path, oops });
         throw new KernelFault(at, oops);
       }
     });
-    this.forEachChunk(addr, bytes.length, (page, off, pos, n) => page!.data.set(bytes.subarray(pos, pos + n), off));
+    this.forEachChunk(addr, bytes.length, true, (page, off, pos, n) => page!.data.set(bytes.subarray(pos, pos + n), off));
     this.trace.emit({ kind: 'write', addr, old, new: bytes.slice(), path, ...extra });
   }
 
   /** Bulk copy that is recorded by the caller as one event (move_module's memcpy of a section). */
   copyIn(addr: bigint, bytes: Uint8Array): void {
-    this.forEachChunk(addr, bytes.length, (page, off, pos, n, at) => {
+    this.forEachChunk(addr & U64, bytes.length, true, (page, off, pos, n, at) => {
       if (!page || !page.perm.write) throw new KernelFault(at, oopsFor(at, 'write', page?.perm));
       page.data.set(bytes.subarray(pos, pos + n), off);
     });
@@ -88,14 +138,15 @@ export class AddressSpace {
   private forEachChunk(
     addr: bigint,
     length: number,
+    forWrite: boolean,
     fn: (page: Page | undefined, offset: number, pos: number, n: number, at: bigint) => void,
   ): void {
     let pos = 0;
-    let index = pageIndex(addr);
+    let index = pageIndex(addr & U64);
     let offset = Number(addr & BigInt(PAGE_SIZE - 1));
     while (pos < length) {
       const n = Math.min(length - pos, PAGE_SIZE - offset);
-      fn(this.pages.get(index), offset, pos, n, pageAddress(index) + BigInt(offset));
+      fn(this.page(index, forWrite), offset, pos, n, (pageAddress(index) + BigInt(offset)) & U64);
       pos += n;
       index++;
       offset = 0;

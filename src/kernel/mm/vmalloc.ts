@@ -8,6 +8,7 @@ import { PAGE_ALIGN, PAGE_SIZE } from './page.ts';
 
 export const MODULES_VADDR = 0xffffffffc0000000n;
 export const MODULES_END = 0xffffffffff000000n;
+export const MODULES_LEN = Number(MODULES_END - MODULES_VADDR);
 
 interface Area {
   start: bigint;
@@ -32,6 +33,7 @@ export class ModuleArea {
   /** module_alloc(): returns the base, or undefined when the area is full (-ENOMEM). */
   module_alloc(module: string, name: string, size: number, at?: bigint): bigint | undefined {
     const bytes = PAGE_ALIGN(size);
+    if (bytes > MODULES_LEN) return undefined; // module_alloc(): PAGE_ALIGN(size) > MODULES_LEN
     const need = BigInt(bytes + PAGE_SIZE); // + guard page
     let candidate = MODULES_VADDR;
     for (const a of this.areas) {

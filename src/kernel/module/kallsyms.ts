@@ -14,12 +14,11 @@ import {
   STB_WEAK,
   STT_OBJECT,
 } from '../../elf/constants.ts';
-import { module_get_offset, module_get_offset_and_type, strict_align } from './layout.ts';
+import { ALIGN32, module_get_offset, module_get_offset_and_type, strict_align } from './layout.ts';
 import { INIT_OFFSET_MASK, type LoadInfo, type Module, type ModuleLayout } from './types.ts';
 
 const SIZEOF_MOD_KALLSYMS = 32; // struct mod_kallsyms { Elf_Sym *symtab; unsigned num_symtab; char *strtab; char *typetab; }
 const ALIGNOF_MOD_KALLSYMS = 8;
-const ALIGN = (n: number, a: number) => Math.ceil(n / a) * a;
 
 /** is_core_symbol() with CONFIG_KALLSYMS_ALL=y (Debian's configuration). */
 export function is_core_symbol(info: LoadInfo, shndx: number, nameOffset: number): boolean {
@@ -49,12 +48,12 @@ export function layout_symtab(mod: Module, info: LoadInfo): void {
   const mem = mod.mem;
   const core = mem ? mem.MOD_DATA : mod.core_layout;
   const init = mem ? mem.MOD_INIT_DATA : mod.init_layout;
-  const placeInInit = (addralign: number, size: number) =>
+  const placeInInit = (addralign: bigint, size: bigint) =>
     mem ? module_get_offset_and_type(mod, 'MOD_INIT_DATA', addralign, size) : BigInt(module_get_offset(init as ModuleLayout, addralign)(size)) | INIT_OFFSET_MASK;
   const align = mem ? (n: number) => n : strict_align;
 
   symsect.flags |= SHF_ALLOC;
-  symsect.entsize = placeInInit(symsect.addralign, symsect.size);
+  symsect.entsize = placeInInit(symsect.addralign64, symsect.size64);
 
   const nsrc = Math.floor(symsect.size / SIZEOF_SYM);
   let ndst = 0;
@@ -66,21 +65,22 @@ export function layout_symtab(mod: Module, info: LoadInfo): void {
     }
   }
 
-  info.symoffs = ALIGN(core.size, symsect.addralign || 1);
-  info.stroffs = core.size = info.symoffs + ndst * SIZEOF_SYM;
-  core.size += strtab_size;
+  // unsigned int arithmetic, as in the kernel
+  info.symoffs = ALIGN32(core.size, symsect.addralign64 || 1n);
+  info.stroffs = core.size = (info.symoffs + ndst * SIZEOF_SYM) >>> 0;
+  core.size = (core.size + strtab_size) >>> 0;
   info.core_typeoffs = core.size;
-  core.size += ndst;
+  core.size = (core.size + ndst) >>> 0;
   core.size = align(core.size);
 
   strsect.flags |= SHF_ALLOC;
-  strsect.entsize = placeInInit(strsect.addralign, strsect.size);
+  strsect.entsize = placeInInit(strsect.addralign64, strsect.size64);
 
-  init.size = ALIGN(init.size, ALIGNOF_MOD_KALLSYMS);
+  init.size = ALIGN32(init.size, BigInt(ALIGNOF_MOD_KALLSYMS));
   info.mod_kallsyms_init_off = init.size;
-  init.size += SIZEOF_MOD_KALLSYMS;
+  init.size = (init.size + SIZEOF_MOD_KALLSYMS) >>> 0;
   info.init_typeoffs = init.size;
-  init.size += nsrc;
+  init.size = (init.size + nsrc) >>> 0;
   init.size = align(init.size);
 }
 

@@ -2,7 +2,6 @@
 // SHF_ALLOC section in the core or init layout, grouped text / rodata / ro_after_init / data,
 // each group starting on a page boundary (strict_align() under CONFIG_STRICT_MODULE_RWX).
 import { SHF_ALLOC, SHF_EXECINSTR, SHF_RO_AFTER_INIT, SHF_WRITE } from '../../elf/constants.ts';
-import { PAGE_ALIGN } from '../mm/page.ts';
 import {
   ENTSIZE_UNSET,
   INIT_OFFSET_MASK,
@@ -26,15 +25,24 @@ const masks: Array<[bigint, bigint]> = [
   [ARCH_SHF_SMALL | SHF_ALLOC, 0n],
 ];
 
-export const strict_align = (size: number) => PAGE_ALIGN(size);
+// Layout sizes are `unsigned int` in the kernel: a hostile sh_size or sh_addralign wraps them
+// exactly as it would there (and module_alloc() then refuses, or allocates, what results).
+const U32 = (1n << 32n) - 1n;
 
-const ALIGN = (n: number, a: number) => Math.ceil(n / a) * a;
+/** strict_align() = PAGE_ALIGN() of an unsigned int, wrapping as C does. */
+export const strict_align = (size: number) => Number((BigInt(size) + 4095n) & ~4095n & U32);
+
+/** ALIGN(x, a) with x an unsigned int: the mask is (typeof(x))a - 1, so a is cut to 32 bits too. */
+export function ALIGN32(x: number, a: bigint): number {
+  const mask = ((a & U32) - 1n) & U32;
+  return Number((BigInt(x) + mask) & ~mask & U32);
+}
 
 /** Returns the section's offset and grows the layout past it (arch_mod_section_prepend() is 0 on x86). */
-export function module_get_offset(layout: { size: number }, addralign: number): (size: number) => number {
-  return (size: number) => {
-    const ret = ALIGN(layout.size, addralign || 1);
-    layout.size = ret + size;
+export function module_get_offset(layout: { size: number }, addralign: bigint | number): (size: bigint | number) => number {
+  return (size) => {
+    const ret = ALIGN32(layout.size, BigInt(addralign) || 1n);
+    layout.size = Number((BigInt(ret) + BigInt(size)) & U32);
     return ret;
   };
 }
@@ -50,7 +58,7 @@ export function layout_sections(mod: Module, info: LoadInfo): void {
     for (const s of info.sechdrs) {
       if ((s.flags & want) !== want || (s.flags & avoid) !== 0n || s.entsize !== ENTSIZE_UNSET || module_init_layout_section(s.name))
         continue;
-      s.entsize = BigInt(module_get_offset(core, s.addralign)(s.size));
+      s.entsize = BigInt(module_get_offset(core, s.addralign64)(s.size64));
     }
     if (m === 0) core.text_size = core.size = strict_align(core.size);
     else if (m === 1) core.ro_size = core.size = strict_align(core.size);
@@ -63,7 +71,7 @@ export function layout_sections(mod: Module, info: LoadInfo): void {
     for (const s of info.sechdrs) {
       if ((s.flags & want) !== want || (s.flags & avoid) !== 0n || s.entsize !== ENTSIZE_UNSET || !module_init_layout_section(s.name))
         continue;
-      s.entsize = BigInt(module_get_offset(init, s.addralign)(s.size)) | INIT_OFFSET_MASK;
+      s.entsize = BigInt(module_get_offset(init, s.addralign64)(s.size64)) | INIT_OFFSET_MASK;
     }
     if (m === 0) init.text_size = init.size = strict_align(init.size);
     else if (m === 1) init.ro_size = init.size = strict_align(init.size);
@@ -73,10 +81,8 @@ export function layout_sections(mod: Module, info: LoadInfo): void {
 }
 
 /** module_get_offset_and_type() (kernel/module/main.c, 6.12): the offset with the type in the top bits. */
-export function module_get_offset_and_type(mod: Module, type: ModMemType, addralign: number, size: number): bigint {
-  const mem = mod.mem![type];
-  const offset = ALIGN(mem.size, addralign || 1);
-  mem.size = offset + size;
+export function module_get_offset_and_type(mod: Module, type: ModMemType, addralign: bigint | number, size: bigint | number): bigint {
+  const offset = module_get_offset(mod.mem![type], addralign)(size);
   return BigInt(offset) | (BigInt(MOD_MEM_TYPES.indexOf(type)) << SH_ENTSIZE_TYPE_SHIFT);
 }
 
@@ -97,7 +103,7 @@ export function layout_sections_mem(mod: Module, info: LoadInfo): void {
         if ((s.flags & want) !== want || (s.flags & avoid) !== 0n || s.entsize !== ENTSIZE_UNSET || is_init !== module_init_layout_section(s.name))
           continue;
         if (!type) continue; // WARN_ON_ONCE(type == MOD_INVALID): ro_after_init in init
-        s.entsize = module_get_offset_and_type(mod, type, s.addralign, s.size);
+        s.entsize = module_get_offset_and_type(mod, type, s.addralign64, s.size64);
       }
     }
   }

@@ -13,6 +13,7 @@ import { klp_apply_section_relocs } from '../livepatch/core.ts';
 import { klp_text_apply_own, klp_text_protect_coming, klp_text_relocate_coming } from '../livepatch/klp_text.ts';
 import { klp_enable_patch, klp_module_coming, klp_module_going } from '../livepatch/enable.ts';
 import { loadError, type LoadError } from '../load_error.ts';
+import { KernelFault } from '../mm/address_space.ts';
 import { PAGE_ALIGN } from '../mm/page.ts';
 import { elf_validity_check } from './elf_check.ts';
 import { elf_type, is_core_symbol, layout_symtab } from './kallsyms.ts';
@@ -64,6 +65,8 @@ function setup_load_info(k: Kernel, elf: ElfObject, bytes: Uint8Array, len: numb
     link: s.link,
     info: s.info,
     addralign: Number(s.addralign),
+    size64: s.size,
+    addralign64: s.addralign,
     entsize: s.entsize,
   }));
   const index = { sym: 0, str: 0, mod: 0, vers: 0, info: 0, pcpu: 0 };
@@ -419,8 +422,29 @@ export interface LoadOptions {
   initBase?: bigint;
 }
 
-/** load_module() for one file's bytes (already decompressed, as finit_module() hands them on). */
+/**
+ * load_module() for one file's bytes (already decompressed, as finit_module() hands them on).
+ * A module that makes the kernel touch memory it must not (a relocation offset past its
+ * section, a pointer into nowhere) oopses the kernel as it would oops the real one: the fault
+ * is in the trace, the insmod dies, and what was half set up stays where it is (taint D).
+ */
 export function load_module(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: LoadOptions = {}): LoadResult {
+  try {
+    return load_module_steps(k, bytes, elf, opts);
+  } catch (e) {
+    if (!(e instanceof KernelFault)) throw e;
+    return { ok: false, error: oops(k, e) };
+  }
+}
+
+function oops(k: Kernel, e: KernelFault): LoadError {
+  k.trace.step('Oops: the kernel takes a page fault it cannot handle; the insmod process is killed', { file: 'arch/x86/mm/fault.c', fn: 'page_fault_oops' });
+  for (const line of e.oops) k.trace.printk('err', line);
+  k.taints.add('D');
+  return { kind: 'load-error', errno: 0, errnoName: 'Oops', message: e.oops[0]!, where: 'page_fault_oops' };
+}
+
+function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: LoadOptions): LoadResult {
   return k.trace.call('load_module', () => {
     k.trace.step(`${elf.fileName}: check the signature`, { fn: 'module_sig_check', file: 'kernel/module/signing.c' });
     const sig = module_sig_check(bytes);
@@ -508,6 +532,15 @@ export function load_module(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: 
 
 /** delete_module() → free_module(): GOING notifiers, then the core region is freed. */
 export function delete_module(k: Kernel, name: string): LoadError | null {
+  try {
+    return delete_module_steps(k, name);
+  } catch (e) {
+    if (!(e instanceof KernelFault)) throw e;
+    return oops(k, e);
+  }
+}
+
+function delete_module_steps(k: Kernel, name: string): LoadError | null {
   const mod = k.findModule(name);
   if (!mod) return loadError(ENOENT, 'delete_module', '');
   if (mod.state !== 'LIVE') return loadError(EBUSY, 'delete_module', '');

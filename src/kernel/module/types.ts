@@ -15,6 +15,9 @@ export interface Shdr {
   link: number;
   info: number;
   addralign: number;
+  /** sh_size and sh_addralign exactly (u64), for the loader's unsigned-int layout arithmetic. */
+  size64: bigint;
+  addralign64: bigint;
   /** layout_sections() stores each section's offset here; INIT_OFFSET_MASK marks init. */
   entsize: bigint;
 }

@@ -5,6 +5,7 @@
 //        text_poke_sync() afterwards (livepatch's late relocations);
 //  6.3+: __write_relocate_add(): the same writes, overflow checked before writing, and a
 //        reworded refusal; clear_relocate_add() is its inverse.
+import { relaSection } from '../../module/rela.ts';
 import { SIZEOF_SYM } from '../../../elf/constants.ts';
 import { relocationTypeName } from '../../../elf/names.ts';
 import type { RelocationCause, WritePath } from '../../../trace/types.ts';
@@ -49,7 +50,7 @@ export function apply_relocate_add(
   const legacy = k.profile.relocationWrite === 'store';
   const v63 = k.profile.relocationWrite === 'write-relocate-add';
   const path: WritePath = legacy ? 'store' : early ? 'memcpy' : 'text_poke';
-  const rel = info.elf.relocations.find((r) => r.sectionIndex === relsec)!;
+  const rel = relaSection(info, relsec);
   const target = info.sechdrs[rel.targetSection]!;
   const relName = info.sechdrs[relsec]!.name;
   const mem = k.mem;
@@ -57,7 +58,7 @@ export function apply_relocate_add(
 
   for (let i = 0; i < rel.count; i++) {
     const type = rel.types[i]!;
-    const loc = target.addr + rel.offsets[i]!;
+    const loc = (target.addr + rel.offsets[i]!) & U64;
     const symIndex = rel.symbols[i]!;
     const S = symIndex < mod.symbolValues.length ? mod.symbolValues[symIndex]! : 0n;
     const A = rel.addends[i]!;
@@ -134,14 +135,14 @@ export const symtabEntryAddress = (info: LoadInfo, i: number) => info.sechdrs[in
  * relocation wrote (recomputed from the symbol values the patch kept), then becomes zero.
  */
 export function clear_relocate_add(k: Kernel, mod: Module, info: LoadInfo, relsec: number): void {
-  const rel = info.elf.relocations.find((r) => r.sectionIndex === relsec)!;
+  const rel = relaSection(info, relsec);
   const target = info.sechdrs[rel.targetSection]!;
   const relName = info.sechdrs[relsec]!.name;
   for (let i = 0; i < rel.count; i++) {
     const type = rel.types[i]!;
     const size = type === R_X86_64_64 || type === R_X86_64_PC64 ? 8 : type === R_X86_64_NONE ? 0 : 4;
     if (!size) continue;
-    const loc = target.addr + rel.offsets[i]!;
+    const loc = (target.addr + rel.offsets[i]!) & U64;
     const S = mod.symbolValues[rel.symbols[i]!] ?? 0n;
     let val = (S + rel.addends[i]!) & U64;
     if (type === R_X86_64_PC32 || type === R_X86_64_PLT32 || type === R_X86_64_PC64) val = (val - loc) & U64;

@@ -17,7 +17,9 @@ export function unwind_module_init(k: Kernel, mod: Module, orc_ip: Shdr, orc: Sh
   if (orc_ip.size % 4 !== 0 || orc.size % ORC_ENTRY_SIZE !== 0 || num !== orc.size / ORC_ENTRY_SIZE)
     k.trace.printk('warn', `WARNING: unwind_module_init: ${mod.name}: .orc_unwind_ip and .orc_unwind do not match`);
   const ip = k.mem.read(orc_ip.addr, orc_ip.size);
-  const tab = k.mem.read(orc.addr, orc.size);
+  // num_entries comes from .orc_unwind_ip alone: with mismatched tables the kernel only WARNs and
+  // sorts that many .orc_unwind entries anyway, reading and writing past the table's end
+  const tab = k.mem.read(orc.addr, num * ORC_ENTRY_SIZE);
   const ip0 = ip.slice();
   const tab0 = tab.slice();
   // orc_ip(p) = p + *p; the common base cancels out of every comparison
