@@ -48,7 +48,7 @@ for (const file of files) {
       refused.set(name, d.error.message);
       continue;
     }
-    const k = new Kernel({ vmlinux, fakeMissingSymbols: !strict });
+    const k = new Kernel({ vmlinux, fakeMissingSymbols: !strict, recordWrites: false });
     const r = load_module(k, d.bytes, d.module.elf);
     if (r.ok) loaded++;
     else refused.set(name, r.error?.message || r.error?.errnoName || '?');

@@ -15,7 +15,7 @@ export async function layoutCommand(args: string[]): Promise<number> {
   });
   const file = positionals[0];
   if (!file) throw new CliError('layout: which module? klp-lab layout FILE.ko');
-  const k = makeKernel({ kernel: values.kernel, 'fake-missing-symbols': true });
+  const k = makeKernel({ kernel: values.kernel, 'fake-missing-symbols': true }, false);
   const { bytes, elf } = await readModule(file);
   const result = load_module(k, bytes, elf);
   if (!result.module || !result.ok) throw new CliError(result.error?.message || `${elf.fileName}: ${result.error?.errnoName}`);

@@ -20,15 +20,13 @@ export async function loadCommand(args: string[]): Promise<number> {
   });
   const file = positionals[0];
   if (!file) throw new CliError('load: which module? klp-lab load FILE.ko');
-  const k = makeKernel(values);
+  const k = makeKernel(values, false); // writes are made and counted, not recorded one by one
   const { bytes, elf } = await readModule(file);
   const coreBase = parseAddress(values.base, '--base');
   const result = load_module(k, bytes, elf, coreBase === undefined ? {} : { coreBase });
 
-  const rewrites: Record<string, number> = {};
-  for (const s of k.trace.trace.steps)
-    if (s.path.includes('module_finalize') || s.path.includes('ftrace_module_init') || s.path.includes('prepare_coming_module'))
-      for (const e of s.events) if (e.kind === 'write') rewrites[e.what ?? s.path.at(-1)!] = (rewrites[e.what ?? s.path.at(-1)!] ?? 0) + 1;
+  // every write after relocation, by the kernel function that made it
+  const rewrites = Object.fromEntries([...k.mem.writesBy].filter(([fn]) => !['apply_relocate_add', 'add_kallsyms', 'klp_resolve_symbols'].includes(fn)));
   const mod = result.module;
   const summary = {
     name: mod?.name ?? elf.fileName,

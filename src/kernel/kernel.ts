@@ -38,6 +38,8 @@ export interface KernelOptions {
    * sketched them, or with Petr Mladek's read-only-early variant (livepatch/klp_text.ts).
    */
   klpTextHooks?: 'jessica' | 'petr';
+  /** Record every write as its own trace event (default), or only make and count them. */
+  recordWrites?: boolean;
   /** The machine booted (CPU features, mitigations, CPUs, preemption); the oracle capture's by default. */
   machine?: MachineProfile;
 }
@@ -79,6 +81,7 @@ export class Kernel {
     this.percpuNext = opts.percpuBase ?? 0x31000n;
     this.fakeMissingSymbols = opts.fakeMissingSymbols ?? false;
     this.klpTextHooks = opts.klpTextHooks;
+    this.mem.recordWrites = opts.recordWrites ?? true;
     this.machine = opts.machine ?? debian61QemuTcgMax;
     this.cpu = new CpuCaps(this.machine);
     // A module's export has a __ksymtab_<name> line of the same module.

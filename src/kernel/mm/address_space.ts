@@ -35,6 +35,11 @@ export class AddressSpace {
   /** Sorted by first page; a 1 GiB vmalloc costs two small typed arrays, not a million objects. */
   private readonly mappings: Mapping[] = [];
 
+  /** false: writes are checked and made but not recorded one by one (the CLI's image runs). */
+  recordWrites = true;
+  /** Writes made, by the kernel function that made them (always counted). */
+  readonly writesBy = new Map<string, number>();
+
   constructor(private readonly trace: TraceRecorder) {}
 
   map(addr: bigint, count: number, perm: PagePerm): void {
@@ -97,6 +102,23 @@ export class AddressSpace {
     m.exec[index - m.first] = perm.exec ? 1 : 0;
   }
 
+  /** Whether `length` bytes at addr are all zero (the relocation target check), without copying. */
+  isZero(addr: bigint, length: number): boolean {
+    const fast = this.within(addr, length);
+    if (fast) {
+      const data = fast.m.data.get(fast.i);
+      if (!data) return true;
+      for (let j = fast.off; j < fast.off + length; j++) if (data[j] !== 0) return false;
+      return true;
+    }
+    let zero = true;
+    this.forEachChunk(addr & U64, length, false, (page, off, _pos, n, at) => {
+      if (!page) throw new KernelFault(at, oopsFor(at, 'read', undefined));
+      for (let i = off; i < off + n; i++) if (page.data[i] !== 0) zero = false;
+    });
+    return zero;
+  }
+
   /** Bytes at addr; unmapped bytes read as a fault (the kernel would oops on the read). */
   read(addr: bigint, length: number): Uint8Array {
     const out = new Uint8Array(length);
@@ -114,17 +136,45 @@ export class AddressSpace {
    */
   write(addr: bigint, bytes: Uint8Array, path: WritePath, extra: { cause?: RelocationCause; what?: string } = {}): void {
     addr &= U64;
-    const old = this.read(addr, bytes.length);
+    const fast = !this.recordWrites && this.within(addr, bytes.length);
+    if (fast) {
+      // one page, nothing to record: the relocation hot path
+      if ((path === 'memcpy' || path === 'store') && !fast.m.write[fast.i]) this.fault(addr, bytes.length, path, { write: false, exec: fast.m.exec[fast.i] === 1 });
+      let data = fast.m.data.get(fast.i);
+      if (!data) fast.m.data.set(fast.i, (data = new Uint8Array(PAGE_SIZE)));
+      data.set(bytes, fast.off);
+      const fn = this.trace.path.at(-1) ?? '?';
+      this.writesBy.set(fn, (this.writesBy.get(fn) ?? 0) + 1);
+      return;
+    }
+    const old = this.recordWrites ? this.read(addr, bytes.length) : undefined;
     const needsWritable = path === 'memcpy' || path === 'store';
     this.forEachChunk(addr, bytes.length, false, (page, _off, _pos, _n, at) => {
-      if (needsWritable && !page!.perm.write) {
-        const oops = oopsFor(at, 'write', page!.perm);
-        this.trace.emit({ kind: 'fault', addr: at, size: bytes.length, path, oops });
-        throw new KernelFault(at, oops);
-      }
+      if (!page) throw new KernelFault(at, oopsFor(at, 'write', undefined));
+      if (needsWritable && !page.perm.write) this.fault(at, bytes.length, path, page.perm);
     });
-    this.forEachChunk(addr, bytes.length, true, (page, off, pos, n) => page!.data.set(bytes.subarray(pos, pos + n), off));
-    this.trace.emit({ kind: 'write', addr, old, new: bytes.slice(), path, ...extra });
+    this.forEachChunk(addr, bytes.length, true, (page, off, pos, n, at) => {
+      if (!page) throw new KernelFault(at, oopsFor(at, 'write', undefined));
+      page.data.set(bytes.subarray(pos, pos + n), off);
+    });
+    const fn = this.trace.path.at(-1) ?? '?';
+    this.writesBy.set(fn, (this.writesBy.get(fn) ?? 0) + 1);
+    if (old) this.trace.emit({ kind: 'write', addr, old, new: bytes.slice(), path, ...extra });
+  }
+
+  private fault(at: bigint, size: number, path: WritePath, perm: PagePerm): never {
+    const oops = oopsFor(at, 'write', perm);
+    this.trace.emit({ kind: 'fault', addr: at, size, path, oops });
+    throw new KernelFault(at, oops);
+  }
+
+  /** The mapping, page and offset of an access that stays inside one mapped page. */
+  private within(addr: bigint, length: number): { m: Mapping; i: number; off: number } | undefined {
+    const off = Number(addr & BigInt(PAGE_SIZE - 1));
+    if (off + length > PAGE_SIZE) return undefined;
+    const index = pageIndex(addr);
+    const m = this.find(index);
+    return m && { m, i: index - m.first, off };
   }
 
   /** Bulk copy that is recorded by the caller as one event (move_module's memcpy of a section). */

@@ -26,12 +26,24 @@ const R_X86_64_PC64 = 24;
 
 const U64 = (1n << 64n) - 1n;
 
+// scratch buffers: AddressSpace.write() copies what it keeps
+const scratch8 = new Uint8Array(8);
+const scratch4 = new Uint8Array(4);
+const dv8 = new DataView(scratch8.buffer);
+const dv4 = new DataView(scratch4.buffer);
 function le(value: bigint, size: 4 | 8): Uint8Array {
-  const out = new Uint8Array(size);
-  const dv = new DataView(out.buffer);
-  if (size === 8) dv.setBigUint64(0, value & U64, true);
-  else dv.setUint32(0, Number(value & 0xffffffffn), true);
-  return out;
+  if (size === 8) {
+    dv8.setBigUint64(0, value & U64, true);
+    return scratch8;
+  }
+  dv4.setUint32(0, Number(value & 0xffffffffn), true);
+  return scratch4;
+}
+
+/** The name a relocation's symbol shows (a section symbol shows its section's). */
+function symbolName(info: LoadInfo, index: number): string {
+  const sym = info.elf.symbols[index];
+  return sym?.name || (sym ? info.sechdrs[sym.shndx]?.name : '') || '';
 }
 
 /** Summary of one apply_relocate_add() call, for the CLI's counts. */
@@ -54,6 +66,8 @@ export function apply_relocate_add(
   const target = info.sechdrs[rel.targetSection]!;
   const relName = info.sechdrs[relsec]!.name;
   const mem = k.mem;
+  const recording = mem.recordWrites;
+  const typeCounts = new Uint32Array(64);
   let err: LoadError | null = null;
 
   for (let i = 0; i < rel.count; i++) {
@@ -63,19 +77,24 @@ export function apply_relocate_add(
     const S = symIndex < mod.symbolValues.length ? mod.symbolValues[symIndex]! : 0n;
     const A = rel.addends[i]!;
     let val = (S + A) & U64;
-    const name = info.elf.symbols[symIndex]?.name || (info.elf.symbols[symIndex] ? info.sechdrs[info.elf.symbols[symIndex]!.shndx]?.name : '') || '';
-    const cause = (value: bigint): RelocationCause => ({
-      relsec,
-      relsecName: relName,
-      entry: i,
-      type,
-      symbol: name,
-      S,
-      A,
-      P: loc,
-      value,
-    });
-    if (counts) counts[relocationTypeName(62, type)] = (counts[relocationTypeName(62, type)] ?? 0) + 1;
+    // the cause is only built when writes are recorded one by one (it costs more than the write)
+    const cause = (value: bigint): { cause: RelocationCause } | undefined =>
+      recording
+        ? {
+            cause: {
+              relsec,
+              relsecName: relName,
+              entry: i,
+              type,
+              symbol: symbolName(info, symIndex),
+              S,
+              A,
+              P: loc,
+              value,
+            },
+          }
+        : undefined;
+    if (counts) typeCounts[type < 64 ? type : 63]!++;
 
     let size: 4 | 8;
     switch (type) {
@@ -100,7 +119,7 @@ export function apply_relocate_add(
         return loadError(ENOEXEC, 'apply_relocate_add', `${mod.name}: Unknown rela relocation: ${type}`);
     }
 
-    if (mem.read(loc, size).some((b) => b !== 0)) {
+    if (!mem.isZero(loc, size)) {
       // val is still S + A here; %p prints loc hashed unless the kernel runs with no_hash_pointers
       const msg = `module: x86/modules: ${v63 ? 'Invalid' : 'Skipping invalid'} relocation target, existing value is nonzero for type ${type}, loc ${hex(loc)}, val ${val.toString(16)}`;
       k.trace.printk('err', msg);
@@ -112,7 +131,7 @@ export function apply_relocate_add(
       (type === R_X86_64_32 && val !== (val & 0xffffffffn)) ||
       (type === R_X86_64_32S && BigInt.asIntN(64, val) !== BigInt.asIntN(32, val));
     // ≤ 6.2 writes first and reads back; 6.3 checks first and leaves memory untouched
-    if (!(overflow && v63)) mem.write(loc, le(val, size), path, { cause: cause(val) });
+    if (!(overflow && v63)) mem.write(loc, le(val, size), path, cause(val));
     if (overflow) {
       const msg = `overflow in relocation type ${type} val ${val.toString(16)}`;
       k.trace.printk('err', msg);
@@ -122,6 +141,7 @@ export function apply_relocate_add(
     }
   }
 
+  if (counts) typeCounts.forEach((n, t) => n && (counts[relocationTypeName(62, t)] = (counts[relocationTypeName(62, t)] ?? 0) + n));
   if (!legacy && !early) text_poke_sync(k, `after ${relName}`);
   return err;
 }
