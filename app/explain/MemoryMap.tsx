@@ -124,7 +124,7 @@ export function MemoryMap({ trace }: { trace: Trace }) {
   };
 
   return (
-    <div className="memory-map" ref={wrap} data-testid="memory-map">
+    <div className="memory-map" ref={wrap} data-testid="memory-map" data-model-ms={model.buildMs.toFixed(1)}>
       <div className="map-stage" style={layout ? { height: layout.height } : undefined}>
         <canvas
           ref={canvas}

@@ -20,6 +20,12 @@ export interface TraceModel {
 }
 
 const cache = new WeakMap<Trace, TraceModel>();
+const audits = new WeakMap<Trace, Audit>();
+
+/** The audit the worker computed with the trace (else traceModel computes it here). */
+export function provideAudit(trace: Trace, audit: Audit): void {
+  audits.set(trace, audit);
+}
 
 export function traceModel(trace: Trace): TraceModel {
   let m = cache.get(trace);
@@ -28,7 +34,7 @@ export function traceModel(trace: Trace): TraceModel {
     const map = buildPageMap(trace);
     const runs = phaseRuns(trace);
     const { modules, bands } = stateBands(trace);
-    const audit = auditTrace(trace);
+    const audit = audits.get(trace) ?? auditTrace(trace);
     m = { trace, map, runs, modules, bands, audit, buildMs: performance.now() - t0 };
     cache.set(trace, m);
   }

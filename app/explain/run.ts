@@ -2,6 +2,7 @@
 // files to worker handles (a sample's bytes are fetched and transferred once per worker), sends
 // the vmlinux table once, and runs the sequence. No kernel logic here.
 import type { Trace } from '../../src/trace/types.ts';
+import { provideAudit } from './model.ts';
 import { fetchSampleBytes, samplesUrl, type Sample } from '../samples.ts';
 import { useKlp, worker } from '../store.ts';
 import type { ModuleRef, RunOutcome, TraceSource } from './source.ts';
@@ -61,11 +62,13 @@ export async function runSource(source: TraceSource, samples: Sample[]): Promise
       if (sample) roles[role] = await handleOf({ kind: 'sample', id: sample.id }, samples);
     }
     const reply = await worker().runScenario({ strategy: source.strategy, scenario: source.scenario, roles });
+    if (reply.trace && reply.audit) provideAudit(reply.trace, reply.audit);
     return { trace: reply.trace, refused: reply.refused, outcomes: reply.outcomes, runMs: reply.runMs, totalMs: performance.now() - t0 };
   }
   const steps = [];
   for (const s of source.steps)
     steps.push(s.op === 'insmod' ? { op: 'insmod' as const, handle: await handleOf(s.module, samples) } : s);
   const reply = await worker().loadSequence({ kernel: source.kernel, steps, fakeMissingSymbols: source.fakeMissingSymbols });
+  provideAudit(reply.trace, reply.audit);
   return { trace: reply.trace, outcomes: reply.outcomes, runMs: reply.runMs, totalMs: performance.now() - t0 };
 }

@@ -1,6 +1,7 @@
 // What crosses the worker boundary. Plain data only (bigint and typed arrays included).
 import type { OpenResult } from '../../src/module_file.ts';
 import type { Trace } from '../../src/trace/types.ts';
+import type { Audit } from '../../src/audit/auditor.ts';
 
 export interface OpenReply {
   /** Handle of the bytes the worker keeps for this file (for later emulation work). */
@@ -37,6 +38,7 @@ export interface ScenarioRequest {
 export interface ScenarioReply {
   /** Null when the strategy refuses the scenario (policy) or is not emulated yet. */
   trace: Trace | null;
+  audit: Audit | null;
   outcomes: SequenceOutcome[];
   refused?: string;
   runMs: number;
@@ -61,6 +63,8 @@ export interface SequenceOutcome {
 
 export interface SequenceReply {
   trace: Trace;
+  /** The core's auditor over the trace, computed in the worker (≈1 s for amdgpu.ko). */
+  audit: Audit;
   /** One per request step that ran; the sequence stops at the first refusal. */
   outcomes: SequenceOutcome[];
   /** Emulation time inside the worker, ms. */

@@ -7,6 +7,7 @@ import { decodeModule } from '../../src/module_file.ts';
 import type { ElfObject } from '../../src/elf/types.ts';
 import type { ScenarioReply, ScenarioRequest, SequenceOutcome, SequenceReply, SequenceRequest } from './protocol.ts';
 import { runScenario, type ScenarioModules } from '../../src/scenarios/run.ts';
+import { auditTrace } from '../../src/audit/auditor.ts';
 
 export interface KeptFile {
   bytes: Uint8Array;
@@ -58,7 +59,7 @@ export async function runSequence(
     outcomes.push({ what: `insmod ${file.fileName}`, ok: r.ok, ...(r.ok ? {} : { message: r.error?.message || r.error?.errnoName || 'refused' }) });
     if (!r.ok) break;
   }
-  return { trace: k.trace.trace, outcomes, runMs: performance.now() - t0 };
+  return { trace: k.trace.trace, audit: auditTrace(k.trace.trace), outcomes, runMs: performance.now() - t0 };
 }
 
 async function decodedOf(handle: number, files: (handle: number) => KeptFile | undefined, cache: DecodedCache) {
@@ -85,11 +86,11 @@ export async function runScenarioRequest(
   for (const [role, handle] of Object.entries(request.roles) as Array<[keyof ScenarioModules, number]>)
     mods[role] = await decodedOf(handle, files, cache);
   const run = runScenario(request.strategy, request.scenario, mods, kallsyms.vmlinux);
-  if (run.kind === 'refused') return { trace: null, outcomes: [], refused: run.reason, runMs: performance.now() - t0 };
+  if (run.kind === 'refused') return { trace: null, audit: null, outcomes: [], refused: run.reason, runMs: performance.now() - t0 };
   const outcomes = run.outcomes.map((o) => ({
     what: `${o.op.op} ${o.module}`,
     ok: o.ok,
     ...(o.ok ? {} : { message: o.message || o.errno || 'refused' }),
   }));
-  return { trace: run.trace, outcomes, runMs: performance.now() - t0 };
+  return { trace: run.trace, audit: auditTrace(run.trace), outcomes, runMs: performance.now() - t0 };
 }

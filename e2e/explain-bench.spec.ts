@@ -1,0 +1,59 @@
+// Benchmark of the explainer on a large module; not part of `npm test`:
+//   KLP_BIG_MODULE=/path/to/amdgpu.ko npx playwright test e2e/explain-bench.spec.ts
+// Prints: emulation + transfer time, view-model build, map draw per step, frame intervals
+// while playing, and takes a screenshot (test-results/shots/explain-big.png).
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+
+const big = process.env.KLP_BIG_MODULE;
+test.skip(!big, 'set KLP_BIG_MODULE=/path/to/amdgpu.ko');
+const shots = fileURLToPath(new URL('../test-results/shots/', import.meta.url));
+
+test('explain a large module', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('./?view=explain');
+  await expect(page.getByTestId('run-status')).toContainText('steps', { timeout: 30_000 });
+  await page.getByTestId('file-input').setInputFiles(big!);
+  const option = page.getByLabel('Step 1: module').locator('option[value^="file:"]', { hasText: 'amdgpu' });
+  await expect(option).toHaveCount(1, { timeout: 120_000 });
+  const value = await option.getAttribute('value');
+  await page.getByLabel('Step 1: module').selectOption(value!);
+  await page.getByLabel('Remove step 2').click();
+  await page.getByLabel('invent missing symbols').check();
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('run-status')).toContainText('amdgpu', { timeout: 180_000 });
+  const status = await page.getByTestId('run-status').innerText();
+  const modelMs = await page.getByTestId('memory-map').getAttribute('data-model-ms');
+  const draws: number[] = [];
+  await page.getByTestId('explain').focus();
+  await page.getByTestId('phase-apply_relocations').first().click();
+  for (let i = 0; i < 20; i++) {
+    const t0 = Date.now();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-animating') === '0');
+    draws.push(Number(await page.getByTestId('map-canvas').getAttribute('data-draw-ms')));
+    void t0;
+  }
+  await page.evaluate(() => {
+    const f = (globalThis as unknown as { __klpFrames: { intervals: number[]; last: number } }).__klpFrames;
+    f.intervals.length = 0;
+    f.last = 0;
+  });
+  await page.keyboard.press('Home');
+  await page.getByLabel('Playback speed, steps per second').selectOption('8');
+  await page.getByTestId('explain').focus();
+  await page.keyboard.press(' ');
+  await page.waitForTimeout(5000);
+  await page.keyboard.press(' ');
+  const frames = await page.evaluate(() => (globalThis as unknown as { __klpFrames: { intervals: number[] } }).__klpFrames.intervals.slice());
+  frames.sort((a, b) => a - b);
+  const pct = (p: number) => frames[Math.min(frames.length - 1, Math.floor(frames.length * p))]?.toFixed(1);
+  draws.sort((a, b) => a - b);
+  console.log(`status: ${status}`);
+  console.log(`view model build: ${modelMs} ms`);
+  console.log(`map draw per step: median ${draws[draws.length >> 1]} ms, max ${draws.at(-1)} ms`);
+  console.log(`transition frame intervals while playing at 8 steps/s: n=${frames.length} median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${frames.at(-1)?.toFixed(1)} ms`);
+  await page.getByTestId('phase-complete_formation').first().click();
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: `${shots}explain-big.png` });
+});
