@@ -277,6 +277,9 @@ function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: Region
 }
 
 function outlineFlip(ctx: CanvasRenderingContext2D, layout: MapLayout, f: Flip, t: number): void {
+  // Small pages: an outline per page would turn a thousand flipped pages black; the fade and
+  // the narration carry the change instead.
+  if (!layout.detailed) return;
   const o = pageOrigin(layout, f.box, f.page);
   const w = layout.pageW - layout.gap;
   const h = layout.pageH;
