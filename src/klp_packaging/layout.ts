@@ -13,7 +13,7 @@
 // transitively, without walking into another patched function. A helper reached only from
 // one object's functions goes with that object; one reached from several objects, or from
 // code that patches nothing (init, exit, …), stays in .text.
-import { SHF_ALLOC, SHN_LORESERVE, SHN_UNDEF } from '../elf/constants.ts';
+import { SHF_ALLOC, SHN_LORESERVE, SHN_UNDEF, STT_FUNC } from '../elf/constants.ts';
 import { sectionBytes } from '../elf/section_bytes.ts';
 import { cString } from '../elf/strings.ts';
 import type { ElfObject } from '../elf/types.ts';
@@ -135,12 +135,27 @@ export function klpPatchLayout(bytes: Uint8Array, elf: ElfObject, model: TextMod
       const oldName = pointer(f);
       const newFunc = pointer(add(f, 8));
       if (!oldName || !newFunc) throw new Error(`klp_func at ${secName(f.section)}+0x${f.offset.toString(16)}: old_name or new_func is NULL`);
-      if (newFunc.section !== model.textIndex)
-        throw new Error(`${string(oldName)}: new_func is in ${secName(newFunc.section)}, not .text`);
+      const key = objectKey(name);
+      if (newFunc.section !== model.textIndex) {
+        // already packaged (or built with -ffunction-sections): described, never moved
+        const sym = elf.symbols.find((s) => s.shndx === newFunc.section && Number(s.value) === newFunc.offset && s.type === STT_FUNC);
+        if (!sym) throw new Error(`${string(oldName)}: no function at ${secName(newFunc.section)}+0x${newFunc.offset.toString(16)}`);
+        const size = Number(sym.size);
+        funcs.push({
+          old_name: string(oldName),
+          old_sympos: Number(u64(add(f, 16))),
+          symbol: sym.name,
+          section: secName(newFunc.section),
+          offset: newFunc.offset,
+          size,
+          range: { start: newFunc.offset, end: newFunc.offset + size },
+          struct: where(f),
+        });
+        continue;
+      }
       const r = rangeOf(model, newFunc.offset);
       const range = model.ranges[r];
       if (!range || range.start !== newFunc.offset) throw new Error(`${string(oldName)}: new_func .text+0x${newFunc.offset.toString(16)} is not a function start`);
-      const key = objectKey(name);
       if (patchedRange.has(r) && patchedRange.get(r) !== key)
         throw new Error(`${range.name} replaces functions of two objects (${patchedRange.get(r)}, ${key})`);
       patchedRange.set(r, key);
@@ -225,7 +240,7 @@ function codeRange(model: TextModel, r: number): CodeRange {
 export function rangesByObject(model: TextModel, layout: KlpLayout): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const o of layout.objects) {
-    const rs = [...o.funcs, ...o.helpers].map((f) => rangeOf(model, f.range.start));
+    const rs = [...o.funcs, ...o.helpers].filter((f) => f.section === '.text').map((f) => rangeOf(model, f.range.start));
     out.set(objectKey(o.name), [...new Set(rs)].sort((a, b) => a - b));
   }
   return out;

@@ -195,10 +195,10 @@ export function relayoutText(model: TextModel, opts: RelayoutOptions): RelayoutR
 
   // The symbol through which a referenced address in `dest` is reached: the FUNC symbol of its
   // function, or the .text section symbol for what stays.
-  const symbolFor = (a: number, dest: string): { index: number; value: number } => {
-    if (dest === '.text' && model.textSectionSymbol > 0) return { index: model.textSectionSymbol, value: 0 };
+  const symbolFor = (a: number, dest: string, preferFunction = false): { index: number; value: number } => {
     const r = model.ranges[rangeOf(model, a)];
     const sym = r?.symbols[0];
+    if (dest === '.text' && model.textSectionSymbol > 0 && !(preferFunction && sym)) return { index: model.textSectionSymbol, value: 0 };
     if (!sym) throw new Error(`.text+0x${a.toString(16)}: no symbol to reach it in ${dest}`);
     return { index: sym.index, value: mapAddr(Number(sym.value))!.off };
   };
@@ -234,7 +234,7 @@ export function relayoutText(model: TextModel, opts: RelayoutOptions): RelayoutR
     }
     if (insn.rel!.size !== 4) throw new Error(`${where}: a short (rel8) jump to ${target.dest} cannot be relocated`);
     dv.setInt32(site.off, 0, true);
-    const sym = symbolFor(ref.target, target.dest);
+    const sym = symbolFor(ref.target, target.dest, true);
     group(site.dest, null).entries.push({
       offset: BigInt(site.off),
       type: insn.rel!.kind === 'branch' ? R_X86_64_PLT32 : R_X86_64_PC32,

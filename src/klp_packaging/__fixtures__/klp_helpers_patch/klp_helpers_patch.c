@@ -10,7 +10,9 @@
  *  - core_helper:    the module's init and a klp_demo_target function call it.
  * The __init function sits in .init.text, so its references into .text are relocations
  * against the .text section symbol; one of them is a RIP-relative compare with an imm8
- * after the displacement (addend -5, not -4).
+ * after the displacement (addend -5, not -4). It reads a patched function's first byte —
+ * or, built as klp_helpers_split (-DKLP_SPLITTABLE), core_helper's: a split module cannot
+ * keep init code that refers to another module's function.
  * Only exported symbols are used: the module loads without klp-convert.
  */
 #include <linux/init.h>
@@ -111,8 +113,13 @@ static int __init klp_helpers_patch_init(void)
 	int probe;
 
 	/* RIP-relative with an imm8 after the displacement: the addend is -5 */
+#ifdef KLP_SPLITTABLE
+	asm volatile("xor %0, %0; cmpb $0x1, %c1(%%rip); sete %b0"
+		     : "=&q"(probe) : "i"(core_helper));
+#else
 	asm volatile("xor %0, %0; cmpb $0x1, %c1(%%rip); sete %b0"
 		     : "=&q"(probe) : "i"(livepatch_klp_demo_greeting));
+#endif
 	if (core_helper(probe) < 0)
 		return -EINVAL;
 	return klp_enable_patch(&patch);
