@@ -78,7 +78,7 @@ export function klp_resolve_symbols(k: Kernel, pmod: Module, info: LoadInfo, rel
     const at = info.sechdrs[info.index.sym]!.addr + BigInt(sym.index * SIZEOF_SYM) + 8n;
     const v = new Uint8Array(8);
     new DataView(v.buffer).setBigUint64(0, addr, true);
-    k.mem.write(at, v, 'memcpy', { what: `st_value of ${sym.name}` });
+    k.mem.write(at, v, 'store', { what: `st_value of ${sym.name}` });
   }
   return null;
 }
