@@ -57,3 +57,12 @@ export async function decodeModule(
     return { ok: false, error: loadError(EINVAL, 'klp-lab', `internal error while decoding ${fileName}: ${reason}`) };
   }
 }
+
+/** The synchronous part of decodeModule() for plain (uncompressed) ELF bytes, e.g. a module klp-lab itself wrote. */
+export function decodePlainModule(bytes: Uint8Array, fileName: string): { ok: true; elf: ElfObject } | { ok: false; error: LoadError } {
+  const sig = module_sig_check(bytes);
+  if ('kind' in sig) return { ok: false, error: sig };
+  const invalid = elf_validity_check(bytes, sig.len);
+  if (invalid) return { ok: false, error: invalid };
+  return { ok: true, elf: parseElfObject(bytes, fileName, sig.signature) };
+}

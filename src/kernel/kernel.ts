@@ -6,6 +6,7 @@ import { VmlinuxSymbols, type KallsymsEntry } from './kallsyms.ts';
 import { CpuCaps, debian61QemuTcgMax, type MachineProfile } from './machine.ts';
 import { AddressSpace } from './mm/address_space.ts';
 import { ModuleArea } from './mm/vmalloc.ts';
+import type { SplitPackaging } from './livepatch/split.ts';
 import type { Module } from './module/types.ts';
 import { profiles, type KernelId, type KernelProfile } from './profile.ts';
 
@@ -38,6 +39,8 @@ export interface KernelOptions {
    * sketched them, or with Petr Mladek's read-only-early variant (livepatch/klp_text.ts).
    */
   klpTextHooks?: 'jessica' | 'petr';
+  /** RECONSTRUCTION of the 2020 split POC: the sub-modules the kernel loads with their targets. */
+  klpSplit?: SplitPackaging;
   /** Record every write as its own trace event (default), or only make and count them. */
   recordWrites?: boolean;
   /** The machine booted (CPU features, mitigations, CPUs, preemption); the oracle capture's by default. */
@@ -59,6 +62,7 @@ export class Kernel {
   readonly inventedSymbols = new Map<string, bigint>();
   readonly fakeMissingSymbols: boolean;
   readonly klpTextHooks: 'jessica' | 'petr' | undefined;
+  readonly klpSplit: SplitPackaging | undefined;
   readonly machine: MachineProfile;
   /** boot_cpu_has() for this machine. */
   readonly cpu: CpuCaps;
@@ -81,6 +85,7 @@ export class Kernel {
     this.percpuNext = opts.percpuBase ?? 0x31000n;
     this.fakeMissingSymbols = opts.fakeMissingSymbols ?? false;
     this.klpTextHooks = opts.klpTextHooks;
+    this.klpSplit = opts.klpSplit;
     this.mem.recordWrites = opts.recordWrites ?? true;
     this.machine = opts.machine ?? debian61QemuTcgMax;
     this.cpu = new CpuCaps(this.machine);

@@ -3,6 +3,9 @@
 
 import type { ElfObject } from '../elf/types.ts';
 import { Kernel } from '../kernel/kernel.ts';
+import type { SplitPackaging } from '../kernel/livepatch/split.ts';
+import { packageKlpText, packageSplit } from '../klp_packaging/package.ts';
+import { decodePlainModule } from '../module_file.ts';
 import type { KallsymsEntry } from '../kernel/kallsyms.ts';
 import { klp_disable_patch } from '../kernel/livepatch/enable.ts';
 import { delete_module, load_module } from '../kernel/module/main.ts';
@@ -29,8 +32,13 @@ export interface OpOutcome {
   step: number;
 }
 
+/** What the design makes of the monolithic livepatch, for the user to see. */
+export type Packaging =
+  | { kind: 'klp-text'; sections: Array<{ object: string; section: string; size: number; functions: string[] }> }
+  | { kind: 'split'; modules: Array<{ name: string; objects: string[]; functions: string[] }> };
+
 export type ScenarioRun =
-  | { kind: 'trace'; strategy: Strategy; scenario: Scenario; trace: Trace; outcomes: OpOutcome[] }
+  | { kind: 'trace'; strategy: Strategy; scenario: Scenario; trace: Trace; outcomes: OpOutcome[]; packaging?: Packaging }
   | { kind: 'refused'; strategy: Strategy; scenario: Scenario; reason: string };
 
 const moduleName = (f: ModuleFile) => f.elf.modinfo.find((e) => e.key === 'name')?.value ?? f.fileName.replace(/\.ko.*$/, '');
@@ -86,6 +94,7 @@ function applyPolicy(strategy: Strategy, scenario: Scenario, mods: ScenarioModul
 }
 
 export function runScenario(strategyId: string, scenarioId: string, mods: ScenarioModules, vmlinux: KallsymsEntry[]): ScenarioRun {
+  // (mods may be replaced by the design's repackaging below)
   const strategy = strategyById(strategyId);
   const scenario = scenarioById(scenarioId);
   if (!strategy) throw new Error(`unknown strategy ${strategyId}`);
@@ -97,7 +106,11 @@ export function runScenario(strategyId: string, scenarioId: string, mods: Scenar
   const ops = applyPolicy(strategy, scenario, mods);
   if (typeof ops === 'string') return { kind: 'refused', strategy, scenario, reason: ops };
 
-  const k = new Kernel({ kernel: strategy.kernel, vmlinux });
+  const packaged = repackage(strategy, scenario, mods);
+  if (typeof packaged === 'string') return { kind: 'refused', strategy, scenario, reason: packaged };
+  const { modules, packaging, split } = packaged;
+  mods = modules;
+  const k = new Kernel({ kernel: strategy.kernel, vmlinux, ...(strategy.klpTextHooks ? { klpTextHooks: strategy.klpTextHooks } : {}), ...(split ? { klpSplit: split } : {}) });
   const outcomes: OpOutcome[] = [];
   for (const op of ops) {
     const f = mods[op.role]!;
@@ -116,7 +129,52 @@ export function runScenario(strategyId: string, scenarioId: string, mods: Scenar
         : { op, module: moduleName(f), ok: true, step },
     );
   }
-  return { kind: 'trace', strategy, scenario, trace: k.trace.trace, outcomes };
+  return { kind: 'trace', strategy, scenario, trace: k.trace.trace, outcomes, ...(packaging ? { packaging } : {}) };
+}
+
+function decoded(bytes: Uint8Array, fileName: string): ModuleFile {
+  const d = decodePlainModule(bytes, fileName);
+  if (!d.ok) throw new Error(`${fileName}: ${d.error.message}`);
+  return { fileName, bytes, elf: d.elf };
+}
+
+/** The modules this design would have the user load, derived from the monolithic livepatch(es). */
+function repackage(
+  strategy: Strategy,
+  scenario: Scenario,
+  mods: ScenarioModules,
+): string | { modules: ScenarioModules; packaging?: Packaging; split?: SplitPackaging } {
+  if (!strategy.packaging) return { modules: mods };
+  const P = mods.P!;
+  if (strategy.packaging === 'klp-text') {
+    const out: ScenarioModules = { ...mods };
+    let packaging: Packaging | undefined;
+    for (const role of ['P', 'R'] as Role[]) {
+      const f = mods[role];
+      if (!f) continue;
+      const p = packageKlpText(f.bytes, f.elf);
+      out[role] = decoded(p.bytes, f.fileName);
+      if (role === 'P')
+        packaging = { kind: 'klp-text', sections: p.sections.map((s) => ({ object: s.object, section: s.section, size: s.size, functions: s.functions })) };
+    }
+    return { modules: out, ...(packaging ? { packaging } : {}) };
+  }
+  if (scenario.ops.some((o) => o.role === 'R'))
+    return `${strategy.id} refuses ${scenario.id}: atomic replace would have to become per-object, which the POC did not work out`;
+  const s = packageSplit(P.bytes, P.elf);
+  const main = s.modules.find((m) => m.main)!;
+  const subs = s.modules.filter((m) => !m.main);
+  return {
+    modules: { ...mods, P: decoded(main.bytes, P.fileName) },
+    split: {
+      patch: s.patchName,
+      subModules: subs.map((m) => ({ name: m.name, object: m.objects[0]!.object, bytes: m.bytes, elf: decoded(m.bytes, `${m.name}.ko`).elf })),
+    },
+    packaging: {
+      kind: 'split',
+      modules: s.modules.map((m) => ({ name: m.name, objects: m.objects.map((o) => o.object), functions: m.objects.flatMap((o) => o.funcs.map((f) => f.old_name)) })),
+    },
+  };
 }
 
 

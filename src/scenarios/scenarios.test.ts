@@ -33,9 +33,10 @@ test('every strategy × scenario gives a trace or says why not', () => {
   );
   expect(matrix).toEqual({
     'v5.4-flip': 'trace trace trace trace trace trace trace',
-    'klp-text': 'refused refused refused refused refused refused refused',
-    'klp-text-ro': 'refused refused refused refused refused refused refused',
-    split: 'refused refused refused refused refused refused refused',
+    'klp-text': 'trace trace trace trace trace trace trace',
+    'klp-text-ro': 'trace trace trace trace trace trace trace',
+    // atomic replace would have to become per-object
+    split: 'trace trace trace trace trace trace refused',
     'text-poke': 'trace trace trace trace trace trace trace',
     'text-poke-clear': 'trace trace trace trace trace trace trace',
     'module-memory': 'trace trace trace trace trace trace trace',
@@ -50,13 +51,19 @@ test('every strategy × scenario gives a trace or says why not', () => {
 });
 
 describe('reload', () => {
-  test.each(['v5.4-flip', 'text-poke'])('%s: the target cannot be loaded again (stale relocations in the patch)', (s) => {
+  test.each(['v5.4-flip', 'klp-text', 'klp-text-ro', 'text-poke'])('%s: the target cannot be loaded again (stale relocations in the patch)', (s) => {
     const r = traceOf(s, 'reload');
     expect(r.outcomes.map((o) => o.ok)).toEqual([true, true, true, false]);
     expect(r.outcomes[3]!.errno).toBe('ENOEXEC');
     expect(r.outcomes[3]!.message).toMatch(
       /^module: x86\/modules: Skipping invalid relocation target, existing value is nonzero for type 11, loc [0-9a-f]{16}, val ffffffffc0[0-9a-f]{6}$/,
     );
+  });
+  test('split: the sub-module leaves with its target, so the reload gets a fresh one', () => {
+    const r = traceOf('split', 'reload');
+    expect(r.outcomes.map((o) => o.ok)).toEqual([true, true, true, true]);
+    const subLoads = r.trace.steps.filter((s) => s.title.startsWith('request_module("klp_demo_patch__klp_demo_target")'));
+    expect(subLoads).toHaveLength(2);
   });
   test.each(['text-poke-clear', 'module-memory'])('%s: cleared on unload, so the reload succeeds', (s) => {
     const r = traceOf(s, 'reload');
@@ -104,6 +111,44 @@ test('6.4+: each memory type is its own allocation (§2.d D4)', () => {
     'do_free_init MOD_TEXT:r-x MOD_DATA:rw-,rw- MOD_RODATA:r--',
     'klp_apply_section_relocs MOD_TEXT:r-x MOD_DATA:rw-,rw- MOD_RODATA:r--',
   ]);
+});
+
+test('.klp.text (Jessica): sections of absent objects stay RW+NX, the arriving target\u2019s hook makes its section RO then X', () => {
+  const r = traceOf('klp-text', 'late-load');
+  expect(r.packaging).toEqual({
+    kind: 'klp-text',
+    sections: [
+      { object: 'vmlinux', section: '.klp.text.vmlinux', size: 4096, functions: ['livepatch_cmdline_proc_show'] },
+      { object: 'klp_demo_target', section: '.klp.text.klp_demo_target', size: 4096, functions: ['livepatch_klp_demo_greeting', 'livepatch_klp_demo_target_describe'] },
+      { object: 'klp_demo_target2', section: '.klp.text.klp_demo_target2', size: 4096, functions: ['livepatch_klp_demo2_format'] },
+    ].sort((a, b) => (a.section < b.section ? -1 : 1)),
+  });
+  expect(permissionStory(r.trace, 'klp_demo_patch')).toEqual([
+    'move_module core:rw-,rw-,rw-,rw-,rw-,rw-,rw- init:rw-,rw-',
+    'module_enable_ro core:r--,rw-,rw-,r--,r--,rw-,rw- init:rw-,rw-',
+    'module_enable_x core:r-x,rw-,rw-,r-x,r--,rw-,rw- init:rw-,rw-',
+    'do_free_init core:r-x,rw-,rw-,r-x,r--,rw-,rw-',
+    'module_enable_ro core:r-x,r-x,rw-,r-x,r--,rw-,rw-',
+  ]);
+});
+
+test('.klp.text, Petr\u2019s variant: absent objects\u2019 sections RO+NX, flipped back to RW for the late relocation', () => {
+  expect(permissionStory(traceOf('klp-text-ro', 'late-load').trace, 'klp_demo_patch')).toEqual([
+    'move_module core:rw-,rw-,rw-,rw-,rw-,rw-,rw- init:rw-,rw-',
+    'module_enable_ro core:r--,r--,r--,r--,r--,rw-,rw- init:rw-,rw-',
+    'module_enable_x core:r-x,r--,r--,r-x,r--,rw-,rw- init:rw-,rw-',
+    'do_free_init core:r-x,r--,r--,r-x,r--,rw-,rw-',
+    'apply_relocate_add core:r-x,rw-,r--,r-x,r--,rw-,rw-',
+    'module_enable_ro core:r-x,r-x,r--,r-x,r--,rw-,rw-',
+  ]);
+});
+
+test('split: nothing is written into a patch module after it became executable', () => {
+  const r = traceOf('split', 'late-load');
+  expect(r.packaging).toMatchObject({ kind: 'split', modules: [{ name: 'klp_demo_patch' }, { name: 'klp_demo_patch__klp_demo_target' }, { name: 'klp_demo_patch__klp_demo_target2' }] });
+  const sub = permissionStory(r.trace, 'klp_demo_patch__klp_demo_target');
+  expect(sub[0]).toMatch(/^move_module /);
+  expect(auditTrace(r.trace).verdicts).toEqual([]);
 });
 
 describe('auditor', () => {

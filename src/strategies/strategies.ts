@@ -26,6 +26,10 @@ export interface Strategy {
   forbidLate?: boolean;
   /** Patched modules cannot be removed (one of Josh's three options, July 2019). */
   denyUnload?: boolean;
+  /** How the monolithic livepatch is repackaged for this design (src/klp_packaging/). */
+  packaging?: 'klp-text' | 'split';
+  /** The `.klp.text` loader hooks: Jessica Yu's sketch, or Petr Mladek's RO-early variant. */
+  klpTextHooks?: 'jessica' | 'petr';
   /** Not emulated yet: the reason, shown instead of a trace. */
   notYet?: string;
 }
@@ -38,7 +42,8 @@ export const strategies: Strategy[] = [
     reality: 'proposal, Oct 2019',
     kernel: '5.4',
     reconstruction: true,
-    notYet: 'the .klp.text.<obj> repackaging and the loader hooks are not emulated yet',
+    packaging: 'klp-text',
+    klpTextHooks: 'jessica',
   },
   {
     id: 'klp-text-ro',
@@ -46,7 +51,8 @@ export const strategies: Strategy[] = [
     reality: 'proposal, Oct 2019',
     kernel: '5.4',
     reconstruction: true,
-    notYet: 'the .klp.text.<obj> repackaging and the loader hooks are not emulated yet',
+    packaging: 'klp-text',
+    klpTextHooks: 'petr',
   },
   {
     id: 'split',
@@ -54,7 +60,7 @@ export const strategies: Strategy[] = [
     reality: 'POC, never merged',
     kernel: '5.4',
     reconstruction: true,
-    notYet: 'deriving the <patch>__<obj> sub-modules is not emulated yet',
+    packaging: 'split',
   },
   { id: 'text-poke', name: '5.8: late relocations through text_poke()', reality: 'merged 5.8', kernel: '6.1', reconstruction: false },
   { id: 'text-poke-clear', name: '6.3: relocations cleared on target unload', reality: 'merged 6.3', kernel: '6.3', reconstruction: false },

@@ -59,8 +59,8 @@ function klp_write_object_relocs(k: Kernel, patch: KlpPatch, obj: KlpObject, app
 
 function klp_init_object_loaded(k: Kernel, patch: KlpPatch, obj: KlpObject): LoadError | null {
   return k.trace.call('klp_init_object_loaded', () => {
-    if (k.klpTextHooks) {
-      // the loader's hooks did the relocations; livepatch only finds the functions
+    if (k.klpTextHooks || k.klpSplit) {
+      // reconstructions: the loader applied them when the object was there; livepatch only finds the functions
     } else if (k.profile.klpLateRelocs === 'module_disable_ro') {
       // 5.4: the whole patch module writable again — its text stays executable
       module_disable_ro(k, patch.mod);

@@ -11,6 +11,7 @@ import { EAGAIN, EBUSY, EEXIST, ENOENT, ENOEXEC, ENOMEM } from '../errno.ts';
 import type { Kernel } from '../kernel.ts';
 import { klp_apply_section_relocs } from '../livepatch/core.ts';
 import { klp_text_apply_own, klp_text_protect_coming, klp_text_relocate_coming } from '../livepatch/klp_text.ts';
+import { isSplitSubModule, klp_add_object, klp_split_coming, klp_split_going, klp_split_release, klp_split_request_loaded, type SplitLoader } from '../livepatch/split.ts';
 import { klp_enable_patch, klp_module_coming, klp_module_going } from '../livepatch/enable.ts';
 import { loadError, type LoadError } from '../load_error.ts';
 import { KernelFault } from '../mm/address_space.ts';
@@ -288,7 +289,8 @@ export function apply_relocations(k: Kernel, mod: Module, info: LoadInfo): LoadE
       if (!(info.sechdrs[infosec]!.flags & SHF_ALLOC)) continue;
       let err: LoadError | null = null;
       if (s.flags & SHF_RELA_LIVEPATCH) {
-        if (k.klpTextHooks) err = klp_text_apply_own(k, mod, info, i);
+        // reconstructions: the .klp.text hooks and the split sub-modules relocate what is present at load
+        if (k.klpTextHooks || k.klpSplit) err = klp_text_apply_own(k, mod, info, i);
         else if (!k.profile.klpVmlinuxRelocsAtLoad) continue; // 5.4: livepatch applies them all later
         else err = klp_apply_section_relocs(k, mod, info, i, null);
       } else if (s.type === SHT_REL) {
@@ -394,7 +396,9 @@ function copy_module_elf(mod: Module, info: LoadInfo): void {
 function do_init_module(k: Kernel, mod: Module): LoadError | null {
   return k.trace.call('do_init_module', () => {
     if (mod.klp) {
-      const err = k.trace.call('do_one_initcall', () => klp_enable_patch(k, mod));
+      const err = k.trace.call('do_one_initcall', () =>
+        isSplitSubModule(k, mod) ? klp_add_object(k, mod) : (klp_enable_patch(k, mod) ?? klp_split_request_loaded(k, splitLoader, mod)),
+      );
       if (err) {
         k.trace.step(`${mod.name}'s init failed (${err.errnoName}): the module goes away`, { module: mod.name, file: FILE });
         k.setState(mod, 'GOING');
@@ -512,7 +516,7 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
     // prepare_coming_module(): ftrace_module_enable(), klp_module_coming(), the COMING notifiers
     const coming = k.trace.call('prepare_coming_module', () => {
       ftrace_module_enable(k, mod);
-      const klp = klp_module_coming(k, mod);
+      const klp = klp_module_coming(k, mod) ?? klp_split_coming(k, splitLoader, mod);
       if (klp) return klp;
       const notified = notify_coming(k, mod, info);
       if (notified) klp_module_going(k, mod);
@@ -540,6 +544,12 @@ export function delete_module(k: Kernel, name: string): LoadError | null {
   }
 }
 
+/** How the split reconstruction's request_module() reaches the loader. */
+const splitLoader: SplitLoader = {
+  load: (k, bytes, elf) => load_module(k, bytes, elf),
+  remove: (k, name) => delete_module(k, name),
+};
+
 function delete_module_steps(k: Kernel, name: string): LoadError | null {
   const mod = k.findModule(name);
   if (!mod) return loadError(ENOENT, 'delete_module', '');
@@ -551,6 +561,7 @@ function delete_module_steps(k: Kernel, name: string): LoadError | null {
     k.setState(mod, 'GOING');
     notify_going(k, mod, mod.info);
     klp_module_going(k, mod);
+    klp_split_release(k, mod);
     ftrace_release_mod(k, mod);
     k.trace.call('free_module', () => {
       k.trace.step('free the core region', { module: mod.name, file: FILE });
@@ -558,6 +569,7 @@ function delete_module_steps(k: Kernel, name: string): LoadError | null {
       k.setState(mod, 'GONE');
       k.modules.splice(k.modules.indexOf(mod), 1);
     });
+    klp_split_going(k, splitLoader, mod);
     return null;
   });
 }
