@@ -303,7 +303,7 @@ PY
 mkdir -p "$OUT/unconverted"
 for p in klp_demo_patch klp_demo_replace; do
     mv "$OUT/$p.ko" "$OUT/unconverted/$p.ko"
-    (cd "$ROOT" && npx tsx scripts/klp-convert.ts --kallsyms "$KALLSYMS" \
+    (cd "$ROOT" && node bin/klp-lab.js klp-convert --kallsyms "$KALLSYMS" \
         --module "$OUT/klp_demo_target.ko" --module "$OUT/klp_demo_target2.ko" \
         "$OUT/unconverted/$p.ko" "$OUT/$p.ko") > "$OUT/unconverted/$p.convert.txt"
 done
@@ -312,7 +312,7 @@ cat >> "$OUT/README.md" <<EOT
 ## Converted livepatches
 \`unconverted/klp_demo_patch.ko\` and \`unconverted/klp_demo_replace.ko\` are kbuild's output as
 described above. \`klp_demo_patch.ko\` and \`klp_demo_replace.ko\` are the same modules after
-\`scripts/klp-convert.ts\` (symbols from \`$(basename "$KALLSYMS")\` and the two targets);
+\`klp-lab klp-convert\` (src/klp_convert/) (symbols from \`$(basename "$KALLSYMS")\` and the two targets);
 \`unconverted/*.convert.txt\` lists what it converted. The real kernel loads and enables the
 converted ones: \`tests/oracle/converted-livepatch/\`.
 
