@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { LoadError } from '../src/kernel/load_error.ts';
 import type { OpenedModule } from '../src/module_file.ts';
+import { checkModuleFileSize } from '../src/kernel/read_file.ts';
 import { ModuleWorkerClient, WorkerCrashedError } from './worker/client.ts';
 import { fetchSampleBytes, type Sample } from './samples.ts';
 
@@ -151,6 +152,11 @@ export const useKlp = create<KlpState>()((set, get) => {
 
     openFile: async (file) => {
       const seq = begin(file.name, file.size);
+      const tooBig = checkModuleFileSize(file.size);
+      if (tooBig) {
+        fail(seq, { kind: 'load-error', fileName: file.name, error: tooBig });
+        return;
+      }
       let buffer: ArrayBuffer;
       try {
         buffer = await file.arrayBuffer();
