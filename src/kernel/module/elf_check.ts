@@ -101,3 +101,20 @@ export function elf_validity_check(bytes: Uint8Array, len: number = bytes.length
   }
   return null;
 }
+
+/**
+ * elf_header_check() of kernel/module.c (v5.4): the first six of 6.1's checks, and silent —
+ * -ENOEXEC with nothing in the log. Section contents are checked later, by
+ * rewrite_section_headers() ("Module len %lu truncated").
+ */
+export function elf_header_check(bytes: Uint8Array, len: number = bytes.length): LoadError | null {
+  const silent = loadError(ENOEXEC, 'elf_header_check', '');
+  if (len < SIZEOF_EHDR) return silent;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, len);
+  if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) return silent;
+  if (dv.getUint16(16, true) !== ET_REL || dv.getUint16(18, true) !== EM_X86_64) return silent;
+  if (dv.getUint16(58, true) !== SIZEOF_SHDR) return silent;
+  const e_shoff = dv.getBigUint64(40, true);
+  if (e_shoff >= BigInt(len) || dv.getUint16(60, true) * SIZEOF_SHDR > len - Number(e_shoff)) return silent;
+  return null;
+}

@@ -4,7 +4,7 @@
 // init and the freeing of init memory. Every step lands in the kernel's trace.
 import { SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF_RO_AFTER_INIT, SHF_WRITE, SHT_NOBITS, SHT_REL, SHT_RELA, SIZEOF_SYM } from '../../elf/constants.ts';
 import { getModinfo } from '../../elf/modinfo.ts';
-import type { ElfObject } from '../../elf/types.ts';
+import type { ElfObject, ModuleSignature } from '../../elf/types.ts';
 import { apply_relocate_add } from '../arch/x86/module.ts';
 import { module_finalize } from '../arch/x86/module_finalize.ts';
 import { EAGAIN, EBUSY, EEXIST, ENOENT, ENOEXEC, ENOMEM } from '../errno.ts';
@@ -16,7 +16,7 @@ import { klp_enable_patch, klp_module_coming, klp_module_going } from '../livepa
 import { loadError, type LoadError } from '../load_error.ts';
 import { KernelFault } from '../mm/address_space.ts';
 import { PAGE_ALIGN } from '../mm/page.ts';
-import { elf_validity_check } from './elf_check.ts';
+import { elf_header_check, elf_validity_check } from './elf_check.ts';
 import { elf_type, is_core_symbol, layout_symtab } from './kallsyms.ts';
 import { layout_sections, layout_sections_mem } from './layout.ts';
 import { module_enable_data_nx, module_enable_nx, module_enable_ro, module_enable_rodata_ro, module_enable_text_rox, module_enable_x } from './strict_rwx.ts';
@@ -226,8 +226,11 @@ function layout_and_allocate(k: Kernel, mod: Module, info: LoadInfo, opts: LoadO
   return k.trace.call('layout_and_allocate', () => {
     k.trace.step('check modinfo and section flags', { module: mod.name, file: FILE, fn: 'check_modinfo' });
     check_modinfo(k, mod, info);
-    const rwx = k.trace.call('module_enforce_rwx_sections', () => module_enforce_rwx_sections(k, info));
-    if (rwx) return rwx;
+    if (k.profile.elfCheck !== '5.4') {
+      // not in 5.4
+      const rwx = k.trace.call('module_enforce_rwx_sections', () => module_enforce_rwx_sections(k, info));
+      if (rwx) return rwx;
+    }
     info.sechdrs[info.index.pcpu]!.flags &= ~SHF_ALLOC;
     const roai = find_sec(info, '.data..ro_after_init');
     if (roai) info.sechdrs[roai]!.flags |= SHF_RO_AFTER_INIT;
@@ -450,21 +453,46 @@ function oops(k: Kernel, e: KernelFault): LoadError {
 
 function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: LoadOptions): LoadResult {
   return k.trace.call('load_module', () => {
-    k.trace.step(`${elf.fileName}: check the signature`, { fn: 'module_sig_check', file: 'kernel/module/signing.c' });
-    const sig = module_sig_check(bytes);
-    if ('kind' in sig) return { ok: false, error: sig };
-    for (const m of sig.messages) k.trace.printk('err', m);
-
-    k.trace.step('check the ELF header and section table', { fn: 'elf_validity_check', file: FILE });
-    const invalid = elf_validity_check(bytes, sig.len);
+    // 6.1 checks the signature first, then the ELF; 5.4 checks the header, finds its way
+    // around the module, and only then looks at the signature
+    const v54 = k.profile.elfCheck === '5.4';
+    let len = bytes.length;
+    let signature: ModuleSignature | undefined;
+    const sigCheck = (): LoadError | null => {
+      k.trace.step(`${elf.fileName}: check the signature`, { fn: 'module_sig_check', file: v54 ? 'kernel/module_signing.c' : 'kernel/module/signing.c' });
+      const sig = module_sig_check(bytes);
+      if ('kind' in sig) return sig;
+      for (const m of sig.messages) k.trace.printk('err', m);
+      len = sig.len;
+      signature = sig.signature;
+      return null;
+    };
+    if (!v54) {
+      const err = sigCheck();
+      if (err) return { ok: false, error: err };
+    }
+    k.trace.step('check the ELF header and section table', { fn: v54 ? 'elf_header_check' : 'elf_validity_check', file: v54 ? 'kernel/module.c' : FILE });
+    const invalid = v54 ? elf_header_check(bytes, len) : elf_validity_check(bytes, len);
     if (invalid) {
-      k.trace.printk('err', invalid.message);
+      if (invalid.message) k.trace.printk('err', invalid.message);
       return { ok: false, error: invalid };
     }
 
     k.trace.step('find the name, symbol table and struct module', { fn: 'setup_load_info', file: FILE });
-    const info = setup_load_info(k, elf, bytes, sig.len, sig.signature !== undefined);
+    let info = setup_load_info(k, elf, bytes, len, signature !== undefined);
     if ('kind' in info) return { ok: false, error: info };
+    if (v54) {
+      const err = sigCheck();
+      if (err) return { ok: false, error: err };
+      info = { ...info, len, sig_ok: signature !== undefined };
+      // 5.4 rewrite_section_headers(): every section's bytes must be inside the (signature-less) file
+      const cut = info.sechdrs.find((s) => s.type !== SHT_NOBITS && BigInt(len) < BigInt(s.offset) + s.size64);
+      if (cut) {
+        const msg = `Module len ${len} truncated`;
+        k.trace.printk('err', msg);
+        return { ok: false, error: loadError(ENOEXEC, 'rewrite_section_headers', msg) };
+      }
+    }
     rewrite_section_headers(info);
 
     const mod: Module = {
