@@ -4,6 +4,7 @@
 import type { ElfObject } from '../elf/types.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import type { SplitPackaging } from '../kernel/livepatch/split.ts';
+import { klpPatchLayout } from '../klp_packaging/layout.ts';
 import { packageKlpText, packageSplit } from '../klp_packaging/package.ts';
 import { decodePlainModule } from '../module_file.ts';
 import type { KallsymsEntry } from '../kernel/kallsyms.ts';
@@ -43,9 +44,13 @@ export type ScenarioRun =
 
 const moduleName = (f: ModuleFile) => f.elf.modinfo.find((e) => e.key === 'name')?.value ?? f.fileName.replace(/\.ko.*$/, '');
 
-/** The module objects a patch names in its .klp.rela sections. */
+/** The module objects a patch patches: its struct klp_patch's, else those its .klp.rela sections name. */
 function patchObjects(f: ModuleFile): Set<string> {
-  return new Set(f.elf.relocations.flatMap((r) => (r.klp && r.klp.object !== 'vmlinux' ? [r.klp.object] : [])));
+  try {
+    return new Set(klpPatchLayout(f.bytes, f.elf).objects.flatMap((o) => (o.name ? [o.name] : [])));
+  } catch {
+    return new Set(f.elf.relocations.flatMap((r) => (r.klp && r.klp.object !== 'vmlinux' ? [r.klp.object] : [])));
+  }
 }
 
 const opLabel = (op: ScenarioOp, f: ModuleFile) =>
@@ -106,7 +111,13 @@ export function runScenario(strategyId: string, scenarioId: string, mods: Scenar
   const ops = applyPolicy(strategy, scenario, mods);
   if (typeof ops === 'string') return { kind: 'refused', strategy, scenario, reason: ops };
 
-  const packaged = repackage(strategy, scenario, mods);
+  let packaged: ReturnType<typeof repackage>;
+  try {
+    packaged = repackage(strategy, scenario, mods);
+  } catch (e) {
+    // a module this design cannot be derived from (klp_packaging states its limits)
+    return { kind: 'refused', strategy, scenario, reason: `${strategy.id} cannot repackage ${mods.P!.fileName}: ${e instanceof Error ? e.message : String(e)}` };
+  }
   if (typeof packaged === 'string') return { kind: 'refused', strategy, scenario, reason: packaged };
   const { modules, packaging, split } = packaged;
   mods = modules;

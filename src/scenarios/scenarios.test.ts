@@ -162,3 +162,16 @@ describe('auditor', () => {
     for (const c of scenarios) expect(auditTrace(traceOf(s, c.id).trace).verdicts).toEqual([]);
   });
 });
+
+test("a user's own livepatch runs every design, or is refused with the packaging limit that stops it", async () => {
+  const file = 'src/klp_packaging/__fixtures__/klp_helpers_patch.ko';
+  const d = await decodeModule(new Uint8Array(readFileSync(new URL(file, root))), 'klp_helpers_patch.ko');
+  if (!d.ok) throw new Error(d.error.message);
+  const own: ScenarioModules = { ...mods, P: { fileName: 'klp_helpers_patch.ko', bytes: d.bytes, elf: d.module.elf } };
+  const kinds = Object.fromEntries(strategies.map((s) => [s.id, runScenario(s.id, 'late-load', own, vmlinux)]));
+  expect(Object.entries(kinds).filter(([, r]) => r.kind === 'refused').map(([id, r]) => [id, r.kind === 'refused' && r.reason])).toEqual([
+    ['split', 'split cannot repackage klp_helpers_patch.ko: .init.text+0x9: code refers to dropped code at .text+0x40'],
+    ['forbid-late', 'forbid-late refuses late-load: klp_demo_target was already loaded as a dependency of klp_helpers_patch — a target cannot arrive after its patch in this design'],
+  ]);
+  for (const r of Object.values(kinds)) if (r.kind === 'trace') expect(r.outcomes.every((o) => o.ok)).toBe(true);
+});
