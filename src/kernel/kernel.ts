@@ -72,6 +72,8 @@ export class Kernel {
   readonly taints = new Set<string>();
   /** Relocations applied, by type name (for the CLI's counts). */
   readonly relocationCounts: Record<string, number> = {};
+  /** Wall time spent in apply_relocate_add() (for `npm run bench`: the relocation loop alone). */
+  relocationMs = 0;
   private percpuNext: bigint;
 
   constructor(opts: KernelOptions = {}) {

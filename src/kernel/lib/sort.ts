@@ -52,3 +52,56 @@ export function sort(num: number, size: number, cmp: CmpFunc, swap: SwapFunc): n
   }
   return swaps;
 }
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * sort(base, num, 8, cmp, NULL) for a table of u64 compared as unsigned numbers (ftrace's
+ * __mcount_loc with ftrace_cmp_ips) and swapped whole by the default swap_words_64: the loop
+ * above with compare and swap inlined over 32-bit halves, no BigInt. Returns the swaps.
+ */
+export function sortU64(buf: Uint8Array, num: number): number {
+  if (!LITTLE_ENDIAN || buf.byteOffset % 4 !== 0) {
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const ip = (off: number) => dv.getBigUint64(off, true);
+    return sort(num, 8, (a, b) => (ip(a) > ip(b) ? 1 : ip(a) < ip(b) ? -1 : 0), swapBytes(buf));
+  }
+  const w = new Uint32Array(buf.buffer, buf.byteOffset, num * 2);
+  // element i: low word w[2i], high word w[2i+1]; ge(x, y): element x ≥ element y (cmp ≥ 0)
+  const ge = (x: number, y: number) => {
+    const xh = w[2 * x + 1]!;
+    const yh = w[2 * y + 1]!;
+    return xh > yh || (xh === yh && w[2 * x]! >= w[2 * y]!);
+  };
+  const swap = (x: number, y: number) => {
+    const l = w[2 * x]!;
+    const h = w[2 * x + 1]!;
+    w[2 * x] = w[2 * y]!;
+    w[2 * x + 1] = w[2 * y + 1]!;
+    w[2 * y] = l;
+    w[2 * y + 1] = h;
+  };
+  // the loop of sort() on element indices (byte offset = 8 × index): parent(i) is (i-1)/2
+  let n = num;
+  let a = num >>> 1;
+  let swaps = 0;
+  if (!a) return 0;
+  for (;;) {
+    let b: number, c: number, d: number;
+    if (a) a--;
+    else if (--n) {
+      swap(0, n);
+      swaps++;
+    } else break;
+    for (b = a; (c = 2 * b + 1), (d = c + 1) < n; ) b = ge(c, d) ? c : d;
+    if (d === n) b = c;
+    while (b !== a && ge(a, b)) b = (b - 1) >>> 1;
+    c = b;
+    while (b !== a) {
+      b = (b - 1) >>> 1;
+      swap(b, c);
+      swaps++;
+    }
+  }
+  return swaps;
+}

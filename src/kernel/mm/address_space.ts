@@ -11,7 +11,7 @@ interface Page {
 }
 
 /** A run of mapped pages (one vmalloc area): permissions per page, contents only where written. */
-interface Mapping {
+export interface Mapping {
   first: number;
   count: number;
   write: Uint8Array;
@@ -58,6 +58,22 @@ export class AddressSpace {
     const first = pageIndex(addr);
     const i = this.mappings.findIndex((m) => m.first === first && m.count === count);
     if (i >= 0) this.mappings.splice(i, 1);
+  }
+
+  /**
+   * The mapping holding page `index`, for bulk writers that check and write a page's bytes
+   * themselves (the relocation loop when writes are not recorded): `write[i]`/`exec[i]` are
+   * page i's permission bits, `data.get(i)` its contents (absent: all zero; a writer creates it).
+   */
+  mappingAt(index: number): Mapping | undefined {
+    return this.find(index);
+  }
+
+  /** Count `n` writes made straight into page bytes by the function on top of the call path. */
+  countWrites(n: number): void {
+    if (!n) return;
+    const fn = this.trace.path.at(-1) ?? '?';
+    this.writesBy.set(fn, (this.writesBy.get(fn) ?? 0) + n);
   }
 
   private find(index: number): Mapping | undefined {

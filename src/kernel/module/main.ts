@@ -301,7 +301,9 @@ export function apply_relocations(k: Kernel, mod: Module, info: LoadInfo): LoadE
         err = loadError(ENOEXEC, 'apply_relocate', `${mod.name}: REL relocation unsupported`);
       } else if (s.type === SHT_RELA) {
         k.trace.step(`apply ${s.name} to ${info.sechdrs[infosec]!.name}`, { module: mod.name, file: 'arch/x86/kernel/module.c', fn: 'apply_relocate_add' });
+        const t0 = performance.now();
         err = k.trace.call('apply_relocate_add', () => apply_relocate_add(k, mod, info, i, k.relocationCounts));
+        k.relocationMs += performance.now() - t0;
       }
       if (err) return err;
     }

@@ -4,7 +4,7 @@
 // the calls back in; ftrace_release_mod() (GOING) drops the records.
 import { ftrace_make_nop } from '../arch/x86/ftrace.ts';
 import type { Kernel } from '../kernel.ts';
-import { sort, swapBytes } from '../lib/sort.ts';
+import { sortU64 } from '../lib/sort.ts';
 import type { LoadInfo, Module } from '../module/types.ts';
 import { section_objs, symbolic, u64At, vmlinux_addr, within_module_init } from '../module/within.ts';
 import { countMoved } from '../arch/x86/unwind_orc.ts';
@@ -43,7 +43,7 @@ export function ftrace_module_init(k: Kernel, mod: Module, info: LoadInfo): void
   const buf = k.mem.read(locs.addr, locs.num * 8);
   const before = buf.slice();
   const ip = (off: number) => u64At(buf, off);
-  sort(locs.num, 8, (a, b) => (ip(a) > ip(b) ? 1 : ip(a) < ip(b) ? -1 : 0), swapBytes(buf));
+  sortU64(buf, locs.num);
   const moved = countMoved(before, buf, 8);
   if (moved) k.mem.write(locs.addr, buf, 'memcpy', { what: `__mcount_loc sorted (${moved} entries moved)` });
   sortStep.title = `ftrace_process_locs: __mcount_loc sorted, ${locs.num} call sites (${moved} moved)`;

@@ -12,6 +12,7 @@ import type { RelocationCause, WritePath } from '../../../trace/types.ts';
 import { ENOEXEC } from '../../errno.ts';
 import type { Kernel } from '../../kernel.ts';
 import { loadError, type LoadError } from '../../load_error.ts';
+import type { Mapping } from '../../mm/address_space.ts';
 import { hex } from '../../mm/page.ts';
 import type { LoadInfo, Module } from '../../module/types.ts';
 import { text_poke, text_poke_sync } from './text_poke.ts';
@@ -51,6 +52,9 @@ export interface RelocationCounts {
   [type: string]: number;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+const PAGE_BYTES = 4096;
+
 export function apply_relocate_add(
   k: Kernel,
   mod: Module,
@@ -70,7 +74,11 @@ export function apply_relocate_add(
   const typeCounts = new Uint32Array(64);
   let err: LoadError | null = null;
 
-  for (let i = 0; i < rel.count; i++) {
+  const CONTINUE = 0;
+  const BREAK = 1;
+  const RETURN = 2;
+  /** One entry, in BigInt, exactly as the kernel does it: every check, message and recorded write. */
+  const one = (i: number): number => {
     const type = rel.types[i]!;
     const loc = (target.addr + rel.offsets[i]!) & U64;
     const symIndex = rel.symbols[i]!;
@@ -99,7 +107,7 @@ export function apply_relocate_add(
     let size: 4 | 8;
     switch (type) {
       case R_X86_64_NONE:
-        continue;
+        return CONTINUE;
       case R_X86_64_64:
         size = 8;
         break;
@@ -116,7 +124,8 @@ export function apply_relocate_add(
         break;
       default:
         k.trace.printk('err', `${mod.name}: Unknown rela relocation: ${type}`);
-        return loadError(ENOEXEC, 'apply_relocate_add', `${mod.name}: Unknown rela relocation: ${type}`);
+        err = loadError(ENOEXEC, 'apply_relocate_add', `${mod.name}: Unknown rela relocation: ${type}`);
+        return RETURN;
     }
 
     if (!mem.isZero(loc, size)) {
@@ -124,7 +133,7 @@ export function apply_relocate_add(
       const msg = `module: x86/modules: ${v63 ? 'Invalid' : 'Skipping invalid'} relocation target, existing value is nonzero for type ${type}, loc ${hex(loc)}, val ${val.toString(16)}`;
       k.trace.printk('err', msg);
       err = loadError(ENOEXEC, 'apply_relocate_add', msg);
-      break;
+      return BREAK;
     }
     if (type === R_X86_64_PC32 || type === R_X86_64_PLT32 || type === R_X86_64_PC64) val = (val - loc) & U64;
     const overflow =
@@ -137,7 +146,134 @@ export function apply_relocate_add(
       k.trace.printk('err', msg);
       k.trace.printk('err', `\`${mod.name}' likely not compiled with -mcmodel=kernel`);
       err = loadError(ENOEXEC, 'apply_relocate_add', msg);
-      break;
+      return BREAK;
+    }
+    return CONTINUE;
+  };
+
+  if (recording || !LITTLE_ENDIAN) {
+    for (let i = 0; i < rel.count; i++) {
+      const r = one(i);
+      if (r === BREAK) break;
+      if (r === RETURN) return err;
+    }
+  } else {
+    // The hot path when writes are only counted: 64-bit values as two 32-bit halves in Numbers
+    // (no BigInt), stores straight into the page's bytes. Only the common case is done here — a
+    // target inside one mapped page that this path may write, still zero, and a value that does
+    // not overflow; anything else (refusals, faults, page-crossing targets, unknown types) goes
+    // through one() above, so every check, message and its order stay the kernel's.
+    const n = rel.count;
+    const types = rel.types;
+    const syms = rel.symbols;
+    const off32 = new Uint32Array(rel.offsets.buffer, rel.offsets.byteOffset, n * 2);
+    const add32 = new Uint32Array(rel.addends.buffer, rel.addends.byteOffset, n * 2);
+    const sv = mod.symbolValues;
+    const nsyms = sv.length;
+    const sv32 = new Uint32Array(sv.buffer, sv.byteOffset, nsyms * 2);
+    const taddr = target.addr & U64;
+    const tlo = Number(taddr & 0xffffffffn);
+    const thi = Number(taddr >> 32n);
+    const needsWritable = path === 'memcpy' || path === 'store';
+    // the page last written (a section's relocations mostly go forward through its pages)
+    let pIndex = -1;
+    let pMap: Mapping | undefined;
+    let pI = 0;
+    let pData: Uint8Array | undefined;
+    let pOk = false;
+    let written = 0;
+    try {
+      for (let i = 0; i < n; i++) {
+        const type = types[i]!;
+        let size: number;
+        let pcrel: boolean;
+        if (type === R_X86_64_PC32 || type === R_X86_64_PLT32) {
+          size = 4;
+          pcrel = true;
+        } else if (type === R_X86_64_64) {
+          size = 8;
+          pcrel = false;
+        } else if (type === R_X86_64_32S || type === R_X86_64_32) {
+          size = 4;
+          pcrel = false;
+        } else if (type === R_X86_64_PC64) {
+          size = 8;
+          pcrel = true;
+        } else if (type === R_X86_64_NONE) {
+          if (counts) typeCounts[0]!++;
+          continue;
+        } else {
+          const r = one(i);
+          pIndex = -1;
+          if (r === BREAK) break;
+          if (r === RETURN) return err;
+          continue;
+        }
+        // loc = target->sh_addr + r_offset (mod 2^64)
+        let llo = tlo + off32[2 * i]!;
+        const lcarry = llo > 0xffffffff ? 1 : 0;
+        llo >>>= 0;
+        const lhi = (thi + off32[2 * i + 1]! + lcarry) >>> 0;
+        const pageOff = llo & (PAGE_BYTES - 1);
+        let fast = pageOff + size <= PAGE_BYTES;
+        if (fast) {
+          const index = lhi * 0x100000 + (llo >>> 12);
+          if (index !== pIndex) {
+            pIndex = index;
+            pMap = mem.mappingAt(index);
+            if (pMap) {
+              pI = index - pMap.first;
+              pData = pMap.data.get(pI);
+              pOk = !needsWritable || pMap.write[pI] === 1;
+            } else pOk = false;
+          }
+          fast = pOk;
+        }
+        // the target must still be zero
+        if (fast && pData) for (let j = 0; j < size; j++) if (pData[pageOff + j] !== 0) fast = false;
+        let vlo = 0;
+        let vhi = 0;
+        if (fast) {
+          // val = S + A (mod 2^64)
+          const sym = syms[i]!;
+          const slo = sym < nsyms ? sv32[2 * sym]! : 0;
+          const shi = sym < nsyms ? sv32[2 * sym + 1]! : 0;
+          vlo = slo + add32[2 * i]!;
+          const vcarry = vlo > 0xffffffff ? 1 : 0;
+          vlo >>>= 0;
+          vhi = (shi + add32[2 * i + 1]! + vcarry) >>> 0;
+          if (pcrel) {
+            // val -= loc (mod 2^64)
+            vlo -= llo;
+            const borrow = vlo < 0 ? 1 : 0;
+            vlo >>>= 0;
+            vhi = (vhi - lhi - borrow) >>> 0;
+          } else if (type === R_X86_64_32) fast = vhi === 0;
+          else if (type === R_X86_64_32S) fast = vhi === ((vlo | 0) < 0 ? 0xffffffff : 0);
+        }
+        if (!fast) {
+          const r = one(i);
+          pIndex = -1;
+          if (r === BREAK) break;
+          if (r === RETURN) return err;
+          continue;
+        }
+        if (!pData) pMap!.data.set(pI, (pData = new Uint8Array(PAGE_BYTES)));
+        pData[pageOff] = vlo & 0xff;
+        pData[pageOff + 1] = (vlo >>> 8) & 0xff;
+        pData[pageOff + 2] = (vlo >>> 16) & 0xff;
+        pData[pageOff + 3] = vlo >>> 24;
+        if (size === 8) {
+          pData[pageOff + 4] = vhi & 0xff;
+          pData[pageOff + 5] = (vhi >>> 8) & 0xff;
+          pData[pageOff + 6] = (vhi >>> 16) & 0xff;
+          pData[pageOff + 7] = vhi >>> 24;
+        }
+        written++;
+        if (counts) typeCounts[type]!++;
+      }
+    } finally {
+      mem.countWrites(written);
     }
   }
 
