@@ -108,8 +108,14 @@ export class CpuCaps {
   }
 }
 
+// asked once per patch site (apply_retpolines/apply_returns on a big module: 100k+ times)
+const featureBits = new Map<string, number>();
 export const X86_FEATURE = (macro: string): number => {
-  const f = X86_FEATURES.find(([, m]) => m === `X86_FEATURE_${macro}`);
-  if (!f) throw new Error(`no X86_FEATURE_${macro}`);
-  return f[0];
+  let bit = featureBits.get(macro);
+  if (bit === undefined) {
+    const f = X86_FEATURES.find(([, m]) => m === `X86_FEATURE_${macro}`);
+    if (!f) throw new Error(`no X86_FEATURE_${macro}`);
+    featureBits.set(macro, (bit = f[0]));
+  }
+  return bit;
 };

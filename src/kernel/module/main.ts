@@ -322,29 +322,41 @@ function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
     const base = mod.mem ? mod.mem.MOD_DATA.base : mod.core_layout.base;
     const initBase = mod.mem ? mod.mem.MOD_INIT_DATA.base : mod.init_layout.base;
     const src = info.bytes.subarray(symsec.offset, symsec.offset + nsrc * SIZEOF_SYM);
-    const symtab: number[] = [];
-    const strs: number[] = [];
-    const types: number[] = [];
+    // kept entries, names and types packed at the front of buffers sized for every symbol
+    const symtab = new Uint8Array(nsrc * SIZEOF_SYM);
+    const symDv = new DataView(symtab.buffer);
+    let strs = new Uint8Array(Math.max(64, strtab.length));
+    let nstrs = 0;
+    const types = new Uint8Array(nsrc);
     const initTypes = new Uint8Array(nsrc);
     let ndst = 0;
-    for (const sym of info.elf.symbols.slice(0, nsrc)) {
+    const syms = info.elf.symbols;
+    for (let i = 0; i < nsrc && i < syms.length; i++) {
+      const sym = syms[i]!;
       const t = elf_type(info, sym.bind, sym.type, sym.shndx).charCodeAt(0);
       initTypes[sym.index] = t;
       if (!(sym.index === 0 || mod.klp || is_core_symbol(info, sym.shndx, sym.nameOffset))) continue;
-      const entry = src.slice(sym.index * SIZEOF_SYM, (sym.index + 1) * SIZEOF_SYM);
-      const dv = new DataView(entry.buffer);
-      dv.setUint32(0, strs.length, true);
-      dv.setBigUint64(8, mod.symbolValues[sym.index]!, true);
-      symtab.push(...entry);
+      const at = ndst * SIZEOF_SYM;
+      symtab.set(src.subarray(sym.index * SIZEOF_SYM, (sym.index + 1) * SIZEOF_SYM), at);
+      symDv.setUint32(at, nstrs, true);
+      symDv.setBigUint64(at + 8, mod.symbolValues[sym.index]!, true);
       let p = sym.nameOffset;
-      while (p < strtab.length && strtab[p] !== 0) strs.push(strtab[p++]!);
-      strs.push(0);
-      types.push(t);
+      while (p < strtab.length && strtab[p] !== 0) p++;
+      const len = Math.max(0, p - sym.nameOffset);
+      if (nstrs + len + 1 > strs.length) {
+        const grown = new Uint8Array(Math.max(2 * strs.length, nstrs + len + 1));
+        grown.set(strs.subarray(0, nstrs));
+        strs = grown;
+      }
+      if (len) strs.set(strtab.subarray(sym.nameOffset, p), nstrs);
+      nstrs += len;
+      strs[nstrs++] = 0;
+      types[ndst] = t;
       ndst++;
     }
-    k.mem.write(base + BigInt(info.symoffs), Uint8Array.from(symtab), 'memcpy', { what: `core_kallsyms.symtab (${ndst} symbols)` });
-    k.mem.write(base + BigInt(info.stroffs), Uint8Array.from(strs), 'memcpy', { what: 'core_kallsyms.strtab' });
-    k.mem.write(base + BigInt(info.core_typeoffs), Uint8Array.from(types), 'memcpy', { what: 'core_kallsyms.typetab' });
+    k.mem.write(base + BigInt(info.symoffs), symtab.slice(0, ndst * SIZEOF_SYM), 'memcpy', { what: `core_kallsyms.symtab (${ndst} symbols)` });
+    k.mem.write(base + BigInt(info.stroffs), strs.slice(0, nstrs), 'memcpy', { what: 'core_kallsyms.strtab' });
+    k.mem.write(base + BigInt(info.core_typeoffs), types.slice(0, ndst), 'memcpy', { what: 'core_kallsyms.typetab' });
     if (initBase) k.mem.write(initBase + BigInt(info.init_typeoffs), initTypes, 'memcpy', { what: 'kallsyms typetab (init)' });
     mod.core_kallsyms = { symtab: base + BigInt(info.symoffs), num_symtab: ndst };
   });
