@@ -23,21 +23,38 @@ export function parseKallsyms(text: string): KallsymsEntry[] {
   return out;
 }
 
+const shared = new WeakMap<KallsymsEntry[], Map<string, VmlinuxSymbols>>();
+
 export class VmlinuxSymbols {
   /** kallsyms order (by address, as /proc/kallsyms lists them). */
   readonly entries: KallsymsEntry[];
   private readonly byName = new Map<string, KallsymsEntry[]>();
+  private readonly sourceLength: number;
 
   constructor(
     entries: KallsymsEntry[],
     readonly exports: 'ksymtab' | 'globals' = 'ksymtab',
   ) {
+    this.sourceLength = entries.length;
     this.entries = entries.filter((e) => !e.module);
     for (const e of this.entries) {
       const list = this.byName.get(e.name);
       if (list) list.push(e);
       else this.byName.set(e.name, [e]);
     }
+  }
+
+  /**
+   * The table for a kallsyms array, shared by every Kernel built from the same array (the
+   * scenarios build several kernels per trace; indexing a whole vmlinux each time dominated).
+   * A table is immutable; an array that changed length since is indexed afresh.
+   */
+  static of(entries: KallsymsEntry[], exports: 'ksymtab' | 'globals' = 'ksymtab'): VmlinuxSymbols {
+    let byMode = shared.get(entries);
+    if (!byMode) shared.set(entries, (byMode = new Map()));
+    let t = byMode.get(exports);
+    if (!t || t.sourceLength !== entries.length) byMode.set(exports, (t = new VmlinuxSymbols(entries, exports)));
+    return t;
   }
 
   /** Every vmlinux symbol with this name, in kallsyms order. */

@@ -83,7 +83,7 @@ export class Kernel {
     const first = opts.firstModuleBase ?? 0xffffffffc0201000n;
     const reserved = first > 0xffffffffc0000000n ? [{ start: 0xffffffffc0000000n, size: Number(first - 0xffffffffc0000000n), what: 'bpf_prog_pack' }] : [];
     this.moduleArea = new ModuleArea(this.mem, this.trace, reserved);
-    this.vmlinux = new VmlinuxSymbols(opts.vmlinux ?? [], opts.vmlinuxExports);
+    this.vmlinux = VmlinuxSymbols.of(opts.vmlinux ?? [], opts.vmlinuxExports);
     this.percpuNext = opts.percpuBase ?? 0x31000n;
     this.fakeMissingSymbols = opts.fakeMissingSymbols ?? false;
     this.klpTextHooks = opts.klpTextHooks;

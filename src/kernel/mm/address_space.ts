@@ -137,6 +137,11 @@ export class AddressSpace {
 
   /** Bytes at addr; unmapped bytes read as a fault (the kernel would oops on the read). */
   read(addr: bigint, length: number): Uint8Array {
+    const w = this.within(addr & U64, length);
+    if (w) {
+      const data = w.m.data.get(w.i);
+      return data ? data.slice(w.off, w.off + length) : new Uint8Array(length);
+    }
     const out = new Uint8Array(length);
     this.forEachChunk(addr, length, false, (page, off, pos, n, at) => {
       if (!page) throw new KernelFault(at, oopsFor(at, 'read', undefined));
@@ -152,15 +157,17 @@ export class AddressSpace {
    */
   write(addr: bigint, bytes: Uint8Array, path: WritePath, extra: { cause?: RelocationCause; what?: string } = {}): void {
     addr &= U64;
-    const fast = !this.recordWrites && this.within(addr, bytes.length);
+    const fast = this.within(addr, bytes.length);
     if (fast) {
-      // one page, nothing to record: the relocation hot path
+      // inside one mapped page (nearly every write): no per-chunk callbacks
       if ((path === 'memcpy' || path === 'store') && !fast.m.write[fast.i]) this.fault(addr, bytes.length, path, { write: false, exec: fast.m.exec[fast.i] === 1 });
       let data = fast.m.data.get(fast.i);
+      const before = this.recordWrites ? (data ? data.slice(fast.off, fast.off + bytes.length) : new Uint8Array(bytes.length)) : undefined;
       if (!data) fast.m.data.set(fast.i, (data = new Uint8Array(PAGE_SIZE)));
       data.set(bytes, fast.off);
       const fn = this.trace.path.at(-1) ?? '?';
       this.writesBy.set(fn, (this.writesBy.get(fn) ?? 0) + 1);
+      if (before) this.trace.emit({ kind: 'write', addr, old: before, new: bytes.slice(), path, ...extra });
       return;
     }
     const old = this.recordWrites ? this.read(addr, bytes.length) : undefined;

@@ -46,10 +46,11 @@ interface SymIndex {
   sorted: KallsymsEntry[];
   byAddr: Map<bigint, KallsymsEntry[]>;
 }
-const indexes = new WeakMap<Kernel, SymIndex>();
+// per vmlinux table (shared by the kernels built from the same kallsyms), not per kernel
+const indexes = new WeakMap<Kernel['vmlinux'], SymIndex>();
 
 function symIndex(k: Kernel): SymIndex {
-  let ix = indexes.get(k);
+  let ix = indexes.get(k.vmlinux);
   if (!ix) {
     const sorted = [...k.vmlinux.entries].sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
     const byAddr = new Map<bigint, KallsymsEntry[]>();
@@ -59,7 +60,7 @@ function symIndex(k: Kernel): SymIndex {
       else byAddr.set(e.addr, [e]);
     }
     ix = { sorted, byAddr };
-    indexes.set(k, ix);
+    indexes.set(k.vmlinux, ix);
   }
   return ix;
 }

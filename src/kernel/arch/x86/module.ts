@@ -8,7 +8,7 @@
 import { relaSection } from '../../module/rela.ts';
 import { SIZEOF_SYM } from '../../../elf/constants.ts';
 import { relocationTypeName } from '../../../elf/names.ts';
-import type { RelocationCause, WritePath } from '../../../trace/types.ts';
+import type { WritePath } from '../../../trace/types.ts';
 import { ENOEXEC } from '../../errno.ts';
 import type { Kernel } from '../../kernel.ts';
 import { loadError, type LoadError } from '../../load_error.ts';
@@ -85,23 +85,6 @@ export function apply_relocate_add(
     const S = symIndex < mod.symbolValues.length ? mod.symbolValues[symIndex]! : 0n;
     const A = rel.addends[i]!;
     let val = (S + A) & U64;
-    // the cause is only built when writes are recorded one by one (it costs more than the write)
-    const cause = (value: bigint): { cause: RelocationCause } | undefined =>
-      recording
-        ? {
-            cause: {
-              relsec,
-              relsecName: relName,
-              entry: i,
-              type,
-              symbol: symbolName(info, symIndex),
-              S,
-              A,
-              P: loc,
-              value,
-            },
-          }
-        : undefined;
     if (counts) typeCounts[type < 64 ? type : 63]!++;
 
     let size: 4 | 8;
@@ -140,7 +123,16 @@ export function apply_relocate_add(
       (type === R_X86_64_32 && val !== (val & 0xffffffffn)) ||
       (type === R_X86_64_32S && BigInt.asIntN(64, val) !== BigInt.asIntN(32, val));
     // ≤ 6.2 writes first and reads back; 6.3 checks first and leaves memory untouched
-    if (!(overflow && v63)) mem.write(loc, le(val, size), path, cause(val));
+    // the cause is only built when writes are recorded one by one (it costs more than the write)
+    if (!(overflow && v63))
+      mem.write(
+        loc,
+        le(val, size),
+        path,
+        recording
+          ? { cause: { relsec, relsecName: relName, entry: i, type, symbol: symbolName(info, symIndex), S, A, P: loc, value: val } }
+          : undefined,
+      );
     if (overflow) {
       const msg = `overflow in relocation type ${type} val ${val.toString(16)}`;
       k.trace.printk('err', msg);
