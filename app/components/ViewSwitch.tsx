@@ -22,7 +22,7 @@ export function ViewSwitch() {
             setView(v.id);
             const params = new URLSearchParams(location.search);
             if (v.id === 'explain') params.set('view', 'explain');
-            else for (const k of ['view', 'kernel', 'seq', 'step', 'fake']) params.delete(k);
+            else for (const k of ['view', 'kernel', 'seq', 'step', 'fake', 'strategy', 'scenario', 'compare', 'row']) params.delete(k);
             const q = params.toString();
             history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}${location.hash}`);
           }}

@@ -15,11 +15,19 @@ import { WriteDetail } from './WriteDetail.tsx';
 import { WriteList } from './WriteList.tsx';
 import { StepEffects } from './StepEffects.tsx';
 import { usePermalink } from './usePermalink.ts';
+import { CompareView, onCompareKey } from './CompareView.tsx';
+import { PackagingPanel } from './PackagingPanel.tsx';
+import { DEFAULT_COMPARE } from './source.ts';
+import { strategyById } from '../../src/strategies/strategies.ts';
 
 export function ExplainView() {
   const trace = useExplain((s) => s.trace);
   const status = useExplain((s) => s.status);
   const outcomes = useExplain((s) => s.outcomes);
+  const ran = useExplain((s) => s.ran);
+  const packaging = useExplain((s) => s.packaging);
+  const comparing = ran?.kind === 'compare';
+  const ranStrategy = ran?.kind === 'scenario' ? strategyById(ran.strategy) : undefined;
   const samplesReady = useKlp((s) => s.samples.length > 0);
   const root = useRef<HTMLDivElement>(null);
   usePlayback(trace?.steps.length ?? 0);
@@ -31,12 +39,16 @@ export function ExplainView() {
     if (samplesReady && s.trace === null && s.status.kind === 'idle') void s.run();
   }, [samplesReady]);
   useEffect(() => {
-    if (trace) root.current?.focus({ preventScroll: true });
-  }, [trace]);
+    if (trace || comparing) root.current?.focus({ preventScroll: true });
+  }, [trace, comparing]);
 
   return (
-    <div className="explain" ref={root} tabIndex={0} onKeyDown={onExplainKey} data-testid="explain" aria-label="Explain loading: step through what the kernel did">
+    <div className="explain" ref={root} tabIndex={0} onKeyDown={comparing ? onCompareKey : onExplainKey} data-testid="explain" aria-label="Explain loading: step through what the kernel did">
       <ScenarioPicker />
+      {comparing ? (
+        <CompareView />
+      ) : (
+      <>
       <p className="run-status" data-testid="run-status" aria-live="polite">
         {status.kind === 'running' && 'Running the emulated kernel…'}
         {status.kind === 'error' && <span className="error-text">{status.message}</span>}
@@ -49,9 +61,26 @@ export function ExplainView() {
                 {i < outcomes.length - 1 ? '; ' : ''}
               </span>
             ))}{' '}
-            <span className="muted">(emulated in {status.runMs.toFixed(0)} ms, shown in {status.totalMs.toFixed(0)} ms)</span>
+            <span className="muted">(emulated in {status.runMs.toFixed(0)} ms, shown in {status.totalMs.toFixed(0)} ms)</span>{' '}
+            {ranStrategy?.reconstruction && (
+              <span className="recon-badge" data-testid="strategy-reconstruction" title={ranStrategy.reality}>
+                {ranStrategy.id} is a reconstruction of a proposal — never merged
+              </span>
+            )}
           </>
-        )}
+        )}{' '}
+        <button
+          type="button"
+          className="link-button"
+          data-testid="open-compare"
+          onClick={() => {
+            const s = explainStore.getState();
+            s.setSource(DEFAULT_COMPARE);
+            void s.run();
+          }}
+        >
+          Compare 5.4 and 5.8 on late-load side by side →
+        </button>
       </p>
       {trace && (
         <div className="explain-body">
@@ -68,8 +97,11 @@ export function ExplainView() {
             <Narration trace={trace} />
             <WriteDetail trace={trace} />
             <WriteList trace={trace} />
+            {packaging && ran?.kind === 'scenario' && <PackagingPanel packaging={packaging} strategy={ran.strategy} />}
           </aside>
         </div>
+      )}
+      </>
       )}
     </div>
   );

@@ -37,15 +37,22 @@ function stateAt(model: TraceModel, module: string, step: number): string | unde
   return model.bands.find((b) => b.module === module && step >= b.from && step < b.to)?.state;
 }
 
-export function MemoryMap({ trace }: { trace: Trace }) {
+/**
+ * `step` overrides the explainer's current step and `compact` draws smaller pages without
+ * clickable write marks: both for the side-by-side comparison, where each column has its own
+ * trace and the shared cursor decides the step.
+ */
+export function MemoryMap({ trace, step: stepProp, compact = false }: { trace: Trace; step?: number; compact?: boolean }) {
   const model = traceModel(trace);
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const width = useWidth(wrap);
-  const step = useExplain((s) => s.step);
-  const selection = useExplain((s) => s.selection);
+  const storeStep = useExplain((s) => s.step);
+  const step = stepProp ?? storeStep;
+  const storeSelection = useExplain((s) => s.selection);
+  const selection = compact ? ({ kind: 'none' } as const) : storeSelection;
   const reduced = useReducedMotion();
-  const layout = useMemo(() => (width > 0 ? layoutMap(model.map, width) : null), [model, width]);
+  const layout = useMemo(() => (width > 0 ? layoutMap(model.map, width, { compact }) : null), [model, width, compact]);
   const [hover, setHover] = useState<string>('');
 
   const selected = useMemo(() => {
@@ -108,7 +115,7 @@ export function MemoryMap({ trace }: { trace: Trace }) {
   }, [model, layout, step, selected, reduced]);
 
   const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
-    if (!layout) return;
+    if (!layout || compact) return;
     const r = e.currentTarget.getBoundingClientRect();
     const hit = nearestSite(layout, e.clientX - r.left, e.clientY - r.top, step);
     if (hit) explainStore.getState().select({ kind: 'write', step: hit.step, event: hit.event });
@@ -135,7 +142,7 @@ export function MemoryMap({ trace }: { trace: Trace }) {
           onMouseMove={onMove}
           onMouseLeave={() => setHover('')}
         />
-        {layout && <StepMarks model={model} layout={layout} step={step} />}
+        {layout && !compact && <StepMarks model={model} layout={layout} step={step} />}
       </div>
       <p className="map-hover mono" aria-live="off">{hover || ' '}</p>
       {layout && <MapText model={model} step={step} />}

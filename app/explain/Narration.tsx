@@ -11,18 +11,28 @@ import { WHY } from './why.ts';
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
-export function Narration({ trace }: { trace: Trace }) {
+/** A step whose source is a reconstruction of a proposal (no kernel code): its `source.file` says so. */
+export const isReconstruction = (step: { source?: { file: string } }) => /reconstruction/i.test(step.source?.file ?? '');
+
+/**
+ * `step` overrides the explainer's current step (comparison columns); `note` is shown above the
+ * call path (e.g. "no equivalent step in this design").
+ */
+export function Narration({ trace, step: stepProp, note }: { trace: Trace; step?: number; note?: React.ReactNode }) {
   const model = traceModel(trace);
-  const index = useExplain((s) => s.step);
+  const storeStep = useExplain((s) => s.step);
+  const index = stepProp ?? storeStep;
   const step = trace.steps[index];
   const summary = useMemo(() => (step ? summarizeStep(step, model.map) : null), [step, model]);
   if (!step || !summary) return null;
-  const link = stepSourceLink(step, trace.kernel);
+  const reconstruction = isReconstruction(step);
+  const link = reconstruction ? undefined : stepSourceLink(step, trace.kernel);
   const fn = step.source?.fn ?? step.path.at(-1) ?? '';
   const why = WHY[fn] ?? WHY[step.path.at(-1) ?? ''];
   const rwxPages = (model.map.perms[index] ?? []).reduce((n, p) => n + p.filter((c) => c === PermCode.RWX).length, 0);
   return (
     <section className="narration" aria-label="What this step does" data-testid="narration">
+      {note}
       <p className="call-path mono" data-testid="call-path">
         {step.path.map((f, i) => (
           <span key={i}>
@@ -32,6 +42,11 @@ export function Narration({ trace }: { trace: Trace }) {
         ))}
       </p>
       <h2 data-testid="step-title">
+        {reconstruction && (
+          <span className="recon-badge" data-testid="reconstruction-badge" title={`${step.source!.file}: modelled from the mailing-list description, never merged`}>
+            reconstruction
+          </span>
+        )}{' '}
         {step.module && <span className="module-chip mono">{step.module}</span>} {step.title}
       </h2>
       {why && <p className="why">{why}</p>}
@@ -52,6 +67,11 @@ export function Narration({ trace }: { trace: Trace }) {
         </ul>
       )}
       <Changes summary={summary} />
+      {reconstruction && (
+        <p className="source-link muted" data-testid="reconstruction-source">
+          No kernel source: {step.source!.file}. This step models a design described on the mailing list that was never merged.
+        </p>
+      )}
       {link && (
         <p className="source-link">
           <a href={link.url} target="_blank" rel="noreferrer noopener" data-testid="source-link">

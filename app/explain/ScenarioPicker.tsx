@@ -5,8 +5,9 @@ import { useKlp } from '../store.ts';
 import { explainStore, useExplain } from './store.ts';
 import { strategies } from '../../src/strategies/strategies.ts';
 import { scenarios } from '../../src/scenarios/scenarios.ts';
-import { DEFAULT_SOURCE } from './source.ts';
-import type { KernelChoice, ModuleRef, SequenceStep, TraceSource } from './source.ts';
+import { DEFAULT_COMPARE, DEFAULT_SOURCE, KERNEL_CHOICES } from './source.ts';
+import type { ModuleRef, SequenceStep, TraceSource } from './source.ts';
+import { useCompare } from './compare_store.ts';
 
 type Sequence = Extract<TraceSource, { kind: 'sequence' }>;
 
@@ -34,6 +35,7 @@ export function ScenarioPicker() {
   const samples = useKlp((s) => s.samples);
   const files = useKlp((s) => s.files);
   const nameOf = useModuleName();
+  if (source.kind === 'compare') return <CompareForm source={source} />;
   if (source.kind !== 'sequence') return <ScenarioForm source={source} running={running} />;
   const update = (patch: Partial<Sequence>) => explainStore.getState().setSource({ ...source, ...patch });
   const setStep = (i: number, s: SequenceStep) => update({ steps: source.steps.map((x, j) => (j === i ? s : x)) });
@@ -59,9 +61,9 @@ export function ScenarioPicker() {
       <ModeSwitch mode="sequence" />
       <fieldset className="kernel-choice">
         <legend>kernel</legend>
-        {(['5.4', '6.1'] as KernelChoice[]).map((k) => (
-          <label key={k}>
-            <input type="radio" name="kernel" value={k} checked={source.kernel === k} onChange={() => update({ kernel: k })} /> {k}
+        {KERNEL_CHOICES.map((k) => (
+          <label key={k.id} title={k.title}>
+            <input type="radio" name="kernel" value={k.id} checked={source.kernel === k.id} onChange={() => update({ kernel: k.id })} /> {k.label}
           </label>
         ))}
       </fieldset>
@@ -126,21 +128,66 @@ export function ScenarioPicker() {
 }
 
 /** Own sequence of modules, or one of the core's scenarios under one strategy. */
-function ModeSwitch({ mode }: { mode: 'sequence' | 'scenario' }) {
+function ModeSwitch({ mode }: { mode: TraceSource['kind'] }) {
   return (
     <select
       aria-label="What to run"
       data-testid="mode"
       value={mode}
-      onChange={(e) =>
+      onChange={(e) => {
+        const v = e.currentTarget.value;
         explainStore
           .getState()
-          .setSource(e.currentTarget.value === 'scenario' ? { kind: 'scenario', strategy: 'text-poke', scenario: 'late-load' } : DEFAULT_SOURCE)
-      }
+          .setSource(v === 'scenario' ? { kind: 'scenario', strategy: 'text-poke', scenario: 'late-load' } : v === 'compare' ? DEFAULT_COMPARE : DEFAULT_SOURCE);
+      }}
     >
       <option value="sequence">modules in order</option>
       <option value="scenario">scenario × strategy</option>
+      <option value="compare">compare strategies</option>
     </select>
+  );
+}
+
+/** Two or more strategies, one scenario: each strategy a toggle chip, in the core's order. */
+function CompareForm({ source }: { source: Extract<TraceSource, { kind: 'compare' }> }) {
+  const running = useCompare((s) => s.status.kind === 'running');
+  const set = (patch: Partial<typeof source>) => explainStore.getState().setSource({ ...source, ...patch });
+  const toggle = (id: string) => {
+    const on = source.strategies.includes(id);
+    set({ strategies: strategies.map((s) => s.id).filter((x) => (x === id ? !on : source.strategies.includes(x))) });
+  };
+  return (
+    <form
+      className="scenario-picker compare-picker"
+      aria-label="What to compare"
+      data-testid="scenario-picker"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void explainStore.getState().run();
+      }}
+    >
+      <ModeSwitch mode="compare" />
+      <label>
+        scenario{' '}
+        <select aria-label="Scenario" data-testid="scenario" value={source.scenario} onChange={(e) => set({ scenario: e.currentTarget.value })}>
+          {scenarios.map((s) => (
+            <option key={s.id} value={s.id}>{s.id}: {s.title}</option>
+          ))}
+        </select>
+      </label>
+      <fieldset className="strategy-chips" data-testid="compare-strategies">
+        <legend>strategies (2 or more)</legend>
+        {strategies.map((s) => (
+          <label key={s.id} className={source.strategies.includes(s.id) ? 'chip on' : 'chip'} title={`${s.name} — ${s.reality}, kernel ${s.kernel}${s.reconstruction ? '; a reconstruction' : ''}`}>
+            <input type="checkbox" checked={source.strategies.includes(s.id)} onChange={() => toggle(s.id)} data-testid={`compare-${s.id}`} />
+            <span className="mono">{s.id}</span>
+          </label>
+        ))}
+      </fieldset>
+      <button type="submit" className="primary" disabled={running || source.strategies.length < 2} data-testid="run">
+        {running ? 'Running…' : source.strategies.length < 2 ? 'Pick 2 or more' : `Compare ${source.strategies.length}`}
+      </button>
+    </form>
   );
 }
 

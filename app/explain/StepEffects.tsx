@@ -3,8 +3,9 @@
 import type { Trace } from '../../src/trace/types.ts';
 import { useExplain } from './store.ts';
 
-export function StepEffects({ trace }: { trace: Trace }) {
-  const index = useExplain((s) => s.step);
+export function StepEffects({ trace, step: stepProp }: { trace: Trace; step?: number }) {
+  const storeStep = useExplain((s) => s.step);
+  const index = stepProp ?? storeStep;
   const step = trace.steps[index];
   if (!step) return null;
   const flushes = step.events.flatMap((e) => (e.kind === 'perm' && e.flush !== 'none' ? [e] : []));

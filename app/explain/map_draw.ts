@@ -133,6 +133,7 @@ function drawSections(ctx: CanvasRenderingContext2D, layout: MapLayout, box: Reg
   ctx.lineWidth = 1;
   ctx.strokeRect(x + 0.5, top + 0.5, w - 1, 8);
   const lines = Math.floor((layout.pageH - 24 - 10 - 20) / 12);
+  if (lines <= 0) return;
   ctx.save();
   ctx.beginPath();
   ctx.rect(x + 2, top + 10, w - 4, lines * 12 + 2);
@@ -199,12 +200,40 @@ function regionLabel(box: RegionBox): string {
   return `${r.region.name}  0x${r.region.base.toString(16)}  ${size}`;
 }
 
+/**
+ * The region's label in the room it has: name, address and size; else the name alone (6.4's
+ * MOD_* allocations are often one page each), in a smaller font if need be.
+ */
+function fitRegionLabel(ctx: CanvasRenderingContext2D, box: RegionBox, room: number): void {
+  const name = box.info.region.name;
+  const tries: Array<[string, number]> = [
+    [regionLabel(box), 12],
+    [name, 12],
+    [name, 10],
+    [name, 9],
+    [name.replace(/^MOD_/, ''), 9],
+  ];
+  for (const [text, px] of tries) {
+    ctx.font = `${px}px ui-monospace, monospace`;
+    if (ctx.measureText(text).width <= room - 2) {
+      ctx.fillText(text, box.x, box.labelY);
+      return;
+    }
+  }
+  ctx.fillText(tries.at(-1)![0], box.x, box.labelY);
+}
+
 /** "allocated at step 42" / "freed at step 63" written across a region's ghost pages. */
 function ghostNote(ctx: CanvasRenderingContext2D, layout: MapLayout, box: RegionBox, step: number, theme: Theme): void {
   const r = box.info;
-  const note = step < r.allocStep ? `allocated at step ${r.allocStep}` : r.freeStep !== undefined && step >= r.freeStep ? `freed at step ${r.freeStep}` : '';
-  if (!note || !layout.detailed) return;
+  const at = step < r.allocStep ? r.allocStep : r.freeStep !== undefined && step >= r.freeStep ? r.freeStep : undefined;
+  if (at === undefined || !layout.detailed) return;
+  const verb = step < r.allocStep ? 'allocated' : 'freed';
+  // As much of the note as fits the region (one-page regions sit next to each other).
+  const room = box.cols * layout.pageW - layout.gap - 12;
   ctx.font = '12px ui-sans-serif, system-ui, sans-serif';
+  const note = [`${verb} at step ${at}`, `${verb} @${at}`, `step ${at}`].find((t) => ctx.measureText(t).width <= room);
+  if (!note) return;
   ctx.fillStyle = theme.muted;
   ctx.fillText(note, box.x + 8, box.y + layout.pageH / 2 + 4 + (step >= r.allocStep ? 12 : 0));
 }
@@ -215,9 +244,8 @@ function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: Region
   ctx.beginPath();
   ctx.rect(box.x, box.labelY - 14, box.cols * layout.pageW + (layout.detailed ? 12 : 0), 20);
   ctx.clip();
-  ctx.font = '12px ui-monospace, monospace';
   ctx.fillStyle = theme.muted;
-  ctx.fillText(regionLabel(box), box.x, box.labelY);
+  fitRegionLabel(ctx, box, box.cols * layout.pageW + (layout.detailed ? 12 : 0));
   ctx.restore();
   const perms = map.perms[step]?.[box.info.id];
   const sites = box.info.sites;

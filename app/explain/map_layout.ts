@@ -46,18 +46,20 @@ const MIN_PAGE_W = 5;
 /** Below this page width regions are stacked, one per row block, instead of side by side. */
 const ROW_MODE_MIN_W = 96;
 
-export function layoutMap(map: PageMap, width: number): MapLayout {
+/** `compact`: shorter pages and side-by-side regions down to a smaller page (comparison columns). */
+export function layoutMap(map: PageMap, width: number, options: { compact?: boolean } = {}): MapLayout {
+  const compact = options.compact ?? false;
   const avail = Math.max(100, width - 2 * PAD);
   // Side by side: a lane's regions share one row when its pages all fit at a readable width.
   const widest = Math.max(1, ...map.lanes.map((l) => l.regions.reduce((n, r) => n + r.pages, 0)));
   const mostRegions = Math.max(1, ...map.lanes.map((l) => l.regions.length));
   const rowW = Math.floor((avail - REGION_HGAP * (mostRegions - 1)) / widest);
-  const rowMode = rowW >= ROW_MODE_MIN_W;
+  const rowMode = rowW >= (compact ? 60 : ROW_MODE_MIN_W);
   const maxPages = Math.max(1, ...map.regions.map((r) => r.pages));
   const pageW = rowMode ? Math.min(MAX_PAGE_W, rowW) : Math.max(MIN_PAGE_W, Math.min(MAX_PAGE_W, Math.floor(avail / maxPages)));
   const detailed = pageW >= 56;
   const gap = detailed ? 3 : pageW >= 10 ? 1 : 0;
-  const pageH = detailed ? 92 : Math.max(8, Math.min(pageW, 16));
+  const pageH = detailed ? (compact ? 72 : 92) : Math.max(8, Math.min(pageW, 16));
   const cols = Math.max(1, Math.floor((avail + gap) / pageW));
   const lanes: LaneBox[] = [];
   const boxes: RegionBox[] = [];

@@ -8,8 +8,12 @@ import { useKlp, worker } from '../store.ts';
 import type { ModuleRef, RunOutcome, TraceSource } from './source.ts';
 import { sampleFiles } from '../../src/scenarios/samples.ts';
 import type { Role } from '../../src/scenarios/scenarios.ts';
+import type { Packaging } from '../../src/scenarios/run.ts';
+import type { CompareReply } from '../worker/protocol.ts';
 
 export interface RunResult {
+  /** How the strategy repackages the monolithic livepatch (scenario runs of klp-text, split…). */
+  packaging?: Packaging;
   /** Null when the strategy refuses the scenario (see `refused`). */
   trace: Trace | null;
   refused?: string;
@@ -52,18 +56,40 @@ async function handleOf(ref: ModuleRef, samples: Sample[]): Promise<number> {
   return handle;
 }
 
+/** The built-in samples in their scenario roles, as worker handles. */
+async function sampleRoles(samples: Sample[]): Promise<Partial<Record<Role, number>>> {
+  const roles: Partial<Record<Role, number>> = {};
+  for (const [role, file] of Object.entries(sampleFiles) as Array<[Role, string]>) {
+    const sample = samples.find((s) => s.file === file);
+    if (sample) roles[role] = await handleOf({ kind: 'sample', id: sample.id }, samples);
+  }
+  return roles;
+}
+
+/** Several strategies over one scenario on the built-in samples, in one worker round trip. */
+export async function runCompare(strategies: string[], scenario: string, samples: Sample[]): Promise<CompareReply & { totalMs: number }> {
+  const t0 = performance.now();
+  await ensureKallsyms();
+  const reply = await worker().compareScenario({ strategies, scenario, roles: await sampleRoles(samples) });
+  for (const c of reply.columns) if (c.trace && c.audit) provideAudit(c.trace, c.audit);
+  return { ...reply, totalMs: performance.now() - t0 };
+}
+
 export async function runSource(source: TraceSource, samples: Sample[]): Promise<RunResult> {
   const t0 = performance.now();
   await ensureKallsyms();
+  if (source.kind === 'compare') throw new Error('a comparison runs through runCompare');
   if (source.kind === 'scenario') {
-    const roles: Partial<Record<Role, number>> = {};
-    for (const [role, file] of Object.entries(sampleFiles) as Array<[Role, string]>) {
-      const sample = samples.find((s) => s.file === file);
-      if (sample) roles[role] = await handleOf({ kind: 'sample', id: sample.id }, samples);
-    }
-    const reply = await worker().runScenario({ strategy: source.strategy, scenario: source.scenario, roles });
+    const reply = await worker().runScenario({ strategy: source.strategy, scenario: source.scenario, roles: await sampleRoles(samples) });
     if (reply.trace && reply.audit) provideAudit(reply.trace, reply.audit);
-    return { trace: reply.trace, refused: reply.refused, outcomes: reply.outcomes, runMs: reply.runMs, totalMs: performance.now() - t0 };
+    return {
+      trace: reply.trace,
+      refused: reply.refused,
+      outcomes: reply.outcomes,
+      ...(reply.packaging ? { packaging: reply.packaging } : {}),
+      runMs: reply.runMs,
+      totalMs: performance.now() - t0,
+    };
   }
   const steps = [];
   for (const s of source.steps)

@@ -2,7 +2,13 @@
 // TraceSource says which run of the core to ask for. 'sequence' runs insmod/rmmod of chosen
 // modules in the worker; 'scenario' is the slot for the core's runScenario(strategy, scenario).
 
-export type KernelChoice = '5.4' | '6.1';
+export type KernelChoice = '5.4' | '6.1' | '6.3' | '6.4';
+export const KERNEL_CHOICES: ReadonlyArray<{ id: KernelChoice; label: string; title: string }> = [
+  { id: '5.4', label: '5.4', title: 'v5.4: plain stores, module_disable_ro() for late livepatch relocations' },
+  { id: '6.1', label: '6.1', title: 'v6.1.192: text_poke() for late relocations (5.8+)' },
+  { id: '6.3', label: '6.3', title: '6.1 plus 6.3’s clearing of livepatch relocations when a target unloads' },
+  { id: '6.4', label: '6.4+ module_memory', title: 'v6.12: one allocation per MOD_* memory type (6.4+)' },
+];
 
 /** A module the user can insmod: a built-in sample (by id) or a file open in the inspector. */
 export type ModuleRef = { kind: 'sample'; id: string } | { kind: 'file'; key: string };
@@ -11,7 +17,12 @@ export type SequenceStep = { op: 'insmod'; module: ModuleRef } | { op: 'rmmod'; 
 
 export type TraceSource =
   | { kind: 'sequence'; kernel: KernelChoice; steps: SequenceStep[]; fakeMissingSymbols: boolean }
-  | { kind: 'scenario'; strategy: string; scenario: string };
+  | { kind: 'scenario'; strategy: string; scenario: string }
+  /** Several strategies over one scenario, side by side with one cursor. */
+  | { kind: 'compare'; strategies: string[]; scenario: string };
+
+/** The comparison the issue asks for first: what did 5.8 change for late module patching? */
+export const DEFAULT_COMPARE: TraceSource = { kind: 'compare', strategies: ['v5.4-flip', 'text-poke'], scenario: 'late-load' };
 
 /** The default: the sample target, then the sample livepatch of it, on 6.1. */
 export const DEFAULT_SOURCE: TraceSource = {
@@ -33,12 +44,21 @@ export interface RunOutcome {
 /** "insmod klp_demo_target, insmod klp_demo_patch (6.1)" */
 export function describeSource(source: TraceSource, moduleName: (m: ModuleRef) => string): string {
   if (source.kind === 'scenario') return `${source.strategy}: ${source.scenario}`;
+  if (source.kind === 'compare') return `${source.strategies.join(' vs ')}: ${source.scenario}`;
   const ops = source.steps.map((s) => (s.op === 'insmod' ? `insmod ${moduleName(s.module)}` : `rmmod ${s.name}`));
   return `${ops.join(', ')} on ${source.kernel}`;
 }
 
 // Permalink form: ?view=explain&kernel=6.1&seq=insmod:sample:klp_demo_target,rmmod:klp_demo_target&step=24
 export function sourceToParams(source: TraceSource, params: URLSearchParams): void {
+  if (source.kind === 'compare') {
+    for (const k of ['kernel', 'seq', 'fake', 'strategy', 'step']) params.delete(k);
+    params.set('compare', source.strategies.join(','));
+    params.set('scenario', source.scenario);
+    return;
+  }
+  params.delete('compare');
+  params.delete('row');
   if (source.kind !== 'sequence') {
     for (const k of ['kernel', 'seq', 'fake']) params.delete(k);
     params.set('strategy', source.strategy);
@@ -60,10 +80,12 @@ export function sourceToParams(source: TraceSource, params: URLSearchParams): vo
 export function sourceFromParams(params: URLSearchParams): TraceSource | undefined {
   const strategy = params.get('strategy');
   const scenario = params.get('scenario');
+  const compare = params.get('compare');
+  if (compare !== null) return { kind: 'compare', strategies: compare.split(',').filter(Boolean), scenario: scenario ?? 'late-load' };
   if (strategy && scenario) return { kind: 'scenario', strategy, scenario };
   const seq = params.get('seq');
   if (seq === null) return undefined;
-  const kernel: KernelChoice = params.get('kernel') === '5.4' ? '5.4' : '6.1';
+  const kernel: KernelChoice = KERNEL_CHOICES.find((k) => k.id === params.get('kernel'))?.id ?? '6.1';
   const steps: SequenceStep[] = [];
   for (const item of seq.split(',').filter(Boolean)) {
     const [op, name] = item.split(':');

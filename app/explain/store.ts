@@ -6,6 +6,8 @@ import type { Trace } from '../../src/trace/types.ts';
 import { useKlp } from '../store.ts';
 import { phaseNeighbour, traceModel } from './model.ts';
 import { runSource } from './run.ts';
+import type { Packaging } from '../../src/scenarios/run.ts';
+import { compareStore } from './compare_store.ts';
 import { DEFAULT_SOURCE, sourceFromParams, type RunOutcome, type TraceSource } from './source.ts';
 
 export type Selection = { kind: 'none' } | { kind: 'write'; step: number; event: number };
@@ -27,6 +29,8 @@ export interface ExplainState {
   trace: Trace | null;
   /** What happened to each requested insmod/rmmod. */
   outcomes: RunOutcome[];
+  /** How the strategy of a scenario run repackages the livepatch (klp-text, split…). */
+  packaging?: Packaging;
   /** Current step index; the map shows memory at the end of this step. */
   step: number;
   selection: Selection;
@@ -72,17 +76,23 @@ export const explainStore = createStore<ExplainState>()((set, get) => ({
     const seq = get().seq + 1;
     set({ seq, status: { kind: 'running' }, playing: false });
     const source = get().source;
+    if (source.kind === 'compare') {
+      // The comparison has its own store and cursor; this one only remembers what is on screen.
+      set({ trace: null, ran: source, outcomes: [], packaging: undefined, status: { kind: 'ready', runMs: 0, totalMs: 0 } });
+      await compareStore.getState().run(source.strategies, source.scenario);
+      return;
+    }
     try {
       const r = await runSource(source, useKlp.getState().samples);
       if (get().seq !== seq) return;
       if (!r.trace) {
-        set({ trace: null, ran: source, outcomes: [], status: { kind: 'error', message: r.refused ?? 'no trace' } });
+        set({ trace: null, ran: source, outcomes: [], packaging: undefined, status: { kind: 'error', message: r.refused ?? 'no trace' } });
         return;
       }
       traceModel(r.trace);
       const wanted = new URLSearchParams(location.search).get('step');
       const step = wanted !== null && get().trace === null ? clampStep(r.trace, Number(wanted)) : 0;
-      set({ trace: r.trace, ran: source, outcomes: r.outcomes, step, selection: { kind: 'none' }, status: { kind: 'ready', runMs: r.runMs, totalMs: r.totalMs } });
+      set({ trace: r.trace, ran: source, outcomes: r.outcomes, packaging: r.packaging, step, selection: { kind: 'none' }, status: { kind: 'ready', runMs: r.runMs, totalMs: r.totalMs } });
     } catch (e) {
       if (get().seq !== seq) return;
       set({ status: { kind: 'error', message: e instanceof Error ? e.message : String(e) } });

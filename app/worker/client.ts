@@ -3,7 +3,7 @@
 // pending call is raced against a "crashed" promise; on a crash the worker is terminated, the
 // message goes to the UI state through `onCrash`, and the next request starts a fresh worker.
 import * as Comlink from 'comlink';
-import type { ModuleWorkerApi, OpenReply, ScenarioReply, ScenarioRequest, SequenceReply, SequenceRequest } from './protocol.ts';
+import type { CompareReply, CompareRequest, ModuleWorkerApi, OpenReply, ScenarioReply, ScenarioRequest, SequenceReply, SequenceRequest } from './protocol.ts';
 
 export type WorkerFactory = () => Worker;
 
@@ -110,6 +110,11 @@ export class ModuleWorkerClient {
   async runScenario(request: ScenarioRequest): Promise<ScenarioReply> {
     const g = await this.withKallsyms();
     return Promise.race([g.api.runScenario(request), g.crashed]);
+  }
+
+  async compareScenario(request: CompareRequest): Promise<CompareReply> {
+    const g = await this.withKallsyms();
+    return Promise.race([g.api.compareScenario(request), g.crashed]);
   }
 
   async kept(): Promise<number> {

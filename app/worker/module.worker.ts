@@ -5,9 +5,9 @@ import * as Comlink from 'comlink';
 import { openModule } from '../../src/module_file.ts';
 import { parseKallsyms, type KallsymsEntry } from '../../src/kernel/kallsyms.ts';
 import type { ElfObject } from '../../src/elf/types.ts';
-import type { ModuleWorkerApi, OpenReply, ScenarioRequest, SequenceRequest } from './protocol.ts';
+import type { CompareRequest, ModuleWorkerApi, OpenReply, ScenarioRequest, SequenceRequest } from './protocol.ts';
 import { prepareForTransfer } from './transferables.ts';
-import { runScenarioRequest, runSequence } from './sequence.ts';
+import { compareScenarioRequest, runScenarioRequest, runSequence } from './sequence.ts';
 import { traceTransferables } from './trace_transfer.ts';
 
 const kept = new Map<number, { bytes: Uint8Array; fileName: string }>();
@@ -51,6 +51,10 @@ const api: ModuleWorkerApi = {
   async runScenario(request: ScenarioRequest) {
     const reply = await runScenarioRequest(request, kallsyms, (h) => kept.get(h), decoded);
     return Comlink.transfer(reply, reply.trace ? traceTransferables(reply.trace) : []);
+  },
+  async compareScenario(request: CompareRequest) {
+    const reply = await compareScenarioRequest(request, kallsyms, (h) => kept.get(h), decoded);
+    return Comlink.transfer(reply, reply.columns.flatMap((c) => (c.trace ? traceTransferables(c.trace) : [])));
   },
   kept(): number {
     return kept.size;

@@ -2,6 +2,9 @@
 import type { OpenResult } from '../../src/module_file.ts';
 import type { Trace } from '../../src/trace/types.ts';
 import type { Audit } from '../../src/audit/auditor.ts';
+import type { KernelId } from '../../src/kernel/profile.ts';
+import type { Packaging } from '../../src/scenarios/run.ts';
+import type { OpRef } from '../../src/trace/compare.ts';
 
 export interface OpenReply {
   /** Handle of the bytes the worker keeps for this file (for later emulation work). */
@@ -26,6 +29,24 @@ export interface ModuleWorkerApi {
   loadSequence(request: SequenceRequest): Promise<SequenceReply>;
   /** The core's runScenario(strategy, scenario) over the modules given per role (T, T2, P, R). */
   runScenario(request: ScenarioRequest): Promise<ScenarioReply>;
+  /** Several strategies over one scenario, in one round trip (traces transferred together). */
+  compareScenario(request: CompareRequest): Promise<CompareReply>;
+}
+
+export interface CompareRequest {
+  strategies: string[];
+  scenario: string;
+  roles: ScenarioRequest['roles'];
+}
+
+export interface CompareColumn extends ScenarioReply {
+  strategy: string;
+}
+
+export interface CompareReply {
+  columns: CompareColumn[];
+  /** Emulation + audit of every strategy inside the worker, ms. */
+  runMs: number;
 }
 
 export interface ScenarioRequest {
@@ -40,6 +61,10 @@ export interface ScenarioReply {
   trace: Trace | null;
   audit: Audit | null;
   outcomes: SequenceOutcome[];
+  /** The runner's operations with the step each starts at (for aligning strategies). */
+  ops?: OpRef[];
+  /** How the design repackages the monolithic livepatch (klp-text, klp-text-ro, split). */
+  packaging?: Packaging;
   refused?: string;
   runMs: number;
 }
@@ -47,7 +72,7 @@ export interface ScenarioReply {
 export type SequenceOp = { op: 'insmod'; handle: number } | { op: 'rmmod'; name: string };
 
 export interface SequenceRequest {
-  kernel: '5.4' | '6.1';
+  kernel: KernelId;
   steps: SequenceOp[];
   /** Give symbols nobody exports an invented address (see KernelOptions.fakeMissingSymbols). */
   fakeMissingSymbols?: boolean;

@@ -5,7 +5,8 @@ import type { KallsymsEntry } from '../../src/kernel/kallsyms.ts';
 import { delete_module, load_module } from '../../src/kernel/module/main.ts';
 import { decodeModule } from '../../src/module_file.ts';
 import type { ElfObject } from '../../src/elf/types.ts';
-import type { ScenarioReply, ScenarioRequest, SequenceOutcome, SequenceReply, SequenceRequest } from './protocol.ts';
+import type { CompareColumn, CompareReply, CompareRequest, ScenarioReply, ScenarioRequest, SequenceOutcome, SequenceReply, SequenceRequest } from './protocol.ts';
+import type { OpRef } from '../../src/trace/compare.ts';
 import { runScenario, type ScenarioModules } from '../../src/scenarios/run.ts';
 import { auditTrace } from '../../src/audit/auditor.ts';
 
@@ -92,5 +93,39 @@ export async function runScenarioRequest(
     ok: o.ok,
     ...(o.ok ? {} : { message: o.message || o.errno || 'refused' }),
   }));
-  return { trace: run.trace, audit: auditTrace(run.trace), outcomes, runMs: performance.now() - t0 };
+  const ops: OpRef[] = run.outcomes.map((o) => ({
+    op: { op: o.op.op, role: o.op.role, ...(o.op.op === 'insmod' && o.op.dependency ? { dependency: o.op.dependency } : {}) },
+    module: o.module,
+    ok: o.ok,
+    step: o.step,
+    ...(o.errno ? { errno: o.errno } : {}),
+    ...(o.message ? { message: o.message } : {}),
+  }));
+  return {
+    trace: run.trace,
+    audit: auditTrace(run.trace),
+    outcomes,
+    ops,
+    ...(run.packaging ? { packaging: run.packaging } : {}),
+    runMs: performance.now() - t0,
+  };
+}
+
+/** Every requested strategy over the same scenario and modules. */
+export async function compareScenarioRequest(
+  request: CompareRequest,
+  kallsyms: { vmlinux: KallsymsEntry[] },
+  files: (handle: number) => KeptFile | undefined,
+  cache: DecodedCache,
+): Promise<CompareReply> {
+  const t0 = performance.now();
+  const columns: CompareColumn[] = [];
+  for (const strategy of request.strategies) {
+    try {
+      columns.push({ strategy, ...(await runScenarioRequest({ strategy, scenario: request.scenario, roles: request.roles }, kallsyms, files, cache)) });
+    } catch (e) {
+      columns.push({ strategy, trace: null, audit: null, outcomes: [], refused: e instanceof Error ? e.message : String(e), runMs: 0 });
+    }
+  }
+  return { columns, runMs: performance.now() - t0 };
 }
