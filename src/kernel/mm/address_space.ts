@@ -21,6 +21,7 @@ export interface Mapping {
 
 const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
 const U64 = (1n << 64n) - 1n;
+const PAGE_OFFSET_MASK = BigInt(PAGE_SIZE - 1);
 
 export class KernelFault extends Error {
   constructor(
@@ -193,7 +194,7 @@ export class AddressSpace {
 
   /** The mapping, page and offset of an access that stays inside one mapped page. */
   private within(addr: bigint, length: number): { m: Mapping; i: number; off: number } | undefined {
-    const off = Number(addr & BigInt(PAGE_SIZE - 1));
+    const off = Number(addr & PAGE_OFFSET_MASK);
     if (off + length > PAGE_SIZE) return undefined;
     const index = pageIndex(addr);
     const m = this.find(index);
@@ -216,7 +217,7 @@ export class AddressSpace {
   ): void {
     let pos = 0;
     let index = pageIndex(addr & U64);
-    let offset = Number(addr & BigInt(PAGE_SIZE - 1));
+    let offset = Number(addr & PAGE_OFFSET_MASK);
     while (pos < length) {
       const n = Math.min(length - pos, PAGE_SIZE - offset);
       fn(this.page(index, forWrite), offset, pos, n, (pageAddress(index) + BigInt(offset)) & U64);

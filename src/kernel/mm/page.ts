@@ -4,7 +4,8 @@ export const PAGE_SIZE = 1 << PAGE_SHIFT;
 export const PAGE_MASK = ~(BigInt(PAGE_SIZE) - 1n) & ((1n << 64n) - 1n);
 
 export const PAGE_ALIGN = (n: number) => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
-export const pageIndex = (addr: bigint) => Number(addr >> BigInt(PAGE_SHIFT));
-export const pageAddress = (index: number) => BigInt(index) << BigInt(PAGE_SHIFT);
+const SHIFT = BigInt(PAGE_SHIFT);
+export const pageIndex = (addr: bigint) => Number(addr >> SHIFT);
+export const pageAddress = (index: number) => BigInt(index) << SHIFT;
 
 export const hex = (addr: bigint) => addr.toString(16).padStart(16, '0');

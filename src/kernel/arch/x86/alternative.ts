@@ -221,7 +221,8 @@ export function apply_returns(k: Kernel, mod: Module, sec: Shdr): void {
       bytes[0] = RET;
       toRet++;
     }
-    text_poke_early(k, addr, bytes, { what: `return thunk → ${bytes[0] === RET ? 'ret; int3' : 'jmp thunk'} at ${symbolic(k, addr)}` });
+    // the title names the site (a symbol lookup): only when the write is recorded
+    text_poke_early(k, addr, bytes, k.mem.recordWrites ? { what: `return thunk → ${bytes[0] === RET ? 'ret; int3' : 'jmp thunk'} at ${symbolic(k, addr)}` } : {});
   }
   const parts = [];
   if (toRet) parts.push(`${toRet} return-thunk jumps become ret; int3`);
