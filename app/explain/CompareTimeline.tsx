@@ -18,6 +18,7 @@ const LANE_H = 18;
 
 export const DIFF_STYLE: Record<DiffKind, { fill: string; label: string; h: number }> = {
   wx: { fill: '#D55E00', label: 'W^X differs (RWX / write after exec / fault)', h: 16 },
+  fail: { fill: '#CC79A7', label: 'the kernel reports an error in one design', h: 14 },
   perm: { fill: '#000000', label: 'permission flips differ', h: 12 },
   write: { fill: '#0072B2', label: 'write path differs', h: 8 },
   only: { fill: '#9aa3ab', label: 'a step only some designs take', h: 5 },

@@ -145,6 +145,7 @@ function CompareControls({ rows }: { rows: number }) {
 
 const DIFF_TEXT: Record<DiffKind, string> = {
   wx: 'W^X differs here',
+  fail: 'the kernel reports an error in one design here',
   perm: 'page permissions change differently here',
   write: 'bytes reach memory by a different path here',
   only: 'a step only some designs take (no memory effect)',

@@ -74,3 +74,16 @@ describe('alignTraces', () => {
     expect(ma.outcome.ok && mb.outcome.ok).toBe(true);
   });
 });
+
+describe('reload before and after 6.3', () => {
+  it('the failing relocation of text-poke is a "fail" difference against text-poke-clear, and the comparison opens on it', () => {
+    const a = column('text-poke', 'reload')!;
+    const b = column('text-poke-clear', 'reload')!;
+    const al = alignTraces([a.input, b.input]);
+    const failing = a.run.trace.steps.findIndex((s) => s.events.some((e) => e.kind === 'printk' && e.level === 'err'));
+    expect(failing).toBeGreaterThan(0);
+    const row = al.rowOfStep[0]![failing]!;
+    expect(al.rows[row]!.diff).toBe('fail');
+    expect(firstImportantDiff(al)).toBe(row);
+  });
+});

@@ -25,6 +25,8 @@ export interface AlignInput {
 export type DiffKind =
   /** one column is W^X-unsafe here (an RWX page, a write after exec, a fault) and another is not */
   | 'wx'
+  /** the kernel reports an error (a refusal, a failed load) in one design and not another */
+  | 'fail'
   /** permission flips differ (set_memory_* with different old → new, or only in some) */
   | 'perm'
   /** bytes reach memory by a different path (store vs text_poke…), or syncs differ */
@@ -50,7 +52,7 @@ export interface Alignment {
   rowOfStep: number[][];
 }
 
-const DIFF_RANK: Record<DiffKind, number> = { wx: 4, perm: 3, write: 2, only: 1 };
+const DIFF_RANK: Record<DiffKind, number> = { wx: 5, fail: 4, perm: 3, write: 2, only: 1 };
 
 /** What a step does that matters for W^X, as comparable tokens (counts left out on purpose). */
 export function stepSignature(step: Step, verdicts?: readonly string[]): string[] {
@@ -62,6 +64,7 @@ export function stepSignature(step: Step, verdicts?: readonly string[]): string[
     } else if (e.kind === 'write') t.add(`write via ${writeClass(e.path)}`);
     else if (e.kind === 'sync') t.add('text_poke_sync');
     else if (e.kind === 'fault') t.add(`fault (${writeClass(e.path)})`);
+    else if (e.kind === 'printk' && e.level === 'err') t.add('kernel error');
   }
   for (const v of verdicts ?? []) t.add(`audit: ${v}`);
   return [...t].sort();
@@ -77,6 +80,7 @@ function classify(sigs: string[][], present: boolean[]): DiffKind | null {
   const union = new Set(sigs.flat());
   const differs = (re: RegExp) => [...union].some((tok) => re.test(tok) && !all.every((s) => s.has(tok)));
   if (differs(WX_TOKEN)) return 'wx';
+  if (differs(/^kernel error/)) return 'fail';
   if (differs(PERM_TOKEN)) return 'perm';
   if (differs(/^(write via|text_poke_sync|tlb )/)) return 'write';
   if (gap && live.length > 0) return 'only';
@@ -278,7 +282,7 @@ export const diffRank = (d: DiffKind | null) => (d ? DIFF_RANK[d] : 0);
 
 /** The first row where designs differ on W^X (else on permissions), for opening a comparison. */
 export function firstImportantDiff(al: Alignment): number {
-  for (const kind of ['wx', 'perm'] as DiffKind[]) {
+  for (const kind of ['wx', 'fail', 'perm'] as DiffKind[]) {
     const r = al.rows.findIndex((x) => x.diff === kind);
     if (r >= 0) return r;
   }
