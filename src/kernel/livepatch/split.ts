@@ -45,7 +45,7 @@ export const isSplitSubModule = (k: Kernel, mod: Module) => k.klpSplit?.subModul
 function request_module(k: Kernel, loader: SplitLoader, sub: SplitSubModule): LoadError | null {
   if (k.findModule(sub.name)) return null;
   return k.trace.call('request_module', () => {
-    k.trace.step(`request_module("${sub.name}"): modprobe loads the sub-module for ${sub.object}`, { module: sub.name, file: FILE });
+    k.trace.step(`request_module("${sub.name}"): modprobe loads the sub-module for ${sub.object}`, { module: sub.name, file: FILE, fn: 'request_module' });
     const r = loader.load(k, sub.bytes, sub.elf);
     if (!r.ok) {
       k.trace.printk('err', `livepatch: Module load failed: ${sub.name}`);
@@ -79,7 +79,7 @@ export function klp_split_going(k: Kernel, loader: SplitLoader, tmod: Module): v
   const sub = k.klpSplit?.subModules.find((s) => s.object === tmod.name);
   if (!sub || !k.findModule(sub.name)) return;
   k.trace.call('klp_split_going', () => {
-    k.trace.step(`the sub-module ${sub.name} goes with ${tmod.name}`, { module: sub.name, file: FILE });
+    k.trace.step(`the sub-module ${sub.name} goes with ${tmod.name}`, { module: sub.name, file: FILE, fn: 'klp_split_going' });
     loader.remove(k, sub.name);
   });
 }
@@ -90,11 +90,11 @@ export function klp_add_object(k: Kernel, sub: Module): LoadError | null {
     const addr = findKlpPatchStruct(sub);
     const patch = klpState(k).patches.find((p) => p.mod.name === k.klpSplit!.patch);
     if (addr === undefined || !patch) {
-      k.trace.step(`${sub.name}: no patch to join`, { module: sub.name, file: FILE });
+      k.trace.step(`${sub.name}: no patch to join`, { module: sub.name, file: FILE, fn: 'klp_add_object' });
       return null;
     }
     const own = readKlpPatch(k, sub, addr).objs;
-    k.trace.step(`${sub.name} adds ${own.map((o) => o.name ?? 'vmlinux').join(', ')} to patch '${patch.mod.name}'`, { module: sub.name, file: FILE });
+    k.trace.step(`${sub.name} adds ${own.map((o) => o.name ?? 'vmlinux').join(', ')} to patch '${patch.mod.name}'`, { module: sub.name, file: FILE, fn: 'klp_add_object' });
     sub.refcnt++;
     for (const o of own) {
       const obj: KlpObject = { ...o, mod: k.modules.find((m) => m.name === o.name) ?? null };
