@@ -8,31 +8,56 @@ import { ErrorPanel } from './components/ErrorPanel.tsx';
 import { BusyBar } from './components/BusyBar.tsx';
 import { DropZone } from './components/DropZone.tsx';
 import { ExplainView } from './explain/ExplainView.tsx';
+import { useUrlSync } from './permalink/current.ts';
+import { startInspector, startLink } from './permalink/link_state.ts';
+import { FileRequest } from './permalink/FileRequest.tsx';
+import { EmbedApp } from './embed/EmbedApp.tsx';
 
 let booted = false;
 
 /** First load: list the built-in samples and open the default one (or ?sample=<id>). */
-async function boot(): Promise<void> {
+export async function boot(): Promise<void> {
   if (booted) return;
   booted = true;
   const { setSamples, openSample } = useKlp.getState();
   try {
     const samples = await fetchSampleManifest();
     setSamples(samples);
-    const first = defaultSample(samples);
-    if (first && useKlp.getState().seq === 0) await openSample(first);
+    // The permalink's module (a sample; a user's own file is asked for again), else ?sample= or the first.
+    const linked = startInspector();
+    const open = linked.open;
+    const first = open?.kind === 'sample' ? (samples.find((s) => s.id === open.id) ?? defaultSample(samples)) : defaultSample(samples);
+    if (first && useKlp.getState().seq === 0 && !startLink.state.embed) {
+      await openSample(first);
+      if (linked.open?.kind === 'sample') restoreInspector(linked);
+    }
   } catch (e) {
     useKlp.setState({ error: { kind: 'app-error', message: `Could not list the built-in samples: ${e instanceof Error ? e.message : String(e)}` } });
   }
 }
 
+/** The permalink's tab and selections in the inspector. */
+export function restoreInspector(linked: ReturnType<typeof startInspector>): void {
+  const s = useKlp.getState();
+  if (linked.relsec !== undefined) s.showRelocations(linked.relsec);
+  if (linked.tab) s.setTab(linked.tab as Parameters<typeof s.setTab>[0]);
+  if (linked.section !== undefined) s.selectSection(linked.section);
+  if (linked.symbol !== undefined) s.selectSymbol(linked.symbol);
+}
+
 export function App() {
+  if (startLink.state.embed) return <EmbedApp />;
+  return <FullApp />;
+}
+
+function FullApp() {
   const file = useCurrentFile();
   const busy = useKlp((s) => s.busy);
   const view = useKlp((s) => s.view);
   useEffect(() => {
     void boot();
   }, []);
+  useUrlSync();
 
   return (
     <div className="app">
@@ -40,6 +65,7 @@ export function App() {
       {view === 'explain' ? (
         <main className="main explain-main-wrap">
           <ErrorPanel />
+          <FileRequest />
           <ExplainView />
         </main>
       ) : (
@@ -48,6 +74,7 @@ export function App() {
         <main className="main" aria-busy={busy !== null}>
           <BusyBar />
           <ErrorPanel />
+          <FileRequest />
           {file ? (
             <Inspector key={file.key} file={file} />
           ) : busy ? null : (

@@ -5,6 +5,8 @@ import type { OpenedModule } from '../src/module_file.ts';
 import { checkModuleFileSize } from '../src/kernel/read_file.ts';
 import { ModuleWorkerClient, WorkerCrashedError } from './worker/client.ts';
 import { fetchSampleBytes, type Sample } from './samples.ts';
+import { rememberHash, startLink } from './permalink/link_state.ts';
+import { sha256Hex } from '../src/permalink/sha256.ts';
 
 export type TabId = 'header' | 'sections' | 'symbols' | 'relocations' | 'modinfo' | 'signature';
 export const TABS: ReadonlyArray<{ id: TabId; label: string }> = [
@@ -104,6 +106,8 @@ export const useKlp = create<KlpState>()((set, get) => {
 
   async function decode(seq: number, buffer: ArrayBuffer, fileName: string, origin: 'sample' | 'file') {
     try {
+      // A user's own file is named in permalinks by its content hash (the bytes go to the worker next).
+      const sha256 = origin === 'file' ? await sha256Hex(new Uint8Array(buffer)) : undefined;
       const reply = await worker().open(buffer, fileName);
       if (!isCurrent(seq)) {
         void worker().release(reply.handle);
@@ -122,6 +126,7 @@ export const useKlp = create<KlpState>()((set, get) => {
         parseMs: reply.parseMs,
         totalMs: performance.now() - (startedAt.get(seq) ?? performance.now()),
       };
+      if (sha256) rememberHash(file.key, sha256);
       set((s) => ({ files: [...s.files, file], currentKey: file.key, busy: null, error: null, ...freshSelection }));
     } catch (e) {
       const message = e instanceof WorkerCrashedError
@@ -132,7 +137,7 @@ export const useKlp = create<KlpState>()((set, get) => {
   }
 
   return {
-    view: new URLSearchParams(location.search).get('view') === 'explain' ? 'explain' : 'inspect',
+    view: startLink.state.view,
     samples: [],
     files: [],
     currentKey: null,

@@ -11,7 +11,6 @@ import { MemoryMap } from './MemoryMap.tsx';
 import { MetricsTable } from './MetricsTable.tsx';
 import { Narration } from './Narration.tsx';
 import { PackagingPanel } from './PackagingPanel.tsx';
-import { sourceToParams } from './source.ts';
 import { StepEffects } from './StepEffects.tsx';
 import { SPEEDS } from './store.ts';
 
@@ -21,7 +20,6 @@ export function CompareView() {
   const alignment = useCompare((s) => s.alignment);
   const scenario = useCompare((s) => s.scenario);
   useComparePlayback();
-  useComparePermalink();
   return (
     <div className="compare" data-testid="compare">
       <p className="run-status" data-testid="compare-status" aria-live="polite">
@@ -250,30 +248,4 @@ function useComparePlayback(): void {
     }, 1000 / speed);
     return () => window.clearInterval(id);
   }, [playing, speed]);
-}
-
-/** ?view=explain&compare=a,b&scenario=late-load&row=N, kept in step with the cursor. */
-function useComparePermalink(): void {
-  useEffect(() => {
-    let timer = 0;
-    const write = () => {
-      const s = compareStore.getState();
-      if (!s.alignment) return;
-      const params = new URLSearchParams(location.search);
-      params.set('view', 'explain');
-      sourceToParams({ kind: 'compare', strategies: s.columns.map((c) => c.strategy.id), scenario: s.scenario }, params);
-      params.set('row', String(s.row));
-      const url = `${location.pathname}?${params.toString()}${location.hash}`;
-      if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
-    };
-    const unsub = compareStore.subscribe((s, prev) => {
-      if (s.row === prev.row && s.alignment === prev.alignment) return;
-      window.clearTimeout(timer);
-      timer = window.setTimeout(write, 150);
-    });
-    return () => {
-      unsub();
-      window.clearTimeout(timer);
-    };
-  }, []);
 }

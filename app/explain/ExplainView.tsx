@@ -14,7 +14,8 @@ import { usePlayback } from './usePlayback.ts';
 import { WriteDetail } from './WriteDetail.tsx';
 import { WriteList } from './WriteList.tsx';
 import { StepEffects } from './StepEffects.tsx';
-import { usePermalink } from './usePermalink.ts';
+import { pendingLink, usePendingFiles } from '../permalink/link_state.ts';
+import { ShareBar } from '../permalink/ShareBar.tsx';
 import { CompareView, onCompareKey } from './CompareView.tsx';
 import { PackagingPanel } from './PackagingPanel.tsx';
 import { DEFAULT_COMPARE } from './source.ts';
@@ -31,13 +32,14 @@ export function ExplainView() {
   const samplesReady = useKlp((s) => s.samples.length > 0);
   const root = useRef<HTMLDivElement>(null);
   usePlayback(trace?.steps.length ?? 0);
-  usePermalink();
+  const waitingForFiles = usePendingFiles().length > 0;
 
   // First visit: run the default scenario once the sample list is known. No autoplay.
   useEffect(() => {
     const s = explainStore.getState();
-    if (samplesReady && s.trace === null && s.status.kind === 'idle') void s.run();
-  }, [samplesReady]);
+    // A permalink naming the user's own files waits for them (FileRequest asks).
+    if (samplesReady && s.trace === null && s.status.kind === 'idle' && !pendingLink.getState().missing.length) void s.run();
+  }, [samplesReady, waitingForFiles]);
   useEffect(() => {
     if (trace || comparing) root.current?.focus({ preventScroll: true });
   }, [trace, comparing]);
@@ -45,6 +47,7 @@ export function ExplainView() {
   return (
     <div className="explain" ref={root} tabIndex={0} onKeyDown={comparing ? onCompareKey : onExplainKey} data-testid="explain" aria-label="Explain loading: step through what the kernel did">
       <ScenarioPicker />
+      <ShareBar />
       {comparing ? (
         <CompareView />
       ) : (

@@ -12,6 +12,7 @@ import type { Trace } from '../../src/trace/types.ts';
 import { useKlp } from '../store.ts';
 import { traceModel } from './model.ts';
 import { runCompare } from './run.ts';
+import { takeLinkedRow } from '../permalink/link_state.ts';
 import type { RunOutcome } from './source.ts';
 
 export interface CompareColumnState {
@@ -96,8 +97,7 @@ export const compareStore = createStore<CompareState>()((set, get) => ({
       for (const c of columns) if (c.trace) traceModel(c.trace);
       const alignment = alignTraces(columns.map((c) => (c.trace ? alignInput(c.trace, c.ops, c.audit?.byStep) : null)));
       const alignMs = performance.now() - t0;
-      const wanted = new URLSearchParams(location.search).get('row');
-      const first = get().alignment === null && wanted !== null ? Number(wanted) : firstImportantDiff(alignment);
+      const first = takeLinkedRow(strategies, scenario) ?? firstImportantDiff(alignment);
       set({
         scenario,
         columns,

@@ -8,7 +8,8 @@ import { phaseNeighbour, traceModel } from './model.ts';
 import { runSource } from './run.ts';
 import type { Packaging } from '../../src/scenarios/run.ts';
 import { compareStore } from './compare_store.ts';
-import { DEFAULT_SOURCE, sourceFromParams, type RunOutcome, type TraceSource } from './source.ts';
+import { DEFAULT_SOURCE, type RunOutcome, type TraceSource } from './source.ts';
+import { initialSource, takeLinkedStep } from '../permalink/link_state.ts';
 
 export type Selection = { kind: 'none' } | { kind: 'write'; step: number; event: number };
 
@@ -59,7 +60,7 @@ export interface ExplainState {
 const clampStep = (trace: Trace | null, n: number) => (trace ? Math.max(0, Math.min(trace.steps.length - 1, Math.round(n))) : 0);
 
 export const explainStore = createStore<ExplainState>()((set, get) => ({
-  source: (typeof location === 'undefined' ? undefined : sourceFromParams(new URLSearchParams(location.search))) ?? DEFAULT_SOURCE,
+  source: initialSource() ?? DEFAULT_SOURCE,
   ran: null,
   status: { kind: 'idle' },
   trace: null,
@@ -90,9 +91,11 @@ export const explainStore = createStore<ExplainState>()((set, get) => ({
         return;
       }
       traceModel(r.trace);
-      const wanted = new URLSearchParams(location.search).get('step');
-      const step = wanted !== null && get().trace === null ? clampStep(r.trace, Number(wanted)) : 0;
-      set({ trace: r.trace, ran: source, outcomes: r.outcomes, packaging: r.packaging, step, selection: { kind: 'none' }, status: { kind: 'ready', runMs: r.runMs, totalMs: r.totalMs } });
+      // The permalink's step and selection, on the first run of the linked source.
+      const linked = takeLinkedStep(source, useKlp.getState().files, r.trace.steps);
+      const step = clampStep(r.trace, linked.step ?? 0);
+      const selection: Selection = linked.select ? { kind: 'write', ...linked.select } : { kind: 'none' };
+      set({ trace: r.trace, ran: source, outcomes: r.outcomes, packaging: r.packaging, step, selection, status: { kind: 'ready', runMs: r.runMs, totalMs: r.totalMs } });
     } catch (e) {
       if (get().seq !== seq) return;
       set({ status: { kind: 'error', message: e instanceof Error ? e.message : String(e) } });

@@ -1,0 +1,68 @@
+// Exports of one step: the plain-text (ASCII) report, snapshotted for a known step (5.4's RWX
+// window on late-load), and the SVG figure (well-formed, legend, the step's title as text).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseKallsyms } from '../kernel/kallsyms.ts';
+import { decodeModule } from '../module_file.ts';
+import { encodeLink, resolveStep } from '../permalink/permalink.ts';
+import { runScenario, type ScenarioModules } from '../scenarios/run.ts';
+import { sampleFiles } from '../scenarios/samples.ts';
+import type { Role } from '../scenarios/scenarios.ts';
+import { stepAscii, stepReport } from '../trace/ascii.ts';
+import { stepSvg } from './step_svg.ts';
+
+const root = new URL('../../', import.meta.url);
+const vmlinux = parseKallsyms(readFileSync(new URL('public/samples/vmlinux.kallsyms', root), 'utf8')).filter((e) => !e.module);
+const mods: ScenarioModules = {};
+for (const [role, file] of Object.entries(sampleFiles)) {
+  const d = await decodeModule(new Uint8Array(readFileSync(new URL(`public/samples/${file}`, root))), file.split('/').at(-1)!);
+  if (!d.ok) throw new Error(d.error.message);
+  mods[role as Role] = { fileName: file.split('/').at(-1)!, bytes: d.bytes, elf: d.module.elf };
+}
+const run = runScenario('v5.4-flip', 'late-load', mods, vmlinux);
+if (run.kind !== 'trace') throw new Error('v5.4-flip late-load refused');
+const trace = run.trace;
+const step = resolveStep({ fn: 'klp_write_object_relocations', nth: 'last' }, trace.steps)!;
+const link = `https://example.org/klp-lab/#${encodeLink({ view: 'explain', source: { kind: 'scenario', strategy: 'v5.4-flip', scenario: 'late-load' }, step })}`;
+
+describe('ASCII export', () => {
+  const text = stepReport(trace, step, { heading: 'klp-lab: v5.4-flip × late-load', link });
+  it('the 5.4 RWX window, as a mail would show it', () => {
+    expect(text.join('\n')).toMatchSnapshot();
+  });
+  it('fits 78 columns except the link, carries narration, pages and the permalink', () => {
+    const body = text.slice(0, -1);
+    for (const line of body) expect(line.length, line).toBeLessThanOrEqual(78);
+    expect(text.at(-1)).toBe(link);
+    expect(text.join('\n')).toContain('RWX!');
+    expect(text.join('\n')).toContain(trace.steps[step]!.path.at(-1)!);
+    expect(text.some((l) => /klp_demo_patch core\s+!/.test(l))).toBe(true);
+  });
+  it('the CLI prints the same report for --step (without a link)', () => {
+    expect(stepAscii(trace, step)).toEqual(stepReport(trace, step));
+  });
+  it('every step of every run fits 78 columns', () => {
+    for (let i = 0; i < trace.steps.length; i++) for (const line of stepAscii(trace, i)) expect(line.length, `step ${i}: ${line}`).toBeLessThanOrEqual(78);
+  });
+});
+
+describe('SVG export', () => {
+  const svg = stepSvg([{ trace, step }], { title: 'v5.4-flip × late-load', caption: 'The <5.4> RWX window & more', link });
+  it('is one well-formed svg element with the legend, the title and the step title as text', () => {
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    // well-formed enough: every tag closes, nothing unescaped in text
+    const stack: string[] = [];
+    for (const m of svg.matchAll(/<(\/?)([a-zA-Z][\w:-]*)([^>]*?)(\/?)>/g)) {
+      if (m[1]) expect(stack.pop()).toBe(m[2]);
+      else if (!m[4]) stack.push(m[2]!);
+    }
+    expect(stack).toEqual([]);
+    expect(svg.replace(/<[^<>]*>/g, '')).not.toMatch(/[<>]/);
+    expect(svg).toContain('data-role="legend"');
+    expect(svg).toContain('writable AND executable: W^X broken');
+    expect(svg).toContain('data-role="step-title"');
+    expect(svg).toContain('RWX!');
+    expect(svg).toContain('The &lt;5.4&gt; RWX window &amp; more');
+  });
+});
