@@ -8,12 +8,13 @@ import { fetchSampleBytes, type Sample } from './samples.ts';
 import { rememberHash, startLink } from './permalink/link_state.ts';
 import { sha256Hex } from '../src/permalink/sha256.ts';
 
-export type TabId = 'header' | 'sections' | 'symbols' | 'relocations' | 'modinfo' | 'signature';
+export type TabId = 'header' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'signature';
 export const TABS: ReadonlyArray<{ id: TabId; label: string }> = [
   { id: 'header', label: 'ELF header' },
   { id: 'sections', label: 'Sections' },
   { id: 'symbols', label: 'Symbols' },
   { id: 'relocations', label: 'Relocations' },
+  { id: 'hex', label: 'Hex' },
   { id: 'modinfo', label: 'Modinfo' },
   { id: 'signature', label: 'Signature' },
 ];
@@ -41,6 +42,13 @@ export interface Busy {
   size?: number;
 }
 
+/** Bytes highlighted in the Hex tab: a relocation site, with what it is. */
+export interface HexHighlight {
+  offset: number;
+  length: number;
+  label?: string;
+}
+
 /** Top-level view: the ELF inspector or the loader explainer. */
 export type AppView = 'inspect' | 'explain';
 
@@ -56,6 +64,12 @@ export interface KlpState {
   selectedSymbol: number | null;
   /** Section index of the relocation section shown in the Relocations tab. */
   relocationSection: number | null;
+  /** Entry selected in the Relocations tab (an entry of `relocationSection`). */
+  selectedRelocation: number | null;
+  /** Section shown in the Hex tab, and the byte range highlighted in it (a relocation site). */
+  hex: { section: number; highlight?: HexHighlight } | null;
+  /** Why the last link between the views could not be followed (shown where it was clicked). */
+  linkNote: string | null;
   error: AppError | null;
   busy: Busy | null;
   /** Incremented by every open request; a reply for an older request is dropped (newer wins). */
@@ -72,7 +86,15 @@ export interface KlpState {
   selectSection(index: number | null): void;
   selectSymbol(index: number | null): void;
   showRelocations(sectionIndex: number | null): void;
+  selectRelocation(entry: number | null): void;
+  /** Opens the Relocations tab on one entry of a relocation section, selected and scrolled to. */
+  showRelocationEntry(sectionIndex: number, entry: number): void;
+  /** Opens the Symbols tab on one symbol, selected and scrolled to. */
+  showSymbol(index: number): void;
+  /** Opens the Hex tab on a section, optionally highlighting (and scrolling to) a byte range. */
+  showHex(section: number, highlight?: HexHighlight): void;
   dismissError(): void;
+  setLinkNote(note: string | null): void;
   reportWorkerCrash(message: string): void;
 }
 
@@ -86,7 +108,7 @@ export function worker(): ModuleWorkerClient {
 let nextKey = 1;
 const startedAt = new Map<number, number>();
 
-const freshSelection = { selectedSection: null, selectedSymbol: null, relocationSection: null } as const;
+const freshSelection = { selectedSection: null, selectedSymbol: null, relocationSection: null, selectedRelocation: null, hex: null } as const;
 
 export const useKlp = create<KlpState>()((set, get) => {
   /** Starts a request; returns its number. Any earlier request still running loses. */
@@ -143,6 +165,7 @@ export const useKlp = create<KlpState>()((set, get) => {
     currentKey: null,
     tab: 'sections',
     ...freshSelection,
+    linkNote: null,
     error: null,
     busy: null,
     seq: 0,
@@ -205,8 +228,14 @@ export const useKlp = create<KlpState>()((set, get) => {
     setTab: (tab) => set({ tab }),
     selectSection: (index) => set({ selectedSection: index }),
     selectSymbol: (index) => set({ selectedSymbol: index }),
-    showRelocations: (sectionIndex) => set({ tab: 'relocations', relocationSection: sectionIndex }),
+    showRelocations: (sectionIndex) =>
+      set((s) => ({ tab: 'relocations', relocationSection: sectionIndex, selectedRelocation: s.relocationSection === sectionIndex ? s.selectedRelocation : null })),
+    selectRelocation: (entry) => set({ selectedRelocation: entry, linkNote: null }),
+    showRelocationEntry: (sectionIndex, entry) => set({ tab: 'relocations', relocationSection: sectionIndex, selectedRelocation: entry }),
+    showSymbol: (index) => set({ tab: 'symbols', selectedSymbol: index }),
+    showHex: (section, highlight) => set({ tab: 'hex', hex: { section, ...(highlight ? { highlight } : {}) } }),
     dismissError: () => set({ error: null }),
+    setLinkNote: (linkNote) => set({ linkNote }),
 
     reportWorkerCrash: (message) => {
       set({ busy: null, error: { kind: 'app-error', fileName: get().busy?.fileName, message } });

@@ -8,6 +8,7 @@ import { ModinfoTable } from './ModinfoTable.tsx';
 import { SignatureView } from './SignatureView.tsx';
 import { FileSummary } from './FileSummary.tsx';
 import { count } from '../format.ts';
+import { HexView } from './HexView.tsx';
 
 function tabCount(file: LoadedFile, tab: TabId): string {
   const { elf } = file.module;
@@ -67,7 +68,8 @@ export function Inspector({ file }: { file: LoadedFile }) {
         {tab === 'header' ? <ElfHeaderView file={file} /> : null}
         {tab === 'sections' ? <SectionsTable elf={file.module.elf} /> : null}
         {tab === 'symbols' ? <SymbolsTable elf={file.module.elf} /> : null}
-        {tab === 'relocations' ? <RelocationsView elf={file.module.elf} /> : null}
+        {tab === 'relocations' ? <RelocationsView file={file} /> : null}
+        {tab === 'hex' ? <HexView file={file} /> : null}
         {tab === 'modinfo' ? <ModinfoTable elf={file.module.elf} /> : null}
         {tab === 'signature' ? <SignatureView elf={file.module.elf} /> : null}
       </div>

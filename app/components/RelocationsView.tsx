@@ -1,7 +1,9 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { ElfObject, ElfRelocationSection } from '../../src/elf/types.ts';
 import { relocationTypeName } from '../../src/elf/names.ts';
-import { useKlp } from '../store.ts';
+import { useKlp, type LoadedFile } from '../store.ts';
+import { showEntryInExplain, siteOfEntry } from '../explain/links.ts';
+import { goToView } from './ViewSwitch.tsx';
 import { count, hex, hexDigits, signedHex } from '../format.ts';
 import { VirtualTable, type Column } from './VirtualTable.tsx';
 import { FilterBox } from './FilterBox.tsx';
@@ -22,9 +24,12 @@ function RelocationPicker({ elf, current, onPick }: { elf: ElfObject; current: E
   );
 }
 
-export function RelocationsView({ elf }: { elf: ElfObject }) {
+export function RelocationsView({ file }: { file: LoadedFile }) {
+  const elf = file.module.elf;
   const wanted = useKlp((s) => s.relocationSection);
   const show = useKlp((s) => s.showRelocations);
+  const selectedEntry = useKlp((s) => s.selectedRelocation);
+  const selectEntry = useKlp((s) => s.selectRelocation);
   const [filter, setFilter] = useState('');
   const query = useDeferredValue(filter.trim().toLowerCase());
   const rela = elf.relocations.find((r) => r.sectionIndex === wanted) ?? elf.relocations[0];
@@ -99,13 +104,65 @@ export function RelocationsView({ elf }: { elf: ElfObject }) {
         ) : null}
         .
       </p>
+      {selectedEntry !== null && selectedEntry < rela.count && <EntryActions file={file} relsec={rela.sectionIndex} entry={selectedEntry} />}
       <VirtualTable
         label={`Entries of ${rela.name}`}
         testId="relocations-table"
         rowCount={rows ? rows.length : rela.count}
         columns={columns}
+        selected={selectedEntry === null ? null : rows ? rows.indexOf(selectedEntry) : selectedEntry}
+        onSelect={(r) => selectEntry(rows ? (rows[r] ?? null) : r)}
         empty={rela.count === 0 ? 'This relocation section is empty.' : 'No entry matches the filter.'}
       />
+    </div>
+  );
+}
+
+/** The selected entry: where it writes, and links to its bytes, its symbol and the step that wrote it. */
+function EntryActions({ file, relsec, entry }: { file: LoadedFile; relsec: number; entry: number }) {
+  const elf = file.module.elf;
+  const rela = elf.relocations.find((r) => r.sectionIndex === relsec)!;
+  const note = useKlp((s) => s.linkNote);
+  const setNote = useKlp((s) => s.setLinkNote);
+  const [busy, setBusy] = useState(false);
+  const site = siteOfEntry(file, relsec, entry);
+  const symIndex = rela.symbols[entry]!;
+  const target = elf.sections[rela.targetSection];
+  return (
+    <div className="entry-actions" data-testid="entry-actions">
+      <span>
+        <b className="mono">#{entry}</b> {relocationTypeName(elf.header.machine, rela.types[entry]!)} at{' '}
+        <span className="mono">{target?.name ?? `[${rela.targetSection}]`}+0x{hex(rela.offsets[entry]!)}</span> →{' '}
+        <span className="mono">{symbolDisplayName(elf, symIndex)}</span>
+      </span>
+      <button type="button" className="link" data-testid="entry-hex" disabled={!site} onClick={() => site && useKlp.getState().showHex(site.section, site)}>
+        bytes in hex ›
+      </button>
+      <button type="button" className="link" data-testid="entry-symbol" onClick={() => useKlp.getState().showSymbol(symIndex)}>
+        symbol {symIndex} ›
+      </button>
+      <button
+        type="button"
+        className="link"
+        data-testid="entry-explain"
+        disabled={busy}
+        title="The step of the emulated load where this entry is applied, with its write selected"
+        onClick={() => {
+          setBusy(true);
+          setNote(null);
+          void showEntryInExplain(file, relsec, entry)
+            .then((r) => {
+              if (!r.ok) {
+                setNote(r.why);
+                if (useKlp.getState().view === 'explain') goToView('inspect');
+              }
+            })
+            .finally(() => setBusy(false));
+        }}
+      >
+        {busy ? 'running…' : 'show in Explain ›'}
+      </button>
+      {note && <span className="muted" data-testid="entry-note">{note}</span>}
     </div>
   );
 }

@@ -6,9 +6,18 @@ const VIEWS: ReadonlyArray<{ id: AppView; label: string }> = [
   { id: 'explain', label: 'Explain loading' },
 ];
 
+/** Switches the top-level view and keeps the URL in step (the explainer's permalink keys go with it). */
+export function goToView(view: AppView): void {
+  useKlp.getState().setView(view);
+  const params = new URLSearchParams(location.search);
+  if (view === 'explain') params.set('view', 'explain');
+  else for (const k of ['view', 'kernel', 'seq', 'step', 'fake', 'strategy', 'scenario', 'compare', 'row']) params.delete(k);
+  const q = params.toString();
+  history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}${location.hash}`);
+}
+
 export function ViewSwitch() {
   const view = useKlp((s) => s.view);
-  const setView = useKlp((s) => s.setView);
   return (
     <nav className="view-switch" aria-label="View">
       {VIEWS.map((v) => (
@@ -18,14 +27,7 @@ export function ViewSwitch() {
           aria-pressed={view === v.id}
           className={view === v.id ? 'on' : undefined}
           data-testid={`view-${v.id}`}
-          onClick={() => {
-            setView(v.id);
-            const params = new URLSearchParams(location.search);
-            if (v.id === 'explain') params.set('view', 'explain');
-            else for (const k of ['view', 'kernel', 'seq', 'step', 'fake', 'strategy', 'scenario', 'compare', 'row']) params.delete(k);
-            const q = params.toString();
-            history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}${location.hash}`);
-          }}
+          onClick={() => goToView(v.id)}
         >
           {v.label}
         </button>

@@ -66,6 +66,11 @@ export function VirtualTable({ label, testId, rowCount, columns, rowHeight = 22,
     else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
   }, [headerHeight, rowHeight]);
 
+  // A selection made elsewhere (a link from another view) is scrolled into view.
+  useEffect(() => {
+    if (selected !== null && selected >= 0) reveal(selected);
+  }, [selected, rowCount, columns, reveal]);
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (rowCount === 0) return;
     const page = Math.max(1, Math.floor(viewport / rowHeight) - 1);

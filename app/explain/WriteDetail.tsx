@@ -6,6 +6,9 @@ import type { Trace } from '../../src/trace/types.ts';
 import { traceModel, type TraceModel } from './model.ts';
 import { explainStore, useExplain } from './store.ts';
 import { bytesHex, placeLabel, relocName, writeRef, type WriteRef } from './writes.ts';
+import { useEffect, useState } from 'react';
+import { handleOfModule, showWriteInInspector, sourceOfModule } from './links.ts';
+import { hex2, useSectionWindow } from '../components/section_bytes.ts';
 
 const hex = (v: bigint) => `0x${(v < 0n ? v + (1n << 64n) : v).toString(16)}`;
 const signed = (v: bigint) => (v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
@@ -58,12 +61,15 @@ export function WriteDetail({ trace }: { trace: Trace }) {
         <dd className="mono bytes" data-testid="wd-after">{bytesHex(w.new)}</dd>
         <dt>path</dt>
         <dd data-testid="wd-path"><code>{w.path}</code> — {WRITE_PATH_TEXT[w.path]}</dd>
+        <dt title="the section's bytes around the site, from the file; the site before and after this write">context</dt>
+        <dd><ByteContext ref_={ref} /></dd>
         <dt>page</dt>
         <dd data-testid="wd-perm">
           <b className={perm === PermCode.RWX ? 'alarm-text' : undefined}>{PERM_LABEL[perm]}</b>{' '}
           <span className="muted">at the moment of the write{ref.region ? ` (page ${Math.floor(ref.offset / PAGE_SIZE)} of ${ref.region.region.name})` : ''}</span>
         </dd>
       </dl>
+      <InspectorLinks ref_={ref} />
     </section>
   );
 }
@@ -89,4 +95,105 @@ function permAtEvent(model: TraceModel, ref: WriteRef): PermCode {
     if (e.kind === 'perm') for (const ch of e.changed) if (ch.page === pageAddr) code = permCode(ch.to);
   }
   return code;
+}
+
+/** Links to the inspector: the relocation entry, its symbol, the section's bytes at the site. */
+function InspectorLinks({ ref_ }: { ref_: WriteRef }) {
+  const [note, setNote] = useState<string | null>(null);
+  useEffect(() => setNote(null), [ref_.step, ref_.event]);
+  const module = ref_.region?.region.module;
+  const src = module ? sourceOfModule(module) : { ok: false as const, why: 'outside every module' };
+  if (!src.ok) return <p className="wd-links muted" data-testid="wd-links-none">Inspector: {src.why}.</p>;
+  const go = (what: 'relocation' | 'symbol' | 'hex') => () => {
+    setNote(null);
+    void showWriteInInspector(ref_, what).then((r) => !r.ok && setNote(r.why));
+  };
+  const c = ref_.write.cause;
+  return (
+    <p className="wd-links" data-testid="wd-links">
+      <span className="muted">In the inspector ({src.name}):</span>{' '}
+      {c && (
+        <>
+          <button type="button" className="link" data-testid="wd-show-relocation" onClick={go('relocation')}>
+            {c.relsecName} #{c.entry} ›
+          </button>{' '}
+          <button type="button" className="link" data-testid="wd-show-symbol" onClick={go('symbol')}>
+            symbol ›
+          </button>{' '}
+        </>
+      )}
+      {ref_.section && (
+        <button type="button" className="link" data-testid="wd-show-hex" onClick={go('hex')}>
+          {ref_.section.name} in hex ›
+        </button>
+      )}
+      {note && <span className="error-text" data-testid="wd-link-note"> {note}</span>}
+    </p>
+  );
+}
+
+const CTX_ROW = 8;
+
+/**
+ * The section's bytes around the site as the file has them, a row of 8 per line; the rows the
+ * write touches get a second line with the bytes after the write, the site highlighted.
+ */
+function ByteContext({ ref_ }: { ref_: WriteRef }) {
+  const span = ref_.section;
+  const module = ref_.region?.region.module;
+  const [handle, setHandle] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    setHandle(undefined);
+    if (module) void handleOfModule(module).then((h) => live && setHandle(h), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [module]);
+  const site = span ? ref_.offset - span.offset : 0;
+  const len = ref_.write.new.length;
+  const from = Math.max(0, Math.floor((site - 12) / CTX_ROW) * CTX_ROW);
+  const to = Math.ceil((site + len + 12) / CTX_ROW) * CTX_ROW;
+  const reply = useSectionWindow(span && !span.nobits && handle !== undefined ? handle : undefined, span?.sectionIndex, from, to - from);
+  if (!span) return <span className="muted">not inside a section of the file</span>;
+  if (span.nobits) return <span className="muted">{span.name} is SHT_NOBITS: zero-filled, not in the file</span>;
+  if (!module || (handle === undefined && !sourceOfModule(module).ok)) return <span className="muted">no file to read it from (a module derived by the design)</span>;
+  if (!reply) return <span className="muted">…</span>;
+  if ('error' in reply) return <span className="error-text">{reply.error}</span>;
+  if (reply.name !== span.name) return <span className="muted">the file's section [{span.sectionIndex}] is {reply.name}, not {span.name} (repackaged)</span>;
+  const rows: React.ReactNode[] = [];
+  const bytes = reply.bytes;
+  for (let r = reply.offset; r < reply.offset + bytes.length; r += CTX_ROW) {
+    const touched = r < site + len && r + CTX_ROW > site;
+    const cells = (after: boolean) =>
+      Array.from({ length: Math.min(CTX_ROW, reply.offset + bytes.length - r) }, (_, i) => {
+        const o = r + i;
+        const inSite = o >= site && o < site + len;
+        const b = inSite ? (after ? ref_.write.new[o - site]! : ref_.write.old[o - site]!) : bytes[o - reply.offset]!;
+        return (
+          <span key={i} className={inSite ? (after ? 'ctx-b site after' : 'ctx-b site') : after ? 'ctx-b dim' : 'ctx-b'} data-testid={inSite ? (after ? 'ctx-after' : 'ctx-before') : undefined}>
+            {hex2(b)}
+          </span>
+        );
+      });
+    rows.push(
+      <div key={r} className="ctx-row">
+        <span className="ctx-off">+{r.toString(16).padStart(4, '0')}</span>
+        <span className="ctx-bytes">{cells(false)}</span>
+      </div>,
+    );
+    if (touched)
+      rows.push(
+        <div key={`${r}a`} className="ctx-row after">
+          <span className="ctx-off">after</span>
+          <span className="ctx-bytes">{cells(true)}</span>
+        </div>,
+      );
+  }
+  return (
+    <div className="byte-context mono" data-testid="wd-context" title={`${span.name} from the file, offsets in the section; the site's own bytes are memory's before and after the write`}>
+      <div className="ctx-caption muted">{span.name}+0x{site.toString(16)}, {len} bytes</div>
+      {rows}
+    </div>
+  );
 }

@@ -3,7 +3,7 @@
 // pending call is raced against a "crashed" promise; on a crash the worker is terminated, the
 // message goes to the UI state through `onCrash`, and the next request starts a fresh worker.
 import * as Comlink from 'comlink';
-import type { CompareReply, CompareRequest, ModuleWorkerApi, OpenReply, ScenarioReply, ScenarioRequest, SequenceReply, SequenceRequest } from './protocol.ts';
+import type { CompareReply, CompareRequest, ModuleWorkerApi, OpenReply, ScenarioReply, ScenarioRequest, SectionBytesReply, SequenceReply, SequenceRequest } from './protocol.ts';
 
 export type WorkerFactory = () => Worker;
 
@@ -115,6 +115,12 @@ export class ModuleWorkerClient {
   async compareScenario(request: CompareRequest): Promise<CompareReply> {
     const g = await this.withKallsyms();
     return Promise.race([g.api.compareScenario(request), g.crashed]);
+  }
+
+  /** Bytes of one section of an open file, as in the file (transferred from the worker). */
+  async sectionBytes(handle: number, index: number, offset: number, length: number): Promise<SectionBytesReply> {
+    const { api, crashed } = this.generation;
+    return Promise.race([api.sectionBytes(handle, index, offset, length), crashed]);
   }
 
   async kept(): Promise<number> {

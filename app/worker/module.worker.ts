@@ -2,15 +2,20 @@
 // The only place that parses: the UI thread sends file bytes here (transferred, not copied)
 // and gets back the decoded ElfObject (relocation columns transferred back).
 import * as Comlink from 'comlink';
-import { openModule } from '../../src/module_file.ts';
+import { decodeModule } from '../../src/module_file.ts';
 import { parseKallsyms, type KallsymsEntry } from '../../src/kernel/kallsyms.ts';
-import type { ElfObject } from '../../src/elf/types.ts';
-import type { CompareRequest, ModuleWorkerApi, OpenReply, ScenarioRequest, SequenceRequest } from './protocol.ts';
+import type { ElfObject, ElfSection } from '../../src/elf/types.ts';
+import { SHT_NOBITS } from '../../src/elf/constants.ts';
+import type { CompareRequest, ModuleWorkerApi, OpenReply, ScenarioRequest, SectionBytesReply, SequenceRequest } from './protocol.ts';
 import { prepareForTransfer } from './transferables.ts';
 import { compareScenarioRequest, runScenarioRequest, runSequence } from './sequence.ts';
 import { traceTransferables } from './trace_transfer.ts';
 
-const kept = new Map<number, { bytes: Uint8Array; fileName: string }>();
+/**
+ * The bytes of every open file, by handle: the plain ELF once decoded (open() decompresses, so a
+ * .ko.xz is not decompressed again for a run or a hex view), with its section headers when known.
+ */
+const kept = new Map<number, { bytes: Uint8Array; fileName: string; sections?: ElfSection[] }>();
 /** Plain ELF bytes and decoded object per handle, for the emulated loader (decoded once). */
 const decoded = new Map<number, { bytes: Uint8Array; elf: ElfObject }>();
 let kallsyms: { vmlinux: KallsymsEntry[]; modules: KallsymsEntry[] } = { vmlinux: [], modules: [] };
@@ -18,17 +23,16 @@ let nextHandle = 1;
 
 const api: ModuleWorkerApi = {
   async open(buffer: ArrayBuffer, fileName: string): Promise<OpenReply> {
-    const bytes = new Uint8Array(buffer);
     const handle = nextHandle++;
     const t0 = performance.now();
-    const result = await openModule(bytes, fileName);
+    const r = await decodeModule(new Uint8Array(buffer), fileName);
     const parseMs = performance.now() - t0;
-    if (!result.ok) {
-      return { handle: 0, result, parseMs };
+    if (!r.ok) {
+      return { handle: 0, result: r, parseMs };
     }
-    kept.set(handle, { bytes, fileName });
-    const { elf, transfer } = prepareForTransfer(result.module.elf, buffer);
-    const reply: OpenReply = { handle, result: { ok: true, module: { ...result.module, elf } }, parseMs };
+    kept.set(handle, { bytes: r.bytes, fileName, sections: r.module.elf.sections });
+    const { elf, transfer } = prepareForTransfer(r.module.elf, r.bytes.buffer);
+    const reply: OpenReply = { handle, result: { ok: true, module: { ...r.module, elf } }, parseMs };
     return Comlink.transfer(reply, transfer);
   },
   release(handle: number): void {
@@ -56,9 +60,35 @@ const api: ModuleWorkerApi = {
     const reply = await compareScenarioRequest(request, kallsyms, (h) => kept.get(h), decoded);
     return Comlink.transfer(reply, reply.columns.flatMap((c) => (c.trace ? traceTransferables(c.trace) : [])));
   },
+  async sectionBytes(handle: number, index: number, offset: number, length: number): Promise<SectionBytesReply> {
+    const file = kept.get(handle);
+    if (!file) throw new Error('that file is no longer open');
+    if (!file.sections) {
+      // a stashed sample: decode it once (the emulator would anyway)
+      const d = decoded.get(handle) ?? (await decodeOrThrow(file.bytes, file.fileName));
+      decoded.set(handle, d);
+      file.bytes = d.bytes;
+      file.sections = d.elf.sections;
+    }
+    const sec = file.sections[index];
+    if (!sec) throw new Error(`no section [${index}] in ${file.fileName}`);
+    const size = Number(sec.size);
+    const nobits = sec.type === SHT_NOBITS;
+    const from = Math.max(0, Math.min(size, Math.floor(offset)));
+    const to = nobits ? from : Math.max(from, Math.min(size, from + Math.floor(length), file.bytes.length - Number(sec.offset)));
+    // A copy of just the window (the kept bytes stay), handed over without a second copy.
+    const bytes = file.bytes.slice(Number(sec.offset) + from, Number(sec.offset) + to);
+    return Comlink.transfer({ name: sec.name, size, nobits, offset: from, bytes }, [bytes.buffer]);
+  },
   kept(): number {
     return kept.size;
   },
 };
+
+async function decodeOrThrow(bytes: Uint8Array, fileName: string): Promise<{ bytes: Uint8Array; elf: ElfObject }> {
+  const r = await decodeModule(bytes, fileName);
+  if (!r.ok) throw new Error(r.error.message || r.error.errnoName);
+  return { bytes: r.bytes, elf: r.module.elf };
+}
 
 Comlink.expose(api);

@@ -31,6 +31,23 @@ export interface ModuleWorkerApi {
   runScenario(request: ScenarioRequest): Promise<ScenarioReply>;
   /** Several strategies over one scenario, in one round trip (traces transferred together). */
   compareScenario(request: CompareRequest): Promise<CompareReply>;
+  /**
+   * `length` bytes from `offset` of section `index` of the plain (decompressed) ELF kept for
+   * `handle`, as in the file (before any relocation). The bytes come back transferred.
+   */
+  sectionBytes(handle: number, index: number, offset: number, length: number): Promise<SectionBytesReply>;
+}
+
+export interface SectionBytesReply {
+  /** Section name, so a caller can check it reads the section it means. */
+  name: string;
+  /** sh_size. */
+  size: number;
+  /** SHT_NOBITS: nothing in the file (bytes is empty). */
+  nobits: boolean;
+  /** Offset in the section of bytes[0] (the request clamped to the section). */
+  offset: number;
+  bytes: Uint8Array;
 }
 
 export interface CompareRequest {
