@@ -13,6 +13,7 @@ import { Narration } from './Narration.tsx';
 import { PackagingPanel } from './PackagingPanel.tsx';
 import { StepEffects } from './StepEffects.tsx';
 import { SPEEDS } from './store.ts';
+import { RanRoles } from './ScenarioPicker.tsx';
 
 export function CompareView() {
   const status = useCompare((s) => s.status);
@@ -27,7 +28,7 @@ export function CompareView() {
         {status.kind === 'error' && <span className="error-text">{status.message}</span>}
         {status.kind === 'ready' && alignment && (
           <>
-            <b>{scenario}</b>: {columns.map((c) => c.strategy.id).join(' vs ')} — {alignment.rows.length} aligned rows,{' '}
+            <b>{scenario}</b><RanRoles />: {columns.map((c) => c.strategy.id).join(' vs ')} — {alignment.rows.length} aligned rows,{' '}
             {alignment.rows.filter((r) => r.diff && r.diff !== 'only').length} where the designs differ in memory{' '}
             <span className="muted">
               (emulated and audited in {status.runMs.toFixed(0)} ms, aligned in {status.alignMs.toFixed(0)} ms, shown in {status.totalMs.toFixed(0)} ms)

@@ -6,7 +6,7 @@ import { onExplainKey } from './keys.ts';
 import { Legend } from './Legend.tsx';
 import { MemoryMap } from './MemoryMap.tsx';
 import { Narration } from './Narration.tsx';
-import { ScenarioPicker } from './ScenarioPicker.tsx';
+import { RanRoles, ScenarioPicker } from './ScenarioPicker.tsx';
 import { StepControls } from './StepControls.tsx';
 import { Timeline } from './Timeline.tsx';
 import { explainStore, useExplain } from './store.ts';
@@ -57,7 +57,7 @@ export function ExplainView() {
         {status.kind === 'error' && <span className="error-text">{status.message}</span>}
         {status.kind === 'ready' && trace && (
           <>
-            <b>{trace.kernel}</b>: {trace.steps.length} steps.{' '}
+            <b>{trace.kernel}</b>: {trace.steps.length} steps. <RanRoles />
             {outcomes.map((o, i) => (
               <span key={i} className={o.ok ? 'ok-text' : 'error-text'} data-testid="outcome">
                 {o.what}: {o.ok ? 'ok' : o.message}

@@ -13,7 +13,7 @@ import { useKlp } from '../store.ts';
 import { traceModel } from './model.ts';
 import { runCompare } from './run.ts';
 import { takeLinkedRow } from '../permalink/link_state.ts';
-import type { RunOutcome } from './source.ts';
+import type { RunOutcome, ScenarioRoles } from './source.ts';
 
 export interface CompareColumnState {
   strategy: Strategy | { id: string; name: string; reality: string; kernel: string; reconstruction: boolean };
@@ -44,7 +44,7 @@ export interface CompareState {
   status: CompareStatus;
   seq: number;
 
-  run(strategies: string[], scenario: string): Promise<void>;
+  run(strategies: string[], scenario: string, roles?: ScenarioRoles): Promise<void>;
   rowTo(row: number): void;
   rowBy(delta: number): void;
   first(): void;
@@ -72,11 +72,11 @@ export const compareStore = createStore<CompareState>()((set, get) => ({
   status: { kind: 'idle' },
   seq: 0,
 
-  run: async (strategies, scenario) => {
+  run: async (strategies, scenario, roles) => {
     const seq = get().seq + 1;
     set({ seq, status: { kind: 'running' }, playing: false });
     try {
-      const reply = await runCompare(strategies, scenario, useKlp.getState().samples);
+      const reply = await runCompare(strategies, scenario, useKlp.getState().samples, roles);
       if (get().seq !== seq) return;
       const t0 = performance.now();
       const columns: CompareColumnState[] = reply.columns.map((c) => {

@@ -5,7 +5,7 @@ import type { Trace } from '../../src/trace/types.ts';
 import { provideAudit } from './model.ts';
 import { fetchSampleBytes, samplesUrl, type Sample } from '../samples.ts';
 import { useKlp, worker } from '../store.ts';
-import type { ModuleRef, RunOutcome, TraceSource } from './source.ts';
+import type { ModuleRef, RunOutcome, ScenarioRoles, TraceSource } from './source.ts';
 import { sampleFiles } from '../../src/scenarios/samples.ts';
 import type { Role } from '../../src/scenarios/scenarios.ts';
 import type { Packaging } from '../../src/scenarios/run.ts';
@@ -39,7 +39,8 @@ function ensureKallsyms(): Promise<void> {
   return kallsymsSent;
 }
 
-async function handleOf(ref: ModuleRef, samples: Sample[]): Promise<number> {
+/** The worker handle of a module (a sample's bytes are fetched and stashed once per worker). */
+export async function handleOf(ref: ModuleRef, samples: Sample[]): Promise<number> {
   if (ref.kind === 'file') {
     const file = useKlp.getState().files.find((f) => f.key === ref.key);
     if (!file) throw new Error('That file is no longer open.');
@@ -56,21 +57,29 @@ async function handleOf(ref: ModuleRef, samples: Sample[]): Promise<number> {
   return handle;
 }
 
-/** The built-in samples in their scenario roles, as worker handles. */
-async function sampleRoles(samples: Sample[]): Promise<Partial<Record<Role, number>>> {
-  const roles: Partial<Record<Role, number>> = {};
+/** The module of each scenario role: the user's choice, else the built-in sample for it. */
+export function roleRefs(chosen: ScenarioRoles | undefined, samples: Sample[]): Partial<Record<Role, ModuleRef>> {
+  const refs: Partial<Record<Role, ModuleRef>> = {};
   for (const [role, file] of Object.entries(sampleFiles) as Array<[Role, string]>) {
     const sample = samples.find((s) => s.file === file);
-    if (sample) roles[role] = await handleOf({ kind: 'sample', id: sample.id }, samples);
+    const ref = chosen?.[role] ?? (sample ? { kind: 'sample' as const, id: sample.id } : undefined);
+    if (ref) refs[role] = ref;
   }
+  return refs;
+}
+
+/** The scenario roles as worker handles. */
+async function roleHandles(chosen: ScenarioRoles | undefined, samples: Sample[]): Promise<Partial<Record<Role, number>>> {
+  const roles: Partial<Record<Role, number>> = {};
+  for (const [role, ref] of Object.entries(roleRefs(chosen, samples)) as Array<[Role, ModuleRef]>) roles[role] = await handleOf(ref, samples);
   return roles;
 }
 
-/** Several strategies over one scenario on the built-in samples, in one worker round trip. */
-export async function runCompare(strategies: string[], scenario: string, samples: Sample[]): Promise<CompareReply & { totalMs: number }> {
+/** Several strategies over one scenario on the chosen modules (else the samples), in one worker round trip. */
+export async function runCompare(strategies: string[], scenario: string, samples: Sample[], chosen?: ScenarioRoles): Promise<CompareReply & { totalMs: number }> {
   const t0 = performance.now();
   await ensureKallsyms();
-  const reply = await worker().compareScenario({ strategies, scenario, roles: await sampleRoles(samples) });
+  const reply = await worker().compareScenario({ strategies, scenario, roles: await roleHandles(chosen, samples) });
   for (const c of reply.columns) if (c.trace && c.audit) provideAudit(c.trace, c.audit);
   return { ...reply, totalMs: performance.now() - t0 };
 }
@@ -80,7 +89,7 @@ export async function runSource(source: TraceSource, samples: Sample[]): Promise
   await ensureKallsyms();
   if (source.kind === 'compare') throw new Error('a comparison runs through runCompare');
   if (source.kind === 'scenario') {
-    const reply = await worker().runScenario({ strategy: source.strategy, scenario: source.scenario, roles: await sampleRoles(samples) });
+    const reply = await worker().runScenario({ strategy: source.strategy, scenario: source.scenario, roles: await roleHandles(source.roles, samples) });
     if (reply.trace && reply.audit) provideAudit(reply.trace, reply.audit);
     return {
       trace: reply.trace,

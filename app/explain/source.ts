@@ -17,9 +17,12 @@ export type SequenceStep = { op: 'insmod'; module: ModuleRef } | { op: 'rmmod'; 
 
 export type TraceSource =
   | { kind: 'sequence'; kernel: KernelChoice; steps: SequenceStep[]; fakeMissingSymbols: boolean }
-  | { kind: 'scenario'; strategy: string; scenario: string }
+  | { kind: 'scenario'; strategy: string; scenario: string; roles?: ScenarioRoles }
   /** Several strategies over one scenario, side by side with one cursor. */
-  | { kind: 'compare'; strategies: string[]; scenario: string };
+  | { kind: 'compare'; strategies: string[]; scenario: string; roles?: ScenarioRoles };
+
+/** The modules a scenario runs on, per role (P patch, T/T2 targets, R replacement); a missing role is its built-in sample. */
+export type ScenarioRoles = Partial<Record<'T' | 'T2' | 'P' | 'R', ModuleRef>>;
 
 /** The comparison the issue asks for first: what did 5.8 change for late module patching? */
 export const DEFAULT_COMPARE: TraceSource = { kind: 'compare', strategies: ['v5.4-flip', 'text-poke'], scenario: 'late-load' };

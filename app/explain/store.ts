@@ -80,7 +80,7 @@ export const explainStore = createStore<ExplainState>()((set, get) => ({
     if (source.kind === 'compare') {
       // The comparison has its own store and cursor; this one only remembers what is on screen.
       set({ trace: null, ran: source, outcomes: [], packaging: undefined, status: { kind: 'ready', runMs: 0, totalMs: 0 } });
-      await compareStore.getState().run(source.strategies, source.scenario);
+      await compareStore.getState().run(source.strategies, source.scenario, source.roles);
       return;
     }
     try {
