@@ -19,7 +19,8 @@ const LANE_H = 18;
 export const DIFF_STYLE: Record<DiffKind, { fill: string; label: string; h: number }> = {
   wx: { fill: '#D55E00', label: 'W^X differs (RWX / write after exec / fault)', h: 16 },
   fail: { fill: '#CC79A7', label: 'the kernel reports an error in one design', h: 14 },
-  perm: { fill: '#000000', label: 'permission flips differ', h: 12 },
+  /** black in the light theme, white in the dark one (--edge) */
+  perm: { fill: 'var(--edge, #000000)', label: 'permission flips differ', h: 12 },
   write: { fill: '#0072B2', label: 'write path differs', h: 8 },
   only: { fill: '#9aa3ab', label: 'a step only some designs take', h: 5 },
 };
@@ -101,7 +102,7 @@ export function CompareTimeline({ columns }: { columns: CompareColumnState[] }) 
                 y={DIFF_H - DIFF_STYLE[r.diff].h}
                 width={Math.max(1, w - (w > 3 ? 1 : 0))}
                 height={DIFF_STYLE[r.diff].h}
-                fill={DIFF_STYLE[r.diff].fill}
+                style={{ fill: DIFF_STYLE[r.diff].fill }}
               >
                 <title>{`row ${i}: ${DIFF_STYLE[r.diff].label}`}</title>
               </rect>

@@ -21,7 +21,7 @@ export function Legend() {
         <span>written this step (click: details)</span>
       </li>
       <li>
-        <span className="swatch mark" style={{ background: 'rgba(0,0,0,0.75)' }} aria-hidden="true" />
+        <span className="swatch mark earlier" aria-hidden="true" />
         <span>written earlier</span>
       </li>
       <li>

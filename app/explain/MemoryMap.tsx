@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { PAGE_SIZE, PERM_LABEL, PermCode, SITE_FAULT, sitesOfStep } from '../../src/trace/page_map.ts';
 import type { Trace } from '../../src/trace/types.ts';
 import { flipsAt } from './flips.ts';
-import { useReducedMotion, useWidth } from './hooks.ts';
+import { useColorScheme, useReducedMotion, useWidth } from './hooks.ts';
 import { drawBase, drawTransition, type Theme } from './map_draw.ts';
 import { layoutMap, offsetToView, viewToOffset, type MapLayout } from './map_layout.ts';
 import { traceModel, type TraceModel } from './model.ts';
@@ -30,7 +30,13 @@ const TRANSITION_MS = 650;
 function readTheme(el: HTMLElement): Theme {
   const cs = getComputedStyle(el);
   const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
-  return { fg: v('--fg', '#1d2125'), muted: v('--muted', '#5f6870'), line: v('--line', '#dcdfe3'), panel: v('--panel', '#ffffff') };
+  return {
+    fg: v('--fg', '#1d2125'),
+    muted: v('--muted', '#5f6870'),
+    line: v('--line', '#dcdfe3'),
+    panel: v('--panel', '#ffffff'),
+    dark: typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches,
+  };
 }
 
 function stateAt(model: TraceModel, module: string, step: number): string | undefined {
@@ -52,6 +58,8 @@ export function MemoryMap({ trace, step: stepProp, compact = false }: { trace: T
   const storeSelection = useExplain((s) => s.selection);
   const selection = compact ? ({ kind: 'none' } as const) : storeSelection;
   const reduced = useReducedMotion();
+  // Repainted when the system switches between light and dark (the canvas reads the theme's colours).
+  const scheme = useColorScheme();
   const layout = useMemo(() => (width > 0 ? layoutMap(model.map, width, { compact }) : null), [model, width, compact]);
   const [hover, setHover] = useState<string>('');
 
@@ -112,7 +120,7 @@ export function MemoryMap({ trace, step: stepProp, compact = false }: { trace: T
       c.dataset.animating = '0';
       blit();
     };
-  }, [model, layout, step, selected, reduced]);
+  }, [model, layout, step, selected, reduced, scheme]);
 
   const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
     if (!layout || compact) return;

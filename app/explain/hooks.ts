@@ -26,3 +26,17 @@ export function useReducedMotion(): boolean {
   }, []);
   return reduced;
 }
+
+const dark = '(prefers-color-scheme: dark)';
+
+/** 'dark' or 'light', following the system (and Playwright's emulateMedia). */
+export function useColorScheme(): 'dark' | 'light' {
+  const [scheme, setScheme] = useState<'dark' | 'light'>(() => (typeof matchMedia === 'function' && matchMedia(dark).matches ? 'dark' : 'light'));
+  useEffect(() => {
+    const m = matchMedia(dark);
+    const on = () => setScheme(m.matches ? 'dark' : 'light');
+    m.addEventListener('change', on);
+    return () => m.removeEventListener('change', on);
+  }, []);
+  return scheme;
+}

@@ -10,7 +10,16 @@ export interface Theme {
   muted: string;
   line: string;
   panel: string;
+  /** prefers-color-scheme: dark. Page fills and badges stay the same (Okabe–Ito); what sits on
+   *  the background (flip outlines, the selected-site marker, name backings) follows the theme. */
+  dark: boolean;
 }
+
+/** Outline around a flipped page and the selected-site marker: the strongest contrast with the background. */
+const edge = (theme: Theme) => (theme.dark ? '#ffffff' : '#000000');
+/** The backing under section names drawn on a page, and its text. */
+const nameBacking = (theme: Theme) => (theme.dark ? 'rgba(16,18,20,0.82)' : 'rgba(255,255,255,0.82)');
+const nameInk = (theme: Theme) => (theme.dark ? '#eef0f2' : '#111111');
 
 export interface Flip {
   box: RegionBox;
@@ -116,7 +125,7 @@ const STRIP_TINTS = ['rgba(255,255,255,0.9)', 'rgba(40,40,40,0.55)'];
  * Sections in a page: a strip with each section's true extent (alternating tints), and under it
  * the names of the sections that start (or continue) in this page, in address order.
  */
-function drawSections(ctx: CanvasRenderingContext2D, layout: MapLayout, box: RegionBox, page: number, x: number, y: number): void {
+function drawSections(ctx: CanvasRenderingContext2D, layout: MapLayout, box: RegionBox, page: number, x: number, y: number, theme: Theme): void {
   const w = layout.pageW - layout.gap;
   const top = y + 24;
   const lo = page * PAGE_SIZE;
@@ -144,10 +153,10 @@ function drawSections(ctx: CanvasRenderingContext2D, layout: MapLayout, box: Reg
   const line = (text: string, i: number, alpha: number) => {
     const tw = ctx.measureText(text).width;
     ctx.globalAlpha = 1;
-    ctx.fillStyle = 'rgba(255,255,255,0.82)';
+    ctx.fillStyle = nameBacking(theme);
     ctx.fillRect(x + 2, top + 12 + i * 12, tw + 4, 12);
     ctx.globalAlpha = alpha;
-    ctx.fillStyle = '#111111';
+    ctx.fillStyle = nameInk(theme);
     ctx.fillText(text, x + 4, top + 21 + i * 12);
   };
   here.slice(0, shown).forEach((s, i) => {
@@ -189,7 +198,7 @@ export function drawBase(ctx: CanvasRenderingContext2D, input: BaseInput): void 
     }
     for (const box of lane.regions) drawRegion(ctx, input, box);
   }
-  for (const f of input.flips) outlineFlip(ctx, layout, f, 1);
+  for (const f of input.flips) outlineFlip(ctx, layout, f, 1, theme);
   void map;
   void step;
 }
@@ -254,7 +263,7 @@ function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: Region
     const code = (perms?.[p] ?? PermCode.None) as PermCode;
     drawPage(ctx, layout, o.x, o.y, code, theme);
     if (layout.detailed && code !== PermCode.None && code !== PermCode.Freed) {
-      drawSections(ctx, layout, box, p, o.x, o.y);
+      drawSections(ctx, layout, box, p, o.x, o.y, theme);
       ctx.font = '10px ui-monospace, monospace';
       ctx.fillStyle = PERM_STYLE[code].ink;
       const label = `+0x${(p * PAGE_SIZE).toString(16)}`;
@@ -291,7 +300,7 @@ function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: Region
   const sel = input.selected;
   if (sel && sel.regionId === box.info.id) {
     const at = offsetToView(layout, box, sel.offset);
-    ctx.strokeStyle = MARK.selected;
+    ctx.strokeStyle = theme.dark ? edge(theme) : MARK.selected;
     ctx.lineWidth = 2;
     ctx.beginPath();
     ctx.moveTo(at.x, at.y + layout.pageH + 1);
@@ -304,7 +313,7 @@ function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: Region
   }
 }
 
-function outlineFlip(ctx: CanvasRenderingContext2D, layout: MapLayout, f: Flip, t: number): void {
+function outlineFlip(ctx: CanvasRenderingContext2D, layout: MapLayout, f: Flip, t: number, theme: Theme): void {
   // Small pages: an outline per page would turn a thousand flipped pages black; the fade and
   // the narration carry the change instead.
   if (!layout.detailed) return;
@@ -312,11 +321,11 @@ function outlineFlip(ctx: CanvasRenderingContext2D, layout: MapLayout, f: Flip, 
   const w = layout.pageW - layout.gap;
   const h = layout.pageH;
   ctx.lineWidth = layout.detailed ? 3 : 2;
-  ctx.strokeStyle = '#000000';
+  ctx.strokeStyle = edge(theme);
   ctx.strokeRect(o.x - 1.5, o.y - 1.5, w + 3, h + 3);
   if (layout.detailed) {
     ctx.lineWidth = 1;
-    ctx.strokeStyle = '#ffffff';
+    ctx.strokeStyle = theme.dark ? '#000000' : '#ffffff';
     ctx.strokeRect(o.x + 1, o.y + 1, w - 2, h - 2);
     const label = `${PERM_STYLE[f.from].badge || '—'}→${PERM_STYLE[f.to].badge}`;
     ctx.font = 'bold 12px ui-monospace, monospace';
@@ -350,7 +359,7 @@ export function drawTransition(ctx: CanvasRenderingContext2D, input: TransitionI
     ctx.fillStyle = from === 'transparent' ? input.theme.panel : from;
     ctx.fillRect(o.x, o.y, layout.pageW - layout.gap, layout.pageH);
     ctx.globalAlpha = 1;
-    outlineFlip(ctx, layout, f, ease);
+    outlineFlip(ctx, layout, f, ease, input.theme);
   }
   if (t >= 1) return;
   ctx.strokeStyle = MARK.current;
