@@ -41,3 +41,23 @@ test('the page forbids other origins by Content-Security-Policy', async ({ page 
   });
   expect(blocked).toBe(true);
 });
+
+test('the explainer, the embed demo page and the exports stay on the origin too', async ({ page, context, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  const seen: string[] = [];
+  context.on('request', (request) => seen.push(request.url()));
+  page.on('websocket', (ws) => seen.push(ws.url()));
+  await page.goto('./#v=1&view=explain&strategy=v5.4-flip&scenario=late-load&step=klp_write_object_relocations.last');
+  await expect(page.getByTestId('rwx-alarm')).toBeVisible({ timeout: 30_000 });
+  await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+  await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  await page.getByTestId('export-ascii').click();
+  await page.getByTestId('get-embed').click();
+  await page.goto('./embed-demo.html');
+  for (const id of ['fig-rwx', 'fig-poke']) await expect(page.frameLocator(`#${id}`).getByTestId('step-title')).toBeVisible({ timeout: 30_000 });
+  await expect(page.frameLocator('#fig-reload').getByTestId('compare-column')).toHaveCount(2, { timeout: 30_000 });
+  await page.waitForLoadState('networkidle');
+  expect(seen.some((u) => u.includes('embed-demo'))).toBe(true);
+  const foreign = seen.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin);
+  expect(foreign).toEqual([]);
+});

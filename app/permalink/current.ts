@@ -49,6 +49,13 @@ export function currentLink(): LinkState | undefined {
 
 /** Keeps location.hash = the v=1 link of what is on screen (not in embeds: their URL is the embedder's). */
 export function useUrlSync(): void {
+  // A link pasted into the address bar of an open tab changes only the hash: start over from it.
+  // (replaceState, which keeps the hash in step, fires no hashchange.)
+  useEffect(() => {
+    const onHash = () => location.reload();
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
   useEffect(() => {
     if (startLink.state.embed) return;
     let timer = 0;

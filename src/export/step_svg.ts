@@ -120,8 +120,12 @@ function mapSvg(layout: MapLayout, map: PageMap, step: number, stateOf: (m: stri
       const room = box.cols * layout.pageW;
       const size = info.region.size >= 1 << 20 ? `${(info.region.size / (1 << 20)).toFixed(1)} MiB` : `${info.region.size / 1024} KiB`;
       const full = `${info.region.name}  0x${info.region.base.toString(16)}  ${size}`;
-      const label = monoWidth(full, 12) <= room ? full : info.region.name;
-      out.push(text(box.x, box.labelY, label, { 'font-size': monoWidth(label, 12) <= room ? 12 : 9, fill: MUTED }));
+      // The full label, else the name, else the name cut to the region's width (one-page regions sit side by side).
+      const fits = monoWidth(full, 12) <= room - 4;
+      const px = fits || monoWidth(info.region.name, 12) <= room - 4 ? 12 : 9;
+      const max = Math.max(3, Math.floor((room - 6) / (px * 0.6)));
+      const name = info.region.name.length > max ? `${info.region.name.slice(0, max - 1)}…` : info.region.name;
+      out.push(text(box.x, box.labelY, fits ? full : name, { 'font-size': px, fill: MUTED }));
       const perms = map.perms[step]?.[info.id];
       for (let p = 0; p < info.pages; p++) {
         const o = pageOrigin(layout, box, p);

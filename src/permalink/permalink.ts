@@ -14,7 +14,7 @@ export const LINK_VERSION = 1;
 export const LINK_KERNELS = ['5.4', '6.1', '6.3', '6.4'] as const;
 export type LinkKernel = (typeof LINK_KERNELS)[number];
 
-export const LINK_TABS = ['header', 'sections', 'symbols', 'relocations', 'modinfo', 'signature'] as const;
+export const LINK_TABS = ['header', 'sections', 'symbols', 'relocations', 'hex', 'modinfo', 'signature'] as const;
 export type LinkTab = (typeof LINK_TABS)[number];
 
 /** What an embed shows: the memory map, the timeline, or the side-by-side comparison. */
