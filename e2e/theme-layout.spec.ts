@@ -93,6 +93,9 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.getByTestId('map-mark').first().click();
       await expect(page.getByTestId('wd-context')).toBeVisible();
       expect(await layoutProblems(page, [HEADER, ...EXPLAIN, '.explain-body > *', '.scenario-picker > *', '.step-controls > *', '.perm-legend > li', '.write-detail dl > *'])).toEqual([]);
+      // the step controls and the whole timeline fit on the screen under the map
+      const tl = (await page.getByTestId('timeline').boundingBox())!;
+      expect(tl.y + tl.height).toBeLessThanOrEqual(720);
       await page.screenshot({ path: `${shots}layout-${scheme}-explain-write.png` });
 
       await page.goto('./?view=explain&strategy=v5.4-flip&scenario=late-load');
@@ -102,6 +105,7 @@ for (const scheme of ['light', 'dark'] as const) {
       for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowRight');
       await expect(page.getByTestId('map-text')).toContainText('RWX');
       expect(await layoutProblems(page, [HEADER, ...EXPLAIN, '.explain-body > *', '.scenario-picker > *', '.step-controls > *', '.perm-legend > li', '.role-picker > *'])).toEqual([]);
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await page.screenshot({ path: `${shots}layout-${scheme}-explain-rwx.png` });
       if (scheme === 'dark' && process.env.KLP_SCREENSHOTS) await page.screenshot({ path: docs });
     });

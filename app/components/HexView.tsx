@@ -73,7 +73,7 @@ export function HexView({ file }: { file: LoadedFile }) {
     for (let i = 0; i < ROW; i++) {
       const o = base + i;
       if (o >= size) {
-        hexCells.push(<span key={i} className="hx-b empty">{'  '}</span>);
+        hexCells.push(<span key={i} className="hx-b hx-pad">{'  '}</span>);
         continue;
       }
       const b = cache.byte(o);
@@ -127,7 +127,7 @@ export function HexView({ file }: { file: LoadedFile }) {
           }}
         >
           <label htmlFor="hex-goto">Offset</label>
-          <input id="hex-goto" type="search" className="mono" size={10} placeholder="hex, e.g. 1a0" value={goto} data-testid="hex-goto" spellCheck={false} onChange={(e) => setGoto(e.currentTarget.value)} />
+          <input id="hex-goto" type="search" className="mono" size={14} placeholder="hex, e.g. 1a0" value={goto} data-testid="hex-goto" spellCheck={false} onChange={(e) => setGoto(e.currentTarget.value)} />
         </form>
       </div>
       <p className="reloc-caption" data-testid="hex-caption">

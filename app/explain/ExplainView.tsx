@@ -7,6 +7,7 @@ import { Legend } from './Legend.tsx';
 import { MemoryMap } from './MemoryMap.tsx';
 import { Narration } from './Narration.tsx';
 import { RanRoles, ScenarioPicker } from './ScenarioPicker.tsx';
+import { useFitMap } from './useFitMap.ts';
 import { StepControls } from './StepControls.tsx';
 import { Timeline } from './Timeline.tsx';
 import { explainStore, useExplain } from './store.ts';
@@ -32,6 +33,7 @@ export function ExplainView() {
   const samplesReady = useKlp((s) => s.samples.length > 0);
   const root = useRef<HTMLDivElement>(null);
   usePlayback(trace?.steps.length ?? 0);
+  useFitMap(root);
   const waitingForFiles = usePendingFiles().length > 0;
 
   // First visit: run the default scenario once the sample list is known. No autoplay.

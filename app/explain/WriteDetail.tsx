@@ -6,7 +6,7 @@ import type { Trace } from '../../src/trace/types.ts';
 import { traceModel, type TraceModel } from './model.ts';
 import { explainStore, useExplain } from './store.ts';
 import { bytesHex, placeLabel, relocName, writeRef, type WriteRef } from './writes.ts';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { handleOfModule, showWriteInInspector, sourceOfModule } from './links.ts';
 import { hex2, useSectionWindow } from '../components/section_bytes.ts';
 
@@ -16,6 +16,11 @@ const signed = (v: bigint) => (v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toStr
 export function WriteDetail({ trace }: { trace: Trace }) {
   const model = traceModel(trace);
   const selection = useExplain((s) => s.selection);
+  const box = useRef<HTMLElement>(null);
+  // A newly selected write is brought into view in the narration column (it scrolls inside itself).
+  useEffect(() => {
+    if (selection.kind === 'write') box.current?.scrollIntoView({ block: 'nearest' });
+  }, [selection]);
   if (selection.kind !== 'write') return null;
   const ref = writeRef(trace, model.map, selection.step, selection.event);
   if (!ref) return null;
@@ -23,7 +28,7 @@ export function WriteDetail({ trace }: { trace: Trace }) {
   const c = w.cause;
   const perm = permAtEvent(model, ref);
   return (
-    <section className="write-detail" data-testid="write-detail" aria-label="Selected write">
+    <section className="write-detail" ref={box} data-testid="write-detail" aria-label="Selected write">
       <header>
         <h3>
           Write at <code>{ref.region ? `${ref.region.region.module} ` : ''}{placeLabel(ref)}</code>{' '}
