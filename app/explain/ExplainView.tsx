@@ -49,7 +49,7 @@ export function ExplainView() {
   return (
     <div className="explain" ref={root} tabIndex={0} onKeyDown={comparing ? onCompareKey : onExplainKey} data-testid="explain" aria-label="Explain loading: step through what the kernel did">
       <ScenarioPicker />
-      <ShareBar />
+      {comparing && <ShareBar />}
       {comparing ? (
         <CompareView />
       ) : (
@@ -99,6 +99,7 @@ export function ExplainView() {
             <Timeline trace={trace} />
           </div>
           <aside className="explain-side">
+            <ShareBar />
             <Narration trace={trace} />
             <WriteDetail trace={trace} />
             <WriteList trace={trace} />

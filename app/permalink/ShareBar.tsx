@@ -85,7 +85,8 @@ export function ShareBar({ embedded = false }: { embedded?: boolean }) {
         </output>
       </div>
       {panel === 'embed' && (
-        <div className="share-panel" data-testid="embed-panel">
+        <div className="share-panel" data-testid="embed-panel" role="dialog" aria-label="Embed code">
+          <button type="button" className="share-close link-button" aria-label="Close" onClick={() => setPanel('none')}>×</button>
           <div className="share-row">
             {!comparing && (
               <label>
@@ -108,7 +109,8 @@ export function ShareBar({ embedded = false }: { embedded?: boolean }) {
         </div>
       )}
       {panel === 'ascii' && ascii && (
-        <div className="share-panel" data-testid="ascii-panel">
+        <div className="share-panel" data-testid="ascii-panel" role="dialog" aria-label="This step as plain text">
+          <button type="button" className="share-close link-button" aria-label="Close" onClick={() => setPanel('none')}>×</button>
           <pre className="ascii-export" data-testid="ascii-text">
             {ascii}
           </pre>
