@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { openApp } from './helpers.ts';
+import { expect, openApp, test } from './helpers.ts';
 
 test('opens on the built-in sample and shows its sections', async ({ page }) => {
   await openApp(page);

@@ -2,8 +2,7 @@
 // stays usable: an empty file, a picture, a corrupt compressed module, a file too big to read.
 import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { expect, test } from '@playwright/test';
-import { currentFileName, openApp, openThroughInput } from './helpers.ts';
+import { currentFileName, expect, openApp, openThroughInput, test } from './helpers.ts';
 
 function damaged(b: Buffer): Buffer {
   const out = Buffer.from(b);

@@ -1,6 +1,7 @@
 // The side-by-side comparison of strategies: v5.4-flip vs text-poke on late-load by default.
 // Rows and steps are found through what the page says, never by fixed indices.
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './helpers.ts';
 
 async function openCompare(page: Page, query = 'compare=v5.4-flip,text-poke&scenario=late-load'): Promise<void> {
   await page.goto(`./?view=explain&${query}`);

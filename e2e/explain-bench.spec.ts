@@ -3,7 +3,7 @@
 // Prints: emulation + transfer time, view-model build, map draw per step, frame intervals
 // while playing, and takes a screenshot (test-results/shots/explain-big.png).
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers.ts';
 
 const big = process.env.KLP_BIG_MODULE;
 test.skip(!big, 'set KLP_BIG_MODULE=/path/to/amdgpu.ko');

@@ -2,7 +2,8 @@
 //   KLP_SCREENSHOTS=1 npx playwright test e2e/explain-screenshots.spec.ts
 // Writes test-results/shots/explain-*.png and docs/explain.png.
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './helpers.ts';
 
 test.skip(!process.env.KLP_SCREENSHOTS, 'set KLP_SCREENSHOTS=1 to take screenshots');
 const shots = fileURLToPath(new URL('../test-results/shots/', import.meta.url));

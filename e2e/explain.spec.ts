@@ -1,6 +1,7 @@
 // The "Explain loading" view on its default scenario (klp_demo_target, then klp_demo_patch, on
 // 6.1). Steps are found by their phase, never by a fixed index: the emulated kernel grows.
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './helpers.ts';
 
 async function openExplain(page: Page, query = ''): Promise<void> {
   await page.goto(`./?view=explain${query}`);

@@ -1,6 +1,69 @@
+// Shared by every spec: `test` and `expect` (import them from here, not from @playwright/test),
+// and helpers to open the app and files.
+//
+// `test` guards privacy for the whole suite: its `context` (hence every `page`) records every
+// request of every page, frame (the embed demo's iframes), worker and service worker, every
+// WebSocket and every worker / service-worker script, and the test fails if one went to another
+// origin than the app's. Only data:, blob: and about: URLs (which load nothing from anywhere)
+// are exempt.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+
+export { expect };
+
+/** The URLs a context asked for, as recorded by `test`'s guard. */
+export interface RequestLog {
+  /** Every URL requested (pages, frames, workers, service workers, WebSockets). */
+  urls: string[];
+  /** Those on another origin than the app's. */
+  foreign(): string[];
+}
+
+const LOCAL_SCHEMES = ['data:', 'blob:', 'about:'];
+
+function watch(context: BrowserContext, origin: string): RequestLog {
+  const urls: string[] = [];
+  const record = (url: string) => urls.push(url);
+  const watchPage = (page: Page) => {
+    page.on('request', (r) => record(r.url()));
+    page.on('websocket', (ws) => record(ws.url()));
+    page.on('worker', (w) => record(w.url()));
+    page.on('frameattached', (f) => record(f.url()));
+    page.on('framenavigated', (f) => record(f.url()));
+  };
+  context.on('request', (r) => record(r.url()));
+  context.on('serviceworker', (sw) => record(sw.url()));
+  context.on('page', watchPage);
+  for (const page of context.pages()) watchPage(page);
+  return {
+    urls,
+    foreign: () =>
+      [...new Set(urls)].filter((url) => {
+        if (url === '' || LOCAL_SCHEMES.some((s) => url.startsWith(s))) return false;
+        try {
+          return new URL(url).origin !== origin;
+        } catch {
+          return true;
+        }
+      }),
+  };
+}
+
+export const test = base.extend<{ requests: RequestLog }>({
+  // Every test's browser context, watched from its creation to the end of the test.
+  context: async ({ context, baseURL }, use) => {
+    const log = watch(context, new URL(baseURL!).origin);
+    requestLogs.set(context, log);
+    await use(context);
+    const foreign = log.foreign();
+    expect(foreign, 'requests to another origin than the app (the privacy promise: nothing leaves the origin)').toEqual([]);
+  },
+  requests: async ({ context }, use) => {
+    await use(requestLogs.get(context)!);
+  },
+});
+const requestLogs = new WeakMap<BrowserContext, RequestLog>();
 
 export const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 

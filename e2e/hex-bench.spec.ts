@@ -2,7 +2,7 @@
 //   KLP_BIG_MODULE=/path/to/amdgpu.ko npx playwright test e2e/hex-bench.spec.ts
 // Reports the rows in the DOM, the time to the first bytes, a jump to the section's end, and the
 // frame intervals while scrolling continuously through the section.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers.ts';
 
 const big = process.env.KLP_BIG_MODULE;
 test.skip(!big, 'set KLP_BIG_MODULE=/path/to/amdgpu.ko');

@@ -2,7 +2,8 @@
 // its bytes (hex view); an inspector entry back to the step that wrote it; own files in roles.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './helpers.ts';
 
 const samplePath = (p: string) => fileURLToPath(new URL(`../public/samples/${p}`, import.meta.url));
 

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
-import { openApp } from './helpers.ts';
+import { expect, openApp, test } from './helpers.ts';
 
 // A livepatch built and converted by the project (public/samples/klp/README.md).
 const klpPatch = fileURLToPath(new URL('../public/samples/klp/klp_demo_patch.ko', import.meta.url));

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { currentFileName, dropFile, fixture as fixtureFor, openApp, openThroughInput } from './helpers.ts';
+import { currentFileName, dropFile, expect, fixture as fixtureFor, openApp, openThroughInput, test } from './helpers.ts';
 
 test('opens a real module through the file input', async ({ page }) => {
   await openApp(page);

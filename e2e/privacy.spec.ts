@@ -1,13 +1,8 @@
-import { expect, test } from '@playwright/test';
-import { dropFile, openApp, openThroughInput } from './helpers.ts';
+// Every test of the suite fails if a request leaves the origin (the `test` of helpers.ts records
+// them all); these tests walk the paths that load the most, and check the guard itself.
+import { dropFile, expect, openApp, openThroughInput, test } from './helpers.ts';
 
-test('no request ever leaves the origin', async ({ page, context, baseURL }) => {
-  const origin = new URL(baseURL!).origin;
-  const seen: string[] = [];
-  context.on('request', (request) => seen.push(request.url()));
-  page.on('request', (request) => seen.push(request.url()));
-  page.on('websocket', (ws) => seen.push(ws.url()));
-
+test('no request ever leaves the origin', async ({ page, requests }) => {
   await openApp(page);
   await openThroughInput(page, 'crc7.ko.xz');
   await openThroughInput(page, 'crc7.ko.zst');
@@ -18,12 +13,9 @@ test('no request ever leaves the origin', async ({ page, context, baseURL }) => 
   }
   await page.waitForLoadState('networkidle');
 
-  expect(seen.length).toBeGreaterThan(0);
-  const foreign = seen.filter((url) => {
-    if (url.startsWith('data:') || url.startsWith('blob:')) return false;
-    return new URL(url).origin !== origin;
-  });
-  expect(foreign).toEqual([]);
+  expect(requests.urls.length).toBeGreaterThan(0);
+  expect(requests.urls.some((u) => /module\.worker/.test(u)), 'the worker is watched too').toBe(true);
+  expect(requests.foreign()).toEqual([]);
 });
 
 test('the page forbids other origins by Content-Security-Policy', async ({ page }) => {
@@ -42,22 +34,30 @@ test('the page forbids other origins by Content-Security-Policy', async ({ page 
   expect(blocked).toBe(true);
 });
 
-test('the explainer, the embed demo page and the exports stay on the origin too', async ({ page, context, baseURL }) => {
-  const origin = new URL(baseURL!).origin;
-  const seen: string[] = [];
-  context.on('request', (request) => seen.push(request.url()));
-  page.on('websocket', (ws) => seen.push(ws.url()));
+test('the explainer, the embed demo page and the exports stay on the origin too', async ({ page, requests }) => {
   await page.goto('./#v=1&view=explain&strategy=v5.4-flip&scenario=late-load&step=klp_write_object_relocations.last');
   await expect(page.getByTestId('rwx-alarm')).toBeVisible({ timeout: 30_000 });
   await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
   await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  await Promise.all([page.waitForEvent('download'), page.getByTestId('export-strip-svg').click()]);
+  await Promise.all([page.waitForEvent('download'), page.getByTestId('export-strip-png').click()]);
   await page.getByTestId('export-ascii').click();
   await page.getByTestId('get-embed').click();
   await page.goto('./embed-demo.html');
   for (const id of ['fig-rwx', 'fig-poke']) await expect(page.frameLocator(`#${id}`).getByTestId('step-title')).toBeVisible({ timeout: 30_000 });
   await expect(page.frameLocator('#fig-reload').getByTestId('compare-column')).toHaveCount(2, { timeout: 30_000 });
   await page.waitForLoadState('networkidle');
-  expect(seen.some((u) => u.includes('embed-demo'))).toBe(true);
-  const foreign = seen.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin);
-  expect(foreign).toEqual([]);
+  expect(requests.urls.some((u) => u.includes('embed-demo'))).toBe(true);
+  // The iframes' own documents and their requests are in the log.
+  expect(requests.urls.filter((u) => u.includes('embed=')).length).toBeGreaterThanOrEqual(3);
+  expect(requests.foreign()).toEqual([]);
+});
+
+test('the guard fails a test whose page asks another origin', async ({ page, requests, baseURL }) => {
+  // Same server, other origin (localhost instead of 127.0.0.1): the shared fixture must fail this test.
+  test.fail(true, 'expected: the request guard of helpers.ts fails the test at teardown');
+  const other = new URL(baseURL!);
+  other.hostname = other.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+  await page.goto(other.href).catch(() => undefined);
+  expect(requests.foreign()).toContain(other.href);
 });

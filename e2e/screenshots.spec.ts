@@ -4,8 +4,7 @@
 // a large-module shot and prints the worker decode time.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
-import { openApp, openThroughInput } from './helpers.ts';
+import { expect, openApp, openThroughInput, test } from './helpers.ts';
 
 test.skip(!process.env.KLP_SCREENSHOTS, 'set KLP_SCREENSHOTS=1 to take screenshots');
 

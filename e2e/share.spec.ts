@@ -3,8 +3,8 @@
 // columns with the permalink), and a link to a user's own file asking for the file again.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { expect, test, type FrameLocator, type Page } from '@playwright/test';
-import { fixture } from './helpers.ts';
+import type { FrameLocator, Page } from '@playwright/test';
+import { expect, fixture, test } from './helpers.ts';
 
 const stepOf = async (f: FrameLocator | Page) => Number(/step (\d+)/.exec(await f.getByTestId('step-count').innerText())![1]);
 

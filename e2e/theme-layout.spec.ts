@@ -4,7 +4,8 @@
 // each theme go to test-results/shots/; with KLP_SCREENSHOTS=1 the dark explainer also goes to
 // docs/explain-dark.png.
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './helpers.ts';
 
 const shots = fileURLToPath(new URL('../test-results/shots/', import.meta.url));
 const docs = fileURLToPath(new URL('../docs/explain-dark.png', import.meta.url));

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { currentFileName, openThroughInput } from './helpers.ts';
+import { currentFileName, expect, openThroughInput, test } from './helpers.ts';
 
 test('a worker that dies at load is reported, and a fresh worker opens the next file', async ({ page }) => {
   // Serve a worker script that throws at top level: it only fires `error` on the Worker object.

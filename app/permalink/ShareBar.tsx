@@ -1,11 +1,12 @@
 // Share what is on screen: copy its permalink, get an <iframe> embed snippet, export the step as
-// SVG, PNG or plain-text ASCII (shown, with a copy button).
+// SVG, PNG or plain-text ASCII (shown, with a copy button), or all steps of its phase as a strip
+// (SVG, PNG).
 import { useState } from 'react';
 import type { EmbedView } from '../../src/permalink/permalink.ts';
 import { useCompare } from '../explain/compare_store.ts';
 import { useExplain } from '../explain/store.ts';
 import './share.css';
-import { copyText, currentAscii, currentHref, currentSvg, download, embedSnippet, fileStem, svgToPng } from './exporters.ts';
+import { copyText, currentAscii, currentHref, currentPhase, currentStripSvg, currentSvg, download, embedSnippet, fileStem, svgToPng } from './exporters.ts';
 
 type Panel = 'none' | 'embed' | 'ascii';
 
@@ -80,6 +81,38 @@ export function ShareBar({ embedded = false }: { embedded?: boolean }) {
         <button type="button" data-testid="export-ascii" aria-expanded={panel === 'ascii'} title="This step as plain text for a mail (under 80 columns)" onClick={() => toggle('ascii')}>
           ASCII
         </button>
+        {!comparing && (
+          <>
+            <span className="share-sep" aria-hidden="true">phase</span>
+            <button
+              type="button"
+              data-testid="export-strip-svg"
+              title={`Every step of this phase (${currentPhase()?.phase ?? ''}) as a strip of small maps, SVG`}
+              onClick={() => {
+                const svg = currentStripSvg(caption || undefined);
+                if (svg) download(`${fileStem(true)}.svg`, new Blob([svg], { type: 'image/svg+xml' }));
+              }}
+            >
+              strip SVG
+            </button>
+            <button
+              type="button"
+              data-testid="export-strip-png"
+              title={`Every step of this phase (${currentPhase()?.phase ?? ''}) as a strip of small maps, PNG at 2×`}
+              onClick={async () => {
+                const svg = currentStripSvg(caption || undefined);
+                if (!svg) return;
+                try {
+                  download(`${fileStem(true)}.png`, await svgToPng(svg, 2));
+                } catch (e) {
+                  flash(`PNG failed: ${e instanceof Error ? e.message : String(e)}`);
+                }
+              }}
+            >
+              strip PNG
+            </button>
+          </>
+        )}
         <output className="share-status muted" aria-live="polite" data-testid="share-status">
           {status}
         </output>

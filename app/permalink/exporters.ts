@@ -4,6 +4,7 @@
 // a download.
 import { stepReport } from '../../src/trace/ascii.ts';
 import { stepSvg, type SvgPanel } from '../../src/export/step_svg.ts';
+import { phaseRunAt, phaseStripSvg } from '../../src/export/phase_strip.ts';
 import { linkHref, type EmbedView, type LinkState } from '../../src/permalink/permalink.ts';
 import { stepAtRow } from '../../src/trace/align.ts';
 import { compareStore } from '../explain/compare_store.ts';
@@ -64,6 +65,23 @@ export function currentSvg(caption?: string): string | undefined {
   return stepSvg(p, { title: figureTitle(), ...(caption ? { caption } : {}), ...(currentHref() ? { link: currentHref()! } : {}) });
 }
 
+/** The phase of the current step (single trace only): the steps the strip export draws. */
+export function currentPhase(): { phase: string; from: number; to: number } | undefined {
+  const ex = explainStore.getState();
+  if (ex.ran?.kind === 'compare' || !ex.trace) return undefined;
+  return phaseRunAt(ex.trace, ex.step);
+}
+
+/** Every step of the current step's phase as a strip of small frames (SVG, one legend). */
+export function currentStripSvg(caption?: string): string | undefined {
+  const ex = explainStore.getState();
+  if (ex.ran?.kind === 'compare' || !ex.trace) return undefined;
+  const run = phaseRunAt(ex.trace, ex.step);
+  if (!run) return undefined;
+  const link = currentHref();
+  return phaseStripSvg(ex.trace, run, { title: figureTitle(), map: traceModel(ex.trace).map, ...(caption ? { caption } : {}), ...(link ? { link } : {}) });
+}
+
 /** The ASCII export: the step (each compared design in turn) with narration and the permalink. */
 export function currentAscii(): string | undefined {
   const p = panels();
@@ -79,9 +97,10 @@ export function currentAscii(): string | undefined {
   return [...head, ...blocks.map((b) => b.join('\n'))].join('\n\n') + '\n';
 }
 
-export function fileStem(): string {
+export function fileStem(phase = false): string {
   const ex = explainStore.getState();
-  const where = ex.ran?.kind === 'compare' ? `row${compareStore.getState().row}` : `step${ex.step}`;
+  const run = phase ? currentPhase() : undefined;
+  const where = run ? `${run.phase}-steps${run.from}-${run.to - 1}` : ex.ran?.kind === 'compare' ? `row${compareStore.getState().row}` : `step${ex.step}`;
   return `klp-lab-${figureTitle().replace(/[^A-Za-z0-9.+-]+/g, '-').replace(/^-|-$/g, '').slice(0, 60)}-${where}`;
 }
 

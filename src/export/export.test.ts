@@ -1,5 +1,6 @@
 // Exports of one step: the plain-text (ASCII) report, snapshotted for a known step (5.4's RWX
-// window on late-load), and the SVG figure (well-formed, legend, the step's title as text).
+// window on late-load), the SVG figure (well-formed, legend, the step's title as text), and the
+// strip of a phase's steps (one frame per step, one legend, every title as text).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseKallsyms } from '../kernel/kallsyms.ts';
@@ -9,6 +10,8 @@ import { runScenario, type ScenarioModules } from '../scenarios/run.ts';
 import { sampleFiles } from '../scenarios/samples.ts';
 import type { Role } from '../scenarios/scenarios.ts';
 import { stepAscii, stepReport } from '../trace/ascii.ts';
+import { phaseRuns } from '../trace/phases.ts';
+import { phaseRunAt, phaseStripSvg } from './phase_strip.ts';
 import { stepSvg } from './step_svg.ts';
 
 const root = new URL('../../', import.meta.url);
@@ -64,5 +67,43 @@ describe('SVG export', () => {
     expect(svg).toContain('data-role="step-title"');
     expect(svg).toContain('RWX!');
     expect(svg).toContain('The &lt;5.4&gt; RWX window &amp; more');
+  });
+});
+
+describe('phase strip export', () => {
+  // The phase of the 5.4 RWX window: the patch's relocations written while its text is RWX.
+  const run = phaseRunAt(trace, step)!;
+  const svg = phaseStripSvg(trace, run, { title: 'v5.4-flip × late-load', link });
+  const frames = [...svg.matchAll(/<g transform="[^"]*" data-role="frame" data-step="(\d+)">/g)].map((m) => Number(m[1]));
+  it('is the run of phase markers holding the step', () => {
+    expect(phaseRuns(trace)).toContainEqual(run);
+    expect(run.to - run.from).toBeGreaterThan(1);
+  });
+  it('has one frame per step of the phase, in order, each with its map', () => {
+    expect(frames).toEqual(Array.from({ length: run.to - run.from }, (_, i) => run.from + i));
+    expect(svg.match(/data-role="map"/g)).toHaveLength(frames.length);
+  });
+  it('has the legend once', () => {
+    expect(svg.match(/data-role="legend"/g)).toHaveLength(1);
+    expect(svg.match(/writable AND executable: W\^X broken/g)).toHaveLength(1);
+  });
+  it("carries each step's number and title as text", () => {
+    const plain = (s: string) => s.replace(/<[^<>]*>/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    for (let i = run.from; i < run.to; i++) {
+      const frame = svg.split(`data-step="${i}">`)[1]!.split('data-role="frame"')[0]!;
+      const titleText = [...frame.matchAll(/<text[^>]*data-role="frame-title"[^>]*>([^<]*)<\/text>/g)].map((m) => plain(m[1]!)).join(' ');
+      expect(frame).toContain(`>step ${i}</text>`);
+      expect(titleText.replace(/\s+/g, ' ')).toContain(trace.steps[i]!.title.replace(/\s+/g, ' ').slice(0, 40));
+      expect(plain(frame)).toContain(trace.steps[i]!.title);
+    }
+  });
+  it('is well-formed', () => {
+    const stack: string[] = [];
+    for (const m of svg.matchAll(/<(\/?)([a-zA-Z][\w:-]*)([^>]*?)(\/?)>/g)) {
+      if (m[1]) expect(stack.pop()).toBe(m[2]);
+      else if (!m[4]) stack.push(m[2]!);
+    }
+    expect(stack).toEqual([]);
+    expect(svg.replace(/<[^<>]*>/g, '')).not.toMatch(/[<>]/);
   });
 });

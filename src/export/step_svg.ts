@@ -33,26 +33,26 @@ export interface SvgOptions {
   width?: number;
 }
 
-const FONT = "ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace";
-const SANS = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif";
-const INK = '#1d2125';
-const MUTED = '#5f6870';
-const LINE = '#c9cdd2';
+export const FONT = "ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace";
+export const SANS = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif";
+export const INK = '#1d2125';
+export const MUTED = '#5f6870';
+export const LINE = '#c9cdd2';
 
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Approximate advance of monospace text at `px` (0.6 em), to fit labels without a canvas. */
 const monoWidth = (text: string, px: number) => text.length * px * 0.6;
 
-function text(x: number, y: number, s: string, attrs: Record<string, string | number> = {}): string {
+export function text(x: number, y: number, s: string, attrs: Record<string, string | number> = {}): string {
   const a = Object.entries(attrs)
     .map(([k, v]) => ` ${k}="${esc(String(v))}"`)
     .join('');
   return `<text x="${r(x)}" y="${r(y)}"${a}>${esc(s)}</text>`;
 }
-const r = (n: number) => (Math.round(n * 10) / 10).toString();
+export const r = (n: number) => (Math.round(n * 10) / 10).toString();
 
-const DEFS = `<defs>
+export const DEFS = `<defs>
 <pattern id="hatch-diagonal" width="8" height="8" patternUnits="userSpaceOnUse"><path d="M0 8L8 0M-1 1L1 -1M7 9L9 7" stroke="rgba(0,0,0,0.22)" stroke-width="1.2"/></pattern>
 <pattern id="hatch-cross" width="10" height="10" patternUnits="userSpaceOnUse"><path d="M0 10L10 0M-1 1L1 -1M9 11L11 9M0 0L10 10" stroke="rgba(0,0,0,0.9)" stroke-width="2"/></pattern>
 </defs>`;
@@ -181,8 +181,19 @@ function mapSvg(layout: MapLayout, map: PageMap, step: number, stateOf: (m: stri
   return out.join('\n');
 }
 
+/**
+ * The memory map of `trace` at `step`, `width` px wide, with each module's state: the drawing of
+ * one step's figure, shared with the phase strip (src/export/phase_strip.ts). Origin at (0, 0).
+ */
+export function stepMapSvg(trace: Trace, map: PageMap, step: number, width: number, compact: boolean): { svg: string; height: number } {
+  const layout = layoutMap(map, width, { compact });
+  const { bands } = stateBands(trace);
+  const stateOf = (m: string) => bands.find((b) => b.module === m && step >= b.from && step < b.to)?.state;
+  return { svg: `<g transform="translate(-10 0)" data-role="map">${mapSvg(layout, map, step, stateOf)}</g>`, height: layout.height };
+}
+
 /** The legend, as on screen: each permission's colour, badge and meaning, and the marks. */
-function legendSvg(width: number): { svg: string; height: number } {
+export function legendSvg(width: number): { svg: string; height: number } {
   const items: Array<{ swatch: string; label: string }> = LEGEND_ORDER.map((code) => {
     const s = PERM_STYLE[code];
     const fill = code === PermCode.Freed ? 'none' : s.fill;
@@ -261,11 +272,9 @@ function panelSvg(panel: SvgPanel, width: number, compact: boolean): { svg: stri
     y += lines.length * 18 + 16;
   }
   y += 6;
-  const layout = layoutMap(map, width, { compact });
-  const { bands } = stateBands(trace);
-  const stateOf = (m: string) => bands.find((b) => b.module === m && panel.step >= b.from && panel.step < b.to)?.state;
-  out.push(`<g transform="translate(-10 ${r(y)})" data-role="map">${mapSvg(layout, map, panel.step, stateOf)}</g>`);
-  y += layout.height;
+  const drawn = stepMapSvg(trace, map, panel.step, width, compact);
+  out.push(`<g transform="translate(0 ${r(y)})">${drawn.svg}</g>`);
+  y += drawn.height;
   const sum = summarizeStep(s, map);
   const changes: string[] = [];
   for (const a of sum.allocs) changes.push(`vmalloc ${a.module} ${a.region} at 0x${a.base.toString(16)}, ${a.size / PAGE_SIZE} pages, RW + NX`);

@@ -1,0 +1,105 @@
+// A strip of all steps of one phase (the timeline's phase markers, src/trace/phases.ts) as one SVG
+// figure for slides: a title, one legend, then a grid of small frames — each the memory map at
+// that step (drawn by step_svg.ts's stepMapSvg) under its step number and title. Text is text.
+import { buildPageMap, type PageMap } from '../trace/page_map.ts';
+import { phaseRuns, type PhaseRun } from '../trace/phases.ts';
+import type { Trace } from '../trace/types.ts';
+import { wrap } from '../trace/ascii.ts';
+import { DEFS, esc, FONT, INK, legendSvg, LINE, MUTED, r, SANS, stepMapSvg, text } from './step_svg.ts';
+
+export interface StripOptions {
+  /** Figure title, e.g. "v5.4-flip × late-load". */
+  title: string;
+  caption?: string;
+  link?: string;
+  /** The trace's page map, if already built. */
+  map?: PageMap;
+  /** Width of the whole figure in px (default 1600). */
+  width?: number;
+  /** Frames per row (default: as many as fit at ≥ 360 px, at most 4). */
+  columns?: number;
+}
+
+/** The phase run holding `step` (undefined when the trace has no such step). */
+export function phaseRunAt(trace: Trace, step: number): PhaseRun | undefined {
+  return phaseRuns(trace).find((run) => step >= run.from && step < run.to);
+}
+
+/** Every step of `run` as a strip of small frames, one legend for the strip. */
+export function phaseStripSvg(trace: Trace, run: PhaseRun, options: StripOptions): string {
+  const width = options.width ?? 1600;
+  const pad = 28;
+  const gap = 20;
+  const inner = width - 2 * pad;
+  const count = Math.max(0, run.to - run.from);
+  const columns = Math.max(1, Math.min(options.columns ?? Math.min(4, Math.max(1, Math.floor((inner + gap) / (360 + gap)))), Math.max(1, count)));
+  const frameW = (inner - gap * (columns - 1)) / columns;
+  const map = options.map ?? buildPageMap(trace);
+  const out: string[] = [];
+  let y = pad;
+  out.push(text(pad, y + 22, options.title, { 'font-size': 24, 'font-weight': 'bold', fill: INK, 'font-family': SANS, 'data-role': 'title' }));
+  y += 34;
+  const what = `phase ${run.phase}${run.module ? ` · ${run.module}` : ''} · steps ${run.from}–${run.to - 1} (${count} step${count === 1 ? '' : 's'}) · kernel ${trace.kernel}`;
+  out.push(text(pad, y + 15, what, { 'font-size': 15, fill: MUTED, 'data-role': 'phase' }));
+  y += 24;
+  if (options.caption) {
+    for (const line of wrap(options.caption, Math.floor(inner / 8.5))) {
+      out.push(text(pad, y + 15, line, { 'font-size': 15, fill: INK, 'font-family': SANS }));
+      y += 21;
+    }
+  }
+  y += 8;
+  const legend = legendSvg(inner);
+  out.push(`<g transform="translate(${pad} ${r(y)})">${legend.svg}</g>`);
+  y += legend.height + 18;
+
+  const chars = Math.max(8, Math.floor((frameW - 16) / (13 * 0.6)));
+  for (let row = 0; row * columns < count; row++) {
+    const frames: Array<{ svg: string; height: number }> = [];
+    for (let c = 0; c < columns; c++) {
+      const step = run.from + row * columns + c;
+      if (step >= run.to) break;
+      const s = trace.steps[step]!;
+      const parts: string[] = [];
+      let fy = 8;
+      parts.push(text(8, fy + 14, `step ${step}`, { 'font-size': 14, 'font-weight': 'bold', fill: INK, 'data-role': 'frame-step' }));
+      fy += 20;
+      const lines = wrap(s.title, chars);
+      const shown = lines.slice(0, 3);
+      if (lines.length > 3) shown[2] = `${shown[2]!.slice(0, Math.max(0, chars - 1))}…`;
+      shown.forEach((line) => {
+        parts.push(text(8, fy + 13, line, { 'font-size': 13, fill: INK, 'data-role': 'frame-title' }));
+        fy += 17;
+      });
+      fy += 4;
+      const drawn = stepMapSvg(trace, map, step, frameW - 8, true);
+      parts.push(`<g transform="translate(8 ${r(fy)})">${drawn.svg}</g>`);
+      fy += drawn.height + 4;
+      frames.push({ svg: parts.join('\n'), height: fy });
+    }
+    const tallest = Math.max(...frames.map((f) => f.height));
+    frames.forEach((f, c) => {
+      const x = pad + c * (frameW + gap);
+      out.push(
+        `<g transform="translate(${r(x)} ${r(y)})" data-role="frame" data-step="${run.from + row * columns + c}"><title>${esc(`step ${run.from + row * columns + c}: ${trace.steps[run.from + row * columns + c]!.title}`)}</title><rect width="${r(frameW)}" height="${r(tallest)}" fill="none" stroke="${LINE}"/>${f.svg}</g>`,
+      );
+    });
+    y += tallest + gap;
+  }
+  out.push(`<line x1="${pad}" x2="${width - pad}" y1="${r(y)}" y2="${r(y)}" stroke="${LINE}"/>`);
+  y += 18;
+  out.push(text(pad, y, 'klp-lab · emulated x86-64 module loader and livepatch core', { 'font-size': 12, fill: MUTED, 'font-family': SANS }));
+  if (options.link) {
+    y += 18;
+    out.push(`<a href="${esc(options.link)}">${text(pad, y, options.link.length > inner / 6.6 ? `${options.link.slice(0, Math.floor(inner / 6.6) - 1)}…` : options.link, { 'font-size': 11, fill: '#0b5cad' })}</a>`);
+  }
+  y += pad;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${r(y)}" viewBox="0 0 ${width} ${r(y)}" font-family="${esc(FONT)}" role="img">`,
+    `<title>${esc(`${options.title}: ${run.phase}, steps ${run.from}–${run.to - 1}`)}</title>`,
+    DEFS,
+    `<rect width="${width}" height="${r(y)}" fill="#ffffff"/>`,
+    ...out,
+    '</svg>',
+  ].join('\n');
+}
