@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import type { LoadError } from '../src/kernel/load_error.ts';
 import type { OpenedModule } from '../src/module_file.ts';
 import { checkModuleFileSize } from '../src/kernel/read_file.ts';
-import { ModuleWorkerClient, WorkerCrashedError } from './worker/client.ts';
+import { ModuleWorkerClient, WorkerCancelledError, WorkerCrashedError } from './worker/client.ts';
 import { fetchSampleBytes, type Sample } from './samples.ts';
 import { rememberHash, startLink } from './permalink/link_state.ts';
 import { sha256Hex } from '../src/permalink/sha256.ts';
@@ -24,8 +24,10 @@ export interface LoadedFile {
   name: string;
   origin: 'sample' | 'file';
   module: OpenedModule;
-  /** Handle of the bytes the worker keeps. */
+  /** Handle of the bytes the worker keeps (replaced when a new worker gets the bytes again). */
   handle: number;
+  /** Reads the bytes again (the File, or the sample's URL) for a worker that replaced a lost one. */
+  reread: () => Promise<ArrayBuffer>;
   /** Decode time inside the worker, ms. */
   parseMs: number;
   /** From the user's request (read/fetch included) to the decoded object in the UI thread, ms. */
@@ -77,7 +79,7 @@ export interface KlpState {
 
   setView(view: AppView): void;
   setSamples(samples: Sample[]): void;
-  openBuffer(buffer: ArrayBuffer, fileName: string, origin: 'sample' | 'file'): Promise<void>;
+  openBuffer(buffer: ArrayBuffer, fileName: string, origin: 'sample' | 'file', reread?: () => Promise<ArrayBuffer>): Promise<void>;
   openFile(file: File): Promise<void>;
   openSample(sample: Sample): Promise<void>;
   selectFile(key: string): void;
@@ -101,8 +103,28 @@ export interface KlpState {
 let client: ModuleWorkerClient | null = null;
 /** The one module worker: the inspector's decoded files and the explainer's runs share its handles. */
 export function worker(): ModuleWorkerClient {
-  client ??= new ModuleWorkerClient((message) => useKlp.getState().reportWorkerCrash(message));
+  if (!client) {
+    client = new ModuleWorkerClient((message) => useKlp.getState().reportWorkerCrash(message));
+    client.onRestart = () => void resendKeptFiles();
+  }
   return client;
+}
+
+/**
+ * A replaced worker lost the bytes of the files open in the UI: read each again (File objects
+ * can be re-read, samples re-fetched) and hand them to the new worker, so every open file keeps
+ * working — its hex view, its runs.
+ */
+async function resendKeptFiles(): Promise<void> {
+  for (const f of useKlp.getState().files) {
+    try {
+      const reply = await worker().open(await f.reread(), f.name);
+      if (!reply.result.ok) continue;
+      useKlp.setState((s) => ({ files: s.files.map((x) => (x.key === f.key ? { ...x, handle: reply.handle } : x)) }));
+    } catch {
+      // the new worker failed too; its own failure is reported
+    }
+  }
 }
 
 let nextKey = 1;
@@ -126,7 +148,7 @@ export const useKlp = create<KlpState>()((set, get) => {
     set({ busy: null, error });
   }
 
-  async function decode(seq: number, buffer: ArrayBuffer, fileName: string, origin: 'sample' | 'file') {
+  async function decode(seq: number, buffer: ArrayBuffer, fileName: string, origin: 'sample' | 'file', reread: () => Promise<ArrayBuffer>) {
     try {
       // A user's own file is named in permalinks by its content hash (the bytes go to the worker next).
       const sha256 = origin === 'file' ? await sha256Hex(new Uint8Array(buffer)) : undefined;
@@ -145,12 +167,14 @@ export const useKlp = create<KlpState>()((set, get) => {
         origin,
         module: reply.result.module,
         handle: reply.handle,
+        reread,
         parseMs: reply.parseMs,
         totalMs: performance.now() - (startedAt.get(seq) ?? performance.now()),
       };
       if (sha256) rememberHash(file.key, sha256);
       set((s) => ({ files: [...s.files, file], currentKey: file.key, busy: null, error: null, ...freshSelection }));
     } catch (e) {
+      if (e instanceof WorkerCancelledError) return; // a newer request stopped it on purpose
       const message = e instanceof WorkerCrashedError
         ? e.message
         : `Internal error while decoding: ${e instanceof Error ? e.message : String(e)}`;
@@ -173,12 +197,16 @@ export const useKlp = create<KlpState>()((set, get) => {
     setView: (view) => set({ view }),
     setSamples: (samples) => set({ samples }),
 
-    openBuffer: async (buffer, fileName, origin) => {
+    openBuffer: async (buffer, fileName, origin, reread) => {
       const seq = begin(fileName, buffer.byteLength);
-      await decode(seq, buffer, fileName, origin);
+      // The worker takes `buffer` (transferred): without a source to read again, keep a copy.
+      const kept = reread ? null : buffer.slice(0);
+      await decode(seq, buffer, fileName, origin, reread ?? (async () => kept!.slice(0)));
     },
 
     openFile: async (file) => {
+      // A newer file wins over one the worker is still busy with (a runaway decode is stopped).
+      if (get().busy) worker().cancel('A newer file was opened.');
       const seq = begin(file.name, file.size);
       const tooBig = checkModuleFileSize(file.size);
       if (tooBig) {
@@ -193,7 +221,7 @@ export const useKlp = create<KlpState>()((set, get) => {
         return;
       }
       if (!isCurrent(seq)) return;
-      await decode(seq, buffer, file.name, 'file');
+      await decode(seq, buffer, file.name, 'file', () => file.arrayBuffer());
     },
 
     openSample: async (sample) => {
@@ -207,7 +235,7 @@ export const useKlp = create<KlpState>()((set, get) => {
         return;
       }
       if (!isCurrent(seq)) return;
-      await decode(seq, buffer, fileName, 'sample');
+      await decode(seq, buffer, fileName, 'sample', () => fetchSampleBytes(sample));
     },
 
     selectFile: (key) => {

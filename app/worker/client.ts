@@ -14,11 +14,25 @@ export class WorkerCrashedError extends Error {
   override name = 'WorkerCrashedError';
 }
 
+/** The request lost to a newer one: its worker was stopped on purpose. */
+export class WorkerCancelledError extends WorkerCrashedError {
+  override name = 'WorkerCancelledError';
+}
+
+/**
+ * How long a request may run before the worker counts as runaway and is replaced. Every
+ * request is bounded (the largest Debian module decodes in < 0.1 s and traces in seconds);
+ * tests shorten it through globalThis.__klpWorkerTimeoutMs.
+ */
+const defaultTimeoutMs = () => (globalThis as { __klpWorkerTimeoutMs?: number }).__klpWorkerTimeoutMs ?? 60_000;
+
 interface Generation {
   worker: Worker;
   api: Comlink.Remote<ModuleWorkerApi>;
   crashed: Promise<never>;
   crash: (error: WorkerCrashedError) => void;
+  /** Requests sent and not answered yet. */
+  pending: number;
 }
 
 export class ModuleWorkerClient {
@@ -28,9 +42,13 @@ export class ModuleWorkerClient {
   private kallsyms: string | null = null;
   private kallsymsSent: Generation | null = null;
 
+  /** Called after a worker was replaced (crash, runaway, cancel): what it kept must be sent again. */
+  onRestart: (() => void) | null = null;
+
   constructor(
     private readonly onCrash: (message: string) => void,
     private readonly factory: WorkerFactory = createModuleWorker,
+    private readonly timeoutMs: () => number = defaultTimeoutMs,
   ) {}
 
   private start(): Generation {
@@ -40,7 +58,7 @@ export class ModuleWorkerClient {
       crash = reject;
     });
     crashed.catch(() => undefined); // observed through Promise.race by pending calls
-    const generation: Generation = { worker, api: Comlink.wrap<ModuleWorkerApi>(worker), crashed, crash };
+    const generation: Generation = { worker, api: Comlink.wrap<ModuleWorkerApi>(worker), crashed, crash, pending: 0 };
     worker.addEventListener('error', (event) => {
       event.preventDefault();
       const where = event.filename ? ` (${event.filename}:${event.lineno})` : '';
@@ -53,15 +71,38 @@ export class ModuleWorkerClient {
     return generation;
   }
 
-  private fail(generation: Generation, message: string): void {
+  private fail(generation: Generation, message: string, cancelled = false): void {
     if (this.current !== generation) return;
-    generation.crash(new WorkerCrashedError(message));
+    generation.crash(cancelled ? new WorkerCancelledError(message) : new WorkerCrashedError(message));
     generation.api[Comlink.releaseProxy]();
     generation.worker.terminate();
     this.current = null;
     this.restarts++;
     // Started again lazily by the next request: a worker that dies at load cannot loop.
-    this.onCrash(`${message} A fresh worker will decode the next file; open it again.`);
+    if (!cancelled) this.onCrash(`${message} A fresh worker will decode the next file; open it again.`);
+    this.onRestart?.();
+  }
+
+  /** A request to the worker: answered, or failed by a crash, a cancel, or running too long. */
+  private guard<T>(g: Generation, call: Promise<T>, what: string): Promise<T> {
+    g.pending++;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = this.timeoutMs();
+    const runaway = new Promise<never>(() => {
+      timer = setTimeout(() => this.fail(g, `The worker did not answer within ${Math.round(limit / 1000)} s while ${what}; it was stopped.`), limit);
+    });
+    return Promise.race([call, g.crashed, runaway]).finally(() => {
+      clearTimeout(timer);
+      g.pending--;
+    });
+  }
+
+  /** Stop whatever the worker is doing (a newer request wins); its pending calls fail as cancelled. */
+  cancel(why: string): boolean {
+    const g = this.current;
+    if (!g || g.pending === 0) return false;
+    this.fail(g, why, true);
+    return true;
   }
 
   private get generation(): Generation {
@@ -70,8 +111,8 @@ export class ModuleWorkerClient {
 
   /** Decodes a module. `buffer` is transferred to the worker and is detached afterwards. */
   async open(buffer: ArrayBuffer, fileName: string): Promise<OpenReply> {
-    const { api, crashed } = this.generation;
-    return Promise.race([api.open(Comlink.transfer(buffer, [buffer]), fileName), crashed]);
+    const g = this.generation;
+    return this.guard(g, g.api.open(Comlink.transfer(buffer, [buffer]), fileName), `decoding ${fileName}`);
   }
 
   async release(handle: number): Promise<void> {
@@ -81,8 +122,8 @@ export class ModuleWorkerClient {
 
   /** Keeps `buffer` (transferred) in the worker for loadSequence; returns its handle. */
   async stash(buffer: ArrayBuffer, fileName: string): Promise<number> {
-    const { api, crashed } = this.generation;
-    return Promise.race([api.stash(Comlink.transfer(buffer, [buffer]), fileName), crashed]);
+    const g = this.generation;
+    return this.guard(g, g.api.stash(Comlink.transfer(buffer, [buffer]), fileName), `receiving ${fileName}`);
   }
 
   /** Sends the kallsyms text once per worker generation (a restarted worker gets it again). */
@@ -90,42 +131,42 @@ export class ModuleWorkerClient {
     this.kallsyms = text;
     const g = this.generation;
     this.kallsymsSent = g;
-    await Promise.race([g.api.setKallsyms(text), g.crashed]);
+    await this.guard(g, g.api.setKallsyms(text), 'receiving kallsyms');
   }
 
   private async withKallsyms(): Promise<Generation> {
     const g = this.generation;
     if (this.kallsyms !== null && this.kallsymsSent !== g) {
       this.kallsymsSent = g;
-      await Promise.race([g.api.setKallsyms(this.kallsyms), g.crashed]);
+      await this.guard(g, g.api.setKallsyms(this.kallsyms), 'receiving kallsyms');
     }
     return g;
   }
 
   async loadSequence(request: SequenceRequest): Promise<SequenceReply> {
     const g = await this.withKallsyms();
-    return Promise.race([g.api.loadSequence(request), g.crashed]);
+    return this.guard(g, g.api.loadSequence(request), 'running the emulated kernel');
   }
 
   async runScenario(request: ScenarioRequest): Promise<ScenarioReply> {
     const g = await this.withKallsyms();
-    return Promise.race([g.api.runScenario(request), g.crashed]);
+    return this.guard(g, g.api.runScenario(request), 'running the scenario');
   }
 
   async compareScenario(request: CompareRequest): Promise<CompareReply> {
     const g = await this.withKallsyms();
-    return Promise.race([g.api.compareScenario(request), g.crashed]);
+    return this.guard(g, g.api.compareScenario(request), 'comparing the strategies');
   }
 
   /** Bytes of one section of an open file, as in the file (transferred from the worker). */
   async sectionBytes(handle: number, index: number, offset: number, length: number): Promise<SectionBytesReply> {
-    const { api, crashed } = this.generation;
-    return Promise.race([api.sectionBytes(handle, index, offset, length), crashed]);
+    const g = this.generation;
+    return this.guard(g, g.api.sectionBytes(handle, index, offset, length), 'reading section bytes');
   }
 
   async kept(): Promise<number> {
-    const { api, crashed } = this.generation;
-    return Promise.race([api.kept(), crashed]);
+    const g = this.generation;
+    return this.guard(g, g.api.kept(), 'counting kept files');
   }
 
   dispose(): void {
