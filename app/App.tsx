@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useCurrentFile, useKlp } from './store.ts';
 import { defaultSample, fetchSampleManifest } from './samples.ts';
 import { AppHeader } from './components/AppHeader.tsx';
@@ -7,11 +7,14 @@ import { Inspector } from './components/Inspector.tsx';
 import { ErrorPanel } from './components/ErrorPanel.tsx';
 import { BusyBar } from './components/BusyBar.tsx';
 import { DropZone } from './components/DropZone.tsx';
-import { ExplainView } from './explain/ExplainView.tsx';
 import { useUrlSync } from './permalink/current.ts';
 import { startInspector, startLink } from './permalink/link_state.ts';
 import { FileRequest } from './permalink/FileRequest.tsx';
-import { EmbedApp } from './embed/EmbedApp.tsx';
+// The Explain view and the embed (map, timeline, compare, d3, exports) load when first shown:
+// the inspector, the default first screen, starts without them.
+const ExplainView = lazy(async () => ({ default: (await import('./explain/ExplainView.tsx')).ExplainView }));
+const EmbedApp = lazy(async () => ({ default: (await import('./embed/EmbedApp.tsx')).EmbedApp }));
+const loadingView = <p className="loading-view" role="status">Loading the view…</p>;
 
 let booted = false;
 
@@ -46,7 +49,7 @@ export function restoreInspector(linked: ReturnType<typeof startInspector>): voi
 }
 
 export function App() {
-  if (startLink.state.embed) return <EmbedApp />;
+  if (startLink.state.embed) return <Suspense fallback={loadingView}><EmbedApp /></Suspense>;
   return <FullApp />;
 }
 
@@ -66,7 +69,7 @@ function FullApp() {
         <main className="main explain-main-wrap">
           <ErrorPanel />
           <FileRequest />
-          <ExplainView />
+          <Suspense fallback={loadingView}><ExplainView /></Suspense>
         </main>
       ) : (
       <div className="body">

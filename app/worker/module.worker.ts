@@ -8,7 +8,9 @@ import type { ElfObject, ElfSection } from '../../src/elf/types.ts';
 import { SHT_NOBITS } from '../../src/elf/constants.ts';
 import type { CompareRequest, ModuleWorkerApi, OpenReply, ScenarioRequest, SectionBytesReply, SequenceRequest } from './protocol.ts';
 import { prepareForTransfer } from './transferables.ts';
-import { compareScenarioRequest, runScenarioRequest, runSequence } from './sequence.ts';
+// The emulated kernel is imported on the first run: opening a file (the first screen) needs only
+// the ELF reader, and the kernel is most of the worker's size.
+const sequence = () => import('./sequence.ts');
 import { traceTransferables } from './trace_transfer.ts';
 
 /**
@@ -49,15 +51,15 @@ const api: ModuleWorkerApi = {
     kallsyms = { vmlinux: entries.filter((e) => !e.module), modules: entries.filter((e) => e.module) };
   },
   async loadSequence(request: SequenceRequest) {
-    const reply = await runSequence(request, kallsyms, (h) => kept.get(h), decoded);
+    const reply = await (await sequence()).runSequence(request, kallsyms, (h) => kept.get(h), decoded);
     return Comlink.transfer(reply, traceTransferables(reply.trace));
   },
   async runScenario(request: ScenarioRequest) {
-    const reply = await runScenarioRequest(request, kallsyms, (h) => kept.get(h), decoded);
+    const reply = await (await sequence()).runScenarioRequest(request, kallsyms, (h) => kept.get(h), decoded);
     return Comlink.transfer(reply, reply.trace ? traceTransferables(reply.trace) : []);
   },
   async compareScenario(request: CompareRequest) {
-    const reply = await compareScenarioRequest(request, kallsyms, (h) => kept.get(h), decoded);
+    const reply = await (await sequence()).compareScenarioRequest(request, kallsyms, (h) => kept.get(h), decoded);
     return Comlink.transfer(reply, reply.columns.flatMap((c) => (c.trace ? traceTransferables(c.trace) : [])));
   },
   async sectionBytes(handle: number, index: number, offset: number, length: number): Promise<SectionBytesReply> {

@@ -2,15 +2,10 @@
 // format by its magic and either decompresses in user space or hands the file to the kernel's
 // module_decompress() (kernel/module/decompress.c); either way the loader sees plain ELF.
 // Libraries: fflate (gzip), xz-decompress (xz-embedded, the kernel's own xz decoder, in wasm),
-// fzstd (zstd).
-import { gunzipSync } from 'fflate';
-import { decompress as zstdDecompress } from 'fzstd';
-import xzDecompressPackage from 'xz-decompress';
+// fzstd (zstd). Each is imported when a file needs it: most modules are plain ELF, and the three
+// decoders are a fifth of the worker's first-load size.
 import { EINVAL } from '../kernel/errno.ts';
 import { loadError, type LoadError } from '../kernel/load_error.ts';
-
-// xz-decompress is a UMD bundle: Node's ESM loader sees only its default export.
-const { XzReadableStream } = xzDecompressPackage;
 
 export type Compression = 'none' | 'gzip' | 'xz' | 'zstd';
 
@@ -38,9 +33,9 @@ export async function decompressModule(bytes: Uint8Array): Promise<Decompressed>
       case 'none':
         return { ok: true, bytes, compression };
       case 'gzip':
-        return { ok: true, bytes: gunzipSync(bytes), compression };
+        return { ok: true, bytes: (await import('fflate')).gunzipSync(bytes), compression };
       case 'zstd':
-        return { ok: true, bytes: zstdDecompress(bytes), compression };
+        return { ok: true, bytes: (await import('fzstd')).decompress(bytes), compression };
       case 'xz':
         return { ok: true, bytes: await xzDecompress(bytes), compression };
     }
@@ -68,6 +63,8 @@ function decompressionFailure(compression: Compression, e: unknown): string {
 }
 
 async function xzDecompress(bytes: Uint8Array): Promise<Uint8Array> {
+  // xz-decompress is a UMD bundle: Node's ESM loader sees only its default export.
+  const { XzReadableStream } = (await import('xz-decompress')).default;
   const input = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(bytes);
