@@ -5,7 +5,7 @@ import { buildPageMap, type PageMap } from '../trace/page_map.ts';
 import { phaseRuns, type PhaseRun } from '../trace/phases.ts';
 import type { Trace } from '../trace/types.ts';
 import { wrap } from '../trace/ascii.ts';
-import { DEFS, esc, FONT, INK, legendSvg, LINE, MUTED, r, SANS, stepMapSvg, text } from './step_svg.ts';
+import { DEFS, esc, figureHead, FONT, INK, LINE, MUTED, r, SANS, stepMapSvg, text } from './step_svg.ts';
 
 export interface StripOptions {
   /** Figure title, e.g. "v5.4-flip × late-load". */
@@ -36,22 +36,8 @@ export function phaseStripSvg(trace: Trace, run: PhaseRun, options: StripOptions
   const frameW = (inner - gap * (columns - 1)) / columns;
   const map = options.map ?? buildPageMap(trace);
   const out: string[] = [];
-  let y = pad;
-  out.push(text(pad, y + 22, options.title, { 'font-size': 24, 'font-weight': 'bold', fill: INK, 'font-family': SANS, 'data-role': 'title' }));
-  y += 34;
   const what = `phase ${run.phase}${run.module ? ` · ${run.module}` : ''} · steps ${run.from}–${run.to - 1} (${count} step${count === 1 ? '' : 's'}) · kernel ${trace.kernel}`;
-  out.push(text(pad, y + 15, what, { 'font-size': 15, fill: MUTED, 'data-role': 'phase' }));
-  y += 24;
-  if (options.caption) {
-    for (const line of wrap(options.caption, Math.floor(inner / 8.5))) {
-      out.push(text(pad, y + 15, line, { 'font-size': 15, fill: INK, 'font-family': SANS }));
-      y += 21;
-    }
-  }
-  y += 8;
-  const legend = legendSvg(inner);
-  out.push(`<g transform="translate(${pad} ${r(y)})">${legend.svg}</g>`);
-  y += legend.height + 18;
+  let y = figureHead(out, pad, inner, options.title, options.caption, { line: what, role: 'phase' }) + 18;
 
   const chars = Math.max(8, Math.floor((frameW - 16) / (13 * 0.6)));
   for (let row = 0; row * columns < count; row++) {

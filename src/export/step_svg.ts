@@ -305,6 +305,30 @@ function panelSvg(panel: SvgPanel, width: number, compact: boolean): { svg: stri
   return { svg: out.join('\n'), height: y };
 }
 
+/**
+ * The top of an exported figure: title, an optional subtitle line, the caption wrapped, one
+ * legend. Appends to `out`; returns the y under the legend.
+ */
+export function figureHead(out: string[], pad: number, inner: number, title: string, caption: string | undefined, subtitle?: { line: string; role: string }): number {
+  let y = pad;
+  out.push(text(pad, y + 22, title, { 'font-size': 24, 'font-weight': 'bold', fill: INK, 'font-family': SANS, 'data-role': 'title' }));
+  y += 34;
+  if (subtitle) {
+    out.push(text(pad, y + 15, subtitle.line, { 'font-size': 15, fill: MUTED, 'data-role': subtitle.role }));
+    y += 24;
+  }
+  if (caption) {
+    for (const line of wrap(caption, Math.floor(inner / 8.5))) {
+      out.push(text(pad, y + 15, line, { 'font-size': 15, fill: INK, 'font-family': SANS }));
+      y += 21;
+    }
+  }
+  y += 8;
+  const legend = legendSvg(inner);
+  out.push(`<g transform="translate(${pad} ${r(y)})">${legend.svg}</g>`);
+  return y + legend.height;
+}
+
 /** The whole figure: title, caption, panels side by side, legend, permalink. */
 export function stepSvg(panels: SvgPanel[], options: SvgOptions): string {
   const width = options.width ?? (panels.length > 1 ? 1600 : 1200);
@@ -313,19 +337,7 @@ export function stepSvg(panels: SvgPanel[], options: SvgOptions): string {
   const inner = width - 2 * pad;
   const colW = (inner - gap * (panels.length - 1)) / Math.max(1, panels.length);
   const out: string[] = [];
-  let y = pad;
-  out.push(text(pad, y + 22, options.title, { 'font-size': 24, 'font-weight': 'bold', fill: INK, 'font-family': SANS, 'data-role': 'title' }));
-  y += 34;
-  if (options.caption) {
-    for (const line of wrap(options.caption, Math.floor(inner / 8.5))) {
-      out.push(text(pad, y + 15, line, { 'font-size': 15, fill: INK, 'font-family': SANS }));
-      y += 21;
-    }
-  }
-  y += 8;
-  const legend = legendSvg(inner);
-  out.push(`<g transform="translate(${pad} ${r(y)})">${legend.svg}</g>`);
-  y += legend.height + 16;
+  let y = figureHead(out, pad, inner, options.title, options.caption) + 16;
   let tallest = 0;
   panels.forEach((p, i) => {
     const ps = panelSvg(p, colW, panels.length > 1);
