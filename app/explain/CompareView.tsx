@@ -14,6 +14,7 @@ import { PackagingPanel } from './PackagingPanel.tsx';
 import { StepEffects } from './StepEffects.tsx';
 import { SPEEDS } from './store.ts';
 import { RanRoles } from './ScenarioPicker.tsx';
+import { onPlayerKey } from './keys.ts';
 
 export function CompareView() {
   const status = useCompare((s) => s.status);
@@ -56,43 +57,18 @@ export function CompareView() {
 
 /** Keys for the comparison (same as the single view, plus D / Shift+D for differences). */
 export function onCompareKey(e: KeyboardEvent<HTMLElement>): void {
-  if (e.altKey || e.ctrlKey || e.metaKey) return;
-  const t = e.target as HTMLElement;
-  if (t.closest('select, input, textarea, [contenteditable="true"]')) return;
-  if ((e.key === ' ' || e.key === 'Enter') && t.closest('button, a, summary, [role="button"]')) return;
   const s = compareStore.getState();
-  switch (e.key) {
-    case 'ArrowRight':
-      s.rowBy(1);
-      break;
-    case 'ArrowLeft':
-      s.rowBy(-1);
-      break;
-    case ' ':
-      s.togglePlay();
-      break;
-    case 'Home':
-      s.first();
-      break;
-    case 'End':
-      s.last();
-      break;
-    case '[':
-      s.op(-1);
-      break;
-    case ']':
-      s.op(1);
-      break;
-    case 'd':
-      s.diff(1, 'write');
-      break;
-    case 'D':
-      s.diff(-1, 'write');
-      break;
-    default:
-      return;
-  }
-  e.preventDefault();
+  onPlayerKey(e, {
+    ArrowRight: () => s.rowBy(1),
+    ArrowLeft: () => s.rowBy(-1),
+    ' ': () => s.togglePlay(),
+    Home: () => s.first(),
+    End: () => s.last(),
+    '[': () => s.op(-1),
+    ']': () => s.op(1),
+    d: () => s.diff(1, 'write'),
+    D: () => s.diff(-1, 'write'),
+  });
 }
 
 function Icon({ d }: { d: string }) {

@@ -3,37 +3,30 @@
 import type { KeyboardEvent } from 'react';
 import { explainStore } from './store.ts';
 
-export function onExplainKey(e: KeyboardEvent<HTMLElement>): void {
+/**
+ * The player's keys on a focused root element; form controls keep their own keys (a select's
+ * arrows, a button's Space). A handled key never scrolls the page.
+ */
+export function onPlayerKey(e: KeyboardEvent<HTMLElement>, keys: Partial<Record<string, () => void>>): void {
   if (e.altKey || e.ctrlKey || e.metaKey) return;
   const t = e.target as HTMLElement;
-  // Form controls keep their own keys (a select's arrows, a button's Space).
   if (t.closest('select, input, textarea, [contenteditable="true"]')) return;
   if ((e.key === ' ' || e.key === 'Enter') && t.closest('button, a, summary, [role="button"]')) return;
-  const s = explainStore.getState();
-  switch (e.key) {
-    case 'ArrowRight':
-      s.stepBy(1);
-      break;
-    case 'ArrowLeft':
-      s.stepBy(-1);
-      break;
-    case ' ':
-      s.togglePlay();
-      break;
-    case 'Home':
-      s.first();
-      break;
-    case 'End':
-      s.last();
-      break;
-    case '[':
-      s.phase(-1);
-      break;
-    case ']':
-      s.phase(1);
-      break;
-    default:
-      return;
-  }
+  const action = Object.hasOwn(keys, e.key) ? keys[e.key] : undefined;
+  if (!action) return;
+  action();
   e.preventDefault();
+}
+
+export function onExplainKey(e: KeyboardEvent<HTMLElement>): void {
+  const s = explainStore.getState();
+  onPlayerKey(e, {
+    ArrowRight: () => s.stepBy(1),
+    ArrowLeft: () => s.stepBy(-1),
+    ' ': () => s.togglePlay(),
+    Home: () => s.first(),
+    End: () => s.last(),
+    '[': () => s.phase(-1),
+    ']': () => s.phase(1),
+  });
 }
