@@ -33,6 +33,8 @@ interface Generation {
   crash: (error: WorkerCrashedError) => void;
   /** Requests sent and not answered yet. */
   pending: number;
+  /** It answered at least once: a worker that never did (dies at load) gets nothing re-sent, or it would loop. */
+  answered: boolean;
 }
 
 export class ModuleWorkerClient {
@@ -58,7 +60,7 @@ export class ModuleWorkerClient {
       crash = reject;
     });
     crashed.catch(() => undefined); // observed through Promise.race by pending calls
-    const generation: Generation = { worker, api: Comlink.wrap<ModuleWorkerApi>(worker), crashed, crash, pending: 0 };
+    const generation: Generation = { worker, api: Comlink.wrap<ModuleWorkerApi>(worker), crashed, crash, pending: 0, answered: false };
     worker.addEventListener('error', (event) => {
       event.preventDefault();
       const where = event.filename ? ` (${event.filename}:${event.lineno})` : '';
@@ -80,7 +82,7 @@ export class ModuleWorkerClient {
     this.restarts++;
     // Started again lazily by the next request: a worker that dies at load cannot loop.
     if (!cancelled) this.onCrash(`${message} A fresh worker will decode the next file; open it again.`);
-    this.onRestart?.();
+    if (generation.answered) this.onRestart?.();
   }
 
   /** A request to the worker: answered, or failed by a crash, a cancel, or running too long. */
@@ -91,7 +93,11 @@ export class ModuleWorkerClient {
     const runaway = new Promise<never>(() => {
       timer = setTimeout(() => this.fail(g, `The worker did not answer within ${Math.round(limit / 1000)} s while ${what}; it was stopped.`), limit);
     });
-    return Promise.race([call, g.crashed, runaway]).finally(() => {
+    const answered = call.then((value) => {
+      g.answered = true;
+      return value;
+    });
+    return Promise.race([answered, g.crashed, runaway]).finally(() => {
       clearTimeout(timer);
       g.pending--;
     });
