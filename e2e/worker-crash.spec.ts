@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { currentFileName, expect, fixture, openThroughInput, test } from './helpers.ts';
 
 test('a worker that dies at load is reported, and a fresh worker opens the next file', async ({ page }) => {
@@ -44,4 +45,37 @@ test('opening a file while the worker is stuck on another cancels the first, wit
   await openThroughInput(page, 'crc7.ko');
   await expect(currentFileName(page)).toContainText('crc7.ko');
   await expect(page.getByTestId('error-panel')).toHaveCount(0);
+});
+
+test('after a runaway worker is replaced, the files already open still work (their bytes were sent to the new worker)', async ({ page }) => {
+  await page.addInitScript(() => { (globalThis as { __klpWorkerTimeoutMs?: number }).__klpWorkerTimeoutMs = 2000; });
+  // The real worker, except that it never answers a request naming hang.ko.
+  await page.route(workerScript, async (route) => {
+    const real = await (await route.fetch()).text();
+    const wrap = `const add = self.addEventListener.bind(self);
+self.addEventListener = (type, fn, ...rest) => add(type, type === 'message'
+  ? (ev) => { if (!JSON.stringify(ev.data ?? null).includes('hang.ko')) fn(ev); } : fn, ...rest);
+`;
+    await route.fulfill({ contentType: 'text/javascript', body: wrap + real });
+  });
+  await page.goto('./');
+  await expect(page.getByTestId('file-summary')).toBeVisible();
+  await openThroughInput(page, 'crc7.ko');
+  await page.getByTestId('tab-hex').click();
+  const firstRow = page.getByTestId('hex-row').first();
+  await expect(firstRow).not.toContainText('··');
+  const before = await firstRow.innerText();
+  await page.getByTestId('file-input').setInputFiles({ name: 'hang.ko', mimeType: 'application/octet-stream', buffer: readFileSync(fixture('crc7.ko')) });
+  await expect(page.getByTestId('app-error-message')).toContainText('The worker did not answer within 2 s while decoding hang.ko; it was stopped.');
+
+  await page.locator('[data-testid="file-entry"][data-file="crc7.ko"]').click();
+  await page.getByTestId('tab-hex').click();
+  await expect(firstRow).not.toContainText('··');
+  expect(await firstRow.innerText()).toBe(before);
+  // A section not viewed before: its bytes come from the new worker, under crc7.ko's new handle.
+  const sections = page.getByTestId('hex-section');
+  const other = await sections.locator('option').nth(2).getAttribute('value');
+  await sections.selectOption(other!);
+  await expect(firstRow).not.toContainText('··');
+  await expect(page.getByTestId('hex-view')).not.toContainText(/error|unknown|no longer/i);
 });
