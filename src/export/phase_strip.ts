@@ -5,7 +5,7 @@ import { buildPageMap, type PageMap } from '../trace/page_map.ts';
 import { phaseRuns, type PhaseRun } from '../trace/phases.ts';
 import type { Trace } from '../trace/types.ts';
 import { wrap } from '../trace/ascii.ts';
-import { DEFS, esc, figureHead, FONT, INK, LINE, MUTED, r, SANS, stepMapSvg, text } from './step_svg.ts';
+import { esc, figureFoot, figureHead, INK, LINE, r, stepMapSvg, text } from './step_svg.ts';
 
 export interface StripOptions {
   /** Figure title, e.g. "v5.4-flip × late-load". */
@@ -72,20 +72,5 @@ export function phaseStripSvg(trace: Trace, run: PhaseRun, options: StripOptions
     });
     y += tallest + gap;
   }
-  out.push(`<line x1="${pad}" x2="${width - pad}" y1="${r(y)}" y2="${r(y)}" stroke="${LINE}"/>`);
-  y += 18;
-  out.push(text(pad, y, 'klp-lab · emulated x86-64 module loader and livepatch core', { 'font-size': 12, fill: MUTED, 'font-family': SANS }));
-  if (options.link) {
-    y += 18;
-    out.push(`<a href="${esc(options.link)}">${text(pad, y, options.link.length > inner / 6.6 ? `${options.link.slice(0, Math.floor(inner / 6.6) - 1)}…` : options.link, { 'font-size': 11, fill: '#0b5cad' })}</a>`);
-  }
-  y += pad;
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${r(y)}" viewBox="0 0 ${width} ${r(y)}" font-family="${esc(FONT)}" role="img">`,
-    `<title>${esc(`${options.title}: ${run.phase}, steps ${run.from}–${run.to - 1}`)}</title>`,
-    DEFS,
-    `<rect width="${width}" height="${r(y)}" fill="#ffffff"/>`,
-    ...out,
-    '</svg>',
-  ].join('\n');
+  return figureFoot(out, y, pad, width, inner, options.link, `${options.title}: ${run.phase}, steps ${run.from}–${run.to - 1}`);
 }

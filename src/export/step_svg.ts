@@ -305,6 +305,26 @@ function panelSvg(panel: SvgPanel, width: number, compact: boolean): { svg: stri
   return { svg: out.join('\n'), height: y };
 }
 
+/** The bottom of an exported figure (rule, credit, the permalink) and the <svg> around `out`. */
+export function figureFoot(out: string[], y: number, pad: number, width: number, inner: number, link: string | undefined, svgTitle: string): string {
+  out.push(`<line x1="${pad}" x2="${width - pad}" y1="${r(y)}" y2="${r(y)}" stroke="${LINE}"/>`);
+  y += 18;
+  out.push(text(pad, y, 'klp-lab · emulated x86-64 module loader and livepatch core', { 'font-size': 12, fill: MUTED, 'font-family': SANS }));
+  if (link) {
+    y += 18;
+    out.push(`<a href="${esc(link)}">${text(pad, y, link.length > inner / 6.6 ? `${link.slice(0, Math.floor(inner / 6.6) - 1)}…` : link, { 'font-size': 11, fill: '#0b5cad' })}</a>`);
+  }
+  y += pad;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${r(y)}" viewBox="0 0 ${width} ${r(y)}" font-family="${esc(FONT)}" role="img">`,
+    `<title>${esc(svgTitle)}</title>`,
+    DEFS,
+    `<rect width="${width}" height="${r(y)}" fill="#ffffff"/>`,
+    ...out,
+    '</svg>',
+  ].join('\n');
+}
+
 /**
  * The top of an exported figure: title, an optional subtitle line, the caption wrapped, one
  * legend. Appends to `out`; returns the y under the legend.
@@ -345,20 +365,5 @@ export function stepSvg(panels: SvgPanel[], options: SvgOptions): string {
     tallest = Math.max(tallest, ps.height);
   });
   y += tallest + 18;
-  out.push(`<line x1="${pad}" x2="${width - pad}" y1="${r(y)}" y2="${r(y)}" stroke="${LINE}"/>`);
-  y += 18;
-  out.push(text(pad, y, 'klp-lab · emulated x86-64 module loader and livepatch core', { 'font-size': 12, fill: MUTED, 'font-family': SANS }));
-  if (options.link) {
-    y += 18;
-    out.push(`<a href="${esc(options.link)}">${text(pad, y, options.link.length > inner / 6.6 ? `${options.link.slice(0, Math.floor(inner / 6.6) - 1)}…` : options.link, { 'font-size': 11, fill: '#0b5cad' })}</a>`);
-  }
-  y += pad;
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${r(y)}" viewBox="0 0 ${width} ${r(y)}" font-family="${esc(FONT)}" role="img">`,
-    `<title>${esc(`${options.title}${panels[0]?.trace.steps[panels[0].step] ? `: ${panels[0].trace.steps[panels[0].step]!.title}` : ''}`)}</title>`,
-    DEFS,
-    `<rect width="${width}" height="${r(y)}" fill="#ffffff"/>`,
-    ...out,
-    '</svg>',
-  ].join('\n');
+  return figureFoot(out, y, pad, width, inner, options.link, `${options.title}${panels[0]?.trace.steps[panels[0].step] ? `: ${panels[0].trace.steps[panels[0].step]!.title}` : ''}`);
 }
