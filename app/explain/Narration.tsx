@@ -23,7 +23,7 @@ export function Narration({ trace, step: stepProp, note }: { trace: Trace; step?
   const storeStep = useExplain((s) => s.step);
   const index = stepProp ?? storeStep;
   const step = trace.steps[index];
-  const summary = useMemo(() => (step ? summarizeStep(step, model.map) : null), [step, model]);
+  const summary = useMemo(() => (step ? summarizeStep(model.trace, step, model.map) : null), [step, model]);
   if (!step || !summary) return null;
   const reconstruction = isReconstruction(step);
   const link = reconstruction ? undefined : stepSourceLink(step, trace.kernel);

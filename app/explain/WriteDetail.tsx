@@ -93,9 +93,10 @@ function permAtEvent(model: TraceModel, ref: WriteRef): PermCode {
   const pageAddr = ref.region.region.base + BigInt(page * PAGE_SIZE);
   const prior = ref.region.allocStep < ref.step ? model.map.perms[ref.step - 1]?.[ref.region.id]?.[page] : undefined;
   let code = (prior ?? PermCode.RW) as PermCode;
-  const events = model.trace.steps[ref.step]?.events ?? [];
-  for (let i = 0; i < ref.event; i++) {
-    const e = events[i]!;
+  let index = 0; // event index of e (writes counted one by one)
+  for (const e of model.trace.steps[ref.step]?.events ?? []) {
+    if (index >= ref.event) break;
+    index += e.kind === 'writes' ? e.count : 1;
     if (e.kind === 'alloc' && e.region.base === ref.region.region.base) code = permCode(e.perm);
     if (e.kind === 'perm') for (const ch of e.changed) if (ch.page === pageAddr) code = permCode(ch.to);
   }

@@ -2,6 +2,7 @@
 import { useMemo } from 'react';
 import type { Trace } from '../../src/trace/types.ts';
 import { traceModel } from './model.ts';
+import { forEachWrite } from '../../src/trace/events.ts';
 import { explainStore, useExplain } from './store.ts';
 import { placeLabel, writeRef, writeWhat, type WriteRef } from './writes.ts';
 
@@ -12,17 +13,17 @@ export function WriteList({ trace }: { trace: Trace }) {
   const step = useExplain((s) => s.step);
   const selection = useExplain((s) => s.selection);
   const { rows, total } = useMemo(() => {
-    const events = trace.steps[step]?.events ?? [];
+    const s = trace.steps[step];
     const rows: WriteRef[] = [];
     let total = 0;
-    events.forEach((e, i) => {
-      if (e.kind !== 'write') return;
-      total++;
-      if (rows.length < MAX_ROWS) {
-        const r = writeRef(trace, model.map, step, i);
-        if (r) rows.push(r);
-      }
-    });
+    if (s)
+      forEachWrite(s, (_row, event) => {
+        total++;
+        if (rows.length < MAX_ROWS) {
+          const r = writeRef(trace, model.map, step, event);
+          if (r) rows.push(r);
+        }
+      });
     return { rows, total };
   }, [trace, model, step]);
   if (!total) return null;

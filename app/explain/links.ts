@@ -9,6 +9,7 @@ import type { Sample } from '../samples.ts';
 import { goToView } from '../components/ViewSwitch.tsx';
 import { relocationWidth } from '../components/section_bytes.ts';
 import type { Trace } from '../../src/trace/types.ts';
+import { forEachWrite } from '../../src/trace/events.ts';
 import { traceModel } from './model.ts';
 import { handleOf, roleRefs } from './run.ts';
 import type { ModuleRef, TraceSource } from './source.ts';
@@ -116,16 +117,16 @@ export async function showWriteInInspector(ref: WriteRef, what: 'relocation' | '
 /** The write of relocation `entry` of section `relsec` into `module`'s memory, if the trace has it. */
 export function findEntryWrite(trace: Trace, module: string, relsec: number, entry: number): WriteRef | undefined {
   const map = traceModel(trace).map;
-  for (let s = 0; s < trace.steps.length; s++) {
-    const events = trace.steps[s]!.events;
-    for (let e = 0; e < events.length; e++) {
-      const ev = events[e]!;
-      if (ev.kind !== 'write' || !ev.cause || ev.cause.relsec !== relsec || ev.cause.entry !== entry) continue;
-      const ref = writeRef(trace, map, s, e);
-      if (ref?.region?.region.module === module) return ref;
-    }
-  }
-  return undefined;
+  const log = trace.writes;
+  let found: WriteRef | undefined;
+  for (let s = 0; s < trace.steps.length && !found; s++)
+    forEachWrite(trace.steps[s]!, (row, event) => {
+      if (log.relsec[row] !== relsec || log.entry[row] !== entry) return true;
+      const ref = writeRef(trace, map, s, event);
+      if (ref?.region?.region.module === module) found = ref;
+      return !found;
+    });
+  return found;
 }
 
 /** The ref a file of the inspector runs as: its sample (so the run has a permalink), else the file. */

@@ -3,9 +3,11 @@
 import { relocationTypeName } from '../../src/elf/names.ts';
 import { EM_X86_64 } from '../../src/elf/constants.ts';
 import { regionAt, type PageMap, type RegionInfo, type SectionSpan } from '../../src/trace/page_map.ts';
-import type { Trace, TraceEvent } from '../../src/trace/types.ts';
+import type { Trace } from '../../src/trace/types.ts';
+import { eventAt } from '../../src/trace/events.ts';
+import type { WriteRecord } from '../../src/trace/write_log.ts';
 
-export type WriteEvent = Extract<TraceEvent, { kind: 'write' }>;
+export type WriteEvent = WriteRecord;
 
 export interface WriteRef {
   step: number;
@@ -21,7 +23,8 @@ export function sectionAt(info: RegionInfo, offset: number): SectionSpan | undef
 }
 
 export function writeRef(trace: Trace, map: PageMap, step: number, event: number): WriteRef | undefined {
-  const e = trace.steps[step]?.events[event];
+  const s = trace.steps[step];
+  const e = s && eventAt(trace, s, event);
   if (!e || e.kind !== 'write') return undefined;
   const region = regionAt(map, e.addr, step);
   const offset = region ? Number(e.addr - region.region.base) : 0;

@@ -14,6 +14,7 @@ import { useKlp } from '../store.ts';
 import { currentLink } from './current.ts';
 import { appBase } from './link_state.ts';
 import { describeSource } from '../explain/source.ts';
+import { emptyWriteLog } from '../../src/trace/write_log.ts';
 
 /** The full link of what is on screen (never an embed link). */
 export function currentHref(): string | undefined {
@@ -50,7 +51,7 @@ function panels(): SvgPanel[] {
     const c = compareStore.getState();
     if (!c.alignment) return [];
     return c.columns.map((col, i) => {
-      if (!col.trace) return { heading: col.strategy.id, trace: { kernel: '', steps: [] }, step: 0, note: `Refused: ${col.refused ?? ''}` };
+      if (!col.trace) return { heading: col.strategy.id, trace: { kernel: '', steps: [], writes: emptyWriteLog(0) }, step: 0, note: `Refused: ${col.refused ?? ''}` };
       const at = stepAtRow(c.alignment!, i, c.row);
       return { heading: `${col.strategy.id}: ${col.strategy.name}`, trace: col.trace, step: at.step, map: traceModel(col.trace).map };
     });

@@ -2,6 +2,7 @@
 // costs: RWX windows, pages made writable after being executable, set_memory_* calls and TLB
 // shootdowns, text_poke() writes and sync IPIs.
 import type { ModuleState, PagePerm, Step, Trace } from '../trace/types.ts';
+import { WRITE_PATHS } from '../trace/write_log.ts';
 
 export type VerdictKind =
   /** a page writable and executable at once */
@@ -48,7 +49,35 @@ export function auditTrace(trace: Trace): Audit {
   const owner = new Map<bigint, string>();
   const everExec = new Set<bigint>();
   const states = new Map<string, ModuleState>();
-  const finalized = new Set<bigint>(); // byte addresses module_finalize rewrote
+  // bytes module_finalize rewrote: one bit per byte, per page that has any
+  const finalized = new Map<bigint, Uint8Array>();
+  /** Visits [addr, addr + n) page by page; stops when fn returns true. */
+  const byPage = (addr: bigint, n: number, fn: (page: bigint, from: number, to: number) => boolean | void): boolean => {
+    let a = addr;
+    for (let left = n; left > 0; ) {
+      const page = pageOf(a);
+      const from = Number(a - page);
+      const k = Math.min(left, Number(PAGE) - from);
+      if (fn(page, from, from + k)) return true;
+      a += BigInt(k);
+      left -= k;
+    }
+    return false;
+  };
+  const isFinalized = (addr: bigint, n: number): boolean =>
+    byPage(addr, n, (page, from, to) => {
+      const bits = finalized.get(page);
+      if (bits) for (let o = from; o < to; o++) if (bits[o >> 3]! & (1 << (o & 7))) return true;
+      return false;
+    });
+  const markFinalized = (addr: bigint, n: number): void => {
+    byPage(addr, n, (page, from, to) => {
+      let bits = finalized.get(page);
+      if (!bits) finalized.set(page, (bits = new Uint8Array(Number(PAGE) / 8)));
+      for (let o = from; o < to; o++) bits[o >> 3]! |= 1 << (o & 7);
+    });
+  };
+  const log = trace.writes;
   const verdicts: Verdict[] = [];
   const m: Metrics = {
     steps: trace.steps.length,
@@ -81,7 +110,7 @@ export function auditTrace(trace: Trace): Audit {
             perms.delete(a);
             everExec.delete(a);
           }
-          for (const a of finalized) if (a >= e.region.base && a < e.region.base + BigInt(e.region.size)) finalized.delete(a);
+          for (const page of finalized.keys()) if (page >= e.region.base && page < e.region.base + BigInt(e.region.size)) finalized.delete(page);
           break;
         case 'perm':
           m.setMemory[e.fn] = (m.setMemory[e.fn] ?? 0) + 1;
@@ -102,20 +131,28 @@ export function auditTrace(trace: Trace): Audit {
           m.faults++;
           flag(step, 'fault', `${e.path} into a non-writable page at ${e.addr.toString(16)}: ${e.oops[0]}`, [pageOf(e.addr)]);
           break;
-        case 'write': {
-          if (e.path === 'text_poke') m.textPokes++;
-          const page = pageOf(e.addr);
-          if (e.path !== 'text_poke' && everExec.has(page))
-            flag(step, 'write-after-exec', `${e.path} into ${owner.get(page) ?? 'a page'} after it became executable`, [page]);
-          const rel = e.cause?.relsecName;
-          const klp = rel?.startsWith('.klp.rela.') ? rel.slice(10).split('.')[0] : undefined;
-          if (klp && klp !== 'vmlinux' && !['COMING', 'LIVE'].includes(states.get(klp) ?? ''))
-            flag(step, 'klp-rela-absent', `${rel} applied while ${klp} is not loaded`);
-          if (e.cause && [...Array(e.new.length).keys()].some((i) => finalized.has(e.addr + BigInt(i))))
-            flag(step, 'reloc-after-finalize', `${rel}[${e.cause.entry}] overwrites code module_finalize already rewrote`);
-          if (inFinalize) for (let i = 0; i < e.new.length; i++) finalized.add(e.addr + BigInt(i));
+        case 'writes':
+          for (let i = e.from; i < e.from + e.count; i++) {
+            const path = WRITE_PATHS[log.path[i]!]!;
+            const addr = log.addr[i]!;
+            const n = log.size[i]!;
+            if (path === 'text_poke') m.textPokes++;
+            const page = pageOf(addr);
+            if (path !== 'text_poke' && everExec.has(page))
+              flag(step, 'write-after-exec', `${path} into ${owner.get(page) ?? 'a page'} after it became executable`, [page]);
+            if (log.relsec[i]! < 0) {
+              if (inFinalize) markFinalized(addr, n);
+              continue;
+            }
+            const rel = log.strings[log.relsecName[i]!]!;
+            const klp = rel.startsWith('.klp.rela.') ? rel.slice(10).split('.')[0] : undefined;
+            if (klp && klp !== 'vmlinux' && !['COMING', 'LIVE'].includes(states.get(klp) ?? ''))
+              flag(step, 'klp-rela-absent', `${rel} applied while ${klp} is not loaded`);
+            if (finalized.size && isFinalized(addr, n))
+              flag(step, 'reloc-after-finalize', `${rel}[${log.entry[i]}] overwrites code module_finalize already rewrote`);
+            if (inFinalize) markFinalized(addr, n);
+          }
           break;
-        }
         default:
           break;
       }

@@ -275,7 +275,7 @@ function panelSvg(panel: SvgPanel, width: number, compact: boolean): { svg: stri
   const drawn = stepMapSvg(trace, map, panel.step, width, compact);
   out.push(`<g transform="translate(0 ${r(y)})">${drawn.svg}</g>`);
   y += drawn.height;
-  const sum = summarizeStep(s, map);
+  const sum = summarizeStep(trace, s, map);
   const changes: string[] = [];
   for (const a of sum.allocs) changes.push(`vmalloc ${a.module} ${a.region} at 0x${a.base.toString(16)}, ${a.size / PAGE_SIZE} pages, RW + NX`);
   if (sum.copies.length) changes.push(`copied ${sum.copies.length} section(s)`);

@@ -11,6 +11,7 @@ import { permissionStory } from './golden.ts';
 import { runScenario, type ScenarioModules } from './run.ts';
 import { sampleFiles } from './samples.ts';
 import { scenarios, type Role } from './scenarios.ts';
+import { stepEvents } from '../trace/events.ts';
 
 const root = new URL('../../', import.meta.url);
 const vmlinux = parseKallsyms(readFileSync(new URL('public/samples/vmlinux.kallsyms', root), 'utf8'));
@@ -96,9 +97,10 @@ test('5.8+ late load: relocations at load while RW, later through text_poke with
     'do_free_init core:r-x,r--,rw-,rw-',
     'klp_apply_section_relocs core:r-x,r--,rw-,rw-', // .klp.rela.klp_demo_target, text_poke
   ]);
-  const writes = traceOf('text-poke', 'late-load')
-    .trace.steps.filter((s) => s.path.at(-1) === 'klp_apply_section_relocs')
-    .map((s) => [...new Set(s.events.flatMap((e) => (e.kind === 'write' && e.cause ? [e.path] : [])))]);
+  const { trace } = traceOf('text-poke', 'late-load');
+  const writes = trace.steps
+    .filter((s) => s.path.at(-1) === 'klp_apply_section_relocs')
+    .map((s) => [...new Set(stepEvents(trace, s).flatMap((e) => (e.kind === 'write' && e.cause ? [e.path] : [])))]);
   expect(writes).toEqual([['memcpy'], ['text_poke']]);
 });
 

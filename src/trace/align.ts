@@ -11,6 +11,7 @@
 // Pure: no DOM, no kernel logic, only the traces and the auditor's verdicts per step.
 import { permCode, PERM_LABEL } from './page_map.ts';
 import type { Step, Trace } from './types.ts';
+import { WRITE_PATHS } from './write_log.ts';
 
 /** One column's input: a trace and where each scenario operation starts; null when refused. */
 export interface AlignInput {
@@ -55,13 +56,17 @@ export interface Alignment {
 const DIFF_RANK: Record<DiffKind, number> = { wx: 5, fail: 4, perm: 3, write: 2, only: 1 };
 
 /** What a step does that matters for W^X, as comparable tokens (counts left out on purpose). */
-export function stepSignature(step: Step, verdicts?: readonly string[]): string[] {
+export function stepSignature(trace: Trace, step: Step, verdicts?: readonly string[]): string[] {
   const t = new Set<string>();
   for (const e of step.events) {
     if (e.kind === 'perm') {
       for (const c of e.changed) t.add(`${e.fn} ${PERM_LABEL[permCode(c.from)]}→${PERM_LABEL[permCode(c.to)]}`);
       if (e.flush !== 'none') t.add(`tlb ${e.flush}`);
-    } else if (e.kind === 'write') t.add(`write via ${writeClass(e.path)}`);
+    } else if (e.kind === 'writes') {
+      let paths = 0; // one bit per WRITE_PATHS entry seen in the run
+      for (let i = e.from; i < e.from + e.count; i++) paths |= 1 << trace.writes.path[i]!;
+      WRITE_PATHS.forEach((p, bit) => paths & (1 << bit) && t.add(`write via ${writeClass(p)}`));
+    }
     else if (e.kind === 'sync') t.add('text_poke_sync');
     else if (e.kind === 'fault') t.add(`fault (${writeClass(e.path)})`);
     else if (e.kind === 'printk' && e.level === 'err') t.add('kernel error');
@@ -246,7 +251,7 @@ export function alignTraces(columns: Array<AlignInput | null>): Alignment {
     });
     for (const cols of seg) {
       const present = cols.map((s, c) => s !== null && columns[c] !== null);
-      const sig = cols.map((s, c) => (s === null || !columns[c] ? [] : stepSignature(columns[c]!.trace.steps[s]!, columns[c]!.verdicts?.get(s))));
+      const sig = cols.map((s, c) => (s === null || !columns[c] ? [] : stepSignature(columns[c]!.trace, columns[c]!.trace.steps[s]!, columns[c]!.verdicts?.get(s))));
       const live = columns.map((col) => col !== null);
       // A refused column is not "missing a step": it is compared by nobody.
       const diff = classify(sig.filter((_, c) => live[c]), present.filter((_, c) => live[c]));

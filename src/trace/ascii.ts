@@ -1,7 +1,8 @@
 // Plain-text renderings of a trace, under 80 columns, for terminals and mail.
 import { hex } from '../kernel/mm/page.ts';
 import { permLetters, regionsAt } from './replay.ts';
-import type { Step, Trace, TraceEvent } from './types.ts';
+import type { StoredEvent, Step, Trace } from './types.ts';
+import { WRITE_PATHS } from './write_log.ts';
 import { WHY } from './why.ts';
 
 const PAGE_CHAR: Record<string, string> = { 'r-x': 'X', 'r--': 'R', 'rw-': 'W', rwx: '!' };
@@ -25,7 +26,7 @@ export function pagesAscii(trace: Trace, stepIndex: number, width = 78): string[
   return lines;
 }
 
-function eventLine(e: TraceEvent): string | undefined {
+function eventLine(e: StoredEvent): string | undefined {
   switch (e.kind) {
     case 'alloc':
       return `alloc ${e.region.module} ${e.region.name} ${hex(e.region.base)} +${e.region.size}`;
@@ -46,16 +47,18 @@ function eventLine(e: TraceEvent): string | undefined {
   }
 }
 
-function summarize(step: Step): string[] {
+function summarize(trace: Trace, step: Step): string[] {
   const out: string[] = [];
-  const writes = step.events.filter((e) => e.kind === 'write');
   const copies = step.events.filter((e) => e.kind === 'copy');
   if (copies.length) out.push(`copy ${copies.length} section(s)`);
-  if (writes.length) {
-    const byPath = new Map<string, number>();
-    for (const w of writes) if (w.kind === 'write') byPath.set(w.path, (byPath.get(w.path) ?? 0) + 1);
-    out.push(`write ${[...byPath].map(([p, n]) => `${n} via ${p}`).join(', ')}`);
-  }
+  const byPath = new Map<string, number>();
+  for (const e of step.events)
+    if (e.kind === 'writes')
+      for (let i = e.from; i < e.from + e.count; i++) {
+        const path = WRITE_PATHS[trace.writes.path[i]!]!;
+        byPath.set(path, (byPath.get(path) ?? 0) + 1);
+      }
+  if (byPath.size) out.push(`write ${[...byPath].map(([p, n]) => `${n} via ${p}`).join(', ')}`);
   for (const e of step.events) {
     const line = eventLine(e);
     if (line) out.push(line);
@@ -122,7 +125,7 @@ export function stepReport(trace: Trace, index: number, options: StepReportOptio
   const fn = step.source?.fn ?? step.path.at(-1) ?? '';
   const why = WHY[fn] ?? WHY[step.path.at(-1) ?? ''];
   if (why) lines.push('', ...wrap(why, width));
-  const events = summarize(step);
+  const events = summarize(trace, step);
   if (events.length) {
     lines.push('', 'What changed:');
     for (const e of events) for (const part of e.split('\n')) lines.push(...wrap(part.trim(), width, '  - ', '    '));
@@ -144,7 +147,7 @@ export function traceAscii(trace: Trace): string[] {
   const lines = [`kernel ${trace.kernel}: ${trace.steps.length} steps`];
   for (const s of trace.steps) {
     lines.push(`${String(s.index).padStart(4)} ${s.path.at(-1) ?? ''}: ${s.title}`.slice(0, 79));
-    for (const l of summarize(s)) lines.push(`       ${l}`.slice(0, 79));
+    for (const l of summarize(trace, s)) lines.push(`       ${l}`.slice(0, 79));
   }
   return lines;
 }

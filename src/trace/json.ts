@@ -1,8 +1,14 @@
-// A trace as JSON: bigints as "0x…" strings, byte arrays as hex strings.
-import type { Trace } from './types.ts';
+// A trace as JSON: bigints as "0x…" strings, byte arrays as hex strings, each write an event of
+// its step (the write log is how traces are stored, not part of what they say).
+import { stepEvents } from './events.ts';
+import type { Step, Trace } from './types.ts';
 
 export function traceToJson(trace: Trace, step?: number): string {
-  const value = step === undefined ? trace : { kernel: trace.kernel, step: trace.steps[step] ?? null };
+  const expand = (s: Step) => ({ ...s, events: stepEvents(trace, s) });
+  const value =
+    step === undefined
+      ? { kernel: trace.kernel, steps: trace.steps.map(expand) }
+      : { kernel: trace.kernel, step: trace.steps[step] ? expand(trace.steps[step]) : null };
   return JSON.stringify(
     value,
     (_key, v) => {

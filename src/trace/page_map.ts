@@ -5,7 +5,8 @@
 // Per-step permissions are snapshots: one Uint8Array of PermCode per region and step, shared
 // with the previous step when nothing in that region changed, so looking up step N is O(1) and
 // amdgpu.ko (2,356 + 277 pages, ~50 steps) costs a few hundred KiB.
-import type { PagePerm, Region, Trace, WritePath } from './types.ts';
+import type { PagePerm, Region, Trace } from './types.ts';
+import { WRITE_PATHS } from './write_log.ts';
 
 export const PAGE_SIZE = 4096;
 
@@ -49,7 +50,7 @@ export interface SectionSpan {
 export interface SiteColumns {
   /** Byte offset inside the region. */
   offset: Uint32Array;
-  length: Uint16Array;
+  length: Uint32Array;
   step: Uint32Array;
   /** Index of the event inside its step. */
   event: Uint32Array;
@@ -114,7 +115,7 @@ class SiteBuilder {
   done(): SiteColumns {
     return {
       offset: Uint32Array.from(this.offset),
-      length: Uint16Array.from(this.length),
+      length: Uint32Array.from(this.length),
       step: Uint32Array.from(this.step),
       event: Uint32Array.from(this.event),
       flags: Uint8Array.from(this.flags),
@@ -122,8 +123,6 @@ class SiteBuilder {
     };
   }
 }
-
-const pathFlag = (p: WritePath) => (p === 'text_poke' ? SITE_TEXT_POKE : 0);
 
 export function buildPageMap(trace: Trace): PageMap {
   const regions: RegionInfo[] = [];
@@ -155,7 +154,8 @@ export function buildPageMap(trace: Trace): PageMap {
       return current[id]!;
     };
     current = current.slice();
-    step.events.forEach((e, ei) => {
+    let ei = 0; // event index, every write counted
+    for (const e of step.events) {
       switch (e.kind) {
         case 'alloc': {
           const pages = Math.ceil(e.region.size / PAGE_SIZE);
@@ -187,23 +187,40 @@ export function buildPageMap(trace: Trace): PageMap {
           if (r) r.sections.push({ name: e.section, sectionIndex: e.sectionIndex, offset: Number(e.addr - r.region.base), size: e.size, nobits: e.nobits, step: s });
           break;
         }
-        case 'write':
+        case 'writes': {
+          writesAtStep[s]! += e.count;
+          const log = trace.writes;
+          let r: RegionInfo | undefined;
+          for (let i = e.from; i < e.from + e.count; i++, ei++) {
+            const addr = log.addr[i]!;
+            // consecutive writes nearly always land in the region of the one before
+            if (!r || addr < r.region.base || addr - r.region.base >= BigInt(r.region.size)) r = live(addr);
+            if (!r) continue;
+            const b = sites[r.id]!;
+            b.offset.push(Number(addr - r.region.base));
+            b.length.push(log.size[i]!);
+            b.step.push(s);
+            b.event.push(ei);
+            b.flags.push((log.relsec[i]! >= 0 ? SITE_RELOCATION : 0) | (WRITE_PATHS[log.path[i]!] === 'text_poke' ? SITE_TEXT_POKE : 0));
+          }
+          continue; // ei already advanced
+        }
         case 'fault': {
-          if (e.kind === 'write') writesAtStep[s]!++;
           const r = live(e.addr);
           if (!r) break;
           const b = sites[r.id]!;
           b.offset.push(Number(e.addr - r.region.base));
-          b.length.push(e.kind === 'write' ? e.new.length : e.size);
+          b.length.push(e.size);
           b.step.push(s);
           b.event.push(ei);
-          b.flags.push(e.kind === 'fault' ? SITE_FAULT : (e.cause ? SITE_RELOCATION : 0) | pathFlag(e.path));
+          b.flags.push(SITE_FAULT);
           break;
         }
         default:
           break;
       }
-    });
+      ei++;
+    }
     perms.push(current);
     rwxAtStep[s] = current.some((p) => p.includes(PermCode.RWX)) ? 1 : 0;
   }

@@ -1,14 +1,17 @@
 // Builds a Trace while the emulated kernel runs: functions announce themselves (enter/leave
 // form the call path) and open steps; events land in the step that is open.
-import type { Step, Trace, TraceEvent } from './types.ts';
+import type { KernelEvent, RelocationCause, Step, Trace, WritePath } from './types.ts';
+import { emptyWriteLog, WriteLogWriter } from './write_log.ts';
 
 export class TraceRecorder {
   readonly trace: Trace;
   private readonly stack: string[] = [];
   private current: Step | undefined;
+  private readonly writes: WriteLogWriter;
 
   constructor(kernel: string) {
-    this.trace = { kernel, steps: [] };
+    this.trace = { kernel, steps: [], writes: emptyWriteLog() };
+    this.writes = new WriteLogWriter(this.trace.writes);
   }
 
   /** Run `body` as kernel function `fn`: it is on the call path of every step opened inside. */
@@ -32,9 +35,21 @@ export class TraceRecorder {
     return step;
   }
 
-  emit(event: TraceEvent): void {
-    if (!this.current) this.step('(kernel)');
-    this.current!.events.push(event);
+  private open(): Step {
+    return this.current ?? this.step('(kernel)');
+  }
+
+  emit(event: KernelEvent): void {
+    this.open().events.push(event);
+  }
+
+  /** A write of `bytes` at addr over `before[from, from + bytes.length)` (zeros if undefined). */
+  write(addr: bigint, before: Uint8Array | undefined, from: number, bytes: Uint8Array, path: WritePath, cause?: RelocationCause, what?: string): void {
+    const events = this.open().events;
+    const row = this.writes.append(addr, before, from, bytes, path, cause, what);
+    const last = events[events.length - 1];
+    if (last?.kind === 'writes' && last.from + last.count === row) last.count++;
+    else events.push({ kind: 'writes', from: row, count: 1 });
   }
 
   printk(level: 'err' | 'warn' | 'notice' | 'info', text: string): void {

@@ -2,7 +2,8 @@
 // the pages and their old → new permission, writes by path, TLB flushes, syncs, states,
 // printk lines and faults. Pure; reads only the step's own events (and the page map for names).
 import { PAGE_SIZE, PERM_LABEL, permCode, regionAt, type PageMap, type PermCode } from './page_map.ts';
-import type { ModuleState, Step, TraceEvent, WritePath } from './types.ts';
+import type { ModuleState, Step, Trace, WritePath } from './types.ts';
+import { WRITE_PATHS } from './write_log.ts';
 
 export interface FlipSummary {
   fn: string;
@@ -33,10 +34,11 @@ export const FLUSH_TEXT: Record<FlipSummary['flush'], string> = {
   flush_tlb_all: 'TLB flush: flush_tlb_all (every CPU drops its whole TLB)',
 };
 
-export function summarizeStep(step: Step, map: PageMap): StepSummary {
+export function summarizeStep(trace: Trace, step: Step, map: PageMap): StepSummary {
   const s: StepSummary = { flips: [], writesByPath: [], writes: 0, copies: [], allocs: [], frees: [], states: [], syncs: [], printk: [], faults: [], symbols: 0 };
   const byPath = new Map<WritePath, { count: number; relocations: number }>();
-  for (const e of step.events as TraceEvent[]) {
+  const log = trace.writes;
+  for (const e of step.events) {
     switch (e.kind) {
       case 'perm': {
         const changed = e.changed.map((c) => {
@@ -52,14 +54,16 @@ export function summarizeStep(step: Step, map: PageMap): StepSummary {
         s.flips.push({ fn: e.fn, addr: e.addr, pages: e.pages, flush: e.flush, changed });
         break;
       }
-      case 'write': {
-        s.writes++;
-        const b = byPath.get(e.path) ?? { count: 0, relocations: 0 };
-        b.count++;
-        if (e.cause) b.relocations++;
-        byPath.set(e.path, b);
+      case 'writes':
+        for (let i = e.from; i < e.from + e.count; i++) {
+          const path = WRITE_PATHS[log.path[i]!]!;
+          const b = byPath.get(path) ?? { count: 0, relocations: 0 };
+          b.count++;
+          if (log.relsec[i]! >= 0) b.relocations++;
+          byPath.set(path, b);
+        }
+        s.writes += e.count;
         break;
-      }
       case 'copy':
         s.copies.push({ module: e.module, section: e.section, size: e.size, nobits: e.nobits });
         break;

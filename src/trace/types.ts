@@ -1,6 +1,7 @@
 // A Trace is what the emulated kernel did, as plain data: the UI, the CLI and the tests only
 // ever read traces. Steps are the unit of playback; each holds the events it caused, in order.
 // Addresses are bigint (kernel virtual addresses do not fit a double).
+import type { WriteLog, WriteRecord } from './write_log.ts';
 
 export type ModuleState = 'UNFORMED' | 'COMING' | 'LIVE' | 'GOING' | 'GONE';
 
@@ -45,7 +46,20 @@ export interface RelocationCause {
   value: bigint;
 }
 
-export type TraceEvent =
+/** What the kernel did, one event at a time, as the views read it (see events.ts). */
+export type TraceEvent = KernelEvent | WriteRecord;
+
+/** What a step holds: every event but writes, which are runs of rows of the trace's WriteLog. */
+export type StoredEvent = KernelEvent | WriteRun;
+
+/** Writes `from` … `from + count - 1` of the trace's write log, in order, as consecutive events. */
+export interface WriteRun {
+  kind: 'writes';
+  from: number;
+  count: number;
+}
+
+export type KernelEvent =
   | { kind: 'alloc'; region: Region; perm: PagePerm; caller: string }
   | { kind: 'free'; region: Region; caller: string }
   | {
@@ -57,16 +71,6 @@ export type TraceEvent =
       size: number;
       /** SHT_NOBITS sections are not copied: they stay zero. */
       nobits: boolean;
-    }
-  | {
-      kind: 'write';
-      addr: bigint;
-      old: Uint8Array;
-      new: Uint8Array;
-      path: WritePath;
-      cause?: RelocationCause;
-      /** e.g. "ftrace NOP", "return thunk", "symtab st_value" */
-      what?: string;
     }
   | { kind: 'fault'; addr: bigint; size: number; path: WritePath; oops: string[] }
   | {
@@ -93,10 +97,12 @@ export interface Step {
   /** Where in the kernel sources this is, e.g. "kernel/module/main.c" at the profile's version. */
   source?: { file: string; fn: string; version: string };
   module?: string;
-  events: TraceEvent[];
+  /** In order; a run of writes counts as that many events (event indices count every write). */
+  events: StoredEvent[];
 }
 
 export interface Trace {
   kernel: string;
   steps: Step[];
+  writes: WriteLog;
 }

@@ -95,7 +95,7 @@ describe('source links and step summaries', async () => {
   it('module_enable_ro summarises its flips RW→RO with the TLB flush kind', () => {
     const map = buildPageMap(trace);
     const ro = trace.steps.find((s) => s.path.at(-1) === 'module_enable_ro')!;
-    const sum = summarizeStep(ro, map);
+    const sum = summarizeStep(trace, ro, map);
     expect(sum.flips.some((f) => f.changed.some((c) => c.from === PermCode.RW && c.to === PermCode.RO) && f.flush !== 'none')).toBe(true);
   });
 });

@@ -163,12 +163,12 @@ export class AddressSpace {
       // inside one mapped page (nearly every write): no per-chunk callbacks
       if ((path === 'memcpy' || path === 'store') && !fast.m.write[fast.i]) this.fault(addr, bytes.length, path, { write: false, exec: fast.m.exec[fast.i] === 1 });
       let data = fast.m.data.get(fast.i);
-      const before = this.recordWrites ? (data ? data.slice(fast.off, fast.off + bytes.length) : new Uint8Array(bytes.length)) : undefined;
+      // recorded before the store: the log copies the bytes it overwrites
+      if (this.recordWrites) this.trace.write(addr, data, fast.off, bytes, path, extra.cause, extra.what);
       if (!data) fast.m.data.set(fast.i, (data = new Uint8Array(PAGE_SIZE)));
       data.set(bytes, fast.off);
       const fn = this.trace.path.at(-1) ?? '?';
       this.writesBy.set(fn, (this.writesBy.get(fn) ?? 0) + 1);
-      if (before) this.trace.emit({ kind: 'write', addr, old: before, new: bytes.slice(), path, ...extra });
       return;
     }
     const old = this.recordWrites ? this.read(addr, bytes.length) : undefined;
@@ -183,7 +183,7 @@ export class AddressSpace {
     });
     const fn = this.trace.path.at(-1) ?? '?';
     this.writesBy.set(fn, (this.writesBy.get(fn) ?? 0) + 1);
-    if (old) this.trace.emit({ kind: 'write', addr, old, new: bytes.slice(), path, ...extra });
+    if (old) this.trace.write(addr, old, 0, bytes, path, extra.cause, extra.what);
   }
 
   private fault(at: bigint, size: number, path: WritePath, perm: PagePerm): never {

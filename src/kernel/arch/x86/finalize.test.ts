@@ -11,6 +11,7 @@ import type { ElfObject } from '../../../elf/types.ts';
 import { openModule } from '../../../module_file.ts';
 import { oracleImage, oracleKo, oracleModuleNames } from '../../../test_support/oracle.ts';
 import type { Step, WritePath } from '../../../trace/types.ts';
+import { stepEvents } from '../../../trace/events.ts';
 import { parseKallsyms } from '../../kallsyms.ts';
 import { Kernel } from '../../kernel.ts';
 import { load_module } from '../../module/main.ts';
@@ -82,7 +83,7 @@ function relocationSites(r: Replay): Array<{ off: number; size: number; invented
 
 const steps = (r: Replay, fn: string): Step[] => r.k.trace.trace.steps.filter((s) => s.module === r.mod.name && s.path.at(-1) === fn);
 const writes = (r: Replay, fn: string, path?: WritePath) =>
-  steps(r, fn).flatMap((s) => s.events.filter((e) => e.kind === 'write' && (!path || e.path === path)));
+  steps(r, fn).flatMap((s) => stepEvents(r.k.trace.trace, s).filter((e) => e.kind === 'write' && (!path || e.path === path)));
 
 // What each module's load did, per kind: [return sites → ret, alternatives patched, lock → DS,
 // ORC entries sorted, ftrace NOPs (core+init), jump entries, static-call sites → call, → NOP]
@@ -160,7 +161,7 @@ describe('module_finalize, ftrace and the COMING notifiers reproduce the real 6.
       const sc = steps(r, 'static_call_add_module')[0]?.title ?? '';
       if (e.scCall + e.scNop) expect(sc).toContain(`${e.scCall} now call their target, ${e.scNop} NOPs`);
       // static-call sites are patched live: int3, sync, tail, sync, first byte, sync
-      const sce = steps(r, 'static_call_add_module').flatMap((s) => s.events);
+      const sce = steps(r, 'static_call_add_module').flatMap((s) => stepEvents(r.k.trace.trace, s));
       const pokes = sce.filter((ev) => ev.kind === 'write' && ev.path === 'text_poke');
       expect(pokes.length).toBe(3 * (e.scCall + e.scNop));
       expect(sce.filter((ev) => ev.kind === 'sync').length).toBe(3 * (e.scCall + e.scNop));

@@ -1,0 +1,174 @@
+// Every recorded write of a trace, column by column. A big module makes ~335k writes (amdgpu.ko:
+// one per relocation plus module_finalize's rewrites); as objects with two byte arrays each they
+// cost more than the emulation (allocation, GC) and seconds to structured-clone to the UI thread.
+// As columns they are a dozen typed arrays and one byte pool: appended without allocating,
+// transferred to the UI thread without copying, and turned back into a write object only when
+// a view asks for that write.
+import type { RelocationCause, WritePath } from './types.ts';
+
+export const WRITE_PATHS: readonly WritePath[] = ['memcpy', 'store', 'text_poke', 'text_poke_early'];
+
+/** Plain data (it crosses postMessage as is): `length` rows, capacity may be larger. */
+export interface WriteLog {
+  length: number;
+  addr: BigUint64Array;
+  /** index into WRITE_PATHS */
+  path: Uint8Array;
+  /** where the bytes before the write start in `pool`; the bytes written follow them */
+  at: Uint32Array;
+  size: Uint32Array;
+  /** index into `strings` of the write's description, -1 for none */
+  what: Int32Array;
+  /** relocation cause: relsec is -1 when the write has none */
+  relsec: Int32Array;
+  relsecName: Int32Array;
+  entry: Uint32Array;
+  type: Uint32Array;
+  symbol: Int32Array;
+  S: BigUint64Array;
+  A: BigInt64Array;
+  P: BigUint64Array;
+  value: BigUint64Array;
+  pool: Uint8Array;
+  poolLength: number;
+  strings: string[];
+}
+
+/** One write as the views read it; `old` and `new` are views into the log's pool. */
+export interface WriteRecord {
+  kind: 'write';
+  addr: bigint;
+  old: Uint8Array;
+  new: Uint8Array;
+  path: WritePath;
+  cause?: RelocationCause;
+  /** e.g. "ftrace NOP", "return thunk", "symtab st_value" */
+  what?: string;
+}
+
+type Column = Exclude<keyof WriteLog, 'length' | 'pool' | 'poolLength' | 'strings'>;
+const COLUMNS: Record<Column, { new (n: number): ArrayBufferView & ArrayLike<unknown> & { set(a: ArrayLike<never>): void } }> = {
+  addr: BigUint64Array,
+  path: Uint8Array,
+  at: Uint32Array,
+  size: Uint32Array,
+  what: Int32Array,
+  relsec: Int32Array,
+  relsecName: Int32Array,
+  entry: Uint32Array,
+  type: Uint32Array,
+  symbol: Int32Array,
+  S: BigUint64Array,
+  A: BigInt64Array,
+  P: BigUint64Array,
+  value: BigUint64Array,
+};
+
+export function emptyWriteLog(capacity = 64): WriteLog {
+  const log = { length: 0, pool: new Uint8Array(capacity * 16), poolLength: 0, strings: [] } as unknown as WriteLog;
+  for (const [name, T] of Object.entries(COLUMNS)) (log as unknown as Record<string, unknown>)[name] = new T(capacity);
+  return log;
+}
+
+function grow(log: WriteLog, rows: number): void {
+  const capacity = Math.max(rows, log.addr.length * 2);
+  for (const [name, T] of Object.entries(COLUMNS)) {
+    const bigger = new T(capacity);
+    bigger.set(log[name as Column] as unknown as ArrayLike<never>);
+    (log as unknown as Record<string, unknown>)[name] = bigger;
+  }
+}
+
+function growPool(log: WriteLog, bytes: number): void {
+  const bigger = new Uint8Array(Math.max(bytes, log.pool.length * 2));
+  bigger.set(log.pool.subarray(0, log.poolLength));
+  log.pool = bigger;
+}
+
+/** Interns strings per log (a few hundred distinct relocation sections and symbols). */
+export class WriteLogWriter {
+  private readonly ids = new Map<string, number>();
+  constructor(readonly log: WriteLog) {}
+
+  private id(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.log.strings.length;
+      this.log.strings.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+
+  /**
+   * Appends a write of `bytes` at addr; the bytes before it are `before[from, from + n)`, or zeros
+   * when `before` is undefined (a page never written). Returns the row.
+   */
+  append(addr: bigint, before: Uint8Array | undefined, from: number, bytes: Uint8Array, path: WritePath, cause?: RelocationCause, what?: string): number {
+    const log = this.log;
+    const i = log.length;
+    if (i === log.addr.length) grow(log, i + 1);
+    const n = bytes.length;
+    if (log.poolLength + 2 * n > log.pool.length) growPool(log, log.poolLength + 2 * n);
+    const at = log.poolLength;
+    if (before) log.pool.set(n === before.length && from === 0 ? before : before.subarray(from, from + n), at);
+    else log.pool.fill(0, at, at + n);
+    log.pool.set(bytes, at + n);
+    log.poolLength = at + 2 * n;
+    log.addr[i] = addr;
+    log.path[i] = WRITE_PATHS.indexOf(path);
+    log.at[i] = at;
+    log.size[i] = n;
+    log.what[i] = what === undefined ? -1 : this.id(what);
+    if (cause) {
+      log.relsec[i] = cause.relsec;
+      log.relsecName[i] = this.id(cause.relsecName);
+      log.entry[i] = cause.entry;
+      log.type[i] = cause.type;
+      log.symbol[i] = this.id(cause.symbol);
+      log.S[i] = cause.S;
+      log.A[i] = cause.A;
+      log.P[i] = cause.P;
+      log.value[i] = cause.value;
+    } else log.relsec[i] = -1;
+    log.length = i + 1;
+    return i;
+  }
+}
+
+/** Write `i` as an object (its byte arrays are views into the pool, not copies). */
+export function writeAt(log: WriteLog, i: number): WriteRecord {
+  const at = log.at[i]!;
+  const n = log.size[i]!;
+  const w: WriteRecord = {
+    kind: 'write',
+    addr: log.addr[i]!,
+    old: log.pool.subarray(at, at + n),
+    new: log.pool.subarray(at + n, at + 2 * n),
+    path: WRITE_PATHS[log.path[i]!]!,
+  };
+  if (log.relsec[i]! >= 0) w.cause = causeAt(log, i);
+  if (log.what[i]! >= 0) w.what = log.strings[log.what[i]!]!;
+  return w;
+}
+
+function causeAt(log: WriteLog, i: number): RelocationCause {
+  return {
+    relsec: log.relsec[i]!,
+    relsecName: log.strings[log.relsecName[i]!]!,
+    entry: log.entry[i]!,
+    type: log.type[i]!,
+    symbol: log.strings[log.symbol[i]!]!,
+    S: log.S[i]!,
+    A: log.A[i]!,
+    P: log.P[i]!,
+    value: log.value[i]!,
+  };
+}
+
+/** The buffers that carry the log, for postMessage's transfer list (the sender loses them). */
+export function writeLogTransferables(log: WriteLog): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>([log.pool.buffer as ArrayBuffer]);
+  for (const name of Object.keys(COLUMNS)) buffers.add((log[name as Column] as ArrayBufferView).buffer as ArrayBuffer);
+  return [...buffers];
+}
