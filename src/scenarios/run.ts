@@ -149,6 +149,42 @@ function decoded(bytes: Uint8Array, fileName: string): ModuleFile {
   return { fileName, bytes, elf: d.elf };
 }
 
+/**
+ * Repackaging is a pure function of the monolithic module (its decoded object is its identity),
+ * so each module is repackaged once per design however many scenarios run on it. The emulated
+ * kernel never writes into the modules it is given, so the results can be shared between runs.
+ */
+function memoByElf<T>(fn: (f: ModuleFile) => T): (f: ModuleFile) => T {
+  const cache = new WeakMap<ElfObject, T>();
+  return (f) => {
+    let v = cache.get(f.elf);
+    if (v === undefined) cache.set(f.elf, (v = fn(f)));
+    return v;
+  };
+}
+
+const klpTextOf = memoByElf((f) => {
+  const p = packageKlpText(f.bytes, f.elf);
+  return { file: decoded(p.bytes, f.fileName), sections: p.sections.map((s) => ({ object: s.object, section: s.section, size: s.size, functions: s.functions })) };
+});
+
+const splitOf = memoByElf((P) => {
+  const s = packageSplit(P.bytes, P.elf);
+  const main = s.modules.find((m) => m.main)!;
+  const subs = s.modules.filter((m) => !m.main);
+  return {
+    main: decoded(main.bytes, P.fileName),
+    split: {
+      patch: s.patchName,
+      subModules: subs.map((m) => ({ name: m.name, object: m.objects[0]!.object, bytes: m.bytes, elf: decoded(m.bytes, `${m.name}.ko`).elf })),
+    },
+    packaging: {
+      kind: 'split' as const,
+      modules: s.modules.map((m) => ({ name: m.name, objects: m.objects.map((o) => o.object), functions: m.objects.flatMap((o) => o.funcs.map((f) => f.old_name)) })),
+    },
+  };
+});
+
 /** The modules this design would have the user load, derived from the monolithic livepatch(es). */
 function repackage(
   strategy: Strategy,
@@ -163,29 +199,16 @@ function repackage(
     for (const role of ['P', 'R'] as Role[]) {
       const f = mods[role];
       if (!f) continue;
-      const p = packageKlpText(f.bytes, f.elf);
-      out[role] = decoded(p.bytes, f.fileName);
-      if (role === 'P')
-        packaging = { kind: 'klp-text', sections: p.sections.map((s) => ({ object: s.object, section: s.section, size: s.size, functions: s.functions })) };
+      const p = klpTextOf(f);
+      out[role] = p.file;
+      if (role === 'P') packaging = { kind: 'klp-text', sections: p.sections };
     }
     return { modules: out, ...(packaging ? { packaging } : {}) };
   }
   if (scenario.ops.some((o) => o.role === 'R'))
     return `${strategy.id} refuses ${scenario.id}: atomic replace would have to become per-object, which the POC did not work out`;
-  const s = packageSplit(P.bytes, P.elf);
-  const main = s.modules.find((m) => m.main)!;
-  const subs = s.modules.filter((m) => !m.main);
-  return {
-    modules: { ...mods, P: decoded(main.bytes, P.fileName) },
-    split: {
-      patch: s.patchName,
-      subModules: subs.map((m) => ({ name: m.name, object: m.objects[0]!.object, bytes: m.bytes, elf: decoded(m.bytes, `${m.name}.ko`).elf })),
-    },
-    packaging: {
-      kind: 'split',
-      modules: s.modules.map((m) => ({ name: m.name, objects: m.objects.map((o) => o.object), functions: m.objects.flatMap((o) => o.funcs.map((f) => f.old_name)) })),
-    },
-  };
+  const { main, split, packaging } = splitOf(P);
+  return { modules: { ...mods, P: main }, split, packaging };
 }
 
 

@@ -64,8 +64,11 @@ const COLUMNS: Record<Column, { new (n: number): ArrayBufferView & ArrayLike<unk
   value: BigUint64Array,
 };
 
-export function emptyWriteLog(capacity = 64): WriteLog {
-  const log = { length: 0, pool: new Uint8Array(capacity * 16), poolLength: 0, strings: [] } as unknown as WriteLog;
+const PATH_CODE: Record<WritePath, number> = { memcpy: 0, store: 1, text_poke: 2, text_poke_early: 3 };
+
+/** A livepatch scenario on small modules makes 150–350 writes: room for that without growing. */
+export function emptyWriteLog(capacity = 512): WriteLog {
+  const log = { length: 0, pool: new Uint8Array(capacity * 64), poolLength: 0, strings: [] } as unknown as WriteLog;
   for (const [name, T] of Object.entries(COLUMNS)) (log as unknown as Record<string, unknown>)[name] = new T(capacity);
   return log;
 }
@@ -90,13 +93,19 @@ export class WriteLogWriter {
   private readonly ids = new Map<string, number>();
   constructor(readonly log: WriteLog) {}
 
+  private lastString: string | undefined;
+  private lastId = -1;
+
   private id(s: string): number {
+    if (s === this.lastString) return this.lastId; // a relocation section's writes come in a row
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.log.strings.length;
       this.log.strings.push(s);
       this.ids.set(s, id);
     }
+    this.lastString = s;
+    this.lastId = id;
     return id;
   }
 
@@ -116,7 +125,7 @@ export class WriteLogWriter {
     log.pool.set(bytes, at + n);
     log.poolLength = at + 2 * n;
     log.addr[i] = addr;
-    log.path[i] = WRITE_PATHS.indexOf(path);
+    log.path[i] = PATH_CODE[path];
     log.at[i] = at;
     log.size[i] = n;
     log.what[i] = what === undefined ? -1 : this.id(what);
