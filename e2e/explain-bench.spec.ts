@@ -57,10 +57,16 @@ test('explain a large module', async ({ page }) => {
   });
   await page.keyboard.press('Home');
   await page.getByLabel('Playback speed, steps per second').selectOption('8');
+  await page.evaluate(() => {
+    const w = globalThis as unknown as { __klpLongTasks: number[] };
+    w.__klpLongTasks = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__klpLongTasks.push(e.duration))).observe({ type: 'longtask' });
+  });
   await page.getByTestId('explain').focus();
   await page.keyboard.press(' ');
   await page.waitForTimeout(5000);
   await page.keyboard.press(' ');
+  const longTasks = await page.evaluate(() => (globalThis as unknown as { __klpLongTasks: number[] }).__klpLongTasks);
   const frames = await page.evaluate(() => (globalThis as unknown as { __klpFrames: { intervals: number[] } }).__klpFrames.intervals.slice());
   frames.sort((a, b) => a - b);
   const pct = (p: number) => frames[Math.min(frames.length - 1, Math.floor(frames.length * p))]?.toFixed(1);
@@ -71,6 +77,7 @@ test('explain a large module', async ({ page }) => {
   console.log(`view model build: ${modelMs} ms`);
   console.log(`map draw per step: median ${draws[draws.length >> 1]} ms, max ${draws.at(-1)} ms`);
   console.log(`transition frame intervals while playing at 8 steps/s: n=${frames.length} median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${frames.at(-1)?.toFixed(1)} ms`);
+  console.log(`long tasks (> 50 ms) while playing: ${longTasks.length}${longTasks.length ? ` (longest ${Math.max(...longTasks).toFixed(0)} ms)` : ''}`);
   await page.getByTestId('phase-complete_formation').first().click();
   await page.waitForTimeout(800);
   await page.screenshot({ path: `${shots}explain-big.png` });

@@ -106,22 +106,36 @@ export function regionAt(map: PageMap, addr: bigint, step: number): RegionInfo |
   return undefined;
 }
 
+/** Site columns filled in place (a big module has ~300k sites: no per-site objects or boxing). */
 class SiteBuilder {
-  offset: number[] = [];
-  length: number[] = [];
-  step: number[] = [];
-  event: number[] = [];
-  flags: number[] = [];
-  done(): SiteColumns {
-    return {
-      offset: Uint32Array.from(this.offset),
-      length: Uint32Array.from(this.length),
-      step: Uint32Array.from(this.step),
-      event: Uint32Array.from(this.event),
-      flags: Uint8Array.from(this.flags),
-      count: this.offset.length,
-    };
+  private c: SiteColumns = { offset: new Uint32Array(16), length: new Uint32Array(16), step: new Uint32Array(16), event: new Uint32Array(16), flags: new Uint8Array(16), count: 0 };
+
+  push(offset: number, length: number, step: number, event: number, flags: number): void {
+    let c = this.c;
+    if (c.count === c.offset.length) c = this.c = resized(c, c.count * 2);
+    const i = c.count++;
+    c.offset[i] = offset;
+    c.length[i] = length;
+    c.step[i] = step;
+    c.event[i] = event;
+    c.flags[i] = flags;
   }
+
+  done(): SiteColumns {
+    return resized(this.c, this.c.count);
+  }
+}
+
+function resized(c: SiteColumns, n: number): SiteColumns {
+  const to = <T extends Uint32Array | Uint8Array>(a: T, b: T): T => (b.set(a.subarray(0, Math.min(c.count, n))), b);
+  return {
+    offset: to(c.offset, new Uint32Array(n)),
+    length: to(c.length, new Uint32Array(n)),
+    step: to(c.step, new Uint32Array(n)),
+    event: to(c.event, new Uint32Array(n)),
+    flags: to(c.flags, new Uint8Array(n)),
+    count: c.count,
+  };
 }
 
 export function buildPageMap(trace: Trace): PageMap {
@@ -190,30 +204,29 @@ export function buildPageMap(trace: Trace): PageMap {
         case 'writes': {
           writesAtStep[s]! += e.count;
           const log = trace.writes;
+          const poke = WRITE_PATHS.indexOf('text_poke');
           let r: RegionInfo | undefined;
+          let base = 0n;
+          let size = 0n;
           for (let i = e.from; i < e.from + e.count; i++, ei++) {
             const addr = log.addr[i]!;
             // consecutive writes nearly always land in the region of the one before
-            if (!r || addr < r.region.base || addr - r.region.base >= BigInt(r.region.size)) r = live(addr);
-            if (!r) continue;
-            const b = sites[r.id]!;
-            b.offset.push(Number(addr - r.region.base));
-            b.length.push(log.size[i]!);
-            b.step.push(s);
-            b.event.push(ei);
-            b.flags.push((log.relsec[i]! >= 0 ? SITE_RELOCATION : 0) | (WRITE_PATHS[log.path[i]!] === 'text_poke' ? SITE_TEXT_POKE : 0));
+            let off = addr - base;
+            if (!r || off < 0n || off >= size) {
+              r = live(addr);
+              if (!r) continue;
+              base = r.region.base;
+              size = BigInt(r.pages * PAGE_SIZE);
+              off = addr - base;
+            }
+            sites[r.id]!.push(Number(off), log.size[i]!, s, ei, (log.relsec[i]! >= 0 ? SITE_RELOCATION : 0) | (log.path[i] === poke ? SITE_TEXT_POKE : 0));
           }
           continue; // ei already advanced
         }
         case 'fault': {
           const r = live(e.addr);
           if (!r) break;
-          const b = sites[r.id]!;
-          b.offset.push(Number(e.addr - r.region.base));
-          b.length.push(e.size);
-          b.step.push(s);
-          b.event.push(ei);
-          b.flags.push(SITE_FAULT);
+          sites[r.id]!.push(Number(e.addr - r.region.base), e.size, s, ei, SITE_FAULT);
           break;
         }
         default:
