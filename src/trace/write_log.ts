@@ -91,12 +91,16 @@ function growPool(log: WriteLog, bytes: number): void {
 /** Interns strings per log (a few hundred distinct relocation sections and symbols). */
 export class WriteLogWriter {
   private readonly ids = new Map<string, number>();
-  constructor(readonly log: WriteLog) {}
-
   private lastString: string | undefined;
   private lastId = -1;
+  /** 32-bit views of the 64-bit columns, for appendRelocation (no BigInt on the hot path) */
+  private u32: ReturnType<typeof views>;
 
-  private id(s: string): number {
+  constructor(readonly log: WriteLog) {
+    this.u32 = views(log);
+  }
+
+  id(s: string): number {
     if (s === this.lastString) return this.lastId; // a relocation section's writes come in a row
     let id = this.ids.get(s);
     if (id === undefined) {
@@ -116,13 +120,20 @@ export class WriteLogWriter {
   append(addr: bigint, before: Uint8Array | undefined, from: number, bytes: Uint8Array, path: WritePath, cause?: RelocationCause, what?: string): number {
     const log = this.log;
     const i = log.length;
-    if (i === log.addr.length) grow(log, i + 1);
+    if (i === log.addr.length) this.grow(i + 1);
     const n = bytes.length;
     if (log.poolLength + 2 * n > log.pool.length) growPool(log, log.poolLength + 2 * n);
     const at = log.poolLength;
-    if (before) log.pool.set(n === before.length && from === 0 ? before : before.subarray(from, from + n), at);
-    else log.pool.fill(0, at, at + n);
-    log.pool.set(bytes, at + n);
+    const pool = log.pool;
+    if (n <= 16) {
+      // a relocation or a patched instruction: a loop beats making two subarrays
+      for (let j = 0; j < n; j++) pool[at + j] = before ? before[from + j]! : 0;
+      for (let j = 0; j < n; j++) pool[at + n + j] = bytes[j]!;
+    } else {
+      if (before) pool.set(n === before.length && from === 0 ? before : before.subarray(from, from + n), at);
+      else pool.fill(0, at, at + n);
+      pool.set(bytes, at + n);
+    }
     log.poolLength = at + 2 * n;
     log.addr[i] = addr;
     log.path[i] = PATH_CODE[path];
@@ -143,6 +154,54 @@ export class WriteLogWriter {
     log.length = i + 1;
     return i;
   }
+
+  /**
+   * A relocation write over zeros, every 64-bit value as two 32-bit halves (lo, hi): the same row
+   * append() makes from a RelocationCause with P = addr, for apply_relocate_add()'s fast path.
+   */
+  appendRelocation(lo: number, hi: number, size: number, vlo: number, vhi: number, path: WritePath, relsec: number, relsecName: number, entry: number, type: number, symbol: number, slo: number, shi: number, alo: number, ahi: number): number {
+    const log = this.log;
+    const i = log.length;
+    if (i === log.addr.length) this.grow(i + 1);
+    if (log.poolLength + 2 * size > log.pool.length) growPool(log, log.poolLength + 2 * size);
+    const at = log.poolLength;
+    const pool = log.pool;
+    for (let j = 0; j < size; j++) pool[at + j] = 0;
+    for (let j = 0; j < size; j++) pool[at + size + j] = (j < 4 ? vlo >>> (8 * j) : vhi >>> (8 * (j - 4))) & 0xff;
+    log.poolLength = at + 2 * size;
+    const v = this.u32;
+    const i2 = 2 * i;
+    v.addr[i2] = v.P[i2] = lo;
+    v.addr[i2 + 1] = v.P[i2 + 1] = hi;
+    v.value[i2] = vlo;
+    v.value[i2 + 1] = vhi;
+    v.S[i2] = slo;
+    v.S[i2 + 1] = shi;
+    v.A[i2] = alo;
+    v.A[i2 + 1] = ahi;
+    log.path[i] = PATH_CODE[path];
+    log.at[i] = at;
+    log.size[i] = size;
+    log.what[i] = -1;
+    log.relsec[i] = relsec;
+    log.relsecName[i] = relsecName;
+    log.entry[i] = entry;
+    log.type[i] = type;
+    log.symbol[i] = symbol;
+    log.length = i + 1;
+    return i;
+  }
+
+  private grow(rows: number): void {
+    grow(this.log, rows);
+    this.u32 = views(this.log);
+  }
+}
+
+/** Little-endian only: the fast path that uses them is taken on little-endian hosts. */
+function views(log: WriteLog) {
+  const u32 = (a: BigUint64Array | BigInt64Array) => new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+  return { addr: u32(log.addr), S: u32(log.S), A: u32(log.A), P: u32(log.P), value: u32(log.value) };
 }
 
 /** Write `i` as an object (its byte arrays are views into the pool, not copies). */

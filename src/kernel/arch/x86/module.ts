@@ -143,15 +143,15 @@ export function apply_relocate_add(
     return CONTINUE;
   };
 
-  if (recording || !LITTLE_ENDIAN) {
+  if (!LITTLE_ENDIAN) {
     for (let i = 0; i < rel.count; i++) {
       const r = one(i);
       if (r === BREAK) break;
       if (r === RETURN) return err;
     }
   } else {
-    // The hot path when writes are only counted: 64-bit values as two 32-bit halves in Numbers
-    // (no BigInt), stores straight into the page's bytes. Only the common case is done here — a
+    // The hot path: 64-bit values as two 32-bit halves in Numbers (no BigInt), stores straight
+    // into the page's bytes, recorded (when writes are) as raw halves. Only the common case — a
     // target inside one mapped page that this path may write, still zero, and a value that does
     // not overflow; anything else (refusals, faults, page-crossing targets, unknown types) goes
     // through one() above, so every check, message and its order stay the kernel's.
@@ -174,6 +174,9 @@ export function apply_relocate_add(
     let pData: Uint8Array | undefined;
     let pOk = false;
     let written = 0;
+    const trace = k.trace;
+    const relNameId = recording ? trace.intern(relName) : -1;
+    const symbolIds = recording ? new Int32Array(nsyms + 1).fill(-1) : undefined; // write-log id per symbol index
     try {
       for (let i = 0; i < n; i++) {
         const type = types[i]!;
@@ -251,6 +254,13 @@ export function apply_relocate_add(
           continue;
         }
         if (!pData) pMap!.data.set(pI, (pData = new Uint8Array(PAGE_BYTES)));
+        if (symbolIds) {
+          const sym = syms[i]!;
+          const at = sym < nsyms ? sym : nsyms;
+          let symId = symbolIds[at]!;
+          if (symId < 0) symId = symbolIds[at] = trace.intern(symbolName(info, sym));
+          trace.relocation(llo, lhi, size, vlo, vhi, path, relsec, relNameId, i, type, symId, sym < nsyms ? sv32[2 * sym]! : 0, sym < nsyms ? sv32[2 * sym + 1]! : 0, add32[2 * i]!, add32[2 * i + 1]!);
+        }
         pData[pageOff] = vlo & 0xff;
         pData[pageOff + 1] = (vlo >>> 8) & 0xff;
         pData[pageOff + 2] = (vlo >>> 16) & 0xff;
