@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 // The only place that parses: the UI thread sends file bytes here (transferred, not copied)
-// and gets back the decoded ElfObject (relocation columns transferred back).
+// and gets back the decoded ElfObject (a copy of its relocation columns transferred back; the
+// worker keeps the decoded object for the emulated loader).
 import * as Comlink from 'comlink';
 import { decodeModule } from '../../src/module_file.ts';
 import { parseKallsyms, type KallsymsEntry } from '../../src/kernel/kallsyms.ts';
@@ -33,7 +34,8 @@ const api: ModuleWorkerApi = {
       return { handle: 0, result: r, parseMs };
     }
     kept.set(handle, { bytes: r.bytes, fileName, sections: r.module.elf.sections });
-    const { elf, transfer } = prepareForTransfer(r.module.elf, r.bytes.buffer);
+    decoded.set(handle, { bytes: r.bytes, elf: r.module.elf });
+    const { elf, transfer } = prepareForTransfer(r.module.elf);
     const reply: OpenReply = { handle, result: { ok: true, module: { ...r.module, elf } }, parseMs };
     return Comlink.transfer(reply, transfer);
   },

@@ -1,25 +1,19 @@
-// Moves the relocation columns of an ElfObject back to the UI thread without copying.
+// Hands the relocation columns of an ElfObject to the UI thread as buffers of their own.
 import type { ElfObject, ElfRelocationSection } from '../../src/elf/types.ts';
 
 type Column = BigUint64Array | BigInt64Array | Uint32Array;
 
 /**
- * Returns a shallow copy of `elf` whose relocation columns each own a whole ArrayBuffer, plus
- * the list of those buffers to transfer. A column that is a view into a larger buffer (or into
- * `keep`, the file bytes the worker holds on to) is copied first, so transferring never detaches
- * anything the worker still needs and never drags a big shared buffer along by structured clone.
+ * Returns a shallow copy of `elf` whose relocation columns are copies, each owning its buffer,
+ * plus the list of those buffers to transfer. The worker keeps `elf` whole for the emulated
+ * loader (decoding amdgpu.ko again would cost ~70 ms; copying its 320k entries, a few ms), and
+ * no big shared buffer is dragged along by structured clone.
  */
-export function prepareForTransfer(elf: ElfObject, keep: ArrayBufferLike): { elf: ElfObject; transfer: Transferable[] } {
-  const seen = new Set<ArrayBufferLike>();
+export function prepareForTransfer(elf: ElfObject): { elf: ElfObject; transfer: Transferable[] } {
   const transfer: Transferable[] = [];
 
   function own<T extends Column>(column: T): T {
-    const whole = column.byteOffset === 0 && column.byteLength === column.buffer.byteLength;
-    const transferable = column.buffer instanceof ArrayBuffer;
-    const c = whole && transferable && column.buffer !== keep && !seen.has(column.buffer)
-      ? column
-      : (column.slice() as T);
-    seen.add(c.buffer);
+    const c = column.slice() as T;
     transfer.push(c.buffer as ArrayBuffer);
     return c;
   }
