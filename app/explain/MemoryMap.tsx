@@ -14,17 +14,6 @@ import { sectionAt, writeRef, writeWhat } from './writes.ts';
 
 const MAX_DOM_MARKS = 300;
 
-/** Frame-to-frame intervals of the map's transitions, for benchmarks (window.__klpFrames). */
-const frameTimes = {
-  last: 0,
-  intervals: [] as number[],
-  record(now: number) {
-    if (this.last && now - this.last < 500) this.intervals.push(now - this.last);
-    this.last = now;
-    if (this.intervals.length > 2000) this.intervals.splice(0, 1000);
-  },
-};
-(globalThis as { __klpFrames?: typeof frameTimes }).__klpFrames = frameTimes;
 const TRANSITION_MS = 650;
 
 function readTheme(el: HTMLElement): Theme {
@@ -52,6 +41,8 @@ export function MemoryMap({ trace, step: stepProp, compact = false }: { trace: T
   const model = traceModel(trace);
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
+  /** Transitions are painted here, over the base: a frame clears this canvas, not redraws the map. */
+  const overlay = useRef<HTMLCanvasElement>(null);
   const width = useWidth(wrap);
   const storeStep = useExplain((s) => s.step);
   const step = stepProp ?? storeStep;
@@ -73,29 +64,32 @@ export function MemoryMap({ trace, step: stepProp, compact = false }: { trace: T
   const lastStep = useRef<number | null>(null);
   useEffect(() => {
     const c = canvas.current;
-    if (!c || !layout) return;
+    const o = overlay.current;
+    if (!c || !o || !layout) return;
     const dpr = window.devicePixelRatio || 1;
-    c.width = Math.round(layout.width * dpr);
-    c.height = Math.round(layout.height * dpr);
-    c.style.width = `${layout.width}px`;
-    c.style.height = `${layout.height}px`;
-    const base = document.createElement('canvas');
-    base.width = c.width;
-    base.height = c.height;
-    const theme = readTheme(c);
     const t0 = performance.now();
-    const bctx = base.getContext('2d')!;
-    bctx.scale(dpr, dpr);
-    const flips = flipsAt(model.map, layout, step);
-    drawBase(bctx, { layout, map: model.map, step, stateOf: (m) => stateAt(model, m, step), flips, selected, theme });
+    // assigning a canvas's size clears and reallocates it: only when it changes
+    const width = Math.round(layout.width * dpr);
+    const height = Math.round(layout.height * dpr);
+    for (const el of [c, o])
+      if (el.width !== width || el.height !== height) {
+        el.width = width;
+        el.height = height;
+        el.style.width = `${layout.width}px`;
+        el.style.height = `${layout.height}px`;
+      }
+    const theme = readTheme(c);
     const ctx = c.getContext('2d')!;
-    const blit = () => {
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, c.width, c.height);
-      ctx.drawImage(base, 0, 0);
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const flips = flipsAt(model.map, layout, step);
+    drawBase(ctx, { layout, map: model.map, step, stateOf: (m) => stateAt(model, m, step), flips, selected, theme });
+    const octx = o.getContext('2d')!;
+    const clear = () => {
+      octx.setTransform(1, 0, 0, 1, 0, 0);
+      octx.clearRect(0, 0, o.width, o.height);
+      octx.setTransform(dpr, 0, 0, dpr, 0, 0);
     };
-    blit();
+    clear();
     c.dataset.drawMs = (performance.now() - t0).toFixed(1);
     const stepChanged = lastStep.current !== null && lastStep.current !== step;
     lastStep.current = step;
@@ -108,9 +102,8 @@ export function MemoryMap({ trace, step: stepProp, compact = false }: { trace: T
     c.dataset.animating = '1';
     const frame = (now: number) => {
       const t = Math.min(1, (now - start) / TRANSITION_MS);
-      blit();
-      drawTransition(ctx, { layout, flips, pulses, theme }, t);
-      frameTimes.record(now);
+      clear();
+      drawTransition(octx, { layout, flips, pulses, theme }, t);
       if (t < 1) raf = requestAnimationFrame(frame);
       else c.dataset.animating = '0';
     };
@@ -118,7 +111,7 @@ export function MemoryMap({ trace, step: stepProp, compact = false }: { trace: T
     return () => {
       cancelAnimationFrame(raf);
       c.dataset.animating = '0';
-      blit();
+      clear();
     };
   }, [model, layout, step, selected, reduced, scheme]);
 
@@ -150,6 +143,7 @@ export function MemoryMap({ trace, step: stepProp, compact = false }: { trace: T
           onMouseMove={onMove}
           onMouseLeave={() => setHover('')}
         />
+        <canvas ref={overlay} className="map-overlay" aria-hidden="true" />
         {layout && !compact && <StepMarks model={model} layout={layout} step={step} />}
       </div>
       <p className="map-hover mono" aria-live="off">{hover || ' '}</p>

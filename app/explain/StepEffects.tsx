@@ -2,8 +2,7 @@
 // of the current step. Keyed by step so they replay their entrance when the step changes.
 import type { Trace } from '../../src/trace/types.ts';
 import { useExplain } from './store.ts';
-import { forEachWrite } from '../../src/trace/events.ts';
-import { WRITE_PATHS } from '../../src/trace/write_log.ts';
+import { writeStats } from '../../src/trace/events.ts';
 
 export function StepEffects({ trace, step: stepProp }: { trace: Trace; step?: number }) {
   const storeStep = useExplain((s) => s.step);
@@ -12,8 +11,7 @@ export function StepEffects({ trace, step: stepProp }: { trace: Trace; step?: nu
   if (!step) return null;
   const flushes = step.events.flatMap((e) => (e.kind === 'perm' && e.flush !== 'none' ? [e] : []));
   const syncs = step.events.flatMap((e) => (e.kind === 'sync' ? [e] : []));
-  let pokes = 0;
-  forEachWrite(step, (row) => void (WRITE_PATHS[trace.writes.path[row]!] === 'text_poke' && pokes++));
+  const pokes = writeStats(trace, step).byPath.find((b) => b.path === 'text_poke')?.count ?? 0;
   if (!flushes.length && !syncs.length && !pokes) return null;
   const all = flushes.some((f) => f.flush === 'flush_tlb_all');
   return (

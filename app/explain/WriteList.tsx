@@ -1,8 +1,8 @@
 // The current step's writes as rows; clicking one selects it (map mark + detail).
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { Trace } from '../../src/trace/types.ts';
 import { traceModel } from './model.ts';
-import { forEachWrite } from '../../src/trace/events.ts';
+import { forEachWrite, writeStats } from '../../src/trace/events.ts';
 import { explainStore, useExplain } from './store.ts';
 import { placeLabel, writeRef, writeWhat, type WriteRef } from './writes.ts';
 
@@ -12,23 +12,24 @@ export function WriteList({ trace }: { trace: Trace }) {
   const model = traceModel(trace);
   const step = useExplain((s) => s.step);
   const selection = useExplain((s) => s.selection);
-  const { rows, total } = useMemo(() => {
-    const s = trace.steps[step];
+  const s = trace.steps[step];
+  const total = s ? writeStats(trace, s).count : 0;
+  // a closed list renders no rows (a big step's 400 rows would cost a frame at every step change)
+  const [opened, setOpened] = useState(false);
+  const open = total <= 40 || opened;
+  const rows = useMemo(() => {
     const rows: WriteRef[] = [];
-    let total = 0;
-    if (s)
-      forEachWrite(s, (_row, event) => {
-        total++;
-        if (rows.length < MAX_ROWS) {
-          const r = writeRef(trace, model.map, step, event);
-          if (r) rows.push(r);
-        }
-      });
-    return { rows, total };
-  }, [trace, model, step]);
+    if (!s || !open) return rows;
+    forEachWrite(s, (_row, event) => {
+      const r = writeRef(trace, model.map, step, event);
+      if (r) rows.push(r);
+      return rows.length < MAX_ROWS;
+    });
+    return rows;
+  }, [trace, model, step, s, open]);
   if (!total) return null;
   return (
-    <details className="write-list" open={total <= 40}>
+    <details className="write-list" open={open} onToggle={(e) => total > 40 && setOpened(e.currentTarget.open)}>
       <summary>
         {total} write{total === 1 ? '' : 's'} in this step{total > MAX_ROWS ? ` (first ${MAX_ROWS} listed)` : ''}
       </summary>

@@ -2,7 +2,7 @@
 import { hex } from '../kernel/mm/page.ts';
 import { permLetters, regionsAt } from './replay.ts';
 import type { StoredEvent, Step, Trace } from './types.ts';
-import { WRITE_PATHS } from './write_log.ts';
+import { writeStats } from './events.ts';
 import { WHY } from './why.ts';
 
 const PAGE_CHAR: Record<string, string> = { 'r-x': 'X', 'r--': 'R', 'rw-': 'W', rwx: '!' };
@@ -51,14 +51,8 @@ function summarize(trace: Trace, step: Step): string[] {
   const out: string[] = [];
   const copies = step.events.filter((e) => e.kind === 'copy');
   if (copies.length) out.push(`copy ${copies.length} section(s)`);
-  const byPath = new Map<string, number>();
-  for (const e of step.events)
-    if (e.kind === 'writes')
-      for (let i = e.from; i < e.from + e.count; i++) {
-        const path = WRITE_PATHS[trace.writes.path[i]!]!;
-        byPath.set(path, (byPath.get(path) ?? 0) + 1);
-      }
-  if (byPath.size) out.push(`write ${[...byPath].map(([p, n]) => `${n} via ${p}`).join(', ')}`);
+  const { byPath } = writeStats(trace, step);
+  if (byPath.length) out.push(`write ${byPath.map((b) => `${b.count} via ${b.path}`).join(', ')}`);
   for (const e of step.events) {
     const line = eventLine(e);
     if (line) out.push(line);

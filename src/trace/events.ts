@@ -1,8 +1,8 @@
 // Reading a step's events one by one, writes included: a step stores its writes as runs of
 // rows of the trace's write log (write_log.ts), and event indices count every write, so a
 // selection or permalink names the same event however the writes are stored.
-import type { Step, Trace, TraceEvent } from './types.ts';
-import { writeAt, type WriteRecord } from './write_log.ts';
+import type { Step, Trace, TraceEvent, WritePath } from './types.ts';
+import { WRITE_PATHS, writeAt, type WriteRecord } from './write_log.ts';
 
 /** How many events the step has, each write counted. */
 export function eventCount(step: Step): number {
@@ -59,4 +59,35 @@ export function forEachWrite(step: Step, fn: (row: number, event: number) => boo
     for (let i = 0; i < e.count; i++) if (fn(e.from + i, index + i) === false) return;
     index += e.count;
   }
+}
+
+export interface WriteStats {
+  count: number;
+  /** Per write path, in the order the step first uses them: how many writes, how many relocations. */
+  byPath: Array<{ path: WritePath; count: number; relocations: number }>;
+}
+
+const statsCache = new WeakMap<Step, WriteStats>();
+
+/** How many writes the step makes, by path (memoized: a big module's step has 300k writes, and every view of the step asks). */
+export function writeStats(trace: Trace, step: Step): WriteStats {
+  let s = statsCache.get(step);
+  if (s) return s;
+  const log = trace.writes;
+  const count = new Uint32Array(WRITE_PATHS.length);
+  const relocations = new Uint32Array(WRITE_PATHS.length);
+  const order: number[] = [];
+  let total = 0;
+  for (const e of step.events) {
+    if (e.kind !== 'writes') continue;
+    total += e.count;
+    for (let i = e.from; i < e.from + e.count; i++) {
+      const p = log.path[i]!;
+      if (count[p]!++ === 0) order.push(p);
+      if (log.relsec[i]! >= 0) relocations[p]!++;
+    }
+  }
+  s = { count: total, byPath: order.map((p) => ({ path: WRITE_PATHS[p]!, count: count[p]!, relocations: relocations[p]! })) };
+  statsCache.set(step, s);
+  return s;
 }

@@ -3,7 +3,7 @@
 // printk lines and faults. Pure; reads only the step's own events (and the page map for names).
 import { PAGE_SIZE, PERM_LABEL, permCode, regionAt, type PageMap, type PermCode } from './page_map.ts';
 import type { ModuleState, Step, Trace, WritePath } from './types.ts';
-import { WRITE_PATHS } from './write_log.ts';
+import { writeStats } from './events.ts';
 
 export interface FlipSummary {
   fn: string;
@@ -36,8 +36,6 @@ export const FLUSH_TEXT: Record<FlipSummary['flush'], string> = {
 
 export function summarizeStep(trace: Trace, step: Step, map: PageMap): StepSummary {
   const s: StepSummary = { flips: [], writesByPath: [], writes: 0, copies: [], allocs: [], frees: [], states: [], syncs: [], printk: [], faults: [], symbols: 0 };
-  const byPath = new Map<WritePath, { count: number; relocations: number }>();
-  const log = trace.writes;
   for (const e of step.events) {
     switch (e.kind) {
       case 'perm': {
@@ -54,16 +52,6 @@ export function summarizeStep(trace: Trace, step: Step, map: PageMap): StepSumma
         s.flips.push({ fn: e.fn, addr: e.addr, pages: e.pages, flush: e.flush, changed });
         break;
       }
-      case 'writes':
-        for (let i = e.from; i < e.from + e.count; i++) {
-          const path = WRITE_PATHS[log.path[i]!]!;
-          const b = byPath.get(path) ?? { count: 0, relocations: 0 };
-          b.count++;
-          if (log.relsec[i]! >= 0) b.relocations++;
-          byPath.set(path, b);
-        }
-        s.writes += e.count;
-        break;
       case 'copy':
         s.copies.push({ module: e.module, section: e.section, size: e.size, nobits: e.nobits });
         break;
@@ -90,7 +78,9 @@ export function summarizeStep(trace: Trace, step: Step, map: PageMap): StepSumma
         break;
     }
   }
-  s.writesByPath = [...byPath].map(([path, v]) => ({ path, ...v }));
+  const writes = writeStats(trace, step);
+  s.writes = writes.count;
+  s.writesByPath = writes.byPath.map((b) => ({ ...b }));
   return s;
 }
 
