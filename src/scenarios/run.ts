@@ -44,14 +44,29 @@ export type ScenarioRun =
 
 const moduleName = (f: ModuleFile) => f.elf.modinfo.find((e) => e.key === 'name')?.value ?? f.fileName.replace(/\.ko.*$/, '');
 
+/**
+ * What is derived from a module's contents alone (the objects a patch patches, a design's
+ * repackaging) is computed once per decoded module (its object is its identity), however many
+ * scenarios run on it. The emulated kernel never writes into the modules it is given, so the
+ * results can be shared between runs.
+ */
+function memoByElf<T>(fn: (f: ModuleFile) => T): (f: ModuleFile) => T {
+  const cache = new WeakMap<ElfObject, T>();
+  return (f) => {
+    let v = cache.get(f.elf);
+    if (v === undefined) cache.set(f.elf, (v = fn(f)));
+    return v;
+  };
+}
+
 /** The module objects a patch patches: its struct klp_patch's, else those its .klp.rela sections name. */
-function patchObjects(f: ModuleFile): Set<string> {
+const patchObjects = memoByElf((f): ReadonlySet<string> => {
   try {
     return new Set(klpPatchLayout(f.bytes, f.elf).objects.flatMap((o) => (o.name ? [o.name] : [])));
   } catch {
     return new Set(f.elf.relocations.flatMap((r) => (r.klp && r.klp.object !== 'vmlinux' ? [r.klp.object] : [])));
   }
-}
+});
 
 const opLabel = (op: ScenarioOp, f: ModuleFile) =>
   op.op === 'insmod' ? `insmod ${f.fileName}` : op.op === 'rmmod' ? `rmmod ${moduleName(f)}` : `echo 0 > /sys/kernel/livepatch/${moduleName(f)}/enabled`;
@@ -147,20 +162,6 @@ function decoded(bytes: Uint8Array, fileName: string): ModuleFile {
   const d = decodePlainModule(bytes, fileName);
   if (!d.ok) throw new Error(`${fileName}: ${d.error.message}`);
   return { fileName, bytes, elf: d.elf };
-}
-
-/**
- * Repackaging is a pure function of the monolithic module (its decoded object is its identity),
- * so each module is repackaged once per design however many scenarios run on it. The emulated
- * kernel never writes into the modules it is given, so the results can be shared between runs.
- */
-function memoByElf<T>(fn: (f: ModuleFile) => T): (f: ModuleFile) => T {
-  const cache = new WeakMap<ElfObject, T>();
-  return (f) => {
-    let v = cache.get(f.elf);
-    if (v === undefined) cache.set(f.elf, (v = fn(f)));
-    return v;
-  };
 }
 
 const klpTextOf = memoByElf((f) => {

@@ -53,6 +53,15 @@ export interface RelocationCounts {
 }
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+const NO_COUNTS = new Uint32Array(64);
+
+/** A 64-bit column as 32-bit halves, made once per column (a section is relocated once per load, its file decoded once for many). */
+const halvesOf = new WeakMap<BigUint64Array | BigInt64Array, Uint32Array>();
+function halves(a: BigUint64Array | BigInt64Array, n: number): Uint32Array {
+  let v = halvesOf.get(a);
+  if (!v || v.length < n * 2) halvesOf.set(a, (v = new Uint32Array(a.buffer, a.byteOffset, n * 2)));
+  return v;
+}
 const PAGE_BYTES = 4096;
 
 export function apply_relocate_add(
@@ -71,7 +80,7 @@ export function apply_relocate_add(
   const relName = info.sechdrs[relsec]!.name;
   const mem = k.mem;
   const recording = mem.recordWrites;
-  const typeCounts = new Uint32Array(64);
+  const typeCounts = counts ? new Uint32Array(64) : NO_COUNTS;
   let err: LoadError | null = null;
 
   const CONTINUE = 0;
@@ -158,11 +167,11 @@ export function apply_relocate_add(
     const n = rel.count;
     const types = rel.types;
     const syms = rel.symbols;
-    const off32 = new Uint32Array(rel.offsets.buffer, rel.offsets.byteOffset, n * 2);
-    const add32 = new Uint32Array(rel.addends.buffer, rel.addends.byteOffset, n * 2);
+    const off32 = halves(rel.offsets, n);
+    const add32 = halves(rel.addends, n);
     const sv = mod.symbolValues;
     const nsyms = sv.length;
-    const sv32 = new Uint32Array(sv.buffer, sv.byteOffset, nsyms * 2);
+    const sv32 = halves(sv, nsyms);
     const taddr = target.addr & U64;
     const tlo = Number(taddr & 0xffffffffn);
     const thi = Number(taddr >> 32n);
@@ -176,7 +185,7 @@ export function apply_relocate_add(
     let written = 0;
     const trace = k.trace;
     const relNameId = recording ? trace.intern(relName) : -1;
-    const symbolIds = recording ? new Int32Array(nsyms + 1).fill(-1) : undefined; // write-log id per symbol index
+    let symbolIds: Map<number, number> | undefined; // write-log id per symbol index
     try {
       for (let i = 0; i < n; i++) {
         const type = types[i]!;
@@ -254,11 +263,10 @@ export function apply_relocate_add(
           continue;
         }
         if (!pData) pMap!.data.set(pI, (pData = new Uint8Array(PAGE_BYTES)));
-        if (symbolIds) {
+        if (recording) {
           const sym = syms[i]!;
-          const at = sym < nsyms ? sym : nsyms;
-          let symId = symbolIds[at]!;
-          if (symId < 0) symId = symbolIds[at] = trace.intern(symbolName(info, sym));
+          let symId = (symbolIds ??= new Map()).get(sym);
+          if (symId === undefined) symbolIds.set(sym, (symId = trace.intern(symbolName(info, sym))));
           trace.relocation(llo, lhi, size, vlo, vhi, path, relsec, relNameId, i, type, symId, sym < nsyms ? sv32[2 * sym]! : 0, sym < nsyms ? sv32[2 * sym + 1]! : 0, add32[2 * i]!, add32[2 * i + 1]!);
         }
         pData[pageOff] = vlo & 0xff;
