@@ -141,7 +141,14 @@ export function HexView({ file }: { file: LoadedFile }) {
                 {highlight.label ? <> — {highlight.label}</> : null}.
               </span>
             )}
-            {cache.error && <span className="error-text"> {cache.error}</span>}
+            {cache.error && (
+              <span className="error-text" role="alert" data-testid="hex-error">
+                {' '}The bytes could not be read: {cache.error.replace(/\.$/, '')}.{' '}
+                <button type="button" className="link" onClick={() => cache.retry()}>
+                  Try again
+                </button>
+              </span>
+            )}
           </>
         ) : 'No such section.'}
       </p>

@@ -33,6 +33,12 @@ export class ChunkCache {
     return this.chunks.has(Math.floor(offset / CHUNK));
   }
 
+  /** After a failed read (say, the worker was replaced meanwhile): ask again for what is on screen. */
+  retry(): void {
+    this.error = null;
+    this.changed();
+  }
+
   fetch(c: number): void {
     if (this.pending.has(c) || this.chunks.has(c) || this.error) return;
     this.pending.add(c);

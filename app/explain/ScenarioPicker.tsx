@@ -1,5 +1,6 @@
 // What to run: kernel 5.4 / 6.1 and an ordered list of insmod / rmmod over the built-in samples
 // and the files open in the inspector. Editing does not run; "Run" does.
+import type { ReactNode } from 'react';
 import { getModinfo } from '../../src/elf/modinfo.ts';
 import { useKlp } from '../store.ts';
 import { explainStore, useExplain } from './store.ts';
@@ -50,15 +51,7 @@ export function ScenarioPicker() {
   };
   const inserted = source.steps.flatMap((s) => (s.op === 'insmod' ? [nameOf(s.module)] : []));
   return (
-    <form
-      className="scenario-picker"
-      aria-label="What to load"
-      data-testid="scenario-picker"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void explainStore.getState().run();
-      }}
-    >
+    <PickerForm className="scenario-picker" label="What to load">
       <ModeSwitch mode="sequence" />
       <fieldset className="kernel-choice">
         <legend>kernel</legend>
@@ -124,7 +117,7 @@ export function ScenarioPicker() {
       <button type="submit" className="primary" disabled={running || source.steps.length === 0} data-testid="run">
         {running ? 'Running…' : 'Run'}
       </button>
-    </form>
+    </PickerForm>
   );
 }
 
@@ -158,24 +151,9 @@ function CompareForm({ source }: { source: Extract<TraceSource, { kind: 'compare
     set({ strategies: strategies.map((s) => s.id).filter((x) => (x === id ? !on : source.strategies.includes(x))) });
   };
   return (
-    <form
-      className="scenario-picker compare-picker"
-      aria-label="What to compare"
-      data-testid="scenario-picker"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void explainStore.getState().run();
-      }}
-    >
+    <PickerForm className="scenario-picker compare-picker" label="What to compare">
       <ModeSwitch mode="compare" />
-      <label>
-        scenario{' '}
-        <select aria-label="Scenario" data-testid="scenario" value={source.scenario} onChange={(e) => set({ scenario: e.currentTarget.value })}>
-          {scenarios.map((s) => (
-            <option key={s.id} value={s.id}>{s.id}: {s.title}</option>
-          ))}
-        </select>
-      </label>
+      <ScenarioSelect value={source.scenario} onChange={(scenario) => set({ scenario })} />
       <RolePicker scenario={source.scenario} roles={source.roles} onChange={(roles) => set({ roles })} />
       <fieldset className="strategy-chips" data-testid="compare-strategies">
         <legend>strategies (2 or more)</legend>
@@ -189,7 +167,7 @@ function CompareForm({ source }: { source: Extract<TraceSource, { kind: 'compare
       <button type="submit" className="primary" disabled={running || source.strategies.length < 2} data-testid="run">
         {running ? 'Running…' : source.strategies.length < 2 ? 'Pick 2 or more' : `Compare ${source.strategies.length}`}
       </button>
-    </form>
+    </PickerForm>
   );
 }
 
@@ -197,15 +175,7 @@ function ScenarioForm({ source, running }: { source: Extract<TraceSource, { kind
   const set = (patch: Partial<typeof source>) => explainStore.getState().setSource({ ...source, ...patch });
   const strategy = strategies.find((s) => s.id === source.strategy);
   return (
-    <form
-      className="scenario-picker"
-      aria-label="What to run"
-      data-testid="scenario-picker"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void explainStore.getState().run();
-      }}
-    >
+    <PickerForm className="scenario-picker" label="What to run">
       <ModeSwitch mode="scenario" />
       <label>
         strategy{' '}
@@ -217,14 +187,7 @@ function ScenarioForm({ source, running }: { source: Extract<TraceSource, { kind
           ))}
         </select>
       </label>
-      <label>
-        scenario{' '}
-        <select aria-label="Scenario" data-testid="scenario" value={source.scenario} onChange={(e) => set({ scenario: e.currentTarget.value })}>
-          {scenarios.map((s) => (
-            <option key={s.id} value={s.id}>{s.id}: {s.title}</option>
-          ))}
-        </select>
-      </label>
+      <ScenarioSelect value={source.scenario} onChange={(scenario) => set({ scenario })} />
       <RolePicker scenario={source.scenario} roles={source.roles} onChange={(roles) => set({ roles })} />
       {strategy && (
         <span className="muted">
@@ -234,7 +197,37 @@ function ScenarioForm({ source, running }: { source: Extract<TraceSource, { kind
       <button type="submit" className="primary" disabled={running} data-testid="run">
         {running ? 'Running…' : 'Run'}
       </button>
+    </PickerForm>
+  );
+}
+
+/** The picker's form: submitting it runs what it describes. */
+function PickerForm({ className, label, children }: { className: string; label: string; children: ReactNode }) {
+  return (
+    <form
+      className={className}
+      aria-label={label}
+      data-testid="scenario-picker"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void explainStore.getState().run();
+      }}
+    >
+      {children}
     </form>
+  );
+}
+
+function ScenarioSelect({ value, onChange }: { value: string; onChange(scenario: string): void }) {
+  return (
+    <label>
+      scenario{' '}
+      <select aria-label="Scenario" data-testid="scenario" value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {scenarios.map((s) => (
+          <option key={s.id} value={s.id}>{s.id}: {s.title}</option>
+        ))}
+      </select>
+    </label>
   );
 }
 
