@@ -10,7 +10,10 @@ export class CliError extends Error {}
 export async function readModule(path: string): Promise<{ bytes: Uint8Array; elf: ElfObject }> {
   let file: Uint8Array;
   try {
-    file = new Uint8Array(readFileSync(path));
+    // a plain Uint8Array over the Buffer's memory: no second copy of the file (a Buffer's
+    // slice() would make views where the core expects copies)
+    const b = readFileSync(path);
+    file = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
     throw new CliError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file' : String(e)}`);
   }
