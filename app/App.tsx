@@ -66,7 +66,8 @@ function FullApp() {
     <div className="app">
       <AppHeader />
       {view === 'explain' ? (
-        <main className="main explain-main-wrap">
+        <main className="main explain-main-wrap" aria-busy={busy !== null}>
+          <BusyBar />
           <ErrorPanel />
           <FileRequest />
           <Suspense fallback={loadingView}><ExplainView /></Suspense>

@@ -55,7 +55,11 @@ export function ExplainView() {
       ) : (
       <>
       <p className="run-status" data-testid="run-status" aria-live="polite">
-        {status.kind === 'running' && 'Running the emulated kernel…'}
+        {status.kind === 'running' && (
+          <span role="status">
+            <span className="spinner" aria-hidden="true" /> Running the emulated kernel…
+          </span>
+        )}
         {status.kind === 'error' && <span className="error-text">{status.message}</span>}
         {status.kind === 'ready' && trace && (
           <>
