@@ -64,7 +64,7 @@ const COLUMNS: Record<Column, { new (n: number): ArrayBufferView & ArrayLike<unk
   value: BigUint64Array,
 };
 
-const PATH_CODE: Record<WritePath, number> = { memcpy: 0, store: 1, text_poke: 2, text_poke_early: 3 };
+const PATH_CODE = Object.fromEntries(WRITE_PATHS.map((p, i) => [p, i])) as Record<WritePath, number>;
 
 /** A livepatch scenario on small modules makes 150–350 writes: room for that without growing. */
 export function emptyWriteLog(capacity = 512): WriteLog {
@@ -88,7 +88,7 @@ function growPool(log: WriteLog, bytes: number): void {
   log.pool = bigger;
 }
 
-/** Interns strings per log (a few hundred distinct relocation sections and symbols). */
+/** Appends rows to a write log, interning its strings (a few hundred relocation sections and symbols). */
 export class WriteLogWriter {
   private readonly ids = new Map<string, number>();
   private lastString: string | undefined;
