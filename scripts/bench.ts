@@ -11,12 +11,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Kernel } from '../src/kernel/kernel.ts';
-import { parseKallsyms } from '../src/kernel/kallsyms.ts';
 import { load_module } from '../src/kernel/module/main.ts';
 import { decodeModule, openModule } from '../src/module_file.ts';
-import { runScenario, type ScenarioModules } from '../src/scenarios/run.ts';
-import { sampleFiles } from '../src/scenarios/samples.ts';
-import { scenarios, type Role } from '../src/scenarios/scenarios.ts';
+import { runScenario } from '../src/scenarios/run.ts';
+import { sampleModules, sampleVmlinux } from '../src/test_support/samples.ts';
+import { scenarios } from '../src/scenarios/scenarios.ts';
 import { strategies } from '../src/strategies/strategies.ts';
 import { auditTrace } from '../src/audit/auditor.ts';
 import { buildPageMap } from '../src/trace/page_map.ts';
@@ -46,12 +45,8 @@ const haveReadelf = spawnSync('readelf', ['--version']).status === 0;
 console.log(`machine: ${cpus().length}× ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
 
 // 1. every strategy × scenario on the samples, first: in a fresh heap, as in the worker
-const mods: ScenarioModules = {};
-for (const [role, file] of Object.entries(sampleFiles)) {
-  const d = await decodeModule(new Uint8Array(readFileSync(`${root}public/samples/${file}`)), file);
-  if (d.ok) mods[role as Role] = { fileName: file, bytes: d.bytes, elf: d.module.elf };
-}
-const vm = parseKallsyms(readFileSync(`${root}public/samples/vmlinux.kallsyms`, 'utf8'));
+const mods = await sampleModules();
+const vm = sampleVmlinux();
 const t: number[] = [];
 for (let i = 0; i < 30; i++) {
   const t0 = performance.now();
@@ -112,7 +107,7 @@ if (existsSync(amdgpu)) {
   console.log(`   the same load through tsx (KLP_LAB_TSX=1): ${tsx.ms.toFixed(0)} ms, ratio ${(tsx.ms / theirs).toFixed(2)}`);
   console.log(`   peak RSS of the whole process ${ours.maxRssMiB.toFixed(0)} MiB for a ${fileMiB.toFixed(1)} MiB file: ${(ours.maxRssMiB / fileMiB).toFixed(1)}× (target ≤ 3×; node -e 0 alone: ${bare.maxRssMiB.toFixed(0)} MiB)`);
 
-  const vmlinux = parseKallsyms(readFileSync(`${root}public/samples/vmlinux.kallsyms`, 'utf8'));
+  const vmlinux = sampleVmlinux();
   const d = await decodeModule(new Uint8Array(readFileSync(amdgpu)), 'amdgpu.ko');
   if (!d.ok) throw new Error(d.error.message);
   // first (cold, as in the CLI) and best of 5 (warm JIT)

@@ -1,27 +1,17 @@
 // Exports of one step: the plain-text (ASCII) report, snapshotted for a known step (5.4's RWX
 // window on late-load), the SVG figure (well-formed, legend, the step's title as text), and the
 // strip of a phase's steps (one frame per step, one legend, every title as text).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseKallsyms } from '../kernel/kallsyms.ts';
-import { decodeModule } from '../module_file.ts';
 import { encodeLink, resolveStep } from '../permalink/permalink.ts';
-import { runScenario, type ScenarioModules } from '../scenarios/run.ts';
-import { sampleFiles } from '../scenarios/samples.ts';
-import type { Role } from '../scenarios/scenarios.ts';
+import { runScenario } from '../scenarios/run.ts';
 import { stepAscii, stepReport } from '../trace/ascii.ts';
 import { phaseRuns } from '../trace/phases.ts';
 import { phaseRunAt, phaseStripSvg } from './phase_strip.ts';
 import { stepSvg } from './step_svg.ts';
+import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
 
-const root = new URL('../../', import.meta.url);
-const vmlinux = parseKallsyms(readFileSync(new URL('public/samples/vmlinux.kallsyms', root), 'utf8')).filter((e) => !e.module);
-const mods: ScenarioModules = {};
-for (const [role, file] of Object.entries(sampleFiles)) {
-  const d = await decodeModule(new Uint8Array(readFileSync(new URL(`public/samples/${file}`, root))), file.split('/').at(-1)!);
-  if (!d.ok) throw new Error(d.error.message);
-  mods[role as Role] = { fileName: file.split('/').at(-1)!, bytes: d.bytes, elf: d.module.elf };
-}
+const vmlinux = sampleVmlinux();
+const mods = await sampleModules();
 const run = runScenario('v5.4-flip', 'late-load', mods, vmlinux);
 if (run.kind !== 'trace') throw new Error('v5.4-flip late-load refused');
 const trace = run.trace;

@@ -4,23 +4,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { auditTrace } from '../audit/auditor.ts';
-import { parseKallsyms } from '../kernel/kallsyms.ts';
 import { decodeModule } from '../module_file.ts';
 import { strategies } from '../strategies/strategies.ts';
 import { permissionStory } from './golden.ts';
 import { runScenario, type ScenarioModules } from './run.ts';
-import { sampleFiles } from './samples.ts';
-import { scenarios, type Role } from './scenarios.ts';
+import { scenarios } from './scenarios.ts';
 import { stepEvents } from '../trace/events.ts';
+import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
 
 const root = new URL('../../', import.meta.url);
-const vmlinux = parseKallsyms(readFileSync(new URL('public/samples/vmlinux.kallsyms', root), 'utf8'));
-const mods: ScenarioModules = {};
-for (const [role, file] of Object.entries(sampleFiles)) {
-  const d = await decodeModule(new Uint8Array(readFileSync(new URL(`public/samples/${file}`, root))), file.split('/').at(-1)!);
-  if (!d.ok) throw new Error(d.error.message);
-  mods[role as Role] = { fileName: file.split('/').at(-1)!, bytes: d.bytes, elf: d.module.elf };
-}
+const vmlinux = sampleVmlinux();
+const mods = await sampleModules();
 const run = (strategy: string, scenario: string) => runScenario(strategy, scenario, mods, vmlinux);
 const traceOf = (strategy: string, scenario: string) => {
   const r = run(strategy, scenario);

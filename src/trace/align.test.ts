@@ -1,23 +1,13 @@
 // Aligning strategies' traces of one scenario on the sample modules.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auditTrace } from '../audit/auditor.ts';
-import { parseKallsyms } from '../kernel/kallsyms.ts';
-import { decodeModule } from '../module_file.ts';
-import { runScenario, type ScenarioModules } from '../scenarios/run.ts';
-import { sampleFiles } from '../scenarios/samples.ts';
-import type { Role } from '../scenarios/scenarios.ts';
+import { runScenario } from '../scenarios/run.ts';
 import { alignTraces, diffNeighbour, firstImportantDiff, stepAtRow } from './align.ts';
 import { alignInput, metricsRow } from './compare.ts';
+import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
 
-const root = new URL('../../', import.meta.url);
-const vmlinux = parseKallsyms(readFileSync(new URL('public/samples/vmlinux.kallsyms', root), 'utf8')).filter((e) => !e.module);
-const mods: ScenarioModules = {};
-for (const [role, file] of Object.entries(sampleFiles)) {
-  const d = await decodeModule(new Uint8Array(readFileSync(new URL(`public/samples/${file}`, root))), file.split('/').at(-1)!);
-  if (!d.ok) throw new Error(d.error.message);
-  mods[role as Role] = { fileName: file.split('/').at(-1)!, bytes: d.bytes, elf: d.module.elf };
-}
+const vmlinux = sampleVmlinux();
+const mods = await sampleModules();
 function column(strategy: string, scenario: string) {
   const r = runScenario(strategy, scenario, mods, vmlinux);
   if (r.kind !== 'trace') return null;
