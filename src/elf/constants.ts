@@ -95,3 +95,12 @@ export const STV_PROTECTED = 3;
 export const MODULE_SIG_STRING = '~Module signature appended~\n';
 export const SIZEOF_MODULE_SIGNATURE = 12;
 export const PKEY_ID_PKCS7 = 2;
+
+// x86-64 relocation types the module loader applies (arch/x86/kernel/module.c, elf.h).
+export const R_X86_64_NONE = 0;
+export const R_X86_64_64 = 1;
+export const R_X86_64_PC32 = 2;
+export const R_X86_64_PLT32 = 4;
+export const R_X86_64_32 = 10;
+export const R_X86_64_32S = 11;
+export const R_X86_64_PC64 = 24;

@@ -17,7 +17,8 @@ import { SHF_ALLOC, SHN_LORESERVE, SHN_UNDEF, STT_FUNC } from '../elf/constants.
 import { sectionBytes } from '../elf/section_bytes.ts';
 import { cString } from '../elf/strings.ts';
 import type { ElfObject } from '../elf/types.ts';
-import { R_X86_64_64, rangeOf, textModel, type TextModel } from './text_model.ts';
+import { R_X86_64_64 } from '../elf/constants.ts';
+import { rangeOf, textModel, type TextModel } from './text_model.ts';
 
 export const SIZEOF_KLP_OBJECT = 168;
 export const SIZEOF_KLP_FUNC = 152;

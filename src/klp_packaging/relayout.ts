@@ -36,7 +36,8 @@ import {
 import { encodeRela, encodeSymbols, firstNonLocal, nextIndex, renumberSections, sectionHeader, StringTableBuilder, type RelaEntry } from '../elf/edit.ts';
 import type { ElfSymbol } from '../elf/types.ts';
 import { toEditable, writeElf, type EditableElf, type EditableSection } from '../elf/write.ts';
-import { R_X86_64_PC32, R_X86_64_PLT32, rangeOf, relocationBias, type TextModel } from './text_model.ts';
+import { R_X86_64_PC32, R_X86_64_PLT32 } from '../elf/constants.ts';
+import { rangeOf, relocationBias, type TextModel } from './text_model.ts';
 
 export const PAGE_SIZE = 4096;
 const TEXT_ALIGN = 16;

@@ -12,14 +12,9 @@ import { SHF_ALLOC, SHF_EXECINSTR, SHN_LORESERVE, STT_FUNC, STT_SECTION } from '
 import { relaEntries, type RelaEntry } from '../elf/edit.ts';
 import { sectionBytes } from '../elf/section_bytes.ts';
 import type { ElfObject, ElfRelocationSection, ElfSymbol } from '../elf/types.ts';
+import { R_X86_64_PC32, R_X86_64_PC64, R_X86_64_PLT32 } from '../elf/constants.ts';
 import { decodeRange, relTarget, type DecodedInsn } from './x86_refs.ts';
 
-export const R_X86_64_64 = 1;
-export const R_X86_64_PC32 = 2;
-export const R_X86_64_PLT32 = 4;
-export const R_X86_64_32 = 10;
-export const R_X86_64_32S = 11;
-export const R_X86_64_PC64 = 24;
 const PC_RELATIVE = new Set([R_X86_64_PC32, R_X86_64_PLT32, R_X86_64_PC64]);
 export const isPcRelative = (type: number) => PC_RELATIVE.has(type);
 

@@ -16,14 +16,8 @@ import type { Mapping } from '../../mm/address_space.ts';
 import { hex } from '../../mm/page.ts';
 import type { LoadInfo, Module } from '../../module/types.ts';
 import { text_poke, text_poke_sync } from './text_poke.ts';
+import { R_X86_64_32, R_X86_64_32S, R_X86_64_64, R_X86_64_NONE, R_X86_64_PC32, R_X86_64_PC64, R_X86_64_PLT32 } from '../../../elf/constants.ts';
 
-const R_X86_64_NONE = 0;
-const R_X86_64_64 = 1;
-const R_X86_64_PC32 = 2;
-const R_X86_64_PLT32 = 4;
-const R_X86_64_32 = 10;
-const R_X86_64_32S = 11;
-const R_X86_64_PC64 = 24;
 
 const U64 = (1n << 64n) - 1n;
 

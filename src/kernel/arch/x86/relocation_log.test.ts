@@ -3,6 +3,7 @@
 // bytes (zero before, the value little-endian after). The fast path records these as 32-bit
 // halves; this checks them against the ELF file and the loaded module, entry by entry.
 import { describe, expect, it } from 'vitest';
+import { R_X86_64_PC32, R_X86_64_PC64, R_X86_64_PLT32 } from '../../../elf/constants.ts';
 import { decodeModule } from '../../../module_file.ts';
 import { oracleKo } from '../../../test_support/oracle.ts';
 import { writeAt } from '../../../trace/write_log.ts';
@@ -11,7 +12,7 @@ import { load_module } from '../../module/main.ts';
 import type { KernelId } from '../../profile.ts';
 
 const U64 = (1n << 64n) - 1n;
-const PCREL = new Set([2, 4, 24]); // R_X86_64_PC32, PLT32, PC64
+const PCREL = new Set([R_X86_64_PC32, R_X86_64_PLT32, R_X86_64_PC64]);
 
 describe.each([
   ['fat.ko', '6.1'],
