@@ -3,10 +3,11 @@
 import { useEffect, useState } from 'react';
 import { worker } from '../store.ts';
 import type { SectionBytesReply } from '../worker/protocol.ts';
+import { R_X86_64_64, R_X86_64_NONE, R_X86_64_PC64 } from '../../src/elf/constants.ts';
 
 /** Bytes a relocation of this x86-64 type writes (as apply_relocate_add() does: 64/PC64 8, NONE 0, else 4). */
 export function relocationWidth(type: number): number {
-  return type === 1 || type === 24 ? 8 : type === 0 ? 0 : 4;
+  return type === R_X86_64_64 || type === R_X86_64_PC64 ? 8 : type === R_X86_64_NONE ? 0 : 4;
 }
 
 export const CHUNK = 4096;
