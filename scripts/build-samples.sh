@@ -35,8 +35,8 @@ B=${KLP_SAMPLES_BUILD:-$ROOT/build/samples}
 OUT=${KLP_SAMPLES_OUT:-$ROOT/public/samples/klp}
 TARGETS=(klp_demo_target klp_demo_target2)
 PATCHES=(klp_demo_patch klp_demo_replace)
-# vmlinux addresses for symbol-map.json, recorded in the real kernel (tests/oracle/)
-KALLSYMS=$ROOT/tests/oracle/vmlinux-kallsyms/vmlinux.kallsyms
+# vmlinux addresses for symbol-map.json, recorded in the real kernel (truth/v6.1/)
+KALLSYMS=$ROOT/truth/v6.1/vmlinux-kallsyms/vmlinux.kallsyms
 
 log() { echo "[build-samples] $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -284,12 +284,12 @@ Built by `scripts/build-samples.sh` (`npm run samples`) from `samples/` — do n
 - `klp_demo_patch.ko` and `klp_demo_replace.ko` are **unconverted**: their references to
   non-exported symbols are plain undefined symbols (`KBUILD_MODPOST_WARN=1` let modpost pass
   them), so the real kernel refuses them with `Unknown symbol` / ENOENT — see
-  `tests/oracle/`. `symbol-map.json` says which object defines each such symbol, with its
+  `truth/v6.1/`. `symbol-map.json` says which object defines each such symbol, with its
   sympos, and lists the relocations a converter must turn into `.klp.rela.*` sections.
 - Reproducible: two builds from scratch in different build directories give byte-identical
   `.ko`s, README.md and symbol-map.json (`KLP_SAMPLES_BUILD=/tmp/b2 KLP_SAMPLES_OUT=/tmp/o2
   npm run samples`, then compare). `-ffile-prefix-map` is what makes the build-id note stable.
-- `tests/oracle/*/result.json` record these exact files (`modules.*.sha256`).
+- `truth/v6.1/*/result.json` record these exact files (`modules.*.sha256`).
 
 | file | bytes | sha256 |
 |---|---|---|
@@ -314,7 +314,7 @@ cat >> "$OUT/README.md" <<EOT
 described above. \`klp_demo_patch.ko\` and \`klp_demo_replace.ko\` are the same modules after
 \`klp-lab klp-convert\` (src/klp_convert/) (symbols from \`$(basename "$KALLSYMS")\` and the two targets);
 \`unconverted/*.convert.txt\` lists what it converted. The real kernel loads and enables the
-converted ones: \`tests/oracle/converted-livepatch/\`.
+converted ones: \`truth/v6.1/converted-livepatch/\`.
 
 | file | bytes | sha256 |
 |---|---|---|

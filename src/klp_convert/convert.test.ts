@@ -1,5 +1,5 @@
 // klp-convert on the real sample livepatch: the result is what the committed (and
-// real-kernel-proven, tests/oracle/converted-livepatch) module holds, byte for byte.
+// real-kernel-proven, truth/v6.1/converted-livepatch) module holds, byte for byte.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ async function open(name: string) {
 
 async function sources(): Promise<SymbolSource[]> {
   return [
-    vmlinuxFromKallsyms(readFileSync(new URL('../../tests/oracle/vmlinux-kallsyms/vmlinux.kallsyms', import.meta.url), 'utf8')),
+    vmlinuxFromKallsyms(readFileSync(new URL('../../truth/v6.1/vmlinux-kallsyms/vmlinux.kallsyms', import.meta.url), 'utf8')),
     moduleSymbolSource((await open('klp_demo_target.ko')).elf),
     moduleSymbolSource((await open('klp_demo_target2.ko')).elf),
   ];

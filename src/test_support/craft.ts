@@ -1,6 +1,6 @@
 // Invalid modules made from a real one, one per elf_validity_check() refusal (kernel 6.1).
 // Used by the unit tests and by scripts/craft-invalid-modules.ts, which writes them out for a
-// run on the real kernel (tests/oracle/elf-validity/).
+// run on the real kernel (truth/v6.1/elf-validity/).
 import { MODULE_SIG_STRING, SHT_SYMTAB } from '../elf/constants.ts';
 
 /** The module without its appended signature, as module_sig_check() leaves it. */

@@ -1,4 +1,4 @@
-// The real 6.1 capture of 12 Debian modules (tests/oracle/debian-43/), and a way to replay any
+// The real 6.1 capture of 12 Debian modules (truth/v6.1/debian-43/), and a way to replay any
 // of them in the emulator at the base the real kernel chose, against the real kallsyms.
 import { existsSync, readFileSync } from 'node:fs';
 import { Kernel } from '../kernel/kernel.ts';
@@ -7,7 +7,7 @@ import { load_module, type LoadResult } from '../kernel/module/main.ts';
 import { openModule } from '../module_file.ts';
 import type { ElfObject } from '../elf/types.ts';
 
-const dir = new URL('../../tests/oracle/debian-43/', import.meta.url);
+const dir = new URL('../../truth/v6.1/debian-43/', import.meta.url);
 const fixtures = new URL('../elf/__fixtures__/debian/', import.meta.url);
 
 export interface OracleSection {

@@ -1,5 +1,5 @@
 // The emulated livepatch core against the real 6.1 kernel on the same files
-// (tests/oracle/samples-reload): the same operations, the same return codes, the same kernel
+// (truth/v6.1/samples-reload): the same operations, the same return codes, the same kernel
 // log — including the refused reload of a patched module, 6.1's "Skipping invalid relocation
 // target" — except what the modules' own init code prints, which is not emulated.
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { klp_disable_patch } from './enable.ts';
 
 const root = new URL('../../../', import.meta.url);
 const vmlinux = parseKallsyms(readFileSync(new URL('public/samples/vmlinux.kallsyms', root), 'utf8'));
-const real = JSON.parse(readFileSync(new URL('tests/oracle/samples-reload/result.json', root), 'utf8'));
+const real = JSON.parse(readFileSync(new URL('truth/v6.1/samples-reload/result.json', root), 'utf8'));
 
 async function file(name: string) {
   const d = await decodeModule(new Uint8Array(readFileSync(new URL(`public/samples/klp/${name}.ko`, root))), `${name}.ko`);

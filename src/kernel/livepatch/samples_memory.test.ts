@@ -1,5 +1,5 @@
 // The sample livepatch in the emulated 6.1 kernel against the real one, load order by load
-// order (tests/oracle/samples-*): where every module and ftrace trampoline landed, and every
+// order (truth/v6.1/samples-*): where every module and ftrace trampoline landed, and every
 // byte of the patch module's text and read-only data — its .klp.rela sites included, applied
 // at patch load or when the target arrived later.
 import { readFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ const runs = {
 };
 
 describe.each(Object.entries(runs))('%s', (run, order) => {
-  const real = JSON.parse(readFileSync(new URL(`tests/oracle/${run}/result.json`, root), 'utf8'));
+  const real = JSON.parse(readFileSync(new URL(`truth/v6.1/${run}/result.json`, root), 'utf8'));
   const snaps: Snap[] = real.steps.filter((s: { verb: string }) => s.verb === 'snap').map((s: { snap: Snap }) => s.snap);
 
   test('every snap: same module bases, same trampolines, same patch-module text and rodata', async () => {
@@ -51,7 +51,7 @@ describe.each(Object.entries(runs))('%s', (run, order) => {
       expect(tramps.sort()).toEqual(snap.ftrace_trampolines.map((t) => t[0]).sort());
       if (!loaded.has('klp_demo_patch')) continue;
       const patch = k.findModule('klp_demo_patch')!;
-      const image = new Uint8Array(readFileSync(new URL(`tests/oracle/${run}/${snap.dir}/mem/klp_demo_patch.bin`, root)));
+      const image = new Uint8Array(readFileSync(new URL(`truth/v6.1/${run}/${snap.dir}/mem/klp_demo_patch.bin`, root)));
       const ours = k.mem.read(patch.core_layout.base, patch.core_layout.size);
       const end = patch.core_layout.ro_after_init_size; // text, rodata, ro_after_init
       expect(Buffer.compare(ours.subarray(0, end), image.subarray(0, end))).toBe(0);

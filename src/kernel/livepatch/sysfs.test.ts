@@ -1,5 +1,5 @@
 // The emulated /sys/kernel/livepatch against the real kernel's, snap for snap, in the load
-// orders recorded under tests/oracle/samples-*.
+// orders recorded under truth/v6.1/samples-*.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from '../../module_file.ts';
@@ -20,7 +20,7 @@ interface Step {
 
 describe.each(['samples-one-of-two', 'samples-patch-first', 'samples-target-first', 'samples-reload'])('%s', (run) => {
   test('every snap: the same livepatch sysfs tree and values', async () => {
-    const real = JSON.parse(readFileSync(new URL(`tests/oracle/${run}/result.json`, root), 'utf8'));
+    const real = JSON.parse(readFileSync(new URL(`truth/v6.1/${run}/result.json`, root), 'utf8'));
     const k = new Kernel({ kernel: '6.1', vmlinux });
     let snaps = 0;
     for (const s of real.steps as Step[]) {

@@ -1,5 +1,5 @@
 // elf_validity_check() refuses exactly what the real 6.1 kernel refused, with its message:
-// tests/oracle/elf-validity/result.json was recorded by insmod-ing these same crafted files.
+// truth/v6.1/elf-validity/result.json was recorded by insmod-ing these same crafted files.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
@@ -17,7 +17,7 @@ interface OracleStep {
   dmesg: string[];
 }
 const oracle: { steps: OracleStep[]; modules: Record<string, { sha256: string }> } = JSON.parse(
-  readFileSync(new URL('../../../tests/oracle/elf-validity/result.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../truth/v6.1/elf-validity/result.json', import.meta.url), 'utf8'),
 );
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

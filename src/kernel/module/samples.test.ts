@@ -1,5 +1,5 @@
 // The sample modules through the emulated 6.1 loader, against what the real 6.1 kernel did with
-// the same files (tests/oracle/targets-load-unload, tests/oracle/patch-unconverted-refused).
+// the same files (truth/v6.1/targets-load-unload, truth/v6.1/patch-unconverted-refused).
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { Kernel } from '../kernel.ts';
@@ -10,7 +10,7 @@ import { load_module } from './main.ts';
 
 const root = new URL('../../../', import.meta.url);
 const vmlinux = parseKallsyms(readFileSync(new URL('public/samples/vmlinux.kallsyms', root), 'utf8'));
-const oracle = (run: string) => JSON.parse(readFileSync(new URL(`tests/oracle/${run}/result.json`, root), 'utf8'));
+const oracle = (run: string) => JSON.parse(readFileSync(new URL(`truth/v6.1/${run}/result.json`, root), 'utf8'));
 
 async function insmod(k: Kernel, path: string) {
   const d = await decodeModule(new Uint8Array(readFileSync(new URL(path, root))), path.split('/').at(-1)!);

@@ -1,5 +1,5 @@
 // The bytes the real 6.1.192 kernel left in memory after loading 12 Debian modules
-// (tests/oracle/debian-43/mem), against the emulator's: relocation, then module_finalize()
+// (truth/v6.1/debian-43/mem), against the emulator's: relocation, then module_finalize()
 // (return thunks, alternatives, lock prefixes, ORC sort), ftrace's NOPs and sorted
 // __mcount_loc, and the COMING notifiers (sorted __jump_table, static-call sites aimed at
 // their targets). Each module is replayed where the real kernel put it: core and init base,
@@ -19,7 +19,7 @@ import { INIT_OFFSET_MASK, type Module } from '../../module/types.ts';
 import { insn_decode_kernel } from './insn.ts';
 import { sort } from '../../lib/sort.ts';
 
-const dir = new URL('../../../../tests/oracle/debian-43/', import.meta.url);
+const dir = new URL('../../../../truth/v6.1/debian-43/', import.meta.url);
 interface Truth {
   ko_file: string;
   core_base: string;
