@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { defineConfig } from 'vite';
 
 const shim = (name: string) => fileURLToPath(new URL(`./app/shims/${name}.ts`, import.meta.url));
 

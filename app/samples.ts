@@ -28,7 +28,9 @@ export async function fetchSampleManifest(): Promise<Sample[]> {
   if (!response.ok) throw new Error(`samples/index.json: HTTP ${response.status}`);
   const json = (await response.json()) as Partial<SampleManifest>;
   const list = Array.isArray(json.samples) ? json.samples : [];
-  return list.filter(isSample).map((s) => ({ ...s, description: typeof s.description === 'string' ? s.description : '' }));
+  return list
+    .filter(isSample)
+    .map((s) => ({ ...s, description: typeof s.description === 'string' ? s.description : '' }));
 }
 
 export async function fetchSampleBytes(sample: Sample): Promise<ArrayBuffer> {

@@ -1,12 +1,12 @@
 // UI state (zustand). The UI never parses: bytes go to the worker, decoded objects come back.
 import { create } from 'zustand';
 import type { LoadError } from '../src/kernel/load_error.ts';
-import type { OpenedModule } from '../src/module_file.ts';
 import { checkModuleFileSize } from '../src/kernel/read_file.ts';
-import { ModuleWorkerClient, WorkerCancelledError, WorkerCrashedError } from './worker/client.ts';
-import { fetchSampleBytes, type Sample } from './samples.ts';
-import { rememberHash, startLink } from './permalink/link_state.ts';
+import type { OpenedModule } from '../src/module_file.ts';
 import { sha256Hex } from '../src/permalink/sha256.ts';
+import { rememberHash, startLink } from './permalink/link_state.ts';
+import { fetchSampleBytes, type Sample } from './samples.ts';
+import { ModuleWorkerClient, WorkerCancelledError, WorkerCrashedError } from './worker/client.ts';
 
 export type TabId = 'header' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'signature';
 export const TABS: ReadonlyArray<{ id: TabId; label: string }> = [
@@ -36,12 +36,12 @@ export interface LoadedFile {
 
 export type AppError =
   | { kind: 'load-error'; fileName: string; error: LoadError }
-  | { kind: 'app-error'; fileName?: string; message: string };
+  | { kind: 'app-error'; fileName?: string | undefined; message: string };
 
 export interface Busy {
   seq: number;
   fileName: string;
-  size?: number;
+  size?: number | undefined;
 }
 
 /** Bytes highlighted in the Hex tab: a relocation site, with what it is. */
@@ -79,7 +79,12 @@ export interface KlpState {
 
   setView(view: AppView): void;
   setSamples(samples: Sample[]): void;
-  openBuffer(buffer: ArrayBuffer, fileName: string, origin: 'sample' | 'file', reread?: () => Promise<ArrayBuffer>): Promise<void>;
+  openBuffer(
+    buffer: ArrayBuffer,
+    fileName: string,
+    origin: 'sample' | 'file',
+    reread?: () => Promise<ArrayBuffer>,
+  ): Promise<void>;
   openFile(file: File): Promise<void>;
   openSample(sample: Sample): Promise<void>;
   selectFile(key: string): void;
@@ -130,7 +135,13 @@ async function resendKeptFiles(): Promise<void> {
 let nextKey = 1;
 const startedAt = new Map<number, number>();
 
-const freshSelection = { selectedSection: null, selectedSymbol: null, relocationSection: null, selectedRelocation: null, hex: null } as const;
+const freshSelection = {
+  selectedSection: null,
+  selectedSymbol: null,
+  relocationSection: null,
+  selectedRelocation: null,
+  hex: null,
+} as const;
 
 export const useKlp = create<KlpState>()((set, get) => {
   /** Starts a request; returns its number. Any earlier request still running loses. */
@@ -148,7 +159,13 @@ export const useKlp = create<KlpState>()((set, get) => {
     set({ busy: null, error });
   }
 
-  async function decode(seq: number, buffer: ArrayBuffer, fileName: string, origin: 'sample' | 'file', reread: () => Promise<ArrayBuffer>) {
+  async function decode(
+    seq: number,
+    buffer: ArrayBuffer,
+    fileName: string,
+    origin: 'sample' | 'file',
+    reread: () => Promise<ArrayBuffer>,
+  ) {
     try {
       // A user's own file is named in permalinks by its content hash (the bytes go to the worker next).
       const sha256 = origin === 'file' ? await sha256Hex(new Uint8Array(buffer)) : undefined;
@@ -175,9 +192,10 @@ export const useKlp = create<KlpState>()((set, get) => {
       set((s) => ({ files: [...s.files, file], currentKey: file.key, busy: null, error: null, ...freshSelection }));
     } catch (e) {
       if (e instanceof WorkerCancelledError) return; // a newer request stopped it on purpose
-      const message = e instanceof WorkerCrashedError
-        ? e.message
-        : `Internal error while decoding: ${e instanceof Error ? e.message : String(e)}`;
+      const message =
+        e instanceof WorkerCrashedError
+          ? e.message
+          : `Internal error while decoding: ${e instanceof Error ? e.message : String(e)}`;
       fail(seq, { kind: 'app-error', fileName, message });
     }
   }
@@ -231,7 +249,11 @@ export const useKlp = create<KlpState>()((set, get) => {
       try {
         buffer = await fetchSampleBytes(sample);
       } catch (e) {
-        fail(seq, { kind: 'app-error', fileName, message: `Could not fetch the built-in sample: ${e instanceof Error ? e.message : String(e)}` });
+        fail(seq, {
+          kind: 'app-error',
+          fileName,
+          message: `Could not fetch the built-in sample: ${e instanceof Error ? e.message : String(e)}`,
+        });
         return;
       }
       if (!isCurrent(seq)) return;
@@ -257,9 +279,14 @@ export const useKlp = create<KlpState>()((set, get) => {
     selectSection: (index) => set({ selectedSection: index }),
     selectSymbol: (index) => set({ selectedSymbol: index }),
     showRelocations: (sectionIndex) =>
-      set((s) => ({ tab: 'relocations', relocationSection: sectionIndex, selectedRelocation: s.relocationSection === sectionIndex ? s.selectedRelocation : null })),
+      set((s) => ({
+        tab: 'relocations',
+        relocationSection: sectionIndex,
+        selectedRelocation: s.relocationSection === sectionIndex ? s.selectedRelocation : null,
+      })),
     selectRelocation: (entry) => set({ selectedRelocation: entry, linkNote: null }),
-    showRelocationEntry: (sectionIndex, entry) => set({ tab: 'relocations', relocationSection: sectionIndex, selectedRelocation: entry }),
+    showRelocationEntry: (sectionIndex, entry) =>
+      set({ tab: 'relocations', relocationSection: sectionIndex, selectedRelocation: entry }),
     showSymbol: (index) => set({ tab: 'symbols', selectedSymbol: index }),
     showHex: (section, highlight) => set({ tab: 'hex', hex: { section, ...(highlight ? { highlight } : {}) } }),
     dismissError: () => set({ error: null }),

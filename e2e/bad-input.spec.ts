@@ -12,7 +12,13 @@ function damaged(b: Buffer): Buffer {
 }
 
 const cases: Array<{ name: string; bytes: Buffer; message: string; errno: string; where: string }> = [
-  { name: 'empty.ko', bytes: Buffer.alloc(0), message: 'Invalid ELF header len 0', errno: 'ENOEXEC', where: 'elf_validity_check' },
+  {
+    name: 'empty.ko',
+    bytes: Buffer.alloc(0),
+    message: 'Invalid ELF header len 0',
+    errno: 'ENOEXEC',
+    where: 'elf_validity_check',
+  },
   {
     name: 'picture.png',
     bytes: Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'),
@@ -34,7 +40,9 @@ const cases: Array<{ name: string; bytes: Buffer; message: string; errno: string
 for (const c of cases) {
   test(`${c.name}: ${c.message}, then the next file opens`, async ({ page }) => {
     await openApp(page);
-    await page.getByTestId('file-input').setInputFiles({ name: c.name, mimeType: 'application/octet-stream', buffer: c.bytes });
+    await page
+      .getByTestId('file-input')
+      .setInputFiles({ name: c.name, mimeType: 'application/octet-stream', buffer: c.bytes });
     await expect(page.getByTestId('kernel-message')).toHaveText(c.message);
     await expect(page.getByTestId('errno')).toContainText(c.errno);
     await expect(page.getByTestId('error-where')).toContainText(c.where);

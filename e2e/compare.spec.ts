@@ -8,15 +8,21 @@ async function openCompare(page: Page, query = 'compare=v5.4-flip,text-poke&scen
   await expect(page.getByTestId('compare-status')).toContainText('aligned rows', { timeout: 30_000 });
 }
 
-const column = (page: Page, strategy: string) => page.locator(`[data-testid="compare-column"][data-strategy="${strategy}"]`);
+const column = (page: Page, strategy: string) =>
+  page.locator(`[data-testid="compare-column"][data-strategy="${strategy}"]`);
 const rowOf = async (page: Page) => Number(/row (\d+)/.exec(await page.getByTestId('compare-row').innerText())![1]);
-const stepOf = async (page: Page, strategy: string) => Number(/step (\d+)/.exec(await column(page, strategy).getByTestId('column-step').innerText())![1]);
+const stepOf = async (page: Page, strategy: string) =>
+  Number(/step (\d+)/.exec(await column(page, strategy).getByTestId('column-step').innerText())![1]);
 
-test('reached from the single view: the default comparison is v5.4-flip vs text-poke on late-load', async ({ page }) => {
+test('reached from the single view: the default comparison is v5.4-flip vs text-poke on late-load', async ({
+  page,
+}) => {
   await page.goto('./?view=explain');
   await expect(page.getByTestId('run-status')).toContainText('insmod klp_demo_patch.ko: ok', { timeout: 30_000 });
   await page.getByTestId('open-compare').click();
-  await expect(page.getByTestId('compare-status')).toContainText('late-load: v5.4-flip vs text-poke', { timeout: 30_000 });
+  await expect(page.getByTestId('compare-status')).toContainText('late-load: v5.4-flip vs text-poke', {
+    timeout: 30_000,
+  });
   await expect(page.getByTestId('compare-column')).toHaveCount(2);
   await expect(page).toHaveURL(/compare=v5\.4-flip%2Ctext-poke|compare=v5\.4-flip,text-poke/);
   // the mode switch offers it too, with the same default
@@ -42,7 +48,8 @@ test('both columns render a map and narration; it opens on the first W^X differe
   await expect(column(page, 'v5.4-flip')).toHaveClass(/differs/);
   await expect(column(page, 'text-poke').getByTestId('held-note')).toContainText('No equivalent step in text-poke');
   await expect(column(page, 'text-poke').getByTestId('rwx-alarm')).toHaveCount(0);
-  const patchText = (s: string) => column(page, s).getByTestId('map-text').locator('li[data-region="klp_demo_patch core"]').first();
+  const patchText = (s: string) =>
+    column(page, s).getByTestId('map-text').locator('li[data-region="klp_demo_patch core"]').first();
   await expect(patchText('v5.4-flip')).toHaveAttribute('data-perms', /^RWX!/);
   await expect(patchText('text-poke')).toHaveAttribute('data-perms', /^RX/);
   // the timeline marks that row as a W^X difference
@@ -57,7 +64,11 @@ test('one step control moves both columns; keys and scrubbing too', async ({ pag
   expect(await stepOf(page, 'v5.4-flip')).toBe(0);
   expect(await stepOf(page, 'text-poke')).toBe(0);
   // to the first relocation step of 5.4, with the button
-  for (let i = 0; i < 60 && !(await column(page, 'v5.4-flip').getByTestId('call-path').innerText()).includes('apply_relocate_add'); i++)
+  for (
+    let i = 0;
+    i < 60 && !(await column(page, 'v5.4-flip').getByTestId('call-path').innerText()).includes('apply_relocate_add');
+    i++
+  )
     await page.getByRole('button', { name: 'Next step (→)' }).click();
   const at = await rowOf(page);
   const a = await stepOf(page, 'v5.4-flip');
@@ -110,7 +121,9 @@ test('the metrics table: an RWX window for v5.4-flip, none for text-poke', async
 
 test('refused strategies say why in their column; reconstructions show their packaging and badge', async ({ page }) => {
   await openCompare(page, 'compare=forbid-late,klp-text,split&scenario=late-load');
-  await expect(column(page, 'forbid-late').getByTestId('column-refused')).toContainText('forbid-late refuses late-load');
+  await expect(column(page, 'forbid-late').getByTestId('column-refused')).toContainText(
+    'forbid-late refuses late-load',
+  );
   await expect(page.getByTestId('metrics-table').locator('tr[data-strategy="forbid-late"]')).toContainText('refused');
   const kt = column(page, 'klp-text');
   await expect(kt.getByTestId('strategy-reconstruction')).toContainText('never merged');
@@ -137,7 +150,10 @@ test('the kernel picker offers 6.3 and 6.4; on 6.4 the map has one region per MO
   await expect(page.getByTestId('run-status')).toContainText('v6.12');
   await page.getByTestId('explain').focus();
   await page.keyboard.press('End');
-  const regions = await page.getByTestId('map-text').locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-region')));
+  const regions = await page
+    .getByTestId('map-text')
+    .locator('li')
+    .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-region')));
   const patch = regions.filter((r) => r?.startsWith('klp_demo_patch '));
   expect(patch).toContain('klp_demo_patch MOD_TEXT');
   expect(patch).toContain('klp_demo_patch MOD_DATA');

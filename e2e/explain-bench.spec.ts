@@ -18,12 +18,18 @@ test('explain a large module', async ({ page }) => {
   await page.evaluate(() => {
     const w = globalThis as unknown as Record<string, number>;
     document.addEventListener('change', () => (w.__tChosen = performance.now()), { capture: true, once: true });
-    document.addEventListener('click', (e) => (e.target as Element).closest('[data-testid="run"]') && (w.__tRun = performance.now()), { capture: true });
+    document.addEventListener(
+      'click',
+      (e) => (e.target as Element).closest('[data-testid="run"]') && (w.__tRun = performance.now()),
+      { capture: true },
+    );
   });
   await page.getByTestId('file-input').setInputFiles(big!);
   const option = page.getByLabel('Step 1: module').locator('option[value^="file:"]', { hasText: 'amdgpu' });
   await expect(option).toHaveCount(1, { timeout: 120_000 });
-  const openMs = await page.evaluate(() => performance.now() - (globalThis as unknown as Record<string, number>).__tChosen!);
+  const openMs = await page.evaluate(
+    () => performance.now() - (globalThis as unknown as Record<string, number>).__tChosen!,
+  );
   const value = await option.getAttribute('value');
   await page.getByLabel('Step 1: module').selectOption(value!);
   await page.getByLabel('Remove step 2').click();
@@ -31,7 +37,9 @@ test('explain a large module', async ({ page }) => {
   await page.getByTestId('run').click();
   const runMs = await page.waitForFunction(
     () => {
-      const done = document.querySelector('[data-testid="run-status"]')?.textContent?.includes('amdgpu') && document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-draw-ms');
+      const done =
+        document.querySelector('[data-testid="run-status"]')?.textContent?.includes('amdgpu') &&
+        document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-draw-ms');
       return done ? performance.now() - (globalThis as unknown as Record<string, number>).__tRun! : 0;
     },
     undefined,
@@ -46,7 +54,9 @@ test('explain a large module', async ({ page }) => {
   for (let i = 0; i < 20; i++) {
     const t0 = Date.now();
     await page.keyboard.press('ArrowRight');
-    await page.waitForFunction(() => document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-animating') === '0');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-animating') === '0',
+    );
     draws.push(Number(await page.getByTestId('map-canvas').getAttribute('data-draw-ms')));
     void t0;
   }
@@ -59,7 +69,9 @@ test('explain a large module', async ({ page }) => {
     w.__klpLongTasks = [];
     w.__klpFrames = [];
     w.__klpFramesStop = false;
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__klpLongTasks.push(e.duration))).observe({ type: 'longtask' });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__klpLongTasks.push(e.duration))).observe({
+      type: 'longtask',
+    });
     let last = 0;
     const tick = (now: number) => {
       if (last) w.__klpFrames.push(now - last);
@@ -86,8 +98,12 @@ test('explain a large module', async ({ page }) => {
   console.log(`status: ${status}`);
   console.log(`view model build: ${modelMs} ms`);
   console.log(`map draw per step: median ${draws[draws.length >> 1]} ms, max ${draws.at(-1)} ms`);
-  console.log(`frame intervals while playing at 8 steps/s: n=${frames.length} median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${frames.at(-1)?.toFixed(1)} ms`);
-  console.log(`long tasks (> 50 ms) while playing: ${longTasks.length}${longTasks.length ? ` (longest ${Math.max(...longTasks).toFixed(0)} ms)` : ''}`);
+  console.log(
+    `frame intervals while playing at 8 steps/s: n=${frames.length} median ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${frames.at(-1)?.toFixed(1)} ms`,
+  );
+  console.log(
+    `long tasks (> 50 ms) while playing: ${longTasks.length}${longTasks.length ? ` (longest ${Math.max(...longTasks).toFixed(0)} ms)` : ''}`,
+  );
   await page.getByTestId('phase-complete_formation').first().click();
   await page.waitForTimeout(800);
   await page.screenshot({ path: `${shots}explain-big.png` });

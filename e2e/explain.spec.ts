@@ -16,7 +16,11 @@ async function currentStep(page: Page): Promise<number> {
 
 /** Permission of each page of a region at the current step, e.g. ["RX", "RO", "RW", "RW"]. */
 async function regionPerms(page: Page, region: string): Promise<string[]> {
-  const perms = await page.getByTestId('map-text').locator(`li[data-region="${region}"]`).first().getAttribute('data-perms');
+  const perms = await page
+    .getByTestId('map-text')
+    .locator(`li[data-region="${region}"]`)
+    .first()
+    .getAttribute('data-perms');
   return (perms ?? '').split(',');
 }
 
@@ -29,7 +33,10 @@ test('opens on the default scenario: target then livepatch on 6.1, at step 0, no
   await expect(page.getByTestId('play')).toHaveAttribute('aria-label', /^Play/);
   await expect(page.getByTestId('call-path')).toContainText('load_module');
   await expect(page.getByTestId('legend')).toContainText('RWX!');
-  await expect(page.getByTestId('source-link')).toHaveAttribute('href', /^https:\/\/elixir\.bootlin\.com\/linux\/v6\.1\.192\/source\/kernel\/module\/signing\.c#L\d+$/);
+  await expect(page.getByTestId('source-link')).toHaveAttribute(
+    'href',
+    /^https:\/\/elixir\.bootlin\.com\/linux\/v6\.1\.192\/source\/kernel\/module\/signing\.c#L\d+$/,
+  );
   // the inspector still works
   await page.getByTestId('view-inspect').click();
   await expect(page.getByTestId('file-summary')).toBeVisible();
@@ -66,7 +73,9 @@ test('buttons and the keyboard move the step, without scrolling the page', async
   await expect.poll(() => currentStep(page)).toBeGreaterThan(nextPhase);
   await page.keyboard.press(' ');
   await expect(page.getByTestId('play')).toHaveAttribute('aria-label', /^Play/);
-  expect(await page.evaluate(() => [window.scrollY, document.querySelector('.explain-main-wrap')!.scrollTop])).toEqual(scroll);
+  expect(await page.evaluate(() => [window.scrollY, document.querySelector('.explain-main-wrap')!.scrollTop])).toEqual(
+    scroll,
+  );
 });
 
 test('keys typed into the picker do not step', async ({ page }) => {
@@ -90,7 +99,11 @@ test('complete_formation turns the text page RW → RO → RX, shown on the map 
     await page.keyboard.press('ArrowRight');
     const p = (await regionPerms(page, 'klp_demo_target core'))[0]!;
     if (p !== seen.at(-1)) seen.push(p);
-    if ((await page.getByTestId('flip').count()) > 0 && (await page.getByTestId('flip').first().innerText()).includes('RW→RO')) sawFlip = true;
+    if (
+      (await page.getByTestId('flip').count()) > 0 &&
+      (await page.getByTestId('flip').first().innerText()).includes('RW→RO')
+    )
+      sawFlip = true;
   }
   expect(seen).toEqual(['RW', 'RO', 'RX']);
   expect(sawFlip).toBe(true);

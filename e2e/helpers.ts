@@ -8,7 +8,7 @@
 // are exempt.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { type BrowserContext, test as base, expect, type Page } from '@playwright/test';
 
 export { expect };
 
@@ -57,7 +57,9 @@ export const test = base.extend<{ requests: RequestLog }>({
     requestLogs.set(context, log);
     await use(context);
     const foreign = log.foreign();
-    expect(foreign, 'requests to another origin than the app (the privacy promise: nothing leaves the origin)').toEqual([]);
+    expect(foreign, 'requests to another origin than the app (the privacy promise: nothing leaves the origin)').toEqual(
+      [],
+    );
   },
   requests: async ({ context }, use) => {
     await use(requestLogs.get(context)!);

@@ -27,7 +27,12 @@ test('hex view of a big module', async ({ page }) => {
       await new Promise(requestAnimationFrame);
       const rows = [...document.querySelectorAll('.hx-row')];
       const lastRow = rows.at(-1);
-      if (lastRow && Number(lastRow.getAttribute('data-offset')) >= (Number(el.dataset.rows) - 1) * 16 && !lastRow.textContent!.includes('··')) break;
+      if (
+        lastRow &&
+        Number(lastRow.getAttribute('data-offset')) >= (Number(el.dataset.rows) - 1) * 16 &&
+        !lastRow.textContent!.includes('··')
+      )
+        break;
     }
     const jumpMs = performance.now() - t1;
     el.scrollTop = 0;

@@ -66,7 +66,9 @@ test('an inspector entry whose module is not in the trace on screen runs a load 
   await expect(page.getByTestId('write-detail').getByTestId('wd-type')).toContainText('#0)');
 });
 
-test('hex view: the selected relocation site is highlighted with the file bytes; the write detail shows them in context', async ({ page }) => {
+test('hex view: the selected relocation site is highlighted with the file bytes; the write detail shows them in context', async ({
+  page,
+}) => {
   await openExplain(page);
   await selectPatchRelocation(page);
   const detail = page.getByTestId('write-detail');
@@ -101,7 +103,10 @@ test('hex view of a section of a compressed file is read from the decompressed E
   await page.getByTestId('file-input').setInputFiles(fileURLToPath(new URL('./fixtures/crc7.ko.xz', import.meta.url)));
   await expect(page.getByTestId('file-summary')).toContainText('crc7.ko.xz');
   await page.getByTestId('tab-hex').click();
-  await page.getByTestId('hex-section').selectOption({ label: /\.text/ } as never).catch(() => undefined);
+  await page
+    .getByTestId('hex-section')
+    .selectOption({ label: /\.text/ } as never)
+    .catch(() => undefined);
   await expect(page.getByTestId('hex-row').first()).not.toContainText('··');
   // ELF header bytes are not what a section shows: .text starts with code, not \x7fELF
   await expect(page.getByTestId('hex-row').first()).not.toContainText('7f 45 4c 46');
@@ -110,7 +115,11 @@ test('hex view of a section of a compressed file is read from the decompressed E
 test('own file as the patch (P) of a scenario', async ({ page }) => {
   await page.goto('./');
   await expect(page.getByTestId('file-summary')).toBeVisible();
-  await page.getByTestId('file-input').setInputFiles({ name: 'my_patch.ko', mimeType: 'application/octet-stream', buffer: readFileSync(samplePath('klp/klp_demo_patch.ko')) });
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'my_patch.ko',
+    mimeType: 'application/octet-stream',
+    buffer: readFileSync(samplePath('klp/klp_demo_patch.ko')),
+  });
   await expect(page.getByTestId('file-summary')).toContainText('my_patch.ko');
   await page.getByTestId('view-explain').click();
   await expect(page.getByTestId('run-status')).toContainText('insmod klp_demo_patch.ko: ok', { timeout: 30_000 });
@@ -137,5 +146,6 @@ test('own file as the patch (P) of a scenario', async ({ page }) => {
   await page.keyboard.press('Home');
   await expect(page.getByTestId('compare-status').getByTestId('ran-roles')).toHaveText(/P = my_patch\.ko/);
   // late-load starts with the patch: its insmod names the user's file in every column
-  for (const col of await page.getByTestId('compare-column').all()) await expect(col).toContainText('insmod my_patch.ko');
+  for (const col of await page.getByTestId('compare-column').all())
+    await expect(col).toContainText('insmod my_patch.ko');
 });

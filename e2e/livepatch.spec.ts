@@ -11,7 +11,9 @@ test('a livepatch module: badge, .klp.rela sections, SHN_LIVEPATCH symbols', asy
   await expect(page.getByTestId('livepatch-badge')).toBeVisible();
 
   const sections = page.getByTestId('sections-table');
-  await sections.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await sections.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
   const klpRela = sections.getByRole('row').filter({ hasText: '.klp.rela.' }).first();
   await expect(klpRela.locator('.col-flg')).toContainText('o');
   await expect(klpRela.locator('.col-flagnames')).toContainText('RELA_LIVEPATCH');

@@ -1,4 +1,12 @@
-import { currentFileName, dropFile, expect, fixture as fixtureFor, openApp, openThroughInput, test } from './helpers.ts';
+import {
+  currentFileName,
+  dropFile,
+  expect,
+  fixture as fixtureFor,
+  openApp,
+  openThroughInput,
+  test,
+} from './helpers.ts';
 
 test('opens a real module through the file input', async ({ page }) => {
   await openApp(page);

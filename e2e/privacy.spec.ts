@@ -14,7 +14,10 @@ test('no request ever leaves the origin', async ({ page, requests }) => {
   await page.waitForLoadState('networkidle');
 
   expect(requests.urls.length).toBeGreaterThan(0);
-  expect(requests.urls.some((u) => /module\.worker/.test(u)), 'the worker is watched too').toBe(true);
+  expect(
+    requests.urls.some((u) => /module\.worker/.test(u)),
+    'the worker is watched too',
+  ).toBe(true);
   expect(requests.foreign()).toEqual([]);
 });
 
@@ -44,7 +47,8 @@ test('the explainer, the embed demo page and the exports stay on the origin too'
   await page.getByTestId('export-ascii').click();
   await page.getByTestId('get-embed').click();
   await page.goto('./embed-demo.html');
-  for (const id of ['fig-rwx', 'fig-poke']) await expect(page.frameLocator(`#${id}`).getByTestId('step-title')).toBeVisible({ timeout: 30_000 });
+  for (const id of ['fig-rwx', 'fig-poke'])
+    await expect(page.frameLocator(`#${id}`).getByTestId('step-title')).toBeVisible({ timeout: 30_000 });
   await expect(page.frameLocator('#fig-reload').getByTestId('compare-column')).toHaveCount(2, { timeout: 30_000 });
   await page.waitForLoadState('networkidle');
   expect(requests.urls.some((u) => u.includes('embed-demo'))).toBe(true);

@@ -17,7 +17,13 @@ test('screenshots', async ({ page }) => {
   await openApp(page);
   await page.screenshot({ path: `${shots}01-sections.png` });
   await page.screenshot({ path: readme });
-  for (const [n, tab] of [[2, 'header'], [3, 'symbols'], [4, 'relocations'], [5, 'modinfo'], [6, 'signature']] as const) {
+  for (const [n, tab] of [
+    [2, 'header'],
+    [3, 'symbols'],
+    [4, 'relocations'],
+    [5, 'modinfo'],
+    [6, 'signature'],
+  ] as const) {
     await page.getByTestId(`tab-${tab}`).click();
     await page.screenshot({ path: `${shots}0${n}-${tab}.png` });
   }
@@ -29,7 +35,9 @@ test('screenshots', async ({ page }) => {
     await expect(page.getByTestId('busy')).toHaveCount(0);
     await page.getByTestId('tab-sections').click();
     const sections = page.getByTestId('sections-table');
-    await sections.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await sections.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
     await page.screenshot({ path: `${shots}08-klp-sections.png` });
     await page.getByTestId('tab-symbols').click();
     const klpOnly = page.getByLabel('only .klp.sym / LIVEPATCH symbols');
@@ -50,10 +58,14 @@ test('screenshots', async ({ page }) => {
     await expect(page.getByTestId('busy')).toHaveCount(0, { timeout: 120_000 });
     const msText = await page.getByTestId('parse-time').getAttribute('data-ms');
     const totalText = await page.getByTestId('parse-time').getAttribute('data-total-ms');
-    console.log(`worker decode time of ${big}: ${msText} ms; read + transfer + decode + transfer back: ${totalText} ms`);
+    console.log(
+      `worker decode time of ${big}: ${msText} ms; read + transfer + decode + transfer back: ${totalText} ms`,
+    );
     await page.getByTestId('tab-relocations').click();
     const table = page.getByTestId('relocations-table');
-    await table.evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
+    await table.evaluate((el) => {
+      el.scrollTop = el.scrollHeight / 2;
+    });
     await page.screenshot({ path: `${shots}09-big-relocations.png` });
     const rendered = await table.getByRole('row').count();
     console.log(`rows in the DOM for the relocation table: ${rendered}`);

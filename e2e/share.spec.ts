@@ -6,12 +6,15 @@ import { readFileSync } from 'node:fs';
 import type { FrameLocator, Page } from '@playwright/test';
 import { expect, fixture, test } from './helpers.ts';
 
-const stepOf = async (f: FrameLocator | Page) => Number(/step (\d+)/.exec(await f.getByTestId('step-count').innerText())![1]);
+const stepOf = async (f: FrameLocator | Page) =>
+  Number(/step (\d+)/.exec(await f.getByTestId('step-count').innerText())![1]);
 
 test('an old query link opens at its step and becomes a v=1 hash link', async ({ page }) => {
   await page.goto('./?view=explain&strategy=v5.4-flip&scenario=late-load&step=31');
   await expect(page.getByTestId('step-count')).toContainText('step 31 /', { timeout: 30_000 });
-  await expect.poll(() => new URL(page.url()).hash).toContain('v=1&view=explain&strategy=v5.4-flip&scenario=late-load&step=31');
+  await expect
+    .poll(() => new URL(page.url()).hash)
+    .toContain('v=1&view=explain&strategy=v5.4-flip&scenario=late-load&step=31');
   expect(new URL(page.url()).search).toBe('');
   await page.getByRole('button', { name: 'Next step (→)' }).click();
   await expect.poll(() => page.url()).toContain('step=32');
@@ -28,7 +31,9 @@ test('a step named by its kernel function; copy link copies the full v=1 link', 
   await page.getByTestId('copy-link').click();
   await expect(page.getByTestId('share-status')).toContainText('Link copied');
   const copied = await page.evaluate(() => navigator.clipboard.readText());
-  expect(copied).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/#v=1&view=explain&strategy=text-poke&scenario=late-load&step=${step}$`));
+  expect(copied).toMatch(
+    new RegExp(`^http://127\\.0\\.0\\.1:\\d+/#v=1&view=explain&strategy=text-poke&scenario=late-load&step=${step}$`),
+  );
 });
 
 test('get embed code: an <iframe> snippet with ?embed and the state', async ({ page }) => {
@@ -38,7 +43,9 @@ test('get embed code: an <iframe> snippet with ?embed and the state', async ({ p
   await page.getByTestId('embed-view').selectOption('timeline');
   await page.getByTestId('embed-caption').fill('A <b>caption</b> & more');
   const snippet = await page.getByTestId('embed-snippet').inputValue();
-  expect(snippet).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed=timeline#v=1&amp;view=explain&amp;strategy=v5\.4-flip&amp;scenario=late-load&amp;step=40&amp;embed=timeline&amp;caption=A\+%3Cb%3Ecaption%3C%2Fb%3E\+%26\+more" title="A &lt;b>caption&lt;\/b> &amp; more"/);
+  expect(snippet).toMatch(
+    /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed=timeline#v=1&amp;view=explain&amp;strategy=v5\.4-flip&amp;scenario=late-load&amp;step=40&amp;embed=timeline&amp;caption=A\+%3Cb%3Ecaption%3C%2Fb%3E\+%26\+more" title="A &lt;b>caption&lt;\/b> &amp; more"/,
+  );
   // the snippet's URL opens the embed, the caption as text
   const src = /src="([^"]+)"/.exec(snippet)![1]!.replace(/&amp;/g, '&');
   await page.goto(src);
@@ -58,11 +65,17 @@ test('the embed demo page: three figures render and step independently', async (
   await expect(rwx.getByTestId('rwx-alarm')).toBeVisible();
   await expect(rwx.getByTestId('map-canvas')).toBeVisible();
   await expect(rwx.getByTestId('embed-caption-text')).toContainText('The 5.4 RWX window');
-  await expect(rwx.getByTestId('map-text').locator('li[data-region="klp_demo_patch core"]').first()).toHaveAttribute('data-perms', /^RWX!/);
+  await expect(rwx.getByTestId('map-text').locator('li[data-region="klp_demo_patch core"]').first()).toHaveAttribute(
+    'data-perms',
+    /^RWX!/,
+  );
   // 2. text_poke in 5.8: the same relocation, no RWX page
   await expect(poke.getByTestId('call-path')).toContainText('klp_apply_section_relocs', { timeout: 30_000 });
   await expect(poke.getByTestId('rwx-alarm')).toHaveCount(0);
-  await expect(poke.getByTestId('map-text').locator('li[data-region="klp_demo_patch core"]').first()).toHaveAttribute('data-perms', /^RX/);
+  await expect(poke.getByTestId('map-text').locator('li[data-region="klp_demo_patch core"]').first()).toHaveAttribute(
+    'data-perms',
+    /^RX/,
+  );
   // 3. reload before and after 6.3: two columns side by side
   await page.locator('#fig-reload').scrollIntoViewIfNeeded();
   await expect(reload.getByTestId('compare-column')).toHaveCount(2, { timeout: 30_000 });
@@ -94,7 +107,9 @@ test('the embed demo page: three figures render and step independently', async (
   await expect(poke.getByTestId('open-in-klp-lab')).toHaveAttribute('target', '_blank');
 });
 
-test('export: SVG parses, with the legend and the step title; PNG; ASCII under 80 columns with the link', async ({ page }) => {
+test('export: SVG parses, with the legend and the step title; PNG; ASCII under 80 columns with the link', async ({
+  page,
+}) => {
   await page.goto('./#v=1&view=explain&strategy=v5.4-flip&scenario=late-load&step=klp_write_object_relocations.last');
   await expect(page.getByTestId('rwx-alarm')).toBeVisible({ timeout: 30_000 });
   const title = (await page.getByTestId('step-title').innerText()).trim();
@@ -115,7 +130,12 @@ test('export: SVG parses, with the legend and the step title; PNG; ASCII under 8
   expect(parsed.root).toBe('svg');
   expect(parsed.legend).toContain('writable AND executable: W^X broken');
   expect(parsed.legend).toContain('read + execute (r-x)');
-  expect(parsed.titles.replace(/\s+/g, ' ')).toContain(title.replace(/^klp_demo_patch\s*/, '').replace(/\s+/g, ' ').slice(0, 40));
+  expect(parsed.titles.replace(/\s+/g, ' ')).toContain(
+    title
+      .replace(/^klp_demo_patch\s*/, '')
+      .replace(/\s+/g, ' ')
+      .slice(0, 40),
+  );
   expect(parsed.texts).toBeGreaterThan(30);
 
   const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);

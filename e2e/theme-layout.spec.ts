@@ -20,11 +20,14 @@ test.use({ viewport: { width: 1280, height: 720 } });
 async function layoutProblems(page: Page, groups: string[]): Promise<string[]> {
   return page.evaluate((groups) => {
     const out: string[] = [];
-    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''}.${[...el.classList].join('.')}`;
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''}.${[...el.classList].join('.')}`;
     const visible = (el: Element) => {
       const r = el.getBoundingClientRect();
       const cs = getComputedStyle(el);
-      return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none' && !el.closest('.sr-only');
+      return (
+        r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none' && !el.closest('.sr-only')
+      );
     };
     const scrolls = (el: Element) => /(auto|scroll|hidden|clip)/.test(getComputedStyle(el).overflowX);
     for (const el of document.body.querySelectorAll('*')) {
@@ -32,10 +35,13 @@ async function layoutProblems(page: Page, groups: string[]): Promise<string[]> {
       let a = el.parentElement;
       while (a && a !== document.body && !scrolls(a)) a = a.parentElement;
       const r = el.getBoundingClientRect();
-      if ((!a || a === document.body) && (r.right > innerWidth + 1 || r.left < -1)) out.push(`cut off at the viewport edge: ${name(el)} (${Math.round(r.left)}–${Math.round(r.right)})`);
+      if ((!a || a === document.body) && (r.right > innerWidth + 1 || r.left < -1))
+        out.push(`cut off at the viewport edge: ${name(el)} (${Math.round(r.left)}–${Math.round(r.right)})`);
       const cs = getComputedStyle(el);
-      const clipped = /(hidden|clip)/.test(cs.overflowX) && el.scrollWidth > el.clientWidth + 1 && cs.textOverflow !== 'ellipsis';
-      if (clipped && el.children.length === 0 && (el.textContent ?? '').trim()) out.push(`text clipped: ${name(el)} "${(el.textContent ?? '').trim().slice(0, 40)}"`);
+      const clipped =
+        /(hidden|clip)/.test(cs.overflowX) && el.scrollWidth > el.clientWidth + 1 && cs.textOverflow !== 'ellipsis';
+      if (clipped && el.children.length === 0 && (el.textContent ?? '').trim())
+        out.push(`text clipped: ${name(el)} "${(el.textContent ?? '').trim().slice(0, 40)}"`);
     }
     // a <select> whose chosen option does not fit shows a cut word
     const measure = document.createElement('canvas').getContext('2d')!;
@@ -93,7 +99,17 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.getByTestId('phase-apply_relocations').last().click();
       await page.getByTestId('map-mark').first().click();
       await expect(page.getByTestId('wd-context')).toBeVisible();
-      expect(await layoutProblems(page, [HEADER, ...EXPLAIN, '.explain-body > *', '.scenario-picker > *', '.step-controls > *', '.perm-legend > li', '.write-detail dl > *'])).toEqual([]);
+      expect(
+        await layoutProblems(page, [
+          HEADER,
+          ...EXPLAIN,
+          '.explain-body > *',
+          '.scenario-picker > *',
+          '.step-controls > *',
+          '.perm-legend > li',
+          '.write-detail dl > *',
+        ]),
+      ).toEqual([]);
       // the step controls and the whole timeline fit on the screen under the map
       const tl = (await page.getByTestId('timeline').boundingBox())!;
       expect(tl.y + tl.height).toBeLessThanOrEqual(720);
@@ -105,7 +121,17 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.getByTestId('explain').focus();
       for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowRight');
       await expect(page.getByTestId('map-text')).toContainText('RWX');
-      expect(await layoutProblems(page, [HEADER, ...EXPLAIN, '.explain-body > *', '.scenario-picker > *', '.step-controls > *', '.perm-legend > li', '.role-picker > *'])).toEqual([]);
+      expect(
+        await layoutProblems(page, [
+          HEADER,
+          ...EXPLAIN,
+          '.explain-body > *',
+          '.scenario-picker > *',
+          '.step-controls > *',
+          '.perm-legend > li',
+          '.role-picker > *',
+        ]),
+      ).toEqual([]);
       await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await page.screenshot({ path: `${shots}layout-${scheme}-explain-rwx.png` });
       if (scheme === 'dark' && process.env.KLP_SCREENSHOTS) await page.screenshot({ path: docs });
@@ -114,7 +140,18 @@ for (const scheme of ['light', 'dark'] as const) {
     test('comparison of 5.4 and 5.8 on late-load', async ({ page }) => {
       await page.goto('./?view=explain&compare=v5.4-flip,text-poke&scenario=late-load');
       await expect(page.getByTestId('compare-column')).toHaveCount(2, { timeout: 30_000 });
-      expect(await layoutProblems(page, [HEADER, '.compare > *', '.explain > *', '.compare-columns > *', '.scenario-picker > *', '.step-controls > *', '.perm-legend > li', '.diff-here > *'])).toEqual([]);
+      expect(
+        await layoutProblems(page, [
+          HEADER,
+          '.compare > *',
+          '.explain > *',
+          '.compare-columns > *',
+          '.scenario-picker > *',
+          '.step-controls > *',
+          '.perm-legend > li',
+          '.diff-here > *',
+        ]),
+      ).toEqual([]);
       await page.screenshot({ path: `${shots}layout-${scheme}-compare.png` });
     });
   });
@@ -140,7 +177,8 @@ test('dark mode: the page and the canvas follow the theme, the permission colour
     // lane labels: light text on the dark panel (top-left corner, where the first lane's name is)
     const label = ctx.getImageData(0, 0, Math.min(c.width, 300), Math.round(24 * devicePixelRatio)).data;
     let light = 0;
-    for (let i = 0; i < label.length; i += 4) if (label[i + 3]! > 200 && label[i]! > 180 && label[i + 1]! > 180 && label[i + 2]! > 180) light++;
+    for (let i = 0; i < label.length; i += 4)
+      if (label[i + 3]! > 200 && label[i]! > 180 && label[i + 1]! > 180 && label[i + 2]! > 180) light++;
     return {
       light,
       rwx: count((r, g, b) => r === 0xd5 && g === 0x5e && b === 0x00),

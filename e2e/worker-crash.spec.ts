@@ -21,12 +21,18 @@ test('a worker that dies at load is reported, and a fresh worker opens the next 
 const hangingWorker = 'self.onmessage = () => {};';
 const workerScript = /module\.worker[^/]*\.js(\?.*)?$/;
 
-test('a worker that never answers is stopped after the timeout, and a fresh worker opens the next file', async ({ page }) => {
-  await page.addInitScript(() => { (globalThis as { __klpWorkerTimeoutMs?: number }).__klpWorkerTimeoutMs = 2000; });
+test('a worker that never answers is stopped after the timeout, and a fresh worker opens the next file', async ({
+  page,
+}) => {
+  await page.addInitScript(() => {
+    (globalThis as { __klpWorkerTimeoutMs?: number }).__klpWorkerTimeoutMs = 2000;
+  });
   await page.route(workerScript, (route) => route.fulfill({ contentType: 'text/javascript', body: hangingWorker }));
   await page.goto('./');
   await page.getByTestId('file-input').setInputFiles(fixture('crc7.ko'));
-  await expect(page.getByTestId('app-error-message')).toContainText('The worker did not answer within 2 s while decoding crc7.ko; it was stopped.');
+  await expect(page.getByTestId('app-error-message')).toContainText(
+    'The worker did not answer within 2 s while decoding crc7.ko; it was stopped.',
+  );
   await expect(page.getByTestId('busy')).toHaveCount(0);
 
   await page.unroute(workerScript);
@@ -47,8 +53,12 @@ test('opening a file while the worker is stuck on another cancels the first, wit
   await expect(page.getByTestId('error-panel')).toHaveCount(0);
 });
 
-test('after a runaway worker is replaced, the files already open still work (their bytes were sent to the new worker)', async ({ page }) => {
-  await page.addInitScript(() => { (globalThis as { __klpWorkerTimeoutMs?: number }).__klpWorkerTimeoutMs = 2000; });
+test('after a runaway worker is replaced, the files already open still work (their bytes were sent to the new worker)', async ({
+  page,
+}) => {
+  await page.addInitScript(() => {
+    (globalThis as { __klpWorkerTimeoutMs?: number }).__klpWorkerTimeoutMs = 2000;
+  });
   // The real worker, except that it never answers a request naming hang.ko.
   await page.route(workerScript, async (route) => {
     const real = await (await route.fetch()).text();
@@ -65,8 +75,12 @@ self.addEventListener = (type, fn, ...rest) => add(type, type === 'message'
   const firstRow = page.getByTestId('hex-row').first();
   await expect(firstRow).not.toContainText('··');
   const before = await firstRow.innerText();
-  await page.getByTestId('file-input').setInputFiles({ name: 'hang.ko', mimeType: 'application/octet-stream', buffer: readFileSync(fixture('crc7.ko')) });
-  await expect(page.getByTestId('app-error-message')).toContainText('The worker did not answer within 2 s while decoding hang.ko; it was stopped.');
+  await page
+    .getByTestId('file-input')
+    .setInputFiles({ name: 'hang.ko', mimeType: 'application/octet-stream', buffer: readFileSync(fixture('crc7.ko')) });
+  await expect(page.getByTestId('app-error-message')).toContainText(
+    'The worker did not answer within 2 s while decoding hang.ko; it was stopped.',
+  );
 
   await page.locator('[data-testid="file-entry"][data-file="crc7.ko"]').click();
   await page.getByTestId('tab-hex').click();

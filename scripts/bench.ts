@@ -7,17 +7,17 @@
 //  5. amdgpu.ko's trace as the browser makes it: recorded, audited, transferred, mapped.
 // amdgpu.ko is the largest Debian 6.1 module (pinned linux-image-6.1.0-56-amd64, unpacked on demand).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { auditTrace } from '../src/audit/auditor.ts';
 import { Kernel } from '../src/kernel/kernel.ts';
 import { load_module } from '../src/kernel/module/main.ts';
 import { decodeModule, openModule } from '../src/module_file.ts';
 import { runScenario } from '../src/scenarios/run.ts';
-import { sampleModules, sampleVmlinux } from '../src/test_support/samples.ts';
 import { scenarios } from '../src/scenarios/scenarios.ts';
 import { strategies } from '../src/strategies/strategies.ts';
-import { auditTrace } from '../src/audit/auditor.ts';
+import { sampleModules, sampleVmlinux } from '../src/test_support/samples.ts';
 import { buildPageMap } from '../src/trace/page_map.ts';
 import { writeLogTransferables } from '../src/trace/write_log.ts';
 
@@ -42,7 +42,9 @@ function wall(cmd: string, args: string[], runs: number): number {
   return median(t);
 }
 const haveReadelf = spawnSync('readelf', ['--version']).status === 0;
-console.log(`machine: ${cpus().length}× ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+console.log(
+  `machine: ${cpus().length}× ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+);
 
 // 1. every strategy × scenario on the samples, first: in a fresh heap, as in the worker
 const mods = await sampleModules();
@@ -54,11 +56,18 @@ for (let i = 0; i < 30; i++) {
   t.push(performance.now() - t0);
 }
 // the first runs are the JIT warming up; the last 20 are what a page that has run once gets
-console.log(`\n1. all ${strategies.length}×${scenarios.length} strategy × scenario traces: first (cold) ${t[0]!.toFixed(0)} ms, median of runs 11–30 ${median(t.slice(10)).toFixed(0)} ms, best ${Math.min(...t).toFixed(0)} ms (target < 50 ms)`);
+console.log(
+  `\n1. all ${strategies.length}×${scenarios.length} strategy × scenario traces: first (cold) ${t[0]!.toFixed(0)} ms, median of runs 11–30 ${median(t.slice(10)).toFixed(0)} ms, best ${Math.min(...t).toFixed(0)} ms (target < 50 ms)`,
+);
 
 // 2. decode
 const fixtures = `${root}src/elf/__fixtures__/debian`;
-const files = [...(existsSync(amdgpu) ? [amdgpu] : []), ...readdirSync(fixtures).filter((f) => f.endsWith('.ko')).map((f) => `${fixtures}/${f}`)];
+const files = [
+  ...(existsSync(amdgpu) ? [amdgpu] : []),
+  ...readdirSync(fixtures)
+    .filter((f) => f.endsWith('.ko'))
+    .map((f) => `${fixtures}/${f}`),
+];
 console.log('\n2. decode: openModule vs readelf -h -S -s -r -W (median ms)');
 for (const file of files) {
   const bytes = new Uint8Array(readFileSync(file));
@@ -71,12 +80,18 @@ for (const file of files) {
   }
   const ours = median(t);
   const theirs = haveReadelf ? wall('readelf', ['-h', '-S', '-s', '-r', '-W', file], runs) : NaN;
-  console.log(`  ${file.split('/').at(-1)!.padEnd(14)} ${ours.toFixed(1).padStart(8)} vs ${theirs.toFixed(1).padStart(7)}  ratio ${(ours / theirs).toFixed(2)}`);
+  console.log(
+    `  ${file.split('/').at(-1)!.padEnd(14)} ${ours.toFixed(1).padStart(8)} vs ${theirs.toFixed(1).padStart(7)}  ratio ${(ours / theirs).toFixed(2)}`,
+  );
 }
 
 // 3 + 4. the whole load pipeline on amdgpu
 /** Wall time (median) and peak RSS (max) of `node <args>`, reported by the child itself. */
-function nodeRun(args: string[], runs: number, env: NodeJS.ProcessEnv = process.env): { ms: number; maxRssMiB: number } {
+function nodeRun(
+  args: string[],
+  runs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): { ms: number; maxRssMiB: number } {
   const t: number[] = [];
   let rss = 0;
   const hook = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxrss '+process.resourceUsage().maxRSS+'\\n'))`;
@@ -97,15 +112,23 @@ if (existsSync(amdgpu)) {
   const ours = nodeRun(loadArgs, 5);
   const theirs = haveReadelf ? wall('sh', ['-c', `readelf -S -s -r -W ${amdgpu} > /dev/null`], 5) : NaN;
   const fileMiB = statSync(amdgpu).size / 2 ** 20;
-  console.log(`\n3. klp-lab load amdgpu.ko (whole process) ${ours.ms.toFixed(0)} ms vs readelf -S -s -r -W ${theirs.toFixed(0)} ms: ratio ${(ours.ms / theirs).toFixed(2)} (target ≤ 0.5)`);
+  console.log(
+    `\n3. klp-lab load amdgpu.ko (whole process) ${ours.ms.toFixed(0)} ms vs readelf -S -s -r -W ${theirs.toFixed(0)} ms: ratio ${(ours.ms / theirs).toFixed(2)} (target ≤ 0.5)`,
+  );
   const tsx = nodeRun(loadArgs, 3, { ...process.env, KLP_LAB_TSX: '1' });
   const bare = nodeRun(['-e', '0'], 5);
   const tiny = `${fixtures}/dummy.ko`;
   const startBundle = nodeRun(['bin/klp-lab.js', 'layout', tiny], 5);
   const startTsx = nodeRun(['bin/klp-lab.js', 'layout', tiny], 3, { ...process.env, KLP_LAB_TSX: '1' });
-  console.log(`   start-up: node -e 0 ${bare.ms.toFixed(0)} ms; klp-lab layout dummy.ko ${startBundle.ms.toFixed(0)} ms from the cached bundle, ${startTsx.ms.toFixed(0)} ms through tsx`);
-  console.log(`   the same load through tsx (KLP_LAB_TSX=1): ${tsx.ms.toFixed(0)} ms, ratio ${(tsx.ms / theirs).toFixed(2)}`);
-  console.log(`   peak RSS of the whole process ${ours.maxRssMiB.toFixed(0)} MiB for a ${fileMiB.toFixed(1)} MiB file: ${(ours.maxRssMiB / fileMiB).toFixed(1)}× (target ≤ 3×; node -e 0 alone: ${bare.maxRssMiB.toFixed(0)} MiB)`);
+  console.log(
+    `   start-up: node -e 0 ${bare.ms.toFixed(0)} ms; klp-lab layout dummy.ko ${startBundle.ms.toFixed(0)} ms from the cached bundle, ${startTsx.ms.toFixed(0)} ms through tsx`,
+  );
+  console.log(
+    `   the same load through tsx (KLP_LAB_TSX=1): ${tsx.ms.toFixed(0)} ms, ratio ${(tsx.ms / theirs).toFixed(2)}`,
+  );
+  console.log(
+    `   peak RSS of the whole process ${ours.maxRssMiB.toFixed(0)} MiB for a ${fileMiB.toFixed(1)} MiB file: ${(ours.maxRssMiB / fileMiB).toFixed(1)}× (target ≤ 3×; node -e 0 alone: ${bare.maxRssMiB.toFixed(0)} MiB)`,
+  );
 
   const vmlinux = sampleVmlinux();
   const d = await decodeModule(new Uint8Array(readFileSync(amdgpu)), 'amdgpu.ko');
@@ -116,14 +139,22 @@ if (existsSync(amdgpu)) {
     const k = new Kernel({ vmlinux, fakeMissingSymbols: true, recordWrites: false });
     const t0 = performance.now();
     load_module(k, d.bytes, d.module.elf);
-    loads.push({ ms: performance.now() - t0, relocMs: k.relocationMs, relocs: Object.values(k.relocationCounts).reduce((a, b) => a + b, 0) });
+    loads.push({
+      ms: performance.now() - t0,
+      relocMs: k.relocationMs,
+      relocs: Object.values(k.relocationCounts).reduce((a, b) => a + b, 0),
+    });
   }
   const rate = (n: number, ms: number) => (n / (ms / 1000) / 1e6).toFixed(1);
   const cold = loads[0]!;
   const warmLoop = loads.reduce((a, b) => (b.relocMs < a.relocMs ? b : a));
   const warmLoad = loads.reduce((a, b) => (b.ms < a.ms ? b : a));
-  console.log(`4. load_module(amdgpu.ko), ${cold.relocs} relocations: relocation loop (apply_relocate_add) ${cold.relocMs.toFixed(1)} ms cold = ${rate(cold.relocs, cold.relocMs)} M/s, ${warmLoop.relocMs.toFixed(1)} ms warm = ${rate(cold.relocs, warmLoop.relocMs)} M/s (target ≥ 20 M/s)`);
-  console.log(`   whole load_module ${cold.ms.toFixed(0)} ms cold = ${rate(cold.relocs, cold.ms)} M relocations/s, ${warmLoad.ms.toFixed(0)} ms warm = ${rate(cold.relocs, warmLoad.ms)} M/s`);
+  console.log(
+    `4. load_module(amdgpu.ko), ${cold.relocs} relocations: relocation loop (apply_relocate_add) ${cold.relocMs.toFixed(1)} ms cold = ${rate(cold.relocs, cold.relocMs)} M/s, ${warmLoop.relocMs.toFixed(1)} ms warm = ${rate(cold.relocs, warmLoop.relocMs)} M/s (target ≥ 20 M/s)`,
+  );
+  console.log(
+    `   whole load_module ${cold.ms.toFixed(0)} ms cold = ${rate(cold.relocs, cold.ms)} M relocations/s, ${warmLoad.ms.toFixed(0)} ms warm = ${rate(cold.relocs, warmLoad.ms)} M/s`,
+  );
 
   // 5. what the browser's worker and UI thread do for amdgpu.ko's trace, baseline: the same load
   //    with writes only counted (the CLI's path above)
@@ -147,9 +178,16 @@ if (existsSync(amdgpu)) {
     phases.push({ load: t1 - t0, audit: t2 - t1, clone: t3 - t2, map: t4 - t3 });
   }
   const f = (p: Record<string, number>, key: string) => p[key]!.toFixed(0).padStart(4);
-  console.log(`5. amdgpu.ko traced as the browser does (${writes} writes recorded, ${(moved / 2 ** 20).toFixed(1)} MiB transferred), ms: first / best of 3`);
-  const best = (key: string) => Math.min(...phases.map((p) => p[key]!)).toFixed(0).padStart(4);
-  console.log(`   load_module, writes recorded   ${f(phases[0]!, 'load')} / ${best('load')}   (writes only counted: ${cold.ms.toFixed(0)} / ${warmLoad.ms.toFixed(0)}, ratio ${(phases[0]!.load! / cold.ms).toFixed(2)} / ${(Math.min(...phases.map((p) => p.load!)) / warmLoad.ms).toFixed(2)})`);
+  console.log(
+    `5. amdgpu.ko traced as the browser does (${writes} writes recorded, ${(moved / 2 ** 20).toFixed(1)} MiB transferred), ms: first / best of 3`,
+  );
+  const best = (key: string) =>
+    Math.min(...phases.map((p) => p[key]!))
+      .toFixed(0)
+      .padStart(4);
+  console.log(
+    `   load_module, writes recorded   ${f(phases[0]!, 'load')} / ${best('load')}   (writes only counted: ${cold.ms.toFixed(0)} / ${warmLoad.ms.toFixed(0)}, ratio ${(phases[0]!.load! / cold.ms).toFixed(2)} / ${(Math.min(...phases.map((p) => p.load!)) / warmLoad.ms).toFixed(2)})`,
+  );
   console.log(`   auditTrace                     ${f(phases[0]!, 'audit')} / ${best('audit')}`);
   console.log(`   structured clone, transferred  ${f(phases[0]!, 'clone')} / ${best('clone')}`);
   console.log(`   buildPageMap (UI thread)       ${f(phases[0]!, 'map')} / ${best('map')}`);

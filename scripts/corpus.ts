@@ -6,10 +6,10 @@
 // refusal is data; an exception is an emulator bug. --strict invents nothing: modules that need
 // a symbol the table lacks are refused with the kernel's "Unknown symbol" message.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Kernel } from '../src/kernel/kernel.ts';
 import { parseKallsyms } from '../src/kernel/kallsyms.ts';
+import { Kernel } from '../src/kernel/kernel.ts';
 import { load_module } from '../src/kernel/module/main.ts';
 import { decodeModule } from '../src/module_file.ts';
 
@@ -59,13 +59,16 @@ for (const file of files) {
   }
 }
 const seconds = (performance.now() - t0) / 1000;
-console.log(`${files.length} modules in ${seconds.toFixed(1)} s: ${loaded} loaded, ${refused.size} refused by the emulated kernel, ${crashed.size} emulator errors`);
+console.log(
+  `${files.length} modules in ${seconds.toFixed(1)} s: ${loaded} loaded, ${refused.size} refused by the emulated kernel, ${crashed.size} emulator errors`,
+);
 console.log(`${relocations} relocations applied; ${invented} symbol addresses invented (not in the shipped table)`);
 const reasons = new Map<string, number>();
 for (const m of refused.values()) {
   const reason = m.replace(/^[\w-]+: /, '').replace(/ \S+ \(err/, ' … (err');
   reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
 }
-for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1])) console.log(`${String(n).padStart(6)} refused: ${reason}`);
+for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1]))
+  console.log(`${String(n).padStart(6)} refused: ${reason}`);
 for (const [n, m] of crashed) console.log(`ERROR ${n}: ${m}`);
 process.exitCode = crashed.size ? 1 : 0;

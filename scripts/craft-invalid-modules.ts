@@ -8,7 +8,9 @@ import { craftInvalidModules, stripSignature } from '../src/test_support/craft.t
 const out = process.argv[2];
 if (!out) throw new Error('usage: craft-invalid-modules.ts OUTDIR');
 mkdirSync(out, { recursive: true });
-const base = stripSignature(new Uint8Array(readFileSync(new URL('../src/elf/__fixtures__/debian/crc7.ko', import.meta.url))));
+const base = stripSignature(
+  new Uint8Array(readFileSync(new URL('../src/elf/__fixtures__/debian/crc7.ko', import.meta.url))),
+);
 const plan = ['# elf_validity_check refusals, crafted from Debian crc7.ko (signature stripped)'];
 for (const m of craftInvalidModules(base)) {
   writeFileSync(`${out}/${m.name}.ko`, m.bytes);
@@ -16,4 +18,4 @@ for (const m of craftInvalidModules(base)) {
 }
 writeFileSync(`${out}/crc7-unsigned.ko`, base);
 plan.push('insmod crc7-unsigned.ko', 'rmmod crc7');
-writeFileSync(`${out}/plan.txt`, plan.join('\n') + '\n');
+writeFileSync(`${out}/plan.txt`, `${plan.join('\n')}\n`);

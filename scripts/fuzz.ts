@@ -9,7 +9,13 @@ import { hostileModule } from '../src/fuzz/mutations.ts';
 import { runInput } from '../src/fuzz/run_input.ts';
 import { parseKallsyms } from '../src/kernel/kallsyms.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, seconds: { type: 'string' }, seed: { type: 'string', default: String(Date.now() % 1e9) } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string' },
+    seconds: { type: 'string' },
+    seed: { type: 'string', default: String(Date.now() % 1e9) },
+  },
+});
 const vmlinux = parseKallsyms(readFileSync(new URL('../public/samples/vmlinux.kallsyms', import.meta.url), 'utf8'));
 const arb = hostileModule(fuzzBases());
 const seed = Number(values.seed);
@@ -34,6 +40,8 @@ for (let batch = 0; ran < limitRuns && performance.now() - t0 < limitMs; batch++
     }
   }
 }
-console.log(`${ran} inputs (seed ${seed}) in ${((performance.now() - t0) / 1000).toFixed(1)} s, slowest ${slowest.toFixed(0)} ms: ${JSON.stringify(counts)}`);
+console.log(
+  `${ran} inputs (seed ${seed}) in ${((performance.now() - t0) / 1000).toFixed(1)} s, slowest ${slowest.toFixed(0)} ms: ${JSON.stringify(counts)}`,
+);
 for (const [k, v] of [...crashes].sort((a, b) => b[1].n - a[1].n)) console.log(`${v.n}× (${v.base}) ${k}`);
 process.exitCode = crashes.size ? 1 : 0;

@@ -15,8 +15,14 @@ describe('CLI start-up bundle (bin/cli_bundle.js)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'klp-launcher-'));
     mkdirSync(join(dir, 'src/sub'), { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
-    writeFileSync(join(dir, 'src/sub/lib.ts'), "export const value: number = 1;\nexport const here = new URL('.', import.meta.url).href;\n");
-    writeFileSync(join(dir, 'src/main.ts'), "import { value, here } from './sub/lib.ts';\nexport const out = { value, here };\n");
+    writeFileSync(
+      join(dir, 'src/sub/lib.ts'),
+      "export const value: number = 1;\nexport const here = new URL('.', import.meta.url).href;\n",
+    );
+    writeFileSync(
+      join(dir, 'src/main.ts'),
+      "import { value, here } from './sub/lib.ts';\nexport const out = { value, here };\n",
+    );
     const cache = join(dir, 'cache');
     // esbuild is resolved through tsx from the project root: use this checkout's node_modules
     const build = (d: string) => bundledEntry(d, 'src/main.ts', cache, 'cli');
@@ -29,7 +35,10 @@ describe('CLI start-up bundle (bin/cli_bundle.js)', () => {
     expect(Object.keys(manifest.inputs).sort()).toEqual(['src/main.ts', 'src/sub/lib.ts']);
     expect(isFresh(manifest, dir)).toBe(true);
     // same size, different contents
-    writeFileSync(join(dir, 'src/sub/lib.ts'), "export const value: number = 2;\nexport const here = new URL('.', import.meta.url).href;\n");
+    writeFileSync(
+      join(dir, 'src/sub/lib.ts'),
+      "export const value: number = 2;\nexport const here = new URL('.', import.meta.url).href;\n",
+    );
     expect(isFresh(manifest, dir)).toBe(false);
     const url2: string = await build(dir);
     expect(url2).not.toBe(url1);

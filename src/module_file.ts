@@ -1,11 +1,11 @@
 // Entry point of the core for one user file, in the order the kernel takes it:
 // decompress (kmod / module_decompress), module_sig_check() strips the signature,
 // elf_validity_check() refuses what the 6.1 loader refuses, then the ELF is decoded.
-import { decompressModule, type Compression } from './decompress/index.ts';
+import { type Compression, decompressModule } from './decompress/index.ts';
 import { parseElfObject } from './elf/parse.ts';
 import type { ElfObject } from './elf/types.ts';
-import { loadError, type LoadError } from './kernel/load_error.ts';
 import { EINVAL } from './kernel/errno.ts';
+import { type LoadError, loadError } from './kernel/load_error.ts';
 import { elf_validity_check } from './kernel/module/elf_check.ts';
 import { module_sig_check } from './kernel/module/signing.ts';
 
@@ -59,7 +59,10 @@ export async function decodeModule(
 }
 
 /** The synchronous part of decodeModule() for plain (uncompressed) ELF bytes, e.g. a module klp-lab itself wrote. */
-export function decodePlainModule(bytes: Uint8Array, fileName: string): { ok: true; elf: ElfObject } | { ok: false; error: LoadError } {
+export function decodePlainModule(
+  bytes: Uint8Array,
+  fileName: string,
+): { ok: true; elf: ElfObject } | { ok: false; error: LoadError } {
   const sig = module_sig_check(bytes);
   if ('kind' in sig) return { ok: false, error: sig };
   const invalid = elf_validity_check(bytes, sig.len);

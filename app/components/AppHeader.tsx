@@ -1,12 +1,12 @@
+import { useKlp } from '../store.ts';
 import { OpenFileButton } from './OpenFileButton.tsx';
 import { SamplePicker } from './SamplePicker.tsx';
 import { ViewSwitch } from './ViewSwitch.tsx';
-import { useKlp } from '../store.ts';
 
 export function AppHeader() {
   const view = useKlp((s) => s.view);
   return (
-    <header className="app-header" role="banner">
+    <header className="app-header">
       <div className="brand">
         <h1>klp-lab</h1>
         <span className="tagline">what the kernel's module loader sees in a .ko</span>

@@ -1,5 +1,5 @@
-import { useKlp } from '../store.ts';
 import { bytes } from '../format.ts';
+import { useKlp } from '../store.ts';
 
 export function BusyBar() {
   const busy = useKlp((s) => s.busy);

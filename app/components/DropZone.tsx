@@ -49,7 +49,12 @@ export function DropZone() {
   }, [openFile]);
 
   return (
-    <div className={`drop-zone${active ? ' active' : ''}`} data-testid="drop-zone" data-active={active} aria-hidden={!active}>
+    <div
+      className={`drop-zone${active ? ' active' : ''}`}
+      data-testid="drop-zone"
+      data-active={active}
+      aria-hidden={!active}
+    >
       <div className="drop-card">
         <strong>Drop a kernel module to inspect it</strong>
         <span>.ko · .ko.xz · .ko.zst · .ko.gz — decoded here, never uploaded</span>

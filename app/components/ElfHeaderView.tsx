@@ -1,6 +1,6 @@
-import type { LoadedFile } from '../store.ts';
 import { elfTypeName, machineNames } from '../../src/elf/names.ts';
 import { hex0x } from '../format.ts';
+import type { LoadedFile } from '../store.ts';
 
 const classNames: Record<number, string> = { 1: 'ELF32', 2: 'ELF64' };
 const dataNames: Record<number, string> = { 1: "2's complement, little endian", 2: "2's complement, big endian" };
@@ -41,7 +41,9 @@ export function ElfHeaderView({ file }: { file: LoadedFile }) {
         <tbody>
           {rows.map(([field, meaning, value]) => (
             <tr key={field}>
-              <th scope="row" className="mono">{field}</th>
+              <th scope="row" className="mono">
+                {field}
+              </th>
               <td>{meaning}</td>
               <td className="mono">{value}</td>
             </tr>

@@ -1,5 +1,5 @@
-import { useKlp } from '../store.ts';
 import { visibleText } from '../format.ts';
+import { useKlp } from '../store.ts';
 
 /** The kernel's refusal, verbatim, as dmesg and insmod would show it. */
 export function ErrorPanel() {
@@ -20,18 +20,24 @@ export function ErrorPanel() {
       </div>
       {error.kind === 'load-error' ? (
         <>
-          <pre className="kernel-message" data-testid="kernel-message">{visibleText(error.error.message)}</pre>
+          <pre className="kernel-message" data-testid="kernel-message">
+            {visibleText(error.error.message)}
+          </pre>
           <dl className="error-facts">
             <dt>errno</dt>
             <dd className="mono" data-testid="errno">
               {error.error.errnoName} ({error.error.errno}) · init_module() returns -{error.error.errnoName}
             </dd>
             <dt>refused in</dt>
-            <dd className="mono" data-testid="error-where">{error.error.where}()</dd>
+            <dd className="mono" data-testid="error-where">
+              {error.error.where}()
+            </dd>
           </dl>
         </>
       ) : (
-        <pre className="kernel-message" data-testid="app-error-message">{visibleText(error.message)}</pre>
+        <pre className="kernel-message" data-testid="app-error-message">
+          {visibleText(error.message)}
+        </pre>
       )}
       <p className="muted">The app is ready for the next file: open or drop another module.</p>
     </section>

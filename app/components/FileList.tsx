@@ -1,5 +1,5 @@
-import { useKlp } from '../store.ts';
 import { bytes } from '../format.ts';
+import { useKlp } from '../store.ts';
 
 export function FileList() {
   const files = useKlp((s) => s.files);
@@ -35,7 +35,13 @@ export function FileList() {
                   {elf.signature ? <span className="badge signed">signed</span> : null}
                 </span>
               </button>
-              <button type="button" className="close" aria-label={`Close ${f.name}`} title="Close" onClick={() => closeFile(f.key)}>
+              <button
+                type="button"
+                className="close"
+                aria-label={`Close ${f.name}`}
+                title="Close"
+                onClick={() => closeFile(f.key)}
+              >
                 ×
               </button>
             </li>

@@ -1,5 +1,5 @@
-import type { LoadedFile } from '../store.ts';
 import { bytes, count, ms, visibleText } from '../format.ts';
+import type { LoadedFile } from '../store.ts';
 
 function modinfoValue(file: LoadedFile, key: string): string | undefined {
   return file.module.elf.modinfo.find((m) => m.key === key)?.value;
@@ -19,11 +19,23 @@ export function FileSummary({ file }: { file: LoadedFile }) {
             livepatch
           </span>
         ) : null}
-        {elf.klpArch.length > 0 ? <span className="badge klp" title=".klp.arch sections present">.klp.arch</span> : null}
-        {elf.signature ? <span className="badge signed">signed</span> : <span className="badge unsigned">unsigned</span>}
+        {elf.klpArch.length > 0 ? (
+          <span className="badge klp" title=".klp.arch sections present">
+            .klp.arch
+          </span>
+        ) : null}
+        {elf.signature ? (
+          <span className="badge signed">signed</span>
+        ) : (
+          <span className="badge unsigned">unsigned</span>
+        )}
       </h2>
       <p className="facts">
-        {name ? <span>module <b className="mono">{name}</b></span> : null}
+        {name ? (
+          <span>
+            module <b className="mono">{name}</b>
+          </span>
+        ) : null}
         {vermagic ? <span className="mono">{vermagic}</span> : null}
         <span>
           {bytes(compressedSize)}
@@ -32,14 +44,21 @@ export function FileSummary({ file }: { file: LoadedFile }) {
         <span>
           {count(elf.sections.length)} sections · {count(elf.symbols.length)} symbols · {count(relocs)} relocations
         </span>
-        <span className="muted" data-testid="parse-time" data-ms={file.parseMs.toFixed(1)} data-total-ms={file.totalMs.toFixed(1)}>
+        <span
+          className="muted"
+          data-testid="parse-time"
+          data-ms={file.parseMs.toFixed(1)}
+          data-total-ms={file.totalMs.toFixed(1)}
+        >
           decoded in {ms(file.parseMs)} in the worker · {ms(file.totalMs)} total
         </span>
       </p>
       {file.module.messages?.length ? (
         <ul className="kernel-notes" aria-label="Kernel messages while loading" data-testid="kernel-notes">
           {file.module.messages.map((m, i) => (
-            <li key={i} className="mono">{visibleText(m)}</li>
+            <li key={i} className="mono">
+              {visibleText(m)}
+            </li>
           ))}
         </ul>
       ) : null}

@@ -1,6 +1,12 @@
 import { useId } from 'react';
 
-export function FilterBox({ value, onChange, label, placeholder, testId }: {
+export function FilterBox({
+  value,
+  onChange,
+  label,
+  placeholder,
+  testId,
+}: {
   value: string;
   onChange(value: string): void;
   label: string;
@@ -11,7 +17,15 @@ export function FilterBox({ value, onChange, label, placeholder, testId }: {
   return (
     <span className="filter">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="search" value={value} placeholder={placeholder} data-testid={testId} spellCheck={false} onChange={(e) => onChange(e.currentTarget.value)} />
+      <input
+        id={id}
+        type="search"
+        value={value}
+        placeholder={placeholder}
+        data-testid={testId}
+        spellCheck={false}
+        onChange={(e) => onChange(e.currentTarget.value)}
+      />
     </span>
   );
 }

@@ -1,12 +1,12 @@
 // A section's bytes as in the file, hexdump -C style, windowed: only the rows in view are in the
 // DOM and only their 4 KiB chunks are fetched from the worker, so a multi-megabyte .text scrolls
 // as smoothly as a small one. The selected relocation's site is highlighted (and scrolled to).
-import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
-import type { ElfObject } from '../../src/elf/types.ts';
+import { type ReactNode, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { SHT_NOBITS } from '../../src/elf/constants.ts';
 import { sectionTypeName } from '../../src/elf/names.ts';
-import { useKlp, type LoadedFile } from '../store.ts';
+import type { ElfObject } from '../../src/elf/types.ts';
 import { count, hex } from '../format.ts';
+import { type LoadedFile, useKlp } from '../store.ts';
 import { ascii, ChunkCache, hex2 } from './section_bytes.ts';
 
 const ROW = 16;
@@ -16,7 +16,10 @@ const OVERSCAN = 10;
 /** The section the Hex tab opens on when nothing asked for one: .text, else the first with bytes. */
 function defaultSection(elf: ElfObject): number {
   const text = elf.sections.find((s) => s.name === '.text' && s.size > 0n);
-  return (text ?? elf.sections.find((s) => s.index > 0 && s.type !== SHT_NOBITS && s.size > 0n) ?? elf.sections[0])?.index ?? 0;
+  return (
+    (text ?? elf.sections.find((s) => s.index > 0 && s.type !== SHT_NOBITS && s.size > 0n) ?? elf.sections[0])?.index ??
+    0
+  );
 }
 
 export function HexView({ file }: { file: LoadedFile }) {
@@ -63,7 +66,8 @@ export function HexView({ file }: { file: LoadedFile }) {
     if (last > first) cache.byte((last - 1) * ROW);
   }, [cache, first, last]);
 
-  const inHl = (o: number) => highlight !== undefined && o >= highlight.offset && o < highlight.offset + highlight.length;
+  const inHl = (o: number) =>
+    highlight !== undefined && o >= highlight.offset && o < highlight.offset + highlight.length;
   const lines: ReactNode[] = [];
   for (let r = first; r < last; r++) {
     const base = r * ROW;
@@ -73,25 +77,44 @@ export function HexView({ file }: { file: LoadedFile }) {
     for (let i = 0; i < ROW; i++) {
       const o = base + i;
       if (o >= size) {
-        hexCells.push(<span key={i} className="hx-b hx-pad">{'  '}</span>);
+        hexCells.push(
+          <span key={i} className="hx-b hx-pad">
+            {'  '}
+          </span>,
+        );
         continue;
       }
       const b = cache.byte(o);
       const hl = inHl(o);
       hexCells.push(
-        <span key={i} className={`hx-b${hl ? ' hl' : ''}${i === 8 ? ' mid' : ''}`} data-testid={hl ? 'hex-hl' : undefined}>
+        <span
+          key={i}
+          className={`hx-b${hl ? ' hl' : ''}${i === 8 ? ' mid' : ''}`}
+          data-testid={hl ? 'hex-hl' : undefined}
+        >
           {b === undefined ? '··' : hex2(b)}
         </span>,
       );
       if (hl) {
         if (text) textCells.push(text);
         text = '';
-        textCells.push(<span key={`a${i}`} className="hl">{b === undefined ? '·' : ascii(b)}</span>);
+        textCells.push(
+          <span key={`a${i}`} className="hl">
+            {b === undefined ? '·' : ascii(b)}
+          </span>,
+        );
       } else text += b === undefined ? '·' : ascii(b);
     }
     if (text) textCells.push(text);
     lines.push(
-      <div key={r} className="hx-row" role="row" data-testid="hex-row" data-offset={base} style={{ top: r * ROW_H, height: ROW_H }}>
+      <div
+        key={r}
+        className="hx-row"
+        role="row"
+        data-testid="hex-row"
+        data-offset={base}
+        style={{ top: r * ROW_H, height: ROW_H }}
+      >
         <span className="hx-off">{hex(base, 8)}</span>
         <span className="hx-bytes">{hexCells}</span>
         <span className="hx-ascii">{textCells}</span>
@@ -127,30 +150,47 @@ export function HexView({ file }: { file: LoadedFile }) {
           }}
         >
           <label htmlFor="hex-goto">Offset</label>
-          <input id="hex-goto" type="search" className="mono" size={14} placeholder="hex, e.g. 1a0" value={goto} data-testid="hex-goto" spellCheck={false} onChange={(e) => setGoto(e.currentTarget.value)} />
+          <input
+            id="hex-goto"
+            type="search"
+            className="mono"
+            size={14}
+            placeholder="hex, e.g. 1a0"
+            value={goto}
+            data-testid="hex-goto"
+            spellCheck={false}
+            onChange={(e) => setGoto(e.currentTarget.value)}
+          />
         </form>
       </div>
       <p className="reloc-caption" data-testid="hex-caption">
         {sec ? (
           <>
-            <b className="mono">[{sec.index}] {sec.name}</b>: {count(size)} bytes at file offset <span className="mono">0x{hex(sec.offset)}</span>, as in the file (before
-            relocation).{' '}
+            <b className="mono">
+              [{sec.index}] {sec.name}
+            </b>
+            : {count(size)} bytes at file offset <span className="mono">0x{hex(sec.offset)}</span>, as in the file
+            (before relocation).{' '}
             {highlight && (
               <span className="hl-note" data-testid="hex-highlight-note">
-                Highlighted: <span className="mono">+0x{hex(highlight.offset)}</span>, {highlight.length} byte{highlight.length === 1 ? '' : 's'}
+                Highlighted: <span className="mono">+0x{hex(highlight.offset)}</span>, {highlight.length} byte
+                {highlight.length === 1 ? '' : 's'}
                 {highlight.label ? <> — {highlight.label}</> : null}.
               </span>
             )}
             {cache.error && (
               <span className="error-text" role="alert" data-testid="hex-error">
-                {' '}The bytes could not be read: {cache.error.replace(/\.$/, '')}.{' '}
+                {' '}
+                The bytes could not be read: {cache.error.replace(/\.$/, '')}.{' '}
                 <button type="button" className="link" onClick={() => cache.retry()}>
                   Try again
                 </button>
               </span>
             )}
           </>
-        ) : 'No such section.'}
+        ) : (
+          'No such section.'
+        )}
       </p>
       {nobits ? (
         <p className="empty">SHT_NOBITS: this section has no bytes in the file; the loader leaves its memory zeroed.</p>

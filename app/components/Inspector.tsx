@@ -1,24 +1,30 @@
-import { useRef, type KeyboardEvent } from 'react';
-import { TABS, useKlp, type LoadedFile, type TabId } from '../store.ts';
-import { ElfHeaderView } from './ElfHeaderView.tsx';
-import { SectionsTable } from './SectionsTable.tsx';
-import { SymbolsTable } from './SymbolsTable.tsx';
-import { RelocationsView } from './RelocationsView.tsx';
-import { ModinfoTable } from './ModinfoTable.tsx';
-import { SignatureView } from './SignatureView.tsx';
-import { FileSummary } from './FileSummary.tsx';
+import { type KeyboardEvent, useRef } from 'react';
 import { count } from '../format.ts';
+import { type LoadedFile, TABS, type TabId, useKlp } from '../store.ts';
+import { ElfHeaderView } from './ElfHeaderView.tsx';
+import { FileSummary } from './FileSummary.tsx';
 import { HexView } from './HexView.tsx';
+import { ModinfoTable } from './ModinfoTable.tsx';
+import { RelocationsView } from './RelocationsView.tsx';
+import { SectionsTable } from './SectionsTable.tsx';
+import { SignatureView } from './SignatureView.tsx';
+import { SymbolsTable } from './SymbolsTable.tsx';
 
 function tabCount(file: LoadedFile, tab: TabId): string {
   const { elf } = file.module;
   switch (tab) {
-    case 'sections': return count(elf.sections.length);
-    case 'symbols': return count(elf.symbols.length);
-    case 'relocations': return count(elf.relocations.reduce((n, r) => n + r.count, 0));
-    case 'modinfo': return count(elf.modinfo.length);
-    case 'signature': return elf.signature ? '✓' : '—';
-    default: return '';
+    case 'sections':
+      return count(elf.sections.length);
+    case 'symbols':
+      return count(elf.symbols.length);
+    case 'relocations':
+      return count(elf.relocations.reduce((n, r) => n + r.count, 0));
+    case 'modinfo':
+      return count(elf.modinfo.length);
+    case 'signature':
+      return elf.signature ? '✓' : '—';
+    default:
+      return '';
   }
 }
 
@@ -64,7 +70,13 @@ export function Inspector({ file }: { file: LoadedFile }) {
           </button>
         ))}
       </div>
-      <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} data-testid={`panel-${tab}`}>
+      <div
+        className="tab-panel"
+        role="tabpanel"
+        id={`panel-${tab}`}
+        aria-labelledby={`tab-${tab}`}
+        data-testid={`panel-${tab}`}
+      >
         {tab === 'header' ? <ElfHeaderView file={file} /> : null}
         {tab === 'sections' ? <SectionsTable elf={file.module.elf} /> : null}
         {tab === 'symbols' ? <SymbolsTable elf={file.module.elf} /> : null}

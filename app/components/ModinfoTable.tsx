@@ -2,7 +2,11 @@ import type { ElfObject } from '../../src/elf/types.ts';
 
 export function ModinfoTable({ elf }: { elf: ElfObject }) {
   if (elf.modinfo.length === 0) {
-    return <p className="empty">This module has no <code>.modinfo</code> section.</p>;
+    return (
+      <p className="empty">
+        This module has no <code>.modinfo</code> section.
+      </p>
+    );
   }
   return (
     <div className="scroll-panel">
@@ -16,7 +20,9 @@ export function ModinfoTable({ elf }: { elf: ElfObject }) {
         <tbody>
           {elf.modinfo.map((m, i) => (
             <tr key={i} className={m.key === 'livepatch' ? 'klp-row' : undefined}>
-              <th scope="row" className="mono">{m.key}</th>
+              <th scope="row" className="mono">
+                {m.key}
+              </th>
               <td className="mono wrap">{m.value}</td>
             </tr>
           ))}

@@ -1,22 +1,35 @@
 import { useDeferredValue, useMemo, useState } from 'react';
-import type { ElfObject, ElfRelocationSection } from '../../src/elf/types.ts';
 import { relocationTypeName } from '../../src/elf/names.ts';
-import { useKlp, type LoadedFile } from '../store.ts';
+import type { ElfObject, ElfRelocationSection } from '../../src/elf/types.ts';
 import { showEntryInExplain, siteOfEntry } from '../explain/links.ts';
-import { goToView } from './ViewSwitch.tsx';
 import { count, hex, hexDigits, signedHex } from '../format.ts';
-import { VirtualTable, type Column } from './VirtualTable.tsx';
+import { type LoadedFile, useKlp } from '../store.ts';
 import { FilterBox } from './FilterBox.tsx';
 import { symbolDisplayName } from './SymbolsTable.tsx';
+import { goToView } from './ViewSwitch.tsx';
+import { type Column, VirtualTable } from './VirtualTable.tsx';
 
-function RelocationPicker({ elf, current, onPick }: { elf: ElfObject; current: ElfRelocationSection; onPick(index: number): void }) {
+function RelocationPicker({
+  elf,
+  current,
+  onPick,
+}: {
+  elf: ElfObject;
+  current: ElfRelocationSection;
+  onPick(index: number): void;
+}) {
   return (
     <label className="picker">
       <span>Relocation section</span>
-      <select data-testid="reloc-picker" value={current.sectionIndex} onChange={(e) => onPick(Number(e.currentTarget.value))}>
+      <select
+        data-testid="reloc-picker"
+        value={current.sectionIndex}
+        onChange={(e) => onPick(Number(e.currentTarget.value))}
+      >
         {elf.relocations.map((r) => (
           <option key={r.sectionIndex} value={r.sectionIndex}>
-            [{r.sectionIndex}] {r.name} — {count(r.count)} → {r.klp ? `${r.klp.object}:${r.klp.section}` : elf.sections[r.targetSection]?.name ?? r.targetSection}
+            [{r.sectionIndex}] {r.name} — {count(r.count)} →{' '}
+            {r.klp ? `${r.klp.object}:${r.klp.section}` : (elf.sections[r.targetSection]?.name ?? r.targetSection)}
           </option>
         ))}
       </select>
@@ -40,7 +53,8 @@ export function RelocationsView({ file }: { file: LoadedFile }) {
     const out: number[] = [];
     for (let i = 0; i < rela.count; i++) {
       const name = symbolDisplayName(elf, rela.symbols[i]!).toLowerCase();
-      if (name.includes(query) || relocationTypeName(elf.header.machine, rela.types[i]!).toLowerCase().includes(query)) out.push(i);
+      if (name.includes(query) || relocationTypeName(elf.header.machine, rela.types[i]!).toLowerCase().includes(query))
+        out.push(i);
     }
     return out;
   }, [elf, rela, query]);
@@ -51,28 +65,81 @@ export function RelocationsView({ file }: { file: LoadedFile }) {
     const symIndex = (r: number) => rela.symbols[at(r)]!;
     const sym = (r: number) => elf.symbols[symIndex(r)];
     const offDigits = hexDigits(rela.offsets, 8);
-    const valDigits = hexDigits(elf.symbols.map((x) => x.value), 8);
+    const valDigits = hexDigits(
+      elf.symbols.map((x) => x.value),
+      8,
+    );
     const hasKlpSyms = rela.klp !== undefined;
     const cols: Column[] = [
       { id: 'n', header: '#', width: 7, align: 'right', cell: (r) => at(r) },
-      { id: 'offset', header: 'Offset', width: offDigits, title: 'r_offset (hex) in the target section', cell: (r) => hex(rela.offsets[at(r)]!, offDigits) },
       {
-        id: 'info', header: 'Info', width: 16, title: 'r_info (hex) = sym << 32 | type',
+        id: 'offset',
+        header: 'Offset',
+        width: offDigits,
+        title: 'r_offset (hex) in the target section',
+        cell: (r) => hex(rela.offsets[at(r)]!, offDigits),
+      },
+      {
+        id: 'info',
+        header: 'Info',
+        width: 16,
+        title: 'r_info (hex) = sym << 32 | type',
         cell: (r) => hex((BigInt(rela.symbols[at(r)]!) << 32n) | BigInt(rela.types[at(r)]!), 16),
       },
-      { id: 'type', header: 'Type', width: 17, cell: (r) => relocationTypeName(elf.header.machine, rela.types[at(r)]!) },
-      { id: 'sym', header: 'Sym', width: 6, align: 'right', title: 'symbol index', cell: (r) => symIndex(r) },
-      { id: 'symval', header: 'Sym. Value', width: Math.max(10, valDigits), cell: (r) => hex(sym(r)?.value ?? 0n, valDigits) },
       {
-        id: 'name', header: 'Sym. Name', width: hasKlpSyms ? 20 : 28, grow: true, cell: (r) => symbolDisplayName(elf, symIndex(r)), cellTitle: (r) => symbolDisplayName(elf, symIndex(r)),
+        id: 'type',
+        header: 'Type',
+        width: 17,
+        cell: (r) => relocationTypeName(elf.header.machine, rela.types[at(r)]!),
       },
-      { id: 'addend', header: 'Addend', width: 12, align: 'right', title: 'r_addend', cell: (r) => (rela.rela ? signedHex(rela.addends[at(r)]!) : '') },
+      { id: 'sym', header: 'Sym', width: 6, align: 'right', title: 'symbol index', cell: (r) => symIndex(r) },
+      {
+        id: 'symval',
+        header: 'Sym. Value',
+        width: Math.max(10, valDigits),
+        cell: (r) => hex(sym(r)?.value ?? 0n, valDigits),
+      },
+      {
+        id: 'name',
+        header: 'Sym. Name',
+        width: hasKlpSyms ? 20 : 28,
+        grow: true,
+        cell: (r) => symbolDisplayName(elf, symIndex(r)),
+        cellTitle: (r) => symbolDisplayName(elf, symIndex(r)),
+      },
+      {
+        id: 'addend',
+        header: 'Addend',
+        width: 12,
+        align: 'right',
+        title: 'r_addend',
+        cell: (r) => (rela.rela ? signedHex(rela.addends[at(r)]!) : ''),
+      },
     ];
     if (hasKlpSyms) {
       cols.push(
-        { id: 'klpobj', header: 'klp object', width: 18, title: 'object of the .klp.sym symbol', cell: (r) => <span className="klp">{sym(r)?.klp?.object ?? ''}</span> },
-        { id: 'klpname', header: 'klp symbol', width: 22, title: 'symbol name in that object', cell: (r) => <span className="klp">{sym(r)?.klp?.symbol ?? ''}</span> },
-        { id: 'klppos', header: 'sympos', width: 6, align: 'right', title: '0 = unique; n = the n-th symbol of that name in kallsyms order', cell: (r) => sym(r)?.klp?.sympos ?? '' },
+        {
+          id: 'klpobj',
+          header: 'klp object',
+          width: 18,
+          title: 'object of the .klp.sym symbol',
+          cell: (r) => <span className="klp">{sym(r)?.klp?.object ?? ''}</span>,
+        },
+        {
+          id: 'klpname',
+          header: 'klp symbol',
+          width: 22,
+          title: 'symbol name in that object',
+          cell: (r) => <span className="klp">{sym(r)?.klp?.symbol ?? ''}</span>,
+        },
+        {
+          id: 'klppos',
+          header: 'sympos',
+          width: 6,
+          align: 'right',
+          title: '0 = unique; n = the n-th symbol of that name in kallsyms order',
+          cell: (r) => sym(r)?.klp?.sympos ?? '',
+        },
       );
     }
     return cols;
@@ -86,25 +153,43 @@ export function RelocationsView({ file }: { file: LoadedFile }) {
     <div className="table-panel">
       <div className="toolbar">
         <RelocationPicker elf={elf} current={rela} onPick={show} />
-        <FilterBox value={filter} onChange={setFilter} label="Filter" placeholder="symbol or type…" testId="reloc-filter" />
+        <FilterBox
+          value={filter}
+          onChange={setFilter}
+          label="Filter"
+          placeholder="symbol or type…"
+          testId="reloc-filter"
+        />
       </div>
       <p className="reloc-caption" data-testid="reloc-caption">
         Relocation section <b className="mono">'{rela.name}'</b>
-        {self ? <> at offset <span className="mono">0x{hex(self.offset)}</span></> : null} contains{' '}
-        <b>{count(rela.count)}</b> {rela.rela ? 'Elf64_Rela' : 'Elf64_Rel'} entries
+        {self ? (
+          <>
+            {' '}
+            at offset <span className="mono">0x{hex(self.offset)}</span>
+          </>
+        ) : null}{' '}
+        contains <b>{count(rela.count)}</b> {rela.rela ? 'Elf64_Rela' : 'Elf64_Rel'} entries
         {rows ? <> ({count(rows.length)} shown)</> : null}; they patch{' '}
-        <span className="mono">[{rela.targetSection}] {target?.name ?? '?'}</span>
+        <span className="mono">
+          [{rela.targetSection}] {target?.name ?? '?'}
+        </span>
         {rela.klp ? (
           <>
-            {' '}— <span className="klp" data-testid="reloc-klp">
-              livepatch: object <b className="mono">{rela.klp.object}</b>, section <b className="mono">{rela.klp.section}</b>
+            {' '}
+            —{' '}
+            <span className="klp" data-testid="reloc-klp">
+              livepatch: object <b className="mono">{rela.klp.object}</b>, section{' '}
+              <b className="mono">{rela.klp.section}</b>
             </span>{' '}
             (applied by klp_apply_section_relocs() when {rela.klp.object} is loaded)
           </>
         ) : null}
         .
       </p>
-      {selectedEntry !== null && selectedEntry < rela.count && <EntryActions file={file} relsec={rela.sectionIndex} entry={selectedEntry} />}
+      {selectedEntry !== null && selectedEntry < rela.count && (
+        <EntryActions file={file} relsec={rela.sectionIndex} entry={selectedEntry} />
+      )}
       <VirtualTable
         label={`Entries of ${rela.name}`}
         testId="relocations-table"
@@ -132,13 +217,26 @@ function EntryActions({ file, relsec, entry }: { file: LoadedFile; relsec: numbe
     <div className="entry-actions" data-testid="entry-actions">
       <span>
         <b className="mono">#{entry}</b> {relocationTypeName(elf.header.machine, rela.types[entry]!)} at{' '}
-        <span className="mono">{target?.name ?? `[${rela.targetSection}]`}+0x{hex(rela.offsets[entry]!)}</span> →{' '}
-        <span className="mono">{symbolDisplayName(elf, symIndex)}</span>
+        <span className="mono">
+          {target?.name ?? `[${rela.targetSection}]`}+0x{hex(rela.offsets[entry]!)}
+        </span>{' '}
+        → <span className="mono">{symbolDisplayName(elf, symIndex)}</span>
       </span>
-      <button type="button" className="link" data-testid="entry-hex" disabled={!site} onClick={() => site && useKlp.getState().showHex(site.section, site)}>
+      <button
+        type="button"
+        className="link"
+        data-testid="entry-hex"
+        disabled={!site}
+        onClick={() => site && useKlp.getState().showHex(site.section, site)}
+      >
         bytes in hex ›
       </button>
-      <button type="button" className="link" data-testid="entry-symbol" onClick={() => useKlp.getState().showSymbol(symIndex)}>
+      <button
+        type="button"
+        className="link"
+        data-testid="entry-symbol"
+        onClick={() => useKlp.getState().showSymbol(symIndex)}
+      >
         symbol {symIndex} ›
       </button>
       <button
@@ -162,7 +260,11 @@ function EntryActions({ file, relsec, entry }: { file: LoadedFile; relsec: numbe
       >
         {busy ? 'running…' : 'show in Explain ›'}
       </button>
-      {note && <span className="muted" data-testid="entry-note">{note}</span>}
+      {note && (
+        <span className="muted" data-testid="entry-note">
+          {note}
+        </span>
+      )}
     </div>
   );
 }

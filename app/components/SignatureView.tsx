@@ -9,7 +9,8 @@ export function SignatureView({ elf }: { elf: ElfObject }) {
     return (
       <p className="empty" data-testid="no-signature">
         No appended signature: the file does not end with <code>~Module signature appended~</code>. A kernel with{' '}
-        <code>CONFIG_MODULE_SIG_FORCE</code> (or lockdown) would refuse it; otherwise it loads and taints the kernel (<code>E</code>).
+        <code>CONFIG_MODULE_SIG_FORCE</code> (or lockdown) would refuse it; otherwise it loads and taints the kernel (
+        <code>E</code>).
       </p>
     );
   }
@@ -35,9 +36,13 @@ export function SignatureView({ elf }: { elf: ElfObject }) {
         <tbody>
           {rows.map(([k, meaning, v]) => (
             <tr key={k}>
-              <th scope="row" className="mono">{k}</th>
+              <th scope="row" className="mono">
+                {k}
+              </th>
               <td>{meaning}</td>
-              <td className="mono wrap" data-testid={`sig-${k.replace(/\W+/g, '-')}`}>{v}</td>
+              <td className="mono wrap" data-testid={`sig-${k.replace(/\W+/g, '-')}`}>
+                {v}
+              </td>
             </tr>
           ))}
         </tbody>

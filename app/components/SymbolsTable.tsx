@@ -1,10 +1,10 @@
 import { useDeferredValue, useMemo, useState } from 'react';
-import type { ElfObject } from '../../src/elf/types.ts';
 import { specialSectionIndexName, symbolBindName, symbolTypeName, symbolVisibilityName } from '../../src/elf/names.ts';
-import { useKlp } from '../store.ts';
+import type { ElfObject } from '../../src/elf/types.ts';
 import { count, hex, hexDigits } from '../format.ts';
-import { VirtualTable, type Column } from './VirtualTable.tsx';
+import { useKlp } from '../store.ts';
 import { FilterBox } from './FilterBox.tsx';
+import { type Column, VirtualTable } from './VirtualTable.tsx';
 
 const SHN_LIVEPATCH = 0xff20;
 const STT_SECTION = 3;
@@ -37,17 +37,36 @@ export function SymbolsTable({ elf }: { elf: ElfObject }) {
 
   const columns = useMemo(() => {
     const sym = (r: number) => elf.symbols[rows[r]!]!;
-    const valueDigits = hexDigits(elf.symbols.map((x) => x.value), 8);
+    const valueDigits = hexDigits(
+      elf.symbols.map((x) => x.value),
+      8,
+    );
     const ndx = (r: number) => specialSectionIndexName(sym(r).shndx) ?? String(sym(r).shndx);
     const cols: Column[] = [
       { id: 'num', header: 'Num', width: 6, align: 'right', cell: (r) => sym(r).index },
-      { id: 'value', header: 'Value', width: valueDigits, title: 'st_value (hex): offset in its section for a .ko', cell: (r) => hex(sym(r).value, valueDigits) },
-      { id: 'size', header: 'Size', width: 6, align: 'right', title: 'st_size (decimal)', cell: (r) => sym(r).size.toString() },
+      {
+        id: 'value',
+        header: 'Value',
+        width: valueDigits,
+        title: 'st_value (hex): offset in its section for a .ko',
+        cell: (r) => hex(sym(r).value, valueDigits),
+      },
+      {
+        id: 'size',
+        header: 'Size',
+        width: 6,
+        align: 'right',
+        title: 'st_size (decimal)',
+        cell: (r) => sym(r).size.toString(),
+      },
       { id: 'type', header: 'Type', width: 7, cell: (r) => symbolTypeName(sym(r).type) },
       { id: 'bind', header: 'Bind', width: 6, cell: (r) => symbolBindName(sym(r).bind) },
       { id: 'vis', header: 'Vis', width: 8, cell: (r) => symbolVisibilityName(sym(r).visibility) },
       {
-        id: 'ndx', header: 'Ndx', width: 9, title: 'st_shndx: a section index, or UND / ABS / COM / LIVEPATCH (0xff20)',
+        id: 'ndx',
+        header: 'Ndx',
+        width: 9,
+        title: 'st_shndx: a section index, or UND / ABS / COM / LIVEPATCH (0xff20)',
         cell: (r) => {
           const n = ndx(r);
           return sym(r).shndx === SHN_LIVEPATCH ? <span className="klp">{n}</span> : n;
@@ -55,21 +74,53 @@ export function SymbolsTable({ elf }: { elf: ElfObject }) {
         cellTitle: (r) => `st_shndx = 0x${sym(r).shndx.toString(16)}`,
       },
       {
-        id: 'section', header: 'Section', width: hasKlp ? 14 : 18, cellTitle: (r) => elf.sections[sym(r).shndx]?.name, cell: (r) => (specialSectionIndexName(sym(r).shndx) === undefined ? elf.sections[sym(r).shndx]?.name ?? '' : ''),
+        id: 'section',
+        header: 'Section',
+        width: hasKlp ? 14 : 18,
+        cellTitle: (r) => elf.sections[sym(r).shndx]?.name,
+        cell: (r) =>
+          specialSectionIndexName(sym(r).shndx) === undefined ? (elf.sections[sym(r).shndx]?.name ?? '') : '',
       },
       {
-        id: 'name', header: 'Name', width: 24, grow: true,
-        cell: (r) => (sym(r).name === '' && sym(r).type === STT_SECTION
-          ? <span className="derived">{symbolDisplayName(elf, rows[r]!)}</span>
-          : sym(r).name),
-        cellTitle: (r) => (sym(r).name === '' && sym(r).type === STT_SECTION ? 'section symbol (no name of its own): its section' : sym(r).name),
+        id: 'name',
+        header: 'Name',
+        width: 24,
+        grow: true,
+        cell: (r) =>
+          sym(r).name === '' && sym(r).type === STT_SECTION ? (
+            <span className="derived">{symbolDisplayName(elf, rows[r]!)}</span>
+          ) : (
+            sym(r).name
+          ),
+        cellTitle: (r) =>
+          sym(r).name === '' && sym(r).type === STT_SECTION
+            ? 'section symbol (no name of its own): its section'
+            : sym(r).name,
       },
     ];
     if (hasKlp) {
       cols.push(
-        { id: 'klpobj', header: 'klp object', width: 18, title: '.klp.sym.<object>.<name>,<sympos>', cell: (r) => <span className="klp">{sym(r).klp?.object ?? ''}</span> },
-        { id: 'klpname', header: 'klp symbol', width: 22, cell: (r) => <span className="klp">{sym(r).klp?.symbol ?? ''}</span> },
-        { id: 'klppos', header: 'sympos', width: 6, align: 'right', title: '0 = the only symbol of that name; n = the n-th in kallsyms order', cell: (r) => sym(r).klp?.sympos ?? '' },
+        {
+          id: 'klpobj',
+          header: 'klp object',
+          width: 18,
+          title: '.klp.sym.<object>.<name>,<sympos>',
+          cell: (r) => <span className="klp">{sym(r).klp?.object ?? ''}</span>,
+        },
+        {
+          id: 'klpname',
+          header: 'klp symbol',
+          width: 22,
+          cell: (r) => <span className="klp">{sym(r).klp?.symbol ?? ''}</span>,
+        },
+        {
+          id: 'klppos',
+          header: 'sympos',
+          width: 6,
+          align: 'right',
+          title: '0 = the only symbol of that name; n = the n-th in kallsyms order',
+          cell: (r) => sym(r).klp?.sympos ?? '',
+        },
       );
     }
     return cols;
@@ -78,14 +129,23 @@ export function SymbolsTable({ elf }: { elf: ElfObject }) {
   return (
     <div className="table-panel">
       <div className="toolbar">
-        <FilterBox value={filter} onChange={setFilter} label="Filter" placeholder="symbol name…" testId="symbol-filter" />
+        <FilterBox
+          value={filter}
+          onChange={setFilter}
+          label="Filter"
+          placeholder="symbol name…"
+          testId="symbol-filter"
+        />
         {hasKlp ? (
           <label className="check">
-            <input type="checkbox" checked={klpOnly} onChange={(e) => setKlpOnly(e.currentTarget.checked)} /> only .klp.sym / LIVEPATCH symbols
+            <input type="checkbox" checked={klpOnly} onChange={(e) => setKlpOnly(e.currentTarget.checked)} /> only
+            .klp.sym / LIVEPATCH symbols
           </label>
         ) : null}
         <span className="muted" data-testid="symbol-count">
-          {rows.length === elf.symbols.length ? `${count(rows.length)} symbols` : `${count(rows.length)} of ${count(elf.symbols.length)} symbols`}
+          {rows.length === elf.symbols.length
+            ? `${count(rows.length)} symbols`
+            : `${count(rows.length)} of ${count(elf.symbols.length)} symbols`}
           {elf.symtabIndex ? ` in [${elf.symtabIndex}] ${elf.sections[elf.symtabIndex]?.name ?? ''}` : ''}
         </span>
       </div>

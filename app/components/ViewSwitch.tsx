@@ -1,5 +1,5 @@
 // Top-level switch between the ELF inspector and the loader explainer.
-import { useKlp, type AppView } from '../store.ts';
+import { type AppView, useKlp } from '../store.ts';
 
 const VIEWS: ReadonlyArray<{ id: AppView; label: string }> = [
   { id: 'inspect', label: 'Inspect ELF' },
@@ -11,7 +11,9 @@ export function goToView(view: AppView): void {
   useKlp.getState().setView(view);
   const params = new URLSearchParams(location.search);
   if (view === 'explain') params.set('view', 'explain');
-  else for (const k of ['view', 'kernel', 'seq', 'step', 'fake', 'strategy', 'scenario', 'compare', 'row']) params.delete(k);
+  else
+    for (const k of ['view', 'kernel', 'seq', 'step', 'fake', 'strategy', 'scenario', 'compare', 'row'])
+      params.delete(k);
   const q = params.toString();
   history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}${location.hash}`);
 }

@@ -1,6 +1,6 @@
 // A windowed table: only the rows in view (plus a few) are in the DOM, so 320k relocations
 // scroll as smoothly as 30. Fixed row height; columns are a CSS grid shared by header and rows.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 export interface Column {
   id: string;
@@ -30,7 +30,17 @@ export interface VirtualTableProps {
 
 const OVERSCAN = 8;
 
-export function VirtualTable({ label, testId, rowCount, columns, rowHeight = 22, selected = null, onSelect, rowClassName, empty }: VirtualTableProps) {
+export function VirtualTable({
+  label,
+  testId,
+  rowCount,
+  columns,
+  rowHeight = 22,
+  selected = null,
+  onSelect,
+  rowClassName,
+  empty,
+}: VirtualTableProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
@@ -58,13 +68,16 @@ export function VirtualTable({ label, testId, rowCount, columns, rowHeight = 22,
   const first = Math.max(0, Math.floor((scrollTop - headerHeight) / rowHeight) - OVERSCAN);
   const last = Math.min(rowCount, Math.ceil((scrollTop + viewport) / rowHeight) + OVERSCAN);
 
-  const reveal = useCallback((row: number) => {
-    const el = scroller.current;
-    if (!el) return;
-    const top = headerHeight + row * rowHeight;
-    if (top - headerHeight < el.scrollTop) el.scrollTop = top - headerHeight;
-    else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
-  }, [headerHeight, rowHeight]);
+  const reveal = useCallback(
+    (row: number) => {
+      const el = scroller.current;
+      if (!el) return;
+      const top = headerHeight + row * rowHeight;
+      if (top - headerHeight < el.scrollTop) el.scrollTop = top - headerHeight;
+      else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+    },
+    [headerHeight, rowHeight],
+  );
 
   // A selection made elsewhere (a link from another view) is scrolled into view.
   useEffect(() => {
@@ -77,13 +90,26 @@ export function VirtualTable({ label, testId, rowCount, columns, rowHeight = 22,
     const current = selected ?? -1;
     let next: number | null = null;
     switch (event.key) {
-      case 'ArrowDown': next = Math.min(rowCount - 1, current + 1); break;
-      case 'ArrowUp': next = Math.max(0, current - 1); break;
-      case 'PageDown': next = Math.min(rowCount - 1, current + page); break;
-      case 'PageUp': next = Math.max(0, current - page); break;
-      case 'Home': next = 0; break;
-      case 'End': next = rowCount - 1; break;
-      default: return;
+      case 'ArrowDown':
+        next = Math.min(rowCount - 1, current + 1);
+        break;
+      case 'ArrowUp':
+        next = Math.max(0, current - 1);
+        break;
+      case 'PageDown':
+        next = Math.min(rowCount - 1, current + page);
+        break;
+      case 'PageUp':
+        next = Math.max(0, current - page);
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = rowCount - 1;
+        break;
+      default:
+        return;
     }
     event.preventDefault();
     if (onSelect) onSelect(next);
@@ -104,7 +130,12 @@ export function VirtualTable({ label, testId, rowCount, columns, rowHeight = 22,
         onClick={onSelect ? () => onSelect(r) : undefined}
       >
         {columns.map((c) => (
-          <div key={c.id} role="cell" className={`vt-cell ${c.align === 'right' ? 'right' : ''} col-${c.id}`} title={c.cellTitle?.(r)}>
+          <div
+            key={c.id}
+            role="cell"
+            className={`vt-cell ${c.align === 'right' ? 'right' : ''} col-${c.id}`}
+            title={c.cellTitle?.(r)}
+          >
             {c.cell(r)}
           </div>
         ))}
@@ -126,9 +157,19 @@ export function VirtualTable({ label, testId, rowCount, columns, rowHeight = 22,
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
     >
       <div role="rowgroup" className="vt-head" style={{ minWidth }}>
-        <div role="row" aria-rowindex={1} className="vt-row vt-header" style={{ height: headerHeight, gridTemplateColumns: template }}>
+        <div
+          role="row"
+          aria-rowindex={1}
+          className="vt-row vt-header"
+          style={{ height: headerHeight, gridTemplateColumns: template }}
+        >
           {columns.map((c) => (
-            <div key={c.id} role="columnheader" className={`vt-cell ${c.align === 'right' ? 'right' : ''}`} title={c.title}>
+            <div
+              key={c.id}
+              role="columnheader"
+              className={`vt-cell ${c.align === 'right' ? 'right' : ''}`}
+              title={c.title}
+            >
               {c.header}
             </div>
           ))}

@@ -1,9 +1,9 @@
 // Section bytes from the worker, for the hex view and the write detail's context: fetched in
 // aligned chunks on demand (a section can be megabytes; only what is on screen is asked for).
 import { useEffect, useState } from 'react';
+import { R_X86_64_64, R_X86_64_NONE, R_X86_64_PC64 } from '../../src/elf/constants.ts';
 import { worker } from '../store.ts';
 import type { SectionBytesReply } from '../worker/protocol.ts';
-import { R_X86_64_64, R_X86_64_NONE, R_X86_64_PC64 } from '../../src/elf/constants.ts';
 
 /** Bytes a relocation of this x86-64 type writes (as apply_relocate_add() does: 64/PC64 8, NONE 0, else 4). */
 export function relocationWidth(type: number): number {
@@ -19,7 +19,11 @@ export class ChunkCache {
   info: Omit<SectionBytesReply, 'bytes' | 'offset'> | null = null;
   error: string | null = null;
 
-  constructor(readonly handle: number, readonly section: number, private readonly changed: () => void) {}
+  constructor(
+    readonly handle: number,
+    readonly section: number,
+    private readonly changed: () => void,
+  ) {}
 
   /** The byte at `offset`, or undefined while its chunk is on its way (the fetch is started). */
   byte(offset: number): number | undefined {
@@ -60,7 +64,12 @@ export class ChunkCache {
 }
 
 /** A window of a section's bytes (as in the file), or null while it loads / when unknown. */
-export function useSectionWindow(handle: number | undefined, section: number | undefined, offset: number, length: number): SectionBytesReply | { error: string } | null {
+export function useSectionWindow(
+  handle: number | undefined,
+  section: number | undefined,
+  offset: number,
+  length: number,
+): SectionBytesReply | { error: string } | null {
   const [reply, setReply] = useState<SectionBytesReply | { error: string } | null>(null);
   useEffect(() => {
     setReply(null);

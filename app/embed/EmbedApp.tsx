@@ -2,24 +2,24 @@
 // controls and an optional caption, sized to its frame, for <iframe>s in docs and courses. Keys
 // act only while the frame has focus; "open in klp-lab" carries the full state to the app.
 import { useEffect, useRef } from 'react';
-import { useKlp } from '../store.ts';
-import { fetchSampleManifest } from '../samples.ts';
-import { explainStore, useExplain } from '../explain/store.ts';
-import { useCompare } from '../explain/compare_store.ts';
-import { onExplainKey } from '../explain/keys.ts';
-import { CompareView, onCompareKey } from '../explain/CompareView.tsx';
-import { MemoryMap } from '../explain/MemoryMap.tsx';
-import { StepControls } from '../explain/StepControls.tsx';
-import { Timeline } from '../explain/Timeline.tsx';
-import { Legend } from '../explain/Legend.tsx';
-import { StepEffects } from '../explain/StepEffects.tsx';
-import { usePlayback } from '../explain/usePlayback.ts';
-import { traceModel } from '../explain/model.ts';
 import { PermCode } from '../../src/trace/page_map.ts';
 import type { Trace } from '../../src/trace/types.ts';
-import { ShareBar } from '../permalink/ShareBar.tsx';
+import { CompareView, onCompareKey } from '../explain/CompareView.tsx';
+import { useCompare } from '../explain/compare_store.ts';
+import { onExplainKey } from '../explain/keys.ts';
+import { Legend } from '../explain/Legend.tsx';
+import { MemoryMap } from '../explain/MemoryMap.tsx';
+import { traceModel } from '../explain/model.ts';
+import { StepControls } from '../explain/StepControls.tsx';
+import { StepEffects } from '../explain/StepEffects.tsx';
+import { explainStore, useExplain } from '../explain/store.ts';
+import { Timeline } from '../explain/Timeline.tsx';
+import { usePlayback } from '../explain/usePlayback.ts';
 import { currentHref } from '../permalink/exporters.ts';
 import { startLink, usePendingFiles } from '../permalink/link_state.ts';
+import { ShareBar } from '../permalink/ShareBar.tsx';
+import { fetchSampleManifest } from '../samples.ts';
+import { useKlp } from '../store.ts';
 import '../permalink/share.css';
 
 let booted = false;
@@ -31,7 +31,12 @@ async function bootEmbed(): Promise<void> {
     const s = explainStore.getState();
     if (s.status.kind === 'idle') await s.run();
   } catch (e) {
-    explainStore.setState({ status: { kind: 'error', message: `Could not list the built-in samples: ${e instanceof Error ? e.message : String(e)}` } });
+    explainStore.setState({
+      status: {
+        kind: 'error',
+        message: `Could not list the built-in samples: ${e instanceof Error ? e.message : String(e)}`,
+      },
+    });
   }
 }
 
@@ -64,7 +69,8 @@ export function EmbedApp() {
       aria-label={caption ? `klp-lab figure: ${caption}` : 'klp-lab figure: step through what the kernel did'}
       onKeyDown={comparing ? onCompareKey : onExplainKey}
       onPointerDown={(e) => {
-        if (!(e.target as HTMLElement).closest('input, select, textarea, button, a')) root.current?.focus({ preventScroll: true });
+        if (!(e.target as HTMLElement).closest('input, select, textarea, button, a'))
+          root.current?.focus({ preventScroll: true });
       }}
     >
       {caption && (
@@ -74,7 +80,8 @@ export function EmbedApp() {
       )}
       {missing.length > 0 && (
         <p className="error-text" data-testid="embed-needs-file">
-          This figure shows the embedder’s own module ({missing.map((m) => m.name).join(', ')}); files are never uploaded, so it can only be seen in klp-lab with that file.
+          This figure shows the embedder’s own module ({missing.map((m) => m.name).join(', ')}); files are never
+          uploaded, so it can only be seen in klp-lab with that file.
         </p>
       )}
       {status.kind === 'running' && <p className="muted">Running the emulated kernel…</p>}

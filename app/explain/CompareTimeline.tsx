@@ -6,7 +6,7 @@
 import { scaleLinear } from 'd3-scale';
 import { useMemo, useRef } from 'react';
 import type { DiffKind } from '../../src/trace/align.ts';
-import { compareStore, useCompare, type CompareColumnState } from './compare_store.ts';
+import { type CompareColumnState, compareStore, useCompare } from './compare_store.ts';
 import { useWidth } from './hooks.ts';
 import { traceModel } from './model.ts';
 
@@ -31,7 +31,13 @@ export function CompareTimeline({ columns }: { columns: CompareColumnState[] }) 
   const wrap = useRef<HTMLDivElement>(null);
   const width = Math.max(360, useWidth(wrap));
   const n = al.rows.length;
-  const x = useMemo(() => scaleLinear().domain([0, n]).range([LEFT, width - RIGHT]), [n, width]);
+  const x = useMemo(
+    () =>
+      scaleLinear()
+        .domain([0, n])
+        .range([LEFT, width - RIGHT]),
+    [n, width],
+  );
   const w = x(1) - x(0);
   const diffY = OPS_H + 4;
   const laneY = diffY + DIFF_H + 6;
@@ -47,7 +53,11 @@ export function CompareTimeline({ columns }: { columns: CompareColumnState[] }) 
           const s = ar.cols[c];
           if (s === null || s === undefined) return;
           const step = col.trace!.steps[s]!;
-          cells.push({ r, rwx: !!model.map.rwxAtStep[s], flip: step.events.some((e) => e.kind === 'perm' && e.changed.length > 0) });
+          cells.push({
+            r,
+            rwx: !!model.map.rwxAtStep[s],
+            flip: step.events.some((e) => e.kind === 'perm' && e.changed.length > 0),
+          });
         });
         return cells;
       }),
@@ -65,8 +75,18 @@ export function CompareTimeline({ columns }: { columns: CompareColumnState[] }) 
 
   return (
     <div className="timeline compare-timeline" ref={wrap}>
-      <svg width={width} height={height} data-testid="compare-timeline" role="group" aria-label={`Aligned timeline: ${n} rows; drag to scrub`} onPointerDown={scrub} onPointerMove={scrub}>
-        <text className="tl-label" x={6} y={OPS_H / 2 + 4}>operation</text>
+      <svg
+        width={width}
+        height={height}
+        data-testid="compare-timeline"
+        role="group"
+        aria-label={`Aligned timeline: ${n} rows; drag to scrub`}
+        onPointerDown={scrub}
+        onPointerMove={scrub}
+      >
+        <text className="tl-label" x={6} y={OPS_H / 2 + 4}>
+          operation
+        </text>
         {al.ops.map((o, i) => {
           const x0 = x(o.fromRow);
           const ow = x(o.toRow) - x0;
@@ -91,7 +111,9 @@ export function CompareTimeline({ columns }: { columns: CompareColumnState[] }) 
           );
         })}
         <g transform={`translate(0, ${diffY})`} data-testid="diff-strip">
-          <text className="tl-label" x={6} y={DIFF_H - 4}>designs differ</text>
+          <text className="tl-label" x={6} y={DIFF_H - 4}>
+            designs differ
+          </text>
           {al.rows.map((r, i) =>
             r.diff ? (
               <rect
@@ -110,18 +132,37 @@ export function CompareTimeline({ columns }: { columns: CompareColumnState[] }) 
           )}
         </g>
         {columns.map((col, c) => (
-          <g key={col.strategy.id} transform={`translate(0, ${laneY + c * (LANE_H + 4)})`} data-testid={`lane-${col.strategy.id}`}>
-            <text className="tl-label" x={6} y={LANE_H - 5}>{fit(col.strategy.id, LEFT - 10)}</text>
+          <g
+            key={col.strategy.id}
+            transform={`translate(0, ${laneY + c * (LANE_H + 4)})`}
+            data-testid={`lane-${col.strategy.id}`}
+          >
+            <text className="tl-label" x={6} y={LANE_H - 5}>
+              {fit(col.strategy.id, LEFT - 10)}
+            </text>
             {lanes[c] === null ? (
-              <text x={LEFT + 4} y={LANE_H - 5} className="tl-label">refused: {fit(col.refused ?? '', width - LEFT - 20)}</text>
+              <text x={LEFT + 4} y={LANE_H - 5} className="tl-label">
+                refused: {fit(col.refused ?? '', width - LEFT - 20)}
+              </text>
             ) : (
               <>
                 <line x1={LEFT} x2={width - RIGHT} y1={LANE_H / 2} y2={LANE_H / 2} className="cmp-gap-line" />
                 {lanes[c]!.map((cell) => (
-                  <rect key={cell.r} x={x(cell.r)} y={1} width={Math.max(1, w)} height={LANE_H - 2} className={cell.rwx ? 'cmp-cell rwx' : 'cmp-cell'} />
+                  <rect
+                    key={cell.r}
+                    x={x(cell.r)}
+                    y={1}
+                    width={Math.max(1, w)}
+                    height={LANE_H - 2}
+                    className={cell.rwx ? 'cmp-cell rwx' : 'cmp-cell'}
+                  />
                 ))}
                 {lanes[c]!.filter((cell) => cell.flip).map((cell) => (
-                  <path key={`f${cell.r}`} className="tl-flip" d={`M${x(cell.r) + w / 2} ${LANE_H / 2 - 5} l4 5 l-4 5 l-4 -5 z`} />
+                  <path
+                    key={`f${cell.r}`}
+                    className="tl-flip"
+                    d={`M${x(cell.r) + w / 2} ${LANE_H / 2 - 5} l4 5 l-4 5 l-4 -5 z`}
+                  />
                 ))}
               </>
             )}
@@ -129,7 +170,9 @@ export function CompareTimeline({ columns }: { columns: CompareColumnState[] }) 
         ))}
         <g className="tl-cursor" transform={`translate(${x(row)}, 0)`}>
           <rect x={0} y={0} width={Math.max(2, w)} height={height - 14} />
-          <text x={Math.max(2, w) / 2} y={height - 2} textAnchor="middle">{row}</text>
+          <text x={Math.max(2, w) / 2} y={height - 2} textAnchor="middle">
+            {row}
+          </text>
         </g>
       </svg>
     </div>

@@ -2,19 +2,19 @@
 // Each strategy has its own column (memory map + narration, or the reason it refuses); one
 // control bar and one timeline move them all; the rows where the designs differ are marked,
 // and the metrics table sums up what each design costs.
-import { useEffect, type KeyboardEvent } from 'react';
-import { stepAtRow, type DiffKind } from '../../src/trace/align.ts';
-import { compareStore, useCompare, type CompareColumnState } from './compare_store.ts';
+import { type KeyboardEvent, useEffect } from 'react';
+import { type DiffKind, stepAtRow } from '../../src/trace/align.ts';
 import { CompareTimeline, DIFF_STYLE } from './CompareTimeline.tsx';
+import { type CompareColumnState, compareStore, useCompare } from './compare_store.ts';
+import { onPlayerKey } from './keys.ts';
 import { Legend } from './Legend.tsx';
 import { MemoryMap } from './MemoryMap.tsx';
 import { MetricsTable } from './MetricsTable.tsx';
 import { Narration } from './Narration.tsx';
 import { PackagingPanel } from './PackagingPanel.tsx';
+import { RanRoles } from './ScenarioPicker.tsx';
 import { StepEffects } from './StepEffects.tsx';
 import { SPEEDS } from './store.ts';
-import { RanRoles } from './ScenarioPicker.tsx';
-import { onPlayerKey } from './keys.ts';
 
 export function CompareView() {
   const status = useCompare((s) => s.status);
@@ -29,10 +29,12 @@ export function CompareView() {
         {status.kind === 'error' && <span className="error-text">{status.message}</span>}
         {status.kind === 'ready' && alignment && (
           <>
-            <b>{scenario}</b><RanRoles />: {columns.map((c) => c.strategy.id).join(' vs ')} — {alignment.rows.length} aligned rows,{' '}
+            <b>{scenario}</b>
+            <RanRoles />: {columns.map((c) => c.strategy.id).join(' vs ')} — {alignment.rows.length} aligned rows,{' '}
             {alignment.rows.filter((r) => r.diff && r.diff !== 'only').length} where the designs differ in memory{' '}
             <span className="muted">
-              (emulated and audited in {status.runMs.toFixed(0)} ms, aligned in {status.alignMs.toFixed(0)} ms, shown in {status.totalMs.toFixed(0)} ms)
+              (emulated and audited in {status.runMs.toFixed(0)} ms, aligned in {status.alignMs.toFixed(0)} ms, shown in{' '}
+              {status.totalMs.toFixed(0)} ms)
             </span>
           </>
         )}
@@ -87,27 +89,99 @@ function CompareControls({ rows }: { rows: number }) {
   const atStart = row <= 0;
   const atEnd = row >= rows - 1;
   return (
-    <div className="step-controls" role="toolbar" aria-label="Shared step controls: move every strategy" data-testid="compare-controls">
-      <button type="button" aria-label="First step (Home)" title="First step (Home)" onClick={a.first} disabled={atStart}><Icon d="M2 2h2v10H2zM12 2v10L5 7z" /></button>
-      <button type="button" aria-label="Previous operation ([)" title="Previous operation ([)" onClick={() => a.op(-1)} disabled={atStart}><Icon d="M7 2v10L1 7zM13 2v10L7 7z" /></button>
-      <button type="button" aria-label="Previous step (←)" title="Previous step (←)" onClick={() => a.rowBy(-1)} disabled={atStart}><Icon d="M11 2v10L4 7z" /></button>
-      <button type="button" className="play" aria-label={playing ? 'Pause (Space)' : 'Play (Space)'} title={playing ? 'Pause (Space)' : 'Play (Space)'} onClick={a.togglePlay} data-testid="compare-play">
+    <div
+      className="step-controls"
+      role="toolbar"
+      aria-label="Shared step controls: move every strategy"
+      data-testid="compare-controls"
+    >
+      <button
+        type="button"
+        aria-label="First step (Home)"
+        title="First step (Home)"
+        onClick={a.first}
+        disabled={atStart}
+      >
+        <Icon d="M2 2h2v10H2zM12 2v10L5 7z" />
+      </button>
+      <button
+        type="button"
+        aria-label="Previous operation ([)"
+        title="Previous operation ([)"
+        onClick={() => a.op(-1)}
+        disabled={atStart}
+      >
+        <Icon d="M7 2v10L1 7zM13 2v10L7 7z" />
+      </button>
+      <button
+        type="button"
+        aria-label="Previous step (←)"
+        title="Previous step (←)"
+        onClick={() => a.rowBy(-1)}
+        disabled={atStart}
+      >
+        <Icon d="M11 2v10L4 7z" />
+      </button>
+      <button
+        type="button"
+        className="play"
+        aria-label={playing ? 'Pause (Space)' : 'Play (Space)'}
+        title={playing ? 'Pause (Space)' : 'Play (Space)'}
+        onClick={a.togglePlay}
+        data-testid="compare-play"
+      >
         <Icon d={playing ? 'M3 2h3v10H3zM8 2h3v10H8z' : 'M3 1.5v11l9-5.5z'} />
       </button>
-      <button type="button" aria-label="Next step (→)" title="Next step (→)" onClick={() => a.rowBy(1)} disabled={atEnd}><Icon d="M3 2v10l7-5z" /></button>
-      <button type="button" aria-label="Next operation (])" title="Next operation (])" onClick={() => a.op(1)} disabled={atEnd}><Icon d="M1 2v10l6-5zM7 2v10l6-5z" /></button>
-      <button type="button" aria-label="Last step (End)" title="Last step (End)" onClick={a.last} disabled={atEnd}><Icon d="M10 2h2v10h-2zM2 2v10l7-5z" /></button>
-      <button type="button" className="diff-nav" data-testid="diff-prev" title="Previous row where the designs differ in memory (Shift+D)" onClick={() => a.diff(-1, 'write')}>
+      <button
+        type="button"
+        aria-label="Next step (→)"
+        title="Next step (→)"
+        onClick={() => a.rowBy(1)}
+        disabled={atEnd}
+      >
+        <Icon d="M3 2v10l7-5z" />
+      </button>
+      <button
+        type="button"
+        aria-label="Next operation (])"
+        title="Next operation (])"
+        onClick={() => a.op(1)}
+        disabled={atEnd}
+      >
+        <Icon d="M1 2v10l6-5zM7 2v10l6-5z" />
+      </button>
+      <button type="button" aria-label="Last step (End)" title="Last step (End)" onClick={a.last} disabled={atEnd}>
+        <Icon d="M10 2h2v10h-2zM2 2v10l7-5z" />
+      </button>
+      <button
+        type="button"
+        className="diff-nav"
+        data-testid="diff-prev"
+        title="Previous row where the designs differ in memory (Shift+D)"
+        onClick={() => a.diff(-1, 'write')}
+      >
         ◂ difference
       </button>
-      <button type="button" className="diff-nav" data-testid="diff-next" title="Next row where the designs differ in memory (D)" onClick={() => a.diff(1, 'write')}>
+      <button
+        type="button"
+        className="diff-nav"
+        data-testid="diff-next"
+        title="Next row where the designs differ in memory (D)"
+        onClick={() => a.diff(1, 'write')}
+      >
         difference ▸
       </button>
       <label className="speed">
         <span>speed</span>
-        <select value={speed} onChange={(e) => a.setSpeed(Number(e.currentTarget.value))} aria-label="Playback speed, rows per second">
+        <select
+          value={speed}
+          onChange={(e) => a.setSpeed(Number(e.currentTarget.value))}
+          aria-label="Playback speed, rows per second"
+        >
           {SPEEDS.map((s) => (
-            <option key={s} value={s}>{s} step/s</option>
+            <option key={s} value={s}>
+              {s} step/s
+            </option>
           ))}
         </select>
       </label>
@@ -136,12 +210,20 @@ function DiffHere({ columns }: { columns: CompareColumnState[] }) {
     <div className={`diff-here${r.diff ? ` diff-${r.diff}` : ''}`} data-testid="diff-here" data-diff={r.diff ?? 'same'}>
       {r.diff ? (
         <>
-          <b className="diff-kind" style={{ background: DIFF_STYLE[r.diff].fill }}>{DIFF_TEXT[r.diff]}</b>
+          <b className="diff-kind" style={{ background: DIFF_STYLE[r.diff].fill }}>
+            {DIFF_TEXT[r.diff]}
+          </b>
           {columns.map((c, i) =>
             c.trace ? (
               <span key={c.strategy.id} className="diff-col">
                 <span className="mono">{c.strategy.id}</span>:{' '}
-                {r.cols[i] === null ? <i className="muted">no equivalent step</i> : r.sig[i]!.length ? r.sig[i]!.join(', ') : <i className="muted">no memory effect</i>}
+                {r.cols[i] === null ? (
+                  <i className="muted">no equivalent step</i>
+                ) : r.sig[i]!.length ? (
+                  r.sig[i]!.join(', ')
+                ) : (
+                  <i className="muted">no memory effect</i>
+                )}
               </span>
             ) : null,
           )}
@@ -160,7 +242,12 @@ function CompareColumn({ column: c, index }: { column: CompareColumnState; index
   const at = c.trace ? stepAtRow(al, index, row) : null;
   const s = c.strategy;
   return (
-    <section className={`compare-column${diff && diff !== 'only' && at && !at.held ? ` differs diff-${diff}` : ''}`} data-testid="compare-column" data-strategy={s.id} aria-label={`${s.id}: ${s.name}`}>
+    <section
+      className={`compare-column${diff && diff !== 'only' && at && !at.held ? ` differs diff-${diff}` : ''}`}
+      data-testid="compare-column"
+      data-strategy={s.id}
+      aria-label={`${s.id}: ${s.name}`}
+    >
       <header className="column-head">
         <h2>
           <span className="mono">{s.id}</span> <span className="column-name">{s.name}</span>
@@ -168,7 +255,14 @@ function CompareColumn({ column: c, index }: { column: CompareColumnState; index
         <p className="column-badges">
           <span className="badge">kernel {s.kernel}</span>
           {s.reconstruction ? (
-            <span className="recon-badge" data-testid="strategy-reconstruction" title="modelled from the mailing-list description; no kernel code">reconstruction — {s.reality}{/never|rejected/i.test(s.reality) ? '' : ', never merged'}</span>
+            <span
+              className="recon-badge"
+              data-testid="strategy-reconstruction"
+              title="modelled from the mailing-list description; no kernel code"
+            >
+              reconstruction — {s.reality}
+              {/never|rejected/i.test(s.reality) ? '' : ', never merged'}
+            </span>
           ) : (
             <span className="badge merged">{s.reality}</span>
           )}
@@ -190,21 +284,21 @@ function CompareColumn({ column: c, index }: { column: CompareColumnState; index
             <MemoryMap trace={c.trace} step={at!.step} compact />
           </div>
           <div className={at!.held ? 'held-narration' : undefined}>
-          <Narration
-            trace={c.trace}
-            step={at!.step}
-            note={
-              at!.held ? (
-                <p className="held-note" data-testid="held-note">
-                  No equivalent step in {s.id} at this row: still at the end of step {at!.step}.
-                </p>
-              ) : diff && diff !== 'only' ? (
-                <p className="differs-note" data-testid="differs-note" style={{ borderColor: DIFF_STYLE[diff].fill }}>
-                  {DIFF_TEXT[diff]}
-                </p>
-              ) : null
-            }
-          />
+            <Narration
+              trace={c.trace}
+              step={at!.step}
+              note={
+                at!.held ? (
+                  <p className="held-note" data-testid="held-note">
+                    No equivalent step in {s.id} at this row: still at the end of step {at!.step}.
+                  </p>
+                ) : diff && diff !== 'only' ? (
+                  <p className="differs-note" data-testid="differs-note" style={{ borderColor: DIFF_STYLE[diff].fill }}>
+                    {DIFF_TEXT[diff]}
+                  </p>
+                ) : null
+              }
+            />
           </div>
         </>
       )}

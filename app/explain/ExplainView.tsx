@@ -1,26 +1,26 @@
 // The "Explain loading" view: what to run, the memory map with narration beside it, the step
 // controls and the timeline under it. Renders whatever Trace the store holds.
 import { useEffect, useRef } from 'react';
+import { strategyById } from '../../src/strategies/strategies.ts';
+import { pendingLink, usePendingFiles } from '../permalink/link_state.ts';
+import { ShareBar } from '../permalink/ShareBar.tsx';
 import { useKlp } from '../store.ts';
+import { CompareView, onCompareKey } from './CompareView.tsx';
 import { onExplainKey } from './keys.ts';
 import { Legend } from './Legend.tsx';
 import { MemoryMap } from './MemoryMap.tsx';
 import { Narration } from './Narration.tsx';
+import { PackagingPanel } from './PackagingPanel.tsx';
 import { RanRoles, ScenarioPicker } from './ScenarioPicker.tsx';
-import { useFitMap } from './useFitMap.ts';
 import { StepControls } from './StepControls.tsx';
-import { Timeline } from './Timeline.tsx';
+import { StepEffects } from './StepEffects.tsx';
+import { DEFAULT_COMPARE } from './source.ts';
 import { explainStore, useExplain } from './store.ts';
+import { Timeline } from './Timeline.tsx';
+import { useFitMap } from './useFitMap.ts';
 import { usePlayback } from './usePlayback.ts';
 import { WriteDetail } from './WriteDetail.tsx';
 import { WriteList } from './WriteList.tsx';
-import { StepEffects } from './StepEffects.tsx';
-import { pendingLink, usePendingFiles } from '../permalink/link_state.ts';
-import { ShareBar } from '../permalink/ShareBar.tsx';
-import { CompareView, onCompareKey } from './CompareView.tsx';
-import { PackagingPanel } from './PackagingPanel.tsx';
-import { DEFAULT_COMPARE } from './source.ts';
-import { strategyById } from '../../src/strategies/strategies.ts';
 
 export function ExplainView() {
   const trace = useExplain((s) => s.trace);
@@ -40,78 +40,90 @@ export function ExplainView() {
   useEffect(() => {
     const s = explainStore.getState();
     // A permalink naming the user's own files waits for them (FileRequest asks).
-    if (samplesReady && s.trace === null && s.status.kind === 'idle' && !pendingLink.getState().missing.length) void s.run();
+    if (samplesReady && s.trace === null && s.status.kind === 'idle' && !pendingLink.getState().missing.length)
+      void s.run();
   }, [samplesReady, waitingForFiles]);
   useEffect(() => {
     if (trace || comparing) root.current?.focus({ preventScroll: true });
   }, [trace, comparing]);
 
   return (
-    <div className="explain" ref={root} tabIndex={0} onKeyDown={comparing ? onCompareKey : onExplainKey} data-testid="explain" aria-label="Explain loading: step through what the kernel did">
+    <div
+      className="explain"
+      ref={root}
+      tabIndex={0}
+      onKeyDown={comparing ? onCompareKey : onExplainKey}
+      data-testid="explain"
+      aria-label="Explain loading: step through what the kernel did"
+    >
       <ScenarioPicker />
       {comparing && <ShareBar />}
       {comparing ? (
         <CompareView />
       ) : (
-      <>
-      <p className="run-status" data-testid="run-status" aria-live="polite">
-        {status.kind === 'running' && (
-          <span role="status">
-            <span className="spinner" aria-hidden="true" /> Running the emulated kernel…
-          </span>
-        )}
-        {status.kind === 'error' && <span className="error-text">{status.message}</span>}
-        {status.kind === 'ready' && trace && (
-          <>
-            <b>{trace.kernel}</b>: {trace.steps.length} steps. <RanRoles />
-            {outcomes.map((o, i) => (
-              <span key={i} className={o.ok ? 'ok-text' : 'error-text'} data-testid="outcome">
-                {o.what}: {o.ok ? 'ok' : o.message}
-                {i < outcomes.length - 1 ? '; ' : ''}
-              </span>
-            ))}{' '}
-            <span className="muted">(emulated in {status.runMs.toFixed(0)} ms, shown in {status.totalMs.toFixed(0)} ms)</span>{' '}
-            {ranStrategy?.reconstruction && (
-              <span className="recon-badge" data-testid="strategy-reconstruction" title={ranStrategy.reality}>
-                {ranStrategy.id} is a reconstruction of a proposal — never merged
+        <>
+          <p className="run-status" data-testid="run-status" aria-live="polite">
+            {status.kind === 'running' && (
+              <span role="status">
+                <span className="spinner" aria-hidden="true" /> Running the emulated kernel…
               </span>
             )}
-          </>
-        )}{' '}
-        <button
-          type="button"
-          className="link-button"
-          data-testid="open-compare"
-          onClick={() => {
-            const s = explainStore.getState();
-            s.setSource(DEFAULT_COMPARE);
-            void s.run();
-          }}
-        >
-          Compare 5.4 and 5.8 on late-load side by side →
-        </button>
-      </p>
-      {trace && (
-        <div className="explain-body">
-          <div className="explain-main">
-            <Legend />
-            <div className="map-scroll">
-              <StepEffects trace={trace} />
-              <MemoryMap trace={trace} />
+            {status.kind === 'error' && <span className="error-text">{status.message}</span>}
+            {status.kind === 'ready' && trace && (
+              <>
+                <b>{trace.kernel}</b>: {trace.steps.length} steps. <RanRoles />
+                {outcomes.map((o, i) => (
+                  <span key={i} className={o.ok ? 'ok-text' : 'error-text'} data-testid="outcome">
+                    {o.what}: {o.ok ? 'ok' : o.message}
+                    {i < outcomes.length - 1 ? '; ' : ''}
+                  </span>
+                ))}{' '}
+                <span className="muted">
+                  (emulated in {status.runMs.toFixed(0)} ms, shown in {status.totalMs.toFixed(0)} ms)
+                </span>{' '}
+                {ranStrategy?.reconstruction && (
+                  <span className="recon-badge" data-testid="strategy-reconstruction" title={ranStrategy.reality}>
+                    {ranStrategy.id} is a reconstruction of a proposal — never merged
+                  </span>
+                )}
+              </>
+            )}{' '}
+            <button
+              type="button"
+              className="link-button"
+              data-testid="open-compare"
+              onClick={() => {
+                const s = explainStore.getState();
+                s.setSource(DEFAULT_COMPARE);
+                void s.run();
+              }}
+            >
+              Compare 5.4 and 5.8 on late-load side by side →
+            </button>
+          </p>
+          {trace && (
+            <div className="explain-body">
+              <div className="explain-main">
+                <Legend />
+                <div className="map-scroll">
+                  <StepEffects trace={trace} />
+                  <MemoryMap trace={trace} />
+                </div>
+                <StepControls steps={trace.steps.length} />
+                <Timeline trace={trace} />
+              </div>
+              <aside className="explain-side">
+                <ShareBar />
+                <Narration trace={trace} />
+                <WriteDetail trace={trace} />
+                <WriteList trace={trace} />
+                {packaging && ran?.kind === 'scenario' && (
+                  <PackagingPanel packaging={packaging} strategy={ran.strategy} />
+                )}
+              </aside>
             </div>
-            <StepControls steps={trace.steps.length} />
-            <Timeline trace={trace} />
-          </div>
-          <aside className="explain-side">
-            <ShareBar />
-            <Narration trace={trace} />
-            <WriteDetail trace={trace} />
-            <WriteList trace={trace} />
-            {packaging && ran?.kind === 'scenario' && <PackagingPanel packaging={packaging} strategy={ran.strategy} />}
-          </aside>
-        </div>
-      )}
-      </>
+          )}
+        </>
       )}
     </div>
   );

@@ -1,6 +1,7 @@
 // The fixed legend: permission colours with their badge and hatch, and the marks.
-import { PERM_STYLE, LEGEND_ORDER, MARK } from './palette.ts';
+
 import { PermCode } from '../../src/trace/page_map.ts';
+import { LEGEND_ORDER, MARK, PERM_STYLE } from './palette.ts';
 
 export function Legend() {
   return (
@@ -9,7 +10,11 @@ export function Legend() {
         const s = PERM_STYLE[code];
         return (
           <li key={code} className={code === PermCode.RWX ? 'alarm' : undefined}>
-            <span className={`swatch perm-${code}`} style={{ background: code === PermCode.Freed ? 'transparent' : s.fill }} aria-hidden="true">
+            <span
+              className={`swatch perm-${code}`}
+              style={{ background: code === PermCode.Freed ? 'transparent' : s.fill }}
+              aria-hidden="true"
+            >
               <b>{s.badge}</b>
             </span>
             <span>{s.meaning}</span>

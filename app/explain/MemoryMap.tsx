@@ -7,8 +7,8 @@ import type { Trace } from '../../src/trace/types.ts';
 import { flipsAt } from './flips.ts';
 import { useColorScheme, useReducedMotion, useWidth } from './hooks.ts';
 import { drawBase, drawTransition, type Theme } from './map_draw.ts';
-import { layoutMap, offsetToView, viewToOffset, type MapLayout } from './map_layout.ts';
-import { traceModel, type TraceModel } from './model.ts';
+import { layoutMap, type MapLayout, offsetToView, viewToOffset } from './map_layout.ts';
+import { type TraceModel, traceModel } from './model.ts';
 import { explainStore, useExplain } from './store.ts';
 import { sectionAt, writeRef, writeWhat } from './writes.ts';
 
@@ -37,7 +37,15 @@ function stateAt(model: TraceModel, module: string, step: number): string | unde
  * clickable write marks: both for the side-by-side comparison, where each column has its own
  * trace and the shared cursor decides the step.
  */
-export function MemoryMap({ trace, step: stepProp, compact = false }: { trace: Trace; step?: number; compact?: boolean }) {
+export function MemoryMap({
+  trace,
+  step: stepProp,
+  compact = false,
+}: {
+  trace: Trace;
+  step?: number;
+  compact?: boolean;
+}) {
   const model = traceModel(trace);
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -128,7 +136,9 @@ export function MemoryMap({ trace, step: stepProp, compact = false }: { trace: T
     if (!at) return setHover('');
     const code = (model.map.perms[step]?.[at.box.info.id]?.[at.page] ?? PermCode.None) as PermCode;
     const sec = sectionAt(at.box.info, at.offset);
-    setHover(`${at.box.info.region.module} ${at.box.info.region.name} page ${at.page} (+0x${(at.page * PAGE_SIZE).toString(16)}): ${PERM_LABEL[code]}${sec ? ` · ${sec.name}+0x${(at.offset - sec.offset).toString(16)}` : ''}`);
+    setHover(
+      `${at.box.info.region.module} ${at.box.info.region.name} page ${at.page} (+0x${(at.page * PAGE_SIZE).toString(16)}): ${PERM_LABEL[code]}${sec ? ` · ${sec.name}+0x${(at.offset - sec.offset).toString(16)}` : ''}`,
+    );
   };
 
   return (
@@ -146,13 +156,15 @@ export function MemoryMap({ trace, step: stepProp, compact = false }: { trace: T
         <canvas ref={overlay} className="map-overlay" aria-hidden="true" />
         {layout && !compact && <StepMarks model={model} layout={layout} step={step} />}
       </div>
-      <p className="map-hover mono" aria-live="off">{hover || ' '}</p>
+      <p className="map-hover mono" aria-live="off">
+        {hover || ' '}
+      </p>
       {layout && <MapText model={model} step={step} />}
     </div>
   );
 }
 
-function pulsesAt(model: TraceModel, layout: MapLayout, step: number): Array<{ x: number; y: number }> {
+function pulsesAt(_model: TraceModel, layout: MapLayout, step: number): Array<{ x: number; y: number }> {
   const out: Array<{ x: number; y: number }> = [];
   for (const box of layout.boxes) {
     if (!box) continue;
@@ -165,7 +177,12 @@ function pulsesAt(model: TraceModel, layout: MapLayout, step: number): Array<{ x
   return out;
 }
 
-function nearestSite(layout: MapLayout, px: number, py: number, step: number): { step: number; event: number } | undefined {
+function nearestSite(
+  layout: MapLayout,
+  px: number,
+  py: number,
+  step: number,
+): { step: number; event: number } | undefined {
   const at = viewToOffset(layout, px, py);
   if (!at) return undefined;
   const sites = at.box.info.sites;
@@ -174,7 +191,7 @@ function nearestSite(layout: MapLayout, px: number, py: number, step: number): {
   let best = -1;
   let bestD = Infinity;
   for (let i = 0; i < sites.count; i++) {
-    if (sites.step[i]! > step || (sites.flags[i]! & SITE_FAULT)) continue;
+    if (sites.step[i]! > step || sites.flags[i]! & SITE_FAULT) continue;
     const d = Math.abs(sites.offset[i]! + sites.length[i]! / 2 - at.offset);
     if (d < bestD) {
       bestD = d;
@@ -189,7 +206,8 @@ function nearestSite(layout: MapLayout, px: number, py: number, step: number): {
 function StepMarks({ model, layout, step }: { model: TraceModel; layout: MapLayout; step: number }) {
   const marks = useMemo(() => {
     if (!layout.detailed) return [];
-    const out: Array<{ key: string; x: number; y: number; w: number; event: number; label: string; count: number }> = [];
+    const out: Array<{ key: string; x: number; y: number; w: number; event: number; label: string; count: number }> =
+      [];
     for (const box of layout.boxes) {
       if (!box) continue;
       const s = box.info.sites;
@@ -208,8 +226,18 @@ function StepMarks({ model, layout, step }: { model: TraceModel; layout: MapLayo
         const ref = writeRef(model.trace, model.map, step, s.event[i]!);
         if (!ref) continue;
         const sec = sectionAt(box.info, s.offset[i]!);
-        const where = sec ? `${sec.name}+0x${(s.offset[i]! - sec.offset).toString(16)}` : `+0x${s.offset[i]!.toString(16)}`;
-        out.push({ key: `${box.info.id}:${i}`, x: at.x, y: at.y + layout.pageH - 18, w, event: s.event[i]!, label: `${writeWhat(ref.write)} at ${box.info.region.module} ${where}`, count: 1 });
+        const where = sec
+          ? `${sec.name}+0x${(s.offset[i]! - sec.offset).toString(16)}`
+          : `+0x${s.offset[i]!.toString(16)}`;
+        out.push({
+          key: `${box.info.id}:${i}`,
+          x: at.x,
+          y: at.y + layout.pageH - 18,
+          w,
+          event: s.event[i]!,
+          label: `${writeWhat(ref.write)} at ${box.info.region.module} ${where}`,
+          count: 1,
+        });
       }
     }
     for (const m of out) if (m.count > 1) m.label = `${m.label} (and ${m.count - 1} more within a few pixels)`;

@@ -3,7 +3,13 @@
 import { useMemo } from 'react';
 import { PAGE_SIZE, PermCode } from '../../src/trace/page_map.ts';
 import { stepSourceLink } from '../../src/trace/source_link.ts';
-import { FLUSH_TEXT, flipLabel, summarizeStep, WRITE_PATH_TEXT, type FlipSummary } from '../../src/trace/step_summary.ts';
+import {
+  FLUSH_TEXT,
+  type FlipSummary,
+  flipLabel,
+  summarizeStep,
+  WRITE_PATH_TEXT,
+} from '../../src/trace/step_summary.ts';
 import type { Trace } from '../../src/trace/types.ts';
 import { traceModel } from './model.ts';
 import { useExplain } from './store.ts';
@@ -12,7 +18,8 @@ import { WHY } from './why.ts';
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 /** A step whose source is a reconstruction of a proposal (no kernel code): its `source.file` says so. */
-export const isReconstruction = (step: { source?: { file: string } }) => /reconstruction/i.test(step.source?.file ?? '');
+export const isReconstruction = (step: { source?: { file: string } }) =>
+  /reconstruction/i.test(step.source?.file ?? '');
 
 /**
  * `step` overrides the explainer's current step (comparison columns); `note` is shown above the
@@ -43,7 +50,11 @@ export function Narration({ trace, step: stepProp, note }: { trace: Trace; step?
       </p>
       <h2 data-testid="step-title">
         {reconstruction && (
-          <span className="recon-badge" data-testid="reconstruction-badge" title={`${step.source!.file}: modelled from the mailing-list description, never merged`}>
+          <span
+            className="recon-badge"
+            data-testid="reconstruction-badge"
+            title={`${step.source!.file}: modelled from the mailing-list description, never merged`}
+          >
             reconstruction
           </span>
         )}{' '}
@@ -52,7 +63,8 @@ export function Narration({ trace, step: stepProp, note }: { trace: Trace; step?
       {why && <p className="why">{why}</p>}
       {rwxPages > 0 ? (
         <p className="alarm-box" role="alert" data-testid="rwx-alarm">
-          <b>RWX!</b> {rwxPages} page{rwxPages === 1 ? ' is' : 's are'} writable and executable at this step: W^X is broken.
+          <b>RWX!</b> {rwxPages} page{rwxPages === 1 ? ' is' : 's are'} writable and executable at this step: W^X is
+          broken.
         </p>
       ) : null}
       {model.audit.verdicts.some((v) => v.step === index) && (
@@ -69,7 +81,8 @@ export function Narration({ trace, step: stepProp, note }: { trace: Trace; step?
       <Changes summary={summary} />
       {reconstruction && (
         <p className="source-link muted" data-testid="reconstruction-source">
-          No kernel source: {step.source!.file}. This step models a design described on the mailing list that was never merged.
+          No kernel source: {step.source!.file}. This step models a design described on the mailing list that was never
+          merged.
         </p>
       )}
       {link && (
@@ -88,13 +101,21 @@ export function Narration({ trace, step: stepProp, note }: { trace: Trace; step?
 function Changes({ summary: s }: { summary: ReturnType<typeof summarizeStep> }) {
   const items: React.ReactNode[] = [];
   for (const a of s.allocs)
-    items.push(<li key={`a${a.base}`}>vmalloc: <b>{a.module} {a.region}</b> at <code>{hex(a.base)}</code>, {a.size / PAGE_SIZE} pages, RW + NX</li>);
+    items.push(
+      <li key={`a${a.base}`}>
+        vmalloc:{' '}
+        <b>
+          {a.module} {a.region}
+        </b>{' '}
+        at <code>{hex(a.base)}</code>, {a.size / PAGE_SIZE} pages, RW + NX
+      </li>,
+    );
   if (s.copies.length) {
     const names = s.copies.map((c) => c.section);
     items.push(
       <li key="copy">
-        copied {s.copies.length} section{s.copies.length === 1 ? '' : 's'} ({s.copies.filter((c) => c.nobits).length} NOBITS zeroed):{' '}
-        <code>{names.slice(0, 8).join(' ')}</code>
+        copied {s.copies.length} section{s.copies.length === 1 ? '' : 's'} ({s.copies.filter((c) => c.nobits).length}{' '}
+        NOBITS zeroed): <code>{names.slice(0, 8).join(' ')}</code>
         {names.length > 8 ? ` … +${names.length - 8}` : ''}
       </li>,
     );
@@ -103,20 +124,48 @@ function Changes({ summary: s }: { summary: ReturnType<typeof summarizeStep> }) 
     items.push(
       <li key={`w${w.path}`} className={w.path === 'text_poke' ? 'poke' : undefined}>
         <b>{w.count}</b> write{w.count === 1 ? '' : 's'} via <code>{w.path}</code>
-        {w.relocations ? ` (${w.relocations} relocation${w.relocations === 1 ? '' : 's'})` : ''} — <span className="muted">{WRITE_PATH_TEXT[w.path]}</span>
+        {w.relocations ? ` (${w.relocations} relocation${w.relocations === 1 ? '' : 's'})` : ''} —{' '}
+        <span className="muted">{WRITE_PATH_TEXT[w.path]}</span>
       </li>,
     );
   s.flips.forEach((f, i) => items.push(<FlipItem key={`f${i}`} flip={f} />));
   for (const y of s.syncs)
-    items.push(<li key={`s${y.why}`} className="sync"><b>text_poke_sync()</b>: IPI to every CPU to serialise their instruction streams — {y.why}</li>);
+    items.push(
+      <li key={`s${y.why}`} className="sync">
+        <b>text_poke_sync()</b>: IPI to every CPU to serialise their instruction streams — {y.why}
+      </li>,
+    );
   for (const st of s.states)
-    items.push(<li key={`st${st.module}${st.to}`}>state: <b>{st.module}</b> {st.from} → <b>{st.to}</b></li>);
+    items.push(
+      <li key={`st${st.module}${st.to}`}>
+        state: <b>{st.module}</b> {st.from} → <b>{st.to}</b>
+      </li>,
+    );
   for (const f of s.frees)
-    items.push(<li key={`fr${f.base}`}>vfree: <b>{f.module} {f.region}</b> at <code>{hex(f.base)}</code> — the pages are gone</li>);
-  if (s.symbols) items.push(<li key="sym">{s.symbols} symbol{s.symbols === 1 ? '' : 's'} resolved</li>);
+    items.push(
+      <li key={`fr${f.base}`}>
+        vfree:{' '}
+        <b>
+          {f.module} {f.region}
+        </b>{' '}
+        at <code>{hex(f.base)}</code> — the pages are gone
+      </li>,
+    );
+  if (s.symbols)
+    items.push(
+      <li key="sym">
+        {s.symbols} symbol{s.symbols === 1 ? '' : 's'} resolved
+      </li>,
+    );
   return (
     <>
-      {items.length > 0 ? <ul className="changes" data-testid="changes">{items}</ul> : <p className="muted">No memory or state change in this step.</p>}
+      {items.length > 0 ? (
+        <ul className="changes" data-testid="changes">
+          {items}
+        </ul>
+      ) : (
+        <p className="muted">No memory or state change in this step.</p>
+      )}
       {s.printk.length > 0 && (
         <pre className="printk" data-testid="printk">
           {s.printk.map((p) => `[${p.level}] ${p.text}`).join('\n')}
@@ -139,7 +188,10 @@ function FlipItem({ flip: f }: { flip: FlipSummary }) {
   }
   return (
     <li className={f.changed.length ? 'flip' : 'flip none'} data-testid="flip">
-      <code>{f.fn}({hex(f.addr)}, {f.pages})</code>:{' '}
+      <code>
+        {f.fn}({hex(f.addr)}, {f.pages})
+      </code>
+      :{' '}
       {f.changed.length === 0
         ? 'no PTE changed'
         : [...byChange].map(([k, pages]) => (

@@ -10,13 +10,22 @@ export function PackagingPanel({ packaging, strategy }: { packaging: Packaging; 
         Packaging <span className="recon-badge">reconstruction</span>
       </h3>
       <p className="muted">
-        {strategy} never existed as code: klp-lab derives this from the monolithic livepatch the way the proposal describes it
-        {packaging.kind === 'klp-text' ? ' (Oct 2019, per-object .klp.text sections)' : ' (Petr Mladek’s Jan 2020 POC: one module per target)'}.
+        {strategy} never existed as code: klp-lab derives this from the monolithic livepatch the way the proposal
+        describes it
+        {packaging.kind === 'klp-text'
+          ? ' (Oct 2019, per-object .klp.text sections)'
+          : ' (Petr Mladek’s Jan 2020 POC: one module per target)'}
+        .
       </p>
       {packaging.kind === 'klp-text' ? (
         <table className="packaging-table">
           <thead>
-            <tr><th>section</th><th>object</th><th>size</th><th>functions</th></tr>
+            <tr>
+              <th>section</th>
+              <th>object</th>
+              <th>size</th>
+              <th>functions</th>
+            </tr>
           </thead>
           <tbody>
             {packaging.sections.map((s) => (
@@ -32,7 +41,11 @@ export function PackagingPanel({ packaging, strategy }: { packaging: Packaging; 
       ) : (
         <table className="packaging-table">
           <thead>
-            <tr><th>module</th><th>objects</th><th>functions</th></tr>
+            <tr>
+              <th>module</th>
+              <th>objects</th>
+              <th>functions</th>
+            </tr>
           </thead>
           <tbody>
             {packaging.modules.map((m) => (

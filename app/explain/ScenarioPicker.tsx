@@ -2,14 +2,14 @@
 // and the files open in the inspector. Editing does not run; "Run" does.
 import type { ReactNode } from 'react';
 import { getModinfo } from '../../src/elf/modinfo.ts';
-import { useKlp } from '../store.ts';
-import { explainStore, useExplain } from './store.ts';
-import { strategies } from '../../src/strategies/strategies.ts';
-import { scenarioById, scenarios, type Role } from '../../src/scenarios/scenarios.ts';
 import { sampleFiles } from '../../src/scenarios/samples.ts';
-import { DEFAULT_COMPARE, DEFAULT_SOURCE, KERNEL_CHOICES } from './source.ts';
-import type { ModuleRef, ScenarioRoles, SequenceStep, TraceSource } from './source.ts';
+import { type Role, scenarioById, scenarios } from '../../src/scenarios/scenarios.ts';
+import { strategies } from '../../src/strategies/strategies.ts';
+import { useKlp } from '../store.ts';
 import { useCompare } from './compare_store.ts';
+import type { ModuleRef, ScenarioRoles, SequenceStep, TraceSource } from './source.ts';
+import { DEFAULT_COMPARE, DEFAULT_SOURCE, KERNEL_CHOICES } from './source.ts';
+import { explainStore, useExplain } from './store.ts';
 
 type Sequence = Extract<TraceSource, { kind: 'sequence' }>;
 
@@ -57,7 +57,14 @@ export function ScenarioPicker() {
         <legend>kernel</legend>
         {KERNEL_CHOICES.map((k) => (
           <label key={k.id} title={k.title}>
-            <input type="radio" name="kernel" value={k.id} checked={source.kernel === k.id} onChange={() => update({ kernel: k.id })} /> {k.label}
+            <input
+              type="radio"
+              name="kernel"
+              value={k.id}
+              checked={source.kernel === k.id}
+              onChange={() => update({ kernel: k.id })}
+            />{' '}
+            {k.label}
           </label>
         ))}
       </fieldset>
@@ -68,51 +75,113 @@ export function ScenarioPicker() {
               aria-label={`Step ${i + 1}: operation`}
               value={s.op}
               onChange={(e) =>
-                setStep(i, e.currentTarget.value === 'rmmod' ? { op: 'rmmod', name: inserted[0] ?? '' } : { op: 'insmod', module: { kind: 'sample', id: samples[0]?.id ?? '' } })
+                setStep(
+                  i,
+                  e.currentTarget.value === 'rmmod'
+                    ? { op: 'rmmod', name: inserted[0] ?? '' }
+                    : { op: 'insmod', module: { kind: 'sample', id: samples[0]?.id ?? '' } },
+                )
               }
             >
               <option value="insmod">insmod</option>
               <option value="rmmod">rmmod</option>
             </select>
             {s.op === 'insmod' ? (
-              <select aria-label={`Step ${i + 1}: module`} value={refValue(s.module)} onChange={(e) => setStep(i, { op: 'insmod', module: parseRef(e.currentTarget.value) })}>
+              <select
+                aria-label={`Step ${i + 1}: module`}
+                value={refValue(s.module)}
+                onChange={(e) => setStep(i, { op: 'insmod', module: parseRef(e.currentTarget.value) })}
+              >
                 <optgroup label="Built-in samples">
                   {samples.map((m) => (
-                    <option key={m.id} value={`sample:${m.id}`} title={m.description}>{m.file.split('/').pop()}</option>
+                    <option key={m.id} value={`sample:${m.id}`} title={m.description}>
+                      {m.file.split('/').pop()}
+                    </option>
                   ))}
                 </optgroup>
                 {files.length > 0 && (
                   <optgroup label="Open in the inspector">
                     {files.map((f) => (
-                      <option key={f.key} value={`file:${f.key}`}>{f.name}</option>
+                      <option key={f.key} value={`file:${f.key}`}>
+                        {f.name}
+                      </option>
                     ))}
                   </optgroup>
                 )}
               </select>
             ) : (
-              <select aria-label={`Step ${i + 1}: module to remove`} value={s.name} onChange={(e) => setStep(i, { op: 'rmmod', name: e.currentTarget.value })}>
+              <select
+                aria-label={`Step ${i + 1}: module to remove`}
+                value={s.name}
+                onChange={(e) => setStep(i, { op: 'rmmod', name: e.currentTarget.value })}
+              >
                 {[...new Set([...inserted, s.name])].filter(Boolean).map((n) => (
-                  <option key={n} value={n}>{n}</option>
+                  <option key={n} value={n}>
+                    {n}
+                  </option>
                 ))}
               </select>
             )}
-            <button type="button" className="icon" aria-label={`Move step ${i + 1} up`} onClick={() => move(i, -1)} disabled={i === 0}>↑</button>
-            <button type="button" className="icon" aria-label={`Move step ${i + 1} down`} onClick={() => move(i, 1)} disabled={i === source.steps.length - 1}>↓</button>
-            <button type="button" className="icon" aria-label={`Remove step ${i + 1}`} onClick={() => remove(i)}>×</button>
+            <button
+              type="button"
+              className="icon"
+              aria-label={`Move step ${i + 1} up`}
+              onClick={() => move(i, -1)}
+              disabled={i === 0}
+            >
+              ↑
+            </button>
+            <button
+              type="button"
+              className="icon"
+              aria-label={`Move step ${i + 1} down`}
+              onClick={() => move(i, 1)}
+              disabled={i === source.steps.length - 1}
+            >
+              ↓
+            </button>
+            <button type="button" className="icon" aria-label={`Remove step ${i + 1}`} onClick={() => remove(i)}>
+              ×
+            </button>
           </li>
         ))}
       </ol>
       <button
         type="button"
-        onClick={() => update({ steps: [...source.steps, { op: 'insmod', module: { kind: 'sample', id: samples.find((m) => m.id === 'klp_demo_target2')?.id ?? samples[0]?.id ?? '' } }] })}
+        onClick={() =>
+          update({
+            steps: [
+              ...source.steps,
+              {
+                op: 'insmod',
+                module: {
+                  kind: 'sample',
+                  id: samples.find((m) => m.id === 'klp_demo_target2')?.id ?? samples[0]?.id ?? '',
+                },
+              },
+            ],
+          })
+        }
       >
         + insmod
       </button>
-      <button type="button" onClick={() => update({ steps: [...source.steps, { op: 'rmmod', name: inserted.at(-1) ?? '' }] })} disabled={!inserted.length}>
+      <button
+        type="button"
+        onClick={() => update({ steps: [...source.steps, { op: 'rmmod', name: inserted.at(-1) ?? '' }] })}
+        disabled={!inserted.length}
+      >
         + rmmod
       </button>
-      <label className="fake" title="Give symbols that no table provides an invented address, so a module can load without its dependencies (e.g. a Debian driver)">
-        <input type="checkbox" checked={source.fakeMissingSymbols} onChange={(e) => update({ fakeMissingSymbols: e.currentTarget.checked })} /> invent missing symbols
+      <label
+        className="fake"
+        title="Give symbols that no table provides an invented address, so a module can load without its dependencies (e.g. a Debian driver)"
+      >
+        <input
+          type="checkbox"
+          checked={source.fakeMissingSymbols}
+          onChange={(e) => update({ fakeMissingSymbols: e.currentTarget.checked })}
+        />{' '}
+        invent missing symbols
       </label>
       <button type="submit" className="primary" disabled={running || source.steps.length === 0} data-testid="run">
         {running ? 'Running…' : 'Run'}
@@ -132,7 +201,13 @@ function ModeSwitch({ mode }: { mode: TraceSource['kind'] }) {
         const v = e.currentTarget.value;
         explainStore
           .getState()
-          .setSource(v === 'scenario' ? { kind: 'scenario', strategy: 'text-poke', scenario: 'late-load' } : v === 'compare' ? DEFAULT_COMPARE : DEFAULT_SOURCE);
+          .setSource(
+            v === 'scenario'
+              ? { kind: 'scenario', strategy: 'text-poke', scenario: 'late-load' }
+              : v === 'compare'
+                ? DEFAULT_COMPARE
+                : DEFAULT_SOURCE,
+          );
       }}
     >
       <option value="sequence">modules in order</option>
@@ -158,8 +233,17 @@ function CompareForm({ source }: { source: Extract<TraceSource, { kind: 'compare
       <fieldset className="strategy-chips" data-testid="compare-strategies">
         <legend>strategies (2 or more)</legend>
         {strategies.map((s) => (
-          <label key={s.id} className={source.strategies.includes(s.id) ? 'chip on' : 'chip'} title={`${s.name} — ${s.reality}, kernel ${s.kernel}${s.reconstruction ? '; a reconstruction' : ''}`}>
-            <input type="checkbox" checked={source.strategies.includes(s.id)} onChange={() => toggle(s.id)} data-testid={`compare-${s.id}`} />
+          <label
+            key={s.id}
+            className={source.strategies.includes(s.id) ? 'chip on' : 'chip'}
+            title={`${s.name} — ${s.reality}, kernel ${s.kernel}${s.reconstruction ? '; a reconstruction' : ''}`}
+          >
+            <input
+              type="checkbox"
+              checked={source.strategies.includes(s.id)}
+              onChange={() => toggle(s.id)}
+              data-testid={`compare-${s.id}`}
+            />
             <span className="mono">{s.id}</span>
           </label>
         ))}
@@ -179,10 +263,16 @@ function ScenarioForm({ source, running }: { source: Extract<TraceSource, { kind
       <ModeSwitch mode="scenario" />
       <label>
         strategy{' '}
-        <select aria-label="Strategy" data-testid="strategy" value={source.strategy} onChange={(e) => set({ strategy: e.currentTarget.value })}>
+        <select
+          aria-label="Strategy"
+          data-testid="strategy"
+          value={source.strategy}
+          onChange={(e) => set({ strategy: e.currentTarget.value })}
+        >
           {strategies.map((s) => (
             <option key={s.id} value={s.id} disabled={!!s.notYet} title={s.notYet ?? s.reality}>
-              {s.id} — {s.name}{s.notYet ? ' (not emulated yet)' : ''}
+              {s.id} — {s.name}
+              {s.notYet ? ' (not emulated yet)' : ''}
             </option>
           ))}
         </select>
@@ -191,7 +281,8 @@ function ScenarioForm({ source, running }: { source: Extract<TraceSource, { kind
       <RolePicker scenario={source.scenario} roles={source.roles} onChange={(roles) => set({ roles })} />
       {strategy && (
         <span className="muted">
-          {strategy.reality}; kernel {strategy.kernel}{strategy.reconstruction ? '; a reconstruction of a proposal' : ''}
+          {strategy.reality}; kernel {strategy.kernel}
+          {strategy.reconstruction ? '; a reconstruction of a proposal' : ''}
         </span>
       )}
       <button type="submit" className="primary" disabled={running} data-testid="run">
@@ -222,9 +313,16 @@ function ScenarioSelect({ value, onChange }: { value: string; onChange(scenario:
   return (
     <label>
       scenario{' '}
-      <select aria-label="Scenario" data-testid="scenario" value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+      <select
+        aria-label="Scenario"
+        data-testid="scenario"
+        value={value}
+        onChange={(e) => onChange(e.currentTarget.value)}
+      >
         {scenarios.map((s) => (
-          <option key={s.id} value={s.id}>{s.id}: {s.title}</option>
+          <option key={s.id} value={s.id}>
+            {s.id}: {s.title}
+          </option>
         ))}
       </select>
     </label>
@@ -242,10 +340,20 @@ const ROLE_TITLE: Record<Role, string> = {
  * Which module plays each role the scenario uses: the built-in sample by default, another sample,
  * or one of the user's files open in the inspector.
  */
-function RolePicker({ scenario, roles, onChange }: { scenario: string; roles: ScenarioRoles | undefined; onChange(roles: ScenarioRoles | undefined): void }) {
+function RolePicker({
+  scenario,
+  roles,
+  onChange,
+}: {
+  scenario: string;
+  roles: ScenarioRoles | undefined;
+  onChange(roles: ScenarioRoles | undefined): void;
+}) {
   const samples = useKlp((s) => s.samples);
   const files = useKlp((s) => s.files);
-  const used = [...new Set(scenarioById(scenario)?.ops.map((o) => o.role) ?? [])].sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
+  const used = [...new Set(scenarioById(scenario)?.ops.map((o) => o.role) ?? [])].sort(
+    (a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b),
+  );
   const pick = (role: Role, value: string) => {
     const next: ScenarioRoles = { ...roles };
     if (value === '') delete next[role];
@@ -261,21 +369,37 @@ function RolePicker({ scenario, roles, onChange }: { scenario: string; roles: Sc
         return (
           <label key={role} title={`${role}: ${ROLE_TITLE[role]}`}>
             <b className="mono">{role}</b>{' '}
-            <select aria-label={`Module for ${role} (${ROLE_TITLE[role]})`} data-testid={`role-${role}`} value={ref ? refValue(ref) : ''} onChange={(e) => pick(role, e.currentTarget.value)}>
-              <option value="" title="the built-in sample for this role">{dflt}</option>
+            <select
+              aria-label={`Module for ${role} (${ROLE_TITLE[role]})`}
+              data-testid={`role-${role}`}
+              value={ref ? refValue(ref) : ''}
+              onChange={(e) => pick(role, e.currentTarget.value)}
+            >
+              <option value="" title="the built-in sample for this role">
+                {dflt}
+              </option>
               <optgroup label="Built-in samples">
-                {samples.filter((m) => m.file !== sampleFiles[role]).map((m) => (
-                  <option key={m.id} value={`sample:${m.id}`} title={m.description}>{m.file.split('/').pop()}</option>
-                ))}
+                {samples
+                  .filter((m) => m.file !== sampleFiles[role])
+                  .map((m) => (
+                    <option key={m.id} value={`sample:${m.id}`} title={m.description}>
+                      {m.file.split('/').pop()}
+                    </option>
+                  ))}
               </optgroup>
               {files.length > 0 && (
                 <optgroup label="Open in the inspector">
                   {files.map((f) => (
-                    <option key={f.key} value={`file:${f.key}`}>{f.name}{f.origin === 'sample' ? ' (sample)' : ''}</option>
+                    <option key={f.key} value={`file:${f.key}`}>
+                      {f.name}
+                      {f.origin === 'sample' ? ' (sample)' : ''}
+                    </option>
                   ))}
                 </optgroup>
               )}
-              {ref?.kind === 'file' && !files.some((f) => f.key === ref.key) && <option value={refValue(ref)}>(closed file)</option>}
+              {ref?.kind === 'file' && !files.some((f) => f.key === ref.key) && (
+                <option value={refValue(ref)}>(closed file)</option>
+              )}
             </select>
           </label>
         );
@@ -293,12 +417,18 @@ export function RanRoles() {
   const files = useKlp((s) => s.files);
   if (!ran || ran.kind === 'sequence' || !ran.roles) return null;
   const label = (ref: ModuleRef) =>
-    ref.kind === 'file' ? (files.find((f) => f.key === ref.key)?.name ?? '(closed file)') : (samples.find((m) => m.id === ref.id)?.file.split('/').pop() ?? ref.id);
+    ref.kind === 'file'
+      ? (files.find((f) => f.key === ref.key)?.name ?? '(closed file)')
+      : (samples
+          .find((m) => m.id === ref.id)
+          ?.file.split('/')
+          .pop() ?? ref.id);
   const chosen = ROLE_ORDER.flatMap((r) => (ran.roles?.[r] ? [`${r} = ${label(ran.roles[r])}`] : []));
   if (!chosen.length) return null;
   return (
     <span className="ran-roles" data-testid="ran-roles">
-      {' '}on {chosen.join(', ')}{' '}
+      {' '}
+      on {chosen.join(', ')}{' '}
     </span>
   );
 }

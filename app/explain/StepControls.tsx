@@ -1,5 +1,5 @@
 // First / previous / play-pause / next / last, speed, and where we are.
-import { SPEEDS, explainStore, useExplain } from './store.ts';
+import { explainStore, SPEEDS, useExplain } from './store.ts';
 
 /** Tiny inline icons (no icon font: the glyphs ⏮ ⏭ are missing from common system fonts). */
 function Icon({ d }: { d: string }) {
@@ -27,20 +27,75 @@ export function StepControls({ steps }: { steps: number }) {
   const atEnd = step >= steps - 1;
   return (
     <div className="step-controls" role="toolbar" aria-label="Step controls">
-      <button type="button" aria-label="First step (Home)" title="First step (Home)" onClick={a.first} disabled={atStart}><Icon d={FIRST} /></button>
-      <button type="button" aria-label="Previous phase ([)" title="Previous phase ([)" onClick={() => a.phase(-1)} disabled={atStart}><Icon d={PREV_PHASE} /></button>
-      <button type="button" aria-label="Previous step (←)" title="Previous step (←)" onClick={() => a.stepBy(-1)} disabled={atStart}><Icon d={PREV} /></button>
-      <button type="button" className="play" aria-label={playing ? 'Pause (Space)' : 'Play (Space)'} title={playing ? 'Pause (Space)' : 'Play (Space)'} onClick={a.togglePlay} data-testid="play">
+      <button
+        type="button"
+        aria-label="First step (Home)"
+        title="First step (Home)"
+        onClick={a.first}
+        disabled={atStart}
+      >
+        <Icon d={FIRST} />
+      </button>
+      <button
+        type="button"
+        aria-label="Previous phase ([)"
+        title="Previous phase ([)"
+        onClick={() => a.phase(-1)}
+        disabled={atStart}
+      >
+        <Icon d={PREV_PHASE} />
+      </button>
+      <button
+        type="button"
+        aria-label="Previous step (←)"
+        title="Previous step (←)"
+        onClick={() => a.stepBy(-1)}
+        disabled={atStart}
+      >
+        <Icon d={PREV} />
+      </button>
+      <button
+        type="button"
+        className="play"
+        aria-label={playing ? 'Pause (Space)' : 'Play (Space)'}
+        title={playing ? 'Pause (Space)' : 'Play (Space)'}
+        onClick={a.togglePlay}
+        data-testid="play"
+      >
         <Icon d={playing ? PAUSE : PLAY} />
       </button>
-      <button type="button" aria-label="Next step (→)" title="Next step (→)" onClick={() => a.stepBy(1)} disabled={atEnd}><Icon d={NEXT} /></button>
-      <button type="button" aria-label="Next phase (])" title="Next phase (])" onClick={() => a.phase(1)} disabled={atEnd}><Icon d={NEXT_PHASE} /></button>
-      <button type="button" aria-label="Last step (End)" title="Last step (End)" onClick={a.last} disabled={atEnd}><Icon d={LAST} /></button>
+      <button
+        type="button"
+        aria-label="Next step (→)"
+        title="Next step (→)"
+        onClick={() => a.stepBy(1)}
+        disabled={atEnd}
+      >
+        <Icon d={NEXT} />
+      </button>
+      <button
+        type="button"
+        aria-label="Next phase (])"
+        title="Next phase (])"
+        onClick={() => a.phase(1)}
+        disabled={atEnd}
+      >
+        <Icon d={NEXT_PHASE} />
+      </button>
+      <button type="button" aria-label="Last step (End)" title="Last step (End)" onClick={a.last} disabled={atEnd}>
+        <Icon d={LAST} />
+      </button>
       <label className="speed">
         <span>speed</span>
-        <select value={speed} onChange={(e) => a.setSpeed(Number(e.currentTarget.value))} aria-label="Playback speed, steps per second">
+        <select
+          value={speed}
+          onChange={(e) => a.setSpeed(Number(e.currentTarget.value))}
+          aria-label="Playback speed, steps per second"
+        >
           {SPEEDS.map((s) => (
-            <option key={s} value={s}>{s} step/s</option>
+            <option key={s} value={s}>
+              {s} step/s
+            </option>
           ))}
         </select>
       </label>

@@ -21,7 +21,13 @@ export function Timeline({ trace }: { trace: Trace }) {
   const width = Math.max(320, useWidth(wrap));
   const step = useExplain((s) => s.step);
   const n = trace.steps.length;
-  const x = useMemo(() => scaleLinear().domain([0, n]).range([LEFT, width - RIGHT]), [n, width]);
+  const x = useMemo(
+    () =>
+      scaleLinear()
+        .domain([0, n])
+        .range([LEFT, width - RIGHT]),
+    [n, width],
+  );
   const bandY = PHASE_H + 6;
   const stripY = bandY + model.modules.length * (BAND_H + 3) + 4;
   const height = stripY + STRIP_H + 18;
@@ -58,7 +64,9 @@ export function Timeline({ trace }: { trace: Trace }) {
             <title>{`RWX pages: steps ${a}–${b - 1}`}</title>
           </rect>
         ))}
-        <text className="tl-label" x={6} y={PHASE_H / 2 + 4}>phase</text>
+        <text className="tl-label" x={6} y={PHASE_H / 2 + 4}>
+          phase
+        </text>
         {model.runs.map((r, i) => {
           const x0 = x(r.from);
           const w = x(r.to) - x0;
@@ -86,12 +94,20 @@ export function Timeline({ trace }: { trace: Trace }) {
         })}
         {model.modules.map((m, i) => (
           <g key={m} transform={`translate(0, ${bandY + i * (BAND_H + 3)})`}>
-            <text className="tl-label" x={6} y={BAND_H - 4}>{fit(m, LEFT - 10)}</text>
+            <text className="tl-label" x={6} y={BAND_H - 4}>
+              {fit(m, LEFT - 10)}
+            </text>
             {model.bands
               .filter((b) => b.module === m)
               .map((b) => (
                 <g key={b.from} data-testid={`band-${m}-${b.state}`}>
-                  <rect x={x(b.from)} y={0} width={Math.max(1, x(b.to) - x(b.from))} height={BAND_H} fill={stateColour(b.state)} />
+                  <rect
+                    x={x(b.from)}
+                    y={0}
+                    width={Math.max(1, x(b.to) - x(b.from))}
+                    height={BAND_H}
+                    fill={stateColour(b.state)}
+                  />
                   {x(b.to) - x(b.from) > 56 && (
                     <text x={x(b.from) + 3} y={BAND_H - 4} className="tl-band-text" fill={stateInk(b.state)}>
                       {b.state}
@@ -102,9 +118,20 @@ export function Timeline({ trace }: { trace: Trace }) {
           </g>
         ))}
         <g transform={`translate(0, ${stripY})`}>
-          <text className="tl-label" x={6} y={STRIP_H - 8}>writes · flips · audit</text>
+          <text className="tl-label" x={6} y={STRIP_H - 8}>
+            writes · flips · audit
+          </text>
           {Array.from(model.map.writesAtStep, (w, s) =>
-            w ? <rect key={`w${s}`} className="tl-writes" x={x(s) + 1} width={Math.max(1, stepW - 2)} y={STRIP_H - 4 - h(w, maxWrites)} height={h(w, maxWrites)} /> : null,
+            w ? (
+              <rect
+                key={`w${s}`}
+                className="tl-writes"
+                x={x(s) + 1}
+                width={Math.max(1, stepW - 2)}
+                y={STRIP_H - 4 - h(w, maxWrites)}
+                height={h(w, maxWrites)}
+              />
+            ) : null,
           )}
           {marks.flips.map((s) => (
             <path key={`f${s}`} className="tl-flip" d={`M${x(s) + stepW / 2} 0 l5 6 l-5 6 l-5 -6 z`} />
@@ -115,12 +142,16 @@ export function Timeline({ trace }: { trace: Trace }) {
             </rect>
           ))}
           {marks.faults.map((s) => (
-            <text key={`x${s}`} className="tl-fault" x={x(s) + stepW / 2 - 4} y={12}>✕</text>
+            <text key={`x${s}`} className="tl-fault" x={x(s) + stepW / 2 - 4} y={12}>
+              ✕
+            </text>
           ))}
         </g>
         <g className="tl-cursor" transform={`translate(${x(step)}, 0)`}>
           <rect x={0} y={0} width={Math.max(2, stepW)} height={height - 14} />
-          <text x={Math.max(2, stepW) / 2} y={height - 2} textAnchor="middle">{step}</text>
+          <text x={Math.max(2, stepW) / 2} y={height - 2} textAnchor="middle">
+            {step}
+          </text>
         </g>
       </svg>
     </div>

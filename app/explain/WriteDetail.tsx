@@ -1,14 +1,15 @@
 // The selected write: relocation (type, symbol, S, A, P, value), bytes before/after, the write
 // path and the page's permission at that moment (replayed up to the event).
+
+import { useEffect, useRef, useState } from 'react';
 import { PAGE_SIZE, PERM_LABEL, PermCode, permCode } from '../../src/trace/page_map.ts';
 import { WRITE_PATH_TEXT } from '../../src/trace/step_summary.ts';
 import type { Trace } from '../../src/trace/types.ts';
-import { traceModel, type TraceModel } from './model.ts';
-import { explainStore, useExplain } from './store.ts';
-import { bytesHex, placeLabel, relocName, writeRef, type WriteRef } from './writes.ts';
-import { useEffect, useRef, useState } from 'react';
-import { handleOfModule, showWriteInInspector, sourceOfModule } from './links.ts';
 import { hex2, useSectionWindow } from '../components/section_bytes.ts';
+import { handleOfModule, showWriteInInspector, sourceOfModule } from './links.ts';
+import { type TraceModel, traceModel } from './model.ts';
+import { explainStore, useExplain } from './store.ts';
+import { bytesHex, placeLabel, relocName, type WriteRef, writeRef } from './writes.ts';
 
 const hex = (v: bigint) => `0x${(v < 0n ? v + (1n << 64n) : v).toString(16)}`;
 const signed = (v: bigint) => (v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
@@ -31,26 +32,52 @@ export function WriteDetail({ trace }: { trace: Trace }) {
     <section className="write-detail" ref={box} data-testid="write-detail" aria-label="Selected write">
       <header>
         <h3>
-          Write at <code>{ref.region ? `${ref.region.region.module} ` : ''}{placeLabel(ref)}</code>{' '}
+          Write at{' '}
+          <code>
+            {ref.region ? `${ref.region.region.module} ` : ''}
+            {placeLabel(ref)}
+          </code>{' '}
           <span className="muted">(step {ref.step})</span>
         </h3>
-        <button type="button" className="close" aria-label="Close write detail" onClick={() => explainStore.getState().select({ kind: 'none' })}>×</button>
+        <button
+          type="button"
+          className="close"
+          aria-label="Close write detail"
+          onClick={() => explainStore.getState().select({ kind: 'none' })}
+        >
+          ×
+        </button>
       </header>
       <dl>
         {c ? (
           <>
             <dt>relocation</dt>
-            <dd className="mono" data-testid="wd-type">{relocName(c.type)} <span className="muted">({c.relsecName} #{c.entry})</span></dd>
+            <dd className="mono" data-testid="wd-type">
+              {relocName(c.type)}{' '}
+              <span className="muted">
+                ({c.relsecName} #{c.entry})
+              </span>
+            </dd>
             <dt>symbol</dt>
-            <dd className="mono" data-testid="wd-symbol">{c.symbol || '(section symbol)'}</dd>
+            <dd className="mono" data-testid="wd-symbol">
+              {c.symbol || '(section symbol)'}
+            </dd>
             <dt title="resolved symbol value">S</dt>
-            <dd className="mono" data-testid="wd-S">{hex(c.S)}</dd>
+            <dd className="mono" data-testid="wd-S">
+              {hex(c.S)}
+            </dd>
             <dt title="addend">A</dt>
-            <dd className="mono" data-testid="wd-A">{signed(c.A)}</dd>
+            <dd className="mono" data-testid="wd-A">
+              {signed(c.A)}
+            </dd>
             <dt title="place: the address written">P</dt>
-            <dd className="mono" data-testid="wd-P">{hex(c.P)}</dd>
+            <dd className="mono" data-testid="wd-P">
+              {hex(c.P)}
+            </dd>
             <dt>value</dt>
-            <dd className="mono" data-testid="wd-value">{hex(c.value)} <span className="muted">{formula(c.type)}</span></dd>
+            <dd className="mono" data-testid="wd-value">
+              {hex(c.value)} <span className="muted">{formula(c.type)}</span>
+            </dd>
           </>
         ) : (
           <>
@@ -61,17 +88,30 @@ export function WriteDetail({ trace }: { trace: Trace }) {
         <dt>address</dt>
         <dd className="mono">{hex(w.addr)}</dd>
         <dt>before</dt>
-        <dd className="mono bytes" data-testid="wd-before">{bytesHex(w.old)}</dd>
+        <dd className="mono bytes" data-testid="wd-before">
+          {bytesHex(w.old)}
+        </dd>
         <dt>after</dt>
-        <dd className="mono bytes" data-testid="wd-after">{bytesHex(w.new)}</dd>
+        <dd className="mono bytes" data-testid="wd-after">
+          {bytesHex(w.new)}
+        </dd>
         <dt>path</dt>
-        <dd data-testid="wd-path"><code>{w.path}</code> — {WRITE_PATH_TEXT[w.path]}</dd>
-        <dt title="the section's bytes around the site, from the file; the site before and after this write">context</dt>
-        <dd><ByteContext ref_={ref} /></dd>
+        <dd data-testid="wd-path">
+          <code>{w.path}</code> — {WRITE_PATH_TEXT[w.path]}
+        </dd>
+        <dt title="the section's bytes around the site, from the file; the site before and after this write">
+          context
+        </dt>
+        <dd>
+          <ByteContext ref_={ref} />
+        </dd>
         <dt>page</dt>
         <dd data-testid="wd-perm">
           <b className={perm === PermCode.RWX ? 'alarm-text' : undefined}>{PERM_LABEL[perm]}</b>{' '}
-          <span className="muted">at the moment of the write{ref.region ? ` (page ${Math.floor(ref.offset / PAGE_SIZE)} of ${ref.region.region.name})` : ''}</span>
+          <span className="muted">
+            at the moment of the write
+            {ref.region ? ` (page ${Math.floor(ref.offset / PAGE_SIZE)} of ${ref.region.region.name})` : ''}
+          </span>
         </dd>
       </dl>
       <InspectorLinks ref_={ref} />
@@ -109,7 +149,12 @@ function InspectorLinks({ ref_ }: { ref_: WriteRef }) {
   useEffect(() => setNote(null), [ref_.step, ref_.event]);
   const module = ref_.region?.region.module;
   const src = module ? sourceOfModule(module) : { ok: false as const, why: 'outside every module' };
-  if (!src.ok) return <p className="wd-links muted" data-testid="wd-links-none">Inspector: {src.why}.</p>;
+  if (!src.ok)
+    return (
+      <p className="wd-links muted" data-testid="wd-links-none">
+        Inspector: {src.why}.
+      </p>
+    );
   const go = (what: 'relocation' | 'symbol' | 'hex') => () => {
     setNote(null);
     void showWriteInInspector(ref_, what).then((r) => !r.ok && setNote(r.why));
@@ -133,7 +178,12 @@ function InspectorLinks({ ref_ }: { ref_: WriteRef }) {
           {ref_.section.name} in hex ›
         </button>
       )}
-      {note && <span className="error-text" data-testid="wd-link-note"> {note}</span>}
+      {note && (
+        <span className="error-text" data-testid="wd-link-note">
+          {' '}
+          {note}
+        </span>
+      )}
     </p>
   );
 }
@@ -151,7 +201,11 @@ function ByteContext({ ref_ }: { ref_: WriteRef }) {
   useEffect(() => {
     let live = true;
     setHandle(undefined);
-    if (module) void handleOfModule(module).then((h) => live && setHandle(h), () => undefined);
+    if (module)
+      void handleOfModule(module).then(
+        (h) => live && setHandle(h),
+        () => undefined,
+      );
     return () => {
       live = false;
     };
@@ -160,13 +214,24 @@ function ByteContext({ ref_ }: { ref_: WriteRef }) {
   const len = ref_.write.new.length;
   const from = Math.max(0, Math.floor((site - 12) / CTX_ROW) * CTX_ROW);
   const to = Math.ceil((site + len + 12) / CTX_ROW) * CTX_ROW;
-  const reply = useSectionWindow(span && !span.nobits && handle !== undefined ? handle : undefined, span?.sectionIndex, from, to - from);
+  const reply = useSectionWindow(
+    span && !span.nobits && handle !== undefined ? handle : undefined,
+    span?.sectionIndex,
+    from,
+    to - from,
+  );
   if (!span) return <span className="muted">not inside a section of the file</span>;
   if (span.nobits) return <span className="muted">{span.name} is SHT_NOBITS: zero-filled, not in the file</span>;
-  if (!module || (handle === undefined && !sourceOfModule(module).ok)) return <span className="muted">no file to read it from (a module derived by the design)</span>;
+  if (!module || (handle === undefined && !sourceOfModule(module).ok))
+    return <span className="muted">no file to read it from (a module derived by the design)</span>;
   if (!reply) return <span className="muted">…</span>;
   if ('error' in reply) return <span className="error-text">{reply.error}</span>;
-  if (reply.name !== span.name) return <span className="muted">the file's section [{span.sectionIndex}] is {reply.name}, not {span.name} (repackaged)</span>;
+  if (reply.name !== span.name)
+    return (
+      <span className="muted">
+        the file's section [{span.sectionIndex}] is {reply.name}, not {span.name} (repackaged)
+      </span>
+    );
   const rows: React.ReactNode[] = [];
   const bytes = reply.bytes;
   for (let r = reply.offset; r < reply.offset + bytes.length; r += CTX_ROW) {
@@ -177,7 +242,11 @@ function ByteContext({ ref_ }: { ref_: WriteRef }) {
         const inSite = o >= site && o < site + len;
         const b = inSite ? (after ? ref_.write.new[o - site]! : ref_.write.old[o - site]!) : bytes[o - reply.offset]!;
         return (
-          <span key={i} className={inSite ? (after ? 'ctx-b site after' : 'ctx-b site') : after ? 'ctx-b dim' : 'ctx-b'} data-testid={inSite ? (after ? 'ctx-after' : 'ctx-before') : undefined}>
+          <span
+            key={i}
+            className={inSite ? (after ? 'ctx-b site after' : 'ctx-b site') : after ? 'ctx-b dim' : 'ctx-b'}
+            data-testid={inSite ? (after ? 'ctx-after' : 'ctx-before') : undefined}
+          >
             {hex2(b)}
           </span>
         );
@@ -197,8 +266,14 @@ function ByteContext({ ref_ }: { ref_: WriteRef }) {
       );
   }
   return (
-    <div className="byte-context mono" data-testid="wd-context" title={`${span.name} from the file, offsets in the section; the site's own bytes are memory's before and after the write`}>
-      <div className="ctx-caption muted">{span.name}+0x{site.toString(16)}, {len} bytes</div>
+    <div
+      className="byte-context mono"
+      data-testid="wd-context"
+      title={`${span.name} from the file, offsets in the section; the site's own bytes are memory's before and after the write`}
+    >
+      <div className="ctx-caption muted">
+        {span.name}+0x{site.toString(16)}, {len} bytes
+      </div>
       {rows}
     </div>
   );

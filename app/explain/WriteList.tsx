@@ -1,10 +1,10 @@
 // The current step's writes as rows; clicking one selects it (map mark + detail).
 import { useMemo, useState } from 'react';
+import { forEachWrite, writeStats } from '../../src/trace/events.ts';
 import type { Trace } from '../../src/trace/types.ts';
 import { traceModel } from './model.ts';
-import { forEachWrite, writeStats } from '../../src/trace/events.ts';
 import { explainStore, useExplain } from './store.ts';
-import { placeLabel, writeRef, writeWhat, type WriteRef } from './writes.ts';
+import { placeLabel, type WriteRef, writeRef, writeWhat } from './writes.ts';
 
 const MAX_ROWS = 400;
 
@@ -45,11 +45,18 @@ export function WriteList({ trace }: { trace: Trace }) {
           {rows.map((r) => (
             <tr
               key={r.event}
-              className={selection.kind === 'write' && selection.step === step && selection.event === r.event ? 'selected' : undefined}
+              className={
+                selection.kind === 'write' && selection.step === step && selection.event === r.event
+                  ? 'selected'
+                  : undefined
+              }
               onClick={() => explainStore.getState().select({ kind: 'write', step, event: r.event })}
             >
               <td className="mono">
-                <button type="button" className="link">{r.region ? `${r.region.region.module} ` : ''}{placeLabel(r)}</button>
+                <button type="button" className="link">
+                  {r.region ? `${r.region.region.module} ` : ''}
+                  {placeLabel(r)}
+                </button>
               </td>
               <td className="mono">{writeWhat(r.write)}</td>
               <td className="mono">{r.write.path}</td>

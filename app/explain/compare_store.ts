@@ -1,18 +1,25 @@
 // The comparison's view state (zustand, vanilla): which strategies ran over which scenario, what
 // each returned (trace or refusal, audit metrics, packaging), the alignment of their steps, and
 // the one shared cursor — a row of the alignment, not a step of any one trace.
-import { createStore } from 'zustand/vanilla';
+
 import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
 import type { Audit } from '../../src/audit/auditor.ts';
 import type { Packaging } from '../../src/scenarios/run.ts';
-import { strategyById, type Strategy } from '../../src/strategies/strategies.ts';
-import { alignTraces, diffNeighbour, firstImportantDiff, type Alignment, type DiffKind } from '../../src/trace/align.ts';
-import { alignInput, metricsRow, type MetricsRow, type OpRef } from '../../src/trace/compare.ts';
+import { type Strategy, strategyById } from '../../src/strategies/strategies.ts';
+import {
+  type Alignment,
+  alignTraces,
+  type DiffKind,
+  diffNeighbour,
+  firstImportantDiff,
+} from '../../src/trace/align.ts';
+import { alignInput, type MetricsRow, metricsRow, type OpRef } from '../../src/trace/compare.ts';
 import type { Trace } from '../../src/trace/types.ts';
+import { takeLinkedRow } from '../permalink/link_state.ts';
 import { useKlp } from '../store.ts';
 import { traceModel } from './model.ts';
 import { runCompare } from './run.ts';
-import { takeLinkedRow } from '../permalink/link_state.ts';
 import type { RunOutcome, ScenarioRoles } from './source.ts';
 
 export interface CompareColumnState {
@@ -80,7 +87,13 @@ export const compareStore = createStore<CompareState>()((set, get) => ({
       if (get().seq !== seq) return;
       const t0 = performance.now();
       const columns: CompareColumnState[] = reply.columns.map((c) => {
-        const strategy = strategyById(c.strategy) ?? { id: c.strategy, name: c.strategy, reality: 'unknown strategy', kernel: '?', reconstruction: false };
+        const strategy = strategyById(c.strategy) ?? {
+          id: c.strategy,
+          name: c.strategy,
+          reality: 'unknown strategy',
+          kernel: '?',
+          reconstruction: false,
+        };
         const ops = c.ops ?? [];
         return {
           strategy,

@@ -1,7 +1,7 @@
 // Pages whose permission a step changed (alloc and free are not flips), from the snapshots.
-import { PermCode, type PageMap } from '../../src/trace/page_map.ts';
-import type { MapLayout } from './map_layout.ts';
+import { type PageMap, PermCode } from '../../src/trace/page_map.ts';
 import type { Flip } from './map_draw.ts';
+import type { MapLayout } from './map_layout.ts';
 
 export function flipsAt(map: PageMap, layout: MapLayout, step: number): Flip[] {
   if (step <= 0) return [];

@@ -1,5 +1,5 @@
 // Small browser hooks for the explainer: element width, reduced motion.
-import { useEffect, useState, type RefObject } from 'react';
+import { type RefObject, useEffect, useState } from 'react';
 
 export function useWidth(ref: RefObject<HTMLElement | null>): number {
   const [width, setWidth] = useState(0);
@@ -31,7 +31,9 @@ const dark = '(prefers-color-scheme: dark)';
 
 /** 'dark' or 'light', following the system (and Playwright's emulateMedia). */
 export function useColorScheme(): 'dark' | 'light' {
-  const [scheme, setScheme] = useState<'dark' | 'light'>(() => (typeof matchMedia === 'function' && matchMedia(dark).matches ? 'dark' : 'light'));
+  const [scheme, setScheme] = useState<'dark' | 'light'>(() =>
+    typeof matchMedia === 'function' && matchMedia(dark).matches ? 'dark' : 'light',
+  );
   useEffect(() => {
     const m = matchMedia(dark);
     const on = () => setScheme(m.matches ? 'dark' : 'light');

@@ -4,21 +4,24 @@
 // (the run's sources: samples or the user's files), opens it in the inspector on that entry, and,
 // the other way, finds (or runs) the step where an inspector entry was written.
 import { getModinfo } from '../../src/elf/modinfo.ts';
-import { useKlp, type LoadedFile } from '../store.ts';
-import type { Sample } from '../samples.ts';
-import { goToView } from '../components/ViewSwitch.tsx';
-import { relocationWidth } from '../components/section_bytes.ts';
-import type { Trace } from '../../src/trace/types.ts';
 import { forEachWrite } from '../../src/trace/events.ts';
+import type { Trace } from '../../src/trace/types.ts';
+import { relocationWidth } from '../components/section_bytes.ts';
+import { goToView } from '../components/ViewSwitch.tsx';
+import type { Sample } from '../samples.ts';
+import { type LoadedFile, useKlp } from '../store.ts';
 import { traceModel } from './model.ts';
 import { handleOf, roleRefs } from './run.ts';
 import type { ModuleRef, TraceSource } from './source.ts';
 import { explainStore } from './store.ts';
-import { writeRef, type WriteRef } from './writes.ts';
+import { type WriteRef, writeRef } from './writes.ts';
 
 const baseName = (path: string) => path.split('/').pop() ?? path;
 /** What the kernel calls a module built from `file` (KBUILD_MODNAME: the file name, '-' → '_'). */
-const nameFromFile = (file: string) => baseName(file).replace(/\.ko(\.(xz|zst|gz))?$/, '').replace(/-/g, '_');
+const nameFromFile = (file: string) =>
+  baseName(file)
+    .replace(/\.ko(\.(xz|zst|gz))?$/, '')
+    .replace(/-/g, '_');
 
 export function moduleNameOfFile(f: LoadedFile): string {
   return getModinfo(f.module.elf.modinfo, 'name') ?? nameFromFile(f.name);
@@ -39,9 +42,7 @@ function refsOf(source: TraceSource, samples: Sample[]): Array<{ ref: ModuleRef;
   return Object.entries(roleRefs(source.roles, samples)).map(([role, ref]) => ({ ref, role }));
 }
 
-export type ModuleSource =
-  | { ok: true; ref: ModuleRef; name: string }
-  | { ok: false; why: string };
+export type ModuleSource = { ok: true; ref: ModuleRef; name: string } | { ok: false; why: string };
 
 /** Which file the trace's `module` was loaded from, in the run on screen. */
 export function sourceOfModule(module: string): ModuleSource {
@@ -51,10 +52,17 @@ export function sourceOfModule(module: string): ModuleSource {
   for (const { ref, role } of refsOf(ran, samples)) {
     if (moduleNameOfRef(ref, samples, files) !== module) continue;
     if (packaging && role === 'P')
-      return { ok: false, why: `${module} as loaded here is the repackaging ${ran.kind === 'scenario' ? ran.strategy : 'the design'} makes of the livepatch, not the file: its sections and entries are numbered differently` };
+      return {
+        ok: false,
+        why: `${module} as loaded here is the repackaging ${ran.kind === 'scenario' ? ran.strategy : 'the design'} makes of the livepatch, not the file: its sections and entries are numbered differently`,
+      };
     return { ok: true, ref, name: module };
   }
-  if (packaging) return { ok: false, why: `${module} is a module the design derives from the livepatch; there is no file of it to inspect` };
+  if (packaging)
+    return {
+      ok: false,
+      why: `${module} is a module the design derives from the livepatch; there is no file of it to inspect`,
+    };
   return { ok: false, why: `${module} is not one of the files of this run` };
 }
 
@@ -99,9 +107,14 @@ export async function showWriteInInspector(ref: WriteRef, what: 'relocation' | '
   if (what === 'hex' || !c) {
     const span = ref.section;
     if (!span) return { ok: false, why: 'the write is not inside a section copied from the file' };
-    if (elf.sections[span.sectionIndex]?.name !== span.name) return { ok: false, why: `section [${span.sectionIndex}] of ${file.name} is not ${span.name}` };
+    if (elf.sections[span.sectionIndex]?.name !== span.name)
+      return { ok: false, why: `section [${span.sectionIndex}] of ${file.name} is not ${span.name}` };
     const offset = ref.offset - span.offset;
-    klp.showHex(span.sectionIndex, { offset, length: ref.write.new.length, label: c ? `${c.relsecName} #${c.entry}` : ref.write.what ?? 'write' });
+    klp.showHex(span.sectionIndex, {
+      offset,
+      length: ref.write.new.length,
+      label: c ? `${c.relsecName} #${c.entry}` : (ref.write.what ?? 'write'),
+    });
     goToView('inspect');
     return { ok: true };
   }
@@ -131,7 +144,8 @@ export function findEntryWrite(trace: Trace, module: string, relsec: number, ent
 
 /** The ref a file of the inspector runs as: its sample (so the run has a permalink), else the file. */
 function refOfFile(file: LoadedFile): ModuleRef {
-  const sample = file.origin === 'sample' ? useKlp.getState().samples.find((s) => baseName(s.file) === file.name) : undefined;
+  const sample =
+    file.origin === 'sample' ? useKlp.getState().samples.find((s) => baseName(s.file) === file.name) : undefined;
   return sample ? { kind: 'sample', id: sample.id } : { kind: 'file', key: file.key };
 }
 
@@ -162,11 +176,17 @@ export async function showEntryInExplain(file: LoadedFile, relsec: number, entry
       ...(target ? [{ op: 'insmod' as const, module: target }] : []),
       { op: 'insmod', module: refOfFile(file) },
     ];
-    ex.setSource({ kind: 'sequence', kernel: ex.source.kind === 'sequence' ? ex.source.kernel : '6.1', steps, fakeMissingSymbols: true });
+    ex.setSource({
+      kind: 'sequence',
+      kernel: ex.source.kind === 'sequence' ? ex.source.kernel : '6.1',
+      steps,
+      fakeMissingSymbols: true,
+    });
     goToView('explain');
     await explainStore.getState().run();
     const now = explainStore.getState();
-    if (!now.trace) return { ok: false, why: now.status.kind === 'error' ? now.status.message : 'the run gave no trace' };
+    if (!now.trace)
+      return { ok: false, why: now.status.kind === 'error' ? now.status.message : 'the run gave no trace' };
     found = findEntryWrite(now.trace, module, relsec, entry);
   }
   goToView('explain');
@@ -186,8 +206,17 @@ export async function showEntryInExplain(file: LoadedFile, relsec: number, entry
 }
 
 /** Highlight of a relocation site for the Hex tab, from the inspector's own tables. */
-export function siteOfEntry(file: LoadedFile, relsec: number, entry: number): { section: number; offset: number; length: number; label: string } | undefined {
+export function siteOfEntry(
+  file: LoadedFile,
+  relsec: number,
+  entry: number,
+): { section: number; offset: number; length: number; label: string } | undefined {
   const rela = file.module.elf.relocations.find((r) => r.sectionIndex === relsec);
   if (!rela || entry >= rela.count) return undefined;
-  return { section: rela.targetSection, offset: Number(rela.offsets[entry]!), length: Math.max(1, relocationWidth(rela.types[entry]!)), label: `${rela.name} #${entry}` };
+  return {
+    section: rela.targetSection,
+    offset: Number(rela.offsets[entry]!),
+    length: Math.max(1, relocationWidth(rela.types[entry]!)),
+    label: `${rela.name} #${entry}`,
+  };
 }

@@ -2,8 +2,8 @@
 // step; drawTransition() paints the step's changes in motion on a transparent canvas laid over
 // that base: pages whose permission flipped fade from the old colour to the new one, and written
 // sites pulse.
-import { PAGE_SIZE, PermCode, SITE_FAULT, sitesOfStep, type PageMap } from '../../src/trace/page_map.ts';
-import { offsetToView, pageOrigin, type MapLayout, type RegionBox } from './map_layout.ts';
+import { PAGE_SIZE, type PageMap, PermCode, SITE_FAULT, sitesOfStep } from '../../src/trace/page_map.ts';
+import { type MapLayout, offsetToView, pageOrigin, type RegionBox } from './map_layout.ts';
 import { MARK, PERM_STYLE } from './palette.ts';
 
 export interface Theme {
@@ -59,7 +59,14 @@ function hatch(ctx: CanvasRenderingContext2D, kind: 'diagonal' | 'cross'): Canva
 }
 
 /** One page: fill, hatch, border, badge (when there is room). */
-export function drawPage(ctx: CanvasRenderingContext2D, layout: MapLayout, x: number, y: number, code: PermCode, theme: Theme): void {
+export function drawPage(
+  ctx: CanvasRenderingContext2D,
+  layout: MapLayout,
+  x: number,
+  y: number,
+  code: PermCode,
+  theme: Theme,
+): void {
   const w = layout.pageW - layout.gap;
   const h = layout.pageH;
   const style = PERM_STYLE[code];
@@ -126,7 +133,15 @@ const STRIP_TINTS = ['rgba(255,255,255,0.9)', 'rgba(40,40,40,0.55)'];
  * Sections in a page: a strip with each section's true extent (alternating tints), and under it
  * the names of the sections that start (or continue) in this page, in address order.
  */
-function drawSections(ctx: CanvasRenderingContext2D, layout: MapLayout, box: RegionBox, page: number, x: number, y: number, theme: Theme): void {
+function drawSections(
+  ctx: CanvasRenderingContext2D,
+  layout: MapLayout,
+  box: RegionBox,
+  page: number,
+  x: number,
+  y: number,
+  theme: Theme,
+): void {
   const w = layout.pageW - layout.gap;
   const top = y + 24;
   const lo = page * PAGE_SIZE;
@@ -177,7 +192,7 @@ export interface BaseInput {
   /** Module state at this step, per module. */
   stateOf: (module: string) => string | undefined;
   flips: Flip[];
-  selected?: { regionId: number; offset: number; length: number };
+  selected?: { regionId: number; offset: number; length: number } | undefined;
   theme: Theme;
 }
 
@@ -206,7 +221,8 @@ export function drawBase(ctx: CanvasRenderingContext2D, input: BaseInput): void 
 
 function regionLabel(box: RegionBox): string {
   const r = box.info;
-  const size = r.region.size >= 1 << 20 ? `${(r.region.size / (1 << 20)).toFixed(1)} MiB` : `${r.region.size / 1024} KiB`;
+  const size =
+    r.region.size >= 1 << 20 ? `${(r.region.size / (1 << 20)).toFixed(1)} MiB` : `${r.region.size / 1024} KiB`;
   return `${r.region.name}  0x${r.region.base.toString(16)}  ${size}`;
 }
 
@@ -260,18 +276,19 @@ function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: Region
   const perms = map.perms[step]?.[box.info.id];
   const sites = box.info.sites;
   if (!layout.detailed) drawSmallPages(ctx, layout, box, perms, theme);
-  else for (let p = 0; p < box.info.pages; p++) {
-    const o = pageOrigin(layout, box, p);
-    const code = (perms?.[p] ?? PermCode.None) as PermCode;
-    drawPage(ctx, layout, o.x, o.y, code, theme);
-    if (layout.detailed && code !== PermCode.None && code !== PermCode.Freed) {
-      drawSections(ctx, layout, box, p, o.x, o.y, theme);
-      ctx.font = '10px ui-monospace, monospace';
-      ctx.fillStyle = PERM_STYLE[code].ink;
-      const label = `+0x${(p * PAGE_SIZE).toString(16)}`;
-      ctx.fillText(label, o.x + layout.pageW - layout.gap - ctx.measureText(label).width - 5, o.y + 15);
+  else
+    for (let p = 0; p < box.info.pages; p++) {
+      const o = pageOrigin(layout, box, p);
+      const code = (perms?.[p] ?? PermCode.None) as PermCode;
+      drawPage(ctx, layout, o.x, o.y, code, theme);
+      if (layout.detailed && code !== PermCode.None && code !== PermCode.Freed) {
+        drawSections(ctx, layout, box, p, o.x, o.y, theme);
+        ctx.font = '10px ui-monospace, monospace';
+        ctx.fillStyle = PERM_STYLE[code].ink;
+        const label = `+0x${(p * PAGE_SIZE).toString(16)}`;
+        ctx.fillText(label, o.x + layout.pageW - layout.gap - ctx.measureText(label).width - 5, o.y + 15);
+      }
     }
-  }
   ghostNote(ctx, layout, box, step, theme);
   const alive = perms && perms.length > 0 && perms[0] !== PermCode.None && perms[0] !== PermCode.Freed;
   if (!alive || sites.count === 0) return;
@@ -319,7 +336,13 @@ function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: Region
  * Pages too small for borders and badges (a big module has thousands): one path per permission,
  * filled and hatched once, instead of a fill and a hatch per page. Looks the same as drawPage().
  */
-function drawSmallPages(ctx: CanvasRenderingContext2D, layout: MapLayout, box: RegionBox, perms: Uint8Array | undefined, theme: Theme): void {
+function drawSmallPages(
+  ctx: CanvasRenderingContext2D,
+  layout: MapLayout,
+  box: RegionBox,
+  perms: Uint8Array | undefined,
+  theme: Theme,
+): void {
   const w = layout.pageW - layout.gap;
   const h = layout.pageH;
   const paths = new Map<PermCode, Path2D>();

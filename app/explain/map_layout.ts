@@ -56,7 +56,9 @@ export function layoutMap(map: PageMap, width: number, options: { compact?: bool
   const rowW = Math.floor((avail - REGION_HGAP * (mostRegions - 1)) / widest);
   const rowMode = rowW >= (compact ? 60 : ROW_MODE_MIN_W);
   const maxPages = Math.max(1, ...map.regions.map((r) => r.pages));
-  const pageW = rowMode ? Math.min(MAX_PAGE_W, rowW) : Math.max(MIN_PAGE_W, Math.min(MAX_PAGE_W, Math.floor(avail / maxPages)));
+  const pageW = rowMode
+    ? Math.min(MAX_PAGE_W, rowW)
+    : Math.max(MIN_PAGE_W, Math.min(MAX_PAGE_W, Math.floor(avail / maxPages)));
   const detailed = pageW >= 56;
   const gap = detailed ? 3 : pageW >= 10 ? 1 : 0;
   const pageH = detailed ? (compact ? 72 : 92) : Math.max(8, Math.min(pageW, 16));
@@ -70,7 +72,14 @@ export function layoutMap(map: PageMap, width: number, options: { compact?: bool
     let rx = PAD;
     for (const info of lane.regions) {
       const rows = rowMode ? 1 : Math.ceil(info.pages / cols);
-      const rb: RegionBox = { info, x: rx, y: ry + REGION_LABEL, labelY: ry + 13, cols: rowMode ? info.pages : Math.min(cols, info.pages), rows };
+      const rb: RegionBox = {
+        info,
+        x: rx,
+        y: ry + REGION_LABEL,
+        labelY: ry + 13,
+        cols: rowMode ? info.pages : Math.min(cols, info.pages),
+        rows,
+      };
       box.regions.push(rb);
       boxes[info.id] = rb;
       if (rowMode) rx += info.pages * pageW + REGION_HGAP;
@@ -100,7 +109,11 @@ export function offsetToView(layout: MapLayout, box: RegionBox, offset: number):
 }
 
 /** The region and byte offset under a view-space point, if any. */
-export function viewToOffset(layout: MapLayout, px: number, py: number): { box: RegionBox; page: number; offset: number } | undefined {
+export function viewToOffset(
+  layout: MapLayout,
+  px: number,
+  py: number,
+): { box: RegionBox; page: number; offset: number } | undefined {
   for (const box of layout.boxes) {
     if (!box) continue;
     if (px < box.x || py < box.y) continue;

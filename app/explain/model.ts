@@ -1,10 +1,11 @@
 // Derived data of a trace, computed once per Trace object (memoised by reference) and never
 // stored in the zustand state: the page map with per-step permission snapshots, the phase runs
 // and the module-state bands.
+
+import { type Audit, auditTrace } from '../../src/audit/auditor.ts';
 import { buildPageMap, type PageMap } from '../../src/trace/page_map.ts';
-import { phaseRuns, stateBands, type PhaseRun, type StateBand } from '../../src/trace/phases.ts';
+import { type PhaseRun, phaseRuns, type StateBand, stateBands } from '../../src/trace/phases.ts';
 import type { Trace } from '../../src/trace/types.ts';
-import { auditTrace, type Audit } from '../../src/audit/auditor.ts';
 
 export interface TraceModel {
   trace: Trace;

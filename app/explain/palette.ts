@@ -20,8 +20,20 @@ export const PERM_STYLE: Record<PermCode, PermStyle> = {
   [PermCode.RO]: { fill: '#56B4E9', ink: '#0b2533', badge: 'RO', hatch: 'none', meaning: 'read-only (r--)' },
   [PermCode.RX]: { fill: '#009E73', ink: '#ffffff', badge: 'RX', hatch: 'none', meaning: 'read + execute (r-x)' },
   [PermCode.RW]: { fill: '#F0E442', ink: '#2b2700', badge: 'RW', hatch: 'diagonal', meaning: 'read + write, NX (rw-)' },
-  [PermCode.RWX]: { fill: '#D55E00', ink: '#ffffff', badge: 'RWX!', hatch: 'cross', meaning: 'writable AND executable: W^X broken' },
-  [PermCode.Freed]: { fill: 'transparent', ink: '#8a9198', badge: 'freed', hatch: 'none', meaning: 'freed (vfree): gone' },
+  [PermCode.RWX]: {
+    fill: '#D55E00',
+    ink: '#ffffff',
+    badge: 'RWX!',
+    hatch: 'cross',
+    meaning: 'writable AND executable: W^X broken',
+  },
+  [PermCode.Freed]: {
+    fill: 'transparent',
+    ink: '#8a9198',
+    badge: 'freed',
+    hatch: 'none',
+    meaning: 'freed (vfree): gone',
+  },
 };
 
 export const LEGEND_ORDER: PermCode[] = [PermCode.RX, PermCode.RO, PermCode.RW, PermCode.RWX, PermCode.Freed];

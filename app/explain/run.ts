@@ -1,22 +1,23 @@
 // Turns a TraceSource into a Trace by asking the worker: resolves built-in samples and opened
 // files to worker handles (a sample's bytes are fetched and transferred once per worker), sends
 // the vmlinux table once, and runs the sequence. No kernel logic here.
-import type { Trace } from '../../src/trace/types.ts';
-import { provideAudit } from './model.ts';
-import { fetchSampleBytes, samplesUrl, type Sample } from '../samples.ts';
-import { useKlp, worker } from '../store.ts';
-import type { ModuleRef, RunOutcome, ScenarioRoles, TraceSource } from './source.ts';
+
+import type { Packaging } from '../../src/scenarios/run.ts';
 import { sampleFiles } from '../../src/scenarios/samples.ts';
 import type { Role } from '../../src/scenarios/scenarios.ts';
-import type { Packaging } from '../../src/scenarios/run.ts';
+import type { Trace } from '../../src/trace/types.ts';
+import { fetchSampleBytes, type Sample, samplesUrl } from '../samples.ts';
+import { useKlp, worker } from '../store.ts';
 import type { CompareReply } from '../worker/protocol.ts';
+import { provideAudit } from './model.ts';
+import type { ModuleRef, RunOutcome, ScenarioRoles, TraceSource } from './source.ts';
 
 export interface RunResult {
   /** How the strategy repackages the monolithic livepatch (scenario runs of klp-text, split…). */
-  packaging?: Packaging;
+  packaging?: Packaging | undefined;
   /** Null when the strategy refuses the scenario (see `refused`). */
   trace: Trace | null;
-  refused?: string;
+  refused?: string | undefined;
   outcomes: RunOutcome[];
   /** Emulation time in the worker, ms. */
   runMs: number;
@@ -69,14 +70,23 @@ export function roleRefs(chosen: ScenarioRoles | undefined, samples: Sample[]): 
 }
 
 /** The scenario roles as worker handles. */
-async function roleHandles(chosen: ScenarioRoles | undefined, samples: Sample[]): Promise<Partial<Record<Role, number>>> {
+async function roleHandles(
+  chosen: ScenarioRoles | undefined,
+  samples: Sample[],
+): Promise<Partial<Record<Role, number>>> {
   const roles: Partial<Record<Role, number>> = {};
-  for (const [role, ref] of Object.entries(roleRefs(chosen, samples)) as Array<[Role, ModuleRef]>) roles[role] = await handleOf(ref, samples);
+  for (const [role, ref] of Object.entries(roleRefs(chosen, samples)) as Array<[Role, ModuleRef]>)
+    roles[role] = await handleOf(ref, samples);
   return roles;
 }
 
 /** Several strategies over one scenario on the chosen modules (else the samples), in one worker round trip. */
-export async function runCompare(strategies: string[], scenario: string, samples: Sample[], chosen?: ScenarioRoles): Promise<CompareReply & { totalMs: number }> {
+export async function runCompare(
+  strategies: string[],
+  scenario: string,
+  samples: Sample[],
+  chosen?: ScenarioRoles,
+): Promise<CompareReply & { totalMs: number }> {
   const t0 = performance.now();
   await ensureKallsyms();
   const reply = await worker().compareScenario({ strategies, scenario, roles: await roleHandles(chosen, samples) });
@@ -89,7 +99,11 @@ export async function runSource(source: TraceSource, samples: Sample[]): Promise
   await ensureKallsyms();
   if (source.kind === 'compare') throw new Error('a comparison runs through runCompare');
   if (source.kind === 'scenario') {
-    const reply = await worker().runScenario({ strategy: source.strategy, scenario: source.scenario, roles: await roleHandles(source.roles, samples) });
+    const reply = await worker().runScenario({
+      strategy: source.strategy,
+      scenario: source.scenario,
+      roles: await roleHandles(source.roles, samples),
+    });
     if (reply.trace && reply.audit) provideAudit(reply.trace, reply.audit);
     return {
       trace: reply.trace,
@@ -103,7 +117,11 @@ export async function runSource(source: TraceSource, samples: Sample[]): Promise
   const steps = [];
   for (const s of source.steps)
     steps.push(s.op === 'insmod' ? { op: 'insmod' as const, handle: await handleOf(s.module, samples) } : s);
-  const reply = await worker().loadSequence({ kernel: source.kernel, steps, fakeMissingSymbols: source.fakeMissingSymbols });
+  const reply = await worker().loadSequence({
+    kernel: source.kernel,
+    steps,
+    fakeMissingSymbols: source.fakeMissingSymbols,
+  });
   provideAudit(reply.trace, reply.audit);
   return { trace: reply.trace, outcomes: reply.outcomes, runMs: reply.runMs, totalMs: performance.now() - t0 };
 }

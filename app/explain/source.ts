@@ -17,15 +17,19 @@ export type SequenceStep = { op: 'insmod'; module: ModuleRef } | { op: 'rmmod'; 
 
 export type TraceSource =
   | { kind: 'sequence'; kernel: KernelChoice; steps: SequenceStep[]; fakeMissingSymbols: boolean }
-  | { kind: 'scenario'; strategy: string; scenario: string; roles?: ScenarioRoles }
+  | { kind: 'scenario'; strategy: string; scenario: string; roles?: ScenarioRoles | undefined }
   /** Several strategies over one scenario, side by side with one cursor. */
-  | { kind: 'compare'; strategies: string[]; scenario: string; roles?: ScenarioRoles };
+  | { kind: 'compare'; strategies: string[]; scenario: string; roles?: ScenarioRoles | undefined };
 
 /** The modules a scenario runs on, per role (P patch, T/T2 targets, R replacement); a missing role is its built-in sample. */
 export type ScenarioRoles = Partial<Record<'T' | 'T2' | 'P' | 'R', ModuleRef>>;
 
 /** The comparison the issue asks for first: what did 5.8 change for late module patching? */
-export const DEFAULT_COMPARE: TraceSource = { kind: 'compare', strategies: ['v5.4-flip', 'text-poke'], scenario: 'late-load' };
+export const DEFAULT_COMPARE: TraceSource = {
+  kind: 'compare',
+  strategies: ['v5.4-flip', 'text-poke'],
+  scenario: 'late-load',
+};
 
 /** The default: the sample target, then the sample livepatch of it, on 6.1. */
 export const DEFAULT_SOURCE: TraceSource = {
@@ -84,7 +88,8 @@ export function sourceFromParams(params: URLSearchParams): TraceSource | undefin
   const strategy = params.get('strategy');
   const scenario = params.get('scenario');
   const compare = params.get('compare');
-  if (compare !== null) return { kind: 'compare', strategies: compare.split(',').filter(Boolean), scenario: scenario ?? 'late-load' };
+  if (compare !== null)
+    return { kind: 'compare', strategies: compare.split(',').filter(Boolean), scenario: scenario ?? 'late-load' };
   if (strategy && scenario) return { kind: 'scenario', strategy, scenario };
   const seq = params.get('seq');
   if (seq === null) return undefined;

@@ -1,15 +1,16 @@
 // The explainer's view state (zustand, vanilla: the canvas and key handlers subscribe outside
 // React). Which trace, which step, what is selected, playback. Derived data lives in model.ts.
-import { createStore } from 'zustand/vanilla';
+
 import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import type { Packaging } from '../../src/scenarios/run.ts';
 import type { Trace } from '../../src/trace/types.ts';
+import { initialSource, takeLinkedStep } from '../permalink/link_state.ts';
 import { useKlp } from '../store.ts';
+import { compareStore } from './compare_store.ts';
 import { phaseNeighbour, traceModel } from './model.ts';
 import { runSource } from './run.ts';
-import type { Packaging } from '../../src/scenarios/run.ts';
-import { compareStore } from './compare_store.ts';
 import { DEFAULT_SOURCE, type RunOutcome, type TraceSource } from './source.ts';
-import { initialSource, takeLinkedStep } from '../permalink/link_state.ts';
 
 export type Selection = { kind: 'none' } | { kind: 'write'; step: number; event: number };
 
@@ -31,7 +32,7 @@ export interface ExplainState {
   /** What happened to each requested insmod/rmmod. */
   outcomes: RunOutcome[];
   /** How the strategy of a scenario run repackages the livepatch (klp-text, split…). */
-  packaging?: Packaging;
+  packaging?: Packaging | undefined;
   /** Current step index; the map shows memory at the end of this step. */
   step: number;
   selection: Selection;
@@ -57,7 +58,8 @@ export interface ExplainState {
   select(selection: Selection): void;
 }
 
-const clampStep = (trace: Trace | null, n: number) => (trace ? Math.max(0, Math.min(trace.steps.length - 1, Math.round(n))) : 0);
+const clampStep = (trace: Trace | null, n: number) =>
+  trace ? Math.max(0, Math.min(trace.steps.length - 1, Math.round(n))) : 0;
 
 export const explainStore = createStore<ExplainState>()((set, get) => ({
   source: initialSource() ?? DEFAULT_SOURCE,
@@ -79,7 +81,13 @@ export const explainStore = createStore<ExplainState>()((set, get) => ({
     const source = get().source;
     if (source.kind === 'compare') {
       // The comparison has its own store and cursor; this one only remembers what is on screen.
-      set({ trace: null, ran: source, outcomes: [], packaging: undefined, status: { kind: 'ready', runMs: 0, totalMs: 0 } });
+      set({
+        trace: null,
+        ran: source,
+        outcomes: [],
+        packaging: undefined,
+        status: { kind: 'ready', runMs: 0, totalMs: 0 },
+      });
       await compareStore.getState().run(source.strategies, source.scenario, source.roles);
       return;
     }
@@ -87,7 +95,13 @@ export const explainStore = createStore<ExplainState>()((set, get) => ({
       const r = await runSource(source, useKlp.getState().samples);
       if (get().seq !== seq) return;
       if (!r.trace) {
-        set({ trace: null, ran: source, outcomes: [], packaging: undefined, status: { kind: 'error', message: r.refused ?? 'no trace' } });
+        set({
+          trace: null,
+          ran: source,
+          outcomes: [],
+          packaging: undefined,
+          status: { kind: 'error', message: r.refused ?? 'no trace' },
+        });
         return;
       }
       traceModel(r.trace);
@@ -95,7 +109,15 @@ export const explainStore = createStore<ExplainState>()((set, get) => ({
       const linked = takeLinkedStep(source, useKlp.getState().files, r.trace.steps);
       const step = clampStep(r.trace, linked.step ?? 0);
       const selection: Selection = linked.select ? { kind: 'write', ...linked.select } : { kind: 'none' };
-      set({ trace: r.trace, ran: source, outcomes: r.outcomes, packaging: r.packaging, step, selection, status: { kind: 'ready', runMs: r.runMs, totalMs: r.totalMs } });
+      set({
+        trace: r.trace,
+        ran: source,
+        outcomes: r.outcomes,
+        packaging: r.packaging,
+        step,
+        selection,
+        status: { kind: 'ready', runMs: r.runMs, totalMs: r.totalMs },
+      });
     } catch (e) {
       if (get().seq !== seq) return;
       set({ status: { kind: 'error', message: e instanceof Error ? e.message : String(e) } });
@@ -103,7 +125,14 @@ export const explainStore = createStore<ExplainState>()((set, get) => ({
   },
 
   showTrace: (trace, outcomes = []) =>
-    set({ trace, outcomes, step: 0, selection: { kind: 'none' }, playing: false, status: { kind: 'ready', runMs: 0, totalMs: 0 } }),
+    set({
+      trace,
+      outcomes,
+      step: 0,
+      selection: { kind: 'none' },
+      playing: false,
+      status: { kind: 'ready', runMs: 0, totalMs: 0 },
+    }),
 
   stepTo: (step) => {
     const next = clampStep(get().trace, step);

@@ -2,7 +2,7 @@
 // legend — more rows on a narrow screen) and under it (step controls, timeline) stays on screen,
 // so at 1280×720 the timeline is not pushed below the fold. The map scrolls inside itself; so does
 // the narration column, which ends at the bottom of the screen.
-import { useLayoutEffect, type RefObject } from 'react';
+import { type RefObject, useLayoutEffect } from 'react';
 
 const MIN = 200;
 

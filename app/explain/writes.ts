@@ -1,10 +1,11 @@
 // Looking up a step's write events and where they landed, for the map marks, the write list
 // and the write detail.
-import { relocationTypeName } from '../../src/elf/names.ts';
+
 import { EM_X86_64 } from '../../src/elf/constants.ts';
-import { regionAt, type PageMap, type RegionInfo, type SectionSpan } from '../../src/trace/page_map.ts';
-import type { Trace } from '../../src/trace/types.ts';
+import { relocationTypeName } from '../../src/elf/names.ts';
 import { eventAt } from '../../src/trace/events.ts';
+import { type PageMap, type RegionInfo, regionAt, type SectionSpan } from '../../src/trace/page_map.ts';
+import type { Trace } from '../../src/trace/types.ts';
 import type { WriteRecord } from '../../src/trace/write_log.ts';
 
 export type WriteEvent = WriteRecord;
@@ -13,9 +14,9 @@ export interface WriteRef {
   step: number;
   event: number;
   write: WriteEvent;
-  region?: RegionInfo;
+  region?: RegionInfo | undefined;
   offset: number;
-  section?: SectionSpan;
+  section?: SectionSpan | undefined;
 }
 
 export function sectionAt(info: RegionInfo, offset: number): SectionSpan | undefined {
@@ -25,7 +26,7 @@ export function sectionAt(info: RegionInfo, offset: number): SectionSpan | undef
 export function writeRef(trace: Trace, map: PageMap, step: number, event: number): WriteRef | undefined {
   const s = trace.steps[step];
   const e = s && eventAt(trace, s, event);
-  if (!e || e.kind !== 'write') return undefined;
+  if (e?.kind !== 'write') return undefined;
   const region = regionAt(map, e.addr, step);
   const offset = region ? Number(e.addr - region.region.base) : 0;
   return { step, event, write: e, region, offset, section: region ? sectionAt(region, offset) : undefined };

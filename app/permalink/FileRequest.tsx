@@ -4,7 +4,16 @@ import { useState } from 'react';
 import { sha256Hex } from '../../src/permalink/sha256.ts';
 import { explainStore } from '../explain/store.ts';
 import { useKlp } from '../store.ts';
-import { fileWithHash, pendingLink, sourceFromLink, startInspector, startSource, useFileHashes, usePendingFiles, type WantedFile } from './link_state.ts';
+import {
+  fileWithHash,
+  pendingLink,
+  sourceFromLink,
+  startInspector,
+  startSource,
+  useFileHashes,
+  usePendingFiles,
+  type WantedFile,
+} from './link_state.ts';
 
 export function FileRequest() {
   const missing = usePendingFiles();
@@ -12,8 +21,14 @@ export function FileRequest() {
   const [note, setNote] = useState('');
   const [dismissed, setDismissed] = useState(false);
   const linked = startInspector();
-  const inspectorWants = linked.open?.kind === 'file' && !Object.values(hashes).includes(linked.open.sha256) ? [{ sha256: linked.open.sha256, name: linked.open.name }] : [];
-  const wanted: WantedFile[] = [...missing, ...inspectorWants.filter((w) => !missing.some((m) => m.sha256 === w.sha256))];
+  const inspectorWants =
+    linked.open?.kind === 'file' && !Object.values(hashes).includes(linked.open.sha256)
+      ? [{ sha256: linked.open.sha256, name: linked.open.name }]
+      : [];
+  const wanted: WantedFile[] = [
+    ...missing,
+    ...inspectorWants.filter((w) => !missing.some((m) => m.sha256 === w.sha256)),
+  ];
   if (!wanted.length || dismissed) return null;
 
   const onFiles = async (files: FileList | null) => {
@@ -31,26 +46,39 @@ export function FileRequest() {
   };
 
   return (
-    <section className="file-request" role="region" aria-label="This link needs your own file" data-testid="file-request">
+    <section className="file-request" aria-label="This link needs your own file" data-testid="file-request">
       <p>
-        <b>This link shows your own module{wanted.length > 1 ? 's' : ''}</b> — files never leave the browser they were opened in, so open{' '}
-        {wanted.length > 1 ? 'them' : 'it'} again here:
+        <b>This link shows your own module{wanted.length > 1 ? 's' : ''}</b> — files never leave the browser they were
+        opened in, so open {wanted.length > 1 ? 'them' : 'it'} again here:
       </p>
       <ul>
         {wanted.map((w) => (
           <li key={w.sha256}>
-            <code>{w.name}</code> <span className="muted mono" title={`sha256 ${w.sha256}`}>sha256 {w.sha256.slice(0, 16)}…</span>
+            <code>{w.name}</code>{' '}
+            <span className="muted mono" title={`sha256 ${w.sha256}`}>
+              sha256 {w.sha256.slice(0, 16)}…
+            </span>
           </li>
         ))}
       </ul>
       <label className="button">
         Open {wanted.length > 1 ? 'the files' : wanted[0]!.name}…
-        <input type="file" multiple className="sr-only" data-testid="file-request-input" onChange={(e) => void onFiles(e.currentTarget.files)} />
+        <input
+          type="file"
+          multiple
+          className="sr-only"
+          data-testid="file-request-input"
+          onChange={(e) => void onFiles(e.currentTarget.files)}
+        />
       </label>{' '}
-      <button type="button" className="link-button" onClick={() => {
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => {
           setDismissed(true);
           dismiss();
-        }}>
+        }}
+      >
         continue without {wanted.length > 1 ? 'them' : 'it'}
       </button>
       {note && (

@@ -6,7 +6,18 @@ import type { EmbedView } from '../../src/permalink/permalink.ts';
 import { useCompare } from '../explain/compare_store.ts';
 import { useExplain } from '../explain/store.ts';
 import './share.css';
-import { copyText, currentAscii, currentHref, currentPhase, currentStripSvg, currentSvg, download, embedSnippet, fileStem, svgToPng } from './exporters.ts';
+import {
+  copyText,
+  currentAscii,
+  currentHref,
+  currentPhase,
+  currentStripSvg,
+  currentSvg,
+  download,
+  embedSnippet,
+  fileStem,
+  svgToPng,
+} from './exporters.ts';
 
 type Panel = 'none' | 'embed' | 'ascii';
 
@@ -41,7 +52,8 @@ export function ShareBar({ embedded = false }: { embedded?: boolean }) {
             title="Copy a link to exactly this view and step"
             onClick={async () => {
               const href = currentHref();
-              if (href) flash((await copyText(href)) ? 'Link copied' : 'Could not copy: the link is in the address bar');
+              if (href)
+                flash((await copyText(href)) ? 'Link copied' : 'Could not copy: the link is in the address bar');
             }}
           >
             Copy link
@@ -50,7 +62,9 @@ export function ShareBar({ embedded = false }: { embedded?: boolean }) {
         <button type="button" data-testid="get-embed" aria-expanded={panel === 'embed'} onClick={() => toggle('embed')}>
           Embed code
         </button>
-        <span className="share-sep" aria-hidden="true">export</span>
+        <span className="share-sep" aria-hidden="true">
+          export
+        </span>
         <button
           type="button"
           data-testid="export-svg"
@@ -78,12 +92,20 @@ export function ShareBar({ embedded = false }: { embedded?: boolean }) {
         >
           PNG
         </button>
-        <button type="button" data-testid="export-ascii" aria-expanded={panel === 'ascii'} title="This step as plain text for a mail (under 80 columns)" onClick={() => toggle('ascii')}>
+        <button
+          type="button"
+          data-testid="export-ascii"
+          aria-expanded={panel === 'ascii'}
+          title="This step as plain text for a mail (under 80 columns)"
+          onClick={() => toggle('ascii')}
+        >
           ASCII
         </button>
         {!comparing && (
           <>
-            <span className="share-sep" aria-hidden="true">phase</span>
+            <span className="share-sep" aria-hidden="true">
+              phase
+            </span>
             <button
               type="button"
               data-testid="export-strip-svg"
@@ -119,12 +141,18 @@ export function ShareBar({ embedded = false }: { embedded?: boolean }) {
       </div>
       {panel === 'embed' && (
         <div className="share-panel" data-testid="embed-panel" role="dialog" aria-label="Embed code">
-          <button type="button" className="share-close link-button" aria-label="Close" onClick={() => setPanel('none')}>×</button>
+          <button type="button" className="share-close link-button" aria-label="Close" onClick={() => setPanel('none')}>
+            ×
+          </button>
           <div className="share-row">
             {!comparing && (
               <label>
                 view{' '}
-                <select value={embedView} onChange={(e) => setView(e.currentTarget.value as EmbedView)} data-testid="embed-view">
+                <select
+                  value={embedView}
+                  onChange={(e) => setView(e.currentTarget.value as EmbedView)}
+                  data-testid="embed-view"
+                >
                   <option value="map">memory map</option>
                   <option value="timeline">timeline</option>
                 </select>
@@ -132,22 +160,47 @@ export function ShareBar({ embedded = false }: { embedded?: boolean }) {
             )}
             <label className="grow">
               caption{' '}
-              <input type="text" value={caption} maxLength={200} placeholder="optional, shown above the figure" onChange={(e) => setCaption(e.currentTarget.value)} data-testid="embed-caption" />
+              <input
+                type="text"
+                value={caption}
+                maxLength={200}
+                placeholder="optional, shown above the figure"
+                onChange={(e) => setCaption(e.currentTarget.value)}
+                data-testid="embed-caption"
+              />
             </label>
           </div>
-          <textarea readOnly rows={3} value={snippet ?? ''} data-testid="embed-snippet" aria-label="Embed code" onFocus={(e) => e.currentTarget.select()} />
-          <button type="button" onClick={async () => snippet && flash((await copyText(snippet)) ? 'Embed code copied' : 'Select the code and copy it')}>
+          <textarea
+            readOnly
+            rows={3}
+            value={snippet ?? ''}
+            data-testid="embed-snippet"
+            aria-label="Embed code"
+            onFocus={(e) => e.currentTarget.select()}
+          />
+          <button
+            type="button"
+            onClick={async () =>
+              snippet && flash((await copyText(snippet)) ? 'Embed code copied' : 'Select the code and copy it')
+            }
+          >
             Copy embed code
           </button>
         </div>
       )}
       {panel === 'ascii' && ascii && (
         <div className="share-panel" data-testid="ascii-panel" role="dialog" aria-label="This step as plain text">
-          <button type="button" className="share-close link-button" aria-label="Close" onClick={() => setPanel('none')}>×</button>
+          <button type="button" className="share-close link-button" aria-label="Close" onClick={() => setPanel('none')}>
+            ×
+          </button>
           <pre className="ascii-export" data-testid="ascii-text">
             {ascii}
           </pre>
-          <button type="button" data-testid="copy-ascii" onClick={async () => flash((await copyText(ascii)) ? 'Text copied' : 'Select the text and copy it')}>
+          <button
+            type="button"
+            data-testid="copy-ascii"
+            onClick={async () => flash((await copyText(ascii)) ? 'Text copied' : 'Select the text and copy it')}
+          >
             Copy text
           </button>
         </div>

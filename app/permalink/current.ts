@@ -2,7 +2,7 @@
 // it (history.replaceState only: stepping does not flood the history). Old query-parameter links
 // are rewritten to v=1 on the first write.
 import { useEffect } from 'react';
-import { encodeLink, type LinkState } from '../../src/permalink/permalink.ts';
+import { encodeLink, type LinkState, type LinkTab } from '../../src/permalink/permalink.ts';
 import { compareStore } from '../explain/compare_store.ts';
 import { explainStore } from '../explain/store.ts';
 import { useKlp } from '../store.ts';
@@ -26,7 +26,7 @@ export function currentLink(): LinkState | undefined {
         if (sha256) state.open = { kind: 'file', sha256, name: f.name };
       }
       const tab = app.tab as string;
-      if (tab !== 'sections') state.tab = tab as LinkState['tab'];
+      if (tab !== 'sections') state.tab = tab as LinkTab;
       if (app.selectedSection !== null) state.section = app.selectedSection;
       if (app.selectedSymbol !== null) state.symbol = app.selectedSymbol;
       if (app.relocationSection !== null) state.relsec = app.relocationSection;
@@ -80,7 +80,14 @@ export function useUrlSync(): void {
         if (s.row !== p.row || s.alignment !== p.alignment) later();
       }),
       useKlp.subscribe((s, p) => {
-        if (s.view !== p.view || s.currentKey !== p.currentKey || s.tab !== p.tab || s.selectedSection !== p.selectedSection || s.selectedSymbol !== p.selectedSymbol || s.relocationSection !== p.relocationSection)
+        if (
+          s.view !== p.view ||
+          s.currentKey !== p.currentKey ||
+          s.tab !== p.tab ||
+          s.selectedSection !== p.selectedSection ||
+          s.selectedSymbol !== p.selectedSymbol ||
+          s.relocationSection !== p.relocationSection
+        )
           later();
       }),
       fileHashes.subscribe(later),

@@ -2,19 +2,20 @@
 // (the SVG rasterised at 3×, poster quality) and plain-text ASCII for a mail. Built from the
 // stores and the pure builders; nothing leaves the page except through the user's clipboard or
 // a download.
-import { stepReport } from '../../src/trace/ascii.ts';
-import { stepSvg, type SvgPanel } from '../../src/export/step_svg.ts';
+
 import { phaseRunAt, phaseStripSvg } from '../../src/export/phase_strip.ts';
-import { linkHref, type EmbedView, type LinkState } from '../../src/permalink/permalink.ts';
+import { type SvgPanel, stepSvg } from '../../src/export/step_svg.ts';
+import { type EmbedView, type LinkState, linkHref } from '../../src/permalink/permalink.ts';
 import { stepAtRow } from '../../src/trace/align.ts';
+import { stepReport } from '../../src/trace/ascii.ts';
+import { emptyWriteLog } from '../../src/trace/write_log.ts';
 import { compareStore } from '../explain/compare_store.ts';
 import { traceModel } from '../explain/model.ts';
+import { describeSource } from '../explain/source.ts';
 import { explainStore } from '../explain/store.ts';
 import { useKlp } from '../store.ts';
 import { currentLink } from './current.ts';
 import { appBase } from './link_state.ts';
-import { describeSource } from '../explain/source.ts';
-import { emptyWriteLog } from '../../src/trace/write_log.ts';
 
 /** The full link of what is on screen (never an embed link). */
 export function currentHref(): string | undefined {
@@ -27,7 +28,7 @@ export function currentHref(): string | undefined {
 /** The <iframe> snippet for the current view as an embed. */
 export function embedSnippet(view: EmbedView, caption: string, height: number): string | undefined {
   const state = currentLink();
-  if (!state || state.view !== 'explain') return undefined;
+  if (state?.view !== 'explain') return undefined;
   const s: LinkState = { ...state, embed: view, ...(caption.trim() ? { caption: caption.trim() } : {}) };
   const src = linkHref(appBase(), s);
   const title = caption.trim() || `klp-lab: ${figureTitle()}`;
@@ -41,7 +42,9 @@ export function figureTitle(): string {
   if (!ran) return 'klp-lab';
   if (ran.kind === 'scenario') return `${ran.strategy} × ${ran.scenario}`;
   const files = useKlp.getState().files;
-  return describeSource(ran, (m) => (m.kind === 'sample' ? m.id : (files.find((f) => f.key === m.key)?.name ?? '(file)')));
+  return describeSource(ran, (m) =>
+    m.kind === 'sample' ? m.id : (files.find((f) => f.key === m.key)?.name ?? '(file)'),
+  );
 }
 
 /** The panels of the current view: one trace at its step, or one per compared strategy at the row. */
@@ -51,9 +54,20 @@ function panels(): SvgPanel[] {
     const c = compareStore.getState();
     if (!c.alignment) return [];
     return c.columns.map((col, i) => {
-      if (!col.trace) return { heading: col.strategy.id, trace: { kernel: '', steps: [], writes: emptyWriteLog(0) }, step: 0, note: `Refused: ${col.refused ?? ''}` };
+      if (!col.trace)
+        return {
+          heading: col.strategy.id,
+          trace: { kernel: '', steps: [], writes: emptyWriteLog(0) },
+          step: 0,
+          note: `Refused: ${col.refused ?? ''}`,
+        };
       const at = stepAtRow(c.alignment!, i, c.row);
-      return { heading: `${col.strategy.id}: ${col.strategy.name}`, trace: col.trace, step: at.step, map: traceModel(col.trace).map };
+      return {
+        heading: `${col.strategy.id}: ${col.strategy.name}`,
+        trace: col.trace,
+        step: at.step,
+        map: traceModel(col.trace).map,
+      };
     });
   }
   if (!ex.trace) return [];
@@ -63,7 +77,11 @@ function panels(): SvgPanel[] {
 export function currentSvg(caption?: string): string | undefined {
   const p = panels();
   if (!p.length) return undefined;
-  return stepSvg(p, { title: figureTitle(), ...(caption ? { caption } : {}), ...(currentHref() ? { link: currentHref()! } : {}) });
+  return stepSvg(p, {
+    title: figureTitle(),
+    ...(caption ? { caption } : {}),
+    ...(currentHref() ? { link: currentHref()! } : {}),
+  });
 }
 
 /** The phase of the current step (single trace only): the steps the strip export draws. */
@@ -80,7 +98,12 @@ export function currentStripSvg(caption?: string): string | undefined {
   const run = phaseRunAt(ex.trace, ex.step);
   if (!run) return undefined;
   const link = currentHref();
-  return phaseStripSvg(ex.trace, run, { title: figureTitle(), map: traceModel(ex.trace).map, ...(caption ? { caption } : {}), ...(link ? { link } : {}) });
+  return phaseStripSvg(ex.trace, run, {
+    title: figureTitle(),
+    map: traceModel(ex.trace).map,
+    ...(caption ? { caption } : {}),
+    ...(link ? { link } : {}),
+  });
 }
 
 /** The ASCII export: the step (each compared design in turn) with narration and the permalink. */
@@ -92,17 +115,27 @@ export function currentAscii(): string | undefined {
   const blocks = p.map((panel, i) =>
     panel.note
       ? [`${panel.heading}`, `  ${panel.note}`]
-      : stepReport(panel.trace, panel.step, { heading: p.length > 1 ? `[${i + 1}/${p.length}] ${panel.heading}` : title, ...(i === p.length - 1 && link ? { link } : {}) }),
+      : stepReport(panel.trace, panel.step, {
+          heading: p.length > 1 ? `[${i + 1}/${p.length}] ${panel.heading}` : title,
+          ...(i === p.length - 1 && link ? { link } : {}),
+        }),
   );
   const head = p.length > 1 ? [title, ''] : [];
-  return [...head, ...blocks.map((b) => b.join('\n'))].join('\n\n') + '\n';
+  return `${[...head, ...blocks.map((b) => b.join('\n'))].join('\n\n')}\n`;
 }
 
 export function fileStem(phase = false): string {
   const ex = explainStore.getState();
   const run = phase ? currentPhase() : undefined;
-  const where = run ? `${run.phase}-steps${run.from}-${run.to - 1}` : ex.ran?.kind === 'compare' ? `row${compareStore.getState().row}` : `step${ex.step}`;
-  return `klp-lab-${figureTitle().replace(/[^A-Za-z0-9.+-]+/g, '-').replace(/^-|-$/g, '').slice(0, 60)}-${where}`;
+  const where = run
+    ? `${run.phase}-steps${run.from}-${run.to - 1}`
+    : ex.ran?.kind === 'compare'
+      ? `row${compareStore.getState().row}`
+      : `step${ex.step}`;
+  return `klp-lab-${figureTitle()
+    .replace(/[^A-Za-z0-9.+-]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60)}-${where}`;
 }
 
 export function download(name: string, blob: Blob): void {
@@ -130,7 +163,9 @@ export async function svgToPng(svg: string, scale = 3): Promise<Blob> {
     const ctx = canvas.getContext('2d')!;
     ctx.scale(scale, scale);
     ctx.drawImage(img, 0, 0);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }

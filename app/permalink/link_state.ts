@@ -2,18 +2,18 @@
 // link the page was opened with, what it still needs (the user's own files, asked for again —
 // they are never uploaded), and the current view state as a LinkState for the URL, the copy-link
 // button, embeds and exports.
-import { createStore } from 'zustand/vanilla';
+
 import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
 import {
+  type Decoded,
   decodeLocation,
   encodeLink,
-  linkHref,
-  resolveStep,
-  type Decoded,
   type LinkModule,
   type LinkSource,
-  type LinkState,
   type LinkTab,
+  linkHref,
+  resolveStep,
   type StepRef,
 } from '../../src/permalink/permalink.ts';
 import type { ModuleRef, TraceSource } from '../explain/source.ts';
@@ -21,7 +21,9 @@ import type { LoadedFile } from '../store.ts';
 
 /** The link the page was opened with (decoded once, before any store reads it). */
 export const startLink: Decoded =
-  typeof location === 'undefined' ? { state: { view: 'inspect' }, form: 'none', warnings: [] } : decodeLocation(location.search, location.hash);
+  typeof location === 'undefined'
+    ? { state: { view: 'inspect' }, form: 'none', warnings: [] }
+    : decodeLocation(location.search, location.hash);
 
 /** The app's URL without query or hash: the base of every link it makes. */
 export function appBase(): string {
@@ -75,7 +77,10 @@ function moduleFromLink(m: LinkModule, missing: WantedFile[]): ModuleRef | undef
 
 type Roles = Partial<Record<'T' | 'T2' | 'P' | 'R', ModuleRef>>;
 
-function rolesToLink(roles: Roles | undefined, files: LoadedFile[]): Partial<Record<'T' | 'T2' | 'P' | 'R', LinkModule>> | undefined {
+function rolesToLink(
+  roles: Roles | undefined,
+  files: LoadedFile[],
+): Partial<Record<'T' | 'T2' | 'P' | 'R', LinkModule>> | undefined {
   if (!roles) return undefined;
   const out: Partial<Record<'T' | 'T2' | 'P' | 'R', LinkModule>> = {};
   for (const [role, ref] of Object.entries(roles) as Array<['T' | 'T2' | 'P' | 'R', ModuleRef | undefined]>) {
@@ -87,7 +92,12 @@ function rolesToLink(roles: Roles | undefined, files: LoadedFile[]): Partial<Rec
 
 export function sourceToLink(source: TraceSource, files: LoadedFile[]): LinkSource {
   if (source.kind === 'sequence') {
-    const ops: LinkSource & { kind: 'sequence' } = { kind: 'sequence', kernel: source.kernel, fake: source.fakeMissingSymbols, ops: [] };
+    const ops: LinkSource & { kind: 'sequence' } = {
+      kind: 'sequence',
+      kernel: source.kernel,
+      fake: source.fakeMissingSymbols,
+      ops: [],
+    };
     for (const s of source.steps) {
       if (s.op === 'rmmod') ops.ops.push({ op: 'rmmod', name: s.name });
       else {
@@ -98,8 +108,14 @@ export function sourceToLink(source: TraceSource, files: LoadedFile[]): LinkSour
     return ops;
   }
   const roles = rolesToLink((source as { roles?: Roles }).roles, files);
-  if (source.kind === 'scenario') return { kind: 'scenario', strategy: source.strategy, scenario: source.scenario, ...(roles ? { roles } : {}) };
-  return { kind: 'compare', strategies: [...source.strategies], scenario: source.scenario, ...(roles ? { roles } : {}) };
+  if (source.kind === 'scenario')
+    return { kind: 'scenario', strategy: source.strategy, scenario: source.scenario, ...(roles ? { roles } : {}) };
+  return {
+    kind: 'compare',
+    strategies: [...source.strategies],
+    scenario: source.scenario,
+    ...(roles ? { roles } : {}),
+  };
 }
 
 /** The TraceSource of a link, or the files it still needs. */
@@ -125,9 +141,19 @@ export function sourceFromLink(link: LinkSource): { source?: TraceSource; missin
     }
     source = { kind: 'sequence', kernel: link.kernel, steps, fakeMissingSymbols: link.fake };
   } else if (link.kind === 'scenario') {
-    source = { kind: 'scenario', strategy: link.strategy, scenario: link.scenario, ...(roles ? { roles } : {}) } as TraceSource;
+    source = {
+      kind: 'scenario',
+      strategy: link.strategy,
+      scenario: link.scenario,
+      ...(roles ? { roles } : {}),
+    } as TraceSource;
   } else {
-    source = { kind: 'compare', strategies: link.strategies, scenario: link.scenario, ...(roles ? { roles } : {}) } as TraceSource;
+    source = {
+      kind: 'compare',
+      strategies: link.strategies,
+      scenario: link.scenario,
+      ...(roles ? { roles } : {}),
+    } as TraceSource;
   }
   return missing.length ? { missing } : { source, missing };
 }
@@ -138,14 +164,15 @@ interface Pending {
   /** Files the start link needs; the explainer waits for them instead of running its default. */
   missing: WantedFile[];
   /** The step / row / selection to restore on the first run of the linked source. */
-  step?: StepRef;
-  row?: number;
-  select?: { step: number; event: number };
+  step?: StepRef | undefined;
+  row?: number | undefined;
+  select?: { step: number; event: number } | undefined;
   /** The linked source (its encoding), so only a run of that source takes the step. */
   sourceKey?: string;
 }
 
-export const startSource = startLink.state.view === 'explain' && startLink.state.source ? startLink.state.source : undefined;
+export const startSource =
+  startLink.state.view === 'explain' && startLink.state.source ? startLink.state.source : undefined;
 
 export const pendingLink = createStore<Pending>()(() => ({
   missing: [],
@@ -167,19 +194,27 @@ export function initialSource(): TraceSource | undefined {
   return source;
 }
 
-const sameSource = (a: LinkSource, key: string | undefined) => key !== undefined && encodeLink({ view: 'explain', source: a }) === key;
+const sameSource = (a: LinkSource, key: string | undefined) =>
+  key !== undefined && encodeLink({ view: 'explain', source: a }) === key;
 
 /**
  * The linked step for a trace of `source`, once: the first run of the linked source restores
  * the link's step (by index or kernel function) and selection; later runs start at 0.
  */
-export function takeLinkedStep(source: TraceSource, files: LoadedFile[], steps: ReadonlyArray<{ path: string[]; source?: { fn: string } }>): { step?: number; select?: { step: number; event: number } } {
+export function takeLinkedStep(
+  source: TraceSource,
+  files: LoadedFile[],
+  steps: ReadonlyArray<{ path: string[]; source?: { fn: string } }>,
+): { step?: number; select?: { step: number; event: number } } {
   const p = pendingLink.getState();
   if (p.step === undefined && !p.select) return {};
   if (!sameSource(sourceToLink(source, files), p.sourceKey)) return {};
   pendingLink.setState({ step: undefined, select: undefined });
   const step = p.step === undefined ? undefined : resolveStep(p.step, steps);
-  return { ...(step !== undefined ? { step } : {}), ...(p.select && p.select.step < steps.length ? { select: p.select } : {}) };
+  return {
+    ...(step !== undefined ? { step } : {}),
+    ...(p.select && p.select.step < steps.length ? { select: p.select } : {}),
+  };
 }
 
 /** The linked row of a comparison, once (on the first run of the linked comparison). */
@@ -192,9 +227,15 @@ export function takeLinkedRow(strategies: string[], scenario: string): number | 
 }
 
 /** The inspector part of the start link. */
-export function startInspector(): { open?: LinkModule; tab?: LinkTab; section?: number; symbol?: number; relsec?: number } {
+export function startInspector(): {
+  open?: LinkModule | undefined;
+  tab?: LinkTab | undefined;
+  section?: number | undefined;
+  symbol?: number | undefined;
+  relsec?: number | undefined;
+} {
   const s = startLink.state;
   return { open: s.open, tab: s.tab, section: s.section, symbol: s.symbol, relsec: s.relsec };
 }
 
-export { linkHref, encodeLink };
+export { encodeLink, linkHref };

@@ -12,16 +12,17 @@ export function ok(value: unknown, message?: string): asserts value {
 export function equal(actual: unknown, expected: unknown, message?: string): void {
   // Node's legacy assert.equal uses loose equality.
   // eslint-disable-next-line eqeqeq
-  if (actual != expected) {
+  if (actual !== expected) {
     throw new AssertionError(message ?? `${String(actual)} == ${String(expected)}`);
   }
 }
 
 type Assert = typeof ok & { ok: typeof ok; equal: typeof equal; AssertionError: typeof AssertionError };
 
-const assert = Object.assign(
-  (value: unknown, message?: string) => ok(value, message),
-  { ok, equal, AssertionError },
-) as Assert;
+const assert = Object.assign((value: unknown, message?: string) => ok(value, message), {
+  ok,
+  equal,
+  AssertionError,
+}) as Assert;
 
 export default assert;

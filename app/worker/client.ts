@@ -3,7 +3,17 @@
 // pending call is raced against a "crashed" promise; on a crash the worker is terminated, the
 // message goes to the UI state through `onCrash`, and the next request starts a fresh worker.
 import * as Comlink from 'comlink';
-import type { CompareReply, CompareRequest, ModuleWorkerApi, OpenReply, ScenarioReply, ScenarioRequest, SectionBytesReply, SequenceReply, SequenceRequest } from './protocol.ts';
+import type {
+  CompareReply,
+  CompareRequest,
+  ModuleWorkerApi,
+  OpenReply,
+  ScenarioReply,
+  ScenarioRequest,
+  SectionBytesReply,
+  SequenceReply,
+  SequenceRequest,
+} from './protocol.ts';
 
 export type WorkerFactory = () => Worker;
 
@@ -60,7 +70,14 @@ export class ModuleWorkerClient {
       crash = reject;
     });
     crashed.catch(() => undefined); // observed through Promise.race by pending calls
-    const generation: Generation = { worker, api: Comlink.wrap<ModuleWorkerApi>(worker), crashed, crash, pending: 0, answered: false };
+    const generation: Generation = {
+      worker,
+      api: Comlink.wrap<ModuleWorkerApi>(worker),
+      crashed,
+      crash,
+      pending: 0,
+      answered: false,
+    };
     worker.addEventListener('error', (event) => {
       event.preventDefault();
       const where = event.filename ? ` (${event.filename}:${event.lineno})` : '';
@@ -91,7 +108,11 @@ export class ModuleWorkerClient {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const limit = this.timeoutMs();
     const runaway = new Promise<never>(() => {
-      timer = setTimeout(() => this.fail(g, `The worker did not answer within ${Math.round(limit / 1000)} s while ${what}; it was stopped.`), limit);
+      timer = setTimeout(
+        () =>
+          this.fail(g, `The worker did not answer within ${Math.round(limit / 1000)} s while ${what}; it was stopped.`),
+        limit,
+      );
     });
     const answered = call.then((value) => {
       g.answered = true;

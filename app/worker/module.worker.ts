@@ -3,15 +3,24 @@
 // and gets back the decoded ElfObject (a copy of its relocation columns transferred back; the
 // worker keeps the decoded object for the emulated loader).
 import * as Comlink from 'comlink';
-import { decodeModule } from '../../src/module_file.ts';
-import { parseKallsyms, type KallsymsEntry } from '../../src/kernel/kallsyms.ts';
-import type { ElfObject, ElfSection } from '../../src/elf/types.ts';
 import { SHT_NOBITS } from '../../src/elf/constants.ts';
-import type { CompareRequest, ModuleWorkerApi, OpenReply, ScenarioRequest, SectionBytesReply, SequenceRequest } from './protocol.ts';
+import type { ElfObject, ElfSection } from '../../src/elf/types.ts';
+import { type KallsymsEntry, parseKallsyms } from '../../src/kernel/kallsyms.ts';
+import { decodeModule } from '../../src/module_file.ts';
+import type {
+  CompareRequest,
+  ModuleWorkerApi,
+  OpenReply,
+  ScenarioRequest,
+  SectionBytesReply,
+  SequenceRequest,
+} from './protocol.ts';
 import { prepareForTransfer } from './transferables.ts';
+
 // The emulated kernel is imported on the first run: opening a file (the first screen) needs only
 // the ELF reader, and the kernel is most of the worker's size.
 const sequence = () => import('./sequence.ts');
+
 import { traceTransferables } from './trace_transfer.ts';
 
 /**
@@ -62,7 +71,10 @@ const api: ModuleWorkerApi = {
   },
   async compareScenario(request: CompareRequest) {
     const reply = await (await sequence()).compareScenarioRequest(request, kallsyms, (h) => kept.get(h), decoded);
-    return Comlink.transfer(reply, reply.columns.flatMap((c) => (c.trace ? traceTransferables(c.trace) : [])));
+    return Comlink.transfer(
+      reply,
+      reply.columns.flatMap((c) => (c.trace ? traceTransferables(c.trace) : [])),
+    );
   },
   async sectionBytes(handle: number, index: number, offset: number, length: number): Promise<SectionBytesReply> {
     const file = kept.get(handle);
@@ -79,7 +91,9 @@ const api: ModuleWorkerApi = {
     const size = Number(sec.size);
     const nobits = sec.type === SHT_NOBITS;
     const from = Math.max(0, Math.min(size, Math.floor(offset)));
-    const to = nobits ? from : Math.max(from, Math.min(size, from + Math.floor(length), file.bytes.length - Number(sec.offset)));
+    const to = nobits
+      ? from
+      : Math.max(from, Math.min(size, from + Math.floor(length), file.bytes.length - Number(sec.offset)));
     // A copy of just the window (the kept bytes stay), handed over without a second copy.
     const bytes = file.bytes.slice(Number(sec.offset) + from, Number(sec.offset) + to);
     return Comlink.transfer({ name: sec.name, size, nobits, offset: from, bytes }, [bytes.buffer]);

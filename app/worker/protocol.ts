@@ -1,10 +1,11 @@
 // What crosses the worker boundary. Plain data only (bigint and typed arrays included).
-import type { OpenResult } from '../../src/module_file.ts';
-import type { Trace } from '../../src/trace/types.ts';
+
 import type { Audit } from '../../src/audit/auditor.ts';
 import type { KernelId } from '../../src/kernel/profile.ts';
+import type { OpenResult } from '../../src/module_file.ts';
 import type { Packaging } from '../../src/scenarios/run.ts';
 import type { OpRef } from '../../src/trace/compare.ts';
+import type { Trace } from '../../src/trace/types.ts';
 
 export interface OpenReply {
   /** Handle of the bytes the worker keeps for this file (for later emulation work). */

@@ -1,14 +1,24 @@
 // Runs the emulated kernel over a sequence of insmod / rmmod in the worker. The UI only gets
 // the Trace back: what the kernel did is decided here, by the core, never by a view.
-import { Kernel } from '../../src/kernel/kernel.ts';
+
+import { auditTrace } from '../../src/audit/auditor.ts';
+import type { ElfObject } from '../../src/elf/types.ts';
 import type { KallsymsEntry } from '../../src/kernel/kallsyms.ts';
+import { Kernel } from '../../src/kernel/kernel.ts';
 import { delete_module, load_module } from '../../src/kernel/module/main.ts';
 import { decodeModule } from '../../src/module_file.ts';
-import type { ElfObject } from '../../src/elf/types.ts';
-import type { CompareColumn, CompareReply, CompareRequest, ScenarioReply, ScenarioRequest, SequenceOutcome, SequenceReply, SequenceRequest } from './protocol.ts';
-import type { OpRef } from '../../src/trace/compare.ts';
 import { runScenario, type ScenarioModules } from '../../src/scenarios/run.ts';
-import { auditTrace } from '../../src/audit/auditor.ts';
+import type { OpRef } from '../../src/trace/compare.ts';
+import type {
+  CompareColumn,
+  CompareReply,
+  CompareRequest,
+  ScenarioReply,
+  ScenarioRequest,
+  SequenceOutcome,
+  SequenceReply,
+  SequenceRequest,
+} from './protocol.ts';
 
 export interface KeptFile {
   bytes: Uint8Array;
@@ -37,7 +47,11 @@ export async function runSequence(
   for (const op of request.steps) {
     if (op.op === 'rmmod') {
       const err = delete_module(k, op.name);
-      outcomes.push({ what: `rmmod ${op.name}`, ok: !err, ...(err ? { message: err.message || `rmmod: ERROR: Module ${op.name} is not currently loaded` } : {}) });
+      outcomes.push({
+        what: `rmmod ${op.name}`,
+        ok: !err,
+        ...(err ? { message: err.message || `rmmod: ERROR: Module ${op.name} is not currently loaded` } : {}),
+      });
       if (err) break;
       continue;
     }
@@ -57,7 +71,11 @@ export async function runSequence(
       cache.set(op.handle, decoded);
     }
     const r = load_module(k, decoded.bytes, decoded.elf);
-    outcomes.push({ what: `insmod ${file.fileName}`, ok: r.ok, ...(r.ok ? {} : { message: r.error?.message || r.error?.errnoName || 'refused' }) });
+    outcomes.push({
+      what: `insmod ${file.fileName}`,
+      ok: r.ok,
+      ...(r.ok ? {} : { message: r.error?.message || r.error?.errnoName || 'refused' }),
+    });
     if (!r.ok) break;
   }
   return { trace: k.trace.trace, audit: auditTrace(k.trace.trace), outcomes, runMs: performance.now() - t0 };
@@ -87,14 +105,19 @@ export async function runScenarioRequest(
   for (const [role, handle] of Object.entries(request.roles) as Array<[keyof ScenarioModules, number]>)
     mods[role] = await decodedOf(handle, files, cache);
   const run = runScenario(request.strategy, request.scenario, mods, kallsyms.vmlinux);
-  if (run.kind === 'refused') return { trace: null, audit: null, outcomes: [], refused: run.reason, runMs: performance.now() - t0 };
+  if (run.kind === 'refused')
+    return { trace: null, audit: null, outcomes: [], refused: run.reason, runMs: performance.now() - t0 };
   const outcomes = run.outcomes.map((o) => ({
     what: `${o.op.op} ${o.module}`,
     ok: o.ok,
     ...(o.ok ? {} : { message: o.message || o.errno || 'refused' }),
   }));
   const ops: OpRef[] = run.outcomes.map((o) => ({
-    op: { op: o.op.op, role: o.op.role, ...(o.op.op === 'insmod' && o.op.dependency ? { dependency: o.op.dependency } : {}) },
+    op: {
+      op: o.op.op,
+      role: o.op.role,
+      ...(o.op.op === 'insmod' && o.op.dependency ? { dependency: o.op.dependency } : {}),
+    },
     module: o.module,
     ok: o.ok,
     step: o.step,
@@ -122,9 +145,24 @@ export async function compareScenarioRequest(
   const columns: CompareColumn[] = [];
   for (const strategy of request.strategies) {
     try {
-      columns.push({ strategy, ...(await runScenarioRequest({ strategy, scenario: request.scenario, roles: request.roles }, kallsyms, files, cache)) });
+      columns.push({
+        strategy,
+        ...(await runScenarioRequest(
+          { strategy, scenario: request.scenario, roles: request.roles },
+          kallsyms,
+          files,
+          cache,
+        )),
+      });
     } catch (e) {
-      columns.push({ strategy, trace: null, audit: null, outcomes: [], refused: e instanceof Error ? e.message : String(e), runMs: 0 });
+      columns.push({
+        strategy,
+        trace: null,
+        audit: null,
+        outcomes: [],
+        refused: e instanceof Error ? e.message : String(e),
+        runMs: 0,
+      });
     }
   }
   return { columns, runMs: performance.now() - t0 };

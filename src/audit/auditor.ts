@@ -91,7 +91,8 @@ export function auditTrace(trace: Trace): Audit {
   };
   let window: { from: number; to: number; maxPages: number } | undefined;
 
-  const flag = (step: Step, kind: VerdictKind, text: string, pages?: bigint[]) => verdicts.push({ step: step.index, kind, text, ...(pages ? { pages } : {}) });
+  const flag = (step: Step, kind: VerdictKind, text: string, pages?: bigint[]) =>
+    verdicts.push({ step: step.index, kind, text, ...(pages ? { pages } : {}) });
 
   for (const step of trace.steps) {
     const inFinalize = step.path.includes('module_finalize');
@@ -110,7 +111,8 @@ export function auditTrace(trace: Trace): Audit {
             perms.delete(a);
             everExec.delete(a);
           }
-          for (const page of finalized.keys()) if (page >= e.region.base && page < e.region.base + BigInt(e.region.size)) finalized.delete(page);
+          for (const page of finalized.keys())
+            if (page >= e.region.base && page < e.region.base + BigInt(e.region.size)) finalized.delete(page);
           break;
         case 'perm':
           m.setMemory[e.fn] = (m.setMemory[e.fn] ?? 0) + 1;
@@ -129,7 +131,9 @@ export function auditTrace(trace: Trace): Audit {
           break;
         case 'fault':
           m.faults++;
-          flag(step, 'fault', `${e.path} into a non-writable page at ${e.addr.toString(16)}: ${e.oops[0]}`, [pageOf(e.addr)]);
+          flag(step, 'fault', `${e.path} into a non-writable page at ${e.addr.toString(16)}: ${e.oops[0]}`, [
+            pageOf(e.addr),
+          ]);
           break;
         case 'writes':
           for (let i = e.from; i < e.from + e.count; i++) {
@@ -139,7 +143,9 @@ export function auditTrace(trace: Trace): Audit {
             if (path === 'text_poke') m.textPokes++;
             const page = pageOf(addr);
             if (path !== 'text_poke' && everExec.has(page))
-              flag(step, 'write-after-exec', `${path} into ${owner.get(page) ?? 'a page'} after it became executable`, [page]);
+              flag(step, 'write-after-exec', `${path} into ${owner.get(page) ?? 'a page'} after it became executable`, [
+                page,
+              ]);
             if (log.relsec[i]! < 0) {
               if (inFinalize) markFinalized(addr, n);
               continue;
@@ -149,7 +155,11 @@ export function auditTrace(trace: Trace): Audit {
             if (klp && klp !== 'vmlinux' && !['COMING', 'LIVE'].includes(states.get(klp) ?? ''))
               flag(step, 'klp-rela-absent', `${rel} applied while ${klp} is not loaded`);
             if (finalized.size && isFinalized(addr, n))
-              flag(step, 'reloc-after-finalize', `${rel}[${log.entry[i]}] overwrites code module_finalize already rewrote`);
+              flag(
+                step,
+                'reloc-after-finalize',
+                `${rel}[${log.entry[i]}] overwrites code module_finalize already rewrote`,
+              );
             if (inFinalize) markFinalized(addr, n);
           }
           break;
@@ -159,7 +169,12 @@ export function auditTrace(trace: Trace): Audit {
     }
     const rwx = [...perms].filter(([, p]) => p.write && p.exec).map(([a]) => a);
     if (rwx.length) {
-      flag(step, 'rwx', `${rwx.length} page(s) writable and executable: ${[...new Set(rwx.map((a) => owner.get(a)))].join(', ')}`, rwx);
+      flag(
+        step,
+        'rwx',
+        `${rwx.length} page(s) writable and executable: ${[...new Set(rwx.map((a) => owner.get(a)))].join(', ')}`,
+        rwx,
+      );
       if (window && window.to === step.index - 1) {
         window.to = step.index;
         window.maxPages = Math.max(window.maxPages, rwx.length);

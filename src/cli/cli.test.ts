@@ -26,7 +26,15 @@ test('layout --json: sections, sizes and final page permissions as the real kern
 test('load at the real base writes the real kernel\u2019s text and rodata bytes', () => {
   const dir = mkdtempSync(`${tmpdir()}/klp-lab-`);
   const truth = oracleTruth.modules.crc7!;
-  const r = klpLab('load', 'src/elf/__fixtures__/debian/crc7.ko', '--base', truth.core_base, '--image', `${dir}/crc7.bin`, '--json');
+  const r = klpLab(
+    'load',
+    'src/elf/__fixtures__/debian/crc7.ko',
+    '--base',
+    truth.core_base,
+    '--image',
+    `${dir}/crc7.bin`,
+    '--json',
+  );
   expect(r.status).toBe(0);
   expect(JSON.parse(r.stdout).relocations).toEqual({ R_X86_64_32S: 1, R_X86_64_PLT32: 1, R_X86_64_PC32: 9 });
   const ours = new Uint8Array(readFileSync(`${dir}/crc7.bin`));

@@ -1,9 +1,9 @@
 // The CLI's contact with the outside world: files in, messages out. Everything else it does
 // goes through the same core the browser worker uses.
 import { readFileSync } from 'node:fs';
-import { decodeModule } from '../module_file.ts';
 import type { ElfObject } from '../elf/types.ts';
-import { parseKallsyms, type KallsymsEntry } from '../kernel/kallsyms.ts';
+import { type KallsymsEntry, parseKallsyms } from '../kernel/kallsyms.ts';
+import { decodeModule } from '../module_file.ts';
 
 export class CliError extends Error {}
 

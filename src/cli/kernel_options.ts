@@ -9,9 +9,13 @@ export const kernelOptions = {
   'fake-missing-symbols': { type: 'boolean', default: false },
 } as const;
 
-export function makeKernel(values: { kernel?: string; kallsyms?: string[]; 'fake-missing-symbols'?: boolean }, recordWrites = true): Kernel {
+export function makeKernel(
+  values: { kernel?: string; kallsyms?: string[]; 'fake-missing-symbols'?: boolean },
+  recordWrites = true,
+): Kernel {
   const id = values.kernel ?? '6.1';
-  if (!['5.4', '6.1', '6.3', '6.4'].includes(id)) throw new CliError(`--kernel ${id}: unknown kernel (5.4, 6.1, 6.3, 6.4)`);
+  if (!['5.4', '6.1', '6.3', '6.4'].includes(id))
+    throw new CliError(`--kernel ${id}: unknown kernel (5.4, 6.1, 6.3, 6.4)`);
   const { vmlinux, modules } = readKallsyms(values.kallsyms ?? []);
   return new Kernel({
     kernel: id as KernelId,

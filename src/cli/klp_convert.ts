@@ -18,11 +18,16 @@ export async function klpConvertCommand(args: string[]): Promise<number> {
   });
   const [input, output] = positionals;
   if (!input || !output || !values.kallsyms)
-    throw new CliError('usage: klp-lab klp-convert --kallsyms FILE [--module T.ko ...] [--symvers Module.symvers] IN.ko OUT.ko');
+    throw new CliError(
+      'usage: klp-lab klp-convert --kallsyms FILE [--module T.ko ...] [--symvers Module.symvers] IN.ko OUT.ko',
+    );
   const sources = [vmlinuxFromKallsyms(readFileSync(values.kallsyms, 'utf8'))];
   for (const m of values.module) sources.push(moduleSymbolSource((await readModule(m)).elf));
   const exported = values.symvers
-    ? readFileSync(values.symvers, 'utf8').split('\n').map((l) => l.split('\t')[1]).filter((n): n is string => !!n)
+    ? readFileSync(values.symvers, 'utf8')
+        .split('\n')
+        .map((l) => l.split('\t')[1])
+        .filter((n): n is string => !!n)
     : [];
   const patch = await readModule(input);
   const result = klpConvert(patch.bytes, patch.elf, { sources, exported });

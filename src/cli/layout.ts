@@ -2,8 +2,8 @@
 // what the core pages allow after init. Symbols no table resolves are invented: layout does
 // not depend on them.
 import { parseArgs } from 'node:util';
-import { load_module } from '../kernel/module/main.ts';
 import { layoutReport } from '../kernel/module/layout_report.ts';
+import { load_module } from '../kernel/module/main.ts';
 import { CliError, readModule } from './io.ts';
 import { makeKernel } from './kernel_options.ts';
 
@@ -18,7 +18,8 @@ export async function layoutCommand(args: string[]): Promise<number> {
   const k = makeKernel({ kernel: values.kernel, 'fake-missing-symbols': true }, false);
   const { bytes, elf } = await readModule(file);
   const result = load_module(k, bytes, elf);
-  if (!result.module || !result.ok) throw new CliError(result.error?.message || `${elf.fileName}: ${result.error?.errnoName}`);
+  if (!result.module || !result.ok)
+    throw new CliError(result.error?.message || `${elf.fileName}: ${result.error?.errnoName}`);
   const report = layoutReport(k, result.module);
   if (values.json) {
     console.log(JSON.stringify(report, null, 2));
@@ -27,12 +28,20 @@ export async function layoutCommand(args: string[]): Promise<number> {
   console.log(`${report.name}: coresize ${report.coresize}, initsize ${report.initsize} (kernel ${k.profile.version})`);
   const key = (s: (typeof report.sections)[string]) => s.type ?? s.region;
   const rows = Object.entries(report.sections).sort((a, b) =>
-    key(a[1]) === key(b[1]) ? a[1].offset - b[1].offset : (a[1].region === b[1].region ? key(a[1]) < key(b[1]) : a[1].region === 'core') ? -1 : 1,
+    key(a[1]) === key(b[1])
+      ? a[1].offset - b[1].offset
+      : (a[1].region === b[1].region ? key(a[1]) < key(b[1]) : a[1].region === 'core')
+        ? -1
+        : 1,
   );
-  for (const [name, s] of rows) console.log(`  ${(s.type ?? s.region).padEnd(17)} +0x${s.offset.toString(16).padStart(6, '0')}  ${name}`);
+  for (const [name, s] of rows)
+    console.log(`  ${(s.type ?? s.region).padEnd(17)} +0x${s.offset.toString(16).padStart(6, '0')}  ${name}`);
   const ranges = (perms: typeof report.perms) =>
-    perms.map((p) => `  +0x${p.from.toString(16).padStart(6, '0')}..+0x${p.to.toString(16).padStart(6, '0')}  ${p.perm}`).join('\n');
-  if (report.allocations) for (const a of report.allocations) console.log(`${a.type} (${a.size} bytes) after init:\n${ranges(a.perms)}`);
+    perms
+      .map((p) => `  +0x${p.from.toString(16).padStart(6, '0')}..+0x${p.to.toString(16).padStart(6, '0')}  ${p.perm}`)
+      .join('\n');
+  if (report.allocations)
+    for (const a of report.allocations) console.log(`${a.type} (${a.size} bytes) after init:\n${ranges(a.perms)}`);
   else console.log(`core pages after init:\n${ranges(report.perms)}`);
   return 0;
 }

@@ -26,7 +26,9 @@ export async function loadCommand(args: string[]): Promise<number> {
   const result = load_module(k, bytes, elf, coreBase === undefined ? {} : { coreBase });
 
   // every write after relocation, by the kernel function that made it
-  const rewrites = Object.fromEntries([...k.mem.writesBy].filter(([fn]) => !['apply_relocate_add', 'add_kallsyms', 'klp_resolve_symbols'].includes(fn)));
+  const rewrites = Object.fromEntries(
+    [...k.mem.writesBy].filter(([fn]) => !['apply_relocate_add', 'add_kallsyms', 'klp_resolve_symbols'].includes(fn)),
+  );
   const mod = result.module;
   const summary = {
     name: mod?.name ?? elf.fileName,
@@ -44,15 +46,24 @@ export async function loadCommand(args: string[]): Promise<number> {
   if (result.ok && mod && values.image) {
     if (mod.mem) {
       // 6.4+: no single core region; one file per allocation
-      for (const [type, m] of Object.entries(mod.mem)) if (m.base) writeFileSync(`${values.image}.${type}`, k.mem.read(m.base, m.size));
+      for (const [type, m] of Object.entries(mod.mem))
+        if (m.base) writeFileSync(`${values.image}.${type}`, k.mem.read(m.base, m.size));
     } else writeFileSync(values.image, k.mem.read(mod.core_layout.base, mod.core_layout.size));
   }
   if (values.json) console.log(JSON.stringify(summary, null, 2));
   else if (result.ok) {
     console.log(`${summary.name} loaded at 0x${hex(mod!.core_layout.base)}, coresize ${summary.coresize}`);
-    console.log(`relocations: ${Object.entries(k.relocationCounts).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`);
-    if (k.inventedSymbols.size) console.log(`invented ${k.inventedSymbols.size} symbol address(es) no kallsyms file provides`);
-    if (values.image) console.log(mod!.mem ? `allocations written to ${values.image}.MOD_*` : `core image written to ${values.image}`);
+    console.log(
+      `relocations: ${
+        Object.entries(k.relocationCounts)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ') || 'none'
+      }`,
+    );
+    if (k.inventedSymbols.size)
+      console.log(`invented ${k.inventedSymbols.size} symbol address(es) no kallsyms file provides`);
+    if (values.image)
+      console.log(mod!.mem ? `allocations written to ${values.image}.MOD_*` : `core image written to ${values.image}`);
   }
   if (!result.ok) {
     // the kernel log of the refusal, ending with the message that decided it

@@ -7,11 +7,11 @@
 //   klp-lab scenario --strategy ID --scenario ID …   /   klp-lab compare --scenario ID
 // A kernel-style refusal exits 1 with the kernel's message as the last line on stderr.
 import { CliError } from './io.ts';
+import { klpConvertCommand } from './klp_convert.ts';
 import { layoutCommand } from './layout.ts';
 import { loadCommand } from './load.ts';
-import { traceCommand } from './trace.ts';
-import { klpConvertCommand } from './klp_convert.ts';
 import { compareCommand, scenarioCommand } from './scenario.ts';
+import { traceCommand } from './trace.ts';
 
 const usage = `usage:
   klp-lab layout FILE.ko [--kernel 5.4|6.1|6.4] [--json]

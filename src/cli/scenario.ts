@@ -7,7 +7,7 @@ import { auditTrace } from '../audit/auditor.ts';
 import { parseKallsyms } from '../kernel/kallsyms.ts';
 import { runScenario, type ScenarioModules } from '../scenarios/run.ts';
 import { sampleFiles } from '../scenarios/samples.ts';
-import { scenarioById, scenarios, type Role } from '../scenarios/scenarios.ts';
+import { type Role, scenarioById, scenarios } from '../scenarios/scenarios.ts';
 import { strategies, strategyById } from '../strategies/strategies.ts';
 import { stepAscii, traceAscii } from '../trace/ascii.ts';
 import { traceToJson } from '../trace/json.ts';
@@ -21,11 +21,23 @@ const moduleOptions = {
   kallsyms: { type: 'string' },
 } as const;
 
-async function modules(values: { patch?: string; target?: string; target2?: string; replace?: string }): Promise<ScenarioModules> {
-  const given: Partial<Record<Role, string | undefined>> = { P: values.patch, T: values.target, T2: values.target2, R: values.replace };
+async function modules(values: {
+  patch?: string;
+  target?: string;
+  target2?: string;
+  replace?: string;
+}): Promise<ScenarioModules> {
+  const given: Partial<Record<Role, string | undefined>> = {
+    P: values.patch,
+    T: values.target,
+    T2: values.target2,
+    R: values.replace,
+  };
   const out: ScenarioModules = {};
   for (const role of ['T', 'T2', 'P', 'R'] as Role[]) {
-    const path = given[role] ?? (values.patch ? undefined : new URL(`../../public/samples/${sampleFiles[role]}`, import.meta.url).pathname);
+    const path =
+      given[role] ??
+      (values.patch ? undefined : new URL(`../../public/samples/${sampleFiles[role]}`, import.meta.url).pathname);
     if (!path) continue;
     const { bytes, elf } = await readModule(path);
     out[role] = { fileName: path.split('/').at(-1)!, bytes, elf };
@@ -38,10 +50,18 @@ const vmlinux = (path?: string) => parseKallsyms(readFileSync(path ?? defaultVml
 export async function scenarioCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...moduleOptions, strategy: { type: 'string', default: 'text-poke' }, scenario: { type: 'string', default: 'late-load' }, format: { type: 'string', default: 'ascii' }, step: { type: 'string' } },
+    options: {
+      ...moduleOptions,
+      strategy: { type: 'string', default: 'text-poke' },
+      scenario: { type: 'string', default: 'late-load' },
+      format: { type: 'string', default: 'ascii' },
+      step: { type: 'string' },
+    },
   });
-  if (!strategyById(values.strategy)) throw new CliError(`--strategy ${values.strategy}: one of ${strategies.map((s) => s.id).join(', ')}`);
-  if (!scenarioById(values.scenario)) throw new CliError(`--scenario ${values.scenario}: one of ${scenarios.map((s) => s.id).join(', ')}`);
+  if (!strategyById(values.strategy))
+    throw new CliError(`--strategy ${values.strategy}: one of ${strategies.map((s) => s.id).join(', ')}`);
+  if (!scenarioById(values.scenario))
+    throw new CliError(`--scenario ${values.scenario}: one of ${scenarios.map((s) => s.id).join(', ')}`);
   const run = runScenario(values.strategy, values.scenario, await modules(values), vmlinux(values.kallsyms));
   if (run.kind === 'refused') {
     console.log(run.reason);
@@ -52,15 +72,26 @@ export async function scenarioCommand(args: string[]): Promise<number> {
     console.log(traceToJson(run.trace, step));
     return 0;
   }
-  console.log(`${run.strategy.id} × ${run.scenario.id}: ${run.strategy.name}${run.strategy.reconstruction ? ' (reconstruction of a proposal)' : ''}`);
-  for (const o of run.outcomes) console.log(`  ${o.ok ? 'ok    ' : 'FAILED'} ${o.op.op} ${o.module}${o.message ? `: ${o.message}` : ''}`);
+  console.log(
+    `${run.strategy.id} × ${run.scenario.id}: ${run.strategy.name}${run.strategy.reconstruction ? ' (reconstruction of a proposal)' : ''}`,
+  );
+  for (const o of run.outcomes)
+    console.log(`  ${o.ok ? 'ok    ' : 'FAILED'} ${o.op.op} ${o.module}${o.message ? `: ${o.message}` : ''}`);
   console.log((step === undefined ? traceAscii(run.trace) : stepAscii(run.trace, step)).join('\n'));
   return 0;
 }
 
 export async function compareCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { ...moduleOptions, scenario: { type: 'string', default: 'late-load' }, json: { type: 'boolean', default: false } } });
-  if (!scenarioById(values.scenario)) throw new CliError(`--scenario ${values.scenario}: one of ${scenarios.map((s) => s.id).join(', ')}`);
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...moduleOptions,
+      scenario: { type: 'string', default: 'late-load' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!scenarioById(values.scenario))
+    throw new CliError(`--scenario ${values.scenario}: one of ${scenarios.map((s) => s.id).join(', ')}`);
   const mods = await modules(values);
   const table = vmlinux(values.kallsyms);
   const rows = strategies.map((s) => {

@@ -14,7 +14,8 @@ export async function traceCommand(args: string[]): Promise<number> {
     options: { ...kernelOptions, format: { type: 'string', default: 'ascii' }, step: { type: 'string' } },
   });
   if (!positionals.length) throw new CliError('trace: which modules? klp-lab trace FILE.ko ...');
-  if (values.format !== 'ascii' && values.format !== 'json') throw new CliError(`--format ${values.format}: ascii or json`);
+  if (values.format !== 'ascii' && values.format !== 'json')
+    throw new CliError(`--format ${values.format}: ascii or json`);
   const k = makeKernel(values);
   let failure: string | undefined;
   for (const file of positionals) {
@@ -26,7 +27,8 @@ export async function traceCommand(args: string[]): Promise<number> {
     }
   }
   const trace = k.trace.trace;
-  if (values.format === 'json') console.log(traceToJson(trace, values.step === undefined ? undefined : Number(values.step)));
+  if (values.format === 'json')
+    console.log(traceToJson(trace, values.step === undefined ? undefined : Number(values.step)));
   else console.log((values.step === undefined ? traceAscii(trace) : stepAscii(trace, Number(values.step))).join('\n'));
   if (failure) throw new CliError(failure);
   return 0;

@@ -27,21 +27,24 @@ test('a plain module is passed through untouched (no copy)', async () => {
   if (result.ok) expect(result.bytes.buffer).toBe(plain.buffer);
 });
 
-test.each(['crc7.ko.gz', 'crc7.ko.xz', 'crc7.ko.zst'])('truncated %s is an EINVAL from module_decompress', async (name) => {
-  const packed = fixture(name);
-  const result = await decompressModule(packed.subarray(0, packed.length >> 1));
-  expect(result.ok).toBe(false);
-  if (result.ok) return;
-  expect(result.error.errnoName).toBe('EINVAL');
-  expect(result.error.where).toBe('module_decompress');
-  expect(result.error.message).toBe(
-    {
-      'crc7.ko.gz': 'decompression failed with status -5', // Z_BUF_ERROR: input ended
-      'crc7.ko.xz': 'decompression failed with status 8', // XZ_BUF_ERROR
-      'crc7.ko.zst': 'decompression failed (zstd: unexpected EOF)',
-    }[name],
-  );
-});
+test.each(['crc7.ko.gz', 'crc7.ko.xz', 'crc7.ko.zst'])(
+  'truncated %s is an EINVAL from module_decompress',
+  async (name) => {
+    const packed = fixture(name);
+    const result = await decompressModule(packed.subarray(0, packed.length >> 1));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.errnoName).toBe('EINVAL');
+    expect(result.error.where).toBe('module_decompress');
+    expect(result.error.message).toBe(
+      {
+        'crc7.ko.gz': 'decompression failed with status -5', // Z_BUF_ERROR: input ended
+        'crc7.ko.xz': 'decompression failed with status 8', // XZ_BUF_ERROR
+        'crc7.ko.zst': 'decompression failed (zstd: unexpected EOF)',
+      }[name],
+    );
+  },
+);
 
 test.each([
   ['crc7.ko.gz', 'decompression failed with status -3'], // Z_DATA_ERROR

@@ -5,7 +5,7 @@
 // fzstd (zstd). Each is imported when a file needs it: most modules are plain ELF, and the three
 // decoders are a fifth of the worker's first-load size.
 import { EINVAL } from '../kernel/errno.ts';
-import { loadError, type LoadError } from '../kernel/load_error.ts';
+import { type LoadError, loadError } from '../kernel/load_error.ts';
 
 export type Compression = 'none' | 'gzip' | 'xz' | 'zstd';
 

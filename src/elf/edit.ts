@@ -70,7 +70,7 @@ export class StringTableBuilder {
   }
   add(s: string): number {
     const at = this.size;
-    const enc = new TextEncoder().encode(s + '\0');
+    const enc = new TextEncoder().encode(`${s}\0`);
     this.extra.push(...enc);
     this.size += enc.length;
     return at;
@@ -84,7 +84,9 @@ export class StringTableBuilder {
 }
 
 /** A section header with the usual defaults; `index` must be set by the caller (provisional). */
-export function sectionHeader(h: Partial<ElfSection> & Pick<ElfSection, 'name' | 'nameOffset' | 'type' | 'index'>): ElfSection {
+export function sectionHeader(
+  h: Partial<ElfSection> & Pick<ElfSection, 'name' | 'nameOffset' | 'type' | 'index'>,
+): ElfSection {
   return { flags: 0n, addr: 0n, offset: 0n, size: 0n, link: 0, info: 0, addralign: 1n, entsize: 0n, ...h };
 }
 
@@ -93,7 +95,8 @@ export function nextIndex(image: EditableElf): number {
   return Math.max(image.sections.length, ...image.sections.map((s) => s.header.index)) + 1;
 }
 
-const linksBySectionInfo = (h: ElfSection) => h.type === SHT_RELA || h.type === SHT_REL || (h.flags & SHF_INFO_LINK) !== 0n;
+const linksBySectionInfo = (h: ElfSection) =>
+  h.type === SHT_RELA || h.type === SHT_REL || (h.flags & SHF_INFO_LINK) !== 0n;
 
 /**
  * Make `order` the section table: every header's sh_link / sh_info (when it names a section)
@@ -101,7 +104,11 @@ const linksBySectionInfo = (h: ElfSection) => h.type === SHT_RELA || h.type === 
  * provisional) to its position in `order`; indices of sections left out become 0. The symbols
  * are changed in place; returns the mapping.
  */
-export function renumberSections(image: EditableElf, order: EditableSection[], symbols?: ElfSymbol[]): (index: number) => number {
+export function renumberSections(
+  image: EditableElf,
+  order: EditableSection[],
+  symbols?: ElfSymbol[],
+): (index: number) => number {
   const map = new Map(order.map((s, i) => [s.header.index, i]));
   const to = (index: number) => map.get(index) ?? 0;
   for (const [i, s] of order.entries()) {

@@ -2,11 +2,13 @@
 // If the workaround were removed, the second test would fail on every real module.
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { elfyRawSections, readHeaderAndSections } from './elfy_adapter.ts';
 import { parseReadelfOutput } from '../test_support/readelf_output.ts';
+import { elfyRawSections, readHeaderAndSections } from './elfy_adapter.ts';
 
 const ko = new Uint8Array(readFileSync(new URL('./__fixtures__/debian/crc7.ko', import.meta.url)));
-const readelf = parseReadelfOutput(readFileSync(new URL('./__fixtures__/debian/crc7.readelf.txt', import.meta.url), 'utf8'));
+const readelf = parseReadelfOutput(
+  readFileSync(new URL('./__fixtures__/debian/crc7.readelf.txt', import.meta.url), 'utf8'),
+);
 
 test('elfy itself still misreads sh_addralign and sh_entsize (the bug the adapter exists for)', () => {
   const raw = elfyRawSections(ko);

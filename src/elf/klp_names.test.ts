@@ -35,12 +35,18 @@ test('.klp.rela names give the object and the section they apply to', () => {
     object: 'vmlinux',
     section: '.text.cmdline_proc_show',
   });
-  expect(parseKlpRelaName('.klp.rela.ext4.text.ext4_attr_store')).toEqual({ object: 'ext4', section: 'text.ext4_attr_store' });
+  expect(parseKlpRelaName('.klp.rela.ext4.text.ext4_attr_store')).toEqual({
+    object: 'ext4',
+    section: 'text.ext4_attr_store',
+  });
   expect(parseKlpRelaName('.rela.text')).toBeUndefined();
   expect(parseKlpRelaName('.klp.rela.')).toBeUndefined();
 });
 
 test('.klp.arch names (5.4) give the object and the section', () => {
-  expect(parseKlpArchName('.klp.arch.vmlinux..altinstructions')).toEqual({ object: 'vmlinux', section: '.altinstructions' });
+  expect(parseKlpArchName('.klp.arch.vmlinux..altinstructions')).toEqual({
+    object: 'vmlinux',
+    section: '.altinstructions',
+  });
   expect(parseKlpArchName('.klp.arch.kvm..parainstructions')).toEqual({ object: 'kvm', section: '.parainstructions' });
 });

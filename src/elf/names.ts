@@ -40,16 +40,16 @@ const sectionTypes: Record<number, string> = {
   17: 'GROUP',
   18: 'SYMTAB SECTION INDICES',
   19: 'RELR',
-  0x6fff4c00: 'LLVM_ODRTAB',
-  0x6fff4c03: 'LLVM_ADDRSIG',
-  0x6ffffff5: 'GNU_ATTRIBUTES',
-  0x6ffffff6: 'GNU_HASH',
-  0x6ffffff7: 'GNU_LIBLIST',
-  0x6ffffff8: 'CHECKSUM',
-  0x6ffffffd: 'VERDEF',
-  0x6ffffffe: 'VERNEED',
-  0x6fffffff: 'VERSYM',
-  0x70000001: 'X86_64_UNWIND',
+  1879002112: 'LLVM_ODRTAB',
+  1879002115: 'LLVM_ADDRSIG',
+  1879048181: 'GNU_ATTRIBUTES',
+  1879048182: 'GNU_HASH',
+  1879048183: 'GNU_LIBLIST',
+  1879048184: 'CHECKSUM',
+  1879048189: 'VERDEF',
+  1879048190: 'VERNEED',
+  1879048191: 'VERSYM',
+  1879048193: 'X86_64_UNWIND',
 };
 
 const hex = (n: number | bigint) => n.toString(16);
@@ -166,16 +166,49 @@ export function readelfSectionIndex(shndx: number): string {
 
 // arch/x86/include/asm/elf.h / binutils include/elf/x86-64.h
 const x86_64Relocations = [
-  'R_X86_64_NONE', 'R_X86_64_64', 'R_X86_64_PC32', 'R_X86_64_GOT32', 'R_X86_64_PLT32',
-  'R_X86_64_COPY', 'R_X86_64_GLOB_DAT', 'R_X86_64_JUMP_SLOT', 'R_X86_64_RELATIVE',
-  'R_X86_64_GOTPCREL', 'R_X86_64_32', 'R_X86_64_32S', 'R_X86_64_16', 'R_X86_64_PC16',
-  'R_X86_64_8', 'R_X86_64_PC8', 'R_X86_64_DTPMOD64', 'R_X86_64_DTPOFF64', 'R_X86_64_TPOFF64',
-  'R_X86_64_TLSGD', 'R_X86_64_TLSLD', 'R_X86_64_DTPOFF32', 'R_X86_64_GOTTPOFF',
-  'R_X86_64_TPOFF32', 'R_X86_64_PC64', 'R_X86_64_GOTOFF64', 'R_X86_64_GOTPC32',
-  'R_X86_64_GOT64', 'R_X86_64_GOTPCREL64', 'R_X86_64_GOTPC64', 'R_X86_64_GOTPLT64',
-  'R_X86_64_PLTOFF64', 'R_X86_64_SIZE32', 'R_X86_64_SIZE64', 'R_X86_64_GOTPC32_TLSDESC',
-  'R_X86_64_TLSDESC_CALL', 'R_X86_64_TLSDESC', 'R_X86_64_IRELATIVE', 'R_X86_64_RELATIVE64',
-  undefined, undefined, 'R_X86_64_GOTPCRELX', 'R_X86_64_REX_GOTPCRELX',
+  'R_X86_64_NONE',
+  'R_X86_64_64',
+  'R_X86_64_PC32',
+  'R_X86_64_GOT32',
+  'R_X86_64_PLT32',
+  'R_X86_64_COPY',
+  'R_X86_64_GLOB_DAT',
+  'R_X86_64_JUMP_SLOT',
+  'R_X86_64_RELATIVE',
+  'R_X86_64_GOTPCREL',
+  'R_X86_64_32',
+  'R_X86_64_32S',
+  'R_X86_64_16',
+  'R_X86_64_PC16',
+  'R_X86_64_8',
+  'R_X86_64_PC8',
+  'R_X86_64_DTPMOD64',
+  'R_X86_64_DTPOFF64',
+  'R_X86_64_TPOFF64',
+  'R_X86_64_TLSGD',
+  'R_X86_64_TLSLD',
+  'R_X86_64_DTPOFF32',
+  'R_X86_64_GOTTPOFF',
+  'R_X86_64_TPOFF32',
+  'R_X86_64_PC64',
+  'R_X86_64_GOTOFF64',
+  'R_X86_64_GOTPC32',
+  'R_X86_64_GOT64',
+  'R_X86_64_GOTPCREL64',
+  'R_X86_64_GOTPC64',
+  'R_X86_64_GOTPLT64',
+  'R_X86_64_PLTOFF64',
+  'R_X86_64_SIZE32',
+  'R_X86_64_SIZE64',
+  'R_X86_64_GOTPC32_TLSDESC',
+  'R_X86_64_TLSDESC_CALL',
+  'R_X86_64_TLSDESC',
+  'R_X86_64_IRELATIVE',
+  'R_X86_64_RELATIVE64',
+  undefined,
+  undefined,
+  'R_X86_64_GOTPCRELX',
+  'R_X86_64_REX_GOTPCRELX',
 ];
 
 export function relocationTypeName(machine: number, type: number): string {
@@ -196,5 +229,9 @@ export const machineNames: Record<number, string> = {
 };
 
 export function elfTypeName(type: number): string {
-  return ['NONE (None)', 'REL (Relocatable file)', 'EXEC (Executable file)', 'DYN (Shared object file)', 'CORE (Core file)'][type] ?? `<unknown>: ${hex(type)}`;
+  return (
+    ['NONE (None)', 'REL (Relocatable file)', 'EXEC (Executable file)', 'DYN (Shared object file)', 'CORE (Core file)'][
+      type
+    ] ?? `<unknown>: ${hex(type)}`
+  );
 }

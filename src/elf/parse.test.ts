@@ -1,9 +1,10 @@
 // The decoder against GNU readelf 2.40 on real Debian 6.1 modules: every section, symbol and
 // relocation, field by field (fixtures: __fixtures__/debian/README.md).
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { parseReadelfOutput } from '../test_support/readelf_output.ts';
 import { openModule } from '../module_file.ts';
+import { parseReadelfOutput } from '../test_support/readelf_output.ts';
+import { STT_SECTION } from './constants.ts';
 import {
   readelfSectionIndex,
   relocationTypeName,
@@ -13,7 +14,6 @@ import {
   symbolTypeName,
   symbolVisibilityName,
 } from './names.ts';
-import { STT_SECTION } from './constants.ts';
 import type { ElfObject } from './types.ts';
 
 // Real Debian modules, and the sample livepatch and targets (with readelf's output kept beside
@@ -22,7 +22,8 @@ const debian = new URL('./__fixtures__/debian/', import.meta.url);
 const samples = new URL('../../public/samples/klp/', import.meta.url);
 const klpReadelf = new URL('./__fixtures__/klp/', import.meta.url);
 const where: Record<string, { ko: URL; readelf: URL }> = {};
-for (const f of readdirSync(debian).filter((f) => f.endsWith('.ko'))) where[f.slice(0, -3)] = { ko: debian, readelf: debian };
+for (const f of readdirSync(debian).filter((f) => f.endsWith('.ko')))
+  where[f.slice(0, -3)] = { ko: debian, readelf: debian };
 for (const f of readdirSync(klpReadelf)) where[f.replace('.readelf.txt', '')] = { ko: samples, readelf: klpReadelf };
 const modules = Object.keys(where);
 
@@ -33,12 +34,21 @@ async function open(name: string): Promise<ElfObject> {
   return result.module.elf;
 }
 
-const readelf = (name: string) => parseReadelfOutput(readFileSync(new URL(`${name}.readelf.txt`, where[name]!.readelf), 'utf8'));
+const readelf = (name: string) =>
+  parseReadelfOutput(readFileSync(new URL(`${name}.readelf.txt`, where[name]!.readelf), 'utf8'));
 
 test('the fixtures are six Debian modules and the four samples', () => {
   expect(modules.sort()).toEqual([
-    'crc7', 'dummy', 'klp_demo_patch', 'klp_demo_replace', 'klp_demo_target', 'klp_demo_target2',
-    'nls_utf8', 'tun', 'veth', 'vfat',
+    'crc7',
+    'dummy',
+    'klp_demo_patch',
+    'klp_demo_replace',
+    'klp_demo_target',
+    'klp_demo_target2',
+    'nls_utf8',
+    'tun',
+    'veth',
+    'vfat',
   ]);
 });
 
@@ -152,9 +162,23 @@ test('livepatch ELF is decoded first-class: .klp.rela objects and sections, .klp
   const elf = await open('klp_demo_patch');
   expect(elf.isLivepatch).toBe(true);
   expect(elf.modinfo.find((e) => e.key === 'livepatch')?.value).toBe('Y');
-  expect(elf.relocations.filter((r) => r.klp).map((r) => ({ name: r.name, klp: r.klp, target: elf.sections[r.targetSection]!.name, count: r.count }))).toEqual([
-    { name: '.klp.rela.klp_demo_target..text', klp: { object: 'klp_demo_target', section: '.text' }, target: '.text', count: 3 },
-    { name: '.klp.rela.klp_demo_target2..text', klp: { object: 'klp_demo_target2', section: '.text' }, target: '.text', count: 2 },
+  expect(
+    elf.relocations
+      .filter((r) => r.klp)
+      .map((r) => ({ name: r.name, klp: r.klp, target: elf.sections[r.targetSection]!.name, count: r.count })),
+  ).toEqual([
+    {
+      name: '.klp.rela.klp_demo_target..text',
+      klp: { object: 'klp_demo_target', section: '.text' },
+      target: '.text',
+      count: 3,
+    },
+    {
+      name: '.klp.rela.klp_demo_target2..text',
+      klp: { object: 'klp_demo_target2', section: '.text' },
+      target: '.text',
+      count: 2,
+    },
     { name: '.klp.rela.vmlinux..text', klp: { object: 'vmlinux', section: '.text' }, target: '.text', count: 1 },
   ]);
   const klpSection = elf.sections.find((s) => s.name === '.klp.rela.vmlinux..text')!;

@@ -10,11 +10,7 @@ import { sectionBytes } from './section_bytes.ts';
 import { readSymbols } from './symbols.ts';
 import type { ElfObject, ModuleSignature } from './types.ts';
 
-export function parseElfObject(
-  bytes: Uint8Array,
-  fileName: string,
-  signature?: ModuleSignature,
-): ElfObject {
+export function parseElfObject(bytes: Uint8Array, fileName: string, signature?: ModuleSignature): ElfObject {
   const { header, sections } = readHeaderAndSections(bytes);
   const symtab = sections.find((s) => s.index > 0 && s.type === SHT_SYMTAB);
   const modinfoSection = sections.find((s) => s.name === '.modinfo');

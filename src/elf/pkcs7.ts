@@ -75,7 +75,7 @@ const text = (b: Uint8Array, t: Tlv) => new TextDecoder().decode(b.subarray(t.st
 
 function algorithmName(b: Uint8Array, algId: Tlv | undefined): string | undefined {
   const o = algId && children(b, algId)[0];
-  if (!o || o.tag !== 0x06) return undefined;
+  if (o?.tag !== 0x06) return undefined;
   const id = oid(b, o);
   return oidNames[id] ?? id;
 }
@@ -83,24 +83,29 @@ function algorithmName(b: Uint8Array, algId: Tlv | undefined): string | undefine
 export interface Pkcs7Signer {
   signer?: string;
   keyId?: string;
-  hashAlgorithm?: string;
-  signatureAlgorithm?: string;
+  hashAlgorithm?: string | undefined;
+  signatureAlgorithm?: string | undefined;
 }
 
 export function describePkcs7Signer(b: Uint8Array): Pkcs7Signer {
   const top = readTlv(b, 0, b.length);
-  if (!top || top.tag !== 0x30) return {};
+  if (top?.tag !== 0x30) return {};
   const [type, explicit] = children(b, top);
-  if (!type || type.tag !== 0x06 || oid(b, type) !== OID_SIGNED_DATA || !explicit) return {};
+  if (type?.tag !== 0x06 || oid(b, type) !== OID_SIGNED_DATA || !explicit) return {};
   const signedData = children(b, explicit)[0];
   if (!signedData) return {};
-  const signerInfos = children(b, signedData).filter((t) => t.tag === 0x31).at(-1);
+  const signerInfos = children(b, signedData)
+    .filter((t) => t.tag === 0x31)
+    .at(-1);
   const info = signerInfos && children(b, signerInfos)[0];
   if (!info) return {};
   const [, sid, digestAlg, ...rest] = children(b, info);
   const out: Pkcs7Signer = {};
   out.hashAlgorithm = algorithmName(b, digestAlg);
-  out.signatureAlgorithm = algorithmName(b, rest.find((t) => t.tag === 0x30));
+  out.signatureAlgorithm = algorithmName(
+    b,
+    rest.find((t) => t.tag === 0x30),
+  );
   if (sid?.tag === 0x30) {
     // issuerAndSerialNumber: the issuer's CN, as modinfo shows it, and the serial as sig_key
     const [issuer, serial] = children(b, sid);

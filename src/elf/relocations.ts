@@ -5,7 +5,11 @@ import { parseKlpRelaName } from './klp_names.ts';
 import { sectionBytes } from './section_bytes.ts';
 import type { ElfRelocationSection, ElfSection } from './types.ts';
 
-export function readRelocationSection(bytes: Uint8Array, section: ElfSection, asRela = section.type === SHT_RELA): ElfRelocationSection {
+export function readRelocationSection(
+  bytes: Uint8Array,
+  section: ElfSection,
+  asRela = section.type === SHT_RELA,
+): ElfRelocationSection {
   const rela = asRela;
   const entSize = rela ? SIZEOF_RELA : SIZEOF_REL;
   const data = sectionBytes(bytes, section);

@@ -2,9 +2,9 @@
 // its names in the section sh_link points at, extended indices from SHT_SYMTAB_SHNDX.
 import { SHN_XINDEX, SHT_SYMTAB_SHNDX, SIZEOF_SYM } from './constants.ts';
 import { parseKlpSymbolName } from './klp_names.ts';
+import { sectionBytes } from './section_bytes.ts';
 import { cString } from './strings.ts';
 import type { ElfSection, ElfSymbol } from './types.ts';
-import { sectionBytes } from './section_bytes.ts';
 
 export function readSymbols(bytes: Uint8Array, sections: ElfSection[], symtab: ElfSection): ElfSymbol[] {
   const data = sectionBytes(bytes, symtab);

@@ -133,9 +133,9 @@ export interface ModuleSignature {
   /** Serial number of the signing certificate, hex with colons, as `modinfo` prints "sig_key". */
   keyId?: string;
   /** Digest algorithm name, e.g. "sha256" (`modinfo` "sig_hashalgo"). */
-  hashAlgorithm?: string;
+  hashAlgorithm?: string | undefined;
   /** Signature algorithm, e.g. "rsaEncryption". */
-  signatureAlgorithm?: string;
+  signatureAlgorithm?: string | undefined;
 }
 
 export interface ElfObject {

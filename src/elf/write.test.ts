@@ -1,7 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { openModule } from '../module_file.ts';
 import { elf_validity_check } from '../kernel/module/elf_check.ts';
+import { openModule } from '../module_file.ts';
 import { toEditable, writeElf } from './write.ts';
 
 const dir = new URL('./__fixtures__/debian/', import.meta.url);
@@ -48,6 +48,11 @@ test('a grown section moves what follows it, and the result is still a module th
   for (const s of edited.sections) {
     if (s.index === strtab.header.index || s.type === 8) continue;
     const before = elf.sections[s.index]!;
-    expect(Buffer.compare(out.subarray(Number(s.offset), Number(s.offset + s.size)), bytes.subarray(Number(before.offset), Number(before.offset + before.size)))).toBe(0);
+    expect(
+      Buffer.compare(
+        out.subarray(Number(s.offset), Number(s.offset + s.size)),
+        bytes.subarray(Number(before.offset), Number(before.offset + before.size)),
+      ),
+    ).toBe(0);
   }
 });

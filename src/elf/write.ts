@@ -109,7 +109,9 @@ export function writeElf(image: EditableElf, { keepTrailer = true }: { keepTrail
   }
   // Between the last item and the trailer, the source may have padding of its own.
   const srcElfEnd = src.length - image.trailer.length;
-  const lastOriginalEnd = Math.max(...items.filter((i) => Number.isFinite(i.originalOffset)).map((i) => i.originalOffset + i.originalSize));
+  const lastOriginalEnd = Math.max(
+    ...items.filter((i) => Number.isFinite(i.originalOffset)).map((i) => i.originalOffset + i.originalSize),
+  );
   if (!moved && srcElfEnd > cursor && lastOriginalEnd === cursor) {
     gaps.push({ to: cursor, from: cursor, length: srcElfEnd - cursor });
     cursor = srcElfEnd;

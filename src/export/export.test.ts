@@ -4,11 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { encodeLink, resolveStep } from '../permalink/permalink.ts';
 import { runScenario } from '../scenarios/run.ts';
+import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
 import { stepAscii, stepReport } from '../trace/ascii.ts';
 import { phaseRuns } from '../trace/phases.ts';
 import { phaseRunAt, phaseStripSvg } from './phase_strip.ts';
 import { stepSvg } from './step_svg.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
 
 const vmlinux = sampleVmlinux();
 const mods = await sampleModules();
@@ -35,12 +35,17 @@ describe('ASCII export', () => {
     expect(stepAscii(trace, step)).toEqual(stepReport(trace, step));
   });
   it('every step of every run fits 78 columns', () => {
-    for (let i = 0; i < trace.steps.length; i++) for (const line of stepAscii(trace, i)) expect(line.length, `step ${i}: ${line}`).toBeLessThanOrEqual(78);
+    for (let i = 0; i < trace.steps.length; i++)
+      for (const line of stepAscii(trace, i)) expect(line.length, `step ${i}: ${line}`).toBeLessThanOrEqual(78);
   });
 });
 
 describe('SVG export', () => {
-  const svg = stepSvg([{ trace, step }], { title: 'v5.4-flip × late-load', caption: 'The <5.4> RWX window & more', link });
+  const svg = stepSvg([{ trace, step }], {
+    title: 'v5.4-flip × late-load',
+    caption: 'The <5.4> RWX window & more',
+    link,
+  });
   it('is one well-formed svg element with the legend, the title and the step title as text', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
@@ -64,7 +69,9 @@ describe('phase strip export', () => {
   // The phase of the 5.4 RWX window: the patch's relocations written while its text is RWX.
   const run = phaseRunAt(trace, step)!;
   const svg = phaseStripSvg(trace, run, { title: 'v5.4-flip × late-load', link });
-  const frames = [...svg.matchAll(/<g transform="[^"]*" data-role="frame" data-step="(\d+)">/g)].map((m) => Number(m[1]));
+  const frames = [...svg.matchAll(/<g transform="[^"]*" data-role="frame" data-step="(\d+)">/g)].map((m) =>
+    Number(m[1]),
+  );
   it('is the run of phase markers holding the step', () => {
     expect(phaseRuns(trace)).toContainEqual(run);
     expect(run.to - run.from).toBeGreaterThan(1);
@@ -78,10 +85,19 @@ describe('phase strip export', () => {
     expect(svg.match(/writable AND executable: W\^X broken/g)).toHaveLength(1);
   });
   it("carries each step's number and title as text", () => {
-    const plain = (s: string) => s.replace(/<[^<>]*>/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    const plain = (s: string) =>
+      s
+        .replace(/<[^<>]*>/g, ' ')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
     for (let i = run.from; i < run.to; i++) {
       const frame = svg.split(`data-step="${i}">`)[1]!.split('data-role="frame"')[0]!;
-      const titleText = [...frame.matchAll(/<text[^>]*data-role="frame-title"[^>]*>([^<]*)<\/text>/g)].map((m) => plain(m[1]!)).join(' ');
+      const titleText = [...frame.matchAll(/<text[^>]*data-role="frame-title"[^>]*>([^<]*)<\/text>/g)]
+        .map((m) => plain(m[1]!))
+        .join(' ');
       expect(frame).toContain(`>step ${i}</text>`);
       expect(titleText.replace(/\s+/g, ' ')).toContain(trace.steps[i]!.title.replace(/\s+/g, ' ').slice(0, 40));
       expect(plain(frame)).toContain(trace.steps[i]!.title);

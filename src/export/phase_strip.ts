@@ -1,10 +1,11 @@
 // A strip of all steps of one phase (the timeline's phase markers, src/trace/phases.ts) as one SVG
 // figure for slides: a title, one legend, then a grid of small frames — each the memory map at
 // that step (drawn by step_svg.ts's stepMapSvg) under its step number and title. Text is text.
-import { buildPageMap, type PageMap } from '../trace/page_map.ts';
-import { phaseRuns, type PhaseRun } from '../trace/phases.ts';
-import type { Trace } from '../trace/types.ts';
+
 import { wrap } from '../trace/ascii.ts';
+import { buildPageMap, type PageMap } from '../trace/page_map.ts';
+import { type PhaseRun, phaseRuns } from '../trace/phases.ts';
+import type { Trace } from '../trace/types.ts';
 import { esc, figureFoot, figureHead, INK, LINE, r, stepMapSvg, text } from './step_svg.ts';
 
 export interface StripOptions {
@@ -32,7 +33,10 @@ export function phaseStripSvg(trace: Trace, run: PhaseRun, options: StripOptions
   const gap = 20;
   const inner = width - 2 * pad;
   const count = Math.max(0, run.to - run.from);
-  const columns = Math.max(1, Math.min(options.columns ?? Math.min(4, Math.max(1, Math.floor((inner + gap) / (360 + gap)))), Math.max(1, count)));
+  const columns = Math.max(
+    1,
+    Math.min(options.columns ?? Math.min(4, Math.max(1, Math.floor((inner + gap) / (360 + gap)))), Math.max(1, count)),
+  );
   const frameW = (inner - gap * (columns - 1)) / columns;
   const map = options.map ?? buildPageMap(trace);
   const out: string[] = [];
@@ -48,7 +52,14 @@ export function phaseStripSvg(trace: Trace, run: PhaseRun, options: StripOptions
       const s = trace.steps[step]!;
       const parts: string[] = [];
       let fy = 8;
-      parts.push(text(8, fy + 14, `step ${step}`, { 'font-size': 14, 'font-weight': 'bold', fill: INK, 'data-role': 'frame-step' }));
+      parts.push(
+        text(8, fy + 14, `step ${step}`, {
+          'font-size': 14,
+          'font-weight': 'bold',
+          fill: INK,
+          'data-role': 'frame-step',
+        }),
+      );
       fy += 20;
       const lines = wrap(s.title, chars);
       const shown = lines.slice(0, 3);
@@ -72,5 +83,13 @@ export function phaseStripSvg(trace: Trace, run: PhaseRun, options: StripOptions
     });
     y += tallest + gap;
   }
-  return figureFoot(out, y, pad, width, inner, options.link, `${options.title}: ${run.phase}, steps ${run.from}–${run.to - 1}`);
+  return figureFoot(
+    out,
+    y,
+    pad,
+    width,
+    inner,
+    options.link,
+    `${options.title}: ${run.phase}, steps ${run.from}–${run.to - 1}`,
+  );
 }

@@ -4,14 +4,14 @@
 // (selectable, searchable, scales); fonts are generic families, so nothing is fetched. Pure: the
 // same geometry as the on-screen canvas (app/explain/map_layout.ts), no DOM.
 import { flipsAt } from '../../app/explain/flips.ts';
-import { layoutMap, offsetToView, pageOrigin, type MapLayout, type RegionBox } from '../../app/explain/map_layout.ts';
+import { layoutMap, type MapLayout, offsetToView, pageOrigin, type RegionBox } from '../../app/explain/map_layout.ts';
 import { LEGEND_ORDER, MARK, PERM_STYLE } from '../../app/explain/palette.ts';
-import { buildPageMap, PAGE_SIZE, PermCode, SITE_FAULT, sitesOfStep, type PageMap } from '../trace/page_map.ts';
+import { wrap } from '../trace/ascii.ts';
+import { buildPageMap, PAGE_SIZE, type PageMap, PermCode, SITE_FAULT, sitesOfStep } from '../trace/page_map.ts';
 import { stateBands } from '../trace/phases.ts';
 import { flipLabel, summarizeStep } from '../trace/step_summary.ts';
 import type { Trace } from '../trace/types.ts';
 import { WHY } from '../trace/why.ts';
-import { wrap } from '../trace/ascii.ts';
 
 export interface SvgPanel {
   /** Column heading (a comparison's strategy), optional for a single trace. */
@@ -39,7 +39,8 @@ export const INK = '#1d2125';
 export const MUTED = '#5f6870';
 export const LINE = '#c9cdd2';
 
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Approximate advance of monospace text at `px` (0.6 em), to fit labels without a canvas. */
 const monoWidth = (text: string, px: number) => text.length * px * 0.6;
@@ -62,15 +63,23 @@ function page(layout: MapLayout, x: number, y: number, code: PermCode): string {
   const h = layout.pageH;
   const style = PERM_STYLE[code];
   if (code === PermCode.None || code === PermCode.Freed) {
-    const out = [`<rect x="${r(x + 0.5)}" y="${r(y + 0.5)}" width="${r(w - 1)}" height="${r(h - 1)}" fill="none" stroke="${code === PermCode.Freed ? MUTED : LINE}" stroke-dasharray="3 3"/>`];
+    const out = [
+      `<rect x="${r(x + 0.5)}" y="${r(y + 0.5)}" width="${r(w - 1)}" height="${r(h - 1)}" fill="none" stroke="${code === PermCode.Freed ? MUTED : LINE}" stroke-dasharray="3 3"/>`,
+    ];
     if (code === PermCode.Freed && layout.detailed)
-      out.push(`<path d="M${r(x)} ${r(y)}L${r(x + w)} ${r(y + h)}M${r(x + w)} ${r(y)}L${r(x)} ${r(y + h)}" stroke="${MUTED}" stroke-opacity="0.35"/>`, text(x + 6, y + 15, 'freed', { 'font-size': 11, fill: MUTED }));
+      out.push(
+        `<path d="M${r(x)} ${r(y)}L${r(x + w)} ${r(y + h)}M${r(x + w)} ${r(y)}L${r(x)} ${r(y + h)}" stroke="${MUTED}" stroke-opacity="0.35"/>`,
+        text(x + 6, y + 15, 'freed', { 'font-size': 11, fill: MUTED }),
+      );
     return out.join('');
   }
   const out = [`<rect x="${r(x)}" y="${r(y)}" width="${r(w)}" height="${r(h)}" fill="${style.fill}"/>`];
-  if (style.hatch !== 'none' && w >= 4) out.push(`<rect x="${r(x)}" y="${r(y)}" width="${r(w)}" height="${r(h)}" fill="url(#hatch-${style.hatch})"/>`);
+  if (style.hatch !== 'none' && w >= 4)
+    out.push(`<rect x="${r(x)}" y="${r(y)}" width="${r(w)}" height="${r(h)}" fill="url(#hatch-${style.hatch})"/>`);
   if (layout.detailed) {
-    out.push(`<rect x="${r(x + 0.5)}" y="${r(y + 0.5)}" width="${r(w - 1)}" height="${r(h - 1)}" fill="none" stroke="rgba(0,0,0,0.45)"/>`);
+    out.push(
+      `<rect x="${r(x + 0.5)}" y="${r(y + 0.5)}" width="${r(w - 1)}" height="${r(h - 1)}" fill="none" stroke="rgba(0,0,0,0.45)"/>`,
+    );
     const tw = monoWidth(style.badge, 12);
     const rwx = code === PermCode.RWX;
     out.push(
@@ -91,18 +100,29 @@ function sectionsIn(layout: MapLayout, box: RegionBox, p: number, x: number, y: 
   here.forEach((s, i) => {
     const a = Math.max(lo, s.offset);
     const b = Math.min(hi, s.offset + Math.max(1, s.size));
-    out.push(`<rect x="${r(x + ((a - lo) / PAGE_SIZE) * w)}" y="${r(top)}" width="${r(Math.max(1.5, ((b - a) / PAGE_SIZE) * w))}" height="9" fill="${i % 2 ? 'rgba(40,40,40,0.55)' : 'rgba(255,255,255,0.9)'}"/>`);
+    out.push(
+      `<rect x="${r(x + ((a - lo) / PAGE_SIZE) * w)}" y="${r(top)}" width="${r(Math.max(1.5, ((b - a) / PAGE_SIZE) * w))}" height="9" fill="${i % 2 ? 'rgba(40,40,40,0.55)' : 'rgba(255,255,255,0.9)'}"/>`,
+    );
   });
-  out.push(`<rect x="${r(x + 0.5)}" y="${r(top + 0.5)}" width="${r(w - 1)}" height="8" fill="none" stroke="rgba(0,0,0,0.55)"/>`);
+  out.push(
+    `<rect x="${r(x + 0.5)}" y="${r(top + 0.5)}" width="${r(w - 1)}" height="8" fill="none" stroke="rgba(0,0,0,0.55)"/>`,
+  );
   const lines = Math.floor((layout.pageH - 24 - 10 - 20) / 12);
   const maxChars = Math.max(0, Math.floor((w - 8) / monoWidth('x', 11)));
   const shown = here.length > lines ? lines - 1 : lines;
   const label = (t: string, i: number) => {
     const s = t.length > maxChars ? `${t.slice(0, Math.max(0, maxChars - 1))}…` : t;
-    out.push(`<rect x="${r(x + 2)}" y="${r(top + 12 + i * 12)}" width="${r(monoWidth(s, 11) + 4)}" height="12" fill="rgba(255,255,255,0.82)"/>`, text(x + 4, top + 21 + i * 12, s, { 'font-size': 11, fill: '#111111' }));
+    out.push(
+      `<rect x="${r(x + 2)}" y="${r(top + 12 + i * 12)}" width="${r(monoWidth(s, 11) + 4)}" height="12" fill="rgba(255,255,255,0.82)"/>`,
+      text(x + 4, top + 21 + i * 12, s, { 'font-size': 11, fill: '#111111' }),
+    );
   };
   if (lines > 0 && maxChars > 3) {
-    here.slice(0, Math.max(0, shown)).forEach((s, i) => label(`${s.offset < lo ? '…' : ''}${s.name} ${s.size >= 1024 ? `${(s.size / 1024).toFixed(1)}K` : s.size}`, i));
+    here
+      .slice(0, Math.max(0, shown))
+      .forEach((s, i) =>
+        label(`${s.offset < lo ? '…' : ''}${s.name} ${s.size >= 1024 ? `${(s.size / 1024).toFixed(1)}K` : s.size}`, i),
+      );
     if (here.length > shown && shown >= 0) label(`+${here.length - shown} more`, shown);
   }
   return out.join('');
@@ -114,11 +134,15 @@ function mapSvg(layout: MapLayout, map: PageMap, step: number, stateOf: (m: stri
   for (const lane of layout.lanes) {
     const state = stateOf(lane.module);
     out.push(text(10, lane.y + 16, lane.module, { 'font-size': 14, 'font-weight': 'bold', fill: INK }));
-    if (state) out.push(text(10 + monoWidth(lane.module, 14) + 10, lane.y + 16, state, { 'font-size': 12, fill: MUTED }));
+    if (state)
+      out.push(text(10 + monoWidth(lane.module, 14) + 10, lane.y + 16, state, { 'font-size': 12, fill: MUTED }));
     for (const box of lane.regions) {
       const info = box.info;
       const room = box.cols * layout.pageW;
-      const size = info.region.size >= 1 << 20 ? `${(info.region.size / (1 << 20)).toFixed(1)} MiB` : `${info.region.size / 1024} KiB`;
+      const size =
+        info.region.size >= 1 << 20
+          ? `${(info.region.size / (1 << 20)).toFixed(1)} MiB`
+          : `${info.region.size / 1024} KiB`;
       const full = `${info.region.name}  0x${info.region.base.toString(16)}  ${size}`;
       // The full label, else the name, else the name cut to the region's width (one-page regions sit side by side).
       const fits = monoWidth(full, 12) <= room - 4;
@@ -134,12 +158,25 @@ function mapSvg(layout: MapLayout, map: PageMap, step: number, stateOf: (m: stri
         if (layout.detailed && code !== PermCode.None && code !== PermCode.Freed) {
           out.push(sectionsIn(layout, box, p, o.x, o.y));
           const off = `+0x${(p * PAGE_SIZE).toString(16)}`;
-          out.push(text(o.x + layout.pageW - layout.gap - 5, o.y + 15, off, { 'font-size': 10, fill: PERM_STYLE[code].ink, 'text-anchor': 'end' }));
+          out.push(
+            text(o.x + layout.pageW - layout.gap - 5, o.y + 15, off, {
+              'font-size': 10,
+              fill: PERM_STYLE[code].ink,
+              'text-anchor': 'end',
+            }),
+          );
         }
       }
       if (layout.detailed && (step < info.allocStep || (info.freeStep !== undefined && step >= info.freeStep))) {
         const at = step < info.allocStep ? info.allocStep : info.freeStep!;
-        out.push(text(box.x + 8, box.y + layout.pageH / 2 + 4, `${step < info.allocStep ? 'allocated' : 'freed'} at step ${at}`, { 'font-size': 12, fill: MUTED, 'font-family': SANS }));
+        out.push(
+          text(
+            box.x + 8,
+            box.y + layout.pageH / 2 + 4,
+            `${step < info.allocStep ? 'allocated' : 'freed'} at step ${at}`,
+            { 'font-size': 12, fill: MUTED, 'font-family': SANS },
+          ),
+        );
       }
       const alive = perms && perms.length > 0 && perms[0] !== PermCode.None && perms[0] !== PermCode.Freed;
       if (!alive || !info.sites.count) continue;
@@ -152,7 +189,9 @@ function mapSvg(layout: MapLayout, map: PageMap, step: number, stateOf: (m: stri
           const current = i >= lo;
           const h = current ? 16 : 9;
           const fill = s.flags[i]! & SITE_FAULT ? MARK.fault : current ? MARK.current : 'rgba(0,0,0,0.75)';
-          out.push(`<rect x="${r(at.x)}" y="${r(at.y + layout.pageH - h - 2)}" width="${r(w)}" height="${h}" fill="${fill}"/>`);
+          out.push(
+            `<rect x="${r(at.x)}" y="${r(at.y + layout.pageH - h - 2)}" width="${r(w)}" height="${h}" fill="${fill}"/>`,
+          );
         }
       } else if (hi > lo) {
         const hit = new Set<number>();
@@ -160,7 +199,9 @@ function mapSvg(layout: MapLayout, map: PageMap, step: number, stateOf: (m: stri
         const d = Math.max(2, Math.floor(Math.min(layout.pageW, layout.pageH) / 2));
         for (const p of hit) {
           const o = pageOrigin(layout, box, p);
-          out.push(`<rect x="${r(o.x + (layout.pageW - layout.gap - d) / 2)}" y="${r(o.y + (layout.pageH - d) / 2)}" width="${d}" height="${d}" fill="#000000"/>`);
+          out.push(
+            `<rect x="${r(o.x + (layout.pageW - layout.gap - d) / 2)}" y="${r(o.y + (layout.pageH - d) / 2)}" width="${d}" height="${d}" fill="#000000"/>`,
+          );
         }
       }
     }
@@ -185,11 +226,20 @@ function mapSvg(layout: MapLayout, map: PageMap, step: number, stateOf: (m: stri
  * The memory map of `trace` at `step`, `width` px wide, with each module's state: the drawing of
  * one step's figure, shared with the phase strip (src/export/phase_strip.ts). Origin at (0, 0).
  */
-export function stepMapSvg(trace: Trace, map: PageMap, step: number, width: number, compact: boolean): { svg: string; height: number } {
+export function stepMapSvg(
+  trace: Trace,
+  map: PageMap,
+  step: number,
+  width: number,
+  compact: boolean,
+): { svg: string; height: number } {
   const layout = layoutMap(map, width, { compact });
   const { bands } = stateBands(trace);
   const stateOf = (m: string) => bands.find((b) => b.module === m && step >= b.from && step < b.to)?.state;
-  return { svg: `<g transform="translate(-10 0)" data-role="map">${mapSvg(layout, map, step, stateOf)}</g>`, height: layout.height };
+  return {
+    svg: `<g transform="translate(-10 0)" data-role="map">${mapSvg(layout, map, step, stateOf)}</g>`,
+    height: layout.height,
+  };
 }
 
 /** The legend, as on screen: each permission's colour, badge and meaning, and the marks. */
@@ -198,7 +248,10 @@ export function legendSvg(width: number): { svg: string; height: number } {
     const s = PERM_STYLE[code];
     const fill = code === PermCode.Freed ? 'none' : s.fill;
     const hatch = s.hatch === 'none' ? '' : `<rect width="46" height="18" fill="url(#hatch-${s.hatch})"/>`;
-    const badge = code === PermCode.RWX ? `<rect x="3" y="2" width="${r(monoWidth(s.badge, 11) + 6)}" height="14" fill="#000"/>` : '';
+    const badge =
+      code === PermCode.RWX
+        ? `<rect x="3" y="2" width="${r(monoWidth(s.badge, 11) + 6)}" height="14" fill="#000"/>`
+        : '';
     return {
       swatch: `<rect width="46" height="18" fill="${fill}" stroke="${code === PermCode.Freed ? MUTED : 'rgba(0,0,0,0.45)'}"${code === PermCode.Freed ? ' stroke-dasharray="3 3"' : ''}/>${hatch}${badge}${text(6, 13, s.badge, { 'font-size': 11, 'font-weight': 'bold', fill: code === PermCode.RWX ? '#fff' : '#000' })}`,
       label: s.meaning,
@@ -207,7 +260,10 @@ export function legendSvg(width: number): { svg: string; height: number } {
   items.push(
     { swatch: `<rect y="4" width="46" height="10" fill="${MARK.current}"/>`, label: 'written this step' },
     { swatch: `<rect y="6" width="46" height="6" fill="rgba(0,0,0,0.75)"/>`, label: 'written earlier' },
-    { swatch: `<rect x="1.5" y="1.5" width="43" height="15" fill="none" stroke="#000" stroke-width="3"/>`, label: 'permission changed this step' },
+    {
+      swatch: `<rect x="1.5" y="1.5" width="43" height="15" fill="none" stroke="#000" stroke-width="3"/>`,
+      label: 'permission changed this step',
+    },
   );
   const out: string[] = [];
   let x = 0;
@@ -218,7 +274,9 @@ export function legendSvg(width: number): { svg: string; height: number } {
       x = 0;
       y += 26;
     }
-    out.push(`<g transform="translate(${r(x)} ${r(y)})">${it.swatch}${text(54, 13, it.label, { 'font-size': 12, fill: INK, 'font-family': SANS })}</g>`);
+    out.push(
+      `<g transform="translate(${r(x)} ${r(y)})">${it.swatch}${text(54, 13, it.label, { 'font-size': 12, fill: INK, 'font-family': SANS })}</g>`,
+    );
     x += w;
   }
   return { svg: `<g class="legend" data-role="legend"><title>Legend</title>${out.join('')}</g>`, height: y + 22 };
@@ -244,7 +302,14 @@ function panelSvg(panel: SvgPanel, width: number, compact: boolean): { svg: stri
   const s = trace.steps[panel.step];
   if (!s) return { svg: '', height: 0 };
   const map = panel.map ?? buildPageMap(trace);
-  out.push(text(0, y + 14, `kernel ${trace.kernel} · step ${panel.step} of ${trace.steps.length - 1}${s.module ? ` · ${s.module}` : ''}`, { 'font-size': 13, fill: MUTED }));
+  out.push(
+    text(
+      0,
+      y + 14,
+      `kernel ${trace.kernel} · step ${panel.step} of ${trace.steps.length - 1}${s.module ? ` · ${s.module}` : ''}`,
+      { 'font-size': 13, fill: MUTED },
+    ),
+  );
   y += 22;
   for (const line of wrap(s.title, charsPerLine(17))) {
     out.push(text(0, y + 17, line, { 'font-size': 17, 'font-weight': 'bold', fill: INK, 'data-role': 'step-title' }));
@@ -267,8 +332,12 @@ function panelSvg(panel: SvgPanel, width: number, compact: boolean): { svg: stri
     y += 6;
     const msg = `RWX! ${rwx} page${rwx === 1 ? ' is' : 's are'} writable and executable at this step: W^X is broken.`;
     const lines = wrap(msg, charsPerLine(13) - 2);
-    out.push(`<rect x="0" y="${r(y)}" width="${r(width)}" height="${lines.length * 18 + 10}" fill="${PERM_STYLE[PermCode.RWX].fill}"/>`);
-    lines.forEach((l, i) => out.push(text(8, y + 19 + i * 18, l, { 'font-size': 13, 'font-weight': 'bold', fill: '#000000' })));
+    out.push(
+      `<rect x="0" y="${r(y)}" width="${r(width)}" height="${lines.length * 18 + 10}" fill="${PERM_STYLE[PermCode.RWX].fill}"/>`,
+    );
+    lines.forEach((l, i) =>
+      out.push(text(8, y + 19 + i * 18, l, { 'font-size': 13, 'font-weight': 'bold', fill: '#000000' })),
+    );
     y += lines.length * 18 + 16;
   }
   y += 6;
@@ -277,19 +346,25 @@ function panelSvg(panel: SvgPanel, width: number, compact: boolean): { svg: stri
   y += drawn.height;
   const sum = summarizeStep(trace, s, map);
   const changes: string[] = [];
-  for (const a of sum.allocs) changes.push(`vmalloc ${a.module} ${a.region} at 0x${a.base.toString(16)}, ${a.size / PAGE_SIZE} pages, RW + NX`);
+  for (const a of sum.allocs)
+    changes.push(`vmalloc ${a.module} ${a.region} at 0x${a.base.toString(16)}, ${a.size / PAGE_SIZE} pages, RW + NX`);
   if (sum.copies.length) changes.push(`copied ${sum.copies.length} section(s)`);
-  for (const w of sum.writesByPath) changes.push(`${w.count} write(s) via ${w.path}${w.relocations ? ` (${w.relocations} relocation(s))` : ''}`);
+  for (const w of sum.writesByPath)
+    changes.push(`${w.count} write(s) via ${w.path}${w.relocations ? ` (${w.relocations} relocation(s))` : ''}`);
   for (const f of sum.flips) {
     const by = new Map<string, number>();
     for (const c of f.changed) by.set(flipLabel(c.from, c.to), (by.get(flipLabel(c.from, c.to)) ?? 0) + 1);
-    changes.push(`${f.fn}(0x${f.addr.toString(16)}, ${f.pages}): ${f.changed.length ? [...by].map(([k, n]) => `${n}× ${k}`).join(', ') : 'no PTE changed'}`);
+    changes.push(
+      `${f.fn}(0x${f.addr.toString(16)}, ${f.pages}): ${f.changed.length ? [...by].map(([k, n]) => `${n}× ${k}`).join(', ') : 'no PTE changed'}`,
+    );
   }
   for (const y2 of sum.syncs) changes.push(`text_poke_sync(): ${y2.why}`);
   for (const st of sum.states) changes.push(`${st.module}: ${st.from} → ${st.to}`);
   for (const f of sum.frees) changes.push(`vfree ${f.module} ${f.region}`);
   if (changes.length) {
-    out.push(text(0, y + 14, 'What changed', { 'font-size': 13, 'font-weight': 'bold', fill: INK, 'font-family': SANS }));
+    out.push(
+      text(0, y + 14, 'What changed', { 'font-size': 13, 'font-weight': 'bold', fill: INK, 'font-family': SANS }),
+    );
     y += 20;
     for (const c of changes.slice(0, 12)) {
       for (const line of wrap(c, charsPerLine(12) - 2, '• ', '  ')) {
@@ -306,13 +381,29 @@ function panelSvg(panel: SvgPanel, width: number, compact: boolean): { svg: stri
 }
 
 /** The bottom of an exported figure (rule, credit, the permalink) and the <svg> around `out`. */
-export function figureFoot(out: string[], y: number, pad: number, width: number, inner: number, link: string | undefined, svgTitle: string): string {
+export function figureFoot(
+  out: string[],
+  y: number,
+  pad: number,
+  width: number,
+  inner: number,
+  link: string | undefined,
+  svgTitle: string,
+): string {
   out.push(`<line x1="${pad}" x2="${width - pad}" y1="${r(y)}" y2="${r(y)}" stroke="${LINE}"/>`);
   y += 18;
-  out.push(text(pad, y, 'klp-lab · emulated x86-64 module loader and livepatch core', { 'font-size': 12, fill: MUTED, 'font-family': SANS }));
+  out.push(
+    text(pad, y, 'klp-lab · emulated x86-64 module loader and livepatch core', {
+      'font-size': 12,
+      fill: MUTED,
+      'font-family': SANS,
+    }),
+  );
   if (link) {
     y += 18;
-    out.push(`<a href="${esc(link)}">${text(pad, y, link.length > inner / 6.6 ? `${link.slice(0, Math.floor(inner / 6.6) - 1)}…` : link, { 'font-size': 11, fill: '#0b5cad' })}</a>`);
+    out.push(
+      `<a href="${esc(link)}">${text(pad, y, link.length > inner / 6.6 ? `${link.slice(0, Math.floor(inner / 6.6) - 1)}…` : link, { 'font-size': 11, fill: '#0b5cad' })}</a>`,
+    );
   }
   y += pad;
   return [
@@ -329,9 +420,24 @@ export function figureFoot(out: string[], y: number, pad: number, width: number,
  * The top of an exported figure: title, an optional subtitle line, the caption wrapped, one
  * legend. Appends to `out`; returns the y under the legend.
  */
-export function figureHead(out: string[], pad: number, inner: number, title: string, caption: string | undefined, subtitle?: { line: string; role: string }): number {
+export function figureHead(
+  out: string[],
+  pad: number,
+  inner: number,
+  title: string,
+  caption: string | undefined,
+  subtitle?: { line: string; role: string },
+): number {
   let y = pad;
-  out.push(text(pad, y + 22, title, { 'font-size': 24, 'font-weight': 'bold', fill: INK, 'font-family': SANS, 'data-role': 'title' }));
+  out.push(
+    text(pad, y + 22, title, {
+      'font-size': 24,
+      'font-weight': 'bold',
+      fill: INK,
+      'font-family': SANS,
+      'data-role': 'title',
+    }),
+  );
   y += 34;
   if (subtitle) {
     out.push(text(pad, y + 15, subtitle.line, { 'font-size': 15, fill: MUTED, 'data-role': subtitle.role }));
@@ -365,5 +471,13 @@ export function stepSvg(panels: SvgPanel[], options: SvgOptions): string {
     tallest = Math.max(tallest, ps.height);
   });
   y += tallest + 18;
-  return figureFoot(out, y, pad, width, inner, options.link, `${options.title}${panels[0]?.trace.steps[panels[0].step] ? `: ${panels[0].trace.steps[panels[0].step]!.title}` : ''}`);
+  return figureFoot(
+    out,
+    y,
+    pad,
+    width,
+    inner,
+    options.link,
+    `${options.title}${panels[0]?.trace.steps[panels[0].step] ? `: ${panels[0].trace.steps[panels[0].step]!.title}` : ''}`,
+  );
 }

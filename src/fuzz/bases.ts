@@ -12,5 +12,8 @@ const files = [
 ];
 
 export function fuzzBases(): Base[] {
-  return files.map((name) => ({ name, bytes: new Uint8Array(readFileSync(new URL(`../../${name}`, import.meta.url))) }));
+  return files.map((name) => ({
+    name,
+    bytes: new Uint8Array(readFileSync(new URL(`../../${name}`, import.meta.url))),
+  }));
 }

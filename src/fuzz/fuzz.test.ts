@@ -28,5 +28,11 @@ test('10,000 hostile modules: every one loads or is refused as the kernel would,
   expect(crashes).toEqual([]);
   expect(outcomes.loaded! + outcomes.refused!).toBe(10_000);
   // the kernel refuses these without a word; nothing else may be silent
-  for (const s of silent) expect(['mod_check_sig EBADMSG', 'mod_verify_sig EBADMSG', 'add_unformed_module EEXIST', 'move_module ENOMEM']).toContain(s);
+  for (const s of silent)
+    expect([
+      'mod_check_sig EBADMSG',
+      'mod_verify_sig EBADMSG',
+      'add_unformed_module EEXIST',
+      'move_module ENOMEM',
+    ]).toContain(s);
 }, 120_000);

@@ -6,12 +6,23 @@
 // switched with text_poke_bp. Objtool wrote every site for the key's default state.
 import { text_gen_insn, x86_nops } from './arch/x86/alternative.ts';
 import { insn_decode_kernel } from './arch/x86/insn.ts';
-import { text_poke_queue_finish, type TextPokeLoc } from './arch/x86/text_poke.ts';
+import { type TextPokeLoc, text_poke_queue_finish } from './arch/x86/text_poke.ts';
 import { countMoved } from './arch/x86/unwind_orc.ts';
 import type { Kernel } from './kernel.ts';
 import { sort } from './lib/sort.ts';
 import type { LoadInfo, Module } from './module/types.ts';
-import { readAhead, s32At, s64At, section_objs, setS32, setS64, symbolic, kernel_text_address, within_module, within_module_init } from './module/within.ts';
+import {
+  kernel_text_address,
+  readAhead,
+  s32At,
+  s64At,
+  section_objs,
+  setS32,
+  setS64,
+  symbolic,
+  within_module,
+  within_module_init,
+} from './module/within.ts';
 
 const FILE = 'kernel/jump_label.c';
 const ENTRY = 16; // struct jump_entry { s32 code; s32 target; long key; }
@@ -79,7 +90,10 @@ export function jump_label_add_module(k: Kernel, mod: Module, info: LoadInfo): v
   const before = buf.slice();
   jump_label_sort_entries(tab.addr, buf, tab.num);
   const moved = countMoved(before, buf, ENTRY);
-  if (moved) k.mem.write(tab.addr, buf.slice(), 'memcpy', { what: `__jump_table sorted by key and code (${moved} entries moved)` });
+  if (moved)
+    k.mem.write(tab.addr, buf.slice(), 'memcpy', {
+      what: `__jump_table sorted by key and code (${moved} entries moved)`,
+    });
 
   // jump_entry_set_init(): the init bit says "in init text"; the build left bit 1 set on every
   // NOP'd site (`2 | branch`), so core entries get it cleared here
@@ -93,7 +107,10 @@ export function jump_label_add_module(k: Kernel, mod: Module, info: LoadInfo): v
     setS64(buf, off + 8, inInit ? k64 | 2n : k64 & ~2n);
   }
   const initChanged = countMoved(sorted, buf, ENTRY);
-  if (initChanged) k.mem.write(tab.addr, buf.slice(), 'memcpy', { what: `jump_entry_set_init: ${initChanged} entries' init bit updated (${init} in init text)` });
+  if (initChanged)
+    k.mem.write(tab.addr, buf.slice(), 'memcpy', {
+      what: `jump_entry_set_init: ${initChanged} entries' init bit updated (${init} in init text)`,
+    });
 
   let ownKeys = 0;
   const vmlinuxKeys = new Set<bigint>();
@@ -129,7 +146,9 @@ export function jump_label_add_module(k: Kernel, mod: Module, info: LoadInfo): v
   step.title =
     `jump_label_add_module: ${tab.num} entries sorted (${moved} moved), init bit rewritten on ${initChanged} (${init} in init text), ` +
     `${ownKeys} module keys linked, ${vmlinuxKeys.size} vmlinux keys; ` +
-    (flips.length ? `${flips.length} sites switched (${batches} text_poke_bp batches)` : 'no key out of its default state, no site patched');
+    (flips.length
+      ? `${flips.length} sites switched (${batches} text_poke_bp batches)`
+      : 'no key out of its default state, no site patched');
 }
 
 /** __jump_label_patch(): the site of a flipped key goes from what objtool left to the other state. */
@@ -149,7 +168,11 @@ function __jump_label_patch(k: Kernel, e: Entry): TextPokeLoc | null {
     k.trace.printk('err', `jump_label: Fatal kernel bug, unexpected op at ${symbolic(k, e.code)}`);
     return null;
   }
-  return { addr: e.code, bytes: isNop ? jmp : nop, what: `jump label ${isNop ? 'NOP → jmp' : 'jmp → NOP'} at ${symbolic(k, e.code)}` };
+  return {
+    addr: e.code,
+    bytes: isNop ? jmp : nop,
+    what: `jump label ${isNop ? 'NOP → jmp' : 'jmp → NOP'} at ${symbolic(k, e.code)}`,
+  };
 }
 
 /**
@@ -160,9 +183,12 @@ function __jump_label_patch(k: Kernel, e: Entry): TextPokeLoc | null {
 export function jump_label_del_module(k: Kernel, mod: Module, info: LoadInfo): void {
   const tab = section_objs(info, '__jump_table', ENTRY);
   if (!tab.num) return;
-  k.trace.step(`jump_label_del_module: ${mod.name} unlinked from the vmlinux keys it uses (vmlinux memory, not the module's)`, {
-    module: mod.name,
-    file: FILE,
-    fn: 'jump_label_del_module',
-  });
+  k.trace.step(
+    `jump_label_del_module: ${mod.name} unlinked from the vmlinux keys it uses (vmlinux memory, not the module's)`,
+    {
+      module: mod.name,
+      file: FILE,
+      fn: 'jump_label_del_module',
+    },
+  );
 }

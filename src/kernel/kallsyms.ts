@@ -16,7 +16,7 @@ export function parseKallsyms(text: string): KallsymsEntry[] {
   for (const line of text.split('\n')) {
     const m = /^([0-9a-fA-F]+)\s+(\S)\s+(\S+)(?:\s+\[(\S+)\])?\s*$/.exec(line);
     if (!m) continue;
-    const e: KallsymsEntry = { addr: BigInt('0x' + m[1]), type: m[2]!, name: m[3]! };
+    const e: KallsymsEntry = { addr: BigInt(`0x${m[1]}`), type: m[2]!, name: m[3]! };
     if (m[4]) e.module = m[4];
     out.push(e);
   }

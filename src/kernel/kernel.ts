@@ -2,13 +2,13 @@
 // of its vmlinux, the loaded modules, and the trace every emulated function writes to.
 import { TraceRecorder } from '../trace/recorder.ts';
 import type { ModuleState } from '../trace/types.ts';
-import { VmlinuxSymbols, type KallsymsEntry } from './kallsyms.ts';
+import { type KallsymsEntry, VmlinuxSymbols } from './kallsyms.ts';
+import type { SplitPackaging } from './livepatch/split.ts';
 import { CpuCaps, debian61QemuTcgMax, type MachineProfile } from './machine.ts';
 import { AddressSpace } from './mm/address_space.ts';
 import { ModuleArea } from './mm/vmalloc.ts';
-import type { SplitPackaging } from './livepatch/split.ts';
 import type { Module } from './module/types.ts';
-import { profiles, type KernelId, type KernelProfile } from './profile.ts';
+import { type KernelId, type KernelProfile, profiles } from './profile.ts';
 
 export interface KernelOptions {
   kernel?: KernelId;
@@ -81,7 +81,10 @@ export class Kernel {
     this.trace = new TraceRecorder(this.profile.version);
     this.mem = new AddressSpace(this.trace);
     const first = opts.firstModuleBase ?? 0xffffffffc0201000n;
-    const reserved = first > 0xffffffffc0000000n ? [{ start: 0xffffffffc0000000n, size: Number(first - 0xffffffffc0000000n), what: 'bpf_prog_pack' }] : [];
+    const reserved =
+      first > 0xffffffffc0000000n
+        ? [{ start: 0xffffffffc0000000n, size: Number(first - 0xffffffffc0000000n), what: 'bpf_prog_pack' }]
+        : [];
     this.moduleArea = new ModuleArea(this.mem, this.trace, reserved);
     this.vmlinux = VmlinuxSymbols.of(opts.vmlinux ?? [], opts.vmlinuxExports);
     this.percpuNext = opts.percpuBase ?? 0x31000n;
@@ -93,7 +96,9 @@ export class Kernel {
     this.cpu = new CpuCaps(this.machine);
     // A module's export has a __ksymtab_<name> line of the same module.
     const lines = opts.moduleSymbols ?? [];
-    const ksymtab = new Set(lines.filter((e) => e.name.startsWith('__ksymtab_')).map((e) => `${e.module}:${e.name.slice(10)}`));
+    const ksymtab = new Set(
+      lines.filter((e) => e.name.startsWith('__ksymtab_')).map((e) => `${e.module}:${e.name.slice(10)}`),
+    );
     for (const e of lines)
       if (e.module && ksymtab.has(`${e.module}:${e.name}`) && !this.externalExports.has(e.name))
         this.externalExports.set(e.name, { value: e.addr, owner: e.module });

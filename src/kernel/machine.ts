@@ -3,8 +3,9 @@
 // alternatives, the Spectre v2 / return-thunk choices for retpoline and return sites, the
 // number of CPUs for lock prefixes, the preemption model for static calls. As data, so a
 // different machine is a different profile, not different code.
-import capture from './machines/debian-6.1.192-qemu-tcg-max.json';
+
 import { X86_FEATURES } from './arch/x86/cpufeatures.ts';
+import capture from './machines/debian-6.1.192-qemu-tcg-max.json';
 
 export interface MachineProfile {
   name: string;
@@ -83,7 +84,9 @@ export class CpuCaps {
     if (machine.returnThunk === 'retbleed_return_thunk') synth.add('X86_FEATURE_UNRET');
     if (machine.itsIndirectThunks) synth.add('X86_FEATURE_INDIRECT_THUNK_ITS');
     if (machine.xenpv) synth.add('X86_FEATURE_XENPV');
-    const managed = ['RETPOLINE', 'RETPOLINE_LFENCE', 'RETHUNK', 'UNRET', 'INDIRECT_THUNK_ITS', 'XENPV'].map((m) => `X86_FEATURE_${m}`);
+    const managed = ['RETPOLINE', 'RETPOLINE_LFENCE', 'RETHUNK', 'UNRET', 'INDIRECT_THUNK_ITS', 'XENPV'].map(
+      (m) => `X86_FEATURE_${m}`,
+    );
     this.decided = new Set([...synth, ...managed]);
     for (const [bit, macro, cpuinfo] of X86_FEATURES) {
       if (macro === 'X86_FEATURE_IBT') {

@@ -2,7 +2,7 @@
 // larger than INT_MAX bytes is refused before it is read. Kept apart so the UI thread can ask
 // before it reads a file, without loading the decoder.
 import { EFBIG } from './errno.ts';
-import { loadError, type LoadError } from './load_error.ts';
+import { type LoadError, loadError } from './load_error.ts';
 
 export const MAX_MODULE_FILE_SIZE = 2 ** 31 - 1;
 

@@ -9,7 +9,18 @@ import { countMoved } from './arch/x86/unwind_orc.ts';
 import type { Kernel } from './kernel.ts';
 import { sort } from './lib/sort.ts';
 import type { LoadInfo, Module } from './module/types.ts';
-import { kernel_text_address, readU64, s32At, section_objs, setS32, symbolic, vmlinux_addr, vmlinux_symbols_at, within_module, within_module_init } from './module/within.ts';
+import {
+  kernel_text_address,
+  readU64,
+  s32At,
+  section_objs,
+  setS32,
+  symbolic,
+  vmlinux_addr,
+  vmlinux_symbols_at,
+  within_module,
+  within_module_init,
+} from './module/within.ts';
 
 const FILE = 'kernel/static_call_inline.c';
 const SITE = 8; // struct static_call_site { s32 addr; s32 key; }
@@ -18,8 +29,10 @@ const STATIC_CALL_SITE_INIT = 2n;
 const STATIC_CALL_SITE_FLAGS = 3n;
 
 const siteAddr = (base: bigint, buf: Uint8Array, off: number) => base + BigInt(off) + BigInt(s32At(buf, off));
-const rawKey = (base: bigint, buf: Uint8Array, off: number) => BigInt.asUintN(64, base + BigInt(off + 4) + BigInt(s32At(buf, off + 4)));
-const setKey = (base: bigint, buf: Uint8Array, off: number, key: bigint) => setS32(buf, off + 4, Number(BigInt.asIntN(32, key - (base + BigInt(off + 4)))));
+const rawKey = (base: bigint, buf: Uint8Array, off: number) =>
+  BigInt.asUintN(64, base + BigInt(off + 4) + BigInt(s32At(buf, off + 4)));
+const setKey = (base: bigint, buf: Uint8Array, off: number, key: bigint) =>
+  setS32(buf, off + 4, Number(BigInt.asIntN(32, key - (base + BigInt(off + 4)))));
 
 /**
  * What a vmlinux static call key points at. The key's `func` is vmlinux data no kallsyms dump
@@ -31,8 +44,20 @@ const setKey = (base: bigint, buf: Uint8Array, off: number, key: bigint) => setS
 export function vmlinux_static_call_target(k: Kernel, name: string): bigint | null | undefined {
   const RET0 = '__static_call_return0';
   const table: Record<string, Record<string, string | null>> = {
-    none: { cond_resched: '__cond_resched', might_resched: RET0, preempt_schedule: null, preempt_schedule_notrace: null, irqentry_exit_cond_resched: null },
-    voluntary: { cond_resched: '__cond_resched', might_resched: '__cond_resched', preempt_schedule: null, preempt_schedule_notrace: null, irqentry_exit_cond_resched: null },
+    none: {
+      cond_resched: '__cond_resched',
+      might_resched: RET0,
+      preempt_schedule: null,
+      preempt_schedule_notrace: null,
+      irqentry_exit_cond_resched: null,
+    },
+    voluntary: {
+      cond_resched: '__cond_resched',
+      might_resched: '__cond_resched',
+      preempt_schedule: null,
+      preempt_schedule_notrace: null,
+      irqentry_exit_cond_resched: null,
+    },
     full: {
       cond_resched: RET0,
       might_resched: RET0,
@@ -76,7 +101,10 @@ export function static_call_add_module(k: Kernel, mod: Module, info: LoadInfo): 
     setKey(base, buf, off, key | (s_key & STATIC_CALL_SITE_FLAGS));
     fixed++;
   }
-  if (fixed) k.mem.write(base, buf.slice(), 'memcpy', { what: `static_call_add_module: ${fixed} sites' key re-aimed from the trampoline at the key` });
+  if (fixed)
+    k.mem.write(base, buf.slice(), 'memcpy', {
+      what: `static_call_add_module: ${fixed} sites' key re-aimed from the trampoline at the key`,
+    });
 
   // __static_call_init(): static_call_sort_entries() by key only, so the order of one key's
   // sites is whatever the heapsort leaves
@@ -100,7 +128,8 @@ export function static_call_add_module(k: Kernel, mod: Module, info: LoadInfo): 
     },
   );
   const moved = countMoved(sorted0, buf, SITE);
-  if (moved) k.mem.write(base, buf.slice(), 'memcpy', { what: `.static_call_sites sorted by key (${moved} entries moved)` });
+  if (moved)
+    k.mem.write(base, buf.slice(), 'memcpy', { what: `.static_call_sites sorted by key (${moved} entries moved)` });
 
   const afterSort = buf.slice();
   let init = 0;
@@ -150,11 +179,20 @@ const xor5rax = Uint8Array.of(0x2e, 0x2e, 0x2e, 0x31, 0xc0);
 const retinsn = Uint8Array.of(0xc3, 0xcc, 0xcc, 0xcc, 0xcc);
 
 /** arch_static_call_transform(site, NULL, func, tail) → __static_call_validate + __static_call_transform. */
-function arch_static_call_transform(k: Kernel, site: bigint, func: bigint | null, tail: boolean): 'call' | 'nop' | 'same' | 'bad' {
+function arch_static_call_transform(
+  k: Kernel,
+  site: bigint,
+  func: bigint | null,
+  tail: boolean,
+): 'call' | 'nop' | 'same' | 'bad' {
   const cur = k.mem.read(site, 6);
   const op = cur[0]!;
   const isJcc = op === 0x0f && (cur[1]! & 0xf0) === 0x80;
-  const ok = tail ? op === 0xe9 || op === 0xc3 || isJcc : op === 0xe8 || cur.subarray(0, 5).every((b, i) => b === x86_nops[5]![i]) || cur.subarray(0, 5).every((b, i) => b === xor5rax[i]);
+  const ok = tail
+    ? op === 0xe9 || op === 0xc3 || isJcc
+    : op === 0xe8 ||
+      cur.subarray(0, 5).every((b, i) => b === x86_nops[5]![i]) ||
+      cur.subarray(0, 5).every((b, i) => b === xor5rax[i]);
   if (!ok) {
     k.trace.printk('err', `unexpected static_call insn opcode 0x${op.toString(16)} at ${symbolic(k, site)}`);
     return 'bad';
@@ -199,9 +237,12 @@ function arch_static_call_transform(k: Kernel, site: bigint, func: bigint | null
 export function static_call_del_module(k: Kernel, mod: Module, info: LoadInfo): void {
   const tab = section_objs(info, '.static_call_sites', SITE);
   if (!tab.num) return;
-  k.trace.step(`static_call_del_module: ${mod.name}'s sites unlinked from their keys (kmalloc'd lists, no module bytes written)`, {
-    module: mod.name,
-    file: FILE,
-    fn: 'static_call_del_module',
-  });
+  k.trace.step(
+    `static_call_del_module: ${mod.name}'s sites unlinked from their keys (kmalloc'd lists, no module bytes written)`,
+    {
+      module: mod.name,
+      file: FILE,
+      fn: 'static_call_del_module',
+    },
+  );
 }

@@ -2,8 +2,9 @@
 // says which same-named symbol it means with an array in `.klp.module_relocs.<object>` of
 //   struct klp_module_reloc { void *sym; unsigned int sympos; } __packed;
 // where each `sym` carries a relocation naming the undefined symbol.
-import type { ElfObject } from '../elf/types.ts';
+
 import { sectionBytes } from '../elf/section_bytes.ts';
+import type { ElfObject } from '../elf/types.ts';
 
 export const ANNOTATION_PREFIX = '.klp.module_relocs.';
 const SIZEOF_KLP_MODULE_RELOC = 12;

@@ -1,13 +1,13 @@
 // klp-convert on the real sample livepatch: the result is what the committed (and
 // real-kernel-proven, truth/v6.1/converted-livepatch) module holds, byte for byte.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { expect, test } from 'vitest';
-import { openModule } from '../module_file.ts';
 import { SHN_LIVEPATCH, SHN_UNDEF } from '../elf/constants.ts';
+import { openModule } from '../module_file.ts';
 import { klpConvert } from './convert.ts';
-import { moduleSymbolSource, vmlinuxFromKallsyms, type SymbolSource } from './symbol_sources.ts';
+import { moduleSymbolSource, type SymbolSource, vmlinuxFromKallsyms } from './symbol_sources.ts';
 
 const samples = new URL('../../public/samples/klp/', import.meta.url);
 const read = (name: string) => new Uint8Array(readFileSync(new URL(name, samples)));
@@ -21,18 +21,23 @@ async function open(name: string) {
 
 async function sources(): Promise<SymbolSource[]> {
   return [
-    vmlinuxFromKallsyms(readFileSync(new URL('../../truth/v6.1/vmlinux-kallsyms/vmlinux.kallsyms', import.meta.url), 'utf8')),
+    vmlinuxFromKallsyms(
+      readFileSync(new URL('../../truth/v6.1/vmlinux-kallsyms/vmlinux.kallsyms', import.meta.url), 'utf8'),
+    ),
     moduleSymbolSource((await open('klp_demo_target.ko')).elf),
     moduleSymbolSource((await open('klp_demo_target2.ko')).elf),
   ];
 }
 
-test.each(['klp_demo_patch', 'klp_demo_replace'])('%s converts to the committed module, byte for byte', async (name) => {
-  const { bytes, elf } = await open(`unconverted/${name}.ko`);
-  const result = klpConvert(bytes, elf, { sources: await sources() });
-  if (!result.ok) throw new Error(result.error);
-  expect(Buffer.compare(result.bytes, read(`${name}.ko`))).toBe(0);
-});
+test.each(['klp_demo_patch', 'klp_demo_replace'])(
+  '%s converts to the committed module, byte for byte',
+  async (name) => {
+    const { bytes, elf } = await open(`unconverted/${name}.ko`);
+    const result = klpConvert(bytes, elf, { sources: await sources() });
+    if (!result.ok) throw new Error(result.error);
+    expect(Buffer.compare(result.bytes, read(`${name}.ko`))).toBe(0);
+  },
+);
 
 test('the converted patch has the livepatch symbols and sections the kernel resolved', async () => {
   const { bytes, elf } = await open('unconverted/klp_demo_patch.ko');
@@ -46,15 +51,22 @@ test('the converted patch has the livepatch symbols and sections the kernel reso
     '.klp.sym.klp_demo_target.klp_demo_greeting,0',
     '.klp.sym.klp_demo_target.klp_demo_greetings,0',
   ]);
-  expect(result.klpSections).toEqual(['.klp.rela.klp_demo_target..text', '.klp.rela.klp_demo_target2..text', '.klp.rela.vmlinux..text']);
+  expect(result.klpSections).toEqual([
+    '.klp.rela.klp_demo_target..text',
+    '.klp.rela.klp_demo_target2..text',
+    '.klp.rela.vmlinux..text',
+  ]);
 
   const r = await openModule(result.bytes, 'klp_demo_patch.ko');
   if (!r.ok) throw new Error(r.error.message);
   const out = r.module.elf;
   // exported symbols stay for the loader; no annotation section survives
-  expect(out.symbols.filter((s) => s.index > 0 && s.shndx === SHN_UNDEF).map((s) => s.name).sort()).toEqual(
-    ['__fentry__', '__x86_return_thunk', 'klp_enable_patch', 'scnprintf', 'seq_printf'],
-  );
+  expect(
+    out.symbols
+      .filter((s) => s.index > 0 && s.shndx === SHN_UNDEF)
+      .map((s) => s.name)
+      .sort(),
+  ).toEqual(['__fentry__', '__x86_return_thunk', 'klp_enable_patch', 'scnprintf', 'seq_printf']);
   expect(out.sections.some((s) => s.name.includes('module_relocs'))).toBe(false);
   expect(out.symbols.filter((s) => s.shndx === SHN_LIVEPATCH).map((s) => s.klp)).toContainEqual({
     object: 'klp_demo_target2',

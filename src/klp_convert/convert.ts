@@ -19,11 +19,20 @@ import {
   SHT_SYMTAB_SHNDX,
   SIZEOF_RELA,
 } from '../elf/constants.ts';
-import { encodeRela, encodeSymbols, firstNonLocal, nextIndex, relaEntries, renumberSections, sectionHeader, StringTableBuilder } from '../elf/edit.ts';
+import {
+  encodeRela,
+  encodeSymbols,
+  firstNonLocal,
+  nextIndex,
+  relaEntries,
+  renumberSections,
+  StringTableBuilder,
+  sectionHeader,
+} from '../elf/edit.ts';
 import { sectionBytes } from '../elf/section_bytes.ts';
 import { cString } from '../elf/strings.ts';
 import type { ElfObject, ElfSymbol } from '../elf/types.ts';
-import { toEditable, writeElf, type EditableSection } from '../elf/write.ts';
+import { type EditableSection, toEditable, writeElf } from '../elf/write.ts';
 import { readAnnotations } from './annotations.ts';
 import type { SymbolSource } from './symbol_sources.ts';
 
@@ -70,7 +79,8 @@ export function klpConvert(bytes: Uint8Array, elf: ElfObject, options: ConvertOp
   if (elf.symtabIndex === 0) return { ok: false, error: `${elf.fileName}: no symbol table` };
   if (elf.sections.some((s) => s.type === SHT_SYMTAB_SHNDX))
     return { ok: false, error: `${elf.fileName}: extended section indices are not supported` };
-  if (elf.relocations.some((r) => r.klp)) return { ok: false, error: `${elf.fileName}: already has .klp.rela sections` };
+  if (elf.relocations.some((r) => r.klp))
+    return { ok: false, error: `${elf.fileName}: already has .klp.rela sections` };
 
   const exported = new Set([...versionedSymbols(bytes, elf), ...(options.exported ?? [])]);
   const { annotations, sections: annotationSections } = readAnnotations(bytes, elf);
@@ -94,9 +104,14 @@ export function klpConvert(bytes: Uint8Array, elf: ElfObject, options: ConvertOp
       targets.set(sym.index, { object: note.object, sympos: note.sympos });
       continue;
     }
-    const found = options.sources.map((s) => ({ object: s.object, count: countIn(s, sym.name) })).filter((f) => f.count > 0);
+    const found = options.sources
+      .map((s) => ({ object: s.object, count: countIn(s, sym.name) }))
+      .filter((f) => f.count > 0);
     if (found.length === 0)
-      return { ok: false, error: `${sym.name}: not exported and not found in ${options.sources.map((s) => s.object).join(', ')}` };
+      return {
+        ok: false,
+        error: `${sym.name}: not exported and not found in ${options.sources.map((s) => s.object).join(', ')}`,
+      };
     if (found.length > 1 || found[0]!.count > 1)
       return {
         ok: false,
@@ -148,7 +163,8 @@ export function klpConvert(bytes: Uint8Array, elf: ElfObject, options: ConvertOp
         return { ok: false, error: `${rel.name}: entry ${i} refers to a symbol of a removed annotation section` };
     }
     const all = relaEntries(rel);
-    const encode = (entries: number[]) => encodeRela(entries.map((i) => ({ ...all[i]!, symbol: symbolMap.get(all[i]!.symbol)! })));
+    const encode = (entries: number[]) =>
+      encodeRela(entries.map((i) => ({ ...all[i]!, symbol: symbolMap.get(all[i]!.symbol)! })));
     if (!rel.rela && move.size) return { ok: false, error: `${rel.name}: SHT_REL relocations cannot be converted` };
     if (rel.rela) image.sections[rel.sectionIndex]!.data = encode(stay);
     const targetName = elf.sections[rel.targetSection]!.name;
@@ -177,5 +193,10 @@ export function klpConvert(bytes: Uint8Array, elf: ElfObject, options: ConvertOp
   strtab.data = strings.bytes();
   shstrtab.data = sectionNames.bytes();
 
-  return { ok: true, bytes: writeElf(image, { keepTrailer: false }), symbols: converted, klpSections: klpSections.map((s) => s.header.name) };
+  return {
+    ok: true,
+    bytes: writeElf(image, { keepTrailer: false }),
+    symbols: converted,
+    klpSections: klpSections.map((s) => s.header.name),
+  };
 }

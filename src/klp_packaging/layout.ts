@@ -13,12 +13,11 @@
 // transitively, without walking into another patched function. A helper reached only from
 // one object's functions goes with that object; one reached from several objects, or from
 // code that patches nothing (init, exit, …), stays in .text.
-import { SHF_ALLOC, SHN_LORESERVE, SHN_UNDEF, STT_FUNC } from '../elf/constants.ts';
+import { R_X86_64_64, SHF_ALLOC, SHN_LORESERVE, SHN_UNDEF, STT_FUNC } from '../elf/constants.ts';
 import { sectionBytes } from '../elf/section_bytes.ts';
 import { cString } from '../elf/strings.ts';
 import type { ElfObject } from '../elf/types.ts';
-import { R_X86_64_64 } from '../elf/constants.ts';
-import { rangeOf, textModel, type TextModel } from './text_model.ts';
+import { rangeOf, type TextModel, textModel } from './text_model.ts';
 
 export const SIZEOF_KLP_OBJECT = 168;
 export const SIZEOF_KLP_FUNC = 152;
@@ -80,14 +79,17 @@ function pointerIndex(elf: ElfObject, model: TextModel) {
     if (rel.klp) continue;
     let m = index.get(rel.targetSection);
     if (!m) index.set(rel.targetSection, (m = new Map()));
-    for (const e of entries) if (e.type === R_X86_64_64) m.set(Number(e.offset), { symbol: e.symbol, addend: e.addend });
+    for (const e of entries)
+      if (e.type === R_X86_64_64) m.set(Number(e.offset), { symbol: e.symbol, addend: e.addend });
   }
   return (at: Place): Place | null => {
     const r = index.get(at.section)?.get(at.offset);
     if (!r) return null;
     const sym = elf.symbols[r.symbol]!;
     if (sym.shndx === SHN_UNDEF || sym.shndx >= SHN_LORESERVE)
-      throw new Error(`${elf.sections[at.section]!.name}+0x${at.offset.toString(16)}: points at ${sym.name}, not into the module`);
+      throw new Error(
+        `${elf.sections[at.section]!.name}+0x${at.offset.toString(16)}: points at ${sym.name}, not into the module`,
+      );
     return { section: sym.shndx, offset: Number(sym.value + r.addend) };
   };
 }
@@ -109,7 +111,8 @@ export function klpPatchLayout(bytes: Uint8Array, elf: ElfObject, model: TextMod
   if (!patch) throw new Error(`${elf.fileName}: no struct klp_patch (no data word relocated against __this_module)`);
 
   const pointer = pointerIndex(elf, model);
-  const data = (at: Place, n: number) => sectionBytes(bytes, elf.sections[at.section]!).subarray(at.offset, at.offset + n);
+  const data = (at: Place, n: number) =>
+    sectionBytes(bytes, elf.sections[at.section]!).subarray(at.offset, at.offset + n);
   const u64 = (at: Place) => {
     const b = data(at, 8);
     return b.length === 8 ? new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true) : 0n;
@@ -135,12 +138,18 @@ export function klpPatchLayout(bytes: Uint8Array, elf: ElfObject, model: TextMod
     for (; nonNull(f) || nonNull(add(f, 8)) || u64(add(f, 16)) !== 0n; f = add(f, SIZEOF_KLP_FUNC)) {
       const oldName = pointer(f);
       const newFunc = pointer(add(f, 8));
-      if (!oldName || !newFunc) throw new Error(`klp_func at ${secName(f.section)}+0x${f.offset.toString(16)}: old_name or new_func is NULL`);
+      if (!oldName || !newFunc)
+        throw new Error(`klp_func at ${secName(f.section)}+0x${f.offset.toString(16)}: old_name or new_func is NULL`);
       const key = objectKey(name);
       if (newFunc.section !== model.textIndex) {
         // already packaged (or built with -ffunction-sections): described, never moved
-        const sym = elf.symbols.find((s) => s.shndx === newFunc.section && Number(s.value) === newFunc.offset && s.type === STT_FUNC);
-        if (!sym) throw new Error(`${string(oldName)}: no function at ${secName(newFunc.section)}+0x${newFunc.offset.toString(16)}`);
+        const sym = elf.symbols.find(
+          (s) => s.shndx === newFunc.section && Number(s.value) === newFunc.offset && s.type === STT_FUNC,
+        );
+        if (!sym)
+          throw new Error(
+            `${string(oldName)}: no function at ${secName(newFunc.section)}+0x${newFunc.offset.toString(16)}`,
+          );
         const size = Number(sym.size);
         funcs.push({
           old_name: string(oldName),
@@ -156,7 +165,8 @@ export function klpPatchLayout(bytes: Uint8Array, elf: ElfObject, model: TextMod
       }
       const r = rangeOf(model, newFunc.offset);
       const range = model.ranges[r];
-      if (!range || range.start !== newFunc.offset) throw new Error(`${string(oldName)}: new_func .text+0x${newFunc.offset.toString(16)} is not a function start`);
+      if (!range || range.start !== newFunc.offset)
+        throw new Error(`${string(oldName)}: new_func .text+0x${newFunc.offset.toString(16)} is not a function start`);
       if (patchedRange.has(r) && patchedRange.get(r) !== key)
         throw new Error(`${range.name} replaces functions of two objects (${patchedRange.get(r)}, ${key})`);
       patchedRange.set(r, key);
@@ -213,7 +223,8 @@ export function klpPatchLayout(bytes: Uint8Array, elf: ElfObject, model: TextMod
   model.ranges.forEach((_, r) => {
     if (patchedRange.has(r)) return;
     const u = [...users[r]!];
-    if (u.length === 1 && u[0] !== CORE_USER) objects.find((o) => objectKey(o.name) === u[0])!.helpers.push(codeRange(model, r));
+    if (u.length === 1 && u[0] !== CORE_USER)
+      objects.find((o) => objectKey(o.name) === u[0])!.helpers.push(codeRange(model, r));
     else if (u.some((x) => x !== CORE_USER)) sharedHelpers.push({ ...codeRange(model, r), users: u.sort() });
   });
 
@@ -241,8 +252,13 @@ function codeRange(model: TextModel, r: number): CodeRange {
 export function rangesByObject(model: TextModel, layout: KlpLayout): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const o of layout.objects) {
-    const rs = [...o.funcs, ...o.helpers].filter((f) => f.section === '.text').map((f) => rangeOf(model, f.range.start));
-    out.set(objectKey(o.name), [...new Set(rs)].sort((a, b) => a - b));
+    const rs = [...o.funcs, ...o.helpers]
+      .filter((f) => f.section === '.text')
+      .map((f) => rangeOf(model, f.range.start));
+    out.set(
+      objectKey(o.name),
+      [...new Set(rs)].sort((a, b) => a - b),
+    );
   }
   return out;
 }

@@ -50,7 +50,12 @@ describe('klpPatchLayout', () => {
     const l = klpPatchLayout(bytes, elf);
     expect(l.patch).toEqual({ section: '.data', offset: 0 });
     expect(l.replace).toBe(false);
-    expect(l.objects.map((o) => [o.name, o.funcs.map((f) => [f.old_name, f.old_sympos, f.symbol, f.section, f.offset, f.size])])).toEqual([
+    expect(
+      l.objects.map((o) => [
+        o.name,
+        o.funcs.map((f) => [f.old_name, f.old_sympos, f.symbol, f.section, f.offset, f.size]),
+      ]),
+    ).toEqual([
       [null, [['cmdline_proc_show', 0, 'livepatch_cmdline_proc_show', '.text', 0xd0, 31]]],
       [
         'klp_demo_target',
@@ -77,7 +82,11 @@ describe('klpPatchLayout', () => {
     const l = klpPatchLayout(bytes, elf);
     expect(l.objects.map((o) => [o.name, o.funcs.map((f) => f.symbol), o.helpers.map((h) => h.symbol)])).toEqual([
       [null, ['livepatch_cmdline_proc_show'], ['vm_helper']],
-      ['klp_demo_target', ['livepatch_klp_demo_greeting', 'livepatch_klp_demo_target_describe'], ['t_helper2', 't_helper']],
+      [
+        'klp_demo_target',
+        ['livepatch_klp_demo_greeting', 'livepatch_klp_demo_target_describe'],
+        ['t_helper2', 't_helper'],
+      ],
       ['klp_demo_target2', ['livepatch_klp_demo2_format'], []],
     ]);
     expect(l.sharedHelpers.map((h) => [h.symbol, h.users])).toEqual([
@@ -138,7 +147,8 @@ describe('packageKlpText', () => {
       expect(s.flags).toBe(0x6n); // SHF_ALLOC | SHF_EXECINSTR
       expect(s.addralign).toBe(4096n);
     }
-    for (const s of out.sections.filter((s) => s.name.startsWith('.klp.rela.'))) expect(s.flags).toBe(0x2n | 0x40n | SHF_RELA_LIVEPATCH);
+    for (const s of out.sections.filter((s) => s.name.startsWith('.klp.rela.')))
+      expect(s.flags).toBe(0x2n | 0x40n | SHF_RELA_LIVEPATCH);
     // padding is int3
     const vm = out.sections.find((s) => s.name === '.klp.text.vmlinux')!;
     expect([...sectionBytes(p.bytes, vm).subarray(31)].every((b) => b === 0xcc)).toBe(true);
@@ -150,10 +160,22 @@ describe('packageKlpText', () => {
       '.klp.rela.vmlinux..text': 1,
     });
     // every table entry and klp_func.new_func follows its code
-    expect(p.stats.retargeted).toEqual({ '.rela__mcount_loc': 6, '.rela.smp_locks': 1, '.rela.return_sites': 3, '.rela.orc_unwind_ip': 18, '.rela.data': 4 });
+    expect(p.stats.retargeted).toEqual({
+      '.rela__mcount_loc': 6,
+      '.rela.smp_locks': 1,
+      '.rela.return_sites': 3,
+      '.rela.orc_unwind_ip': 18,
+      '.rela.data': 4,
+    });
     expect(p.stats.synthesized).toBe(0); // every call of the sample goes through a relocation
     expect(p.stats.textSize).toEqual({ before: 0xef, after: 48 });
-    for (const name of ['.rela__mcount_loc', '.rela.smp_locks', '.rela.return_sites', '.rela.orc_unwind_ip', '.rela.data'])
+    for (const name of [
+      '.rela__mcount_loc',
+      '.rela.smp_locks',
+      '.rela.return_sites',
+      '.rela.orc_unwind_ip',
+      '.rela.data',
+    ])
       expect(relaCount(out, name)).toBe(relaCount(elf, name));
     expect(p.sections).toEqual([
       {
@@ -221,8 +243,18 @@ describe('packageKlpText', () => {
         ['t_helper2', 'livepatch_klp_demo_greeting', 't_helper', 'livepatch_klp_demo_target_describe'],
         [{ name: '.rela.klp.text.klp_demo_target', count: 14 }],
       ],
-      ['.klp.text.klp_demo_target2', 0x30, ['livepatch_klp_demo2_format'], [{ name: '.rela.klp.text.klp_demo_target2', count: 4 }]],
-      ['.klp.text.vmlinux', 0x47, ['vm_helper', 'livepatch_cmdline_proc_show'], [{ name: '.rela.klp.text.vmlinux', count: 7 }]],
+      [
+        '.klp.text.klp_demo_target2',
+        0x30,
+        ['livepatch_klp_demo2_format'],
+        [{ name: '.rela.klp.text.klp_demo_target2', count: 4 }],
+      ],
+      [
+        '.klp.text.vmlinux',
+        0x47,
+        ['vm_helper', 'livepatch_cmdline_proc_show'],
+        [{ name: '.rela.klp.text.vmlinux', count: 7 }],
+      ],
     ]);
     // 4 calls of shared_count and 1 of core_helper now cross sections; t_helper→t_helper2,
     // describe's lea of t_helper2 and its short tail jump, cmdline→vm_helper, and the two
@@ -265,7 +297,13 @@ function symbolizer(k: Kernel, rename: (module: string) => string) {
       if (core(addr)) syms.push({ addr, end: addr + (s.size || 1n), name: `${rename(m.name)}:${s.name}` });
     });
     info.sechdrs.forEach((s, i) => {
-      if (i && s.flags & 2n && core(s.addr) && !['.text', '.symtab', '.strtab'].includes(s.name) && !s.name.startsWith('.klp.text'))
+      if (
+        i &&
+        s.flags & 2n &&
+        core(s.addr) &&
+        !['.text', '.symtab', '.strtab'].includes(s.name) &&
+        !s.name.startsWith('.klp.text')
+      )
         sections.push({ addr: s.addr, end: s.addr + BigInt(s.size), name: `${rename(m.name)}:${s.name}` });
     });
   }
@@ -291,7 +329,8 @@ function semantics(k: Kernel, m: Module, fn: string, name: (a: bigint) => string
       // an absolute 32-bit address (R_X86_64_32S) as the last field: an immediate or a disp32
       const raw = bytes.map((b) => b.toString(16));
       const p = insn.length === 10 ? 0 : bytes.length - 4; // not movabs imm64
-      const v = p > 0 ? BigInt.asUintN(64, BigInt(new DataView(new Uint8Array(bytes.slice(p)).buffer).getInt32(0, true))) : 0n;
+      const v =
+        p > 0 ? BigInt.asUintN(64, BigInt(new DataView(new Uint8Array(bytes.slice(p)).buffer).getInt32(0, true))) : 0n;
       if (v >= 0xffffffff80000000n && v < 0xffffffffff000000n) raw.splice(p, 4, `<${name(v)}>`);
       what += ` [${raw.join(' ')}]`;
     }
@@ -316,7 +355,10 @@ async function bootWith(patches: Array<{ bytes: Uint8Array; name: string }>, cor
 }
 
 const movedFunctions = (elf: ElfObject, bytes: Uint8Array) =>
-  klpPatchLayout(bytes, elf).objects.flatMap((o) => [...o.funcs.map((f) => f.symbol), ...o.helpers.map((h) => h.symbol)]);
+  klpPatchLayout(bytes, elf).objects.flatMap((o) => [
+    ...o.funcs.map((f) => f.symbol),
+    ...o.helpers.map((h) => h.symbol),
+  ]);
 
 describe('semantic equivalence after loading', () => {
   test.each([
@@ -332,7 +374,10 @@ describe('semantic equivalence after loading', () => {
     expect(after.mods[0]!.core_layout.base).not.toBe(before.mods[0]!.core_layout.base);
     const same = (m: string) => m;
     let references = 0;
-    for (const fn of [...movedFunctions(elf, bytes), ...klpPatchLayout(bytes, elf).sharedHelpers.map((h) => h.symbol)]) {
+    for (const fn of [
+      ...movedFunctions(elf, bytes),
+      ...klpPatchLayout(bytes, elf).sharedHelpers.map((h) => h.symbol),
+    ]) {
       const a = semantics(before.k, before.mods[0]!, fn, symbolizer(before.k, same));
       const b = semantics(after.k, after.mods[0]!, fn, symbolizer(after.k, same));
       expect(b, fn).toEqual(a);
@@ -369,7 +414,16 @@ describe('packageSplit', () => {
     const { bytes, elf } = await openFile(SAMPLE);
     const s = packageSplit(bytes, elf);
     expect(s.modules.map((m) => [m.name, m.main, m.objects])).toEqual([
-      ['klp_demo_patch', true, [{ object: 'vmlinux', funcs: [{ old_name: 'cmdline_proc_show', old_sympos: 0, new_func: 'livepatch_cmdline_proc_show' }] }]],
+      [
+        'klp_demo_patch',
+        true,
+        [
+          {
+            object: 'vmlinux',
+            funcs: [{ old_name: 'cmdline_proc_show', old_sympos: 0, new_func: 'livepatch_cmdline_proc_show' }],
+          },
+        ],
+      ],
       [
         'klp_demo_patch__klp_demo_target',
         false,
@@ -386,7 +440,12 @@ describe('packageSplit', () => {
       [
         'klp_demo_patch__klp_demo_target2',
         false,
-        [{ object: 'klp_demo_target2', funcs: [{ old_name: 'klp_demo2_format', old_sympos: 0, new_func: 'livepatch_klp_demo2_format' }] }],
+        [
+          {
+            object: 'klp_demo_target2',
+            funcs: [{ old_name: 'klp_demo2_format', old_sympos: 0, new_func: 'livepatch_klp_demo2_format' }],
+          },
+        ],
       ],
     ]);
     for (const m of s.modules) {
@@ -399,8 +458,12 @@ describe('packageSplit', () => {
       expect(out.modinfo.find((e) => e.key === 'livepatch')?.value).toBe('Y');
       // only its own objects' code, relocations and klp_patch.objs entries
       const objects = m.objects.map((o) => o.object);
-      expect(out.sections.filter((x) => x.name.startsWith('.klp.text.')).map((x) => x.name)).toEqual(objects.map((o) => `.klp.text.${o}`));
-      expect(out.relocations.filter((r) => r.klp).map((r) => r.name)).toEqual(objects.map((o) => `.klp.rela.${o}..klp.text.${o}`));
+      expect(out.sections.filter((x) => x.name.startsWith('.klp.text.')).map((x) => x.name)).toEqual(
+        objects.map((o) => `.klp.text.${o}`),
+      );
+      expect(out.relocations.filter((r) => r.klp).map((r) => r.name)).toEqual(
+        objects.map((o) => `.klp.rela.${o}..klp.text.${o}`),
+      );
       expect(klpPatchLayout(m.bytes, out).objects.map((o) => o.name ?? 'vmlinux')).toEqual(objects);
       expect(m.keptInText).toEqual(['klp_demo_patch_exit', 'klp_demo_patch_init']);
       // symbols of the other objects' functions stay in place, SHN_ABS 0: no index changes
@@ -421,15 +484,43 @@ describe('packageSplit', () => {
     const { bytes, elf } = await openFile(HELPERS_SPLIT);
     const s = packageSplit(bytes, elf);
     expect(s.modules.map((m) => [m.name, m.keptInText, m.dropped])).toEqual([
-      ['klp_helpers_split', ['shared_count', 'core_helper'], ['t_helper2', 'livepatch_klp_demo_greeting', 'livepatch_klp_demo2_format', 't_helper', 'livepatch_klp_demo_target_describe']],
-      ['klp_helpers_split__klp_demo_target', ['shared_count', 'core_helper'], ['livepatch_klp_demo2_format', 'vm_helper', 'livepatch_cmdline_proc_show']],
-      ['klp_helpers_split__klp_demo_target2', ['shared_count', 'core_helper'], ['t_helper2', 'livepatch_klp_demo_greeting', 't_helper', 'livepatch_klp_demo_target_describe', 'vm_helper', 'livepatch_cmdline_proc_show']],
+      [
+        'klp_helpers_split',
+        ['shared_count', 'core_helper'],
+        [
+          't_helper2',
+          'livepatch_klp_demo_greeting',
+          'livepatch_klp_demo2_format',
+          't_helper',
+          'livepatch_klp_demo_target_describe',
+        ],
+      ],
+      [
+        'klp_helpers_split__klp_demo_target',
+        ['shared_count', 'core_helper'],
+        ['livepatch_klp_demo2_format', 'vm_helper', 'livepatch_cmdline_proc_show'],
+      ],
+      [
+        'klp_helpers_split__klp_demo_target2',
+        ['shared_count', 'core_helper'],
+        [
+          't_helper2',
+          'livepatch_klp_demo_greeting',
+          't_helper',
+          'livepatch_klp_demo_target_describe',
+          'vm_helper',
+          'livepatch_cmdline_proc_show',
+        ],
+      ],
     ]);
-    expect(s.duplicated).toEqual([{ symbol: 'shared_count', modules: s.modules.map((m) => m.name) }, { symbol: 'core_helper', modules: s.modules.map((m) => m.name) }]);
+    expect(s.duplicated).toEqual([
+      { symbol: 'shared_count', modules: s.modules.map((m) => m.name) },
+      { symbol: 'core_helper', modules: s.modules.map((m) => m.name) },
+    ]);
     for (const m of s.modules) expect(readelfWarnings(m.bytes)).toBe('');
   });
 
-  test('init code that refers to another object\'s function cannot be split', async () => {
+  test("init code that refers to another object's function cannot be split", async () => {
     const { bytes, elf } = await openFile(HELPERS);
     expect(() => packageSplit(bytes, elf)).toThrow('.init.text+0x9: code refers to dropped code at .text+0x40');
   });

@@ -26,8 +26,17 @@
 
 import { getModinfo } from '../elf/modinfo.ts';
 import type { ElfObject } from '../elf/types.ts';
-import { CORE_USER, klpPatchLayout, KLP_PATCH_REPLACE, objectKey, rangesByObject, SIZEOF_KLP_FUNC, SIZEOF_KLP_OBJECT, type KlpLayout } from './layout.ts';
-import { relayoutText, type Edit, type NewSectionReport, type RelayoutStats } from './relayout.ts';
+import {
+  CORE_USER,
+  KLP_PATCH_REPLACE,
+  type KlpLayout,
+  klpPatchLayout,
+  objectKey,
+  rangesByObject,
+  SIZEOF_KLP_FUNC,
+  SIZEOF_KLP_OBJECT,
+} from './layout.ts';
+import { type Edit, type NewSectionReport, type RelayoutStats, relayoutText } from './relayout.ts';
 import { rangeOf, textModel } from './text_model.ts';
 
 export interface KlpTextPackage {
@@ -94,7 +103,9 @@ export function packageSplit(bytes: Uint8Array, elf: ElfObject): SplitPackage {
 
   const groups: Array<{ name: string; main: boolean; objects: string[] }> = [
     { name: patchName, main: true, objects: layout.objects.filter((o) => o.name === null).map(() => 'vmlinux') },
-    ...layout.objects.filter((o) => o.name !== null).map((o) => ({ name: `${patchName}__${o.name}`, main: false, objects: [o.name!] })),
+    ...layout.objects
+      .filter((o) => o.name !== null)
+      .map((o) => ({ name: `${patchName}__${o.name}`, main: false, objects: [o.name!] })),
   ];
   const modules = groups.map((g): SplitModule => {
     if (g.name.length >= MODULE_NAME_LEN) throw new Error(`${g.name}: longer than MODULE_NAME_LEN - 1`);
@@ -129,7 +140,10 @@ export function packageSplit(bytes: Uint8Array, elf: ElfObject): SplitPackage {
     };
   });
   const duplicated = layout.sharedHelpers
-    .map((h) => ({ symbol: h.symbol, modules: modules.filter((m) => m.keptInText.includes(h.symbol)).map((m) => m.name) }))
+    .map((h) => ({
+      symbol: h.symbol,
+      modules: modules.filter((m) => m.keptInText.includes(h.symbol)).map((m) => m.name),
+    }))
     .filter((d) => d.modules.length > 1);
   return { patchName, layout, modules, duplicated };
 }
@@ -138,7 +152,8 @@ export function packageSplit(bytes: Uint8Array, elf: ElfObject): SplitPackage {
 function keepOnlyObjects(edit: Edit, layout: KlpLayout, keep: Set<string>, clearReplace: boolean): void {
   const { elf } = edit.model;
   const sectionNamed = (name: string) => elf.sections.findIndex((s) => s.name === name);
-  const relaOf = (section: number) => edit.model.relocations.find((r) => r.rel.targetSection === section && !r.rel.klp)?.rel.sectionIndex;
+  const relaOf = (section: number) =>
+    edit.model.relocations.find((r) => r.rel.targetSection === section && !r.rel.klp)?.rel.sectionIndex;
   const inSpan = (off: bigint, from: number, to: number) => off >= BigInt(from) && off < BigInt(to);
 
   // the objects array: kept entries first, in order, then zeros
@@ -149,7 +164,9 @@ function keepOnlyObjects(edit: Edit, layout: KlpLayout, keep: Set<string>, clear
   const old = data.slice(base, base + n * SIZEOF_KLP_OBJECT);
   const kept = layout.objects.map((o, i) => ({ o, i })).filter(({ o }) => keep.has(objectKey(o.name)));
   data.fill(0, base, base + n * SIZEOF_KLP_OBJECT);
-  kept.forEach(({ i }, j) => data.set(old.subarray(i * SIZEOF_KLP_OBJECT, (i + 1) * SIZEOF_KLP_OBJECT), base + j * SIZEOF_KLP_OBJECT));
+  kept.forEach(({ i }, j) =>
+    data.set(old.subarray(i * SIZEOF_KLP_OBJECT, (i + 1) * SIZEOF_KLP_OBJECT), base + j * SIZEOF_KLP_OBJECT),
+  );
   const rel = relaOf(objsSec);
   if (rel !== undefined) {
     const slot = new Map(kept.map(({ i }, j) => [i, j]));
@@ -171,9 +188,14 @@ function keepOnlyObjects(edit: Edit, layout: KlpLayout, keep: Set<string>, clear
     const to = from + (o.funcsArray.count + 1) * SIZEOF_KLP_FUNC;
     edit.image.sections[sec]!.data.fill(0, from, to);
     const r = relaOf(sec);
-    if (r !== undefined) edit.relocs.set(r, edit.relocs.get(r)!.filter((e) => !inSpan(e.offset, from, to)));
+    if (r !== undefined)
+      edit.relocs.set(
+        r,
+        edit.relocs.get(r)!.filter((e) => !inSpan(e.offset, from, to)),
+      );
   }
-  if (clearReplace) edit.image.sections[sectionNamed(layout.patch.section)]!.data[layout.patch.offset + KLP_PATCH_REPLACE] = 0;
+  if (clearReplace)
+    edit.image.sections[sectionNamed(layout.patch.section)]!.data[layout.patch.offset + KLP_PATCH_REPLACE] = 0;
 }
 
 /** `.modinfo` name= and struct module's name; later .modinfo strings (and their symbols) shift. */
@@ -215,5 +237,3 @@ function renameModule(edit: Edit, name: string): void {
   mod.fill(0, MODULE_NAME_OFFSET, MODULE_NAME_OFFSET + MODULE_NAME_LEN);
   mod.set(new TextEncoder().encode(name), MODULE_NAME_OFFSET);
 }
-
-

@@ -22,6 +22,8 @@
 // known fixed-size tables (__mcount_loc, .orc_unwind_ip with .orc_unwind, .return_sites, …)
 // that point into it. Relocations that end up with no entry are removed with their section.
 import {
+  R_X86_64_PC32,
+  R_X86_64_PLT32,
   SHF_ALLOC,
   SHF_EXECINSTR,
   SHF_INFO_LINK,
@@ -33,10 +35,18 @@ import {
   STT_NOTYPE,
   STT_SECTION,
 } from '../elf/constants.ts';
-import { encodeRela, encodeSymbols, firstNonLocal, nextIndex, renumberSections, sectionHeader, StringTableBuilder, type RelaEntry } from '../elf/edit.ts';
+import {
+  encodeRela,
+  encodeSymbols,
+  firstNonLocal,
+  nextIndex,
+  type RelaEntry,
+  renumberSections,
+  StringTableBuilder,
+  sectionHeader,
+} from '../elf/edit.ts';
 import type { ElfSymbol } from '../elf/types.ts';
-import { toEditable, writeElf, type EditableElf, type EditableSection } from '../elf/write.ts';
-import { R_X86_64_PC32, R_X86_64_PLT32 } from '../elf/constants.ts';
+import { type EditableElf, type EditableSection, toEditable, writeElf } from '../elf/write.ts';
 import { rangeOf, relocationBias, type TextModel } from './text_model.ts';
 
 export const PAGE_SIZE = 4096;
@@ -199,7 +209,8 @@ export function relayoutText(model: TextModel, opts: RelayoutOptions): RelayoutR
   const symbolFor = (a: number, dest: string, preferFunction = false): { index: number; value: number } => {
     const r = model.ranges[rangeOf(model, a)];
     const sym = r?.symbols[0];
-    if (dest === '.text' && model.textSectionSymbol > 0 && !(preferFunction && sym)) return { index: model.textSectionSymbol, value: 0 };
+    if (dest === '.text' && model.textSectionSymbol > 0 && !(preferFunction && sym))
+      return { index: model.textSectionSymbol, value: 0 };
     if (!sym) throw new Error(`.text+0x${a.toString(16)}: no symbol to reach it in ${dest}`);
     return { index: sym.index, value: mapAddr(Number(sym.value))!.off };
   };
@@ -251,7 +262,10 @@ export function relayoutText(model: TextModel, opts: RelayoutOptions): RelayoutR
     const relSec = elf.sections[relIndex]!;
     const siteSection = relSec.info;
     const siteName = elf.sections[siteSection]!.name;
-    const klpObject = (relSec.flags & SHF_RELA_LIVEPATCH) !== 0n ? model.relocations.find((r) => r.rel.sectionIndex === relIndex)?.rel.klp?.object ?? null : null;
+    const klpObject =
+      (relSec.flags & SHF_RELA_LIVEPATCH) !== 0n
+        ? (model.relocations.find((r) => r.rel.sectionIndex === relIndex)?.rel.klp?.object ?? null)
+        : null;
     const stay: RelaEntry[] = [];
     for (const e of entries) {
       let site: { dest: string; off: number } | null = { dest: '', off: Number(e.offset) };
@@ -275,12 +289,15 @@ export function relayoutText(model: TextModel, opts: RelayoutOptions): RelayoutR
             if (!s) tableRemovals.set(siteSection, (s = new Set()));
             s.add(Math.floor(Number(e.offset) / table.entsize));
           } else if ((elf.sections[siteSection]!.flags & SHF_EXECINSTR) !== 0n)
-            throw new Error(`${siteName}+0x${e.offset.toString(16)}: code refers to dropped code at .text+0x${t.toString(16)}`);
+            throw new Error(
+              `${siteName}+0x${e.offset.toString(16)}: code refers to dropped code at .text+0x${t.toString(16)}`,
+            );
           inc(stats.dropped, relSec.name);
           continue;
         }
         const home = sym.type === STT_SECTION ? null : mapAddr(Number(elf.symbols[e.symbol]!.value));
-        const via = home && home.dest === target.dest ? { index: e.symbol, value: home.off } : symbolFor(t, target.dest);
+        const via =
+          home && home.dest === target.dest ? { index: e.symbol, value: home.off } : symbolFor(t, target.dest);
         out = { ...out, symbol: via.index, addend: BigInt(target.off - via.value - bias) };
         if (out.symbol !== e.symbol || out.addend !== e.addend) inc(stats.retargeted, relSec.name);
       }
@@ -349,7 +366,8 @@ export function relayoutText(model: TextModel, opts: RelayoutOptions): RelayoutR
   }
   for (const [relIndex, entries] of edit.relocs) {
     image.sections[relIndex]!.data = encodeRela(entries);
-    if (entries.length === 0 && model.relocations.find((r) => r.rel.sectionIndex === relIndex)!.rel.count > 0) edit.removed.add(relIndex);
+    if (entries.length === 0 && model.relocations.find((r) => r.rel.sectionIndex === relIndex)!.rel.count > 0)
+      edit.removed.add(relIndex);
   }
 
   opts.postEdit?.(edit);
@@ -371,7 +389,9 @@ export function relayoutText(model: TextModel, opts: RelayoutOptions): RelayoutR
 
   const sections: NewSectionReport[] = added.map((s) => {
     const name = s.header.name;
-    const rela = [relaFor.get(name), ...klpRelaSections.filter((k) => k.header.info === s.header.index)].filter((x): x is EditableSection => !!x);
+    const rela = [relaFor.get(name), ...klpRelaSections.filter((k) => k.header.info === s.header.index)].filter(
+      (x): x is EditableSection => !!x,
+    );
     return {
       object: opts.objectOf(name),
       section: name,

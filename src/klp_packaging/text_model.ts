@@ -8,12 +8,20 @@
 // adds the displacement to the address of the NEXT instruction, so it is S + A + (next - P),
 // `next - P` being 4 for a plain call but 5 for `cmpb $1, x(%rip)` (imm8 after disp32) etc.
 // Everything here therefore finds the instruction that holds the field.
-import { SHF_ALLOC, SHF_EXECINSTR, SHN_LORESERVE, STT_FUNC, STT_SECTION } from '../elf/constants.ts';
-import { relaEntries, type RelaEntry } from '../elf/edit.ts';
+import {
+  R_X86_64_PC32,
+  R_X86_64_PC64,
+  R_X86_64_PLT32,
+  SHF_ALLOC,
+  SHF_EXECINSTR,
+  SHN_LORESERVE,
+  STT_FUNC,
+  STT_SECTION,
+} from '../elf/constants.ts';
+import { type RelaEntry, relaEntries } from '../elf/edit.ts';
 import { sectionBytes } from '../elf/section_bytes.ts';
 import type { ElfObject, ElfRelocationSection, ElfSymbol } from '../elf/types.ts';
-import { R_X86_64_PC32, R_X86_64_PC64, R_X86_64_PLT32 } from '../elf/constants.ts';
-import { decodeRange, relTarget, type DecodedInsn } from './x86_refs.ts';
+import { type DecodedInsn, decodeRange, relTarget } from './x86_refs.ts';
 
 const PC_RELATIVE = new Set([R_X86_64_PC32, R_X86_64_PLT32, R_X86_64_PC64]);
 export const isPcRelative = (type: number) => PC_RELATIVE.has(type);
@@ -57,14 +65,19 @@ export class CodeIndex {
     if (d) return d;
     const sec = this.elf.sections[section]!;
     const code = sectionBytes(this.bytes, sec);
-    const starts = [...new Set(this.elf.symbols.filter((s) => s.shndx === section && s.type === STT_FUNC).map((s) => Number(s.value)))]
+    const starts = [
+      ...new Set(
+        this.elf.symbols.filter((s) => s.shndx === section && s.type === STT_FUNC).map((s) => Number(s.value)),
+      ),
+    ]
       .filter((v) => v > 0 && v < code.length)
       .sort((a, b) => a - b);
     const bounds = [0, ...starts, code.length];
     const insns: DecodedInsn[] = [];
     for (let i = 0; i + 1 < bounds.length; i++) {
       const from = Math.max(bounds[i]!, insns.length ? insns.at(-1)!.offset + insns.at(-1)!.length : 0);
-      if (from > bounds[i]!) throw new Error(`${sec.name}: an instruction runs into the function at 0x${bounds[i]!.toString(16)}`);
+      if (from > bounds[i]!)
+        throw new Error(`${sec.name}: an instruction runs into the function at 0x${bounds[i]!.toString(16)}`);
       insns.push(...decodeRange(code, from, bounds[i + 1]!, sec.name));
     }
     const at = new Int32Array(code.length + 1).fill(-1);
@@ -78,7 +91,8 @@ export class CodeIndex {
   insnAt(section: number, offset: number): DecodedInsn {
     const d = this.decode(section);
     const k = d.at[offset] ?? -1;
-    if (k < 0) throw new Error(`${this.elf.sections[section]!.name}+0x${offset.toString(16)}: not inside an instruction`);
+    if (k < 0)
+      throw new Error(`${this.elf.sections[section]!.name}+0x${offset.toString(16)}: not inside an instruction`);
     return d.insns[k]!;
   }
 }
@@ -123,16 +137,26 @@ export function rangeOf(model: TextModel, offset: number): number {
 }
 
 export function textModel(bytes: Uint8Array, elf: ElfObject): TextModel {
-  const textIndex = elf.sections.findIndex((s) => s.name === '.text' && (s.flags & SHF_EXECINSTR) !== 0n && (s.flags & SHF_ALLOC) !== 0n);
+  const textIndex = elf.sections.findIndex(
+    (s) => s.name === '.text' && (s.flags & SHF_EXECINSTR) !== 0n && (s.flags & SHF_ALLOC) !== 0n,
+  );
   if (textIndex <= 0) throw new Error(`${elf.fileName}: no .text section`);
   const text = sectionBytes(bytes, elf.sections[textIndex]!);
-  const funcs = elf.symbols.filter((s) => s.shndx === textIndex && s.type === STT_FUNC && s.value < BigInt(text.length));
+  const funcs = elf.symbols.filter(
+    (s) => s.shndx === textIndex && s.type === STT_FUNC && s.value < BigInt(text.length),
+  );
   const starts = [...new Set(funcs.map((s) => Number(s.value)))].sort((a, b) => a - b);
   if (starts[0] !== 0 && text.length) starts.unshift(0);
   const ranges: TextRange[] = starts.map((start, i) => {
     const symbols = funcs.filter((s) => Number(s.value) === start);
     const end = starts[i + 1] ?? text.length;
-    return { start, end, symbols, name: symbols[0]?.name ?? `.text+0x${start.toString(16)}`, size: Number(symbols[0]?.size ?? BigInt(end - start)) };
+    return {
+      start,
+      end,
+      symbols,
+      name: symbols[0]?.name ?? `.text+0x${start.toString(16)}`,
+      size: Number(symbols[0]?.size ?? BigInt(end - start)),
+    };
   });
   const rangeAt = new Int32Array(text.length + 1).fill(-1);
   ranges.forEach((r, k) => rangeAt.fill(k, r.start, r.end));
@@ -143,14 +167,17 @@ export function textModel(bytes: Uint8Array, elf: ElfObject): TextModel {
   const code = new CodeIndex(bytes, elf);
   const relocations = elf.relocations.filter((r) => r.rela).map((rel) => ({ rel, entries: relaEntries(rel) }));
   const relocatedFields = new Set<number>();
-  for (const { rel, entries } of relocations) if (rel.targetSection === textIndex) for (const e of entries) relocatedFields.add(Number(e.offset));
+  for (const { rel, entries } of relocations)
+    if (rel.targetSection === textIndex) for (const e of entries) relocatedFields.add(Number(e.offset));
 
   const refs: TextRef[] = [];
   for (const insn of code.decode(textIndex).insns) {
     if (!insn.rel || relocatedFields.has(insn.offset + insn.rel.at)) continue;
     const target = relTarget(insn);
     if (target < 0 || target > text.length)
-      throw new Error(`.text+0x${insn.offset.toString(16)}: a resolved reference leaves .text (to 0x${target.toString(16)})`);
+      throw new Error(
+        `.text+0x${insn.offset.toString(16)}: a resolved reference leaves .text (to 0x${target.toString(16)})`,
+      );
     refs.push({ section: textIndex, site: insn.offset + insn.rel.at, target });
   }
   for (const { rel, entries } of relocations) {
@@ -160,7 +187,12 @@ export function textModel(bytes: Uint8Array, elf: ElfObject): TextModel {
       const sym = elf.symbols[e.symbol];
       if (!sym || !defined(sym) || sym.shndx !== textIndex) return;
       const target = Number(sym.value + e.addend) + relocationBias(elf, code, rel.targetSection, e);
-      refs.push({ section: rel.targetSection, site: Number(e.offset), target, relocation: { section: rel.sectionIndex, entry } });
+      refs.push({
+        section: rel.targetSection,
+        site: Number(e.offset),
+        target,
+        relocation: { section: rel.sectionIndex, entry },
+      });
     });
   }
   const textSectionSymbol = elf.symbols.findIndex((s) => s.type === STT_SECTION && s.shndx === textIndex);

@@ -29,7 +29,10 @@ const oneByteHasModrm = (op: number) =>
   (op >= 0xd8 && op <= 0xdf) ||
   (op >= 0xd0 && op <= 0xd3) ||
   [0x63, 0x69, 0x6b, 0x80, 0x81, 0x83, 0xc0, 0xc1, 0xc6, 0xc7, 0xf6, 0xf7, 0xfe, 0xff].includes(op);
-const TWO_NO_MODRM = new Set([0x05, 0x06, 0x07, 0x08, 0x09, 0x0b, 0x0e, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x37, 0x77, 0xa0, 0xa1, 0xa2, 0xa8, 0xa9, 0xaa]);
+const TWO_NO_MODRM = new Set([
+  0x05, 0x06, 0x07, 0x08, 0x09, 0x0b, 0x0e, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x37, 0x77, 0xa0, 0xa1, 0xa2, 0xa8,
+  0xa9, 0xaa,
+]);
 
 const s32 = (b: Uint8Array, at: number) => new DataView(b.buffer, b.byteOffset + at, 4).getInt32(0, true);
 const s8 = (b: Uint8Array, at: number) => (b[at]! << 24) >> 24;
@@ -65,7 +68,8 @@ export function decodeRel(bytes: Uint8Array): Omit<DecodedInsn, 'offset'> | null
   }
   if (modrm && p < length) {
     const m = bytes[p]!;
-    if (m >> 6 === 0 && (m & 7) === 5) return { length, opcode, rel: { at: p + 1, size: 4, kind: 'rip', disp: s32(bytes, p + 1) } };
+    if (m >> 6 === 0 && (m & 7) === 5)
+      return { length, opcode, rel: { at: p + 1, size: 4, kind: 'rip', disp: s32(bytes, p + 1) } };
   }
   return { length, opcode };
 }

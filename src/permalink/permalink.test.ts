@@ -13,15 +13,15 @@ import {
   encodeLink,
   LINK_KERNELS,
   LINK_TABS,
-  linkHref,
-  MAX_CAPTION,
-  MAX_FILE_NAME,
-  resolveStep,
-  ROLES,
   type LinkModule,
   type LinkRoles,
   type LinkSource,
   type LinkState,
+  linkHref,
+  MAX_CAPTION,
+  MAX_FILE_NAME,
+  ROLES,
+  resolveStep,
 } from './permalink.ts';
 import { sha256Hex, sha256Sync } from './sha256.ts';
 
@@ -30,7 +30,10 @@ const id = fc
   .tuple(fc.constantFrom(...'abcXYZ019_'.split('')), fc.array(fc.constantFrom(...idChars.split('')), { maxLength: 20 }))
   .map(([a, rest]) => a + rest.join(''));
 const text = (max: number) =>
-  fc.string({ unit: 'binary', maxLength: max + 20 }).map((s) => cleanText(s, max)).filter((s) => s.length > 0);
+  fc
+    .string({ unit: 'binary', maxLength: max + 20 })
+    .map((s) => cleanText(s, max))
+    .filter((s) => s.length > 0);
 const sha = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'));
 const linkModule: fc.Arbitrary<LinkModule> = fc.oneof(
   id.map((i) => ({ kind: 'sample' as const, id: i })),
@@ -46,19 +49,34 @@ const source: fc.Arbitrary<LinkSource> = fc.oneof(
   fc.record({
     kind: fc.constant('sequence' as const),
     kernel: fc.constantFrom(...LINK_KERNELS),
-    ops: fc.array(fc.oneof(linkModule.map((module) => ({ op: 'insmod' as const, module })), id.map((name) => ({ op: 'rmmod' as const, name }))), { maxLength: 8 }),
+    ops: fc.array(
+      fc.oneof(
+        linkModule.map((module) => ({ op: 'insmod' as const, module })),
+        id.map((name) => ({ op: 'rmmod' as const, name })),
+      ),
+      { maxLength: 8 },
+    ),
     fake: fc.boolean(),
   }),
-  fc.record({ kind: fc.constant('scenario' as const), strategy, scenario, roles }, { requiredKeys: ['kind', 'strategy', 'scenario'] }),
+  fc.record(
+    { kind: fc.constant('scenario' as const), strategy, scenario, roles },
+    { requiredKeys: ['kind', 'strategy', 'scenario'] },
+  ),
   fc.record(
     { kind: fc.constant('compare' as const), strategies: fc.uniqueArray(strategy, { maxLength: 9 }), scenario, roles },
     { requiredKeys: ['kind', 'strategies', 'scenario'] },
   ),
 );
 const fnName = fc
-  .tuple(fc.constantFrom(...'abk_'.split('')), fc.array(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz_0123456789'.split('')), { maxLength: 30 }))
+  .tuple(
+    fc.constantFrom(...'abk_'.split('')),
+    fc.array(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz_0123456789'.split('')), { maxLength: 30 }),
+  )
   .map(([a, r]) => a + r.join(''));
-const stepRef = fc.oneof(index, fc.record({ fn: fnName, nth: fc.oneof(fc.integer({ min: 1, max: 9999 }), fc.constant('last' as const)) }));
+const stepRef = fc.oneof(
+  index,
+  fc.record({ fn: fnName, nth: fc.oneof(fc.integer({ min: 1, max: 9999 }), fc.constant('last' as const)) }),
+);
 
 const state: fc.Arbitrary<LinkState> = fc.record(
   {
@@ -96,23 +114,44 @@ describe('permalink v=1', () => {
   });
 
   it('is stable and readable for the common links', () => {
-    expect(encodeLink({ view: 'explain', source: { kind: 'scenario', strategy: 'v5.4-flip', scenario: 'late-load' }, step: 78 })).toBe(
-      'v=1&view=explain&strategy=v5.4-flip&scenario=late-load&step=78',
-    );
-    expect(encodeLink({ view: 'explain', source: { kind: 'compare', strategies: ['text-poke', 'text-poke-clear'], scenario: 'reload' } })).toBe(
-      'v=1&view=explain&compare=text-poke%2Ctext-poke-clear&scenario=reload',
-    );
+    expect(
+      encodeLink({
+        view: 'explain',
+        source: { kind: 'scenario', strategy: 'v5.4-flip', scenario: 'late-load' },
+        step: 78,
+      }),
+    ).toBe('v=1&view=explain&strategy=v5.4-flip&scenario=late-load&step=78');
+    expect(
+      encodeLink({
+        view: 'explain',
+        source: { kind: 'compare', strategies: ['text-poke', 'text-poke-clear'], scenario: 'reload' },
+      }),
+    ).toBe('v=1&view=explain&compare=text-poke%2Ctext-poke-clear&scenario=reload');
     const own = encodeLink({
       view: 'explain',
-      source: { kind: 'sequence', kernel: '6.1', fake: true, ops: [{ op: 'insmod', module: { kind: 'file', sha256: 'ab'.repeat(32), name: 'veth.ko' } }, { op: 'rmmod', name: 'veth' }] },
+      source: {
+        kind: 'sequence',
+        kernel: '6.1',
+        fake: true,
+        ops: [
+          { op: 'insmod', module: { kind: 'file', sha256: 'ab'.repeat(32), name: 'veth.ko' } },
+          { op: 'rmmod', name: 'veth' },
+        ],
+      },
       step: { fn: 'apply_relocate_add', nth: 'last' },
     });
-    expect(own).toBe(`v=1&view=explain&file=${'ab'.repeat(32)}%3Aveth.ko&kernel=6.1&seq=insmod%3A%400%2Crmmod%3Aveth&fake=1&step=apply_relocate_add.last`);
+    expect(own).toBe(
+      `v=1&view=explain&file=${'ab'.repeat(32)}%3Aveth.ko&kernel=6.1&seq=insmod%3A%400%2Crmmod%3Aveth&fake=1&step=apply_relocate_add.last`,
+    );
   });
 
   it('a file used twice is in the file table once', () => {
     const f: LinkModule = { kind: 'file', sha256: 'cd'.repeat(32), name: 'a:b,c.ko' };
-    const s: LinkState = { view: 'explain', open: f, source: { kind: 'sequence', kernel: '5.4', fake: false, ops: [{ op: 'insmod', module: f }] } };
+    const s: LinkState = {
+      view: 'explain',
+      open: f,
+      source: { kind: 'sequence', kernel: '5.4', fake: false, ops: [{ op: 'insmod', module: f }] },
+    };
     const text = encodeLink(s);
     expect(new URLSearchParams(text).getAll('file')).toHaveLength(1);
     expect(decodeLink(text).state).toEqual(s);
@@ -121,7 +160,10 @@ describe('permalink v=1', () => {
 
 describe('legacy query links (before v=1)', () => {
   it('sequence with step', () => {
-    const d = decodeLocation('?view=explain&kernel=5.4&seq=insmod:klp_demo_target,insmod:klp_demo_patch,rmmod:klp_demo_target&fake=1&step=24', '');
+    const d = decodeLocation(
+      '?view=explain&kernel=5.4&seq=insmod:klp_demo_target,insmod:klp_demo_patch,rmmod:klp_demo_target&fake=1&step=24',
+      '',
+    );
     expect(d.form).toBe('legacy');
     expect(d.state).toEqual({
       view: 'explain',
@@ -139,16 +181,32 @@ describe('legacy query links (before v=1)', () => {
     });
   });
   it('scenario × strategy, comparison with row, inspector sample', () => {
-    expect(decodeLocation('?view=explain&strategy=v5.4-flip&scenario=late-load', '').state.source).toEqual({ kind: 'scenario', strategy: 'v5.4-flip', scenario: 'late-load' });
+    expect(decodeLocation('?view=explain&strategy=v5.4-flip&scenario=late-load', '').state.source).toEqual({
+      kind: 'scenario',
+      strategy: 'v5.4-flip',
+      scenario: 'late-load',
+    });
     const c = decodeLocation('?view=explain&compare=v5.4-flip,text-poke&scenario=late-load&row=12', '');
-    expect(c.state).toEqual({ view: 'explain', source: { kind: 'compare', strategies: ['v5.4-flip', 'text-poke'], scenario: 'late-load' }, row: 12 });
+    expect(c.state).toEqual({
+      view: 'explain',
+      source: { kind: 'compare', strategies: ['v5.4-flip', 'text-poke'], scenario: 'late-load' },
+      row: 12,
+    });
     expect(decodeLocation('?sample=veth', '').state).toEqual({ view: 'inspect', open: { kind: 'sample', id: 'veth' } });
     expect(decodeLocation('', '').form).toBe('none');
   });
   it('a v=1 hash wins over legacy query parameters; ?embed and caption come from the query', () => {
-    const d = decodeLocation('?view=explain&strategy=split&scenario=reload&embed&caption=Hello', '#v=1&view=explain&compare=text-poke,text-poke-clear&scenario=reload');
+    const d = decodeLocation(
+      '?view=explain&strategy=split&scenario=reload&embed&caption=Hello',
+      '#v=1&view=explain&compare=text-poke,text-poke-clear&scenario=reload',
+    );
     expect(d.form).toBe('v1');
-    expect(d.state).toEqual({ view: 'explain', source: { kind: 'compare', strategies: ['text-poke', 'text-poke-clear'], scenario: 'reload' }, embed: 'compare', caption: 'Hello' });
+    expect(d.state).toEqual({
+      view: 'explain',
+      source: { kind: 'compare', strategies: ['text-poke', 'text-poke-clear'], scenario: 'reload' },
+      embed: 'compare',
+      caption: 'Hello',
+    });
     expect(decodeLocation('?embed', '#v=1&view=explain&strategy=text-poke&scenario=late-load').state.embed).toBe('map');
   });
 });
@@ -186,7 +244,12 @@ describe('hostile or broken links', () => {
 });
 
 describe('step references', () => {
-  const steps = [{ path: ['load_module'] }, { path: ['load_module', 'apply_relocate_add'] }, { path: ['x', 'apply_relocate_add'] }, { path: ['y'], source: { fn: 'z' } }];
+  const steps = [
+    { path: ['load_module'] },
+    { path: ['load_module', 'apply_relocate_add'] },
+    { path: ['x', 'apply_relocate_add'] },
+    { path: ['y'], source: { fn: 'z' } },
+  ];
   it('by index (clamped) or by the nth step of a kernel function', () => {
     expect(resolveStep(2, steps)).toBe(2);
     expect(resolveStep(99, steps)).toBe(3);

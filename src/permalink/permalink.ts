@@ -132,13 +132,18 @@ class Files {
 }
 
 function rolesText(roles: LinkRoles, files: Files): string {
-  return ROLES.filter((r) => roles[r]).map((r) => `${r}:${files.ref(roles[r]!)}`).join(',');
+  return ROLES.filter((r) => roles[r])
+    .map((r) => `${r}:${files.ref(roles[r]!)}`)
+    .join(',');
 }
 
 /** The v=1 query string of a state (no leading '#' or '?'). Fields in a fixed order. */
 export function encodeLink(state: LinkState): string {
   const files = new Files();
-  const p: Array<[string, string]> = [['v', String(LINK_VERSION)], ['view', state.view]];
+  const p: Array<[string, string]> = [
+    ['v', String(LINK_VERSION)],
+    ['view', state.view],
+  ];
   // Module references first (so the file table is complete), emitted after `view`.
   const body: Array<[string, string]> = [];
   if (state.open) body.push(['open', files.ref(state.open)]);
@@ -149,7 +154,10 @@ export function encodeLink(state: LinkState): string {
   const s = state.source;
   if (s?.kind === 'sequence') {
     body.push(['kernel', s.kernel]);
-    body.push(['seq', s.ops.map((o) => (o.op === 'insmod' ? `insmod:${files.ref(o.module)}` : `rmmod:${o.name}`)).join(',')]);
+    body.push([
+      'seq',
+      s.ops.map((o) => (o.op === 'insmod' ? `insmod:${files.ref(o.module)}` : `rmmod:${o.name}`)).join(','),
+    ]);
     if (s.fake) body.push(['fake', '1']);
   } else if (s?.kind === 'scenario') {
     body.push(['strategy', s.strategy], ['scenario', s.scenario]);
@@ -178,7 +186,11 @@ export function linkHref(base: string, state: LinkState): string {
 
 // ---- decode ---------------------------------------------------------------------------------
 
-function parseModule(v: string, files: Array<{ sha256: string; name: string } | undefined>, warnings: string[]): LinkModule | undefined {
+function parseModule(
+  v: string,
+  files: Array<{ sha256: string; name: string } | undefined>,
+  warnings: string[],
+): LinkModule | undefined {
   if (v.startsWith('@')) {
     const i = parseIndex(v.slice(1));
     const f = i === undefined ? undefined : files[i];
@@ -213,7 +225,11 @@ function parseOps(v: string, files: Array<{ sha256: string; name: string } | und
   return ops;
 }
 
-function parseRoles(v: string, files: Array<{ sha256: string; name: string } | undefined>, warnings: string[]): LinkRoles | undefined {
+function parseRoles(
+  v: string,
+  files: Array<{ sha256: string; name: string } | undefined>,
+  warnings: string[],
+): LinkRoles | undefined {
   const roles: LinkRoles = {};
   for (const item of v.split(',').filter(Boolean)) {
     const [role, ref = ''] = item.split(/:(.*)/s);
@@ -236,10 +252,15 @@ function parseStrategies(v: string, warnings: string[]): string[] {
   return out;
 }
 
-function parseSource(p: URLSearchParams, files: Array<{ sha256: string; name: string } | undefined>, warnings: string[]): LinkSource | undefined {
+function parseSource(
+  p: URLSearchParams,
+  files: Array<{ sha256: string; name: string } | undefined>,
+  warnings: string[],
+): LinkSource | undefined {
   const scenarioParam = p.get('scenario');
   const scenario = scenarioParam !== null && isScenarioId(scenarioParam) ? scenarioParam : undefined;
-  if (scenarioParam !== null && !scenario) warnings.push(`unknown scenario ${JSON.stringify(scenarioParam.slice(0, 40))}`);
+  if (scenarioParam !== null && !scenario)
+    warnings.push(`unknown scenario ${JSON.stringify(scenarioParam.slice(0, 40))}`);
   const rolesParam = p.get('roles');
   const roles = rolesParam ? parseRoles(rolesParam, files, warnings) : undefined;
   const compare = p.get('compare');
@@ -266,7 +287,8 @@ function parseSource(p: URLSearchParams, files: Array<{ sha256: string; name: st
 export function decodeParams(p: URLSearchParams, legacy = false): { state: LinkState; warnings: string[] } {
   const warnings: string[] = [];
   const v = p.get('v');
-  if (!legacy && v !== String(LINK_VERSION)) warnings.push(`link version ${JSON.stringify((v ?? '').slice(0, 8))}: read as v=1`);
+  if (!legacy && v !== String(LINK_VERSION))
+    warnings.push(`link version ${JSON.stringify((v ?? '').slice(0, 8))}: read as v=1`);
   const files: Array<{ sha256: string; name: string } | undefined> = p.getAll('file').map((f) => {
     const sha256 = f.slice(0, 64);
     const name = cleanText(f.slice(65), MAX_FILE_NAME);
@@ -288,7 +310,12 @@ export function decodeParams(p: URLSearchParams, legacy = false): { state: LinkS
     if ((LINK_TABS as readonly string[]).includes(tab)) state.tab = tab as LinkTab;
     else warnings.push(`unknown tab ${JSON.stringify(tab.slice(0, 20))}`);
   }
-  for (const [key, field] of [['sec', 'section'], ['sym', 'symbol'], ['rel', 'relsec'], ['row', 'row']] as const) {
+  for (const [key, field] of [
+    ['sec', 'section'],
+    ['sym', 'symbol'],
+    ['rel', 'relsec'],
+    ['row', 'row'],
+  ] as const) {
     const raw = p.get(key);
     if (raw === null) continue;
     const n = parseIndex(raw);
@@ -300,7 +327,8 @@ export function decodeParams(p: URLSearchParams, legacy = false): { state: LinkS
   const step = p.get('step');
   if (step !== null) {
     const r = parseStepRef(step);
-    if (r === undefined) warnings.push(`step: ${JSON.stringify(step.slice(0, 40))} is neither an index nor a kernel function`);
+    if (r === undefined)
+      warnings.push(`step: ${JSON.stringify(step.slice(0, 40))} is neither an index nor a kernel function`);
     else state.step = r;
   }
   const sel = p.get('sel');
@@ -359,7 +387,10 @@ export function decodeLocation(search: string, hash: string): Decoded {
 }
 
 /** The step a StepRef names in a trace (by index, clamped; or the nth step in function `fn`). */
-export function resolveStep(ref: StepRef, steps: ReadonlyArray<{ path: string[]; source?: { fn: string } }>): number | undefined {
+export function resolveStep(
+  ref: StepRef,
+  steps: ReadonlyArray<{ path: string[]; source?: { fn: string } }>,
+): number | undefined {
   if (!steps.length) return undefined;
   if (typeof ref === 'number') return Math.max(0, Math.min(steps.length - 1, ref));
   const hits: number[] = [];

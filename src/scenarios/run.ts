@@ -2,17 +2,17 @@
 // scenario's operations in order, and the trace of everything it did.
 
 import type { ElfObject } from '../elf/types.ts';
+import type { KallsymsEntry } from '../kernel/kallsyms.ts';
 import { Kernel } from '../kernel/kernel.ts';
+import { klp_disable_patch } from '../kernel/livepatch/enable.ts';
 import type { SplitPackaging } from '../kernel/livepatch/split.ts';
+import { delete_module, load_module } from '../kernel/module/main.ts';
 import { klpPatchLayout } from '../klp_packaging/layout.ts';
 import { packageKlpText, packageSplit } from '../klp_packaging/package.ts';
 import { decodePlainModule } from '../module_file.ts';
-import type { KallsymsEntry } from '../kernel/kallsyms.ts';
-import { klp_disable_patch } from '../kernel/livepatch/enable.ts';
-import { delete_module, load_module } from '../kernel/module/main.ts';
-import { strategyById, type Strategy } from '../strategies/strategies.ts';
+import { type Strategy, strategyById } from '../strategies/strategies.ts';
 import type { Trace } from '../trace/types.ts';
-import { scenarioById, type Role, type Scenario, type ScenarioOp } from './scenarios.ts';
+import { type Role, type Scenario, type ScenarioOp, scenarioById } from './scenarios.ts';
 
 export interface ModuleFile {
   fileName: string;
@@ -39,10 +39,18 @@ export type Packaging =
   | { kind: 'split'; modules: Array<{ name: string; objects: string[]; functions: string[] }> };
 
 export type ScenarioRun =
-  | { kind: 'trace'; strategy: Strategy; scenario: Scenario; trace: Trace; outcomes: OpOutcome[]; packaging?: Packaging }
+  | {
+      kind: 'trace';
+      strategy: Strategy;
+      scenario: Scenario;
+      trace: Trace;
+      outcomes: OpOutcome[];
+      packaging?: Packaging;
+    }
   | { kind: 'refused'; strategy: Strategy; scenario: Scenario; reason: string };
 
-const moduleName = (f: ModuleFile) => f.elf.modinfo.find((e) => e.key === 'name')?.value ?? f.fileName.replace(/\.ko.*$/, '');
+const moduleName = (f: ModuleFile) =>
+  f.elf.modinfo.find((e) => e.key === 'name')?.value ?? f.fileName.replace(/\.ko.*$/, '');
 
 /**
  * What is derived from a module's contents alone (the objects a patch patches, a design's
@@ -69,7 +77,11 @@ const patchObjects = memoByElf((f): ReadonlySet<string> => {
 });
 
 const opLabel = (op: ScenarioOp, f: ModuleFile) =>
-  op.op === 'insmod' ? `insmod ${f.fileName}` : op.op === 'rmmod' ? `rmmod ${moduleName(f)}` : `echo 0 > /sys/kernel/livepatch/${moduleName(f)}/enabled`;
+  op.op === 'insmod'
+    ? `insmod ${f.fileName}`
+    : op.op === 'rmmod'
+      ? `rmmod ${moduleName(f)}`
+      : `echo 0 > /sys/kernel/livepatch/${moduleName(f)}/enabled`;
 
 /**
  * The operations a never-merged policy turns the scenario into, or why it would not let the
@@ -113,7 +125,12 @@ function applyPolicy(strategy: Strategy, scenario: Scenario, mods: ScenarioModul
   return ops;
 }
 
-export function runScenario(strategyId: string, scenarioId: string, mods: ScenarioModules, vmlinux: KallsymsEntry[]): ScenarioRun {
+export function runScenario(
+  strategyId: string,
+  scenarioId: string,
+  mods: ScenarioModules,
+  vmlinux: KallsymsEntry[],
+): ScenarioRun {
   // (mods may be replaced by the design's repackaging below)
   const strategy = strategyById(strategyId);
   const scenario = scenarioById(scenarioId);
@@ -121,7 +138,12 @@ export function runScenario(strategyId: string, scenarioId: string, mods: Scenar
   if (!scenario) throw new Error(`unknown scenario ${scenarioId}`);
   const missing = [...new Set(scenario.ops.map((o) => o.role))].filter((r) => !mods[r]);
   if (missing.length)
-    return { kind: 'refused', strategy, scenario, reason: `${scenario.id} needs module(s) for ${missing.join(', ')} (T, T2: targets; P: the livepatch; R: a replacing livepatch)` };
+    return {
+      kind: 'refused',
+      strategy,
+      scenario,
+      reason: `${scenario.id} needs module(s) for ${missing.join(', ')} (T, T2: targets; P: the livepatch; R: a replacing livepatch)`,
+    };
   if (strategy.notYet) return { kind: 'refused', strategy, scenario, reason: `${strategy.id}: ${strategy.notYet}` };
   const ops = applyPolicy(strategy, scenario, mods);
   if (typeof ops === 'string') return { kind: 'refused', strategy, scenario, reason: ops };
@@ -131,21 +153,34 @@ export function runScenario(strategyId: string, scenarioId: string, mods: Scenar
     packaged = repackage(strategy, scenario, mods);
   } catch (e) {
     // a module this design cannot be derived from (klp_packaging states its limits)
-    return { kind: 'refused', strategy, scenario, reason: `${strategy.id} cannot repackage ${mods.P!.fileName}: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      kind: 'refused',
+      strategy,
+      scenario,
+      reason: `${strategy.id} cannot repackage ${mods.P!.fileName}: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
   if (typeof packaged === 'string') return { kind: 'refused', strategy, scenario, reason: packaged };
   const { modules, packaging, split } = packaged;
   mods = modules;
-  const k = new Kernel({ kernel: strategy.kernel, vmlinux, ...(strategy.klpTextHooks ? { klpTextHooks: strategy.klpTextHooks } : {}), ...(split ? { klpSplit: split } : {}) });
+  const k = new Kernel({
+    kernel: strategy.kernel,
+    vmlinux,
+    ...(strategy.klpTextHooks ? { klpTextHooks: strategy.klpTextHooks } : {}),
+    ...(split ? { klpSplit: split } : {}),
+  });
   const outcomes: OpOutcome[] = [];
   for (const op of ops) {
     const f = mods[op.role]!;
     const step = k.trace.trace.steps.length;
-    const label = op.op === 'insmod' && op.dependency ? `modprobe ${op.dependency}: first its dependency ${moduleName(f)} (reconstruction)` : opLabel(op, f);
+    const label =
+      op.op === 'insmod' && op.dependency
+        ? `modprobe ${op.dependency}: first its dependency ${moduleName(f)} (reconstruction)`
+        : opLabel(op, f);
     k.trace.call('scenario', () => k.trace.step(label, { module: moduleName(f) }));
     const result =
       op.op === 'insmod'
-        ? load_module(k, f.bytes, f.elf).error ?? null
+        ? (load_module(k, f.bytes, f.elf).error ?? null)
         : op.op === 'rmmod'
           ? delete_module(k, moduleName(f))
           : klp_disable_patch(k, moduleName(f));
@@ -166,7 +201,10 @@ function decoded(bytes: Uint8Array, fileName: string): ModuleFile {
 
 const klpTextOf = memoByElf((f) => {
   const p = packageKlpText(f.bytes, f.elf);
-  return { file: decoded(p.bytes, f.fileName), sections: p.sections.map((s) => ({ object: s.object, section: s.section, size: s.size, functions: s.functions })) };
+  return {
+    file: decoded(p.bytes, f.fileName),
+    sections: p.sections.map((s) => ({ object: s.object, section: s.section, size: s.size, functions: s.functions })),
+  };
 });
 
 const splitOf = memoByElf((P) => {
@@ -177,11 +215,20 @@ const splitOf = memoByElf((P) => {
     main: decoded(main.bytes, P.fileName),
     split: {
       patch: s.patchName,
-      subModules: subs.map((m) => ({ name: m.name, object: m.objects[0]!.object, bytes: m.bytes, elf: decoded(m.bytes, `${m.name}.ko`).elf })),
+      subModules: subs.map((m) => ({
+        name: m.name,
+        object: m.objects[0]!.object,
+        bytes: m.bytes,
+        elf: decoded(m.bytes, `${m.name}.ko`).elf,
+      })),
     },
     packaging: {
       kind: 'split' as const,
-      modules: s.modules.map((m) => ({ name: m.name, objects: m.objects.map((o) => o.object), functions: m.objects.flatMap((o) => o.funcs.map((f) => f.old_name)) })),
+      modules: s.modules.map((m) => ({
+        name: m.name,
+        objects: m.objects.map((o) => o.object),
+        functions: m.objects.flatMap((o) => o.funcs.map((f) => f.old_name)),
+      })),
     },
   };
 });
@@ -211,5 +258,3 @@ function repackage(
   const { main, split, packaging } = splitOf(P);
   return { modules: { ...mods, P: main }, split, packaging };
 }
-
-

@@ -6,11 +6,11 @@ import { describe, expect, test } from 'vitest';
 import { auditTrace } from '../audit/auditor.ts';
 import { decodeModule } from '../module_file.ts';
 import { strategies } from '../strategies/strategies.ts';
+import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { stepEvents } from '../trace/events.ts';
 import { permissionStory } from './golden.ts';
 import { runScenario, type ScenarioModules } from './run.ts';
 import { scenarios } from './scenarios.ts';
-import { stepEvents } from '../trace/events.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
 
 const root = new URL('../../', import.meta.url);
 const vmlinux = sampleVmlinux();
@@ -24,7 +24,10 @@ const traceOf = (strategy: string, scenario: string) => {
 
 test('every strategy × scenario gives a trace or says why not', () => {
   const matrix = Object.fromEntries(
-    strategies.map((s) => [s.id, scenarios.map((c) => (run(s.id, c.id).kind === 'trace' ? 'trace' : 'refused')).join(' ')]),
+    strategies.map((s) => [
+      s.id,
+      scenarios.map((c) => (run(s.id, c.id).kind === 'trace' ? 'trace' : 'refused')).join(' '),
+    ]),
   );
   expect(matrix).toEqual({
     'v5.4-flip': 'trace trace trace trace trace trace trace',
@@ -46,24 +49,31 @@ test('every strategy × scenario gives a trace or says why not', () => {
 });
 
 describe('reload', () => {
-  test.each(['v5.4-flip', 'klp-text', 'klp-text-ro', 'text-poke'])('%s: the target cannot be loaded again (stale relocations in the patch)', (s) => {
-    const r = traceOf(s, 'reload');
-    expect(r.outcomes.map((o) => o.ok)).toEqual([true, true, true, false]);
-    expect(r.outcomes[3]!.errno).toBe('ENOEXEC');
-    expect(r.outcomes[3]!.message).toMatch(
-      /^module: x86\/modules: Skipping invalid relocation target, existing value is nonzero for type 11, loc [0-9a-f]{16}, val ffffffffc0[0-9a-f]{6}$/,
-    );
-  });
+  test.each(['v5.4-flip', 'klp-text', 'klp-text-ro', 'text-poke'])(
+    '%s: the target cannot be loaded again (stale relocations in the patch)',
+    (s) => {
+      const r = traceOf(s, 'reload');
+      expect(r.outcomes.map((o) => o.ok)).toEqual([true, true, true, false]);
+      expect(r.outcomes[3]!.errno).toBe('ENOEXEC');
+      expect(r.outcomes[3]!.message).toMatch(
+        /^module: x86\/modules: Skipping invalid relocation target, existing value is nonzero for type 11, loc [0-9a-f]{16}, val ffffffffc0[0-9a-f]{6}$/,
+      );
+    },
+  );
   test('split: the sub-module leaves with its target, so the reload gets a fresh one', () => {
     const r = traceOf('split', 'reload');
     expect(r.outcomes.map((o) => o.ok)).toEqual([true, true, true, true]);
-    const subLoads = r.trace.steps.filter((s) => s.title.startsWith('request_module("klp_demo_patch__klp_demo_target")'));
+    const subLoads = r.trace.steps.filter((s) =>
+      s.title.startsWith('request_module("klp_demo_patch__klp_demo_target")'),
+    );
     expect(subLoads).toHaveLength(2);
   });
   test.each(['text-poke-clear', 'module-memory'])('%s: cleared on unload, so the reload succeeds', (s) => {
     const r = traceOf(s, 'reload');
     expect(r.outcomes.map((o) => o.ok)).toEqual([true, true, true, true]);
-    expect(permissionStory(r.trace, 'klp_demo_patch').filter((l) => l.startsWith('clear_relocate_add'))).toHaveLength(1);
+    expect(permissionStory(r.trace, 'klp_demo_patch').filter((l) => l.startsWith('clear_relocate_add'))).toHaveLength(
+      1,
+    );
   });
 });
 
@@ -115,8 +125,18 @@ test('.klp.text (Jessica): sections of absent objects stay RW+NX, the arriving t
     kind: 'klp-text',
     sections: [
       { object: 'vmlinux', section: '.klp.text.vmlinux', size: 4096, functions: ['livepatch_cmdline_proc_show'] },
-      { object: 'klp_demo_target', section: '.klp.text.klp_demo_target', size: 4096, functions: ['livepatch_klp_demo_greeting', 'livepatch_klp_demo_target_describe'] },
-      { object: 'klp_demo_target2', section: '.klp.text.klp_demo_target2', size: 4096, functions: ['livepatch_klp_demo2_format'] },
+      {
+        object: 'klp_demo_target',
+        section: '.klp.text.klp_demo_target',
+        size: 4096,
+        functions: ['livepatch_klp_demo_greeting', 'livepatch_klp_demo_target_describe'],
+      },
+      {
+        object: 'klp_demo_target2',
+        section: '.klp.text.klp_demo_target2',
+        size: 4096,
+        functions: ['livepatch_klp_demo2_format'],
+      },
     ].sort((a, b) => (a.section < b.section ? -1 : 1)),
   });
   expect(permissionStory(r.trace, 'klp_demo_patch')).toEqual([
@@ -141,7 +161,14 @@ test('.klp.text, Petr\u2019s variant: absent objects\u2019 sections RO+NX, flipp
 
 test('split: nothing is written into a patch module after it became executable', () => {
   const r = traceOf('split', 'late-load');
-  expect(r.packaging).toMatchObject({ kind: 'split', modules: [{ name: 'klp_demo_patch' }, { name: 'klp_demo_patch__klp_demo_target' }, { name: 'klp_demo_patch__klp_demo_target2' }] });
+  expect(r.packaging).toMatchObject({
+    kind: 'split',
+    modules: [
+      { name: 'klp_demo_patch' },
+      { name: 'klp_demo_patch__klp_demo_target' },
+      { name: 'klp_demo_patch__klp_demo_target2' },
+    ],
+  });
   const sub = permissionStory(r.trace, 'klp_demo_patch__klp_demo_target');
   expect(sub[0]).toMatch(/^move_module /);
   expect(auditTrace(r.trace).verdicts).toEqual([]);
@@ -165,9 +192,16 @@ test("a user's own livepatch runs every design, or is refused with the packaging
   if (!d.ok) throw new Error(d.error.message);
   const own: ScenarioModules = { ...mods, P: { fileName: 'klp_helpers_patch.ko', bytes: d.bytes, elf: d.module.elf } };
   const kinds = Object.fromEntries(strategies.map((s) => [s.id, runScenario(s.id, 'late-load', own, vmlinux)]));
-  expect(Object.entries(kinds).filter(([, r]) => r.kind === 'refused').map(([id, r]) => [id, r.kind === 'refused' && r.reason])).toEqual([
+  expect(
+    Object.entries(kinds)
+      .filter(([, r]) => r.kind === 'refused')
+      .map(([id, r]) => [id, r.kind === 'refused' && r.reason]),
+  ).toEqual([
     ['split', 'split cannot repackage klp_helpers_patch.ko: .init.text+0x9: code refers to dropped code at .text+0x40'],
-    ['forbid-late', 'forbid-late refuses late-load: klp_demo_target was already loaded as a dependency of klp_helpers_patch — a target cannot arrive after its patch in this design'],
+    [
+      'forbid-late',
+      'forbid-late refuses late-load: klp_demo_target was already loaded as a dependency of klp_helpers_patch — a target cannot arrive after its patch in this design',
+    ],
   ]);
   for (const r of Object.values(kinds)) if (r.kind === 'trace') expect(r.outcomes.every((o) => o.ok)).toBe(true);
 });

@@ -5,11 +5,16 @@ export type Role = 'T' | 'T2' | 'P' | 'R';
 
 export type ScenarioOp =
   /** `dependency`: loaded by modprobe because that patch module depends on it (forbid-late) */
-  | { op: 'insmod'; role: Role; dependency?: string }
-  | { op: 'rmmod'; role: Role }
-  | { op: 'disable'; role: Role };
+  { op: 'insmod'; role: Role; dependency?: string } | { op: 'rmmod'; role: Role } | { op: 'disable'; role: Role };
 
-export type ScenarioId = 'target-first' | 'late-load' | 'unload' | 'reload' | 'two-targets' | 'disable-remove' | 'atomic-replace';
+export type ScenarioId =
+  | 'target-first'
+  | 'late-load'
+  | 'unload'
+  | 'reload'
+  | 'two-targets'
+  | 'disable-remove'
+  | 'atomic-replace';
 
 export interface Scenario {
   id: ScenarioId;
@@ -23,11 +28,27 @@ const rmmod = (role: Role): ScenarioOp => ({ op: 'rmmod', role });
 export const scenarios: Scenario[] = [
   { id: 'target-first', title: 'targets loaded, then the patch', ops: [insmod('T'), insmod('T2'), insmod('P')] },
   { id: 'late-load', title: 'patch loaded, then its target (late module patching)', ops: [insmod('P'), insmod('T')] },
-  { id: 'unload', title: 'patch and target loaded, then the target removed', ops: [insmod('P'), insmod('T'), rmmod('T')] },
+  {
+    id: 'unload',
+    title: 'patch and target loaded, then the target removed',
+    ops: [insmod('P'), insmod('T'), rmmod('T')],
+  },
   { id: 'reload', title: 'target removed and loaded again', ops: [insmod('P'), insmod('T'), rmmod('T'), insmod('T')] },
-  { id: 'two-targets', title: 'one target present, the other loaded later', ops: [insmod('T'), insmod('P'), insmod('T2')] },
-  { id: 'disable-remove', title: 'patch disabled and removed', ops: [insmod('T'), insmod('P'), { op: 'disable', role: 'P' }, rmmod('P')] },
-  { id: 'atomic-replace', title: 'a cumulative patch replaces the first', ops: [insmod('T'), insmod('P'), insmod('R')] },
+  {
+    id: 'two-targets',
+    title: 'one target present, the other loaded later',
+    ops: [insmod('T'), insmod('P'), insmod('T2')],
+  },
+  {
+    id: 'disable-remove',
+    title: 'patch disabled and removed',
+    ops: [insmod('T'), insmod('P'), { op: 'disable', role: 'P' }, rmmod('P')],
+  },
+  {
+    id: 'atomic-replace',
+    title: 'a cumulative patch replaces the first',
+    ops: [insmod('T'), insmod('P'), insmod('R')],
+  },
 ];
 
 export const scenarioById = (id: string) => scenarios.find((s) => s.id === id);

@@ -35,7 +35,13 @@ export interface Strategy {
 }
 
 export const strategies: Strategy[] = [
-  { id: 'v5.4-flip', name: '5.4: module_disable_ro() flip', reality: 'merged, 4.x–5.7', kernel: '5.4', reconstruction: false },
+  {
+    id: 'v5.4-flip',
+    name: '5.4: module_disable_ro() flip',
+    reality: 'merged, 4.x–5.7',
+    kernel: '5.4',
+    reconstruction: false,
+  },
   {
     id: 'klp-text',
     name: 'per-object .klp.text sections, loader hooks (Miroslav/Jessica)',
@@ -62,8 +68,20 @@ export const strategies: Strategy[] = [
     reconstruction: true,
     packaging: 'split',
   },
-  { id: 'text-poke', name: '5.8: late relocations through text_poke()', reality: 'merged 5.8', kernel: '6.1', reconstruction: false },
-  { id: 'text-poke-clear', name: '6.3: relocations cleared on target unload', reality: 'merged 6.3', kernel: '6.3', reconstruction: false },
+  {
+    id: 'text-poke',
+    name: '5.8: late relocations through text_poke()',
+    reality: 'merged 5.8',
+    kernel: '6.1',
+    reconstruction: false,
+  },
+  {
+    id: 'text-poke-clear',
+    name: '6.3: relocations cleared on target unload',
+    reality: 'merged 6.3',
+    kernel: '6.3',
+    reconstruction: false,
+  },
   {
     id: 'module-memory',
     name: '6.4+: per-type module_memory allocations',

@@ -1,11 +1,11 @@
 // The real 6.1 capture of 12 Debian modules (truth/v6.1/debian-43/), and a way to replay any
 // of them in the emulator at the base the real kernel chose, against the real kallsyms.
 import { existsSync, readFileSync } from 'node:fs';
-import { Kernel } from '../kernel/kernel.ts';
-import { parseKallsyms } from '../kernel/kallsyms.ts';
-import { load_module, type LoadResult } from '../kernel/module/main.ts';
-import { openModule } from '../module_file.ts';
 import type { ElfObject } from '../elf/types.ts';
+import { parseKallsyms } from '../kernel/kallsyms.ts';
+import { Kernel } from '../kernel/kernel.ts';
+import { type LoadResult, load_module } from '../kernel/module/main.ts';
+import { openModule } from '../module_file.ts';
 
 const dir = new URL('../../truth/v6.1/debian-43/', import.meta.url);
 const fixtures = new URL('../elf/__fixtures__/debian/', import.meta.url);

@@ -44,9 +44,9 @@ export interface ReadelfOutput {
 
 const sectionLine =
   /^\s*\[\s*(\d+)\] (.*?)\s+(\S+(?: SECTION INDICES)?)\s+([0-9a-f]{16}) ([0-9a-f]+) ([0-9a-f]+) ([0-9a-f]+)\s+([A-Za-z]*)\s+(\d+)\s+(\d+)\s+(\d+)$/;
-const symbolLine = /^\s*(\d+): ([0-9a-f]{16})\s+(\S+) (\S+)\s+(\S+)\s+(\S+)\s+(UND|ABS|COM|OS \[0x[0-9a-f]+\]|\d+) ?(.*)$/;
-const relocationLine =
-  /^([0-9a-f]{16})\s+([0-9a-f]{16}) (\S+)\s+(?:([0-9a-f]{16}) (.*?) )?([+-]) ([0-9a-f]+)$/;
+const symbolLine =
+  /^\s*(\d+): ([0-9a-f]{16})\s+(\S+) (\S+)\s+(\S+)\s+(\S+)\s+(UND|ABS|COM|OS \[0x[0-9a-f]+\]|\d+) ?(.*)$/;
+const relocationLine = /^([0-9a-f]{16})\s+([0-9a-f]{16}) (\S+)\s+(?:([0-9a-f]{16}) (.*?) )?([+-]) ([0-9a-f]+)$/;
 
 const num = (s: string) => (s.startsWith('0x') ? BigInt(s) : BigInt(s));
 
@@ -59,7 +59,7 @@ export function parseReadelfOutput(text: string): ReadelfOutput {
     else if (line.startsWith('Symbol table ')) mode = 'symbols';
     else if (line.startsWith('Relocation section ')) {
       const m = /^Relocation section '(.*)' at offset 0x([0-9a-f]+) contains/.exec(line)!;
-      out.relocations.push({ name: m[1]!, offset: BigInt('0x' + m[2]), entries: [] });
+      out.relocations.push({ name: m[1]!, offset: BigInt(`0x${m[2]}`), entries: [] });
       mode = 'relocations';
     } else if (line.startsWith('Key to Flags:')) mode = 'none';
     else if (mode === 'header') {
@@ -72,10 +72,10 @@ export function parseReadelfOutput(text: string): ReadelfOutput {
           index: Number(m[1]),
           name: m[2]!,
           type: m[3]!,
-          addr: BigInt('0x' + m[4]),
-          offset: BigInt('0x' + m[5]),
-          size: BigInt('0x' + m[6]),
-          entsize: BigInt('0x' + m[7]),
+          addr: BigInt(`0x${m[4]}`),
+          offset: BigInt(`0x${m[5]}`),
+          size: BigInt(`0x${m[6]}`),
+          entsize: BigInt(`0x${m[7]}`),
           flags: m[8]!,
           link: Number(m[9]),
           info: Number(m[10]),
@@ -86,7 +86,7 @@ export function parseReadelfOutput(text: string): ReadelfOutput {
       if (m)
         out.symbols.push({
           index: Number(m[1]),
-          value: BigInt('0x' + m[2]),
+          value: BigInt(`0x${m[2]}`),
           size: num(m[3]!),
           type: m[4]!,
           bind: m[5]!,
@@ -98,13 +98,13 @@ export function parseReadelfOutput(text: string): ReadelfOutput {
       const m = relocationLine.exec(line);
       if (m) {
         const r: ReadelfRelocation = {
-          offset: BigInt('0x' + m[1]),
-          info: BigInt('0x' + m[2]),
+          offset: BigInt(`0x${m[1]}`),
+          info: BigInt(`0x${m[2]}`),
           type: m[3]!,
-          addend: (m[6] === '-' ? -1n : 1n) * BigInt('0x' + m[7]),
+          addend: (m[6] === '-' ? -1n : 1n) * BigInt(`0x${m[7]}`),
         };
         if (m[4] !== undefined) {
-          r.symbolValue = BigInt('0x' + m[4]);
+          r.symbolValue = BigInt(`0x${m[4]}`);
           r.symbolName = m[5]!;
         }
         out.relocations.at(-1)!.entries.push(r);

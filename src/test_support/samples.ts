@@ -1,7 +1,7 @@
 // The built-in samples as the core's tests and benchmarks load them from public/samples/ (Node
 // only): each scenario role's module decoded, and the shipped vmlinux kallsyms table.
 import { readFileSync } from 'node:fs';
-import { parseKallsyms, type KallsymsEntry } from '../kernel/kallsyms.ts';
+import { type KallsymsEntry, parseKallsyms } from '../kernel/kallsyms.ts';
 import { decodeModule } from '../module_file.ts';
 import type { ScenarioModules } from '../scenarios/run.ts';
 import { sampleFiles } from '../scenarios/samples.ts';

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { auditTrace } from '../audit/auditor.ts';
 import { runScenario } from '../scenarios/run.ts';
+import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
 import { alignTraces, diffNeighbour, firstImportantDiff, stepAtRow } from './align.ts';
 import { alignInput, metricsRow } from './compare.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
 
 const vmlinux = sampleVmlinux();
 const mods = await sampleModules();
@@ -29,7 +29,9 @@ describe('alignTraces', () => {
       expect(steps).toEqual([...steps.keys()]);
     }
     // module_disable_ro() during klp_module_coming: only in 5.4, and W^X-relevant
-    const flipStep = a.run.trace.steps.findIndex((s) => s.path.includes('klp_module_coming') && s.path.at(-1) === 'module_disable_ro');
+    const flipStep = a.run.trace.steps.findIndex(
+      (s) => s.path.includes('klp_module_coming') && s.path.at(-1) === 'module_disable_ro',
+    );
     const row = al.rows[al.rowOfStep[0]![flipStep]!]!;
     expect(row.cols[1]).toBeNull();
     expect(row.diff).toBe('wx');
@@ -37,7 +39,8 @@ describe('alignTraces', () => {
     expect(firstImportantDiff(al)).toBeLessThanOrEqual(al.rowOfStep[0]![flipStep]!);
     expect(al.rows[firstImportantDiff(al)]!.diff).toBe('wx');
     // same-path steps align: complete_formation of the target in both
-    const cf = (t: typeof a) => t.run.trace.steps.findIndex((s, i) => i > t.run.outcomes[1]!.step && s.path.at(-1) === 'module_enable_x');
+    const cf = (t: typeof a) =>
+      t.run.trace.steps.findIndex((s, i) => i > t.run.outcomes[1]!.step && s.path.at(-1) === 'module_enable_x');
     expect(al.rowOfStep[0]![cf(a)]).toBe(al.rowOfStep[1]![cf(b)]);
     expect(stepAtRow(al, 1, al.rowOfStep[0]![flipStep]!).held).toBe(true);
     expect(diffNeighbour(al, 0, 1)).toBeGreaterThan(0);
@@ -49,7 +52,8 @@ describe('alignTraces', () => {
     const al = alignTraces(cols.map((c) => c?.input ?? null));
     expect(al.ops.map((o) => o.key)).toEqual(['insmod:P', 'insmod:T', 'rmmod:T', 'insmod:T']);
     expect(al.rows.every((r) => r.cols[1] === null)).toBe(true);
-    for (const c of [0, 2]) expect(al.rows.filter((r) => r.cols[c] !== null).length).toBe(cols[c]!.run.trace.steps.length);
+    for (const c of [0, 2])
+      expect(al.rows.filter((r) => r.cols[c] !== null).length).toBe(cols[c]!.run.trace.steps.length);
   });
 
   it('metrics rows: the 5.4 RWX window, none for text-poke', () => {

@@ -9,7 +9,7 @@
 //  3. each aligned row gets a W^X signature per column (permission flips old→new, write paths,
 //     syncs, faults, audit verdicts); rows whose signatures differ are marked.
 // Pure: no DOM, no kernel logic, only the traces and the auditor's verdicts per step.
-import { permCode, PERM_LABEL } from './page_map.ts';
+import { PERM_LABEL, permCode } from './page_map.ts';
 import type { Step, Trace } from './types.ts';
 import { WRITE_PATHS } from './write_log.ts';
 
@@ -66,8 +66,7 @@ export function stepSignature(trace: Trace, step: Step, verdicts?: readonly stri
       let paths = 0; // one bit per WRITE_PATHS entry seen in the run
       for (let i = e.from; i < e.from + e.count; i++) paths |= 1 << trace.writes.path[i]!;
       WRITE_PATHS.forEach((p, bit) => paths & (1 << bit) && t.add(`write via ${writeClass(p)}`));
-    }
-    else if (e.kind === 'sync') t.add('text_poke_sync');
+    } else if (e.kind === 'sync') t.add('text_poke_sync');
     else if (e.kind === 'fault') t.add(`fault (${writeClass(e.path)})`);
     else if (e.kind === 'printk' && e.level === 'err') t.add('kernel error');
   }
@@ -102,7 +101,7 @@ const SAME_JOB: Record<string, string> = {
   klp_apply_object_relocs: 'klp_apply_section_relocs',
   elf_header_check: 'elf_validity_check',
 };
-const job = (fn: string | undefined) => (fn ? SAME_JOB[fn] ?? fn : undefined);
+const job = (fn: string | undefined) => (fn ? (SAME_JOB[fn] ?? fn) : undefined);
 
 /** How alike two steps are: 0 = never align them. */
 function similarity(a: Step, b: Step): number {
@@ -193,14 +192,19 @@ function alignOps(columns: Array<AlignInput | null>): Array<{ key: string; label
   columns.forEach((col, c) => {
     if (!col) return;
     if (!groups.length) {
-      groups = col.ops.map((o, i) => ({ key: o.key, label: o.label, idx: columns.map((_, k) => (k === c ? i : null)) }));
+      groups = col.ops.map((o, i) => ({
+        key: o.key,
+        label: o.label,
+        idx: columns.map((_, k) => (k === c ? i : null)),
+      }));
       return;
     }
     const a = groups.map((g) => g.key);
     const b = col.ops.map((o) => o.key);
     const L = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
     for (let i = a.length - 1; i >= 0; i--)
-      for (let j = b.length - 1; j >= 0; j--) L[i]![j] = a[i] === b[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
+      for (let j = b.length - 1; j >= 0; j--)
+        L[i]![j] = a[i] === b[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
     const next: typeof groups = [];
     let i = 0;
     let j = 0;
@@ -251,10 +255,17 @@ export function alignTraces(columns: Array<AlignInput | null>): Alignment {
     });
     for (const cols of seg) {
       const present = cols.map((s, c) => s !== null && columns[c] !== null);
-      const sig = cols.map((s, c) => (s === null || !columns[c] ? [] : stepSignature(columns[c]!.trace, columns[c]!.trace.steps[s]!, columns[c]!.verdicts?.get(s))));
+      const sig = cols.map((s, c) =>
+        s === null || !columns[c]
+          ? []
+          : stepSignature(columns[c]!.trace, columns[c]!.trace.steps[s]!, columns[c]!.verdicts?.get(s)),
+      );
       const live = columns.map((col) => col !== null);
       // A refused column is not "missing a step": it is compared by nobody.
-      const diff = classify(sig.filter((_, c) => live[c]), present.filter((_, c) => live[c]));
+      const diff = classify(
+        sig.filter((_, c) => live[c]),
+        present.filter((_, c) => live[c]),
+      );
       rows.push({ cols, op: gi, diff, sig });
     }
     ops.push({ label: g.label, key: g.key, fromRow, toRow: rows.length });

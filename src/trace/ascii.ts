@@ -1,8 +1,8 @@
 // Plain-text renderings of a trace, under 80 columns, for terminals and mail.
 import { hex } from '../kernel/mm/page.ts';
-import { permLetters, regionsAt } from './replay.ts';
-import type { StoredEvent, Step, Trace } from './types.ts';
 import { writeStats } from './events.ts';
+import { permLetters, regionsAt } from './replay.ts';
+import type { Step, StoredEvent, Trace } from './types.ts';
 import { WHY } from './why.ts';
 
 const PAGE_CHAR: Record<string, string> = { 'r-x': 'X', 'r--': 'R', 'rw-': 'W', rwx: '!' };
@@ -20,7 +20,7 @@ export function pagesAscii(trace: Trace, stepIndex: number, width = 78): string[
     const label = (name.length > labelW ? `${name.slice(0, labelW - 1)}…` : name).padEnd(labelW);
     const pages = r.freed ? '(freed)' : r.perms.map((p) => PAGE_CHAR[permLetters(p)]).join('');
     const room = width - labelW - 4;
-    lines.push(`  ${label}  ${pages.length > room ? pages.slice(0, room - 1) + '…' : pages}`);
+    lines.push(`  ${label}  ${pages.length > room ? `${pages.slice(0, room - 1)}…` : pages}`);
   }
   if (lines.length) lines.push('  X r-x  R r--  W rw- (NX)  ! rwx: W^X broken');
   return lines;
@@ -124,8 +124,20 @@ export function stepReport(trace: Trace, index: number, options: StepReportOptio
     lines.push('', 'What changed:');
     for (const e of events) for (const part of e.split('\n')) lines.push(...wrap(part.trim(), width, '  - ', '    '));
   }
-  const rwx = regionsAt(trace, index).reduce((n, r) => n + (r.freed ? 0 : r.perms.filter((p) => p.write && p.exec).length), 0);
-  if (rwx) lines.push('', ...wrap(`RWX! ${rwx} page${rwx === 1 ? ' is' : 's are'} writable and executable at this step: W^X is broken.`, width, '>>> ', '    '));
+  const rwx = regionsAt(trace, index).reduce(
+    (n, r) => n + (r.freed ? 0 : r.perms.filter((p) => p.write && p.exec).length),
+    0,
+  );
+  if (rwx)
+    lines.push(
+      '',
+      ...wrap(
+        `RWX! ${rwx} page${rwx === 1 ? ' is' : 's are'} writable and executable at this step: W^X is broken.`,
+        width,
+        '>>> ',
+        '    ',
+      ),
+    );
   const pages = pagesAscii(trace, index, width);
   if (pages.length) lines.push('', 'Pages at the end of this step (one letter a page):', ...pages);
   if (options.link) lines.push('', 'Link:', options.link);

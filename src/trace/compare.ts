@@ -17,10 +17,16 @@ export interface OpRef {
 /** "insmod:T", "insmod:T:dependency" — the same operation across designs has the same key. */
 export const opKey = (o: OpRef) => `${o.op.op}:${o.op.role}${o.op.dependency ? ':dependency' : ''}`;
 export const opLabel = (o: OpRef) =>
-  o.op.op === 'disable' ? `disable ${o.module}` : `${o.op.op} ${o.module}${o.op.dependency ? ` (dependency of ${o.op.dependency})` : ''}`;
+  o.op.op === 'disable'
+    ? `disable ${o.module}`
+    : `${o.op.op} ${o.module}${o.op.dependency ? ` (dependency of ${o.op.dependency})` : ''}`;
 
 export function alignInput(trace: Trace, outcomes: OpRef[], verdicts?: Map<number, readonly string[]>): AlignInput {
-  return { trace, ops: outcomes.map((o) => ({ key: opKey(o), label: opLabel(o), step: o.step })), ...(verdicts ? { verdicts } : {}) };
+  return {
+    trace,
+    ops: outcomes.map((o) => ({ key: opKey(o), label: opLabel(o), step: o.step })),
+    ...(verdicts ? { verdicts } : {}),
+  };
 }
 
 export interface MetricsRow {
@@ -56,7 +62,12 @@ export function metricsRow(m: Metrics, outcomes: OpRef[]): MetricsRow {
     textPokeSyncs: m.textPokeSyncs,
     faults: m.faults,
     outcome: failed.length
-      ? { ok: false, text: failed.map((o) => `${opLabel(o)} failed: ${o.errno ?? 'error'}${o.message ? ` (${o.message})` : ''}`).join('; ') }
+      ? {
+          ok: false,
+          text: failed
+            .map((o) => `${opLabel(o)} failed: ${o.errno ?? 'error'}${o.message ? ` (${o.message})` : ''}`)
+            .join('; '),
+        }
       : { ok: true, text: 'all ok' },
   };
 }

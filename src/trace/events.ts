@@ -2,7 +2,7 @@
 // rows of the trace's write log (write_log.ts), and event indices count every write, so a
 // selection or permalink names the same event however the writes are stored.
 import type { Step, Trace, TraceEvent, WritePath } from './types.ts';
-import { WRITE_PATHS, writeAt, type WriteRecord } from './write_log.ts';
+import { WRITE_PATHS, type WriteRecord, writeAt } from './write_log.ts';
 
 /** How many events the step has, each write counted. */
 export function eventCount(step: Step): number {
@@ -87,7 +87,10 @@ export function writeStats(trace: Trace, step: Step): WriteStats {
       if (log.relsec[i]! >= 0) relocations[p]!++;
     }
   }
-  s = { count: total, byPath: order.map((p) => ({ path: WRITE_PATHS[p]!, count: count[p]!, relocations: relocations[p]! })) };
+  s = {
+    count: total,
+    byPath: order.map((p) => ({ path: WRITE_PATHS[p]!, count: count[p]!, relocations: relocations[p]! })),
+  };
   statsCache.set(step, s);
   return s;
 }

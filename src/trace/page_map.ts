@@ -24,7 +24,8 @@ export const PermCode = {
 } as const;
 export type PermCode = (typeof PermCode)[keyof typeof PermCode];
 
-export const permCode = (p: PagePerm): PermCode => (p.write ? (p.exec ? PermCode.RWX : PermCode.RW) : p.exec ? PermCode.RX : PermCode.RO);
+export const permCode = (p: PagePerm): PermCode =>
+  p.write ? (p.exec ? PermCode.RWX : PermCode.RW) : p.exec ? PermCode.RX : PermCode.RO;
 
 export const PERM_LABEL: Record<PermCode, string> = {
   [PermCode.None]: 'not allocated',
@@ -108,7 +109,14 @@ export function regionAt(map: PageMap, addr: bigint, step: number): RegionInfo |
 
 /** Site columns filled in place (a big module has ~300k sites: no per-site objects or boxing). */
 class SiteBuilder {
-  private c: SiteColumns = { offset: new Uint32Array(16), length: new Uint32Array(16), step: new Uint32Array(16), event: new Uint32Array(16), flags: new Uint8Array(16), count: 0 };
+  private c: SiteColumns = {
+    offset: new Uint32Array(16),
+    length: new Uint32Array(16),
+    step: new Uint32Array(16),
+    event: new Uint32Array(16),
+    flags: new Uint8Array(16),
+    count: 0,
+  };
 
   push(offset: number, length: number, step: number, event: number, flags: number): void {
     let c = this.c;
@@ -173,7 +181,14 @@ export function buildPageMap(trace: Trace): PageMap {
       switch (e.kind) {
         case 'alloc': {
           const pages = Math.ceil(e.region.size / PAGE_SIZE);
-          const r: RegionInfo = { id: regions.length, region: e.region, pages, allocStep: s, sections: [], sites: null! };
+          const r: RegionInfo = {
+            id: regions.length,
+            region: e.region,
+            pages,
+            allocStep: s,
+            sections: [],
+            sites: null!,
+          };
           regions.push(r);
           sites.push(new SiteBuilder());
           alive.push(r);
@@ -198,7 +213,15 @@ export function buildPageMap(trace: Trace): PageMap {
           break;
         case 'copy': {
           const r = live(e.addr);
-          if (r) r.sections.push({ name: e.section, sectionIndex: e.sectionIndex, offset: Number(e.addr - r.region.base), size: e.size, nobits: e.nobits, step: s });
+          if (r)
+            r.sections.push({
+              name: e.section,
+              sectionIndex: e.sectionIndex,
+              offset: Number(e.addr - r.region.base),
+              size: e.size,
+              nobits: e.nobits,
+              step: s,
+            });
           break;
         }
         case 'writes': {
@@ -219,7 +242,13 @@ export function buildPageMap(trace: Trace): PageMap {
               size = BigInt(r.pages * PAGE_SIZE);
               off = addr - base;
             }
-            sites[r.id]!.push(Number(off), log.size[i]!, s, ei, (log.relsec[i]! >= 0 ? SITE_RELOCATION : 0) | (log.path[i] === poke ? SITE_TEXT_POKE : 0));
+            sites[r.id]!.push(
+              Number(off),
+              log.size[i]!,
+              s,
+              ei,
+              (log.relsec[i]! >= 0 ? SITE_RELOCATION : 0) | (log.path[i] === poke ? SITE_TEXT_POKE : 0),
+            );
           }
           continue; // ei already advanced
         }

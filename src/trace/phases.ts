@@ -37,7 +37,7 @@ export interface PhaseRun {
   /** Phase function, e.g. "apply_relocations". */
   phase: string;
   /** Module the steps act on, when known. */
-  module?: string;
+  module?: string | undefined;
   /** First step and one past the last. */
   from: number;
   to: number;
@@ -52,7 +52,12 @@ export function phaseRuns(trace: Trace): PhaseRun[] {
     // A load's first steps do not name the module yet: a new top-level call starts a new run.
     const fresh = step.index > 0 && step.path.length <= 2 && top !== trace.steps[step.index - 1]!.path[0];
     const last = runs.at(-1);
-    if (last && last.phase === phase && !fresh && (step.module === undefined || last.module === undefined || last.module === step.module)) {
+    if (
+      last &&
+      last.phase === phase &&
+      !fresh &&
+      (step.module === undefined || last.module === undefined || last.module === step.module)
+    ) {
       last.to = step.index + 1;
       last.module ??= step.module;
     } else {

@@ -44,13 +44,55 @@ export class TraceRecorder {
   }
 
   /** A write of `bytes` at addr over `before[from, from + bytes.length)` (zeros if undefined). */
-  write(addr: bigint, before: Uint8Array | undefined, from: number, bytes: Uint8Array, path: WritePath, cause?: RelocationCause, what?: string): void {
+  write(
+    addr: bigint,
+    before: Uint8Array | undefined,
+    from: number,
+    bytes: Uint8Array,
+    path: WritePath,
+    cause?: RelocationCause,
+    what?: string,
+  ): void {
     this.extendRun(this.writes.append(addr, before, from, bytes, path, cause, what));
   }
 
   /** WriteLogWriter.appendRelocation() (halves of 64-bit values; see there), in the open step. */
-  relocation(lo: number, hi: number, size: number, vlo: number, vhi: number, path: WritePath, relsec: number, relsecName: number, entry: number, type: number, symbol: number, slo: number, shi: number, alo: number, ahi: number): void {
-    this.extendRun(this.writes.appendRelocation(lo, hi, size, vlo, vhi, path, relsec, relsecName, entry, type, symbol, slo, shi, alo, ahi));
+  relocation(
+    lo: number,
+    hi: number,
+    size: number,
+    vlo: number,
+    vhi: number,
+    path: WritePath,
+    relsec: number,
+    relsecName: number,
+    entry: number,
+    type: number,
+    symbol: number,
+    slo: number,
+    shi: number,
+    alo: number,
+    ahi: number,
+  ): void {
+    this.extendRun(
+      this.writes.appendRelocation(
+        lo,
+        hi,
+        size,
+        vlo,
+        vhi,
+        path,
+        relsec,
+        relsecName,
+        entry,
+        type,
+        symbol,
+        slo,
+        shi,
+        alo,
+        ahi,
+      ),
+    );
   }
 
   /** The write log's id of a string (relocation section and symbol names) for relocation(). */

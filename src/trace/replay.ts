@@ -24,7 +24,11 @@ export function regionsAt(trace: Trace, stepIndex: number): RegionState[] {
   for (const step of trace.steps.slice(0, stepIndex + 1)) {
     for (const e of step.events) {
       if (e.kind === 'alloc')
-        regions.push({ region: e.region, perms: Array.from({ length: e.region.size / 4096 }, () => ({ ...e.perm })), freed: false });
+        regions.push({
+          region: e.region,
+          perms: Array.from({ length: e.region.size / 4096 }, () => ({ ...e.perm })),
+          freed: false,
+        });
       else if (e.kind === 'free') {
         const r = regions.find((x) => !x.freed && x.region.base === e.region.base);
         if (r) r.freed = true;

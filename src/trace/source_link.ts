@@ -22,8 +22,10 @@ const IDENT = /^[A-Za-z_]\w*$/;
 export function sourceLink(fn: string, version: string, file?: string): SourceLink | undefined {
   const tag = elixirTag(version);
   const known = SOURCE_LINES[fn];
-  if (known && tag === SOURCE_VERSION) return { url: `${ELIXIR}/${tag}/source/${known[0]}#L${known[1]}`, label: `${known[0]}:${known[1]}`, exact: true };
-  if (IDENT.test(fn)) return { url: `${ELIXIR}/${tag}/C/ident/${fn}`, label: `${fn} (identifier search, ${tag})`, exact: false };
+  if (known && tag === SOURCE_VERSION)
+    return { url: `${ELIXIR}/${tag}/source/${known[0]}#L${known[1]}`, label: `${known[0]}:${known[1]}`, exact: true };
+  if (IDENT.test(fn))
+    return { url: `${ELIXIR}/${tag}/C/ident/${fn}`, label: `${fn} (identifier search, ${tag})`, exact: false };
   if (file) return { url: `${ELIXIR}/${tag}/source/${file}`, label: `${file} (${tag})`, exact: false };
   return undefined;
 }

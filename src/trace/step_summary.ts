@@ -1,9 +1,10 @@
 // What a step changed, grouped for narration: permission flips per set_memory_* call with
 // the pages and their old → new permission, writes by path, TLB flushes, syncs, states,
 // printk lines and faults. Pure; reads only the step's own events (and the page map for names).
-import { PAGE_SIZE, PERM_LABEL, permCode, regionAt, type PageMap, type PermCode } from './page_map.ts';
-import type { ModuleState, Step, Trace, WritePath } from './types.ts';
+
 import { writeStats } from './events.ts';
+import { PAGE_SIZE, type PageMap, PERM_LABEL, type PermCode, permCode, regionAt } from './page_map.ts';
+import type { ModuleState, Step, Trace, WritePath } from './types.ts';
 
 export interface FlipSummary {
   fn: string;
@@ -35,7 +36,19 @@ export const FLUSH_TEXT: Record<FlipSummary['flush'], string> = {
 };
 
 export function summarizeStep(trace: Trace, step: Step, map: PageMap): StepSummary {
-  const s: StepSummary = { flips: [], writesByPath: [], writes: 0, copies: [], allocs: [], frees: [], states: [], syncs: [], printk: [], faults: [], symbols: 0 };
+  const s: StepSummary = {
+    flips: [],
+    writesByPath: [],
+    writes: 0,
+    copies: [],
+    allocs: [],
+    frees: [],
+    states: [],
+    syncs: [],
+    printk: [],
+    faults: [],
+    symbols: 0,
+  };
   for (const e of step.events) {
     switch (e.kind) {
       case 'perm': {

@@ -1,19 +1,21 @@
 // The explainer's view models over a real trace: the sample target, then the sample livepatch, on 6.1.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../kernel/kernel.ts';
 import { parseKallsyms } from '../kernel/kallsyms.ts';
+import { Kernel } from '../kernel/kernel.ts';
 import { load_module } from '../kernel/module/main.ts';
 import { decodeModule } from '../module_file.ts';
-import { buildPageMap, PermCode, PERM_LABEL, regionAt, sitesOfStep } from './page_map.ts';
+import { buildPageMap, PERM_LABEL, PermCode, regionAt, sitesOfStep } from './page_map.ts';
 import { phaseOf, phaseRuns, stateBands } from './phases.ts';
-import { regionsAt, permLetters } from './replay.ts';
+import { permLetters, regionsAt } from './replay.ts';
 import { sourceLink, stepSourceLink } from './source_link.ts';
 import { summarizeStep } from './step_summary.ts';
 import type { Trace } from './types.ts';
 
 const root = new URL('../../', import.meta.url);
-const vmlinux = parseKallsyms(readFileSync(new URL('public/samples/vmlinux.kallsyms', root), 'utf8')).filter((e) => !e.module);
+const vmlinux = parseKallsyms(readFileSync(new URL('public/samples/vmlinux.kallsyms', root), 'utf8')).filter(
+  (e) => !e.module,
+);
 
 async function sampleTrace(): Promise<Trace> {
   const k = new Kernel({ kernel: '6.1', vmlinux });
@@ -35,13 +37,17 @@ describe('page map', async () => {
       for (const r of replayed) {
         const info = regionAt(map, r.region.base, s)!;
         const codes = Array.from(map.perms[s]![info.id]!, (c) => PERM_LABEL[c as PermCode]);
-        expect(codes).toEqual(r.perms.map((p) => ({ 'r-x': 'RX', 'r--': 'RO', 'rw-': 'RW', rwx: 'RWX!' })[permLetters(p)]));
+        expect(codes).toEqual(
+          r.perms.map((p) => ({ 'r-x': 'RX', 'r--': 'RO', 'rw-': 'RW', rwx: 'RWX!' })[permLetters(p)]),
+        );
       }
     }
   });
 
   it("complete_formation turns the target's first text page RW → RO → RX", () => {
-    const target = map.lanes.find((l) => l.module === 'klp_demo_target')!.regions.find((r) => r.region.name === 'core')!;
+    const target = map.lanes
+      .find((l) => l.module === 'klp_demo_target')!
+      .regions.find((r) => r.region.name === 'core')!;
     const seq: number[] = [];
     for (let s = target.allocStep; s < trace.steps.length; s++) {
       const p = map.perms[s]![target.id]![0]!;
@@ -69,7 +75,14 @@ describe('page map', async () => {
 describe('phases and states', async () => {
   const trace = await sampleTrace();
   it('the deepest phase function on a step path names its phase', () => {
-    expect(phaseOf({ index: 0, path: ['load_module', 'post_relocation', 'module_finalize', 'apply_returns'], title: '', events: [] })).toBe('module_finalize');
+    expect(
+      phaseOf({
+        index: 0,
+        path: ['load_module', 'post_relocation', 'module_finalize', 'apply_returns'],
+        title: '',
+        events: [],
+      }),
+    ).toBe('module_finalize');
   });
   it('each load has its own apply_relocations and complete_formation runs, in order', () => {
     const runs = phaseRuns(trace);
@@ -80,22 +93,36 @@ describe('phases and states', async () => {
   it("module states come from 'state' events: UNFORMED, COMING, LIVE", () => {
     const { modules, bands } = stateBands(trace);
     expect(modules).toEqual(['klp_demo_target', 'klp_demo_patch']);
-    expect(bands.filter((b) => b.module === 'klp_demo_target').map((b) => b.state)).toEqual(['UNFORMED', 'COMING', 'LIVE']);
+    expect(bands.filter((b) => b.module === 'klp_demo_target').map((b) => b.state)).toEqual([
+      'UNFORMED',
+      'COMING',
+      'LIVE',
+    ]);
   });
 });
 
 describe('source links and step summaries', async () => {
   const trace = await sampleTrace();
   it('v6.1.192 functions link to their definition line on elixir', () => {
-    expect(sourceLink('complete_formation', 'v6.1.192 (Debian 6.1.192-2)')?.url).toMatch(/^https:\/\/elixir\.bootlin\.com\/linux\/v6\.1\.192\/source\/kernel\/module\/main\.c#L\d+$/);
-    expect(sourceLink('module_enable_ro', 'v5.4')?.url).toBe('https://elixir.bootlin.com/linux/v5.4/C/ident/module_enable_ro');
-    expect(sourceLink('mod->exit', 'v6.1.192', 'kernel/module/main.c')?.url).toBe('https://elixir.bootlin.com/linux/v6.1.192/source/kernel/module/main.c');
+    expect(sourceLink('complete_formation', 'v6.1.192 (Debian 6.1.192-2)')?.url).toMatch(
+      /^https:\/\/elixir\.bootlin\.com\/linux\/v6\.1\.192\/source\/kernel\/module\/main\.c#L\d+$/,
+    );
+    expect(sourceLink('module_enable_ro', 'v5.4')?.url).toBe(
+      'https://elixir.bootlin.com/linux/v5.4/C/ident/module_enable_ro',
+    );
+    expect(sourceLink('mod->exit', 'v6.1.192', 'kernel/module/main.c')?.url).toBe(
+      'https://elixir.bootlin.com/linux/v6.1.192/source/kernel/module/main.c',
+    );
     for (const s of trace.steps) expect(stepSourceLink(s, trace.kernel)).toBeDefined();
   });
   it('module_enable_ro summarises its flips RW→RO with the TLB flush kind', () => {
     const map = buildPageMap(trace);
     const ro = trace.steps.find((s) => s.path.at(-1) === 'module_enable_ro')!;
     const sum = summarizeStep(trace, ro, map);
-    expect(sum.flips.some((f) => f.changed.some((c) => c.from === PermCode.RW && c.to === PermCode.RO) && f.flush !== 'none')).toBe(true);
+    expect(
+      sum.flips.some(
+        (f) => f.changed.some((c) => c.from === PermCode.RW && c.to === PermCode.RO) && f.flush !== 'none',
+      ),
+    ).toBe(true);
   });
 });

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { TraceRecorder } from './recorder.ts';
+import { describe, expect, it } from 'vitest';
 import { eventAt, eventCount, forEachWrite, stepEvents } from './events.ts';
-import { writeAt, writeLogTransferables, WRITE_PATHS } from './write_log.ts';
+import { TraceRecorder } from './recorder.ts';
 import type { RelocationCause, TraceEvent } from './types.ts';
+import { WRITE_PATHS, writeAt, writeLogTransferables } from './write_log.ts';
 
 const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
 const cause: fc.Arbitrary<RelocationCause> = fc.record({
@@ -25,7 +25,11 @@ const write = fc.record({
   cause: fc.option(cause, { nil: undefined }),
   what: fc.option(fc.string(), { nil: undefined }),
 });
-const other = fc.record({ kind: fc.constant('sync' as const), fn: fc.constant('text_poke_sync' as const), why: fc.string() });
+const other = fc.record({
+  kind: fc.constant('sync' as const),
+  fn: fc.constant('text_poke_sync' as const),
+  why: fc.string(),
+});
 // a trace as a list of steps, each a list of writes and other events in any order
 const script = fc.array(fc.array(fc.oneof(write, other), { maxLength: 30 }), { minLength: 1, maxLength: 6 });
 
@@ -68,7 +72,10 @@ describe('write log', () => {
           expected[i]!.forEach((e, j) => expect(eventAt(trace, s, j)).toEqual(e));
           expect(eventAt(trace, s, expected[i]!.length)).toBeUndefined();
           const rows: number[] = [];
-          forEachWrite(s, (row, event) => void (rows.push(row), expect(eventAt(trace, s, event)).toEqual(writeAt(trace.writes, row))));
+          forEachWrite(
+            s,
+            (row, event) => void (rows.push(row), expect(eventAt(trace, s, event)).toEqual(writeAt(trace.writes, row))),
+          );
           expect(rows.length).toBe(expected[i]!.filter((e) => e.kind === 'write').length);
         });
       }),
@@ -84,14 +91,25 @@ describe('write log', () => {
     r.write(0x2000n, undefined, 0, new Uint8Array([9]), 'text_poke');
     r.step('b');
     r.write(0x3000n, undefined, 0, new Uint8Array([7, 7]), 'store');
-    expect(r.trace.steps.map((s) => s.events.map((e) => (e.kind === 'writes' ? `${e.from}+${e.count}` : e.kind)))).toEqual([['0+3', 'sync', '3+1'], ['4+1']]);
+    expect(
+      r.trace.steps.map((s) => s.events.map((e) => (e.kind === 'writes' ? `${e.from}+${e.count}` : e.kind))),
+    ).toEqual([['0+3', 'sync', '3+1'], ['4+1']]);
     expect([...writeAt(r.trace.writes, 4).old]).toEqual([0, 0]); // a page never written reads as zeros
   });
 
   it('crosses postMessage as transferred buffers and reads the same on the other side', () => {
     const r = new TraceRecorder('6.1');
     r.step('a');
-    for (let i = 0; i < 1000; i++) r.write(0xffffffffc0000000n + BigInt(i * 8), undefined, 0, new Uint8Array(8).fill(i & 0xff), 'memcpy', undefined, i % 7 ? undefined : `w${i}`);
+    for (let i = 0; i < 1000; i++)
+      r.write(
+        0xffffffffc0000000n + BigInt(i * 8),
+        undefined,
+        0,
+        new Uint8Array(8).fill(i & 0xff),
+        'memcpy',
+        undefined,
+        i % 7 ? undefined : `w${i}`,
+      );
     const before = structuredClone(stepEvents(r.trace, r.trace.steps[0]!)); // its byte arrays are views of the pool that moves
     const copy = structuredClone(r.trace, { transfer: writeLogTransferables(r.trace.writes) });
     expect(r.trace.writes.pool.byteLength).toBe(0); // moved, not copied

@@ -47,7 +47,10 @@ export interface WriteRecord {
 }
 
 type Column = Exclude<keyof WriteLog, 'length' | 'pool' | 'poolLength' | 'strings'>;
-const COLUMNS: Record<Column, { new (n: number): ArrayBufferView & ArrayLike<unknown> & { set(a: ArrayLike<never>): void } }> = {
+const COLUMNS: Record<
+  Column,
+  { new (n: number): ArrayBufferView & ArrayLike<unknown> & { set(a: ArrayLike<never>): void } }
+> = {
   addr: BigUint64Array,
   path: Uint8Array,
   at: Uint32Array,
@@ -117,7 +120,15 @@ export class WriteLogWriter {
    * Appends a write of `bytes` at addr; the bytes before it are `before[from, from + n)`, or zeros
    * when `before` is undefined (a page never written). Returns the row.
    */
-  append(addr: bigint, before: Uint8Array | undefined, from: number, bytes: Uint8Array, path: WritePath, cause?: RelocationCause, what?: string): number {
+  append(
+    addr: bigint,
+    before: Uint8Array | undefined,
+    from: number,
+    bytes: Uint8Array,
+    path: WritePath,
+    cause?: RelocationCause,
+    what?: string,
+  ): number {
     const log = this.log;
     const i = log.length;
     if (i === log.addr.length) this.grow(i + 1);
@@ -159,7 +170,23 @@ export class WriteLogWriter {
    * A relocation write over zeros, every 64-bit value as two 32-bit halves (lo, hi): the same row
    * append() makes from a RelocationCause with P = addr, for apply_relocate_add()'s fast path.
    */
-  appendRelocation(lo: number, hi: number, size: number, vlo: number, vhi: number, path: WritePath, relsec: number, relsecName: number, entry: number, type: number, symbol: number, slo: number, shi: number, alo: number, ahi: number): number {
+  appendRelocation(
+    lo: number,
+    hi: number,
+    size: number,
+    vlo: number,
+    vhi: number,
+    path: WritePath,
+    relsec: number,
+    relsecName: number,
+    entry: number,
+    type: number,
+    symbol: number,
+    slo: number,
+    shi: number,
+    alo: number,
+    ahi: number,
+  ): number {
     const log = this.log;
     const i = log.length;
     if (i === log.addr.length) this.grow(i + 1);

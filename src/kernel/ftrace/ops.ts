@@ -6,9 +6,9 @@
 import { SHF_ALLOC } from '../../elf/constants.ts';
 import { text_poke_queue_finish } from '../arch/x86/text_poke.ts';
 import type { Kernel } from '../kernel.ts';
-import { within_module } from '../module/within.ts';
-import { PAGE_SIZE, hex } from '../mm/page.ts';
+import { hex, PAGE_SIZE } from '../mm/page.ts';
 import { set_memory_ro, set_memory_x } from '../mm/set_memory.ts';
+import { within_module } from '../module/within.ts';
 
 export const FENTRY_NOP = Uint8Array.of(0x0f, 0x1f, 0x44, 0x00, 0x00);
 
@@ -56,7 +56,9 @@ export function register_ftrace_function(k: Kernel, site: bigint, label: string)
   return k.trace.call('register_ftrace_function', () => {
     if (site < 0xffffffffc0000000n) ensureVmlinuxSite(k, site);
     k.trace.step(`ftrace: a trampoline for ${label}`, { file: 'arch/x86/kernel/ftrace.c', fn: 'create_trampoline' });
-    const tramp = k.trace.call('create_trampoline', () => k.moduleArea.module_alloc('ftrace', `trampoline ${label}`, PAGE_SIZE));
+    const tramp = k.trace.call('create_trampoline', () =>
+      k.moduleArea.module_alloc('ftrace', `trampoline ${label}`, PAGE_SIZE),
+    );
     if (tramp === undefined) return undefined;
     // its code is copied from vmlinux's ftrace_regs_caller, whose bytes the emulator does not have
     set_memory_ro(k.mem, k.trace, tramp, 1);
@@ -65,7 +67,13 @@ export function register_ftrace_function(k: Kernel, site: bigint, label: string)
       file: 'kernel/trace/ftrace.c',
       fn: 'ftrace_replace_code',
     });
-    k.trace.call('text_poke_bp_batch', () => text_poke_queue_finish(k, [{ addr: site, bytes: callTo(site, tramp), what: `ftrace: call trampoline (${label})` }], `ftrace ${label}`));
+    k.trace.call('text_poke_bp_batch', () =>
+      text_poke_queue_finish(
+        k,
+        [{ addr: site, bytes: callTo(site, tramp), what: `ftrace: call trampoline (${label})` }],
+        `ftrace ${label}`,
+      ),
+    );
     return tramp;
   });
 }
@@ -73,10 +81,22 @@ export function register_ftrace_function(k: Kernel, site: bigint, label: string)
 /** unregister_ftrace_function(): the fentry call becomes the NOP again; the trampoline is freed. */
 export function unregister_ftrace_function(k: Kernel, site: bigint, trampoline: bigint, label: string): void {
   k.trace.call('unregister_ftrace_function', () => {
-    k.trace.step(`ftrace: ${label}'s fentry call becomes a NOP again`, { file: 'kernel/trace/ftrace.c', fn: 'ftrace_replace_code' });
+    k.trace.step(`ftrace: ${label}'s fentry call becomes a NOP again`, {
+      file: 'kernel/trace/ftrace.c',
+      fn: 'ftrace_replace_code',
+    });
     if (k.mem.isMapped(site))
-      k.trace.call('text_poke_bp_batch', () => text_poke_queue_finish(k, [{ addr: site, bytes: FENTRY_NOP, what: `ftrace: nop (${label})` }], `ftrace ${label}`));
-    k.trace.step(`ftrace: free ${label}'s trampoline`, { file: 'arch/x86/kernel/ftrace.c', fn: 'arch_ftrace_trampoline_free' });
+      k.trace.call('text_poke_bp_batch', () =>
+        text_poke_queue_finish(
+          k,
+          [{ addr: site, bytes: FENTRY_NOP, what: `ftrace: nop (${label})` }],
+          `ftrace ${label}`,
+        ),
+      );
+    k.trace.step(`ftrace: free ${label}'s trampoline`, {
+      file: 'arch/x86/kernel/ftrace.c',
+      fn: 'arch_ftrace_trampoline_free',
+    });
     k.moduleArea.module_memfree(trampoline);
   });
 }

@@ -3,9 +3,10 @@
 // post_relocation() sorts a module's __ex_table by faulting-instruction address so
 // search_extable() can bsearch it; swap_ex() re-bases the relative insn and fixup fields of
 // the two entries it exchanges.
+
+import { countMoved } from '../arch/x86/unwind_orc.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Module } from '../module/types.ts';
-import { countMoved } from '../arch/x86/unwind_orc.ts';
 import { s32At, setS32 } from '../module/within.ts';
 import { sort } from './sort.ts';
 

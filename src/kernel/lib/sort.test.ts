@@ -20,7 +20,8 @@ describe('specialised lib/sort.c sorts', () => {
         const ip = new Uint8Array(num * 4);
         const dv = new DataView(ip.buffer);
         // relative offsets to a few addresses (many equal keys), some near the s32 limits
-        for (let i = 0; i < num; i++) dv.setInt32(4 * i, ((r() % spread) - 4 * i + (r() % 4 === 0 ? 0x7ffffff0 : 0)) | 0, true);
+        for (let i = 0; i < num; i++)
+          dv.setInt32(4 * i, ((r() % spread) - 4 * i + (r() % 4 === 0 ? 0x7ffffff0 : 0)) | 0, true);
         const tab = new Uint8Array(num * 6);
         for (let i = 0; i < tab.length; i++) tab[i] = r() & 0xff;
         for (let i = 0; i < num; i++) if (r() % 3 === 0) tab[6 * i + 4]! &= 0xf0; // sp_reg undefined: terminators
@@ -28,7 +29,11 @@ describe('specialised lib/sort.c sorts', () => {
         const tab2 = tab.slice();
         const s1 = orc_sort(ip, tab, num);
         const s2 = orc_sort_reference(ip2, tab2, num);
-        expect([s1, Buffer.from(ip).toString('hex'), Buffer.from(tab).toString('hex')]).toEqual([s2, Buffer.from(ip2).toString('hex'), Buffer.from(tab2).toString('hex')]);
+        expect([s1, Buffer.from(ip).toString('hex'), Buffer.from(tab).toString('hex')]).toEqual([
+          s2,
+          Buffer.from(ip2).toString('hex'),
+          Buffer.from(tab2).toString('hex'),
+        ]);
       }
     }
   });

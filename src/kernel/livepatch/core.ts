@@ -1,14 +1,15 @@
 // The relocation half of kernel/livepatch/core.c (6.1): klp_apply_section_relocs(),
 // klp_resolve_symbols() and klp_find_object_symbol(). The loader calls the first for every
 // SHF_RELA_LIVEPATCH section; livepatch calls it again when the object it names arrives.
-import { relaSection } from '../module/rela.ts';
+
 import { SHN_LIVEPATCH, SHN_UNDEF, SIZEOF_SYM } from '../../elf/constants.ts';
 import { parseKlpRelaName, parseKlpSymbolName } from '../../elf/klp_names.ts';
 import { apply_relocate_add } from '../arch/x86/module.ts';
 import { EINVAL } from '../errno.ts';
 import type { Kernel } from '../kernel.ts';
-import { loadError, type LoadError } from '../load_error.ts';
+import { type LoadError, loadError } from '../load_error.ts';
 import { is_core_symbol } from '../module/kallsyms.ts';
+import { relaSection } from '../module/rela.ts';
 import type { LoadInfo, Module } from '../module/types.ts';
 
 const refuse = (k: Kernel, where: string, message: string): LoadError => {
@@ -32,7 +33,12 @@ function moduleKallsyms(mod: Module): Array<{ name: string; value: bigint }> {
 }
 
 /** klp_find_object_symbol(): sympos 0 means "must be unique", N the N-th in kallsyms order. */
-export function klp_find_object_symbol(k: Kernel, objname: string | null, name: string, sympos: number): bigint | LoadError {
+export function klp_find_object_symbol(
+  k: Kernel,
+  objname: string | null,
+  name: string,
+  sympos: number,
+): bigint | LoadError {
   let addr = 0n;
   let count = 0;
   const visit = (symName: string, value: bigint) => {
@@ -51,14 +57,28 @@ export function klp_find_object_symbol(k: Kernel, objname: string | null, name: 
   }
   if (addr === 0n) return refuse(k, 'klp_find_object_symbol', `symbol '${name}' not found in symbol table`);
   if (count > 1 && sympos === 0)
-    return refuse(k, 'klp_find_object_symbol', `unresolvable ambiguity for symbol '${name}' in object '${objname ?? '(null)'}'`);
+    return refuse(
+      k,
+      'klp_find_object_symbol',
+      `unresolvable ambiguity for symbol '${name}' in object '${objname ?? '(null)'}'`,
+    );
   if (sympos > 0 && sympos !== count)
-    return refuse(k, 'klp_find_object_symbol', `symbol position ${sympos} for symbol '${name}' in object '${objname ?? 'vmlinux'}' not found`);
+    return refuse(
+      k,
+      'klp_find_object_symbol',
+      `symbol position ${sympos} for symbol '${name}' in object '${objname ?? 'vmlinux'}' not found`,
+    );
   return addr;
 }
 
 /** klp_resolve_symbols(): give every symbol a .klp.rela section uses its address in `sec_objname`. */
-export function klp_resolve_symbols(k: Kernel, pmod: Module, info: LoadInfo, relsec: number, sec_objname: string): LoadError | null {
+export function klp_resolve_symbols(
+  k: Kernel,
+  pmod: Module,
+  info: LoadInfo,
+  relsec: number,
+  sec_objname: string,
+): LoadError | null {
   const rel = relaSection(info, relsec);
   const sec_vmlinux = sec_objname === 'vmlinux';
   for (let i = 0; i < rel.count; i++) {
@@ -70,7 +90,11 @@ export function klp_resolve_symbols(k: Kernel, pmod: Module, info: LoadInfo, rel
     const sym_vmlinux = klp.object === 'vmlinux';
     // 5.8, "livepatch: Prevent module-specific KLP rela sections from referencing vmlinux symbols"
     if (k.profile.klpLateRelocs === 'text_poke' && !sec_vmlinux && sym_vmlinux)
-      return refuse(k, 'klp_resolve_symbols', `invalid access to vmlinux symbol '${klp.symbol}' from module-specific livepatch relocation section`);
+      return refuse(
+        k,
+        'klp_resolve_symbols',
+        `invalid access to vmlinux symbol '${klp.symbol}' from module-specific livepatch relocation section`,
+      );
     const addr = klp_find_object_symbol(k, sym_vmlinux ? null : klp.object, klp.symbol, klp.sympos);
     if (typeof addr !== 'bigint') return addr;
     // sym->st_value = addr, in the symbol table the patch module keeps
@@ -87,7 +111,13 @@ export function klp_resolve_symbols(k: Kernel, pmod: Module, info: LoadInfo, rel
  * klp_apply_section_relocs(): apply one .klp.rela section if it belongs to `objname` (NULL =
  * vmlinux, which is what the loader passes).
  */
-export function klp_apply_section_relocs(k: Kernel, pmod: Module, info: LoadInfo, relsec: number, objname: string | null): LoadError | null {
+export function klp_apply_section_relocs(
+  k: Kernel,
+  pmod: Module,
+  info: LoadInfo,
+  relsec: number,
+  objname: string | null,
+): LoadError | null {
   const name = info.sechdrs[relsec]!.name;
   const parsed = parseKlpRelaName(name);
   if (!parsed) return refuse(k, 'klp_apply_section_relocs', `section ${name} has an incorrectly formatted name`);

@@ -9,13 +9,13 @@ import { parseKlpRelaName } from '../../elf/klp_names.ts';
 import { apply_relocate_add, clear_relocate_add } from '../arch/x86/module.ts';
 import { EINVAL, ENOENT } from '../errno.ts';
 import type { Kernel } from '../kernel.ts';
-import { loadError, type LoadError } from '../load_error.ts';
+import { type LoadError, loadError } from '../load_error.ts';
 import { module_disable_ro, module_enable_ro } from '../module/strict_rwx.ts';
 import type { Module } from '../module/types.ts';
 import { klp_apply_section_relocs, klp_find_object_symbol, klp_resolve_symbols } from './core.ts';
-import { klp_patch_object, klp_unpatch_object } from './patch.ts';
 import { klp_text_going } from './klp_text.ts';
-import { klp_is_module, klp_is_object_loaded, klpState, objectName, type KlpObject, type KlpPatch } from './state.ts';
+import { klp_patch_object, klp_unpatch_object } from './patch.ts';
+import { type KlpObject, type KlpPatch, klp_is_module, klp_is_object_loaded, klpState, objectName } from './state.ts';
 import { findKlpPatchStruct, readKlpPatch } from './structs.ts';
 
 const CORE = 'kernel/livepatch/core.c';
@@ -29,9 +29,17 @@ function klp_write_object_relocations(k: Kernel, patch: KlpPatch, obj: KlpObject
   for (const [i, sec] of info.sechdrs.entries()) {
     if (!(sec.flags & SHF_RELA_LIVEPATCH)) continue;
     const parsed = parseKlpRelaName(sec.name);
-    if (!parsed) return loadError(EINVAL, 'klp_write_object_relocations', `livepatch: section ${sec.name} has an incorrectly formatted name`);
+    if (!parsed)
+      return loadError(
+        EINVAL,
+        'klp_write_object_relocations',
+        `livepatch: section ${sec.name} has an incorrectly formatted name`,
+      );
     if (parsed.object !== objectName(obj)) continue;
-    k.trace.step(`${sec.name}: resolve .klp.sym symbols, store the relocations into the patch module`, { module: pmod.name, file: CORE });
+    k.trace.step(`${sec.name}: resolve .klp.sym symbols, store the relocations into the patch module`, {
+      module: pmod.name,
+      file: CORE,
+    });
     const err =
       k.trace.call('klp_resolve_symbols', () => klp_resolve_symbols(k, pmod, info, i, parsed.object)) ??
       k.trace.call('apply_relocate_add', () => apply_relocate_add(k, pmod, info, i));
@@ -50,7 +58,11 @@ function klp_write_object_relocs(k: Kernel, patch: KlpPatch, obj: KlpObject, app
       const err = klp_apply_section_relocs(k, pmod, info, i, obj.name);
       if (err) return err;
     } else if (parseKlpRelaName(sec.name)?.object === objectName(obj)) {
-      k.trace.step(`${sec.name}: check and zero the relocation targets`, { module: pmod.name, file: 'arch/x86/kernel/module.c', fn: 'clear_relocate_add' });
+      k.trace.step(`${sec.name}: check and zero the relocation targets`, {
+        module: pmod.name,
+        file: 'arch/x86/kernel/module.c',
+        fn: 'clear_relocate_add',
+      });
       k.trace.call('clear_relocate_add', () => clear_relocate_add(k, pmod, info, i));
     }
   }
@@ -108,14 +120,24 @@ function klp_add_nops(patch: KlpPatch, older: KlpPatch[]): void {
       }
       for (const f of oldObj.funcs)
         if (!obj.funcs.some((g) => g.old_name === f.old_name && g.old_sympos === f.old_sympos))
-          obj.funcs.push({ old_name: f.old_name, new_func: 0n, old_sympos: f.old_sympos, old_func: 0n, nop: true, patched: false });
+          obj.funcs.push({
+            old_name: f.old_name,
+            new_func: 0n,
+            old_sympos: f.old_sympos,
+            old_func: 0n,
+            nop: true,
+            patched: false,
+          });
     }
   }
 }
 
 function klp_complete_transition(k: Kernel, patch: KlpPatch, target: 'patching' | 'unpatching'): void {
   k.trace.call('klp_complete_transition', () => {
-    k.trace.step(`every task is switched: ${target} complete`, { module: patch.mod.name, file: 'kernel/livepatch/transition.c' });
+    k.trace.step(`every task is switched: ${target} complete`, {
+      module: patch.mod.name,
+      file: 'kernel/livepatch/transition.c',
+    });
     const st = klpState(k);
     if (target === 'patching' && patch.replace) {
       for (const old of st.patches.filter((p) => p !== patch)) {
@@ -156,18 +178,28 @@ export function klp_enable_patch(k: Kernel, pmod: Module): LoadError | null {
   return k.trace.call('klp_enable_patch', () => {
     const addr = findKlpPatchStruct(pmod);
     if (addr === undefined) {
-      k.trace.step(`${pmod.name} has no struct klp_patch that klp-lab can find; its init is not emulated`, { module: pmod.name, file: CORE });
+      k.trace.step(`${pmod.name} has no struct klp_patch that klp-lab can find; its init is not emulated`, {
+        module: pmod.name,
+        file: CORE,
+      });
       return null;
     }
     const patch = readKlpPatch(k, pmod, addr);
     const st = klpState(k);
-    k.trace.step(`struct klp_patch at ${addr.toString(16)}: ${patch.objs.map((o) => `${objectName(o)} (${o.funcs.map((f) => f.old_name).join(', ')})`).join('; ')}${patch.replace ? ', replace' : ''}`, {
-      module: pmod.name,
-      file: CORE,
-    });
+    k.trace.step(
+      `struct klp_patch at ${addr.toString(16)}: ${patch.objs.map((o) => `${objectName(o)} (${o.funcs.map((f) => f.old_name).join(', ')})`).join('; ')}${patch.replace ? ', replace' : ''}`,
+      {
+        module: pmod.name,
+        file: CORE,
+      },
+    );
     if (!pmod.klp) {
       k.trace.printk('err', `livepatch: module ${pmod.name} is not marked as a livepatch module`);
-      return loadError(EINVAL, 'klp_enable_patch', `livepatch: module ${pmod.name} is not marked as a livepatch module`);
+      return loadError(
+        EINVAL,
+        'klp_enable_patch',
+        `livepatch: module ${pmod.name} is not marked as a livepatch module`,
+      );
     }
     pmod.refcnt++; // klp_init_patch_early(): try_module_get(patch->mod)
     st.patches.push(patch);
@@ -213,10 +245,15 @@ function klp_cleanup_module_patches_limited(k: Kernel, mod: Module, limit: KlpPa
     for (const obj of patch.objs) {
       if (!klp_is_module(obj) || obj.name !== mod.name) continue;
       if (obj.mod) {
-        k.trace.step(`reverting patch '${patch.mod.name}' on unloading module '${mod.name}'`, { module: patch.mod.name, file: CORE, fn: 'klp_cleanup_module_patches_limited' });
+        k.trace.step(`reverting patch '${patch.mod.name}' on unloading module '${mod.name}'`, {
+          module: patch.mod.name,
+          file: CORE,
+          fn: 'klp_cleanup_module_patches_limited',
+        });
         notice(k, `reverting patch '${patch.mod.name}' on unloading module '${mod.name}'`);
         klp_unpatch_object(k, obj);
-        if (k.profile.klpClearRelocsOnGoing) k.trace.call('klp_clear_object_relocs', () => klp_write_object_relocs(k, patch, obj, false));
+        if (k.profile.klpClearRelocsOnGoing)
+          k.trace.call('klp_clear_object_relocs', () => klp_write_object_relocs(k, patch, obj, false));
       }
       obj.mod = null; // klp_free_object_loaded()
       for (const f of obj.funcs) if (f.nop) f.new_func = 0n;
@@ -237,7 +274,10 @@ export function klp_module_coming(k: Kernel, mod: Module): LoadError | null {
     for (const patch of st.patches) {
       const obj = patch.objs.find((o) => klp_is_module(o) && o.name === mod.name);
       if (!obj) continue;
-      k.trace.step(`${patch.mod.name} patches ${mod.name}: relocate its .klp.rela.${mod.name} sections, then redirect`, { module: patch.mod.name, file: CORE });
+      k.trace.step(
+        `${patch.mod.name} patches ${mod.name}: relocate its .klp.rela.${mod.name} sections, then redirect`,
+        { module: patch.mod.name, file: CORE },
+      );
       obj.mod = mod;
       let err = klp_init_object_loaded(k, patch, obj);
       if (err) warn(k, `failed to initialize patch '${patch.mod.name}' for module '${mod.name}' (${-err.errno})`);
@@ -280,5 +320,3 @@ export function klp_disable_patch(k: Kernel, name: string): LoadError | null {
     });
   });
 }
-
-

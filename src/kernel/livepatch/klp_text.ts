@@ -11,15 +11,16 @@
 //  - klp_module_coming()/klp_enable_patch() only register ftrace.
 // Unload and reload were not worked out in the thread; klp-lab reverts the section to its
 // pre-load permissions and leaves its relocations, so a reload meets them again.
-import { relaSection } from '../module/rela.ts';
+
 import { SHF_RELA_LIVEPATCH, SIZEOF_SYM } from '../../elf/constants.ts';
 import { parseKlpRelaName, parseKlpSymbolName } from '../../elf/klp_names.ts';
 import { apply_relocate_add } from '../arch/x86/module.ts';
 import { EINVAL } from '../errno.ts';
 import type { Kernel } from '../kernel.ts';
-import { loadError, type LoadError } from '../load_error.ts';
+import { type LoadError, loadError } from '../load_error.ts';
 import { PAGE_SIZE } from '../mm/page.ts';
 import { set_memory_nx, set_memory_ro, set_memory_rw, set_memory_x } from '../mm/set_memory.ts';
+import { relaSection } from '../module/rela.ts';
 import type { LoadInfo, Module } from '../module/types.ts';
 import { klp_find_object_symbol } from './core.ts';
 
@@ -37,12 +38,16 @@ interface KlpTextSection {
 export function klpTextSections(mod: Module): KlpTextSection[] {
   const info = mod.klp_info ?? mod.info;
   return info.sechdrs.flatMap((s, index) =>
-    s.name.startsWith('.klp.text.') ? [{ object: s.name.slice('.klp.text.'.length), index, addr: s.addr, pages: Math.ceil(s.size / PAGE_SIZE) }] : [],
+    s.name.startsWith('.klp.text.')
+      ? [{ object: s.name.slice('.klp.text.'.length), index, addr: s.addr, pages: Math.ceil(s.size / PAGE_SIZE) }]
+      : [],
   );
 }
 
 const present = (k: Kernel, object: string, coming?: Module) =>
-  object === 'vmlinux' || coming?.name === object || k.modules.some((m) => m.name === object && (m.state === 'COMING' || m.state === 'LIVE'));
+  object === 'vmlinux' ||
+  coming?.name === object ||
+  k.modules.some((m) => m.name === object && (m.state === 'COMING' || m.state === 'LIVE'));
 
 /** Text ranges module_enable_ro()/module_enable_x() leave alone in a patch module (objects not loaded). */
 export function klpTextUnprotected(k: Kernel, mod: Module, call: 'ro' | 'x'): Array<{ addr: bigint; pages: number }> {
@@ -61,18 +66,27 @@ function relocate(k: Kernel, pmod: Module, info: LoadInfo, relsec: number, comin
   for (let i = 0; i < rel.count; i++) {
     const sym = info.elf.symbols[rel.symbols[i]!]!;
     const klp = parseKlpSymbolName(sym.name);
-    if (!klp) return loadError(EINVAL, 'klp_resolve_symbols', `livepatch: symbol ${sym.name} has an incorrectly formatted name`);
+    if (!klp)
+      return loadError(
+        EINVAL,
+        'klp_resolve_symbols',
+        `livepatch: symbol ${sym.name} has an incorrectly formatted name`,
+      );
     let addr: bigint | LoadError;
     if (coming && klp.object === coming.name) {
       const same = coming.info.elf.symbols.filter((s) => s.shndx !== 0 && s.name === klp.symbol);
       const hit = klp.sympos === 0 ? (same.length === 1 ? same[0] : undefined) : same[klp.sympos - 1];
-      addr = hit ? coming.symbolValues[hit.index]! : loadError(EINVAL, 'klp_resolve_symbols', `livepatch: symbol '${klp.symbol}' not found in ${coming.name}`);
+      addr = hit
+        ? coming.symbolValues[hit.index]!
+        : loadError(EINVAL, 'klp_resolve_symbols', `livepatch: symbol '${klp.symbol}' not found in ${coming.name}`);
     } else addr = klp_find_object_symbol(k, klp.object === 'vmlinux' ? null : klp.object, klp.symbol, klp.sympos);
     if (typeof addr !== 'bigint') return addr;
     pmod.symbolValues[sym.index] = addr;
     const v = new Uint8Array(8);
     new DataView(v.buffer).setBigUint64(0, addr, true);
-    k.mem.write(info.sechdrs[info.index.sym]!.addr + BigInt(sym.index * SIZEOF_SYM) + 8n, v, 'store', { what: `st_value of ${sym.name}` });
+    k.mem.write(info.sechdrs[info.index.sym]!.addr + BigInt(sym.index * SIZEOF_SYM) + 8n, v, 'store', {
+      what: `st_value of ${sym.name}`,
+    });
   }
   return k.trace.call('apply_relocate_add', () => apply_relocate_add(k, pmod, info, relsec));
 }
@@ -81,17 +95,36 @@ function relocate(k: Kernel, pmod: Module, info: LoadInfo, relsec: number, comin
 export function klp_text_apply_own(k: Kernel, pmod: Module, info: LoadInfo, relsec: number): LoadError | null {
   const name = info.sechdrs[relsec]!.name;
   const object = parseKlpRelaName(name)?.object;
-  if (!object) return loadError(EINVAL, 'klp_apply_section_relocs', `livepatch: section ${name} has an incorrectly formatted name`);
+  if (!object)
+    return loadError(
+      EINVAL,
+      'klp_apply_section_relocs',
+      `livepatch: section ${name} has an incorrectly formatted name`,
+    );
   if (!present(k, object)) {
-    k.trace.step(`${name}: ${object} is not loaded — left for its own load (hook)`, { module: pmod.name, file: FILE, fn: 'apply_relocate_add' });
+    k.trace.step(`${name}: ${object} is not loaded — left for its own load (hook)`, {
+      module: pmod.name,
+      file: FILE,
+      fn: 'apply_relocate_add',
+    });
     return null;
   }
-  k.trace.step(`${name}: ${object} is loaded — relocate now, while the patch is still RW (hook)`, { module: pmod.name, file: FILE, fn: 'apply_relocate_add' });
+  k.trace.step(`${name}: ${object} is loaded — relocate now, while the patch is still RW (hook)`, {
+    module: pmod.name,
+    file: FILE,
+    fn: 'apply_relocate_add',
+  });
   return relocate(k, pmod, info, relsec);
 }
 
 function patchesOf(k: Kernel, object: string): Array<{ pmod: Module; section: KlpTextSection }> {
-  return k.modules.flatMap((p) => (p.klp && p.klp_info ? klpTextSections(p).filter((s) => s.object === object).map((section) => ({ pmod: p, section })) : []));
+  return k.modules.flatMap((p) =>
+    p.klp && p.klp_info
+      ? klpTextSections(p)
+          .filter((s) => s.object === object)
+          .map((section) => ({ pmod: p, section }))
+      : [],
+  );
 }
 
 /** The coming module's apply_relocate_add() hook: every patch's `.klp.rela.<it>` into that patch. */
@@ -99,7 +132,11 @@ export function klp_text_relocate_coming(k: Kernel, tmod: Module): LoadError | n
   if (!k.klpTextHooks) return null;
   for (const { pmod, section } of patchesOf(k, tmod.name)) {
     const info = pmod.klp_info!;
-    k.trace.step(`hook: ${pmod.name}'s .klp.text.${tmod.name} is relocated for the arriving ${tmod.name}`, { module: pmod.name, file: FILE, fn: 'apply_relocate_add' });
+    k.trace.step(`hook: ${pmod.name}'s .klp.text.${tmod.name} is relocated for the arriving ${tmod.name}`, {
+      module: pmod.name,
+      file: FILE,
+      fn: 'apply_relocate_add',
+    });
     if (k.klpTextHooks === 'petr')
       k.trace.call('module_section_disable_ro', () => set_memory_rw(k.mem, k.trace, section.addr, section.pages));
     for (const [i, s] of info.sechdrs.entries()) {
@@ -115,7 +152,11 @@ export function klp_text_relocate_coming(k: Kernel, tmod: Module): LoadError | n
 export function klp_text_protect_coming(k: Kernel, tmod: Module): void {
   if (!k.klpTextHooks) return;
   for (const { pmod, section } of patchesOf(k, tmod.name)) {
-    k.trace.step(`hook: ${pmod.name}'s .klp.text.${tmod.name} becomes read-only, then executable`, { module: pmod.name, file: FILE, fn: 'module_enable_ro' });
+    k.trace.step(`hook: ${pmod.name}'s .klp.text.${tmod.name} becomes read-only, then executable`, {
+      module: pmod.name,
+      file: FILE,
+      fn: 'module_enable_ro',
+    });
     set_memory_ro(k.mem, k.trace, section.addr, section.pages);
     set_memory_x(k.mem, k.trace, section.addr, section.pages);
   }
@@ -125,11 +166,14 @@ export function klp_text_protect_coming(k: Kernel, tmod: Module): void {
 export function klp_text_going(k: Kernel, tmod: Module): void {
   if (!k.klpTextHooks) return;
   for (const { pmod, section } of patchesOf(k, tmod.name)) {
-    k.trace.step(`(reconstruction) ${pmod.name}'s .klp.text.${tmod.name} is no longer executable${k.klpTextHooks === 'jessica' ? ', and writable again' : ''}; its relocations stay`, {
-      module: pmod.name,
-      file: FILE,
-      fn: 'klp_module_going',
-    });
+    k.trace.step(
+      `(reconstruction) ${pmod.name}'s .klp.text.${tmod.name} is no longer executable${k.klpTextHooks === 'jessica' ? ', and writable again' : ''}; its relocations stay`,
+      {
+        module: pmod.name,
+        file: FILE,
+        fn: 'klp_module_going',
+      },
+    );
     set_memory_nx(k.mem, k.trace, section.addr, section.pages);
     if (k.klpTextHooks === 'jessica') set_memory_rw(k.mem, k.trace, section.addr, section.pages);
   }

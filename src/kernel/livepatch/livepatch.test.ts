@@ -15,7 +15,10 @@ const vmlinux = parseKallsyms(readFileSync(new URL('public/samples/vmlinux.kalls
 const real = JSON.parse(readFileSync(new URL('truth/v6.1/samples-reload/result.json', root), 'utf8'));
 
 async function file(name: string) {
-  const d = await decodeModule(new Uint8Array(readFileSync(new URL(`public/samples/klp/${name}.ko`, root))), `${name}.ko`);
+  const d = await decodeModule(
+    new Uint8Array(readFileSync(new URL(`public/samples/klp/${name}.ko`, root))),
+    `${name}.ko`,
+  );
   if (!d.ok) throw new Error(d.error.message);
   return d;
 }
@@ -31,7 +34,9 @@ test('patch, remove and reload the targets: what the real 6.1 kernel did, step f
   const run = (cmd: string, op: () => { errno: number } | null | undefined) => {
     const from = k.trace.trace.steps.length;
     const rc = errnoOf(op());
-    const log = k.trace.trace.steps.slice(from).flatMap((s) => s.events.flatMap((e) => (e.kind === 'printk' ? [comparable(e.text)] : [])));
+    const log = k.trace.trace.steps
+      .slice(from)
+      .flatMap((s) => s.events.flatMap((e) => (e.kind === 'printk' ? [comparable(e.text)] : [])));
     steps.push({ cmd, rc, log });
   };
   const T = await file('klp_demo_target');
@@ -52,7 +57,9 @@ test('patch, remove and reload the targets: what the real 6.1 kernel did, step f
   run('insmod klp_demo_target.ko', insmod(T));
   run('insmod klp_demo_target2.ko level=7', insmod(T2));
 
-  const realSteps = real.steps.filter((s: { verb: string }) => ['insmod', 'rmmod', 'livepatch-disable'].includes(s.verb));
+  const realSteps = real.steps.filter((s: { verb: string }) =>
+    ['insmod', 'rmmod', 'livepatch-disable'].includes(s.verb),
+  );
   expect(steps.map((s) => s.cmd)).toEqual(realSteps.map((s: { cmd: string }) => s.cmd));
   expect(steps.map((s) => ({ cmd: s.cmd, rc: s.rc, log: s.log }))).toEqual(
     realSteps.map((s: { cmd: string; rc: number; dmesg: string[] }) => ({

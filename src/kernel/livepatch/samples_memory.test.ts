@@ -13,7 +13,10 @@ const root = new URL('../../../', import.meta.url);
 const vmlinux = parseKallsyms(readFileSync(new URL('public/samples/vmlinux.kallsyms', root), 'utf8'));
 
 async function insmod(k: Kernel, name: string) {
-  const d = await decodeModule(new Uint8Array(readFileSync(new URL(`public/samples/klp/${name}.ko`, root))), `${name}.ko`);
+  const d = await decodeModule(
+    new Uint8Array(readFileSync(new URL(`public/samples/klp/${name}.ko`, root))),
+    `${name}.ko`,
+  );
   if (!d.ok) throw new Error(d.error.message);
   const r = load_module(k, d.bytes, d.module.elf);
   if (!r.ok) throw new Error(r.error?.message);
@@ -33,7 +36,9 @@ const runs = {
 
 describe.each(Object.entries(runs))('%s', (run, order) => {
   const real = JSON.parse(readFileSync(new URL(`truth/v6.1/${run}/result.json`, root), 'utf8'));
-  const snaps: Snap[] = real.steps.filter((s: { verb: string }) => s.verb === 'snap').map((s: { snap: Snap }) => s.snap);
+  const snaps: Snap[] = real.steps
+    .filter((s: { verb: string }) => s.verb === 'snap')
+    .map((s: { snap: Snap }) => s.snap);
 
   test('every snap: same module bases, same trampolines, same patch-module text and rodata', async () => {
     const k = new Kernel({ kernel: '6.1', vmlinux });
@@ -41,13 +46,18 @@ describe.each(Object.entries(runs))('%s', (run, order) => {
     for (const name of order) {
       await insmod(k, name);
       const loaded = new Set(k.modules.map((m) => m.name));
-      const snap = snaps.find((s) => Object.keys(s.modules).length === loaded.size && Object.keys(s.modules).every((n) => loaded.has(n)));
+      const snap = snaps.find(
+        (s) => Object.keys(s.modules).length === loaded.size && Object.keys(s.modules).every((n) => loaded.has(n)),
+      );
       if (!snap) continue;
       checked++;
       expect(Object.fromEntries(k.modules.map((m) => [m.name, `0x${m.core_layout.base.toString(16)}`]))).toEqual(
         Object.fromEntries(Object.entries(snap.modules).map(([n, m]) => [n, m.core_base])),
       );
-      const tramps = k.moduleArea.regions().filter((r) => r.module === 'ftrace').map((r) => `0x${r.base.toString(16)}`);
+      const tramps = k.moduleArea
+        .regions()
+        .filter((r) => r.module === 'ftrace')
+        .map((r) => `0x${r.base.toString(16)}`);
       expect(tramps.sort()).toEqual(snap.ftrace_trampolines.map((t) => t[0]).sort());
       if (!loaded.has('klp_demo_patch')) continue;
       const patch = k.findModule('klp_demo_patch')!;

@@ -13,7 +13,7 @@ import type { LoadError } from '../load_error.ts';
 import type { Module } from '../module/types.ts';
 import { klp_find_object_symbol } from './core.ts';
 import { klp_patch_object } from './patch.ts';
-import { klpState, type KlpObject } from './state.ts';
+import { type KlpObject, klpState } from './state.ts';
 import { findKlpPatchStruct, readKlpPatch } from './structs.ts';
 
 const FILE = "reconstruction of Petr Mladek's Jan 2020 POC";
@@ -39,13 +39,18 @@ export interface SplitLoader {
   remove(k: Kernel, name: string): LoadError | null;
 }
 
-export const isSplitSubModule = (k: Kernel, mod: Module) => k.klpSplit?.subModules.some((s) => s.name === mod.name) ?? false;
+export const isSplitSubModule = (k: Kernel, mod: Module) =>
+  k.klpSplit?.subModules.some((s) => s.name === mod.name) ?? false;
 
 /** request_module("%s__%s"): modprobe loads the sub-module; its failure fails the caller. */
 function request_module(k: Kernel, loader: SplitLoader, sub: SplitSubModule): LoadError | null {
   if (k.findModule(sub.name)) return null;
   return k.trace.call('request_module', () => {
-    k.trace.step(`request_module("${sub.name}"): modprobe loads the sub-module for ${sub.object}`, { module: sub.name, file: FILE, fn: 'request_module' });
+    k.trace.step(`request_module("${sub.name}"): modprobe loads the sub-module for ${sub.object}`, {
+      module: sub.name,
+      file: FILE,
+      fn: 'request_module',
+    });
     const r = loader.load(k, sub.bytes, sub.elf);
     if (!r.ok) {
       k.trace.printk('err', `livepatch: Module load failed: ${sub.name}`);
@@ -79,7 +84,11 @@ export function klp_split_going(k: Kernel, loader: SplitLoader, tmod: Module): v
   const sub = k.klpSplit?.subModules.find((s) => s.object === tmod.name);
   if (!sub || !k.findModule(sub.name)) return;
   k.trace.call('klp_split_going', () => {
-    k.trace.step(`the sub-module ${sub.name} goes with ${tmod.name}`, { module: sub.name, file: FILE, fn: 'klp_split_going' });
+    k.trace.step(`the sub-module ${sub.name} goes with ${tmod.name}`, {
+      module: sub.name,
+      file: FILE,
+      fn: 'klp_split_going',
+    });
     loader.remove(k, sub.name);
   });
 }
@@ -94,7 +103,11 @@ export function klp_add_object(k: Kernel, sub: Module): LoadError | null {
       return null;
     }
     const own = readKlpPatch(k, sub, addr).objs;
-    k.trace.step(`${sub.name} adds ${own.map((o) => o.name ?? 'vmlinux').join(', ')} to patch '${patch.mod.name}'`, { module: sub.name, file: FILE, fn: 'klp_add_object' });
+    k.trace.step(`${sub.name} adds ${own.map((o) => o.name ?? 'vmlinux').join(', ')} to patch '${patch.mod.name}'`, {
+      module: sub.name,
+      file: FILE,
+      fn: 'klp_add_object',
+    });
     sub.refcnt++;
     for (const o of own) {
       const obj: KlpObject = { ...o, mod: k.modules.find((m) => m.name === o.name) ?? null };

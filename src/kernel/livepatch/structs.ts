@@ -55,7 +55,14 @@ export function readKlpPatch(k: Kernel, mod: Module, addr: bigint): KlpPatch {
       const newFunc = u64(k, f + 8n);
       const sympos = u64(k, f + 16n);
       if (!oldName && !newFunc && !sympos) break;
-      funcs.push({ old_name: cstring(k, oldName), new_func: newFunc, old_sympos: Number(sympos), old_func: 0n, nop: false, patched: false });
+      funcs.push({
+        old_name: cstring(k, oldName),
+        new_func: newFunc,
+        old_sympos: Number(sympos),
+        old_func: 0n,
+        nop: false,
+        patched: false,
+      });
     }
     objs.push({ name: name ? cstring(k, name) : null, funcs, mod: null, patched: false, dynamic: false });
   }

@@ -33,7 +33,10 @@ describe.each(['samples-one-of-two', 'samples-patch-first', 'samples-target-firs
       else if (s.verb === 'livepatch-disable') klp_disable_patch(k, s.cmd.split(' ')[1]!);
       if (s.verb === 'snap') {
         snaps++;
-        expect({ snap: s.snap!.label, sysfs: livepatchSysfs(k) }).toEqual({ snap: s.snap!.label, sysfs: s.snap!.livepatch_sysfs });
+        expect({ snap: s.snap!.label, sysfs: livepatchSysfs(k) }).toEqual({
+          snap: s.snap!.label,
+          sysfs: s.snap!.livepatch_sysfs,
+        });
       }
     }
     expect(snaps).toBeGreaterThan(0);

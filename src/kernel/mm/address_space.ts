@@ -3,7 +3,7 @@
 // writable is caught as the page fault (and oops) the kernel would take, never performed.
 import type { TraceRecorder } from '../../trace/recorder.ts';
 import type { PagePerm, RelocationCause, WritePath } from '../../trace/types.ts';
-import { PAGE_SIZE, hex, pageAddress, pageIndex } from './page.ts';
+import { hex, PAGE_SIZE, pageAddress, pageIndex } from './page.ts';
 
 interface Page {
   data: Uint8Array;
@@ -156,12 +156,18 @@ export class AddressSpace {
    * text_poke_early go through a writable alias (or an unformed module's own mapping) and
    * need only present pages. A refused write is recorded as the oops and thrown.
    */
-  write(addr: bigint, bytes: Uint8Array, path: WritePath, extra: { cause?: RelocationCause; what?: string } = {}): void {
+  write(
+    addr: bigint,
+    bytes: Uint8Array,
+    path: WritePath,
+    extra: { cause?: RelocationCause; what?: string } = {},
+  ): void {
     addr &= U64;
     const fast = this.within(addr, bytes.length);
     if (fast) {
       // inside one mapped page (nearly every write): no per-chunk callbacks
-      if ((path === 'memcpy' || path === 'store') && !fast.m.write[fast.i]) this.fault(addr, bytes.length, path, { write: false, exec: fast.m.exec[fast.i] === 1 });
+      if ((path === 'memcpy' || path === 'store') && !fast.m.write[fast.i])
+        this.fault(addr, bytes.length, path, { write: false, exec: fast.m.exec[fast.i] === 1 });
       let data = fast.m.data.get(fast.i);
       // recorded before the store: the log copies the bytes it overwrites
       if (this.recordWrites) this.trace.write(addr, data, fast.off, bytes, path, extra.cause, extra.what);
@@ -204,7 +210,7 @@ export class AddressSpace {
   /** Bulk copy that is recorded by the caller as one event (move_module's memcpy of a section). */
   copyIn(addr: bigint, bytes: Uint8Array): void {
     this.forEachChunk(addr & U64, bytes.length, true, (page, off, pos, n, at) => {
-      if (!page || !page.perm.write) throw new KernelFault(at, oopsFor(at, 'write', page?.perm));
+      if (!page?.perm.write) throw new KernelFault(at, oopsFor(at, 'write', page?.perm));
       page.data.set(bytes.subarray(pos, pos + n), off);
     });
   }

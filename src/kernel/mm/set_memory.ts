@@ -31,7 +31,12 @@ function change_page_attr(
       changed.push({ page, from, to });
     }
   }
-  const flush = changed.length === 0 ? 'none' : numpages > tlb_single_page_flush_ceiling ? 'flush_tlb_all' : 'flush_tlb_kernel_range';
+  const flush =
+    changed.length === 0
+      ? 'none'
+      : numpages > tlb_single_page_flush_ceiling
+        ? 'flush_tlb_all'
+        : 'flush_tlb_kernel_range';
   trace.emit({ kind: 'perm', fn, addr, pages: numpages, changed, flush });
 }
 

@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { craftInvalidModules, stripSignature } from '../../test_support/craft.ts';
 import { openModule } from '../../module_file.ts';
+import { craftInvalidModules, stripSignature } from '../../test_support/craft.ts';
 import { elf_validity_check } from './elf_check.ts';
 
 const crc7 = new Uint8Array(readFileSync(new URL('../../elf/__fixtures__/debian/crc7.ko', import.meta.url)));

@@ -1,8 +1,7 @@
 // elf_validity_check() of kernel/module/main.c, Linux 6.1.192 (Debian), lines 1669-1797:
 // the first look the loader takes at a module, after the signature is stripped. Same checks,
 // same order, same messages; every refusal is -ENOEXEC.
-import { ENOEXEC } from '../errno.ts';
-import { loadError, type LoadError } from '../load_error.ts';
+
 import {
   EM_X86_64,
   ET_REL,
@@ -14,6 +13,8 @@ import {
   SIZEOF_EHDR,
   SIZEOF_SHDR,
 } from '../../elf/constants.ts';
+import { ENOEXEC } from '../errno.ts';
+import { type LoadError, loadError } from '../load_error.ts';
 
 const U64_MASK = (1n << 64n) - 1n;
 
@@ -80,9 +81,7 @@ export function elf_validity_check(bytes: Uint8Array, len: number = bytes.length
     return refuse("ELF Spec violation: section name table isn't null terminated");
 
   if (shType(0) !== SHT_NULL || shSize(0) !== 0n || shAddr(0) !== 0n)
-    return refuse(
-      `ELF Spec violation: section 0 type(${asInt(shType(0))})!=SH_NULL or non-zero len or addr`,
-    );
+    return refuse(`ELF Spec violation: section 0 type(${asInt(shType(0))})!=SH_NULL or non-zero len or addr`);
 
   for (let i = 1; i < e_shnum; i++) {
     const type = shType(i);

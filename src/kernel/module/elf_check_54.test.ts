@@ -7,7 +7,9 @@ import { craftInvalidModules, stripSignature } from '../../test_support/craft.ts
 import { Kernel } from '../kernel.ts';
 import { load_module } from './main.ts';
 
-const crc7 = stripSignature(new Uint8Array(readFileSync(new URL('../../elf/__fixtures__/debian/crc7.ko', import.meta.url))));
+const crc7 = stripSignature(
+  new Uint8Array(readFileSync(new URL('../../elf/__fixtures__/debian/crc7.ko', import.meta.url))),
+);
 const crafted = Object.fromEntries(craftInvalidModules(crc7).map((m) => [m.name, m.bytes]));
 const base = parseElfObject(crc7, 'crc7.ko');
 
@@ -19,15 +21,22 @@ function load54(bytes: Uint8Array, headerIntact = false) {
   return { r, log };
 }
 
-test.each(['len', 'magic', 'type', 'machine', 'shentsize', 'shoff'])('%s: refused with ENOEXEC and not a word in the log', (name) => {
-  const { r, log } = load54(crafted[name]!);
-  expect(r.ok).toBe(false);
-  expect(r.error).toMatchObject({ errnoName: 'ENOEXEC', where: 'elf_header_check', message: '' });
-  expect(log).toEqual([]);
-});
+test.each(['len', 'magic', 'type', 'machine', 'shentsize', 'shoff'])(
+  '%s: refused with ENOEXEC and not a word in the log',
+  (name) => {
+    const { r, log } = load54(crafted[name]!);
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatchObject({ errnoName: 'ENOEXEC', where: 'elf_header_check', message: '' });
+    expect(log).toEqual([]);
+  },
+);
 
 test('a section past the end of the file: "Module len N truncated" from rewrite_section_headers()', () => {
   const { r, log } = load54(crafted['section-overflow']!, true);
-  expect(r.error).toMatchObject({ errnoName: 'ENOEXEC', where: 'rewrite_section_headers', message: `Module len ${crc7.length} truncated` });
+  expect(r.error).toMatchObject({
+    errnoName: 'ENOEXEC',
+    where: 'rewrite_section_headers',
+    message: `Module len ${crc7.length} truncated`,
+  });
   expect(log).toEqual([`Module len ${crc7.length} truncated`]);
 });

@@ -49,7 +49,9 @@ export function layout_symtab(mod: Module, info: LoadInfo): void {
   const core = mem ? mem.MOD_DATA : mod.core_layout;
   const init = mem ? mem.MOD_INIT_DATA : mod.init_layout;
   const placeInInit = (addralign: bigint, size: bigint) =>
-    mem ? module_get_offset_and_type(mod, 'MOD_INIT_DATA', addralign, size) : BigInt(module_get_offset(init as ModuleLayout, addralign)(size)) | INIT_OFFSET_MASK;
+    mem
+      ? module_get_offset_and_type(mod, 'MOD_INIT_DATA', addralign, size)
+      : BigInt(module_get_offset(init as ModuleLayout, addralign)(size)) | INIT_OFFSET_MASK;
   const align = mem ? (n: number) => n : strict_align;
 
   symsect.flags |= SHF_ALLOC;

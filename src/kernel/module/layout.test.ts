@@ -5,9 +5,20 @@ import { oracleModuleNames, oracleTruth, replayOracleModule } from '../../test_s
 import { INIT_OFFSET_MASK } from './types.ts';
 
 test('the capture has the 12 modules', () => {
-  expect(oracleModuleNames.sort()).toEqual(
-    ['configfs', 'crc7', 'crc_itu_t', 'dummy', 'ext4', 'fat', 'loop', 'nls_utf8', 'tls', 'tun', 'veth', 'vfat'],
-  );
+  expect(oracleModuleNames.sort()).toEqual([
+    'configfs',
+    'crc7',
+    'crc_itu_t',
+    'dummy',
+    'ext4',
+    'fat',
+    'loop',
+    'nls_utf8',
+    'tls',
+    'tun',
+    'veth',
+    'vfat',
+  ]);
 });
 
 describe.each(oracleModuleNames)('%s', (name) => {
@@ -26,7 +37,9 @@ describe.each(oracleModuleNames)('%s', (name) => {
       }),
     );
     expect(placed).toEqual(
-      Object.fromEntries(Object.entries(truth.sections).map(([sec, v]) => [sec, { region: v.region, offset: v.offset }])),
+      Object.fromEntries(
+        Object.entries(truth.sections).map(([sec, v]) => [sec, { region: v.region, offset: v.offset }]),
+      ),
     );
   });
 

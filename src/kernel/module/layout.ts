@@ -5,13 +5,12 @@ import { SHF_ALLOC, SHF_EXECINSTR, SHF_RO_AFTER_INIT, SHF_WRITE } from '../../el
 import {
   ENTSIZE_UNSET,
   INIT_OFFSET_MASK,
-  MOD_MEM_TYPES,
-  SH_ENTSIZE_OFFSET_MASK,
-  SH_ENTSIZE_TYPE_SHIFT,
   type LoadInfo,
+  MOD_MEM_TYPES,
   type ModMemType,
   type Module,
-  type ModuleLayout,
+  SH_ENTSIZE_OFFSET_MASK,
+  SH_ENTSIZE_TYPE_SHIFT,
 } from './types.ts';
 
 const ARCH_SHF_SMALL = 0n; // x86 has no small-data sections
@@ -39,7 +38,10 @@ export function ALIGN32(x: number, a: bigint): number {
 }
 
 /** Returns the section's offset and grows the layout past it (arch_mod_section_prepend() is 0 on x86). */
-export function module_get_offset(layout: { size: number }, addralign: bigint | number): (size: bigint | number) => number {
+export function module_get_offset(
+  layout: { size: number },
+  addralign: bigint | number,
+): (size: bigint | number) => number {
   return (size) => {
     const ret = ALIGN32(layout.size, BigInt(addralign) || 1n);
     layout.size = Number((BigInt(ret) + BigInt(size)) & U32);
@@ -56,7 +58,12 @@ export function layout_sections(mod: Module, info: LoadInfo): void {
   const core = mod.core_layout; // data_layout is core_layout on x86
   for (const [m, [want, avoid]] of masks.entries()) {
     for (const s of info.sechdrs) {
-      if ((s.flags & want) !== want || (s.flags & avoid) !== 0n || s.entsize !== ENTSIZE_UNSET || module_init_layout_section(s.name))
+      if (
+        (s.flags & want) !== want ||
+        (s.flags & avoid) !== 0n ||
+        s.entsize !== ENTSIZE_UNSET ||
+        module_init_layout_section(s.name)
+      )
         continue;
       s.entsize = BigInt(module_get_offset(core, s.addralign64)(s.size64));
     }
@@ -69,25 +76,42 @@ export function layout_sections(mod: Module, info: LoadInfo): void {
   const init = mod.init_layout;
   for (const [m, [want, avoid]] of masks.entries()) {
     for (const s of info.sechdrs) {
-      if ((s.flags & want) !== want || (s.flags & avoid) !== 0n || s.entsize !== ENTSIZE_UNSET || !module_init_layout_section(s.name))
+      if (
+        (s.flags & want) !== want ||
+        (s.flags & avoid) !== 0n ||
+        s.entsize !== ENTSIZE_UNSET ||
+        !module_init_layout_section(s.name)
+      )
         continue;
       s.entsize = BigInt(module_get_offset(init, s.addralign64)(s.size64)) | INIT_OFFSET_MASK;
     }
     if (m === 0) init.text_size = init.size = strict_align(init.size);
     else if (m === 1) init.ro_size = init.size = strict_align(init.size);
-    else if (m === 2) init.ro_after_init_size = init.ro_size; // RO after init is a core-only notion
+    else if (m === 2)
+      init.ro_after_init_size = init.ro_size; // RO after init is a core-only notion
     else if (m === 4) init.size = strict_align(init.size);
   }
 }
 
 /** module_get_offset_and_type() (kernel/module/main.c, 6.12): the offset with the type in the top bits. */
-export function module_get_offset_and_type(mod: Module, type: ModMemType, addralign: bigint | number, size: bigint | number): bigint {
+export function module_get_offset_and_type(
+  mod: Module,
+  type: ModMemType,
+  addralign: bigint | number,
+  size: bigint | number,
+): bigint {
   const offset = module_get_offset(mod.mem![type], addralign)(size);
   return BigInt(offset) | (BigInt(MOD_MEM_TYPES.indexOf(type)) << SH_ENTSIZE_TYPE_SHIFT);
 }
 
 const core_m_to_mem_type: ModMemType[] = ['MOD_TEXT', 'MOD_RODATA', 'MOD_RO_AFTER_INIT', 'MOD_DATA', 'MOD_DATA'];
-const init_m_to_mem_type: Array<ModMemType | undefined> = ['MOD_INIT_TEXT', 'MOD_INIT_RODATA', undefined, 'MOD_INIT_DATA', 'MOD_INIT_DATA'];
+const init_m_to_mem_type: Array<ModMemType | undefined> = [
+  'MOD_INIT_TEXT',
+  'MOD_INIT_RODATA',
+  undefined,
+  'MOD_INIT_DATA',
+  'MOD_INIT_DATA',
+];
 
 /**
  * layout_sections() / __layout_sections() of 6.12 (module_memory, since 6.4): the same rounds,
@@ -100,7 +124,12 @@ export function layout_sections_mem(mod: Module, info: LoadInfo): void {
     for (const [m, [want, avoid]] of masks.entries()) {
       const type = is_init ? init_m_to_mem_type[m] : core_m_to_mem_type[m];
       for (const s of info.sechdrs) {
-        if ((s.flags & want) !== want || (s.flags & avoid) !== 0n || s.entsize !== ENTSIZE_UNSET || is_init !== module_init_layout_section(s.name))
+        if (
+          (s.flags & want) !== want ||
+          (s.flags & avoid) !== 0n ||
+          s.entsize !== ENTSIZE_UNSET ||
+          is_init !== module_init_layout_section(s.name)
+        )
           continue;
         if (!type) continue; // WARN_ON_ONCE(type == MOD_INVALID): ro_after_init in init
         s.entsize = module_get_offset_and_type(mod, type, s.addralign64, s.size64);
@@ -110,7 +139,10 @@ export function layout_sections_mem(mod: Module, info: LoadInfo): void {
 }
 
 /** Which allocation and offset sh_entsize names (after layout). */
-export function sectionPlacement(mod: Module, entsize: bigint): { region: string; init: boolean; offset: number } | undefined {
+export function sectionPlacement(
+  mod: Module,
+  entsize: bigint,
+): { region: string; init: boolean; offset: number } | undefined {
   if (entsize === ENTSIZE_UNSET) return undefined;
   if (mod.mem) {
     const type = MOD_MEM_TYPES[Number(entsize >> SH_ENTSIZE_TYPE_SHIFT)]!;

@@ -3,7 +3,7 @@
 import type { Kernel } from '../kernel.ts';
 import { PAGE_SIZE } from '../mm/page.ts';
 import { sectionPlacement } from './layout.ts';
-import { MOD_MEM_TYPES, mod_mem_type_is_init, type ModMemType, type Module } from './types.ts';
+import { MOD_MEM_TYPES, type ModMemType, type Module, mod_mem_type_is_init } from './types.ts';
 
 export type PermString = 'r-x' | 'r--' | 'rw-' | 'rwx' | '---';
 type PermRanges = Array<{ from: number; to: number; perm: PermString }>;
@@ -39,10 +39,20 @@ export function layoutReport(k: Kernel, mod: Module): LayoutReport {
     if (!(s.flags & 2n) || s.size === 0) continue;
     const at = sectionPlacement(mod, s.entsize);
     if (!at) continue;
-    sections[s.name] = { region: at.init ? 'init' : 'core', offset: at.offset, ...(mod.mem ? { type: at.region as ModMemType } : {}) };
+    sections[s.name] = {
+      region: at.init ? 'init' : 'core',
+      offset: at.offset,
+      ...(mod.mem ? { type: at.region as ModMemType } : {}),
+    };
   }
   if (!mod.mem)
-    return { name: mod.name, coresize: mod.core_layout.size, initsize: mod.initsize, sections, perms: permRanges(k, mod.core_layout.base, mod.core_layout.size) };
+    return {
+      name: mod.name,
+      coresize: mod.core_layout.size,
+      initsize: mod.initsize,
+      sections,
+      perms: permRanges(k, mod.core_layout.base, mod.core_layout.size),
+    };
   const mem = mod.mem;
   return {
     name: mod.name,
@@ -50,6 +60,10 @@ export function layoutReport(k: Kernel, mod: Module): LayoutReport {
     initsize: mod.initsize,
     sections,
     perms: [],
-    allocations: MOD_MEM_TYPES.filter((t) => mem[t].base).map((t) => ({ type: t, size: mem[t].size, perms: permRanges(k, mem[t].base, mem[t].size) })),
+    allocations: MOD_MEM_TYPES.filter((t) => mem[t].base).map((t) => ({
+      type: t,
+      size: mem[t].size,
+      perms: permRanges(k, mem[t].base, mem[t].size),
+    })),
   };
 }

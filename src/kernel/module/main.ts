@@ -2,41 +2,72 @@
 // order: the signature and ELF checks, section layout, allocation and copy, symbol resolution,
 // relocation, finalisation, the RO/NX/X flips of complete_formation(), the COMING notifiers,
 // init and the freeing of init memory. Every step lands in the kernel's trace.
-import { SHF_ALLOC, SHF_EXECINSTR, SHF_RELA_LIVEPATCH, SHF_RO_AFTER_INIT, SHF_WRITE, SHT_NOBITS, SHT_REL, SHT_RELA, SIZEOF_SYM } from '../../elf/constants.ts';
+import {
+  SHF_ALLOC,
+  SHF_EXECINSTR,
+  SHF_RELA_LIVEPATCH,
+  SHF_RO_AFTER_INIT,
+  SHF_WRITE,
+  SHT_NOBITS,
+  SHT_REL,
+  SHT_RELA,
+  SIZEOF_SYM,
+} from '../../elf/constants.ts';
 import { getModinfo } from '../../elf/modinfo.ts';
 import type { ElfObject, ModuleSignature } from '../../elf/types.ts';
 import { apply_relocate_add } from '../arch/x86/module.ts';
 import { module_finalize } from '../arch/x86/module_finalize.ts';
 import { EAGAIN, EBUSY, EEXIST, ENOENT, ENOEXEC, ENOMEM } from '../errno.ts';
 import type { Kernel } from '../kernel.ts';
+import { sort_extable } from '../lib/extable.ts';
 import { klp_apply_section_relocs } from '../livepatch/core.ts';
-import { klp_text_apply_own, klp_text_protect_coming, klp_text_relocate_coming } from '../livepatch/klp_text.ts';
-import { isSplitSubModule, klp_add_object, klp_split_coming, klp_split_going, klp_split_release, klp_split_request_loaded, type SplitLoader } from '../livepatch/split.ts';
 import { klp_enable_patch, klp_module_coming, klp_module_going } from '../livepatch/enable.ts';
-import { loadError, type LoadError } from '../load_error.ts';
+import { klp_text_apply_own, klp_text_protect_coming, klp_text_relocate_coming } from '../livepatch/klp_text.ts';
+import {
+  isSplitSubModule,
+  klp_add_object,
+  klp_split_coming,
+  klp_split_going,
+  klp_split_release,
+  klp_split_request_loaded,
+  type SplitLoader,
+} from '../livepatch/split.ts';
+import { type LoadError, loadError } from '../load_error.ts';
 import { KernelFault } from '../mm/address_space.ts';
 import { PAGE_ALIGN } from '../mm/page.ts';
 import { elf_header_check, elf_validity_check } from './elf_check.ts';
 import { elf_type, is_core_symbol, layout_symtab } from './kallsyms.ts';
 import { layout_sections, layout_sections_mem } from './layout.ts';
-import { module_enable_data_nx, module_enable_nx, module_enable_ro, module_enable_rodata_ro, module_enable_text_rox, module_enable_x } from './strict_rwx.ts';
+import {
+  ftrace_module_enable,
+  ftrace_module_init,
+  ftrace_release_mod,
+  notify_coming,
+  notify_going,
+} from './notifiers.ts';
+import { module_sig_check } from './signing.ts';
+import {
+  module_enable_data_nx,
+  module_enable_nx,
+  module_enable_ro,
+  module_enable_rodata_ro,
+  module_enable_text_rox,
+  module_enable_x,
+} from './strict_rwx.ts';
 import { simplify_symbols } from './symbols.ts';
 import {
   emptyLayout,
   INIT_OFFSET_MASK,
-  MOD_MEM_TYPES,
-  mod_mem_type_is_init,
-  SH_ENTSIZE_OFFSET_MASK,
-  SH_ENTSIZE_TYPE_SHIFT,
   type LoadInfo,
+  MOD_MEM_TYPES,
   type ModMemType,
   type Module,
   type ModuleMemory,
+  mod_mem_type_is_init,
+  SH_ENTSIZE_OFFSET_MASK,
+  SH_ENTSIZE_TYPE_SHIFT,
   type Shdr,
 } from './types.ts';
-import { module_sig_check } from './signing.ts';
-import { notify_coming, notify_going, ftrace_module_init, ftrace_module_enable, ftrace_release_mod } from './notifiers.ts';
-import { sort_extable } from '../lib/extable.ts';
 import { section_objs } from './within.ts';
 
 const FILE = 'kernel/module/main.c';
@@ -51,11 +82,17 @@ export interface LoadResult {
 
 function find_sec(info: { sechdrs: Shdr[] }, name: string): number {
   const i = info.sechdrs.findIndex((s, i) => i > 0 && (s.flags & SHF_ALLOC) !== 0n && s.name === name);
-  return i < 0 ? 0 : i;
+  return Math.max(i, 0);
 }
 
 /** setup_load_info(): the module's name, its symbol table and its struct module section. */
-function setup_load_info(k: Kernel, elf: ElfObject, bytes: Uint8Array, len: number, sig_ok: boolean): LoadInfo | LoadError {
+function setup_load_info(
+  k: Kernel,
+  elf: ElfObject,
+  bytes: Uint8Array,
+  len: number,
+  sig_ok: boolean,
+): LoadInfo | LoadError {
   const sechdrs: Shdr[] = elf.sections.map((s) => ({
     name: s.name,
     type: s.type,
@@ -134,7 +171,10 @@ function module_enforce_rwx_sections(k: Kernel, info: LoadInfo): LoadError | nul
 /** 6.4+ move_module() (6.12): one execmem allocation per non-empty mod_mem_type, in enum order. */
 function move_module_mem(k: Kernel, mod: Module, info: LoadInfo): LoadError | null {
   return k.trace.call('move_module', () => {
-    k.trace.step('allocate one region per memory type (RW, NX) and copy the sections in', { module: mod.name, file: FILE });
+    k.trace.step('allocate one region per memory type (RW, NX) and copy the sections in', {
+      module: mod.name,
+      file: FILE,
+    });
     const mem = mod.mem!;
     for (const type of MOD_MEM_TYPES) {
       if (!mem[type].size) continue;
@@ -152,7 +192,15 @@ function move_module_mem(k: Kernel, mod: Module, info: LoadInfo): LoadError | nu
       const dest = mem[type].base + (s.entsize & SH_ENTSIZE_OFFSET_MASK);
       const nobits = s.type === SHT_NOBITS;
       if (!nobits) k.mem.copyIn(dest, info.bytes.subarray(s.offset, s.offset + s.size));
-      k.trace.emit({ kind: 'copy', module: mod.name, section: s.name, sectionIndex: i, addr: dest, size: s.size, nobits });
+      k.trace.emit({
+        kind: 'copy',
+        module: mod.name,
+        section: s.name,
+        sectionIndex: i,
+        addr: dest,
+        size: s.size,
+        nobits,
+      });
       s.addr = dest;
     }
     return null;
@@ -179,12 +227,19 @@ function free_mod_mem(k: Kernel, mod: Module, only?: (type: ModMemType) => boole
 /** move_module(): allocate core and init, copy every SHF_ALLOC section, point sh_addr at the copy. */
 function move_module(k: Kernel, mod: Module, info: LoadInfo, opts: LoadOptions): LoadError | null {
   return k.trace.call('move_module', () => {
-    k.trace.step('allocate the core and init regions (RW, NX) and copy the sections in', { module: mod.name, file: FILE });
-    const core = k.trace.call('module_alloc', () => k.moduleArea.module_alloc(mod.name, 'core', mod.core_layout.size, opts.coreBase));
+    k.trace.step('allocate the core and init regions (RW, NX) and copy the sections in', {
+      module: mod.name,
+      file: FILE,
+    });
+    const core = k.trace.call('module_alloc', () =>
+      k.moduleArea.module_alloc(mod.name, 'core', mod.core_layout.size, opts.coreBase),
+    );
     if (core === undefined) return loadError(ENOMEM, 'move_module', '');
     mod.core_layout.base = core;
     if (mod.init_layout.size) {
-      const init = k.trace.call('module_alloc', () => k.moduleArea.module_alloc(mod.name, 'init', mod.init_layout.size, opts.initBase));
+      const init = k.trace.call('module_alloc', () =>
+        k.moduleArea.module_alloc(mod.name, 'init', mod.init_layout.size, opts.initBase),
+      );
       if (init === undefined) {
         k.moduleArea.module_memfree(core);
         return loadError(ENOMEM, 'move_module', '');
@@ -199,7 +254,15 @@ function move_module(k: Kernel, mod: Module, info: LoadInfo, opts: LoadOptions):
           : mod.core_layout.base + s.entsize;
       const nobits = s.type === SHT_NOBITS;
       if (!nobits) k.mem.copyIn(dest, info.bytes.subarray(s.offset, s.offset + s.size));
-      k.trace.emit({ kind: 'copy', module: mod.name, section: s.name, sectionIndex: i, addr: dest, size: s.size, nobits });
+      k.trace.emit({
+        kind: 'copy',
+        module: mod.name,
+        section: s.name,
+        sectionIndex: i,
+        addr: dest,
+        size: s.size,
+        nobits,
+      });
       s.addr = dest;
     }
     return null;
@@ -237,13 +300,23 @@ function layout_and_allocate(k: Kernel, mod: Module, info: LoadInfo, opts: LoadO
     const jt = find_sec(info, '__jump_table');
     if (jt) info.sechdrs[jt]!.flags |= SHF_RO_AFTER_INIT;
 
-    if (k.profile.moduleMemory) mod.mem = Object.fromEntries(MOD_MEM_TYPES.map((t) => [t, { base: 0n, size: 0 }])) as Record<ModMemType, ModuleMemory>;
+    if (k.profile.moduleMemory)
+      mod.mem = Object.fromEntries(MOD_MEM_TYPES.map((t) => [t, { base: 0n, size: 0 }])) as Record<
+        ModMemType,
+        ModuleMemory
+      >;
     k.trace.call('layout_sections', () => {
       if (mod.mem) {
-        k.trace.step('lay out sections by memory type: text, rodata, ro_after_init, data, and their init twins', { module: mod.name, file: FILE });
+        k.trace.step('lay out sections by memory type: text, rodata, ro_after_init, data, and their init twins', {
+          module: mod.name,
+          file: FILE,
+        });
         layout_sections_mem(mod, info);
       } else {
-        k.trace.step('lay out sections: text | rodata | ro_after_init | data, each from a page boundary', { module: mod.name, file: FILE });
+        k.trace.step('lay out sections: text | rodata | ro_after_init | data, each from a page boundary', {
+          module: mod.name,
+          file: FILE,
+        });
         layout_sections(mod, info);
       }
     });
@@ -265,11 +338,19 @@ function layout_and_allocate(k: Kernel, mod: Module, info: LoadInfo, opts: LoadO
 function add_unformed_module(k: Kernel, mod: Module): LoadError | null {
   const old = k.findModule(mod.name);
   if (old) return loadError(old.state === 'LIVE' ? EEXIST : EBUSY, 'add_unformed_module', '');
-  k.trace.step('the module joins the modules list, UNFORMED', { module: mod.name, file: FILE, fn: 'add_unformed_module' });
+  k.trace.step('the module joins the modules list, UNFORMED', {
+    module: mod.name,
+    file: FILE,
+    fn: 'add_unformed_module',
+  });
   k.modules.push(mod);
   k.setState(mod, 'UNFORMED');
   if (!mod.info.sig_ok) {
-    if (!k.taints.has('E')) k.trace.printk('notice', `${mod.name}: module verification failed: signature and/or required key missing - tainting kernel`);
+    if (!k.taints.has('E'))
+      k.trace.printk(
+        'notice',
+        `${mod.name}: module verification failed: signature and/or required key missing - tainting kernel`,
+      );
     k.taints.add('E');
     mod.taints.push('E');
   }
@@ -294,13 +375,18 @@ export function apply_relocations(k: Kernel, mod: Module, info: LoadInfo): LoadE
       if (s.flags & SHF_RELA_LIVEPATCH) {
         // reconstructions: the .klp.text hooks and the split sub-modules relocate what is present at load
         if (k.klpTextHooks || k.klpSplit) err = klp_text_apply_own(k, mod, info, i);
-        else if (!k.profile.klpVmlinuxRelocsAtLoad) continue; // 5.4: livepatch applies them all later
+        else if (!k.profile.klpVmlinuxRelocsAtLoad)
+          continue; // 5.4: livepatch applies them all later
         else err = klp_apply_section_relocs(k, mod, info, i, null);
       } else if (s.type === SHT_REL) {
         k.trace.printk('err', `${mod.name}: REL relocation unsupported`);
         err = loadError(ENOEXEC, 'apply_relocate', `${mod.name}: REL relocation unsupported`);
       } else if (s.type === SHT_RELA) {
-        k.trace.step(`apply ${s.name} to ${info.sechdrs[infosec]!.name}`, { module: mod.name, file: 'arch/x86/kernel/module.c', fn: 'apply_relocate_add' });
+        k.trace.step(`apply ${s.name} to ${info.sechdrs[infosec]!.name}`, {
+          module: mod.name,
+          file: 'arch/x86/kernel/module.c',
+          fn: 'apply_relocate_add',
+        });
         const t0 = performance.now();
         err = k.trace.call('apply_relocate_add', () => apply_relocate_add(k, mod, info, i, k.relocationCounts));
         k.relocationMs += performance.now() - t0;
@@ -314,7 +400,10 @@ export function apply_relocations(k: Kernel, mod: Module, info: LoadInfo): LoadE
 /** add_kallsyms() (kallsyms.c): the core copy of the kept symbols, with resolved values. */
 function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
   k.trace.call('add_kallsyms', () => {
-    k.trace.step('copy the kept symbols, their names and types into core data', { module: mod.name, file: 'kernel/module/kallsyms.c' });
+    k.trace.step('copy the kept symbols, their names and types into core data', {
+      module: mod.name,
+      file: 'kernel/module/kallsyms.c',
+    });
     const symsec = info.sechdrs[info.index.sym]!;
     const strsec = info.sechdrs[info.index.str]!;
     const strtab = info.bytes.subarray(strsec.offset, strsec.offset + strsec.size);
@@ -354,10 +443,13 @@ function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
       types[ndst] = t;
       ndst++;
     }
-    k.mem.write(base + BigInt(info.symoffs), symtab.slice(0, ndst * SIZEOF_SYM), 'memcpy', { what: `core_kallsyms.symtab (${ndst} symbols)` });
+    k.mem.write(base + BigInt(info.symoffs), symtab.slice(0, ndst * SIZEOF_SYM), 'memcpy', {
+      what: `core_kallsyms.symtab (${ndst} symbols)`,
+    });
     k.mem.write(base + BigInt(info.stroffs), strs.slice(0, nstrs), 'memcpy', { what: 'core_kallsyms.strtab' });
     k.mem.write(base + BigInt(info.core_typeoffs), types.slice(0, ndst), 'memcpy', { what: 'core_kallsyms.typetab' });
-    if (initBase) k.mem.write(initBase + BigInt(info.init_typeoffs), initTypes, 'memcpy', { what: 'kallsyms typetab (init)' });
+    if (initBase)
+      k.mem.write(initBase + BigInt(info.init_typeoffs), initTypes, 'memcpy', { what: 'kallsyms typetab (init)' });
     mod.core_kallsyms = { symtab: base + BigInt(info.symoffs), num_symtab: ndst };
   });
 }
@@ -414,10 +506,15 @@ function do_init_module(k: Kernel, mod: Module): LoadError | null {
   return k.trace.call('do_init_module', () => {
     if (mod.klp) {
       const err = k.trace.call('do_one_initcall', () =>
-        isSplitSubModule(k, mod) ? klp_add_object(k, mod) : (klp_enable_patch(k, mod) ?? klp_split_request_loaded(k, splitLoader, mod)),
+        isSplitSubModule(k, mod)
+          ? klp_add_object(k, mod)
+          : (klp_enable_patch(k, mod) ?? klp_split_request_loaded(k, splitLoader, mod)),
       );
       if (err) {
-        k.trace.step(`${mod.name}'s init failed (${err.errnoName}): the module goes away`, { module: mod.name, file: FILE });
+        k.trace.step(`${mod.name}'s init failed (${err.errnoName}): the module goes away`, {
+          module: mod.name,
+          file: FILE,
+        });
         k.setState(mod, 'GOING');
         notify_going(k, mod, mod.info);
         klp_module_going(k, mod);
@@ -425,7 +522,11 @@ function do_init_module(k: Kernel, mod: Module): LoadError | null {
         return err;
       }
     } else {
-      k.trace.step(`${mod.name}'s init function runs (not emulated: its code is the module's own)`, { module: mod.name, file: FILE, fn: 'do_one_initcall' });
+      k.trace.step(`${mod.name}'s init function runs (not emulated: its code is the module's own)`, {
+        module: mod.name,
+        file: FILE,
+        fn: 'do_one_initcall',
+      });
     }
     k.trace.step('LIVE', { module: mod.name, file: FILE });
     k.setState(mod, 'LIVE');
@@ -459,7 +560,10 @@ export function load_module(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: 
 }
 
 function oops(k: Kernel, e: KernelFault): LoadError {
-  k.trace.step('Oops: the kernel takes a page fault it cannot handle; the insmod process is killed', { file: 'arch/x86/mm/fault.c', fn: 'page_fault_oops' });
+  k.trace.step('Oops: the kernel takes a page fault it cannot handle; the insmod process is killed', {
+    file: 'arch/x86/mm/fault.c',
+    fn: 'page_fault_oops',
+  });
   for (const line of e.oops) k.trace.printk('err', line);
   k.taints.add('D');
   return { kind: 'load-error', errno: 0, errnoName: 'Oops', message: e.oops[0]!, where: 'page_fault_oops' };
@@ -473,7 +577,10 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
     let len = bytes.length;
     let signature: ModuleSignature | undefined;
     const sigCheck = (): LoadError | null => {
-      k.trace.step(`${elf.fileName}: check the signature`, { fn: 'module_sig_check', file: v54 ? 'kernel/module_signing.c' : 'kernel/module/signing.c' });
+      k.trace.step(`${elf.fileName}: check the signature`, {
+        fn: 'module_sig_check',
+        file: v54 ? 'kernel/module_signing.c' : 'kernel/module/signing.c',
+      });
       const sig = module_sig_check(bytes);
       if ('kind' in sig) return sig;
       for (const m of sig.messages) k.trace.printk('err', m);
@@ -485,7 +592,10 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
       const err = sigCheck();
       if (err) return { ok: false, error: err };
     }
-    k.trace.step('check the ELF header and section table', { fn: v54 ? 'elf_header_check' : 'elf_validity_check', file: v54 ? 'kernel/module.c' : FILE });
+    k.trace.step('check the ELF header and section table', {
+      fn: v54 ? 'elf_header_check' : 'elf_validity_check',
+      file: v54 ? 'kernel/module.c' : FILE,
+    });
     const invalid = v54 ? elf_header_check(bytes, len) : elf_validity_check(bytes, len);
     if (invalid) {
       if (invalid.message) k.trace.printk('err', invalid.message);
@@ -615,4 +725,3 @@ function delete_module_steps(k: Kernel, name: string): LoadError | null {
     return null;
   });
 }
-

@@ -8,9 +8,10 @@
 //                                 then ftrace_release_mod()
 // The tracepoint and trace-event notifiers also run in these chains; they write only their own
 // kmalloc'd data and the module's trace_event structures (run-time state), so they are not emulated.
-import type { Kernel } from '../kernel.ts';
+
 import { jump_label_add_module, jump_label_del_module } from '../jump_label.ts';
-import { loadError, type LoadError } from '../load_error.ts';
+import type { Kernel } from '../kernel.ts';
+import { type LoadError, loadError } from '../load_error.ts';
 import { static_call_add_module, static_call_del_module } from '../static_call_inline.ts';
 import {
   ftrace_module_enable as ftrace_module_enable_,

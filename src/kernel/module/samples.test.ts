@@ -2,9 +2,9 @@
 // the same files (truth/v6.1/targets-load-unload, truth/v6.1/patch-unconverted-refused).
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { Kernel } from '../kernel.ts';
-import { parseKallsyms } from '../kallsyms.ts';
 import { decodeModule } from '../../module_file.ts';
+import { parseKallsyms } from '../kallsyms.ts';
+import { Kernel } from '../kernel.ts';
 import { layoutReport } from './layout_report.ts';
 import { load_module } from './main.ts';
 
@@ -40,7 +40,9 @@ test('both targets load where the real kernel put them, with its sections and pa
           .map(([n, s]) => [n, { region: s.region, offset: s.offset }]),
       ),
     );
-    const perms = Object.fromEntries(['r-x', 'r--', 'rw-'].map((p) => [p, report.perms.filter((x) => x.perm === p).map((x) => [x.from, x.to])]));
+    const perms = Object.fromEntries(
+      ['r-x', 'r--', 'rw-'].map((p) => [p, report.perms.filter((x) => x.perm === p).map((x) => [x.from, x.to])]),
+    );
     expect(perms).toEqual(truth.perm_layout);
   }
 });

@@ -3,11 +3,12 @@
 // The PKCS#7 check itself (verify_pkcs7_signature) needs the kernel's keyring, which the
 // emulator does not have: a well-formed signature is reported, not verified. Debian 6.1 does
 // not enforce signatures (CONFIG_MODULE_SIG_FORCE unset), so like the kernel we go on without one.
-import { EBADMSG } from '../errno.ts';
-import { loadError, type LoadError } from '../load_error.ts';
+
 import { MODULE_SIG_STRING, PKEY_ID_PKCS7, SIZEOF_MODULE_SIGNATURE } from '../../elf/constants.ts';
 import { describePkcs7Signer } from '../../elf/pkcs7.ts';
 import type { ModuleSignature } from '../../elf/types.ts';
+import { EBADMSG } from '../errno.ts';
+import { type LoadError, loadError } from '../load_error.ts';
 
 export interface SigCheck {
   /** info->len after module_sig_check(): what elf_validity_check() sees. */

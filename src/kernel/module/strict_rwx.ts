@@ -8,7 +8,7 @@ import type { Kernel } from '../kernel.ts';
 import { klpTextUnprotected } from '../livepatch/klp_text.ts';
 import { PAGE_ALIGN, PAGE_SHIFT, PAGE_SIZE } from '../mm/page.ts';
 import { set_memory_nx, set_memory_ro, set_memory_rox, set_memory_rw, set_memory_x } from '../mm/set_memory.ts';
-import { MOD_MEM_TYPES, mod_mem_type_is_text, type ModMemType, type Module, type ModuleLayout } from './types.ts';
+import { MOD_MEM_TYPES, type ModMemType, type Module, type ModuleLayout, mod_mem_type_is_text } from './types.ts';
 
 type SetMemory = typeof set_memory_ro;
 
@@ -19,7 +19,9 @@ function frob_text(k: Kernel, l: ModuleLayout, set: SetMemory, skip: Array<{ add
   if (!l.base) return;
   const end = l.base + BigInt(PAGE_ALIGN(l.text_size));
   let from = l.base;
-  for (const s of [...skip].filter((s) => s.addr >= l.base && s.addr < end).sort((a, b) => (a.addr < b.addr ? -1 : 1))) {
+  for (const s of [...skip]
+    .filter((s) => s.addr >= l.base && s.addr < end)
+    .sort((a, b) => (a.addr < b.addr ? -1 : 1))) {
     if (s.addr > from) set(k.mem, k.trace, from, pages(Number(s.addr - from)));
     from = s.addr + BigInt(s.pages * 4096);
   }
@@ -71,7 +73,10 @@ export function module_enable_x(k: Kernel, mod: Module): void {
 /** 5.4 kernel/module.c: the whole core text and rodata writable again — executable stays, so RWX. */
 export function module_disable_ro(k: Kernel, mod: Module): void {
   k.trace.call('module_disable_ro', () => {
-    k.trace.step('text and rodata writable again (text stays executable)', { module: mod.name, file: 'kernel/module.c' });
+    k.trace.step('text and rodata writable again (text stays executable)', {
+      module: mod.name,
+      file: 'kernel/module.c',
+    });
     frob_text(k, mod.core_layout, set_memory_rw);
     frob_rodata(k, mod.core_layout, set_memory_rw);
     frob_ro_after_init(k, mod.core_layout, set_memory_rw);
@@ -88,10 +93,15 @@ function module_set_memory(k: Kernel, mod: Module, type: ModMemType, set: SetMem
 
 export function module_enable_rodata_ro(k: Kernel, mod: Module, after_init: boolean): void {
   k.trace.call('module_enable_rodata_ro', () => {
-    k.trace.step(after_init ? 'MOD_RODATA, MOD_INIT_RODATA and MOD_RO_AFTER_INIT become read-only' : 'MOD_RODATA and MOD_INIT_RODATA become read-only', {
-      module: mod.name,
-      file: 'kernel/module/strict_rwx.c',
-    });
+    k.trace.step(
+      after_init
+        ? 'MOD_RODATA, MOD_INIT_RODATA and MOD_RO_AFTER_INIT become read-only'
+        : 'MOD_RODATA and MOD_INIT_RODATA become read-only',
+      {
+        module: mod.name,
+        file: 'kernel/module/strict_rwx.c',
+      },
+    );
     module_set_memory(k, mod, 'MOD_RODATA', set_memory_ro);
     module_set_memory(k, mod, 'MOD_INIT_RODATA', set_memory_ro);
     if (after_init) module_set_memory(k, mod, 'MOD_RO_AFTER_INIT', set_memory_ro);
@@ -100,14 +110,20 @@ export function module_enable_rodata_ro(k: Kernel, mod: Module, after_init: bool
 
 export function module_enable_data_nx(k: Kernel, mod: Module): void {
   k.trace.call('module_enable_data_nx', () => {
-    k.trace.step('every data allocation stays non-executable', { module: mod.name, file: 'kernel/module/strict_rwx.c' });
+    k.trace.step('every data allocation stays non-executable', {
+      module: mod.name,
+      file: 'kernel/module/strict_rwx.c',
+    });
     for (const type of MOD_MEM_TYPES) if (!mod_mem_type_is_text(type)) module_set_memory(k, mod, type, set_memory_nx);
   });
 }
 
 export function module_enable_text_rox(k: Kernel, mod: Module): void {
   k.trace.call('module_enable_text_rox', () => {
-    k.trace.step('MOD_TEXT and MOD_INIT_TEXT become read-only and executable in one call', { module: mod.name, file: 'kernel/module/strict_rwx.c' });
+    k.trace.step('MOD_TEXT and MOD_INIT_TEXT become read-only and executable in one call', {
+      module: mod.name,
+      file: 'kernel/module/strict_rwx.c',
+    });
     for (const type of MOD_MEM_TYPES) if (mod_mem_type_is_text(type)) module_set_memory(k, mod, type, set_memory_rox);
   });
 }

@@ -4,7 +4,7 @@
 import { SHN_ABS, SHN_COMMON, SHN_LIVEPATCH, SHN_UNDEF, STB_WEAK } from '../../elf/constants.ts';
 import { ENOENT, ENOEXEC } from '../errno.ts';
 import { FAKE_SYMBOL_BASE, type Kernel } from '../kernel.ts';
-import { loadError, type LoadError } from '../load_error.ts';
+import { type LoadError, loadError } from '../load_error.ts';
 import type { LoadInfo, Module } from './types.ts';
 
 /** find_symbol(): an export of vmlinux or of a module that is at least COMING. */
@@ -42,7 +42,14 @@ export function simplify_symbols(k: Kernel, mod: Module, info: LoadInfo): LoadEr
           const found = find_symbol(k, sym.name);
           if (found) {
             mod.symbolValues[sym.index] = found.value;
-            k.trace.emit({ kind: 'symbol', module: mod.name, name: sym.name, index: sym.index, value: found.value, how: `exported by ${found.owner}` });
+            k.trace.emit({
+              kind: 'symbol',
+              module: mod.name,
+              name: sym.name,
+              index: sym.index,
+              value: found.value,
+              how: `exported by ${found.owner}`,
+            });
             break;
           }
           if (sym.bind === STB_WEAK) break;
@@ -53,7 +60,14 @@ export function simplify_symbols(k: Kernel, mod: Module, info: LoadInfo): LoadEr
               k.inventedSymbols.set(sym.name, value);
             }
             mod.symbolValues[sym.index] = value;
-            k.trace.emit({ kind: 'symbol', module: mod.name, name: sym.name, index: sym.index, value, how: 'invented (no table provides it)' });
+            k.trace.emit({
+              kind: 'symbol',
+              module: mod.name,
+              name: sym.name,
+              index: sym.index,
+              value,
+              how: 'invented (no table provides it)',
+            });
             break;
           }
           const msg = `${mod.name}: Unknown symbol ${sym.name} (err ${-ENOENT})`;
@@ -68,7 +82,8 @@ export function simplify_symbols(k: Kernel, mod: Module, info: LoadInfo): LoadEr
             err = loadError(ENOEXEC, 'simplify_symbols', msg);
             break;
           }
-          const secbase = sym.shndx === info.index.pcpu && info.index.pcpu ? mod.percpu : info.sechdrs[sym.shndx]?.addr ?? 0n;
+          const secbase =
+            sym.shndx === info.index.pcpu && info.index.pcpu ? mod.percpu : (info.sechdrs[sym.shndx]?.addr ?? 0n);
           mod.symbolValues[sym.index] = (sym.value + secbase) & ((1n << 64n) - 1n);
         }
       }
@@ -76,5 +91,3 @@ export function simplify_symbols(k: Kernel, mod: Module, info: LoadInfo): LoadEr
   });
   return err;
 }
-
-

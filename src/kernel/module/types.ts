@@ -52,7 +52,15 @@ export interface ModuleLayout {
 }
 
 /** enum mod_mem_type (include/linux/module.h, 6.4+), in its order: move_module() allocates in this order. */
-export const MOD_MEM_TYPES = ['MOD_TEXT', 'MOD_DATA', 'MOD_RODATA', 'MOD_RO_AFTER_INIT', 'MOD_INIT_TEXT', 'MOD_INIT_DATA', 'MOD_INIT_RODATA'] as const;
+export const MOD_MEM_TYPES = [
+  'MOD_TEXT',
+  'MOD_DATA',
+  'MOD_RODATA',
+  'MOD_RO_AFTER_INIT',
+  'MOD_INIT_TEXT',
+  'MOD_INIT_DATA',
+  'MOD_INIT_RODATA',
+] as const;
 export type ModMemType = (typeof MOD_MEM_TYPES)[number];
 export const mod_mem_type_is_init = (t: ModMemType) => t.startsWith('MOD_INIT_');
 export const mod_mem_type_is_text = (t: ModMemType) => t === 'MOD_TEXT' || t === 'MOD_INIT_TEXT';

@@ -5,10 +5,22 @@
 import { SHF_ALLOC } from '../../elf/constants.ts';
 import type { KallsymsEntry } from '../kallsyms.ts';
 import type { Kernel } from '../kernel.ts';
-import { MOD_MEM_TYPES, mod_mem_type_is_init, mod_mem_type_is_text, type LoadInfo, type ModMemType, type Module, type Shdr } from './types.ts';
+import {
+  type LoadInfo,
+  MOD_MEM_TYPES,
+  type ModMemType,
+  type Module,
+  mod_mem_type_is_init,
+  mod_mem_type_is_text,
+  type Shdr,
+} from './types.ts';
 
 /** section_objs(): an SHF_ALLOC section by name (the first), as address and element count. */
-export function section_objs(info: LoadInfo, name: string, objsize: number): { addr: bigint; num: number; shdr?: Shdr } {
+export function section_objs(
+  info: LoadInfo,
+  name: string,
+  objsize: number,
+): { addr: bigint; num: number; shdr?: Shdr } {
   const shdr = info.sechdrs.find((s, i) => i > 0 && (s.flags & SHF_ALLOC) !== 0n && s.name === name);
   if (!shdr) return { addr: 0n, num: 0 };
   return { addr: shdr.addr, num: Math.floor(shdr.size / objsize), shdr };
@@ -21,21 +33,26 @@ export function finalize_sec(info: LoadInfo, name: string): Shdr | undefined {
   return found;
 }
 
-const inRange = (addr: bigint, base: bigint, size: number) => size > 0 && base !== 0n && addr >= base && addr < base + BigInt(size);
+const inRange = (addr: bigint, base: bigint, size: number) =>
+  size > 0 && base !== 0n && addr >= base && addr < base + BigInt(size);
 /** 6.4+: within_module_mem_type() over the module's allocations of one class. */
 const withinMem = (addr: bigint, mod: Module, pick: (t: ModMemType) => boolean) =>
   MOD_MEM_TYPES.some((t) => pick(t) && inRange(addr, mod.mem![t].base, mod.mem![t].size));
 
 export const within_module_core = (addr: bigint, mod: Module) =>
-  mod.mem ? withinMem(addr, mod, (t) => !mod_mem_type_is_init(t)) : inRange(addr, mod.core_layout.base, mod.core_layout.size);
+  mod.mem
+    ? withinMem(addr, mod, (t) => !mod_mem_type_is_init(t))
+    : inRange(addr, mod.core_layout.base, mod.core_layout.size);
 export const within_module_init = (addr: bigint, mod: Module) =>
   mod.mem ? withinMem(addr, mod, mod_mem_type_is_init) : inRange(addr, mod.init_layout.base, mod.init_layout.size);
-export const within_module = (addr: bigint, mod: Module) => within_module_core(addr, mod) || within_module_init(addr, mod);
+export const within_module = (addr: bigint, mod: Module) =>
+  within_module_core(addr, mod) || within_module_init(addr, mod);
 
 const within_text = (addr: bigint, mod: Module) =>
   mod.mem
     ? withinMem(addr, mod, mod_mem_type_is_text)
-    : inRange(addr, mod.core_layout.base, mod.core_layout.text_size) || inRange(addr, mod.init_layout.base, mod.init_layout.text_size);
+    : inRange(addr, mod.core_layout.base, mod.core_layout.text_size) ||
+      inRange(addr, mod.init_layout.base, mod.init_layout.text_size);
 
 /** The module whose text holds addr (__module_text_address()). */
 export function module_text_owner(k: Kernel, addr: bigint): Module | undefined {
@@ -127,7 +144,8 @@ export function readAhead(k: Kernel, addr: bigint, max: number): Uint8Array {
 }
 
 // hot in the table sorts (ORC: millions of compares on a big module): no DataView per access
-export const s32At = (buf: Uint8Array, off: number) => buf[off]! | (buf[off + 1]! << 8) | (buf[off + 2]! << 16) | (buf[off + 3]! << 24);
+export const s32At = (buf: Uint8Array, off: number) =>
+  buf[off]! | (buf[off + 1]! << 8) | (buf[off + 2]! << 16) | (buf[off + 3]! << 24);
 export const setS32 = (buf: Uint8Array, off: number, v: number) => {
   buf[off] = v & 0xff;
   buf[off + 1] = (v >>> 8) & 0xff;
@@ -135,7 +153,8 @@ export const setS32 = (buf: Uint8Array, off: number, v: number) => {
   buf[off + 3] = (v >>> 24) & 0xff;
 };
 export const s64At = (buf: Uint8Array, off: number) => new DataView(buf.buffer, buf.byteOffset).getBigInt64(off, true);
-export const setS64 = (buf: Uint8Array, off: number, v: bigint) => new DataView(buf.buffer, buf.byteOffset).setBigInt64(off, BigInt.asIntN(64, v), true);
+export const setS64 = (buf: Uint8Array, off: number, v: bigint) =>
+  new DataView(buf.buffer, buf.byteOffset).setBigInt64(off, BigInt.asIntN(64, v), true);
 export const u64At = (buf: Uint8Array, off: number) => new DataView(buf.buffer, buf.byteOffset).getBigUint64(off, true);
 
 export const readS32 = (k: Kernel, addr: bigint) => s32At(k.mem.read(addr, 4), 0);

@@ -3,11 +3,11 @@
 // ftrace_module_enable() (COMING) re-enables the records and, if a tracer is running, patches
 // the calls back in; ftrace_release_mod() (GOING) drops the records.
 import { ftrace_make_nop } from '../arch/x86/ftrace.ts';
+import { countMoved } from '../arch/x86/unwind_orc.ts';
 import type { Kernel } from '../kernel.ts';
 import { sortU64 } from '../lib/sort.ts';
 import type { LoadInfo, Module } from '../module/types.ts';
 import { section_objs, symbolic, u64At, vmlinux_addr, within_module_init } from '../module/within.ts';
-import { countMoved } from '../arch/x86/unwind_orc.ts';
 
 const FILE = 'kernel/trace/ftrace.c';
 
@@ -32,14 +32,23 @@ export function ftrace_module_init(k: Kernel, mod: Module, info: LoadInfo): void
   const st = ftraceState(k);
   const locs = section_objs(info, '__mcount_loc', 8);
   if (st.disabled || !locs.num) {
-    k.trace.step(st.disabled ? 'ftrace_module_init: ftrace is disabled, call sites stay' : 'ftrace_module_init: no __mcount_loc, nothing to trace', {
-      module: mod.name,
-      file: FILE,
-    });
+    k.trace.step(
+      st.disabled
+        ? 'ftrace_module_init: ftrace is disabled, call sites stay'
+        : 'ftrace_module_init: no __mcount_loc, nothing to trace',
+      {
+        module: mod.name,
+        file: FILE,
+      },
+    );
     return;
   }
   // modules' __mcount_loc cannot be sorted at build time: sort(start, count, 8, ftrace_cmp_ips, NULL)
-  const sortStep = k.trace.step('ftrace_process_locs: sort __mcount_loc', { module: mod.name, file: FILE, fn: 'ftrace_process_locs' });
+  const sortStep = k.trace.step('ftrace_process_locs: sort __mcount_loc', {
+    module: mod.name,
+    file: FILE,
+    fn: 'ftrace_process_locs',
+  });
   const buf = k.mem.read(locs.addr, locs.num * 8);
   const before = buf.slice();
   const ip = (off: number) => u64At(buf, off);

@@ -7,7 +7,7 @@ import type { Kernel } from '../../kernel.ts';
 import { CpuCaps, X86_FEATURE } from '../../machine.ts';
 import type { Module, Shdr } from '../../module/types.ts';
 import { kernel_text_address, readAhead, s32At, setS32, symbolic, vmlinux_addr } from '../../module/within.ts';
-import { insn_decode_kernel, type Insn } from './insn.ts';
+import { type Insn, insn_decode_kernel } from './insn.ts';
 import { text_poke, text_poke_early } from './text_poke.ts';
 
 const FILE = 'arch/x86/kernel/alternative.c';
@@ -99,8 +99,13 @@ export function text_gen_insn(op: number, addr: bigint, dest: bigint, size = 5):
  */
 export function apply_paravirt(k: Kernel, mod: Module, sec: Shdr): void {
   const n = Math.floor(sec.size / 16); // struct paravirt_patch_site { u8 *instr; u8 type; u8 len; }
-  const step = k.trace.step(`apply_paravirt: ${n} paravirt sites`, { module: mod.name, file: FILE, fn: 'apply_paravirt' });
-  if (n) step.title = `apply_paravirt: ${n} paravirt sites left as built (pv_ops contents are not known to the emulator)`;
+  const step = k.trace.step(`apply_paravirt: ${n} paravirt sites`, {
+    module: mod.name,
+    file: FILE,
+    fn: 'apply_paravirt',
+  });
+  if (n)
+    step.title = `apply_paravirt: ${n} paravirt sites left as built (pv_ops contents are not known to the emulator)`;
 }
 
 /**
@@ -128,7 +133,9 @@ export function apply_retpolines(k: Kernel, mod: Module, sec: Shdr): void {
       const buf = new Uint8Array(bytes.length + 15);
       buf.set(bytes);
       optimize_nops(buf, bytes.length);
-      text_poke_early(k, addr, buf.slice(0, bytes.length), { what: `retpoline → indirect branch at ${symbolic(k, addr)}` });
+      text_poke_early(k, addr, buf.slice(0, bytes.length), {
+        what: `retpoline → indirect branch at ${symbolic(k, addr)}`,
+      });
       patched++;
     }
   }
@@ -154,7 +161,8 @@ function patch_retpoline(k: Kernel, addr: bigint, insn: Insn, thunks: bigint | u
     op = JMP32;
   }
   if (cpu.has(X86_FEATURE('RETPOLINE_LFENCE'))) bytes.push(0x0f, 0xae, 0xe8);
-  if (cpu.has(X86_FEATURE('INDIRECT_THUNK_ITS')) && !((addr + BigInt(bytes.length) + 1n + BigInt(reg >> 3)) & 0x20n)) return null; // ITS thunk pages: not emulated
+  if (cpu.has(X86_FEATURE('INDIRECT_THUNK_ITS')) && !((addr + BigInt(bytes.length) + 1n + BigInt(reg >> 3)) & 0x20n))
+    return null; // ITS thunk pages: not emulated
   // emit_indirect()
   let r = reg;
   if (r >= 8) {
@@ -206,7 +214,10 @@ export function apply_returns(k: Kernel, mod: Module, sec: Shdr): void {
       continue;
     }
     if (dest === undefined || dest !== thunk) {
-      k.trace.printk('warn', `missing return thunk: ${symbolic(k, addr)}-${dest === undefined ? '0x0' : symbolic(k, dest)}`);
+      k.trace.printk(
+        'warn',
+        `missing return thunk: ${symbolic(k, addr)}-${dest === undefined ? '0x0' : symbolic(k, dest)}`,
+      );
       warned++;
       continue;
     }
@@ -222,7 +233,14 @@ export function apply_returns(k: Kernel, mod: Module, sec: Shdr): void {
       toRet++;
     }
     // the title names the site (a symbol lookup): only when the write is recorded
-    text_poke_early(k, addr, bytes, k.mem.recordWrites ? { what: `return thunk → ${bytes[0] === RET ? 'ret; int3' : 'jmp thunk'} at ${symbolic(k, addr)}` } : {});
+    text_poke_early(
+      k,
+      addr,
+      bytes,
+      k.mem.recordWrites
+        ? { what: `return thunk → ${bytes[0] === RET ? 'ret; int3' : 'jmp thunk'} at ${symbolic(k, addr)}` }
+        : {},
+    );
   }
   const parts = [];
   if (toRet) parts.push(`${toRet} return-thunk jumps become ret; int3`);
@@ -233,15 +251,24 @@ export function apply_returns(k: Kernel, mod: Module, sec: Shdr): void {
 }
 
 /** __static_call_fixup() (arch/x86/kernel/static_call.c 6.1): a return site that is a NULL static-call trampoline. */
-function __static_call_fixup(k: Kernel, tramp: bigint, op: number, dest: bigint | undefined, thunk: bigint | undefined): boolean {
+function __static_call_fixup(
+  k: Kernel,
+  tramp: bigint,
+  op: number,
+  dest: bigint | undefined,
+  thunk: bigint | undefined,
+): boolean {
   if (tramp >> 12n !== (tramp + 7n) >> 12n && !kernel_text_address(k, tramp + 7n)) return false;
   const sig = readAhead(k, tramp + 5n, 3);
   if (sig.length < 3 || sig.some((b, i) => b !== tramp_ud[i])) return false;
   if (op === RET || (dest !== undefined && dest === thunk)) {
     // __static_call_transform(tramp, RET, NULL, true)
-    const code = cpu_wants_rethunk_at(k, tramp) ? text_gen_insn(JMP32, tramp, x86_return_thunk(k) ?? thunk!) : Uint8Array.of(RET, INT3, INT3, INT3, INT3);
+    const code = cpu_wants_rethunk_at(k, tramp)
+      ? text_gen_insn(JMP32, tramp, x86_return_thunk(k) ?? thunk!)
+      : Uint8Array.of(RET, INT3, INT3, INT3, INT3);
     const cur = k.mem.read(tramp, 5);
-    if (cur.some((b, i) => b !== code[i])) text_poke_early(k, tramp, code, { what: `static-call trampoline ${symbolic(k, tramp)} → ret` });
+    if (cur.some((b, i) => b !== code[i]))
+      text_poke_early(k, tramp, code, { what: `static-call trampoline ${symbolic(k, tramp)} → ret` });
   }
   return true;
 }
@@ -280,7 +307,8 @@ export function apply_alternatives(k: Kernel, mod: Module, sec: Shdr): void {
       if (replacementlen === 5 && buf[0] === CALL) {
         setS32(buf, 1, Number(BigInt.asIntN(32, BigInt(s32At(buf, 1)) + (replacement - instr))));
       }
-      if (replacementlen && (repl[0] === 0xeb || repl[0] === JMP32)) recompute_jump(replacementlen, instr, replacement, buf);
+      if (replacementlen && (repl[0] === 0xeb || repl[0] === JMP32))
+        recompute_jump(replacementlen, instr, replacement, buf);
       buf.fill(0x90, replacementlen, instrlen);
       const len = Math.max(replacementlen, instrlen);
       text_poke_early(k, instr, buf.subarray(0, len), { what: `alternative ${name} at ${symbolic(k, instr)}` });
@@ -325,7 +353,9 @@ export function apply_ibt_endbr(k: Kernel, mod: Module, sec: Shdr): void {
   let n = 0;
   for (const addr of relTable(k, sec)) {
     const endbr = k.mem.read(addr, 4);
-    const isEndbr = (endbr[0] === 0xf3 && endbr[1] === 0x0f && endbr[2] === 0x1e && endbr[3] === 0xfa) || endbr.every((b, i) => b === poison[i]);
+    const isEndbr =
+      (endbr[0] === 0xf3 && endbr[1] === 0x0f && endbr[2] === 0x1e && endbr[3] === 0xfa) ||
+      endbr.every((b, i) => b === poison[i]);
     if (!isEndbr) continue;
     text_poke_early(k, addr, poison, { what: `ENDBR sealed at ${symbolic(k, addr)}` });
     n++;
@@ -339,7 +369,11 @@ export function apply_ibt_endbr(k: Kernel, mod: Module, sec: Shdr): void {
  * with more possible CPUs it also remembers the module to put them back if CPUs come up.
  */
 export function alternatives_smp_module_add(k: Kernel, mod: Module, locks: Shdr, text: Shdr): void {
-  const step = k.trace.step('alternatives_smp_module_add', { module: mod.name, file: FILE, fn: 'alternatives_smp_module_add' });
+  const step = k.trace.step('alternatives_smp_module_add', {
+    module: mod.name,
+    file: FILE,
+    fn: 'alternatives_smp_module_add',
+  });
   const m = k.machine;
   const uniproc_patched = !m.noreplaceSmp && m.presentCpus === 1;
   const sites = Math.floor(locks.size / 4);

@@ -10,14 +10,14 @@ import { SHF_ALLOC } from '../../../elf/constants.ts';
 import type { ElfObject } from '../../../elf/types.ts';
 import { openModule } from '../../../module_file.ts';
 import { oracleImage, oracleKo, oracleModuleNames } from '../../../test_support/oracle.ts';
-import type { Step, WritePath } from '../../../trace/types.ts';
 import { stepEvents } from '../../../trace/events.ts';
+import type { Step, WritePath } from '../../../trace/types.ts';
 import { parseKallsyms } from '../../kallsyms.ts';
 import { Kernel } from '../../kernel.ts';
+import { sort } from '../../lib/sort.ts';
 import { load_module } from '../../module/main.ts';
 import { INIT_OFFSET_MASK, type Module } from '../../module/types.ts';
 import { insn_decode_kernel } from './insn.ts';
-import { sort } from '../../lib/sort.ts';
 
 const dir = new URL('../../../../truth/v6.1/debian-43/', import.meta.url);
 interface Truth {
@@ -27,7 +27,9 @@ interface Truth {
   perm_layout: Record<'r-x' | 'r--' | 'rw-', Array<[number, number]>>;
 }
 const truth: { modules: Record<string, Truth> } = JSON.parse(readFileSync(new URL('truth-subset.json', dir), 'utf8'));
-const vmlinux = parseKallsyms(readFileSync(new URL('../../../../public/samples/vmlinux.kallsyms', import.meta.url), 'utf8'));
+const vmlinux = parseKallsyms(
+  readFileSync(new URL('../../../../public/samples/vmlinux.kallsyms', import.meta.url), 'utf8'),
+);
 const moduleSymbols = parseKallsyms(readFileSync(new URL('kallsyms/modules-subset.kallsyms', dir), 'utf8'));
 
 interface Replay {
@@ -53,10 +55,20 @@ async function replay(name: string): Promise<Replay> {
   const bytes = oracleKo(t.ko_file);
   const opened = await openModule(bytes, t.ko_file);
   if (!opened.ok) throw new Error(opened.error.message);
-  const result = load_module(k, bytes, opened.module.elf, { coreBase: BigInt(t.core_base), initBase: BigInt(t.init_base_inferred) });
+  const result = load_module(k, bytes, opened.module.elf, {
+    coreBase: BigInt(t.core_base),
+    initBase: BigInt(t.init_base_inferred),
+  });
   if (!result.ok) throw new Error(result.error?.message);
   const mod = result.module!;
-  return { k, mod, elf: opened.module.elf, ours: k.mem.read(mod.core_layout.base, mod.core_layout.size), real: oracleImage(name), t };
+  return {
+    k,
+    mod,
+    elf: opened.module.elf,
+    ours: k.mem.read(mod.core_layout.base, mod.core_layout.size),
+    real: oracleImage(name),
+    t,
+  };
 }
 
 const diffs = (a: Uint8Array, b: Uint8Array, [start, end]: [number, number]) => {
@@ -75,19 +87,38 @@ function relocationSites(r: Replay): Array<{ off: number; size: number; invented
       const type = rel.types[i]!;
       if (type === 0) continue;
       const sym = r.elf.symbols[rel.symbols[i]!];
-      out.push({ off: Number(tgt.entsize) + Number(rel.offsets[i]!), size: type === 1 || type === 24 ? 8 : 4, invented: !!sym && r.k.inventedSymbols.has(sym.name) });
+      out.push({
+        off: Number(tgt.entsize) + Number(rel.offsets[i]!),
+        size: type === 1 || type === 24 ? 8 : 4,
+        invented: !!sym && r.k.inventedSymbols.has(sym.name),
+      });
     }
   }
   return out;
 }
 
-const steps = (r: Replay, fn: string): Step[] => r.k.trace.trace.steps.filter((s) => s.module === r.mod.name && s.path.at(-1) === fn);
+const steps = (r: Replay, fn: string): Step[] =>
+  r.k.trace.trace.steps.filter((s) => s.module === r.mod.name && s.path.at(-1) === fn);
 const writes = (r: Replay, fn: string, path?: WritePath) =>
-  steps(r, fn).flatMap((s) => stepEvents(r.k.trace.trace, s).filter((e) => e.kind === 'write' && (!path || e.path === path)));
+  steps(r, fn).flatMap((s) =>
+    stepEvents(r.k.trace.trace, s).filter((e) => e.kind === 'write' && (!path || e.path === path)),
+  );
 
 // What each module's load did, per kind: [return sites → ret, alternatives patched, lock → DS,
 // ORC entries sorted, ftrace NOPs (core+init), jump entries, static-call sites → call, → NOP]
-const expected: Record<string, { returns: number; alts: number; locks: number; orc: number; fentry: number; jump: number; scCall: number; scNop: number }> = {
+const expected: Record<
+  string,
+  {
+    returns: number;
+    alts: number;
+    locks: number;
+    orc: number;
+    fentry: number;
+    jump: number;
+    scCall: number;
+    scNop: number;
+  }
+> = {
   crc_itu_t: { returns: 1, alts: 0, locks: 0, orc: 2, fentry: 0, jump: 0, scCall: 0, scNop: 0 },
   crc7: { returns: 1, alts: 0, locks: 0, orc: 2, fentry: 0, jump: 0, scCall: 0, scNop: 0 },
   nls_utf8: { returns: 4, alts: 0, locks: 0, orc: 17, fentry: 3, jump: 0, scCall: 0, scNop: 0 },
@@ -147,17 +178,27 @@ describe('module_finalize, ftrace and the COMING notifiers reproduce the real 6.
       const e = expected[name]!;
       const ret = writes(r, 'apply_returns');
       expect(ret.length).toBe(e.returns);
-      expect(ret.every((w) => w.kind === 'write' && w.path === 'text_poke_early' && [...w.new].join() === '195,204,204,204,204')).toBe(true);
+      expect(
+        ret.every(
+          (w) => w.kind === 'write' && w.path === 'text_poke_early' && [...w.new].join() === '195,204,204,204,204',
+        ),
+      ).toBe(true);
       expect(writes(r, 'apply_alternatives', 'text_poke_early').length).toBe(e.alts);
       const locks = writes(r, 'alternatives_smp_module_add');
       expect(locks.length).toBe(e.locks);
-      expect(locks.every((w) => w.kind === 'write' && w.path === 'text_poke' && w.new[0] === 0x3e && w.old[0] === 0xf0)).toBe(true);
+      expect(
+        locks.every((w) => w.kind === 'write' && w.path === 'text_poke' && w.new[0] === 0x3e && w.old[0] === 0xf0),
+      ).toBe(true);
       const orc = steps(r, 'unwind_module_init')[0]?.title ?? '';
       expect(orc).toContain(`${e.orc} entries`);
       const nops = writes(r, 'ftrace_update_code');
       expect(nops.length).toBe(e.fentry);
-      expect(nops.every((w) => w.kind === 'write' && w.path === 'text_poke_early' && [...w.new].join() === '15,31,68,0,0')).toBe(true);
-      expect(steps(r, 'jump_label_add_module')[0]?.title ?? '').toMatch(e.jump ? new RegExp(`^jump_label_add_module: ${e.jump} entries`) : /^$/);
+      expect(
+        nops.every((w) => w.kind === 'write' && w.path === 'text_poke_early' && [...w.new].join() === '15,31,68,0,0'),
+      ).toBe(true);
+      expect(steps(r, 'jump_label_add_module')[0]?.title ?? '').toMatch(
+        e.jump ? new RegExp(`^jump_label_add_module: ${e.jump} entries`) : /^$/,
+      );
       const sc = steps(r, 'static_call_add_module')[0]?.title ?? '';
       if (e.scCall + e.scNop) expect(sc).toContain(`${e.scCall} now call their target, ${e.scNop} NOPs`);
       // static-call sites are patched live: int3, sync, tail, sync, first byte, sync
@@ -168,7 +209,14 @@ describe('module_finalize, ftrace and the COMING notifiers reproduce the real 6.
       for (let i = 0; i < pokes.length; i += 3) {
         const [a, b, c] = [pokes[i]!, pokes[i + 1]!, pokes[i + 2]!];
         if (a.kind !== 'write' || b.kind !== 'write' || c.kind !== 'write') throw new Error('not a write');
-        expect([a.new.length, a.new[0], b.addr - a.addr, b.new.length, c.addr === a.addr, c.new.length]).toEqual([1, 0xcc, 1n, 4, true, 1]);
+        expect([a.new.length, a.new[0], b.addr - a.addr, b.new.length, c.addr === a.addr, c.new.length]).toEqual([
+          1,
+          0xcc,
+          1n,
+          4,
+          true,
+          1,
+        ]);
       }
     });
   }
@@ -197,26 +245,35 @@ describe('module_finalize, ftrace and the COMING notifiers reproduce the real 6.
   });
 });
 
-
 describe('lib/sort.c heapsort', () => {
   it('is the kernel’s unstable bottom-up heapsort: equal keys end in its order', () => {
     // five records, key in byte 0, identity in byte 1
     const buf = Uint8Array.from([2, 0, 1, 1, 2, 2, 1, 3, 0, 4]);
-    const swaps = sort(5, 2, (a, b) => buf[a]! - buf[b]!, (a, b) => {
-      const t = buf.slice(a, a + 2);
-      buf.copyWithin(a, b, b + 2);
-      buf.set(t, b);
-    });
+    const swaps = sort(
+      5,
+      2,
+      (a, b) => buf[a]! - buf[b]!,
+      (a, b) => {
+        const t = buf.slice(a, a + 2);
+        buf.copyWithin(a, b, b + 2);
+        buf.set(t, b);
+      },
+    );
     expect([...buf]).toEqual(expectedHeap);
     expect(swaps).toBe(expectedSwaps);
     // 40 records, key (7i mod 5), identity i
     const b2 = new Uint8Array(80);
     for (let i = 0; i < 40; i++) b2.set([(i * 7) % 5, i], 2 * i);
-    const s2 = sort(40, 2, (a, b) => b2[a]! - b2[b]!, (a, b) => {
-      const t = b2.slice(a, a + 2);
-      b2.copyWithin(a, b, b + 2);
-      b2.set(t, b);
-    });
+    const s2 = sort(
+      40,
+      2,
+      (a, b) => b2[a]! - b2[b]!,
+      (a, b) => {
+        const t = b2.slice(a, a + 2);
+        b2.copyWithin(a, b, b + 2);
+        b2.set(t, b);
+      },
+    );
     expect([...Array(40).keys()].map((i) => b2[2 * i + 1])).toEqual(expected40);
     expect(s2).toBe(150);
   });
@@ -225,11 +282,15 @@ describe('lib/sort.c heapsort', () => {
 // headers), run on the same records with a counting swap.
 const expectedHeap = [0, 4, 1, 1, 1, 3, 2, 2, 2, 0];
 const expectedSwaps = 6;
-const expected40 = [0, 30, 5, 25, 35, 10, 15, 20, 18, 33, 3, 8, 38, 13, 28, 23, 6, 26, 11, 21, 16, 36, 1, 31, 29, 14, 24, 4, 19, 9, 39, 34, 27, 12, 2, 22, 37, 17, 32, 7];
+const expected40 = [
+  0, 30, 5, 25, 35, 10, 15, 20, 18, 33, 3, 8, 38, 13, 28, 23, 6, 26, 11, 21, 16, 36, 1, 31, 29, 14, 24, 4, 19, 9, 39,
+  34, 27, 12, 2, 22, 37, 17, 32, 7,
+];
 
 describe('insn_decode_kernel', () => {
   it('decodes the instructions the patchers meet', () => {
-    const len = (...b: number[]) => insn_decode_kernel(Uint8Array.from([...b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]))?.length;
+    const len = (...b: number[]) =>
+      insn_decode_kernel(Uint8Array.from([...b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]))?.length;
     expect(len(0xe9, 1, 2, 3, 4)).toBe(5); // jmp rel32
     expect(len(0x0f, 0x1f, 0x44, 0, 0)).toBe(5); // nopl 0(%rax,%rax,1)
     expect(len(0x66, 0x90)).toBe(2);

@@ -10,7 +10,12 @@ import { text_poke_early } from './text_poke.ts';
 export const MCOUNT_INSN_SIZE = 5;
 
 /** 0, or -EINVAL (-22) with what was found, as ftrace_verify_code() reports it. */
-export function ftrace_make_nop(k: Kernel, ip: bigint, mcount_addr: bigint, init: boolean): { err: 0 } | { err: number; actual: Uint8Array; expected: Uint8Array } {
+export function ftrace_make_nop(
+  k: Kernel,
+  ip: bigint,
+  mcount_addr: bigint,
+  init: boolean,
+): { err: 0 } | { err: number; actual: Uint8Array; expected: Uint8Array } {
   const old = text_gen_insn(0xe8, ip, mcount_addr);
   const cur = k.mem.read(ip, MCOUNT_INSN_SIZE);
   if (cur.some((b, i) => b !== old[i])) return { err: -22, actual: cur, expected: old };

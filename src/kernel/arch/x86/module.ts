@@ -5,19 +5,27 @@
 //        text_poke_sync() afterwards (livepatch's late relocations);
 //  6.3+: __write_relocate_add(): the same writes, overflow checked before writing, and a
 //        reworded refusal; clear_relocate_add() is its inverse.
-import { relaSection } from '../../module/rela.ts';
-import { SIZEOF_SYM } from '../../../elf/constants.ts';
+
+import {
+  R_X86_64_32,
+  R_X86_64_32S,
+  R_X86_64_64,
+  R_X86_64_NONE,
+  R_X86_64_PC32,
+  R_X86_64_PC64,
+  R_X86_64_PLT32,
+  SIZEOF_SYM,
+} from '../../../elf/constants.ts';
 import { relocationTypeName } from '../../../elf/names.ts';
 import type { WritePath } from '../../../trace/types.ts';
 import { ENOEXEC } from '../../errno.ts';
 import type { Kernel } from '../../kernel.ts';
-import { loadError, type LoadError } from '../../load_error.ts';
+import { type LoadError, loadError } from '../../load_error.ts';
 import type { Mapping } from '../../mm/address_space.ts';
 import { hex } from '../../mm/page.ts';
+import { relaSection } from '../../module/rela.ts';
 import type { LoadInfo, Module } from '../../module/types.ts';
 import { text_poke, text_poke_sync } from './text_poke.ts';
-import { R_X86_64_32, R_X86_64_32S, R_X86_64_64, R_X86_64_NONE, R_X86_64_PC32, R_X86_64_PC64, R_X86_64_PLT32 } from '../../../elf/constants.ts';
-
 
 const U64 = (1n << 64n) - 1n;
 
@@ -133,7 +141,19 @@ export function apply_relocate_add(
         le(val, size),
         path,
         recording
-          ? { cause: { relsec, relsecName: relName, entry: i, type, symbol: symbolName(info, symIndex), S, A, P: loc, value: val } }
+          ? {
+              cause: {
+                relsec,
+                relsecName: relName,
+                entry: i,
+                type,
+                symbol: symbolName(info, symIndex),
+                S,
+                A,
+                P: loc,
+                value: val,
+              },
+            }
           : undefined,
       );
     if (overflow) {
@@ -261,7 +281,23 @@ export function apply_relocate_add(
           const sym = syms[i]!;
           let symId = (symbolIds ??= new Map()).get(sym);
           if (symId === undefined) symbolIds.set(sym, (symId = trace.intern(symbolName(info, sym))));
-          trace.relocation(llo, lhi, size, vlo, vhi, path, relsec, relNameId, i, type, symId, sym < nsyms ? sv32[2 * sym]! : 0, sym < nsyms ? sv32[2 * sym + 1]! : 0, add32[2 * i]!, add32[2 * i + 1]!);
+          trace.relocation(
+            llo,
+            lhi,
+            size,
+            vlo,
+            vhi,
+            path,
+            relsec,
+            relNameId,
+            i,
+            type,
+            symId,
+            sym < nsyms ? sv32[2 * sym]! : 0,
+            sym < nsyms ? sv32[2 * sym + 1]! : 0,
+            add32[2 * i]!,
+            add32[2 * i + 1]!,
+          );
         }
         pData[pageOff] = vlo & 0xff;
         pData[pageOff + 1] = (vlo >>> 8) & 0xff;
@@ -281,13 +317,17 @@ export function apply_relocate_add(
     }
   }
 
-  if (counts) typeCounts.forEach((n, t) => n && (counts[relocationTypeName(62, t)] = (counts[relocationTypeName(62, t)] ?? 0) + n));
+  if (counts)
+    typeCounts.forEach(
+      (n, t) => n && (counts[relocationTypeName(62, t)] = (counts[relocationTypeName(62, t)] ?? 0) + n),
+    );
   if (!legacy && !early) text_poke_sync(k, `after ${relName}`);
   return err;
 }
 
 /** Where symbol `i` of the module's symtab lives while loading (the init-region copy). */
-export const symtabEntryAddress = (info: LoadInfo, i: number) => info.sechdrs[info.index.sym]!.addr + BigInt(i * SIZEOF_SYM);
+export const symtabEntryAddress = (info: LoadInfo, i: number) =>
+  info.sechdrs[info.index.sym]!.addr + BigInt(i * SIZEOF_SYM);
 
 /**
  * clear_relocate_add() → write_relocate_add(apply=false) (arch/x86/kernel/module.c, 6.3+):

@@ -35,7 +35,8 @@ export function module_finalize(k: Kernel, mod: Module, info: LoadInfo): LoadErr
   if (returns) k.trace.call('apply_returns', () => apply_returns(k, mod, returns));
   if (alt) k.trace.call('apply_alternatives', () => apply_alternatives(k, mod, alt));
   if (ibt_endbr) k.trace.call('apply_ibt_endbr', () => apply_ibt_endbr(k, mod, ibt_endbr));
-  if (locks && text) k.trace.call('alternatives_smp_module_add', () => alternatives_smp_module_add(k, mod, locks, text));
+  if (locks && text)
+    k.trace.call('alternatives_smp_module_add', () => alternatives_smp_module_add(k, mod, locks, text));
   if (orc && orc_ip) k.trace.call('unwind_module_init', () => unwind_module_init(k, mod, orc_ip, orc));
   if (!para && !retpolines && !returns && !alt && !ibt_endbr && !(locks && text) && !(orc && orc_ip))
     k.trace.step('module_finalize: nothing to patch (no .altinstructions, .return_sites, .smp_locks, ORC …)', {

@@ -4,7 +4,12 @@
 import type { RelocationCause } from '../../../trace/types.ts';
 import type { Kernel } from '../../kernel.ts';
 
-export function text_poke(k: Kernel, addr: bigint, bytes: Uint8Array, extra: { cause?: RelocationCause; what?: string } = {}): void {
+export function text_poke(
+  k: Kernel,
+  addr: bigint,
+  bytes: Uint8Array,
+  extra: { cause?: RelocationCause; what?: string } = {},
+): void {
   k.mem.write(addr, bytes, 'text_poke', extra);
 }
 

@@ -14,7 +14,11 @@ const ORC_ENTRY_SIZE = 6; // struct orc_entry { s16 sp_offset; s16 bp_offset; sp
 const ORC_REG_UNDEFINED = 0;
 
 export function unwind_module_init(k: Kernel, mod: Module, orc_ip: Shdr, orc: Shdr): void {
-  const step = k.trace.step('unwind_module_init', { module: mod.name, file: 'arch/x86/kernel/unwind_orc.c', fn: 'unwind_module_init' });
+  const step = k.trace.step('unwind_module_init', {
+    module: mod.name,
+    file: 'arch/x86/kernel/unwind_orc.c',
+    fn: 'unwind_module_init',
+  });
   const num = Math.floor(orc_ip.size / 4);
   if (orc_ip.size % 4 !== 0 || orc.size % ORC_ENTRY_SIZE !== 0 || num !== orc.size / ORC_ENTRY_SIZE)
     k.trace.printk('warn', `WARNING: unwind_module_init: ${mod.name}: .orc_unwind_ip and .orc_unwind do not match`);
@@ -120,7 +124,8 @@ export function orc_sort(ip: Uint8Array, tab: Uint8Array, num: number): number {
   const tab0 = tab.slice(0, num * ORC_ENTRY_SIZE);
   for (let i = 0; i < num; i++) {
     const from = perm[i]!;
-    if (from !== i) tab.set(tab0.subarray(from * ORC_ENTRY_SIZE, from * ORC_ENTRY_SIZE + ORC_ENTRY_SIZE), i * ORC_ENTRY_SIZE);
+    if (from !== i)
+      tab.set(tab0.subarray(from * ORC_ENTRY_SIZE, from * ORC_ENTRY_SIZE + ORC_ENTRY_SIZE), i * ORC_ENTRY_SIZE);
   }
   return swaps;
 }
