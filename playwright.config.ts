@@ -2,7 +2,8 @@ import { defineConfig, devices } from '@playwright/test';
 
 // Debian's Chromium, never a Playwright download (`playwright install` cannot reach the network).
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const PORT = 4173;
+// KLP_E2E_PORT: several checkouts on one machine each test against their own preview server.
+const PORT = Number(process.env.KLP_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
