@@ -1,7 +1,8 @@
 // Beside the map: the current step's call path, title, why it matters, what changed (from the
 // step's events), and the kernel source at the pinned version.
 import { useMemo } from 'react';
-import { PAGE_SIZE, PermCode } from '../../src/trace/page_map.ts';
+import { PAGE_SIZE } from '../../src/kernel/mm/page.ts';
+import { PermCode } from '../../src/trace/page_map.ts';
 import { stepSourceLink } from '../../src/trace/source_link.ts';
 import {
   FLUSH_TEXT,

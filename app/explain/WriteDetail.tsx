@@ -2,7 +2,8 @@
 // path and the page's permission at that moment (replayed up to the event).
 
 import { useEffect, useRef, useState } from 'react';
-import { PAGE_SIZE, PERM_LABEL, PermCode, permCode } from '../../src/trace/page_map.ts';
+import { PAGE_SIZE } from '../../src/kernel/mm/page.ts';
+import { PERM_LABEL, PermCode, permCode } from '../../src/trace/page_map.ts';
 import { WRITE_PATH_TEXT } from '../../src/trace/step_summary.ts';
 import type { Trace } from '../../src/trace/types.ts';
 import { hex2, useSectionWindow } from '../components/section_bytes.ts';

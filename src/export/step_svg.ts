@@ -2,16 +2,17 @@
 // every module — pages coloured by permission with their badge and hatch, RWX as the alarm,
 // write marks, flipped pages outlined — the legend, what changed, and the permalink. Text is text
 // (selectable, searchable, scales); fonts are generic families, so nothing is fetched. Pure: the
-// same geometry as the on-screen canvas (app/explain/map_layout.ts), no DOM.
-import { flipsAt } from '../../app/explain/flips.ts';
-import { layoutMap, type MapLayout, offsetToView, pageOrigin, type RegionBox } from '../../app/explain/map_layout.ts';
-import { LEGEND_ORDER, MARK, PERM_STYLE } from '../../app/explain/palette.ts';
+// same geometry and palette as the on-screen canvas (src/view_model/), no DOM.
+import { PAGE_SIZE } from '../kernel/mm/page.ts';
 import { wrap } from '../trace/ascii.ts';
-import { buildPageMap, PAGE_SIZE, type PageMap, PermCode, SITE_FAULT, sitesOfStep } from '../trace/page_map.ts';
+import { buildPageMap, type PageMap, PermCode, SITE_FAULT, sitesOfStep } from '../trace/page_map.ts';
 import { stateBands } from '../trace/phases.ts';
 import { flipLabel, summarizeStep } from '../trace/step_summary.ts';
 import type { Trace } from '../trace/types.ts';
 import { WHY } from '../trace/why.ts';
+import { flipsAt } from '../view_model/flips.ts';
+import { layoutMap, type MapLayout, offsetToView, pageOrigin, type RegionBox } from '../view_model/map_layout.ts';
+import { LEGEND_ORDER, MARK, PERM_STYLE } from '../view_model/palette.ts';
 
 export interface SvgPanel {
   /** Column heading (a comparison's strategy), optional for a single trace. */

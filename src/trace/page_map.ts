@@ -5,10 +5,9 @@
 // Per-step permissions are snapshots: one Uint8Array of PermCode per region and step, shared
 // with the previous step when nothing in that region changed, so looking up step N is O(1) and
 // amdgpu.ko (2,356 + 277 pages, ~50 steps) costs a few hundred KiB.
+import { PAGE_SIZE } from '../kernel/mm/page.ts';
 import type { PagePerm, Region, Trace } from './types.ts';
 import { WRITE_PATHS } from './write_log.ts';
-
-export const PAGE_SIZE = 4096;
 
 /** A page's state at a step. */
 export const PermCode = {
