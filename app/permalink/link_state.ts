@@ -17,7 +17,6 @@ import {
   type StepRef,
 } from '../../src/permalink/permalink.ts';
 import type { ModuleRef, TraceSource } from '../explain/source.ts';
-import type { LoadedFile } from '../store.ts';
 
 /** The link the page was opened with (decoded once, before any store reads it). */
 export const startLink: Decoded =
@@ -54,7 +53,13 @@ export function useFileHashes(): Record<string, string> {
 
 // ---- LinkModule <-> ModuleRef ---------------------------------------------------------------
 
-export function moduleToLink(ref: ModuleRef, files: LoadedFile[]): LinkModule | undefined {
+/** What a link needs of an open file (a LoadedFile of app/store.ts, which imports this module). */
+interface OpenFile {
+  key: string;
+  name: string;
+}
+
+export function moduleToLink(ref: ModuleRef, files: OpenFile[]): LinkModule | undefined {
   if (ref.kind === 'sample') return { kind: 'sample', id: ref.id };
   const f = files.find((x) => x.key === ref.key);
   const sha256 = fileHashes.getState().byKey[ref.key];
@@ -79,7 +84,7 @@ type Roles = Partial<Record<'T' | 'T2' | 'P' | 'R', ModuleRef>>;
 
 function rolesToLink(
   roles: Roles | undefined,
-  files: LoadedFile[],
+  files: OpenFile[],
 ): Partial<Record<'T' | 'T2' | 'P' | 'R', LinkModule>> | undefined {
   if (!roles) return undefined;
   const out: Partial<Record<'T' | 'T2' | 'P' | 'R', LinkModule>> = {};
@@ -90,7 +95,7 @@ function rolesToLink(
   return Object.keys(out).length ? out : undefined;
 }
 
-export function sourceToLink(source: TraceSource, files: LoadedFile[]): LinkSource {
+export function sourceToLink(source: TraceSource, files: OpenFile[]): LinkSource {
   if (source.kind === 'sequence') {
     const ops: LinkSource & { kind: 'sequence' } = {
       kind: 'sequence',
@@ -203,7 +208,7 @@ const sameSource = (a: LinkSource, key: string | undefined) =>
  */
 export function takeLinkedStep(
   source: TraceSource,
-  files: LoadedFile[],
+  files: OpenFile[],
   steps: ReadonlyArray<{ path: string[]; source?: { fn: string } }>,
 ): { step?: number; select?: { step: number; event: number } } {
   const p = pendingLink.getState();

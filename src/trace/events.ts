@@ -1,8 +1,8 @@
 // Reading a step's events one by one, writes included: a step stores its writes as runs of
 // rows of the trace's write log (write_log.ts), and event indices count every write, so a
 // selection or permalink names the same event however the writes are stored.
-import type { Step, Trace, TraceEvent, WritePath } from './types.ts';
-import { WRITE_PATHS, type WriteRecord, writeAt } from './write_log.ts';
+import type { Step, Trace, TraceEvent, WritePath, WriteRecord } from './types.ts';
+import { WRITE_PATHS, writeAt } from './write_log.ts';
 
 /** How many events the step has, each write counted. */
 export function eventCount(step: Step): number {
