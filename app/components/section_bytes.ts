@@ -86,6 +86,5 @@ export function useSectionWindow(
   return reply;
 }
 
-export const hex2 = (b: number) => b.toString(16).padStart(2, '0');
 /** Printable ASCII or a dot, as hexdump -C shows it. */
 export const ascii = (b: number) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.');

@@ -3,7 +3,8 @@
 // every region's permissions (screen readers, tests), and the hover readout.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { PAGE_SIZE } from '../../src/kernel/mm/page.ts';
-import { PERM_LABEL, PermCode, SITE_FAULT, sitesOfStep } from '../../src/trace/page_map.ts';
+import { SITE_FAULT, sitesOfStep } from '../../src/trace/page_map.ts';
+import { PERM_LABEL, PermCode } from '../../src/trace/perm_code.ts';
 import type { Trace } from '../../src/trace/types.ts';
 import { flipsAt } from '../../src/view_model/flips.ts';
 import { layoutMap, type MapLayout, offsetToView, viewToOffset } from '../../src/view_model/map_layout.ts';

@@ -3,7 +3,8 @@
 // that base: pages whose permission flipped fade from the old colour to the new one, and written
 // sites pulse.
 import { PAGE_SIZE } from '../../src/kernel/mm/page.ts';
-import { type PageMap, PermCode, SITE_FAULT, sitesOfStep } from '../../src/trace/page_map.ts';
+import { type PageMap, SITE_FAULT, sitesOfStep } from '../../src/trace/page_map.ts';
+import { PermCode } from '../../src/trace/perm_code.ts';
 import type { Flip } from '../../src/view_model/flips.ts';
 import { type MapLayout, offsetToView, pageOrigin, type RegionBox } from '../../src/view_model/map_layout.ts';
 import { MARK, PERM_STYLE } from '../../src/view_model/palette.ts';

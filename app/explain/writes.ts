@@ -45,5 +45,3 @@ export function writeWhat(w: WriteEvent): string {
   if (w.cause) return `${relocName(w.cause.type)} → ${w.cause.symbol || '(section)'}`;
   return w.what ?? 'write';
 }
-
-export const bytesHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');

@@ -5,7 +5,8 @@
 // same geometry and palette as the on-screen canvas (src/view_model/), no DOM.
 import { PAGE_SIZE } from '../kernel/mm/page.ts';
 import { wrap } from '../trace/ascii.ts';
-import { buildPageMap, type PageMap, PermCode, SITE_FAULT, sitesOfStep } from '../trace/page_map.ts';
+import { buildPageMap, type PageMap, SITE_FAULT, sitesOfStep } from '../trace/page_map.ts';
+import { PermCode } from '../trace/perm_code.ts';
 import { stateBands } from '../trace/phases.ts';
 import { flipLabel, summarizeStep } from '../trace/step_summary.ts';
 import type { Trace } from '../trace/types.ts';

@@ -9,7 +9,7 @@
 //  3. each aligned row gets a W^X signature per column (permission flips old→new, write paths,
 //     syncs, faults, audit verdicts); rows whose signatures differ are marked.
 // Pure: no DOM, no kernel logic, only the traces and the auditor's verdicts per step.
-import { PERM_LABEL, permCode } from './page_map.ts';
+import { PERM_LABEL, permCode } from './perm_code.ts';
 import type { Step, Trace } from './types.ts';
 import { WRITE_PATHS } from './write_log.ts';
 

@@ -4,7 +4,8 @@
 
 import { PAGE_SIZE } from '../kernel/mm/page.ts';
 import { writeStats } from './events.ts';
-import { type PageMap, PERM_LABEL, type PermCode, permCode, regionAt } from './page_map.ts';
+import { type PageMap, regionAt } from './page_map.ts';
+import { PERM_LABEL, type PermCode, permCode } from './perm_code.ts';
 import type { ModuleState, Step, Trace, WritePath } from './types.ts';
 
 export interface FlipSummary {

@@ -1,5 +1,6 @@
 // Pages whose permission a step changed (alloc and free are not flips), from the snapshots.
-import { type PageMap, PermCode } from '../trace/page_map.ts';
+import type { PageMap } from '../trace/page_map.ts';
+import { PermCode } from '../trace/perm_code.ts';
 import type { MapLayout, RegionBox } from './map_layout.ts';
 
 /** One page of `box` whose permission went from `from` to `to` at the step. */

@@ -2,7 +2,7 @@
 // Okabe–Ito (safe for the common colour-vision deficiencies), each also encoded by a badge and a
 // hatch, so colour is never the only cue. RWX is vermillion with a heavy black cross-hatch and a
 // black "RWX!" badge: it must not look like anything else.
-import { PermCode } from '../trace/page_map.ts';
+import { PermCode } from '../trace/perm_code.ts';
 import type { ModuleState } from '../trace/types.ts';
 
 export interface PermStyle {
