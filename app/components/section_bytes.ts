@@ -10,7 +10,7 @@ export function relocationWidth(type: number): number {
   return type === R_X86_64_64 || type === R_X86_64_PC64 ? 8 : type === R_X86_64_NONE ? 0 : 4;
 }
 
-export const CHUNK = 4096;
+const CHUNK = 4096;
 
 /** One handle+section's chunks, shared by every view of it while it is open. */
 export class ChunkCache {

@@ -18,8 +18,7 @@ import { useExplain } from './store.ts';
 import { WHY } from './why.ts';
 
 /** A step whose source is a reconstruction of a proposal (no kernel code): its `source.file` says so. */
-export const isReconstruction = (step: { source?: { file: string } }) =>
-  /reconstruction/i.test(step.source?.file ?? '');
+const isReconstruction = (step: { source?: { file: string } }) => /reconstruction/i.test(step.source?.file ?? '');
 
 /**
  * `step` overrides the explainer's current step (comparison columns); `note` is shown above the

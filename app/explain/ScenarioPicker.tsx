@@ -13,7 +13,7 @@ import { explainStore, useExplain } from './store.ts';
 
 type Sequence = Extract<TraceSource, { kind: 'sequence' }>;
 
-export function refValue(ref: ModuleRef): string {
+function refValue(ref: ModuleRef): string {
   return ref.kind === 'sample' ? `sample:${ref.id}` : `file:${ref.key}`;
 }
 
@@ -22,7 +22,7 @@ function parseRef(v: string): ModuleRef {
   return kind === 'file' ? { kind: 'file', key: id } : { kind: 'sample', id };
 }
 
-export function useModuleName(): (ref: ModuleRef) => string {
+function useModuleName(): (ref: ModuleRef) => string {
   const files = useKlp((s) => s.files);
   return (ref) => {
     if (ref.kind === 'sample') return ref.id;

@@ -12,7 +12,6 @@ import {
   type LinkModule,
   type LinkSource,
   type LinkTab,
-  linkHref,
   resolveStep,
   type StepRef,
 } from '../../src/permalink/permalink.ts';
@@ -59,7 +58,7 @@ interface OpenFile {
   name: string;
 }
 
-export function moduleToLink(ref: ModuleRef, files: OpenFile[]): LinkModule | undefined {
+function moduleToLink(ref: ModuleRef, files: OpenFile[]): LinkModule | undefined {
   if (ref.kind === 'sample') return { kind: 'sample', id: ref.id };
   const f = files.find((x) => x.key === ref.key);
   const sha256 = fileHashes.getState().byKey[ref.key];
@@ -242,5 +241,3 @@ export function startInspector(): {
   const s = startLink.state;
   return { open: s.open, tab: s.tab, section: s.section, symbol: s.symbol, relsec: s.relsec };
 }
-
-export { encodeLink, linkHref };

@@ -35,10 +35,10 @@ export interface SvgOptions {
   width?: number;
 }
 
-export const FONT = "ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace";
-export const SANS = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif";
+const FONT = "ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace";
+const SANS = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif";
 export const INK = '#1d2125';
-export const MUTED = '#5f6870';
+const MUTED = '#5f6870';
 export const LINE = '#c9cdd2';
 
 export const esc = (s: string) =>
@@ -55,7 +55,7 @@ export function text(x: number, y: number, s: string, attrs: Record<string, stri
 }
 export const r = (n: number) => (Math.round(n * 10) / 10).toString();
 
-export const DEFS = `<defs>
+const DEFS = `<defs>
 <pattern id="hatch-diagonal" width="8" height="8" patternUnits="userSpaceOnUse"><path d="M0 8L8 0M-1 1L1 -1M7 9L9 7" stroke="rgba(0,0,0,0.22)" stroke-width="1.2"/></pattern>
 <pattern id="hatch-cross" width="10" height="10" patternUnits="userSpaceOnUse"><path d="M0 10L10 0M-1 1L1 -1M9 11L11 9M0 0L10 10" stroke="rgba(0,0,0,0.9)" stroke-width="2"/></pattern>
 </defs>`;
@@ -245,7 +245,7 @@ export function stepMapSvg(
 }
 
 /** The legend, as on screen: each permission's colour, badge and meaning, and the marks. */
-export function legendSvg(width: number): { svg: string; height: number } {
+function legendSvg(width: number): { svg: string; height: number } {
   const items: Array<{ swatch: string; label: string }> = LEGEND_ORDER.map((code) => {
     const s = PERM_STYLE[code];
     const fill = code === PermCode.Freed ? 'none' : s.fill;

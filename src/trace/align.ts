@@ -56,7 +56,7 @@ export interface Alignment {
 const DIFF_RANK: Record<DiffKind, number> = { wx: 5, fail: 4, perm: 3, write: 2, only: 1 };
 
 /** What a step does that matters for W^X, as comparable tokens (counts left out on purpose). */
-export function stepSignature(trace: Trace, step: Step, verdicts?: readonly string[]): string[] {
+function stepSignature(trace: Trace, step: Step, verdicts?: readonly string[]): string[] {
   const t = new Set<string>();
   for (const e of step.events) {
     if (e.kind === 'perm') {
@@ -293,8 +293,6 @@ export function diffNeighbour(al: Alignment, row: number, dir: -1 | 1, min: Diff
   }
   return row;
 }
-
-export const diffRank = (d: DiffKind | null) => (d ? DIFF_RANK[d] : 0);
 
 /** The first row where designs differ on W^X (else on permissions), for opening a comparison. */
 export function firstImportantDiff(al: Alignment): number {

@@ -8,7 +8,7 @@ import { WHY } from './why.ts';
 const PAGE_CHAR: Record<string, string> = { 'r-x': 'X', 'r--': 'R', 'rw-': 'W', rwx: '!' };
 
 /** One line per page group: "klp_demo_target core  XXRRWW" with a legend. */
-export function pagesAscii(trace: Trace, stepIndex: number, width = 78): string[] {
+function pagesAscii(trace: Trace, stepIndex: number, width = 78): string[] {
   const lines: string[] = [];
   const regions = regionsAt(trace, stepIndex);
   const widest = Math.max(0, ...regions.map((r) => `${r.region.module} ${r.region.name}`.length));

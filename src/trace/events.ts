@@ -1,7 +1,7 @@
 // Reading a step's events one by one, writes included: a step stores its writes as runs of
 // rows of the trace's write log (write_log.ts), and event indices count every write, so a
 // selection or permalink names the same event however the writes are stored.
-import type { Step, Trace, TraceEvent, WritePath, WriteRecord } from './types.ts';
+import type { Step, Trace, TraceEvent, WritePath } from './types.ts';
 import { WRITE_PATHS, writeAt } from './write_log.ts';
 
 /** How many events the step has, each write counted. */
@@ -12,7 +12,7 @@ export function eventCount(step: Step): number {
 }
 
 /** Calls fn with every event of the step and its index, writes made into objects one at a time. */
-export function forEachEvent(trace: Trace, step: Step, fn: (e: TraceEvent, index: number) => void): void {
+function forEachEvent(trace: Trace, step: Step, fn: (e: TraceEvent, index: number) => void): void {
   let index = 0;
   for (const e of step.events) {
     if (e.kind !== 'writes') fn(e, index++);
@@ -37,15 +37,6 @@ export function eventAt(trace: Trace, step: Step, index: number): TraceEvent | u
     at += n;
   }
   return undefined;
-}
-
-/** The step's writes in order, with their event indices. */
-export function stepWrites(trace: Trace, step: Step): Array<{ event: number; write: WriteRecord }> {
-  const out: Array<{ event: number; write: WriteRecord }> = [];
-  forEachEvent(trace, step, (e, event) => {
-    if (e.kind === 'write') out.push({ event, write: e });
-  });
-  return out;
 }
 
 /** Calls fn(row, event) for each write of the step: its write-log row and event index; fn returns false to stop. */

@@ -35,9 +35,9 @@ export interface SiteColumns {
   count: number;
 }
 
-export const SITE_RELOCATION = 1;
+const SITE_RELOCATION = 1;
 export const SITE_FAULT = 2;
-export const SITE_TEXT_POKE = 4;
+const SITE_TEXT_POKE = 4;
 
 export interface RegionInfo {
   /** Stable id: the order of its alloc event in the trace. */
