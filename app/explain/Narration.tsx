@@ -13,9 +13,9 @@ import {
   WRITE_PATH_TEXT,
 } from '../../src/trace/step_summary.ts';
 import type { Trace } from '../../src/trace/types.ts';
+import { WHY } from '../../src/trace/why.ts';
 import { traceModel } from './model.ts';
 import { useExplain } from './store.ts';
-import { WHY } from './why.ts';
 
 /** A step whose source is a reconstruction of a proposal (no kernel code): its `source.file` says so. */
 const isReconstruction = (step: { source?: { file: string } }) => /reconstruction/i.test(step.source?.file ?? '');
