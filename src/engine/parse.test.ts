@@ -6,7 +6,6 @@ import { parseKernelId, parseRole, parseScenarioId, parseStrategyId } from './pa
 
 test('every kernel profile is a choice, in profile order, and parses as itself', () => {
   expect(KERNEL_IDS).toEqual(Object.keys(profiles));
-  expect(KERNEL_IDS).toEqual(['5.4', '6.1', '6.3', '6.4']);
   for (const id of KERNEL_IDS) expect(parseKernelId(id)).toBe(id);
 });
 
