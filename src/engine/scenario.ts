@@ -1,5 +1,7 @@
-// Run one scenario under one strategy on a set of modules: a fresh emulated kernel, the
-// scenario's operations in order, and the trace of everything it did.
+// Runs one scenario under one strategy on a set of modules: the strategy's policy (a design that
+// would not let the scenario happen says why), its repackaging of the livepatch, then a fresh
+// emulated kernel, the scenario's operations in order, and the trace of everything it did.
+// run.ts calls it for a RunRequest of kind 'scenario' or 'compare'.
 
 import type { ElfObject } from '../elf/types.ts';
 import type { KallsymsEntry } from '../kernel/kallsyms.ts';
@@ -10,18 +12,14 @@ import { delete_module, load_module } from '../kernel/module/main.ts';
 import { klpPatchLayout } from '../klp_packaging/layout.ts';
 import { packageKlpText, packageSplit } from '../klp_packaging/package.ts';
 import { decodePlainModule } from '../module_file.ts';
-import { type Strategy, strategyById } from '../strategies/strategies.ts';
+import { type Role, type Scenario, type ScenarioId, type ScenarioOp, scenarioById } from '../scenarios/scenarios.ts';
+import { type Strategy, type StrategyId, strategyById } from '../strategies/strategies.ts';
 import type { Trace } from '../trace/types.ts';
-import { type Role, type Scenario, type ScenarioOp, scenarioById } from './scenarios.ts';
+import type { ModuleFile } from './modules.ts';
+import type { RoleModules } from './request.ts';
 
-export interface ModuleFile {
-  fileName: string;
-  /** The plain ELF bytes (decompressed). */
-  bytes: Uint8Array;
-  elf: ElfObject;
-}
-
-export type ScenarioModules = Partial<Record<Role, ModuleFile>>;
+/** The decoded module of each role a scenario uses. */
+type ScenarioModules = RoleModules<ModuleFile>;
 
 export interface OpOutcome {
   op: ScenarioOp;
@@ -126,8 +124,8 @@ function applyPolicy(strategy: Strategy, scenario: Scenario, mods: ScenarioModul
 }
 
 export function runScenario(
-  strategyId: string,
-  scenarioId: string,
+  strategyId: StrategyId,
+  scenarioId: ScenarioId,
   mods: ScenarioModules,
   vmlinux: KallsymsEntry[],
 ): ScenarioRun {

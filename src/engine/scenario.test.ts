@@ -5,18 +5,20 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { auditTrace } from '../audit/auditor.ts';
 import { decodeModule } from '../module_file.ts';
-import { strategies } from '../strategies/strategies.ts';
+import { permissionStory } from '../scenarios/golden.ts';
+import { type ScenarioId, scenarios } from '../scenarios/scenarios.ts';
+import { type StrategyId, strategies } from '../strategies/strategies.ts';
 import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
 import { stepEvents } from '../trace/events.ts';
-import { permissionStory } from './golden.ts';
-import { runScenario, type ScenarioModules } from './run.ts';
-import { scenarios } from './scenarios.ts';
+import type { ModuleFile } from './modules.ts';
+import type { RoleModules } from './request.ts';
+import { runScenario } from './scenario.ts';
 
 const root = new URL('../../', import.meta.url);
 const vmlinux = sampleVmlinux();
 const mods = await sampleModules();
-const run = (strategy: string, scenario: string) => runScenario(strategy, scenario, mods, vmlinux);
-const traceOf = (strategy: string, scenario: string) => {
+const run = (strategy: StrategyId, scenario: ScenarioId) => runScenario(strategy, scenario, mods, vmlinux);
+const traceOf = (strategy: StrategyId, scenario: ScenarioId) => {
   const r = run(strategy, scenario);
   if (r.kind !== 'trace') throw new Error(r.reason);
   return r;
@@ -49,7 +51,7 @@ test('every strategy × scenario gives a trace or says why not', () => {
 });
 
 describe('reload', () => {
-  test.each(['v5.4-flip', 'klp-text', 'klp-text-ro', 'text-poke'])(
+  test.each<StrategyId>(['v5.4-flip', 'klp-text', 'klp-text-ro', 'text-poke'])(
     '%s: the target cannot be loaded again (stale relocations in the patch)',
     (s) => {
       const r = traceOf(s, 'reload');
@@ -68,7 +70,7 @@ describe('reload', () => {
     );
     expect(subLoads).toHaveLength(2);
   });
-  test.each(['text-poke-clear', 'module-memory'])('%s: cleared on unload, so the reload succeeds', (s) => {
+  test.each<StrategyId>(['text-poke-clear', 'module-memory'])('%s: cleared on unload, so the reload succeeds', (s) => {
     const r = traceOf(s, 'reload');
     expect(r.outcomes.map((o) => o.ok)).toEqual([true, true, true, true]);
     expect(permissionStory(r.trace, 'klp_demo_patch').filter((l) => l.startsWith('clear_relocate_add'))).toHaveLength(
@@ -181,16 +183,22 @@ describe('auditor', () => {
     expect(metrics.pagesWritableAfterExec).toBe(2);
     expect([...new Set(verdicts.map((v) => v.kind))].sort()).toEqual(['rwx', 'write-after-exec']);
   });
-  test.each(['text-poke', 'text-poke-clear', 'module-memory'])('flags nothing in %s, whatever the scenario', (s) => {
-    for (const c of scenarios) expect(auditTrace(traceOf(s, c.id).trace).verdicts).toEqual([]);
-  });
+  test.each<StrategyId>(['text-poke', 'text-poke-clear', 'module-memory'])(
+    'flags nothing in %s, whatever the scenario',
+    (s) => {
+      for (const c of scenarios) expect(auditTrace(traceOf(s, c.id).trace).verdicts).toEqual([]);
+    },
+  );
 });
 
 test("a user's own livepatch runs every design, or is refused with the packaging limit that stops it", async () => {
   const file = 'src/klp_packaging/__fixtures__/klp_helpers_patch.ko';
   const d = await decodeModule(new Uint8Array(readFileSync(new URL(file, root))), 'klp_helpers_patch.ko');
   if (!d.ok) throw new Error(d.error.message);
-  const own: ScenarioModules = { ...mods, P: { fileName: 'klp_helpers_patch.ko', bytes: d.bytes, elf: d.module.elf } };
+  const own: RoleModules<ModuleFile> = {
+    ...mods,
+    P: { fileName: 'klp_helpers_patch.ko', bytes: d.bytes, elf: d.module.elf },
+  };
   const kinds = Object.fromEntries(strategies.map((s) => [s.id, runScenario(s.id, 'late-load', own, vmlinux)]));
   expect(
     Object.entries(kinds)
