@@ -85,7 +85,9 @@ const ERRNO: Record<number, string> = {
   95: 'EOPNOTSUPP', 110: 'ETIMEDOUT', 126: 'ENOKEY', 127: 'EKEYEXPIRED', 128: 'EKEYREVOKED', 129: 'EKEYREJECTED',
 };
 
-const SET_MEMORY: ReadonlySet<string> = new Set(['set_memory_ro', 'set_memory_rw', 'set_memory_x', 'set_memory_nx', 'set_memory_rox']);
+const SET_MEMORY: ReadonlySet<string> = new Set([
+  'set_memory_ro', 'set_memory_rw', 'set_memory_x', 'set_memory_nx', 'set_memory_rox',
+]);
 const TEXT_POKE: ReadonlySet<string> = new Set([
   'text_poke', 'text_poke_copy', 'text_poke_copy_locked', 'text_poke_set', 'text_poke_early', 'text_poke_bp',
   'text_poke_queue',
@@ -111,7 +113,9 @@ const LIVEPATCH: ReadonlySet<string> = new Set([
 const SYSCALLS: ReadonlySet<string> = new Set(['finit_module', 'init_module', 'delete_module']);
 
 /** The blocks of a recording, in the order klp-capture writes them (sections: one per new module). */
-const BLOCKS = ['config', 'trace', 'modules-before', 'modules', 'sections', 'kallsyms', 'livepatch', 'vmallocinfo'] as const;
+const BLOCKS = [
+  'config', 'trace', 'modules-before', 'modules', 'sections', 'kallsyms', 'livepatch', 'vmallocinfo',
+] as const;
 type Block = (typeof BLOCKS)[number];
 
 /** An argument value as the trace prints it: a number, a string, or null for a failed fetch "(fault)". */
@@ -164,7 +168,9 @@ class Parser {
     if (this.i >= this.lines.length) return null;
     let l = this.lines[this.i]!;
     if (l.length > MAX_LINE_LENGTH) {
-      this.fail(`a line of ${l.length} characters: a recording's lines are short (the file is not a recording, or damaged)`);
+      this.fail(
+        `a line of ${l.length} characters: a recording's lines are short (the file is not a recording, or damaged)`,
+      );
     }
     if (l.endsWith('\r')) l = l.slice(0, -1);
     return l;
@@ -197,7 +203,12 @@ class Parser {
 
     if (capture.stoppedBy) this.warn(`the recording was stopped by SIG${capture.stoppedBy}`, 1);
     const zero = sections.find((s) => s.sections.length > 0 && s.sections.every((x) => x.addr === 0n));
-    if (zero) this.warn(`module ${zero.module}'s section addresses are all 0 (kptr_restrict hides them): regions come from the trace only`, 1);
+    if (zero)
+      this.warn(
+        `module ${zero.module}'s section addresses are all 0 (kptr_restrict hides them): ` +
+          'regions come from the trace only',
+        1,
+      );
 
     const sem = new Semantics(kernel, config, modules, sections, this.warnings);
     const events = sem.run(raw);
@@ -232,14 +243,18 @@ class Parser {
     if (!m) this.fail('not a klp-capture recording: it should begin with "@@ klp-capture 1" (after # comments)');
     const format = Number(m[1]);
     if (format !== RECORDING_FORMAT) {
-      this.fail(`a recording of format ${format}; this klp-lab reads format ${RECORDING_FORMAT} (a newer klp-capture made it?)`);
+      this.fail(
+        `a recording of format ${format}; this klp-lab reads format ${RECORDING_FORMAT} (a newer klp-capture made it?)`,
+      );
     }
     this.i++;
 
     const h = new Map<string, { v: string; line: number }>();
     const probes = new Map<string, ProbeStatus>();
-    const once = new Set(['kernel', 'version', 'machine', 'date', 'cmdline', 'lockdown', 'kptr_restrict', 'tainted',
-      'tracefs', 'fetchargs', 'trace_clock', 'buffer_size_kb', 'command', 'rc', 'stopped-by']);
+    const once = new Set([
+      'kernel', 'version', 'machine', 'date', 'cmdline', 'lockdown', 'kptr_restrict', 'tainted', 'tracefs',
+      'fetchargs', 'trace_clock', 'buffer_size_kb', 'command', 'rc', 'stopped-by',
+    ]);
     for (;;) {
       l = this.peek();
       if (l === null) this.truncated('in the header');
@@ -271,7 +286,8 @@ class Parser {
       this.fail(`recorded on ${show(machine.v)}: klp-capture and klp-lab know x86-64 only`, machine.line);
     }
     const version = kernelVersion(release.v, banner.v);
-    if (!version) this.fail(`kernel release ${show(release.v)} has no version number: not a Linux kernel's`, release.line);
+    if (!version)
+      this.fail(`kernel release ${show(release.v)} has no version number: not a Linux kernel's`, release.line);
     if (version.major < 4) {
       this.fail(`kernel ${release.v}: klp-lab knows kernels with livepatch (4.0 and later)`, release.line);
     }
@@ -306,10 +322,12 @@ class Parser {
     };
 
     const fa = h.get('fetchargs');
-    if (fa && fa.v !== 'argN' && fa.v !== 'registers') this.fail(`"@@ fetchargs" is argN or registers, not ${show(fa.v)}`, fa.line);
+    if (fa && fa.v !== 'argN' && fa.v !== 'registers')
+      this.fail(`"@@ fetchargs" is argN or registers, not ${show(fa.v)}`, fa.line);
     const tracefs = h.get('tracefs')?.v ?? '';
     const stopped = h.get('stopped-by')?.v ?? null;
-    if (stopped !== null && !/^[A-Z]{2,8}$/.test(stopped)) this.fail(`"@@ stopped-by" names a signal, not ${show(stopped)}`);
+    if (stopped !== null && !/^[A-Z]{2,8}$/.test(stopped))
+      this.fail(`"@@ stopped-by" names a signal, not ${show(stopped)}`);
     const command = h.get('command');
     const capture: RecordingCapture = {
       format,
@@ -330,7 +348,14 @@ class Parser {
 
   private probeLine(key: string, value: string, probes: Map<string, ProbeStatus>) {
     const blank = (event: string): ProbeStatus => ({
-      event, status: 'ok', kind: null, target: null, args: [], filter: null, noStack: false, reason: null,
+      event,
+      status: 'ok',
+      kind: null,
+      target: null,
+      args: [],
+      filter: null,
+      noStack: false,
+      reason: null,
     });
     const eventName = /^[A-Za-z0-9_]{1,64}$/;
     if (key === 'probe') {
@@ -416,7 +441,8 @@ class Parser {
     const src = this.begin('config');
     const options: Record<string, string> = {};
     this.body('config', (l) => {
-      const m = /^CONFIG_([A-Za-z0-9_]{1,100})=(.{0,1000})$/.exec(l) ?? /^# CONFIG_([A-Za-z0-9_]{1,100}) is not set()$/.exec(l);
+      const m =
+        /^CONFIG_([A-Za-z0-9_]{1,100})=(.{0,1000})$/.exec(l) ?? /^# CONFIG_([A-Za-z0-9_]{1,100}) is not set()$/.exec(l);
       if (!m) this.fail(`not a config line: ${show(l)}`);
       options[m[1]!] = l.startsWith('#') ? 'n' : m[2]!.replace(/^"(.*)"$/, '$1');
     });
@@ -443,7 +469,16 @@ class Parser {
       const sz = dec(size ?? '');
       const rf = refs === '-' ? 0 : dec(refs ?? '');
       const b = hex(base ?? '');
-      if (!name || !MODULE_NAME.test(name) || sz === null || rf === null || !deps || !state || b === null || f.length > 7) {
+      if (
+        !name ||
+        !MODULE_NAME.test(name) ||
+        sz === null ||
+        rf === null ||
+        !deps ||
+        !state ||
+        b === null ||
+        f.length > 7
+      ) {
         this.fail(`not a /proc/modules line: ${show(l)}`);
       }
       mods.push({
@@ -479,8 +514,16 @@ class Parser {
       // "ffffffffc0209010 t livepatch_klp_demo_greeting\t[klp_demo_patch]"
       const f = l.split(/[ \t]+/);
       const [a, type, name, mod] = f;
-      if (f.length !== 4 || !a || !BARE_HEX64.test(a) || !type || type.length !== 1 || !name || !mod ||
-          !/^\[[A-Za-z0-9_-]{1,64}\]$/.test(mod)) {
+      if (
+        f.length !== 4 ||
+        !a ||
+        !BARE_HEX64.test(a) ||
+        !type ||
+        type.length !== 1 ||
+        !name ||
+        !mod ||
+        !/^\[[A-Za-z0-9_-]{1,64}\]$/.test(mod)
+      ) {
         this.fail(`not a /proc/kallsyms module line: ${show(l)}`);
       }
       out.push({ addr: BigInt('0x' + a), type, name, module: mod.slice(1, -1) });
@@ -522,8 +565,10 @@ class Parser {
     }
     if (n !== this.lines.length) {
       const d = this.lines.length - n;
-      this.fail(`the recording was written with ${n} lines and has ${this.lines.length}: ${Math.abs(d)} line(s) ` +
-        `${d > 0 ? 'added' : 'removed'} since (the file was edited)`);
+      this.fail(
+        `the recording was written with ${n} lines and has ${this.lines.length}: ${Math.abs(d)} line(s) ` +
+          `${d > 0 ? 'added' : 'removed'} since (the file was edited)`,
+      );
     }
   }
 
@@ -544,8 +589,11 @@ class Parser {
           const [inBuffer, written, cpus] = [Number(m[1]), Number(m[2]), Number(m[3])];
           capture.entries = { inBuffer, written, cpus };
           if (written > inBuffer) {
-            this.warn(`the trace buffer overflowed: ${written - inBuffer} of ${written} events were lost ` +
-              '(record again with a larger -b)', line);
+            this.warn(
+              `the trace buffer overflowed: ${written - inBuffer} of ${written} events were lost ` +
+                '(record again with a larger -b)',
+              line,
+            );
           }
         }
         return;
@@ -591,7 +639,10 @@ class Parser {
     // "         kmodsys-368     [000] .....    12.678057: module_alloc: (module_alloc+0x0/0xe0) size=16384"
     // Bounded quantifiers keep the match linear in the line's length.
     const s = l.trimStart();
-    const m = /^(.{1,64}?)-([0-9]{1,10}) {1,20}\[([0-9]{1,6})\] {1,20}(?:(\S{1,8}) {1,20})?([0-9]{1,12}\.[0-9]{1,12}): /.exec(s);
+    const m =
+      /^(.{1,64}?)-([0-9]{1,10}) {1,20}\[([0-9]{1,6})\] {1,20}(?:(\S{1,8}) {1,20})?([0-9]{1,12}\.[0-9]{1,12}): /.exec(
+        s,
+      );
     if (!m) return null;
     const rest = s.slice(m[0].length);
     const base = {
@@ -622,7 +673,8 @@ class Parser {
     if (name === 'tracing_mark_write') return { ...base, name, probe: null, body: payload };
     const probe = this.probeOf(probes, name);
     if (probe.kind === 't') return { ...base, name, probe, body: payload };
-    // kprobe: "(set_memory_ro+0x0/0x30) addr=0x… numpages=1"; kretprobe: "(load_module+0xbb7/0x21a0 <- module_alloc) addr=0x…"
+    // kprobe: "(set_memory_ro+0x0/0x30) addr=0x… numpages=1";
+    // kretprobe: "(load_module+0xbb7/0x21a0 <- module_alloc) addr=0x…"
     if (!payload.startsWith('(')) this.fail(`event ${name}: expected "(function+offset/size)" after the name`);
     const close = payload.indexOf(')');
     if (close < 0) this.fail(`event ${name}: the probe location has no ")"`);
@@ -634,8 +686,10 @@ class Parser {
   private probeOf(probes: Map<string, ProbeStatus>, name: string): ProbeStatus {
     const p = probes.get(name);
     if (!p || p.status !== 'ok') {
-      this.fail(`event ${show(name)} was not set up by this recording (its header says so): the file was edited, ` +
-        'or trace lines from elsewhere were pasted in');
+      this.fail(
+        `event ${show(name)} was not set up by this recording (its header says so): the file was edited, ` +
+          'or trace lines from elsewhere were pasted in',
+      );
     }
     return p;
   }
@@ -645,7 +699,8 @@ class Parser {
     let pos = 0;
     probe.args.forEach((a, k) => {
       const key = a.name + '=';
-      if (!text.startsWith(key, pos)) this.fail(`event ${probe.event}: expected argument "${key}" at ${show(text.slice(pos, pos + 40))}`);
+      if (!text.startsWith(key, pos))
+        this.fail(`event ${probe.event}: expected argument "${key}" at ${show(text.slice(pos, pos + 40))}`);
       const start = pos + key.length;
       let end = text.length;
       const next = probe.args[k + 1];
@@ -657,7 +712,8 @@ class Parser {
       pos = end + 1;
       if (v === '(fault)') out.set(a.name, { kind: 'fault' });
       else if (a.type === 'string' || a.type === 'ustring') {
-        if (v.length < 2 || !v.startsWith('"') || !v.endsWith('"')) this.fail(`event ${probe.event}: ${a.name} is not a "string"`);
+        if (v.length < 2 || !v.startsWith('"') || !v.endsWith('"'))
+          this.fail(`event ${probe.event}: ${a.name} is not a "string"`);
         out.set(a.name, { kind: 'str', v: v.slice(1, -1) });
       } else {
         const n = HEX64.test(v) ? BigInt(v) : DEC.test(v) ? BigInt(v) : null;
@@ -665,7 +721,8 @@ class Parser {
         out.set(a.name, { kind: 'num', v: n });
       }
     });
-    if (probe.args.length === 0 && text.trim() !== '') this.fail(`event ${probe.event} has arguments its probe does not fetch`);
+    if (probe.args.length === 0 && text.trim() !== '')
+      this.fail(`event ${probe.event} has arguments its probe does not fetch`);
   }
 }
 
@@ -682,8 +739,10 @@ function kernelVersion(release: string, banner: string): KernelVersion | null {
   const minor = Number(r[2]);
   let patch = r[3] ? Number(r[3]) : 0;
   // Debian's release names are ABI names (6.1.0-56): the package version in the banner has the patch level
-  const d = /Debian ([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,5})/.exec(banner);
-  if (d && Number(d[1]) === major && Number(d[2]) === minor) patch = Number(d[3]);
+  // (the banner names gcc's Debian version first: "gcc-12 (Debian 12.2.0-14) … Debian 6.1.192-2")
+  for (const d of banner.slice(0, 1000).matchAll(/Debian ([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,5})/g)) {
+    if (Number(d[1]) === major && Number(d[2]) === minor) patch = Number(d[3]);
+  }
   return { major, minor, patch };
 }
 
@@ -692,17 +751,34 @@ function kernelVersion(release: string, banner: string): KernelVersion | null {
 
 /** ≤ 6.3 (struct module_layout): which part of which layout each call of a module_enable_* makes, in order. */
 const LAYOUT_CALLS: Record<string, Array<[string, MemoryMeaning['part']]>> = {
-  // module_enable_ro(): frob_text(core), frob_rodata(core), frob_text(init), frob_rodata(init), [frob_ro_after_init(core)]
-  module_enable_ro: [['core', 'text'], ['core', 'rodata'], ['init', 'text'], ['init', 'rodata'], ['core', 'ro_after_init']],
+  // module_enable_ro(): frob_text(core), frob_rodata(core), frob_text(init), frob_rodata(init),
+  // and with after_init frob_ro_after_init(core)
+  module_enable_ro: [
+    ['core', 'text'],
+    ['core', 'rodata'],
+    ['init', 'text'],
+    ['init', 'rodata'],
+    ['core', 'ro_after_init'],
+  ],
   // module_enable_nx(): rodata, ro_after_init, writable data of core; rodata, writable data of init
-  module_enable_nx: [['core', 'rodata'], ['core', 'ro_after_init'], ['core', 'data'], ['init', 'rodata'], ['init', 'data']],
+  module_enable_nx: [
+    ['core', 'rodata'],
+    ['core', 'ro_after_init'],
+    ['core', 'data'],
+    ['init', 'rodata'],
+    ['init', 'data'],
+  ],
   // module_enable_x(): frob_text(core), frob_text(init)
-  module_enable_x: [['core', 'text'], ['init', 'text']],
+  module_enable_x: [
+    ['core', 'text'],
+    ['init', 'text'],
+  ],
 };
 
 /** 6.4+: struct module_memory types in enum order, and which are text (EXECMEM_MODULE_TEXT). */
-const MOD_TYPES = ['MOD_TEXT', 'MOD_DATA', 'MOD_RODATA', 'MOD_RO_AFTER_INIT', 'MOD_INIT_TEXT', 'MOD_INIT_DATA',
-  'MOD_INIT_RODATA'] as const;
+const MOD_TYPES = [
+  'MOD_TEXT', 'MOD_DATA', 'MOD_RODATA', 'MOD_RO_AFTER_INIT', 'MOD_INIT_TEXT', 'MOD_INIT_DATA', 'MOD_INIT_RODATA',
+] as const;
 const TEXT_TYPES = new Set(['MOD_TEXT', 'MOD_INIT_TEXT']);
 /** Sections that tell an allocation's type for sure. */
 function sectionType(name: string): string | null {
@@ -794,7 +870,10 @@ class Semantics {
     return out;
   }
 
-  private event(r: RawEvent, memo: Array<{ ev: RecordingEvent & { kind: 'set-memory' }; alloc: number | null }>): RecordingEvent {
+  private event(
+    r: RawEvent,
+    memo: Array<{ ev: RecordingEvent & { kind: 'set-memory' }; alloc: number | null }>,
+  ): RecordingEvent {
     const base = { line: r.line, time: r.time, task: r.task, pid: r.pid, cpu: r.cpu, stack: r.stack };
     const st = this.pid(r.pid);
     const target = r.probe?.target ?? '';
@@ -938,7 +1017,14 @@ class Semantics {
       const addr = num('addr');
       const len = small('len');
       if (addr === null || len === null) return other();
-      return { ...base, kind: 'text-poke', fn: target as TextPokeFn, addr, len, place: this.place(addr, this.lookup(addr)) };
+      return {
+        ...base,
+        kind: 'text-poke',
+        fn: target as TextPokeFn,
+        addr,
+        len,
+        place: this.place(addr, this.lookup(addr)),
+      };
     }
     if (target === 'text_poke_sync' || target === 'text_poke_finish') return { ...base, kind: 'text-sync', fn: target };
     if (MODULE_CALL.has(target)) {
@@ -955,7 +1041,8 @@ class Semantics {
       const section = small('relsec') ?? small('secndx');
       const ap = small('apply');
       const object = target.startsWith('klp_') ? str('obj') : null;
-      return { ...base, kind: 'relocation', fn: target as RelocationFn, module, section, object, apply: ap === null || ap !== 0 };
+      const apply = target === 'clear_relocate_add' ? false : ap === null || ap !== 0;
+      return { ...base, kind: 'relocation', fn: target as RelocationFn, module, section, object, apply };
     }
     if (LIVEPATCH.has(target)) {
       const module = str('mod');
@@ -996,13 +1083,17 @@ class Semantics {
   private insertLive(a: Allocation) {
     if (this.live.length >= MAX_LIVE_ALLOCATIONS) {
       if (this.live.length === MAX_LIVE_ALLOCATIONS) {
-        this.warnings.push({ line: a.line, message: `more than ${MAX_LIVE_ALLOCATIONS} allocations at once: later ones are not tracked` });
+        this.warnings.push({
+          line: a.line,
+          message: `more than ${MAX_LIVE_ALLOCATIONS} allocations at once: later ones are not tracked`,
+        });
       }
       return;
     }
     const i = this.index(a.addr!);
     const prev = this.live[i - 1];
-    if (prev && prev.addr === a.addr) this.live.splice(i - 1, 1, a); // a missed free: the new one wins
+    if (prev && prev.addr === a.addr)
+      this.live.splice(i - 1, 1, a); // a missed free: the new one wins
     else this.live.splice(i, 0, a);
   }
 
@@ -1025,7 +1116,13 @@ class Semantics {
   private place(addr: bigint, alloc: number | null): Place {
     if (alloc !== null) {
       const a = this.allocations[alloc]!;
-      return { kind: 'allocation', allocation: alloc, module: a.module, region: a.region, offset: Number(addr - a.addr!) };
+      return {
+        kind: 'allocation',
+        allocation: alloc,
+        module: a.module,
+        region: a.region,
+        offset: Number(addr - a.addr!),
+      };
     }
     // a module loaded before the recording: up to 6.3 its core layout is [base, base + size)
     if (this.layout) {
@@ -1109,9 +1206,8 @@ class Semantics {
     }
     const pages = ev.pages === 1 ? '1 page' : `${ev.pages} pages`;
     const by = m.caller ? ` (${m.caller}${m.afterInit === null ? '' : `, after_init=${m.afterInit ? 1 : 0}`})` : '';
-    const text = ev.pages === 0
-      ? `${what}: 0 pages, nothing changes${by}`
-      : `${what} → ${EFFECT[ev.fn]}, ${pages}${by}`;
+    const text =
+      ev.pages === 0 ? `${what}: 0 pages, nothing changes${by}` : `${what} → ${EFFECT[ev.fn]}, ${pages}${by}`;
     return { ...m, place, text };
   }
 }

@@ -226,7 +226,13 @@ export type RecordingEvent = EventBase &
     /** errno: the error's name when ret is negative (ENOEXEC for -8) */
     | { kind: 'syscall-exit'; call: SyscallName; ret: number; errno: string | null }
     | { kind: 'set-memory'; fn: SetMemoryFn; addr: bigint; pages: number; meaning: MemoryMeaning }
-    | { kind: 'alloc'; fn: 'module_alloc' | 'execmem_alloc'; size: number; execmemType: number | null; allocation: number }
+    | {
+        kind: 'alloc';
+        fn: 'module_alloc' | 'execmem_alloc';
+        size: number;
+        execmemType: number | null;
+        allocation: number;
+      }
     /** the return probe: where the allocation landed */
     | { kind: 'alloc-return'; fn: 'module_alloc' | 'execmem_alloc'; addr: bigint; allocation: number | null }
     | { kind: 'free'; fn: 'module_memfree' | 'execmem_free'; addr: bigint; allocation: number | null }
