@@ -1027,6 +1027,9 @@ class Semantics {
       };
     }
     if (target === 'text_poke_sync' || target === 'text_poke_finish') return { ...base, kind: 'text-sync', fn: target };
+    if (target === 'arch_ftrace_update_trampoline') {
+      return { ...base, kind: 'ftrace-trampoline', fn: target, ops: num('ops') };
+    }
     if (MODULE_CALL.has(target)) {
       const module = str('mod');
       const ai = small('after_init');

@@ -262,6 +262,8 @@ export type RecordingEvent = EventBase &
         object: string | null;
         state: number | null;
       }
+    /** ftrace gives an ftrace_ops (one per livepatched function) a trampoline of its own */
+    | { kind: 'ftrace-trampoline'; fn: 'arch_ftrace_update_trampoline'; ops: bigint | null }
     /** an event of a probe this parser does not know (a user's own probe table): its arguments as text */
     | { kind: 'other'; name: string; args: Record<string, string> }
   );
