@@ -292,7 +292,7 @@ class Parser {
       this.fail(`kernel ${release.v}: klp-lab knows kernels with livepatch (4.0 and later)`, release.line);
     }
 
-    const num = (k: string): number | null => {
+    const headerNum = (k: string): number | null => {
       const e = h.get(k);
       if (!e || e.v === '' || e.v === 'unknown') return null;
       const n = dec(e.v);
@@ -317,7 +317,7 @@ class Parser {
       machine: machine.v,
       cmdline: h.get('cmdline')?.v ?? '',
       lockdown: sel ? sel[1]! : null,
-      kptrRestrict: num('kptr_restrict'),
+      kptrRestrict: headerNum('kptr_restrict'),
       tainted,
     };
 
@@ -333,13 +333,13 @@ class Parser {
       format,
       date: h.get('date')?.v ?? '',
       command: command && command.v !== '' ? command.v : null,
-      rc: num('rc'),
+      rc: headerNum('rc'),
       stoppedBy: stopped,
       tracefs: tracefs.replace(/ mounted-by-klp-capture$/, ''),
       mountedTracefs: tracefs.endsWith(' mounted-by-klp-capture'),
       fetchArgs: fa?.v === 'registers' ? 'registers' : 'argN',
       traceClock: h.get('trace_clock')?.v ?? 'unknown',
-      bufferSizeKb: num('buffer_size_kb'),
+      bufferSizeKb: headerNum('buffer_size_kb'),
       probes: [...probes.values()],
       entries: null,
     };
@@ -878,31 +878,12 @@ class Semantics {
     const st = this.pid(r.pid);
     const target = r.probe?.target ?? '';
     const kind = r.probe?.kind ?? null;
-    const num = (k: string): bigint | null => {
-      const v = r.args.get(k);
-      return v && v.kind === 'num' ? v.v : null;
-    };
-    const str = (k: string): string | null => {
-      const v = r.args.get(k);
-      return v && v.kind === 'str' ? v.v : null;
-    };
-    const small = (k: string): number | null => {
-      const v = num(k);
-      return v === null ? null : Number(BigInt.asIntN(64, v));
-    };
-    const other = (): RecordingEvent => ({
-      ...base,
-      kind: 'other',
-      name: r.name,
-      args: Object.fromEntries([...r.args].map(([k, v]) => [k, v.kind === 'fault' ? '(fault)' : String(v.v)])),
-    });
-    const notSetMemory = () => {
-      st.call = null;
-    };
+    const args = r.args;
+    const other = () => otherEvent(base, r);
 
     if (r.name === 'tracing_mark_write') return { ...base, kind: 'marker', text: r.body };
     if (kind === 't') {
-      notSetMemory();
+      st.call = null;
       const sys = /^syscalls\/sys_(enter|exit)_([a-z_0-9]+)$/.exec(target);
       if (sys && SYSCALLS.has(sys[2]!)) {
         const call = sys[2] as SyscallName;
@@ -914,7 +895,7 @@ class Semantics {
           }
           return { ...base, kind: 'syscall-enter', call, args: r.body };
         }
-        const ret = signed64(num('ret') ?? 0n);
+        const ret = signed64(num(args, 'ret') ?? 0n);
         st.load = null;
         return { ...base, kind: 'syscall-exit', call, ret, errno: ret < 0 ? (ERRNO[-ret] ?? `errno ${-ret}`) : null };
       }
@@ -931,8 +912,8 @@ class Semantics {
     }
 
     if (kind === 'r') {
-      notSetMemory();
-      const addr = num('addr');
+      st.call = null;
+      const addr = num(args, 'addr');
       if ((target === 'module_alloc' || target === 'execmem_alloc') && addr !== null) {
         const id = st.pendingAlloc;
         st.pendingAlloc = null;
@@ -949,8 +930,8 @@ class Semantics {
     }
 
     if (SET_MEMORY.has(target)) {
-      const addr = num('addr');
-      const pages = small('numpages');
+      const addr = num(args, 'addr');
+      const pages = small(args, 'numpages');
       if (addr === null || pages === null) return other();
       const alloc = this.lookup(addr);
       // the caller: the stack says it, except where the compiler made the last call a tail call (then the
@@ -981,12 +962,12 @@ class Semantics {
       memo.push({ ev, alloc });
       return ev;
     }
-    notSetMemory();
+    st.call = null;
 
     if (target === 'module_alloc' || target === 'execmem_alloc') {
-      const size = small('size');
+      const size = small(args, 'size');
       if (size === null) return other();
-      const type = target === 'execmem_alloc' ? small('type') : null;
+      const type = target === 'execmem_alloc' ? small(args, 'type') : null;
       const a: Allocation = {
         id: this.allocations.length,
         fn: target,
@@ -1008,14 +989,14 @@ class Semantics {
       return { ...base, kind: 'alloc', fn: target, size, execmemType: type, allocation: a.id };
     }
     if (target === 'module_memfree' || target === 'execmem_free') {
-      const addr = num('addr');
+      const addr = num(args, 'addr');
       if (addr === null) return other();
       const a = addr === 0n ? null : this.free(addr, r.line);
       return { ...base, kind: 'free', fn: target, addr, allocation: a };
     }
     if (TEXT_POKE.has(target)) {
-      const addr = num('addr');
-      const len = small('len');
+      const addr = num(args, 'addr');
+      const len = small(args, 'len');
       if (addr === null || len === null) return other();
       return {
         ...base,
@@ -1028,36 +1009,36 @@ class Semantics {
     }
     if (target === 'text_poke_sync' || target === 'text_poke_finish') return { ...base, kind: 'text-sync', fn: target };
     if (target === 'arch_ftrace_update_trampoline') {
-      return { ...base, kind: 'ftrace-trampoline', fn: target, ops: num('ops') };
+      return { ...base, kind: 'ftrace-trampoline', fn: target, ops: num(args, 'ops') };
     }
     if (MODULE_CALL.has(target)) {
-      const module = str('mod');
-      const ai = small('after_init');
+      const module = str(args, 'mod');
+      const ai = small(args, 'after_init');
       const afterInit = ai === null ? null : ai !== 0;
       if (module) this.named(st, module);
       if (ENABLE_FNS.has(target)) st.call = { fn: target, module, afterInit, count: 0 };
       return { ...base, kind: 'module-call', fn: target as ModuleCallFn, module, afterInit };
     }
     if (RELOCATION.has(target)) {
-      const module = str('mod');
+      const module = str(args, 'mod');
       if (module) this.named(st, module);
-      const section = small('relsec') ?? small('secndx');
-      const ap = small('apply');
-      const object = target.startsWith('klp_') ? str('obj') : null;
+      const section = small(args, 'relsec') ?? small(args, 'secndx');
+      const ap = small(args, 'apply');
+      const object = target.startsWith('klp_') ? str(args, 'obj') : null;
       const apply = target === 'clear_relocate_add' ? false : ap === null || ap !== 0;
       return { ...base, kind: 'relocation', fn: target as RelocationFn, module, section, object, apply };
     }
     if (LIVEPATCH.has(target)) {
-      const module = str('mod');
+      const module = str(args, 'mod');
       if (module && target === 'klp_module_coming') this.named(st, module);
       return {
         ...base,
         kind: 'livepatch',
         fn: target as LivepatchFn,
-        patch: str('patch'),
+        patch: str(args, 'patch'),
         module,
-        object: str('obj'),
-        state: small('state'),
+        object: str(args, 'obj'),
+        state: small(args, 'state'),
       };
     }
     return other();
@@ -1213,6 +1194,26 @@ class Semantics {
       ev.pages === 0 ? `${what}: 0 pages, nothing changes${by}` : `${what} → ${EFFECT[ev.fn]}, ${pages}${by}`;
     return { ...m, place, text };
   }
+}
+
+/** A numeric argument of an event, or null (absent, a string, or a failed fetch). */
+function num(args: Map<string, ArgValue>, k: string): bigint | null {
+  const v = args.get(k);
+  return v && v.kind === 'num' ? v.v : null;
+}
+function str(args: Map<string, ArgValue>, k: string): string | null {
+  const v = args.get(k);
+  return v && v.kind === 'str' ? v.v : null;
+}
+/** A numeric argument as a (signed) number: sizes, counts, indices. */
+function small(args: Map<string, ArgValue>, k: string): number | null {
+  const v = num(args, k);
+  return v === null ? null : Number(BigInt.asIntN(64, v));
+}
+function otherEvent(base: Omit<RecordingEvent, 'kind'>, r: RawEvent): RecordingEvent {
+  const args: Record<string, string> = {};
+  for (const [k, v] of r.args) args[k] = v.kind === 'fault' ? '(fault)' : String(v.v);
+  return { ...base, kind: 'other', name: r.name, args } as RecordingEvent;
 }
 
 function pagesOf(size: number): number {
