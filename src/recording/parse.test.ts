@@ -376,7 +376,12 @@ describe('hostile input', () => {
     const ratio = time(big) / time(small);
     expect(ratio).toBeLessThan(24);
     const ev = lines.findIndex((l) => l.includes(' set_memory_nx: '));
-    const nasty = ['a-1 [0'.repeat(9000), ' '.repeat(60000) + 'x-1', '-'.repeat(60000), `${'1'.repeat(30000)}.${'2'.repeat(30000)}`];
+    const nasty = [
+      'a-1 [0'.repeat(9000),
+      ' '.repeat(60000) + 'x-1',
+      '-'.repeat(60000),
+      `${'1'.repeat(30000)}.${'2'.repeat(30000)}`,
+    ];
     for (const l of nasty) {
       const t0 = performance.now();
       expect(error([...lines.slice(0, ev), l, ...lines.slice(ev + 1)].join('\n')).line).toBe(ev + 1);
