@@ -389,6 +389,11 @@ describe('hostile input', () => {
     }
   });
 
+  it('not even text: still a RecordingError', () => {
+    expect(error(undefined as unknown as string)).toMatchObject({ line: 1 });
+    expect(error(new Uint8Array(10) as unknown as string)).toMatchObject({ line: 1 });
+  });
+
   it('Windows line ends read the same', () => {
     const a = parseRecording(good);
     const b = parseRecording(good.replace(/\n/g, '\r\n'));

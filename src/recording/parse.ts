@@ -49,13 +49,14 @@ export const MAX_LINE_LENGTH = 65536;
 const MAX_LIVE_ALLOCATIONS = 4096;
 
 export function parseRecording(text: string): Recording {
-  const p = new Parser(text);
+  let p: Parser | null = null;
   try {
+    p = new Parser(text);
     return p.run();
   } catch (e) {
     if (e instanceof RecordingError) throw e;
     const why = e instanceof Error ? e.message : String(e);
-    throw new RecordingError(p.lineNo(), `cannot be read (${why})`);
+    throw new RecordingError(p ? p.lineNo() : 1, `cannot be read (${why})`);
   }
 }
 
