@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const dir = fileURLToPath(new URL('../../capture/', import.meta.url));
-const script = readFileSync(dir + 'klp-capture', 'utf8');
-const table = readFileSync(dir + 'probes.tsv', 'utf8');
+const script = readFileSync(`${dir}klp-capture`, 'utf8');
+const table = readFileSync(`${dir}probes.tsv`, 'utf8');
 const rows = table
   .split('\n')
   .filter((l) => l !== '' && !l.startsWith('#'))
@@ -62,17 +62,17 @@ describe('capture/klp-capture', () => {
     it(`parses with ${sh}`, (ctx) => {
       const probe = spawnSync(sh, ['-c', 'true']);
       if (probe.error) ctx.skip();
-      const r = spawnSync(sh, [...args, dir + 'klp-capture'], { encoding: 'utf8' });
+      const r = spawnSync(sh, [...args, `${dir}klp-capture`], { encoding: 'utf8' });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
     });
   }
 
   it('-h prints the usage; a bad option is exit status 2', () => {
-    const h = spawnSync('sh', [dir + 'klp-capture', '-h'], { encoding: 'utf8' });
+    const h = spawnSync('sh', [`${dir}klp-capture`, '-h'], { encoding: 'utf8' });
     expect(h.status).toBe(0);
     expect(h.stderr).toMatch(/^usage: klp-capture \[-o FILE\|-\]/);
-    const bad = spawnSync('sh', [dir + 'klp-capture', '-z'], { encoding: 'utf8' });
+    const bad = spawnSync('sh', [`${dir}klp-capture`, '-z'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('klp-capture: unknown option -z');
   });
@@ -82,7 +82,7 @@ describe('capture/klp-capture', () => {
     if (root && !existsSync('/usr/bin/setpriv') && !existsSync('/bin/setpriv')) return;
     // as root, drop to nobody; the script must stop at its first check
     const cmd = root ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'sh'] : ['sh'];
-    const r = spawnSync(cmd[0]!, [...cmd.slice(1), dir + 'klp-capture', '-o', '/nonexistent/x', '--', 'true'], {
+    const r = spawnSync(cmd[0]!, [...cmd.slice(1), `${dir}klp-capture`, '-o', '/nonexistent/x', '--', 'true'], {
       encoding: 'utf8',
     });
     expect(r.status).toBe(1);

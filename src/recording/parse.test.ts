@@ -37,26 +37,99 @@ function error(t: string): RecordingError {
 }
 
 const PROBED_6_1 = [
-  'module_load', 'module_free', 'console', 'sys_enter_finit_module', 'sys_exit_finit_module', 'sys_enter_init_module',
-  'sys_exit_init_module', 'sys_enter_delete_module', 'sys_exit_delete_module', 'set_memory_ro', 'set_memory_rw',
-  'set_memory_x', 'set_memory_nx', 'module_alloc', 'module_alloc_ret', 'module_memfree', 'module_enable_ro',
-  'module_enable_nx', 'module_enable_x', 'module_finalize', 'do_init_module', 'do_free_init', 'free_module',
-  'apply_relocate_add', 'klp_apply_section_relocs', 'klp_init_object_loaded', 'klp_enable_patch', 'klp_module_coming',
-  'klp_module_going', 'klp_patch_object', 'klp_unpatch_object', 'klp_init_transition', 'klp_start_transition',
-  'klp_try_complete_transition', 'klp_complete_transition', 'text_poke', 'text_poke_copy', 'text_poke_early',
-  'text_poke_bp', 'text_poke_queue', 'text_poke_finish', 'text_poke_sync',
+  'module_load',
+  'module_free',
+  'console',
+  'sys_enter_finit_module',
+  'sys_exit_finit_module',
+  'sys_enter_init_module',
+  'sys_exit_init_module',
+  'sys_enter_delete_module',
+  'sys_exit_delete_module',
+  'set_memory_ro',
+  'set_memory_rw',
+  'set_memory_x',
+  'set_memory_nx',
+  'module_alloc',
+  'module_alloc_ret',
+  'module_memfree',
+  'module_enable_ro',
+  'module_enable_nx',
+  'module_enable_x',
+  'module_finalize',
+  'do_init_module',
+  'do_free_init',
+  'free_module',
+  'apply_relocate_add',
+  'klp_apply_section_relocs',
+  'klp_init_object_loaded',
+  'klp_enable_patch',
+  'klp_module_coming',
+  'klp_module_going',
+  'klp_patch_object',
+  'klp_unpatch_object',
+  'klp_init_transition',
+  'klp_start_transition',
+  'klp_try_complete_transition',
+  'klp_complete_transition',
+  'text_poke',
+  'text_poke_copy',
+  'text_poke_early',
+  'text_poke_bp',
+  'text_poke_queue',
+  'text_poke_finish',
+  'text_poke_sync',
 ];
 const PROBED_6_12 = [
-  'module_load', 'module_free', 'console', 'sys_enter_finit_module', 'sys_exit_finit_module', 'sys_enter_init_module',
-  'sys_exit_init_module', 'sys_enter_delete_module', 'sys_exit_delete_module', 'set_memory_ro', 'set_memory_rw',
-  'set_memory_x', 'set_memory_nx', 'set_memory_rox', 'execmem_alloc', 'execmem_alloc_ret', 'execmem_free',
-  'module_enable_text_rox', 'module_enable_rodata_ro', 'module_enable_data_nx', 'module_finalize', 'do_init_module',
-  'do_free_init', 'free_module', 'apply_relocate_add', 'clear_relocate_add', 'klp_apply_section_relocs',
-  'klp_write_section_relocs', 'klp_init_object_loaded', 'klp_enable_patch', 'klp_module_coming', 'klp_module_going',
-  'klp_patch_object', 'klp_unpatch_object', 'klp_init_transition', 'klp_start_transition',
-  'klp_try_complete_transition', 'klp_complete_transition', 'sched_dynamic_klp_enable', 'sched_dynamic_klp_disable',
-  'text_poke', 'text_poke_copy', 'text_poke_copy_locked', 'text_poke_set', 'text_poke_early', 'text_poke_bp',
-  'text_poke_queue', 'text_poke_finish', 'text_poke_sync',
+  'module_load',
+  'module_free',
+  'console',
+  'sys_enter_finit_module',
+  'sys_exit_finit_module',
+  'sys_enter_init_module',
+  'sys_exit_init_module',
+  'sys_enter_delete_module',
+  'sys_exit_delete_module',
+  'set_memory_ro',
+  'set_memory_rw',
+  'set_memory_x',
+  'set_memory_nx',
+  'set_memory_rox',
+  'execmem_alloc',
+  'execmem_alloc_ret',
+  'execmem_free',
+  'module_enable_text_rox',
+  'module_enable_rodata_ro',
+  'module_enable_data_nx',
+  'module_finalize',
+  'do_init_module',
+  'do_free_init',
+  'free_module',
+  'apply_relocate_add',
+  'clear_relocate_add',
+  'klp_apply_section_relocs',
+  'klp_write_section_relocs',
+  'klp_init_object_loaded',
+  'klp_enable_patch',
+  'klp_module_coming',
+  'klp_module_going',
+  'klp_patch_object',
+  'klp_unpatch_object',
+  'klp_init_transition',
+  'klp_start_transition',
+  'klp_try_complete_transition',
+  'klp_complete_transition',
+  'sched_dynamic_klp_enable',
+  'sched_dynamic_klp_disable',
+  'text_poke',
+  'text_poke_copy',
+  'text_poke_copy_locked',
+  'text_poke_set',
+  'text_poke_early',
+  'text_poke_bp',
+  'text_poke_queue',
+  'text_poke_finish',
+  'text_poke_sync',
 ];
 const NOTRACE = ['ftrace_module_init', 'ftrace_module_enable', 'ftrace_release_mod', 'arch_ftrace_update_trampoline'];
 
@@ -108,16 +181,22 @@ describe('the real recordings', () => {
     const exit2 = r.events.filter((e) => e.kind === 'syscall-exit')[1]!.line;
     expect(setMemoryOn(r, 'klp_demo_patch', enter1, enter2)).toEqual([
       // complete_formation(): module_enable_ro(false), module_enable_nx(), module_enable_x()
-      'set_memory_ro core+0x0 1 module_enable_ro(0) text', 'set_memory_ro core+0x1000 1 module_enable_ro(0) rodata',
-      'set_memory_ro init+0x0 0 module_enable_ro(0) text', 'set_memory_ro init+0x0 0 module_enable_ro(0) rodata',
+      'set_memory_ro core+0x0 1 module_enable_ro(0) text',
+      'set_memory_ro core+0x1000 1 module_enable_ro(0) rodata',
+      'set_memory_ro init+0x0 0 module_enable_ro(0) text',
+      'set_memory_ro init+0x0 0 module_enable_ro(0) rodata',
       'set_memory_nx core+0x1000 1 module_enable_nx rodata',
       'set_memory_nx core+0x2000 0 module_enable_nx ro_after_init',
-      'set_memory_nx core+0x2000 2 module_enable_nx data', 'set_memory_nx init+0x0 0 module_enable_nx rodata',
-      'set_memory_nx init+0x0 2 module_enable_nx data', 'set_memory_x core+0x0 1 module_enable_x text',
+      'set_memory_nx core+0x2000 2 module_enable_nx data',
+      'set_memory_nx init+0x0 0 module_enable_nx rodata',
+      'set_memory_nx init+0x0 2 module_enable_nx data',
+      'set_memory_x core+0x0 1 module_enable_x text',
       'set_memory_x init+0x0 0 module_enable_x text',
       // do_init_module(): module_enable_ro(true), the last call a tail call (the stack skips module_enable_ro)
-      'set_memory_ro core+0x0 1 module_enable_ro(1) text', 'set_memory_ro core+0x1000 1 module_enable_ro(1) rodata',
-      'set_memory_ro init+0x0 0 module_enable_ro(1) text', 'set_memory_ro init+0x0 0 module_enable_ro(1) rodata',
+      'set_memory_ro core+0x0 1 module_enable_ro(1) text',
+      'set_memory_ro core+0x1000 1 module_enable_ro(1) rodata',
+      'set_memory_ro init+0x0 0 module_enable_ro(1) text',
+      'set_memory_ro init+0x0 0 module_enable_ro(1) rodata',
       'set_memory_ro core+0x2000 0 module_enable_ro(1) ro_after_init',
     ]);
     // late module patching on 6.1 writes the patch's .klp.rela.klp_demo_target sites with text_poke(),
@@ -160,7 +239,8 @@ describe('the real recordings', () => {
     const r = rec('6.12', 'late-load');
     expect(setMemoryOn(r, 'klp_demo_patch')).toEqual([
       'set_memory_ro MOD_RODATA+0x0 1 module_enable_rodata_ro(0)',
-      'set_memory_nx MOD_DATA+0x0 2 module_enable_data_nx', 'set_memory_nx MOD_RODATA+0x0 1 module_enable_data_nx',
+      'set_memory_nx MOD_DATA+0x0 2 module_enable_data_nx',
+      'set_memory_nx MOD_RODATA+0x0 1 module_enable_data_nx',
       'set_memory_nx MOD_INIT_DATA+0x0 1 module_enable_data_nx',
       'set_memory_rox MOD_TEXT+0x0 1 module_enable_text_rox',
       'set_memory_ro MOD_RODATA+0x0 1 module_enable_rodata_ro(1)',
@@ -271,8 +351,10 @@ describe('the real recordings', () => {
                 `+0x${e.place.kind === 'allocation' && e.place.offset.toString(16)} ${e.len}`,
         ),
     ).toEqual([
-      'klp_write_section_relocs 38 klp_demo_target false', 'clear_relocate_add 38 null false',
-      'text_poke klp_demo_patch MOD_TEXT+0x3a 4', 'text_poke klp_demo_patch MOD_TEXT+0x10e 4',
+      'klp_write_section_relocs 38 klp_demo_target false',
+      'clear_relocate_add 38 null false',
+      'text_poke klp_demo_patch MOD_TEXT+0x3a 4',
+      'text_poke klp_demo_patch MOD_TEXT+0x10e 4',
       'text_poke klp_demo_patch MOD_TEXT+0x11a 4',
     ]);
     expect(r.modules.map((m) => m.name)).toEqual(['klp_demo_target', 'klp_demo_patch']);
@@ -345,7 +427,7 @@ describe('hostile input', () => {
     expect(error('\n\n').line).toBe(1);
     expect(error('hello world\n').reason).toMatch(/not a klp-capture recording/);
     expect(error('\u0000\u0001\u00ff\ufffd'.repeat(1000)).line).toBe(1);
-    const huge = error('@@ klp-capture 1\n@@ kernel ' + 'x'.repeat(MAX_LINE_LENGTH + 1) + '\n');
+    const huge = error(`@@ klp-capture 1\n@@ kernel ${'x'.repeat(MAX_LINE_LENGTH + 1)}\n`);
     expect([huge.line, huge.reason]).toEqual([
       2,
       `a line of ${MAX_LINE_LENGTH + 11} characters: ` +
@@ -364,7 +446,7 @@ describe('hostile input', () => {
     const grown = (k: number) => {
       const body = [...lines.slice(0, start), ...Array(k).fill(lines.slice(start, end)).flat(), ...lines.slice(end)];
       body[body.length - 1] = `@@ end-of-recording lines=${body.length}`;
-      return body.join('\n') + '\n';
+      return `${body.join('\n')}\n`;
     };
     const time = (t: string) => {
       const t0 = performance.now();
@@ -378,7 +460,7 @@ describe('hostile input', () => {
     const ev = lines.findIndex((l) => l.includes(' set_memory_nx: '));
     const nasty = [
       'a-1 [0'.repeat(9000),
-      ' '.repeat(60000) + 'x-1',
+      `${' '.repeat(60000)}x-1`,
       '-'.repeat(60000),
       `${'1'.repeat(30000)}.${'2'.repeat(30000)}`,
     ];
@@ -416,7 +498,7 @@ describe('hostile input', () => {
       { numRuns: 300 },
     );
     fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), (s) => only('@@ klp-capture 1\n' + s)),
+      fc.property(fc.string({ maxLength: 200 }), (s) => only(`@@ klp-capture 1\n${s}`)),
       { numRuns: 300 },
     );
     const edit = fc.record({
@@ -440,7 +522,7 @@ describe('hostile input', () => {
         const last = ls.length - 1;
         if (edits[0]!.cut % 2 === 0 && ls[last]?.startsWith('@@ end-of-recording'))
           ls[last] = `@@ end-of-recording lines=${ls.length}`;
-        only(ls.join('\n') + '\n');
+        only(`${ls.join('\n')}\n`);
       }),
       { numRuns: 400 },
     );

@@ -80,42 +80,112 @@ function signed64(v: bigint): number {
 }
 
 const ERRNO: Record<number, string> = {
-  1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 5: 'EIO', 6: 'ENXIO', 7: 'E2BIG', 8: 'ENOEXEC', 9: 'EBADF',
-  11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES', 14: 'EFAULT', 16: 'EBUSY', 17: 'EEXIST', 19: 'ENODEV', 22: 'EINVAL',
-  27: 'EFBIG', 28: 'ENOSPC', 34: 'ERANGE', 38: 'ENOSYS', 61: 'ENODATA', 74: 'EBADMSG', 75: 'EOVERFLOW',
-  95: 'EOPNOTSUPP', 110: 'ETIMEDOUT', 126: 'ENOKEY', 127: 'EKEYEXPIRED', 128: 'EKEYREVOKED', 129: 'EKEYREJECTED',
+  1: 'EPERM',
+  2: 'ENOENT',
+  3: 'ESRCH',
+  4: 'EINTR',
+  5: 'EIO',
+  6: 'ENXIO',
+  7: 'E2BIG',
+  8: 'ENOEXEC',
+  9: 'EBADF',
+  11: 'EAGAIN',
+  12: 'ENOMEM',
+  13: 'EACCES',
+  14: 'EFAULT',
+  16: 'EBUSY',
+  17: 'EEXIST',
+  19: 'ENODEV',
+  22: 'EINVAL',
+  27: 'EFBIG',
+  28: 'ENOSPC',
+  34: 'ERANGE',
+  38: 'ENOSYS',
+  61: 'ENODATA',
+  74: 'EBADMSG',
+  75: 'EOVERFLOW',
+  95: 'EOPNOTSUPP',
+  110: 'ETIMEDOUT',
+  126: 'ENOKEY',
+  127: 'EKEYEXPIRED',
+  128: 'EKEYREVOKED',
+  129: 'EKEYREJECTED',
 };
 
 const SET_MEMORY: ReadonlySet<string> = new Set([
-  'set_memory_ro', 'set_memory_rw', 'set_memory_x', 'set_memory_nx', 'set_memory_rox',
+  'set_memory_ro',
+  'set_memory_rw',
+  'set_memory_x',
+  'set_memory_nx',
+  'set_memory_rox',
 ]);
 const TEXT_POKE: ReadonlySet<string> = new Set([
-  'text_poke', 'text_poke_copy', 'text_poke_copy_locked', 'text_poke_set', 'text_poke_early', 'text_poke_bp',
+  'text_poke',
+  'text_poke_copy',
+  'text_poke_copy_locked',
+  'text_poke_set',
+  'text_poke_early',
+  'text_poke_bp',
   'text_poke_queue',
 ]);
 const MODULE_CALL: ReadonlySet<string> = new Set([
-  'module_enable_ro', 'module_enable_nx', 'module_enable_x', 'module_enable_text_rox', 'module_enable_rodata_ro',
-  'module_enable_data_nx', 'module_finalize', 'ftrace_module_init', 'ftrace_module_enable', 'ftrace_release_mod',
-  'do_init_module', 'do_free_init', 'free_module',
+  'module_enable_ro',
+  'module_enable_nx',
+  'module_enable_x',
+  'module_enable_text_rox',
+  'module_enable_rodata_ro',
+  'module_enable_data_nx',
+  'module_finalize',
+  'ftrace_module_init',
+  'ftrace_module_enable',
+  'ftrace_release_mod',
+  'do_init_module',
+  'do_free_init',
+  'free_module',
 ]);
 const ENABLE_FNS: ReadonlySet<string> = new Set([
-  'module_enable_ro', 'module_enable_nx', 'module_enable_x', 'module_enable_text_rox', 'module_enable_rodata_ro',
+  'module_enable_ro',
+  'module_enable_nx',
+  'module_enable_x',
+  'module_enable_text_rox',
+  'module_enable_rodata_ro',
   'module_enable_data_nx',
 ]);
 const RELOCATION: ReadonlySet<string> = new Set([
-  'apply_relocate_add', 'clear_relocate_add', 'klp_write_object_relocations', 'klp_apply_section_relocs',
+  'apply_relocate_add',
+  'clear_relocate_add',
+  'klp_write_object_relocations',
+  'klp_apply_section_relocs',
   'klp_write_section_relocs',
 ]);
 const LIVEPATCH: ReadonlySet<string> = new Set([
-  'klp_enable_patch', 'klp_module_coming', 'klp_module_going', 'klp_init_object_loaded', 'klp_apply_object_relocs',
-  'klp_clear_object_relocs', 'klp_patch_object', 'klp_unpatch_object', 'klp_init_transition', 'klp_start_transition',
-  'klp_try_complete_transition', 'klp_complete_transition', 'sched_dynamic_klp_enable', 'sched_dynamic_klp_disable',
+  'klp_enable_patch',
+  'klp_module_coming',
+  'klp_module_going',
+  'klp_init_object_loaded',
+  'klp_apply_object_relocs',
+  'klp_clear_object_relocs',
+  'klp_patch_object',
+  'klp_unpatch_object',
+  'klp_init_transition',
+  'klp_start_transition',
+  'klp_try_complete_transition',
+  'klp_complete_transition',
+  'sched_dynamic_klp_enable',
+  'sched_dynamic_klp_disable',
 ]);
 const SYSCALLS: ReadonlySet<string> = new Set(['finit_module', 'init_module', 'delete_module']);
 
 /** The blocks of a recording, in the order klp-capture writes them (sections: one per new module). */
 const BLOCKS = [
-  'config', 'trace', 'modules-before', 'modules', 'sections', 'kallsyms', 'livepatch', 'vmallocinfo',
+  'config',
+  'trace',
+  'modules-before',
+  'modules',
+  'sections',
+  'kallsyms',
+  'livepatch',
+  'vmallocinfo',
 ] as const;
 type Block = (typeof BLOCKS)[number];
 
@@ -235,7 +305,7 @@ class Parser {
   private header(): { kernel: RecordingKernel; capture: RecordingCapture; probes: Map<string, ProbeStatus> } {
     // comment lines, then "@@ klp-capture N"
     let l = this.peek();
-    while (l !== null && l.startsWith('#')) {
+    while (l?.startsWith('#')) {
       this.i++;
       l = this.peek();
     }
@@ -253,8 +323,21 @@ class Parser {
     const h = new Map<string, { v: string; line: number }>();
     const probes = new Map<string, ProbeStatus>();
     const once = new Set([
-      'kernel', 'version', 'machine', 'date', 'cmdline', 'lockdown', 'kptr_restrict', 'tainted', 'tracefs',
-      'fetchargs', 'trace_clock', 'buffer_size_kb', 'command', 'rc', 'stopped-by',
+      'kernel',
+      'version',
+      'machine',
+      'date',
+      'cmdline',
+      'lockdown',
+      'kptr_restrict',
+      'tainted',
+      'tracefs',
+      'fetchargs',
+      'trace_clock',
+      'buffer_size_kb',
+      'command',
+      'rc',
+      'stopped-by',
     ]);
     for (;;) {
       l = this.peek();
@@ -393,7 +476,7 @@ class Parser {
       const sp = value.indexOf(' ');
       const event = sp < 0 ? value : value.slice(0, sp);
       const p = probes.get(event);
-      if (!p || p.status !== 'ok') this.fail(`"@@ ${key}" for ${show(event)}, which is not a probe set up above`);
+      if (p?.status !== 'ok') this.fail(`"@@ ${key}" for ${show(event)}, which is not a probe set up above`);
       if (key === 'probe-filter') p.filter = sp < 0 ? '' : value.slice(sp + 1);
       else p.noStack = true;
       return;
@@ -409,7 +492,7 @@ class Parser {
     const l = this.peek();
     if (l === null) this.truncated(`before its ${name} block`);
     const head = `@@ begin ${name}`;
-    if (l !== head && !l.startsWith(head + ' ')) {
+    if (l !== head && !l.startsWith(`${head} `)) {
       const m = /^@@ begin ([a-z-]+)/.exec(l);
       if (m && (BLOCKS as readonly string[]).includes(m[1]!)) {
         this.fail(`the ${m[1]} block comes before the ${name} block: blocks are out of order (the file was edited?)`);
@@ -527,7 +610,7 @@ class Parser {
       ) {
         this.fail(`not a /proc/kallsyms module line: ${show(l)}`);
       }
-      out.push({ addr: BigInt('0x' + a), type, name, module: mod.slice(1, -1) });
+      out.push({ addr: BigInt(`0x${a}`), type, name, module: mod.slice(1, -1) });
     });
     return out;
   }
@@ -614,7 +697,7 @@ class Parser {
       if (!ev) {
         // a kernel message with a newline inside it continues on the next lines
         if (lastPrintk && stackOf === null) {
-          lastPrintk.body += '\n' + l;
+          lastPrintk.body += `\n${l}`;
           return;
         }
         this.fail(`not a trace line: ${show(l)}`);
@@ -686,7 +769,7 @@ class Parser {
 
   private probeOf(probes: Map<string, ProbeStatus>, name: string): ProbeStatus {
     const p = probes.get(name);
-    if (!p || p.status !== 'ok') {
+    if (p?.status !== 'ok') {
       this.fail(
         `event ${show(name)} was not set up by this recording (its header says so): the file was edited, ` +
           'or trace lines from elsewhere were pasted in',
@@ -699,14 +782,14 @@ class Parser {
   private args(probe: ProbeStatus, text: string, out: Map<string, ArgValue>) {
     let pos = 0;
     probe.args.forEach((a, k) => {
-      const key = a.name + '=';
+      const key = `${a.name}=`;
       if (!text.startsWith(key, pos))
         this.fail(`event ${probe.event}: expected argument "${key}" at ${show(text.slice(pos, pos + 40))}`);
       const start = pos + key.length;
       let end = text.length;
       const next = probe.args[k + 1];
       if (next) {
-        end = text.indexOf(' ' + next.name + '=', start);
+        end = text.indexOf(` ${next.name}=`, start);
         if (end < 0) this.fail(`event ${probe.event}: argument "${next.name}=" is missing`);
       }
       const v = text.slice(start, end);
@@ -728,7 +811,7 @@ class Parser {
 }
 
 function show(s: string): string {
-  const t = s.length > 80 ? s.slice(0, 77) + '...' : s;
+  const t = s.length > 80 ? `${s.slice(0, 77)}...` : s;
   return JSON.stringify(t);
 }
 
@@ -778,7 +861,13 @@ const LAYOUT_CALLS: Record<string, Array<[string, MemoryMeaning['part']]>> = {
 
 /** 6.4+: struct module_memory types in enum order, and which are text (EXECMEM_MODULE_TEXT). */
 const MOD_TYPES = [
-  'MOD_TEXT', 'MOD_DATA', 'MOD_RODATA', 'MOD_RO_AFTER_INIT', 'MOD_INIT_TEXT', 'MOD_INIT_DATA', 'MOD_INIT_RODATA',
+  'MOD_TEXT',
+  'MOD_DATA',
+  'MOD_RODATA',
+  'MOD_RO_AFTER_INIT',
+  'MOD_INIT_TEXT',
+  'MOD_INIT_DATA',
+  'MOD_INIT_RODATA',
 ] as const;
 const TEXT_TYPES = new Set(['MOD_TEXT', 'MOD_INIT_TEXT']);
 /** Sections that tell an allocation's type for sure. */
@@ -1225,7 +1314,7 @@ function pagesOf(size: number): number {
 function trimStack(frames: string[] | null, fn: string): string[] | null {
   if (frames === null) return null;
   // the frames run: kprobe_trace_func, kprobe_dispatcher, …, the ftrace trampoline, FN, its callers
-  const k = frames.findIndex((f) => f === fn || f.startsWith(fn + '+') || f.startsWith(fn + '.'));
+  const k = frames.findIndex((f) => f === fn || f.startsWith(`${fn}+`) || f.startsWith(`${fn}.`));
   if (k >= 0) return frames.slice(k + 1);
   const plumbing = /^(kprobe_|aggr_|opt_pre_handler|optimized_callback|trace_|0x[0-9a-f]+$)/;
   let j = 0;
