@@ -1,7 +1,10 @@
 import { defineConfig, devices } from '@playwright/test';
 
-// Debian's Chromium, never a Playwright download (`playwright install` cannot reach the network).
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { findChromium, isExecutable } from './scripts/browser.ts';
+
+// Debian's Chromium (or CHROMIUM_PATH), never a Playwright download: `playwright install` cannot
+// reach the network here. `npm test` installs or asks for one first (scripts/ensure-browser.ts).
+const executablePath = findChromium({ env: process.env, executable: isExecutable }) ?? '/usr/bin/chromium';
 // KLP_E2E_PORT: several checkouts on one machine each test against their own preview server.
 const PORT = Number(process.env.KLP_E2E_PORT ?? 4173);
 

@@ -11,10 +11,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { auditTrace } from '../src/audit/auditor.ts';
+import { runScenario } from '../src/engine/scenario.ts';
 import { Kernel } from '../src/kernel/kernel.ts';
 import { load_module } from '../src/kernel/module/main.ts';
 import { decodeModule, openModule } from '../src/module_file.ts';
-import { runScenario } from '../src/scenarios/run.ts';
 import { scenarios } from '../src/scenarios/scenarios.ts';
 import { strategies } from '../src/strategies/strategies.ts';
 import { sampleModules, sampleVmlinux } from '../src/test_support/samples.ts';

@@ -2,18 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the klp-lab sample modules (samples/*) out of tree with kbuild, against
-# Debian 12's headers for the kernel the oracle boots (6.1.0-56-amd64, package
-# 6.1.192-2), with gcc-12, and write them to public/samples/klp/ together with
-# README.md (provenance) and symbol-map.json (the converter's input).
+# Debian 12's headers for the kernels the oracle boots, with gcc-12, and write them
+# together with README.md (provenance) and symbol-map.json (the converter's input):
+#   6.1   6.1.0-56-amd64 (package 6.1.192-2)                -> public/samples/klp/
+#   6.12  6.12.118+deb12-amd64 (package 6.12.118-1~deb12u1) -> public/samples/klp-6.12/
+# Each kernel's livepatches are converted against that kernel's real vmlinux kallsyms
+# (truth/v<kernel>/vmlinux-kallsyms/vmlinux.kallsyms).
 #
 #   npm run samples            # = bash scripts/build-samples.sh
 #
 # Environment:
-#   KLP_DEBS           folder with the pinned .debs (default: ../shared/debian next
-#                      to the repo); missing packages are apt-get downloaded
-#   KLP_SAMPLES_BUILD  scratch folder (default: build/samples, gitignored); it is
-#                      wiped and rebuilt on every run
-#   KLP_SAMPLES_OUT    output folder (default: public/samples/klp)
+#   KLP_DEBS              folder with the pinned .debs (default: ../shared/debian next
+#                         to the repo); missing packages are apt-get downloaded
+#   KLP_SAMPLES_KERNELS   which builds (default: "6.1 6.12")
+#   KLP_SAMPLES_BUILD     scratch folder (default: build/samples, gitignored); it is
+#                         wiped and rebuilt on every run (6.12 builds in its v6.12/)
+#   KLP_SAMPLES_OUT       6.1 output folder (default: public/samples/klp)
+#   KLP_SAMPLES_OUT_612   6.12 output folder (default: public/samples/klp-6.12)
 #
 # Why KBUILD_MODPOST_WARN=1 for the livepatch modules: their new functions refer
 # to symbols nobody exports (a target's static data, unexported vmlinux data).
@@ -25,18 +30,11 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-KVER=6.1.0-56-amd64
-PKGVER=6.1.192-2
-KSER=${KVER%-*}                 # 6.1.0-56
-KMAJ=6.1
-PKGS=("linux-headers-$KVER" "linux-headers-$KSER-common" "linux-kbuild-$KMAJ")
 DEBS=${KLP_DEBS:-$ROOT/../shared/debian}
-B=${KLP_SAMPLES_BUILD:-$ROOT/build/samples}
-OUT=${KLP_SAMPLES_OUT:-$ROOT/public/samples/klp}
+B0=${KLP_SAMPLES_BUILD:-$ROOT/build/samples}
+KERNELS=${KLP_SAMPLES_KERNELS:-6.1 6.12}
 TARGETS=(klp_demo_target klp_demo_target2)
 PATCHES=(klp_demo_patch klp_demo_replace)
-# vmlinux addresses for symbol-map.json, recorded in the real kernel (truth/v6.1/)
-KALLSYMS=$ROOT/truth/v6.1/vmlinux-kallsyms/vmlinux.kallsyms
 
 log() { echo "[build-samples] $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -58,6 +56,37 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
         { apt-get update >&2 && apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
 fi
+
+# --- one kernel's build: build_samples 6.1|6.12 --------------------------------
+build_samples() {
+case $1 in
+6.1)
+    KVER=6.1.0-56-amd64
+    PKGVER=6.1.192-2
+    KBUILD=linux-kbuild-6.1
+    B=$B0
+    OUT=${KLP_SAMPLES_OUT:-$ROOT/public/samples/klp}
+    OUTVAR=KLP_SAMPLES_OUT
+    CONVERTED_TRUTH=truth/v6.1/converted-livepatch/
+    ;;
+6.12)
+    KVER=6.12.118+deb12-amd64
+    PKGVER=6.12.118-1~deb12u1
+    KBUILD=linux-kbuild-6.12.118+deb12
+    B=$B0/v6.12
+    OUT=${KLP_SAMPLES_OUT_612:-$ROOT/public/samples/klp-6.12}
+    OUTVAR=KLP_SAMPLES_OUT_612
+    CONVERTED_TRUTH=truth/v6.12/samples-target-first/
+    ;;
+*) die "unknown kernel $1 (KLP_SAMPLES_KERNELS: 6.1, 6.12)" ;;
+esac
+KSER=${KVER%-*}                 # 6.1.0-56, 6.12.118+deb12
+TRUTH=truth/v$1/               # the real kernel's recordings of these files
+PKGS=("linux-headers-$KVER" "linux-headers-$KSER-common" "$KBUILD")
+# vmlinux addresses for symbol-map.json and klp-convert, recorded in the real kernel
+KALLSYMS=$ROOT/${TRUTH}vmlinux-kallsyms/vmlinux.kallsyms
+[ -f "$KALLSYMS" ] || die "no $KALLSYMS"
+log "kernel $1: $KVER ($PKGVER) -> $OUT"
 
 # --- kernel headers: pinned .debs, else apt-get download ----------------------
 rm -rf "$B"
@@ -83,6 +112,19 @@ KDIR=$B/kheaders/usr/src/linux-headers-$KVER
 # The arch tree's Makefile is one line, "include /usr/src/linux-headers-...-common/Makefile":
 # point it at the unpacked -common tree instead of the system's /usr/src.
 echo "include $B/kheaders/usr/src/linux-headers-$KSER-common/Makefile" > "$KDIR/Makefile"
+# 6.12's headers ship a BTF-only vmlinux, so kbuild generates module BTF, which needs pahole;
+# without pahole switch module BTF off on the make line (the kernel loads modules without it).
+# 6.1's headers have no vmlinux: kbuild skips BTF by itself.
+NOBTF=()
+BTF_NOTE='no BTF (kbuild skips it without `vmlinux`)'
+if [ -e "$KDIR/vmlinux" ] && grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$KDIR/.config"; then
+    if command -v pahole >/dev/null; then
+        BTF_NOTE='with module BTF (`pahole` was found)'
+    else
+        NOBTF=(CONFIG_DEBUG_INFO_BTF_MODULES=)
+        BTF_NOTE='no BTF (`CONFIG_DEBUG_INFO_BTF_MODULES=` on the make line: no `pahole` here)'
+    fi
+fi
 
 # --- build: one kbuild external-module dir per module -------------------------
 # Separate M= dirs on purpose: if the patch were built next to its targets, modpost
@@ -92,11 +134,11 @@ cp -r "$ROOT/samples/." "$B/src/"
 for m in "${TARGETS[@]}" "${PATCHES[@]}"; do
     warn=
     case " ${PATCHES[*]} " in *" $m "*) warn=1 ;; esac
-    log "make -C $KDIR M=$B/src/$m CC=gcc-12 KCFLAGS=-ffile-prefix-map=$B/= ${warn:+KBUILD_MODPOST_WARN=1 }modules"
+    log "make -C $KDIR M=$B/src/$m CC=gcc-12 KCFLAGS=-ffile-prefix-map=$B/= ${NOBTF[*]:+${NOBTF[*]} }${warn:+KBUILD_MODPOST_WARN=1 }modules"
     # -ffile-prefix-map: the build-id note hashes the DWARF, whose paths name $B;
     # mapping $B away makes the bytes independent of where the build runs
     make -C "$KDIR" M="$B/src/$m" CC=gcc-12 KCFLAGS="-ffile-prefix-map=$B/=" \
-        ${warn:+KBUILD_MODPOST_WARN=1} modules \
+        ${NOBTF[@]+"${NOBTF[@]}"} ${warn:+KBUILD_MODPOST_WARN=1} modules \
         > "$B/$m.log" 2>&1 || { cat "$B/$m.log" >&2; die "build of $m failed"; }
     # anything modpost says that is not an undefined-symbol warning is a real problem
     if grep -E '(WARNING|ERROR): modpost' "$B/$m.log" | grep -vE '^WARNING: modpost: "[^"]+" \[.*\] undefined!$'; then
@@ -115,11 +157,12 @@ rm -f "$OUT"/*.ko
 cp "$B"/ko/*.ko "$OUT/"
 GCCVER=$(gcc-12 --version | head -1)
 KLP_ROOT=$ROOT python3 - "$OUT" "$B" "$KDIR/Module.symvers" "$KALLSYMS" "$KVER" "$PKGVER" "$GCCVER" \
-    "${TARGETS[*]}" "${PATCHES[*]}" <<'PY'
+    "${TARGETS[*]}" "${PATCHES[*]}" "$KBUILD" "$TRUTH" "$BTF_NOTE" "$OUTVAR" <<'PY'
 # Writes symbol-map.json and README.md. A tiny ELF64 reader (no dependencies).
 import hashlib, json, os, struct, sys
 
-out, build, symvers_path, kallsyms_path, kver, pkgver, gccver, targets, patches = sys.argv[1:]
+(out, build, symvers_path, kallsyms_path, kver, pkgver, gccver, targets, patches, kbuild, truth,
+ btf_note, outvar) = sys.argv[1:]
 targets, patches = targets.split(), patches.split()
 
 def elf(path):
@@ -277,19 +320,19 @@ open(f'{out}/README.md', 'w').write(f'''# klp-lab sample modules (built, not han
 Built by `scripts/build-samples.sh` (`npm run samples`) from `samples/` — do not edit by hand.
 
 - Kernel: Debian 12 `linux-headers-{kver}` + `linux-headers-{kver.rsplit("-", 1)[0]}-common` +
-  `linux-kbuild-{kver.split(".")[0]}.{kver.split(".")[1]}`, package version `{pkgver}`, unpacked with `dpkg-deb -x`.
+  `{kbuild}`, package version `{pkgver}`, unpacked with `dpkg-deb -x`.
 - Compiler: `{gccver}` (`CC=gcc-12`), out-of-tree kbuild (`make -C <headers> M=<dir> modules`),
   one `M=` dir per module, then `strip --strip-debug` (as `INSTALL_MOD_STRIP=1` does).
-- Not signed (the kernel loads them with taint `E`); no BTF (kbuild skips it without `vmlinux`).
+- Not signed (the kernel loads them with taint `E`); {btf_note}.
 - `klp_demo_patch.ko` and `klp_demo_replace.ko` are **unconverted**: their references to
   non-exported symbols are plain undefined symbols (`KBUILD_MODPOST_WARN=1` let modpost pass
   them), so the real kernel refuses them with `Unknown symbol` / ENOENT — see
-  `truth/v6.1/`. `symbol-map.json` says which object defines each such symbol, with its
+  `{truth}`. `symbol-map.json` says which object defines each such symbol, with its
   sympos, and lists the relocations a converter must turn into `.klp.rela.*` sections.
 - Reproducible: two builds from scratch in different build directories give byte-identical
-  `.ko`s, README.md and symbol-map.json (`KLP_SAMPLES_BUILD=/tmp/b2 KLP_SAMPLES_OUT=/tmp/o2
+  `.ko`s, README.md and symbol-map.json (`KLP_SAMPLES_BUILD=/tmp/b2 {outvar}=/tmp/o2
   npm run samples`, then compare). `-ffile-prefix-map` is what makes the build-id note stable.
-- `truth/v6.1/*/result.json` record these exact files (`modules.*.sha256`).
+- `{truth}*/result.json` record these exact files (`modules.*.sha256`).
 
 | file | bytes | sha256 |
 |---|---|---|
@@ -314,16 +357,21 @@ cat >> "$OUT/README.md" <<EOT
 described above. \`klp_demo_patch.ko\` and \`klp_demo_replace.ko\` are the same modules after
 \`klp-lab klp-convert\` (src/klp_convert/) (symbols from \`$(basename "$KALLSYMS")\` and the two targets);
 \`unconverted/*.convert.txt\` lists what it converted. The real kernel loads and enables the
-converted ones: \`truth/v6.1/converted-livepatch/\`.
+converted ones: \`${CONVERTED_TRUTH}\`.
 
 | file | bytes | sha256 |
 |---|---|---|
 $(cd "$OUT" && for f in klp_demo_patch.ko klp_demo_replace.ko; do echo "| \`$f\` | $(stat -c %s "$f") | \`$(sha256sum "$f" | cut -d' ' -f1)\` |"; done)
 EOT
-# binutils' view of the samples, which the decoder's parity test compares against
-if [ -z "${KLP_SAMPLES_OUT:-}" ]; then
+# binutils' view of the 6.1 samples, which the decoder's parity test compares against
+if [ "$1" = 6.1 ] && [ -z "${KLP_SAMPLES_OUT:-}" ]; then
     for f in "$OUT"/*.ko; do
         readelf -h -S -s -r -W "$f" > "$ROOT/src/elf/__fixtures__/klp/$(basename "$f" .ko).readelf.txt"
     done
 fi
 log "done: $(ls "$OUT"/*.ko | wc -l) modules in $OUT"
+}
+
+for k in $KERNELS; do
+    build_samples "$k"
+done

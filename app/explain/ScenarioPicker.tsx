@@ -1,17 +1,19 @@
-// What to run: kernel 5.4 / 6.1 and an ordered list of insmod / rmmod over the built-in samples
+// What to run: a kernel profile and an ordered list of insmod / rmmod over the built-in samples
 // and the files open in the inspector. Editing does not run; "Run" does.
 import type { ReactNode } from 'react';
 import { getModinfo } from '../../src/elf/modinfo.ts';
+import { KERNEL_IDS, kernelChoices } from '../../src/engine/kernels.ts';
+import { parseScenarioId, parseStrategyId } from '../../src/engine/parse.ts';
+import type { RequestOf, RoleModules, SequenceOp } from '../../src/engine/request.ts';
 import { sampleFiles } from '../../src/scenarios/samples.ts';
-import { type Role, scenarioById, scenarios } from '../../src/scenarios/scenarios.ts';
-import { strategies } from '../../src/strategies/strategies.ts';
+import { type Role, type ScenarioId, scenarioById, scenarios } from '../../src/scenarios/scenarios.ts';
+import { type StrategyId, strategies } from '../../src/strategies/strategies.ts';
 import { useKlp } from '../store.ts';
 import { useCompare } from './compare_store.ts';
-import type { ModuleRef, ScenarioRoles, SequenceStep, TraceSource } from './source.ts';
-import { DEFAULT_COMPARE, DEFAULT_SOURCE, KERNEL_CHOICES } from './source.ts';
+import { type AppRequest, DEFAULT_COMPARE, DEFAULT_SOURCE, type ModuleRef } from './source.ts';
 import { explainStore, useExplain } from './store.ts';
 
-type Sequence = Extract<TraceSource, { kind: 'sequence' }>;
+type Sequence = RequestOf<'sequence', ModuleRef>;
 
 function refValue(ref: ModuleRef): string {
   return ref.kind === 'sample' ? `sample:${ref.id}` : `file:${ref.key}`;
@@ -40,36 +42,36 @@ export function ScenarioPicker() {
   if (source.kind === 'compare') return <CompareForm source={source} />;
   if (source.kind !== 'sequence') return <ScenarioForm source={source} running={running} />;
   const update = (patch: Partial<Sequence>) => explainStore.getState().setSource({ ...source, ...patch });
-  const setStep = (i: number, s: SequenceStep) => update({ steps: source.steps.map((x, j) => (j === i ? s : x)) });
-  const remove = (i: number) => update({ steps: source.steps.filter((_, j) => j !== i) });
+  const setStep = (i: number, s: SequenceOp<ModuleRef>) => update({ ops: source.ops.map((x, j) => (j === i ? s : x)) });
+  const remove = (i: number) => update({ ops: source.ops.filter((_, j) => j !== i) });
   const move = (i: number, d: -1 | 1) => {
-    const steps = [...source.steps];
+    const ops = [...source.ops];
     const j = i + d;
-    if (j < 0 || j >= steps.length) return;
-    [steps[i], steps[j]] = [steps[j]!, steps[i]!];
-    update({ steps });
+    if (j < 0 || j >= ops.length) return;
+    [ops[i], ops[j]] = [ops[j]!, ops[i]!];
+    update({ ops });
   };
-  const inserted = source.steps.flatMap((s) => (s.op === 'insmod' ? [nameOf(s.module)] : []));
+  const inserted = source.ops.flatMap((s) => (s.op === 'insmod' ? [nameOf(s.module)] : []));
   return (
     <PickerForm className="scenario-picker" label="What to load">
       <ModeSwitch mode="sequence" />
       <fieldset className="kernel-choice">
         <legend>kernel</legend>
-        {KERNEL_CHOICES.map((k) => (
-          <label key={k.id} title={k.title}>
+        {KERNEL_IDS.map((id) => (
+          <label key={id} title={kernelChoices[id].title}>
             <input
               type="radio"
               name="kernel"
-              value={k.id}
-              checked={source.kernel === k.id}
-              onChange={() => update({ kernel: k.id })}
+              value={id}
+              checked={source.kernel === id}
+              onChange={() => update({ kernel: id })}
             />{' '}
-            {k.label}
+            {kernelChoices[id].label}
           </label>
         ))}
       </fieldset>
       <ol className="sequence">
-        {source.steps.map((s, i) => (
+        {source.ops.map((s, i) => (
           <li key={i}>
             <select
               aria-label={`Step ${i + 1}: operation`}
@@ -136,7 +138,7 @@ export function ScenarioPicker() {
               className="icon"
               aria-label={`Move step ${i + 1} down`}
               onClick={() => move(i, 1)}
-              disabled={i === source.steps.length - 1}
+              disabled={i === source.ops.length - 1}
             >
               ↓
             </button>
@@ -150,8 +152,8 @@ export function ScenarioPicker() {
         type="button"
         onClick={() =>
           update({
-            steps: [
-              ...source.steps,
+            ops: [
+              ...source.ops,
               {
                 op: 'insmod',
                 module: {
@@ -167,7 +169,7 @@ export function ScenarioPicker() {
       </button>
       <button
         type="button"
-        onClick={() => update({ steps: [...source.steps, { op: 'rmmod', name: inserted.at(-1) ?? '' }] })}
+        onClick={() => update({ ops: [...source.ops, { op: 'rmmod', name: inserted.at(-1) ?? '' }] })}
         disabled={!inserted.length}
       >
         + rmmod
@@ -183,7 +185,7 @@ export function ScenarioPicker() {
         />{' '}
         invent missing symbols
       </label>
-      <button type="submit" className="primary" disabled={running || source.steps.length === 0} data-testid="run">
+      <button type="submit" className="primary" disabled={running || source.ops.length === 0} data-testid="run">
         {running ? 'Running…' : 'Run'}
       </button>
     </PickerForm>
@@ -191,7 +193,7 @@ export function ScenarioPicker() {
 }
 
 /** Own sequence of modules, or one of the core's scenarios under one strategy. */
-function ModeSwitch({ mode }: { mode: TraceSource['kind'] }) {
+function ModeSwitch({ mode }: { mode: AppRequest['kind'] }) {
   return (
     <select
       aria-label="What to run"
@@ -218,10 +220,10 @@ function ModeSwitch({ mode }: { mode: TraceSource['kind'] }) {
 }
 
 /** Two or more strategies, one scenario: each strategy a toggle chip, in the core's order. */
-function CompareForm({ source }: { source: Extract<TraceSource, { kind: 'compare' }> }) {
+function CompareForm({ source }: { source: RequestOf<'compare', ModuleRef> }) {
   const running = useCompare((s) => s.status.kind === 'running');
   const set = (patch: Partial<typeof source>) => explainStore.getState().setSource({ ...source, ...patch });
-  const toggle = (id: string) => {
+  const toggle = (id: StrategyId) => {
     const on = source.strategies.includes(id);
     set({ strategies: strategies.map((s) => s.id).filter((x) => (x === id ? !on : source.strategies.includes(x))) });
   };
@@ -255,7 +257,7 @@ function CompareForm({ source }: { source: Extract<TraceSource, { kind: 'compare
   );
 }
 
-function ScenarioForm({ source, running }: { source: Extract<TraceSource, { kind: 'scenario' }>; running: boolean }) {
+function ScenarioForm({ source, running }: { source: RequestOf<'scenario', ModuleRef>; running: boolean }) {
   const set = (patch: Partial<typeof source>) => explainStore.getState().setSource({ ...source, ...patch });
   const strategy = strategies.find((s) => s.id === source.strategy);
   return (
@@ -267,7 +269,10 @@ function ScenarioForm({ source, running }: { source: Extract<TraceSource, { kind
           aria-label="Strategy"
           data-testid="strategy"
           value={source.strategy}
-          onChange={(e) => set({ strategy: e.currentTarget.value })}
+          onChange={(e) => {
+            const strategy = parseStrategyId(e.currentTarget.value);
+            if (strategy) set({ strategy });
+          }}
         >
           {strategies.map((s) => (
             <option key={s.id} value={s.id} disabled={!!s.notYet} title={s.notYet ?? s.reality}>
@@ -309,7 +314,7 @@ function PickerForm({ className, label, children }: { className: string; label: 
   );
 }
 
-function ScenarioSelect({ value, onChange }: { value: string; onChange(scenario: string): void }) {
+function ScenarioSelect({ value, onChange }: { value: ScenarioId; onChange(scenario: ScenarioId): void }) {
   return (
     <label>
       scenario{' '}
@@ -317,7 +322,10 @@ function ScenarioSelect({ value, onChange }: { value: string; onChange(scenario:
         aria-label="Scenario"
         data-testid="scenario"
         value={value}
-        onChange={(e) => onChange(e.currentTarget.value)}
+        onChange={(e) => {
+          const scenario = parseScenarioId(e.currentTarget.value);
+          if (scenario) onChange(scenario);
+        }}
       >
         {scenarios.map((s) => (
           <option key={s.id} value={s.id}>
@@ -329,6 +337,7 @@ function ScenarioSelect({ value, onChange }: { value: string; onChange(scenario:
   );
 }
 
+/** What each role is, in the order the pickers list them. */
 const ROLE_TITLE: Record<Role, string> = {
   P: 'the livepatch',
   T: 'the first target module',
@@ -345,9 +354,9 @@ function RolePicker({
   roles,
   onChange,
 }: {
-  scenario: string;
-  roles: ScenarioRoles | undefined;
-  onChange(roles: ScenarioRoles | undefined): void;
+  scenario: ScenarioId;
+  roles: RoleModules<ModuleRef> | undefined;
+  onChange(roles: RoleModules<ModuleRef> | undefined): void;
 }) {
   const samples = useKlp((s) => s.samples);
   const files = useKlp((s) => s.files);
@@ -355,7 +364,7 @@ function RolePicker({
     (a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b),
   );
   const pick = (role: Role, value: string) => {
-    const next: ScenarioRoles = { ...roles };
+    const next: RoleModules<ModuleRef> = { ...roles };
     if (value === '') delete next[role];
     else next[role] = parseRef(value);
     onChange(Object.keys(next).length ? next : undefined);
@@ -408,7 +417,7 @@ function RolePicker({
   );
 }
 
-const ROLE_ORDER: Role[] = ['P', 'T', 'T2', 'R'];
+const ROLE_ORDER = Object.keys(ROLE_TITLE) as Role[];
 
 /** For the status line: which chosen modules the run on screen used per role (the rest are the samples). */
 export function RanRoles() {

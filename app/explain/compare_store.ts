@@ -5,7 +5,10 @@
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { Audit } from '../../src/audit/auditor.ts';
-import type { Packaging } from '../../src/scenarios/run.ts';
+import type { RequestOf } from '../../src/engine/request.ts';
+import type { Outcome } from '../../src/engine/run.ts';
+import type { Packaging } from '../../src/engine/scenario.ts';
+import type { ScenarioId } from '../../src/scenarios/scenarios.ts';
 import { type Strategy, strategyById } from '../../src/strategies/strategies.ts';
 import {
   type Alignment,
@@ -20,13 +23,13 @@ import { takeLinkedRow } from '../permalink/link_state.ts';
 import { useKlp } from '../store.ts';
 import { traceModel } from './model.ts';
 import { runCompare } from './run.ts';
-import type { RunOutcome, ScenarioRoles } from './source.ts';
+import type { ModuleRef } from './source.ts';
 
 export interface CompareColumnState {
   strategy: Strategy | { id: string; name: string; reality: string; kernel: string; reconstruction: boolean };
   trace: Trace | null;
   refused?: string;
-  outcomes: RunOutcome[];
+  outcomes: Outcome[];
   ops: OpRef[];
   packaging?: Packaging;
   audit: Audit | null;
@@ -41,7 +44,7 @@ export type CompareStatus =
   | { kind: 'error'; message: string };
 
 export interface CompareState {
-  scenario: string;
+  scenario: ScenarioId;
   columns: CompareColumnState[];
   alignment: Alignment | null;
   /** The shared cursor: a row of the alignment. */
@@ -51,7 +54,7 @@ export interface CompareState {
   status: CompareStatus;
   seq: number;
 
-  run(strategies: string[], scenario: string, roles?: ScenarioRoles): Promise<void>;
+  run(request: RequestOf<'compare', ModuleRef>): Promise<void>;
   rowTo(row: number): void;
   rowBy(delta: number): void;
   first(): void;
@@ -79,11 +82,12 @@ export const compareStore = createStore<CompareState>()((set, get) => ({
   status: { kind: 'idle' },
   seq: 0,
 
-  run: async (strategies, scenario, roles) => {
+  run: async (request) => {
+    const { strategies, scenario } = request;
     const seq = get().seq + 1;
     set({ seq, status: { kind: 'running' }, playing: false });
     try {
-      const reply = await runCompare(strategies, scenario, useKlp.getState().samples, roles);
+      const reply = await runCompare(request, useKlp.getState().samples);
       if (get().seq !== seq) return;
       const t0 = performance.now();
       const columns: CompareColumnState[] = reply.columns.map((c) => {
@@ -94,7 +98,7 @@ export const compareStore = createStore<CompareState>()((set, get) => ({
           kernel: '?',
           reconstruction: false,
         };
-        const ops = c.ops ?? [];
+        const ops = c.ops;
         return {
           strategy,
           trace: c.trace,

@@ -12,7 +12,7 @@ import type { Sample } from '../samples.ts';
 import { type LoadedFile, useKlp } from '../store.ts';
 import { traceModel } from './model.ts';
 import { handleOf, roleRefs } from './run.ts';
-import type { ModuleRef, TraceSource } from './source.ts';
+import type { AppRequest, ModuleRef } from './source.ts';
 import { explainStore } from './store.ts';
 import { type WriteRef, writeRef } from './writes.ts';
 
@@ -37,8 +37,8 @@ function moduleNameOfRef(ref: ModuleRef, samples: Sample[], files: LoadedFile[])
 }
 
 /** The modules a source loads, as refs (scenario roles resolved to their defaults). */
-function refsOf(source: TraceSource, samples: Sample[]): Array<{ ref: ModuleRef; role?: string }> {
-  if (source.kind === 'sequence') return source.steps.flatMap((s) => (s.op === 'insmod' ? [{ ref: s.module }] : []));
+function refsOf(source: AppRequest, samples: Sample[]): Array<{ ref: ModuleRef; role?: string }> {
+  if (source.kind === 'sequence') return source.ops.flatMap((s) => (s.op === 'insmod' ? [{ ref: s.module }] : []));
   return Object.entries(roleRefs(source.roles, samples)).map(([role, ref]) => ({ ref, role }));
 }
 
@@ -179,7 +179,7 @@ export async function showEntryInExplain(file: LoadedFile, relsec: number, entry
     ex.setSource({
       kind: 'sequence',
       kernel: ex.source.kind === 'sequence' ? ex.source.kernel : '6.1',
-      steps,
+      ops: steps,
       fakeMissingSymbols: true,
     });
     goToView('explain');

@@ -1,24 +1,25 @@
-// Turns a TraceSource into a Trace by asking the worker: resolves built-in samples and opened
+// Turns an AppRequest into a Trace by asking the worker: resolves built-in samples and opened
 // files to worker handles (a sample's bytes are fetched and transferred once per worker), sends
-// the vmlinux table once, and runs the sequence. No kernel logic here.
+// the vmlinux table once, and runs the request there. No kernel logic here.
 
-import type { Packaging } from '../../src/scenarios/run.ts';
+import type { RequestOf, RoleModules, SequenceOp } from '../../src/engine/request.ts';
+import type { Outcome, ResultOf } from '../../src/engine/run.ts';
+import type { Packaging } from '../../src/engine/scenario.ts';
 import { sampleFiles } from '../../src/scenarios/samples.ts';
-import type { Role } from '../../src/scenarios/scenarios.ts';
+import { ROLES } from '../../src/scenarios/scenarios.ts';
 import type { Trace } from '../../src/trace/types.ts';
 import { fetchSampleBytes, type Sample, samplesUrl } from '../samples.ts';
 import { useKlp, worker } from '../store.ts';
-import type { CompareReply } from '../worker/protocol.ts';
 import { provideAudit } from './model.ts';
-import type { ModuleRef, RunOutcome, ScenarioRoles, TraceSource } from './source.ts';
+import type { AppRequest, ModuleRef } from './source.ts';
 
-export interface RunResult {
+export interface TraceRun {
   /** How the strategy repackages the monolithic livepatch (scenario runs of klp-text, split…). */
   packaging?: Packaging | undefined;
   /** Null when the strategy refuses the scenario (see `refused`). */
   trace: Trace | null;
   refused?: string | undefined;
-  outcomes: RunOutcome[];
+  outcomes: Outcome[];
   /** Emulation time in the worker, ms. */
   runMs: number;
   /** Request to trace in the UI thread (fetches, transfer and structured clone included), ms. */
@@ -59,10 +60,10 @@ export async function handleOf(ref: ModuleRef, samples: Sample[]): Promise<numbe
 }
 
 /** The module of each scenario role: the user's choice, else the built-in sample for it. */
-export function roleRefs(chosen: ScenarioRoles | undefined, samples: Sample[]): Partial<Record<Role, ModuleRef>> {
-  const refs: Partial<Record<Role, ModuleRef>> = {};
-  for (const [role, file] of Object.entries(sampleFiles) as Array<[Role, string]>) {
-    const sample = samples.find((s) => s.file === file);
+export function roleRefs(chosen: RoleModules<ModuleRef> | undefined, samples: Sample[]): RoleModules<ModuleRef> {
+  const refs: RoleModules<ModuleRef> = {};
+  for (const role of ROLES) {
+    const sample = samples.find((s) => s.file === sampleFiles[role]);
     const ref = chosen?.[role] ?? (sample ? { kind: 'sample' as const, id: sample.id } : undefined);
     if (ref) refs[role] = ref;
   }
@@ -71,35 +72,42 @@ export function roleRefs(chosen: ScenarioRoles | undefined, samples: Sample[]): 
 
 /** The scenario roles as worker handles. */
 async function roleHandles(
-  chosen: ScenarioRoles | undefined,
+  chosen: RoleModules<ModuleRef> | undefined,
   samples: Sample[],
-): Promise<Partial<Record<Role, number>>> {
-  const roles: Partial<Record<Role, number>> = {};
-  for (const [role, ref] of Object.entries(roleRefs(chosen, samples)) as Array<[Role, ModuleRef]>)
-    roles[role] = await handleOf(ref, samples);
+): Promise<RoleModules<number>> {
+  const roles: RoleModules<number> = {};
+  const refs = roleRefs(chosen, samples);
+  for (const role of ROLES) {
+    const ref = refs[role];
+    if (ref) roles[role] = await handleOf(ref, samples);
+  }
   return roles;
 }
 
 /** Several strategies over one scenario on the chosen modules (else the samples), in one worker round trip. */
 export async function runCompare(
-  strategies: string[],
-  scenario: string,
+  request: RequestOf<'compare', ModuleRef>,
   samples: Sample[],
-  chosen?: ScenarioRoles,
-): Promise<CompareReply & { totalMs: number }> {
+): Promise<ResultOf<'compare'> & { totalMs: number }> {
   const t0 = performance.now();
   await ensureKallsyms();
-  const reply = await worker().compareScenario({ strategies, scenario, roles: await roleHandles(chosen, samples) });
+  const reply = await worker().run({
+    kind: 'compare',
+    strategies: request.strategies,
+    scenario: request.scenario,
+    roles: await roleHandles(request.roles, samples),
+  });
   for (const c of reply.columns) if (c.trace && c.audit) provideAudit(c.trace, c.audit);
   return { ...reply, totalMs: performance.now() - t0 };
 }
 
-export async function runSource(source: TraceSource, samples: Sample[]): Promise<RunResult> {
+export async function runSource(source: AppRequest, samples: Sample[]): Promise<TraceRun> {
   const t0 = performance.now();
   await ensureKallsyms();
   if (source.kind === 'compare') throw new Error('a comparison runs through runCompare');
   if (source.kind === 'scenario') {
-    const reply = await worker().runScenario({
+    const reply = await worker().run({
+      kind: 'scenario',
       strategy: source.strategy,
       scenario: source.scenario,
       roles: await roleHandles(source.roles, samples),
@@ -114,12 +122,13 @@ export async function runSource(source: TraceSource, samples: Sample[]): Promise
       totalMs: performance.now() - t0,
     };
   }
-  const steps = [];
-  for (const s of source.steps)
-    steps.push(s.op === 'insmod' ? { op: 'insmod' as const, handle: await handleOf(s.module, samples) } : s);
-  const reply = await worker().loadSequence({
+  const ops: SequenceOp<number>[] = [];
+  for (const s of source.ops)
+    ops.push(s.op === 'insmod' ? { op: 'insmod', module: await handleOf(s.module, samples) } : s);
+  const reply = await worker().run({
+    kind: 'sequence',
     kernel: source.kernel,
-    steps,
+    ops,
     fakeMissingSymbols: source.fakeMissingSymbols,
   });
   provideAudit(reply.trace, reply.audit);

@@ -3,14 +3,15 @@
 
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { Packaging } from '../../src/scenarios/run.ts';
+import type { Outcome } from '../../src/engine/run.ts';
+import type { Packaging } from '../../src/engine/scenario.ts';
 import type { Trace } from '../../src/trace/types.ts';
 import { initialSource, takeLinkedStep } from '../permalink/link_state.ts';
 import { useKlp } from '../store.ts';
 import { compareStore } from './compare_store.ts';
 import { phaseNeighbour, traceModel } from './model.ts';
 import { runSource } from './run.ts';
-import { DEFAULT_SOURCE, type RunOutcome, type TraceSource } from './source.ts';
+import { type AppRequest, DEFAULT_SOURCE } from './source.ts';
 
 export type Selection = { kind: 'none' } | { kind: 'write'; step: number; event: number };
 
@@ -24,13 +25,13 @@ export const SPEEDS = [0.5, 1, 2, 4, 8] as const;
 
 export interface ExplainState {
   /** What to run (the picker edits it; run() turns it into a trace). */
-  source: TraceSource;
+  source: AppRequest;
   /** The source of the trace on screen (the picker may have been edited since). */
-  ran: TraceSource | null;
+  ran: AppRequest | null;
   status: RunStatus;
   trace: Trace | null;
   /** What happened to each requested insmod/rmmod. */
-  outcomes: RunOutcome[];
+  outcomes: Outcome[];
   /** How the strategy of a scenario run repackages the livepatch (klp-text, split…). */
   packaging?: Packaging | undefined;
   /** Current step index; the map shows memory at the end of this step. */
@@ -42,10 +43,10 @@ export interface ExplainState {
   /** Incremented per run: a reply for an older run is dropped. */
   seq: number;
 
-  setSource(source: TraceSource): void;
+  setSource(source: AppRequest): void;
   run(): Promise<void>;
   /** Show an existing trace (e.g. from a test or, later, the core's runScenario). */
-  showTrace(trace: Trace, outcomes?: RunOutcome[]): void;
+  showTrace(trace: Trace, outcomes?: Outcome[]): void;
   stepTo(step: number): void;
   stepBy(delta: number): void;
   first(): void;
@@ -88,7 +89,7 @@ export const explainStore = createStore<ExplainState>()((set, get) => ({
         packaging: undefined,
         status: { kind: 'ready', runMs: 0, totalMs: 0 },
       });
-      await compareStore.getState().run(source.strategies, source.scenario, source.roles);
+      await compareStore.getState().run(source);
       return;
     }
     try {

@@ -5,17 +5,19 @@
 
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import { mapModules, type RunRequest } from '../../src/engine/request.ts';
 import {
   type Decoded,
   decodeLocation,
   encodeLink,
   type LinkModule,
-  type LinkSource,
   type LinkTab,
   resolveStep,
   type StepRef,
 } from '../../src/permalink/permalink.ts';
-import type { ModuleRef, TraceSource } from '../explain/source.ts';
+import type { ScenarioId } from '../../src/scenarios/scenarios.ts';
+import type { StrategyId } from '../../src/strategies/strategies.ts';
+import type { AppRequest, ModuleRef } from '../explain/source.ts';
 
 /** The link the page was opened with (decoded once, before any store reads it). */
 export const startLink: Decoded =
@@ -79,86 +81,14 @@ function moduleFromLink(m: LinkModule, missing: WantedFile[]): ModuleRef | undef
   return undefined;
 }
 
-type Roles = Partial<Record<'T' | 'T2' | 'P' | 'R', ModuleRef>>;
-
-function rolesToLink(
-  roles: Roles | undefined,
-  files: OpenFile[],
-): Partial<Record<'T' | 'T2' | 'P' | 'R', LinkModule>> | undefined {
-  if (!roles) return undefined;
-  const out: Partial<Record<'T' | 'T2' | 'P' | 'R', LinkModule>> = {};
-  for (const [role, ref] of Object.entries(roles) as Array<['T' | 'T2' | 'P' | 'R', ModuleRef | undefined]>) {
-    const m = ref && moduleToLink(ref, files);
-    if (m) out[role] = m;
-  }
-  return Object.keys(out).length ? out : undefined;
+export function sourceToLink(source: AppRequest, files: OpenFile[]): RunRequest<LinkModule> {
+  return mapModules(source, (m) => moduleToLink(m, files));
 }
 
-export function sourceToLink(source: TraceSource, files: OpenFile[]): LinkSource {
-  if (source.kind === 'sequence') {
-    const ops: LinkSource & { kind: 'sequence' } = {
-      kind: 'sequence',
-      kernel: source.kernel,
-      fake: source.fakeMissingSymbols,
-      ops: [],
-    };
-    for (const s of source.steps) {
-      if (s.op === 'rmmod') ops.ops.push({ op: 'rmmod', name: s.name });
-      else {
-        const m = moduleToLink(s.module, files);
-        if (m) ops.ops.push({ op: 'insmod', module: m });
-      }
-    }
-    return ops;
-  }
-  const roles = rolesToLink((source as { roles?: Roles }).roles, files);
-  if (source.kind === 'scenario')
-    return { kind: 'scenario', strategy: source.strategy, scenario: source.scenario, ...(roles ? { roles } : {}) };
-  return {
-    kind: 'compare',
-    strategies: [...source.strategies],
-    scenario: source.scenario,
-    ...(roles ? { roles } : {}),
-  };
-}
-
-/** The TraceSource of a link, or the files it still needs. */
-export function sourceFromLink(link: LinkSource): { source?: TraceSource; missing: WantedFile[] } {
+/** The request of a link, or the files it still needs. */
+export function sourceFromLink(link: RunRequest<LinkModule>): { source?: AppRequest; missing: WantedFile[] } {
   const missing: WantedFile[] = [];
-  let roles: Roles | undefined;
-  if (link.kind !== 'sequence' && link.roles) {
-    roles = {};
-    for (const [role, m] of Object.entries(link.roles) as Array<['T' | 'T2' | 'P' | 'R', LinkModule]>) {
-      const ref = moduleFromLink(m, missing);
-      if (ref) roles[role] = ref;
-    }
-  }
-  let source: TraceSource;
-  if (link.kind === 'sequence') {
-    const steps: Array<Extract<TraceSource, { kind: 'sequence' }>['steps'][number]> = [];
-    for (const o of link.ops) {
-      if (o.op === 'rmmod') steps.push({ op: 'rmmod', name: o.name });
-      else {
-        const module = moduleFromLink(o.module, missing);
-        if (module) steps.push({ op: 'insmod', module });
-      }
-    }
-    source = { kind: 'sequence', kernel: link.kernel, steps, fakeMissingSymbols: link.fake };
-  } else if (link.kind === 'scenario') {
-    source = {
-      kind: 'scenario',
-      strategy: link.strategy,
-      scenario: link.scenario,
-      ...(roles ? { roles } : {}),
-    } as TraceSource;
-  } else {
-    source = {
-      kind: 'compare',
-      strategies: link.strategies,
-      scenario: link.scenario,
-      ...(roles ? { roles } : {}),
-    } as TraceSource;
-  }
+  const source = mapModules(link, (m) => moduleFromLink(m, missing));
   return missing.length ? { missing } : { source, missing };
 }
 
@@ -191,14 +121,14 @@ export function usePendingFiles(): WantedFile[] {
 }
 
 /** The explainer's first source: the link's (if its files are all here), else undefined. */
-export function initialSource(): TraceSource | undefined {
+export function initialSource(): AppRequest | undefined {
   if (!startSource) return undefined;
   const { source, missing } = sourceFromLink(startSource);
   if (missing.length) pendingLink.setState({ missing });
   return source;
 }
 
-const sameSource = (a: LinkSource, key: string | undefined) =>
+const sameSource = (a: RunRequest<LinkModule>, key: string | undefined) =>
   key !== undefined && encodeLink({ view: 'explain', source: a }) === key;
 
 /**
@@ -206,7 +136,7 @@ const sameSource = (a: LinkSource, key: string | undefined) =>
  * the link's step (by index or kernel function) and selection; later runs start at 0.
  */
 export function takeLinkedStep(
-  source: TraceSource,
+  source: AppRequest,
   files: OpenFile[],
   steps: ReadonlyArray<{ path: string[]; source?: { fn: string } }>,
 ): { step?: number; select?: { step: number; event: number } } {
@@ -222,7 +152,7 @@ export function takeLinkedStep(
 }
 
 /** The linked row of a comparison, once (on the first run of the linked comparison). */
-export function takeLinkedRow(strategies: string[], scenario: string): number | undefined {
+export function takeLinkedRow(strategies: StrategyId[], scenario: ScenarioId): number | undefined {
   const p = pendingLink.getState();
   if (p.row === undefined || startSource?.kind !== 'compare') return undefined;
   if (startSource.scenario !== scenario || startSource.strategies.join(',') !== strategies.join(',')) return undefined;

@@ -3,22 +3,21 @@
 // pending call is raced against a "crashed" promise; on a crash the worker is terminated, the
 // message goes to the UI state through `onCrash`, and the next request starts a fresh worker.
 import * as Comlink from 'comlink';
-import type {
-  CompareReply,
-  CompareRequest,
-  ModuleWorkerApi,
-  OpenReply,
-  ScenarioReply,
-  ScenarioRequest,
-  SectionBytesReply,
-  SequenceReply,
-  SequenceRequest,
-} from './protocol.ts';
+import type { RunKind } from '../../src/engine/request.ts';
+import type { ResultOf, RunResult } from '../../src/engine/run.ts';
+import type { ModuleWorkerApi, OpenReply, SectionBytesReply, WorkerRequest } from './protocol.ts';
 
 export type WorkerFactory = () => Worker;
 
-export const createModuleWorker: WorkerFactory = () =>
+const createModuleWorker: WorkerFactory = () =>
   new Worker(new URL('./module.worker.ts', import.meta.url), { type: 'module', name: 'klp-lab module worker' });
+
+/** What the worker is doing while it runs a request of each kind (the runaway message says it). */
+const RUNNING: Record<RunKind, string> = {
+  sequence: 'running the emulated kernel',
+  scenario: 'running the scenario',
+  compare: 'comparing the strategies',
+};
 
 export class WorkerCrashedError extends Error {
   override name = 'WorkerCrashedError';
@@ -147,7 +146,7 @@ export class ModuleWorkerClient {
     await Promise.race([this.current.api.release(handle), this.current.crashed]).catch(() => undefined);
   }
 
-  /** Keeps `buffer` (transferred) in the worker for loadSequence; returns its handle. */
+  /** Keeps `buffer` (transferred) in the worker for a run; returns its handle. */
   async stash(buffer: ArrayBuffer, fileName: string): Promise<number> {
     const g = this.generation;
     return this.guard(g, g.api.stash(Comlink.transfer(buffer, [buffer]), fileName), `receiving ${fileName}`);
@@ -170,19 +169,11 @@ export class ModuleWorkerClient {
     return g;
   }
 
-  async loadSequence(request: SequenceRequest): Promise<SequenceReply> {
+  /** Runs `request` in the worker; the result is of the request's kind (the engine answers in kind). */
+  async run<R extends WorkerRequest>(request: R): Promise<ResultOf<R['kind']>> {
     const g = await this.withKallsyms();
-    return this.guard(g, g.api.loadSequence(request), 'running the emulated kernel');
-  }
-
-  async runScenario(request: ScenarioRequest): Promise<ScenarioReply> {
-    const g = await this.withKallsyms();
-    return this.guard(g, g.api.runScenario(request), 'running the scenario');
-  }
-
-  async compareScenario(request: CompareRequest): Promise<CompareReply> {
-    const g = await this.withKallsyms();
-    return this.guard(g, g.api.compareScenario(request), 'comparing the strategies');
+    const result = this.guard<RunResult>(g, g.api.run(request), RUNNING[request.kind]);
+    return result as Promise<ResultOf<R['kind']>>;
   }
 
   /** Bytes of one section of an open file, as in the file (transferred from the worker). */

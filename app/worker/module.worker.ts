@@ -7,21 +7,13 @@ import { SHT_NOBITS } from '../../src/elf/constants.ts';
 import type { ElfObject, ElfSection } from '../../src/elf/types.ts';
 import { type KallsymsEntry, parseKallsyms } from '../../src/kernel/kallsyms.ts';
 import { decodeModule } from '../../src/module_file.ts';
-import type {
-  CompareRequest,
-  ModuleWorkerApi,
-  OpenReply,
-  ScenarioRequest,
-  SectionBytesReply,
-  SequenceRequest,
-} from './protocol.ts';
+import type { ModuleWorkerApi, OpenReply, SectionBytesReply, WorkerRequest } from './protocol.ts';
+import { resultTransferables } from './trace_transfer.ts';
 import { prepareForTransfer } from './transferables.ts';
 
 // The emulated kernel is imported on the first run: opening a file (the first screen) needs only
 // the ELF reader, and the kernel is most of the worker's size.
-const sequence = () => import('./sequence.ts');
-
-import { traceTransferables } from './trace_transfer.ts';
+const engine = () => import('./run.ts');
 
 /**
  * The bytes of every open file, by handle: the plain ELF once decoded (open() decompresses, so a
@@ -61,20 +53,9 @@ const api: ModuleWorkerApi = {
     const entries = parseKallsyms(text);
     kallsyms = { vmlinux: entries.filter((e) => !e.module), modules: entries.filter((e) => e.module) };
   },
-  async loadSequence(request: SequenceRequest) {
-    const reply = await (await sequence()).runSequence(request, kallsyms, (h) => kept.get(h), decoded);
-    return Comlink.transfer(reply, traceTransferables(reply.trace));
-  },
-  async runScenario(request: ScenarioRequest) {
-    const reply = await (await sequence()).runScenarioRequest(request, kallsyms, (h) => kept.get(h), decoded);
-    return Comlink.transfer(reply, reply.trace ? traceTransferables(reply.trace) : []);
-  },
-  async compareScenario(request: CompareRequest) {
-    const reply = await (await sequence()).compareScenarioRequest(request, kallsyms, (h) => kept.get(h), decoded);
-    return Comlink.transfer(
-      reply,
-      reply.columns.flatMap((c) => (c.trace ? traceTransferables(c.trace) : [])),
-    );
+  async run(request: WorkerRequest) {
+    const result = await (await engine()).runRequest(request, kallsyms, (h) => kept.get(h), decoded);
+    return Comlink.transfer(result, resultTransferables(result));
   },
   async sectionBytes(handle: number, index: number, offset: number, length: number): Promise<SectionBytesReply> {
     const file = kept.get(handle);

@@ -3,12 +3,14 @@
 // Modules default to the built-in samples; --patch/--target/--target2/--replace name others.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { auditTrace } from '../audit/auditor.ts';
-import { parseKallsyms } from '../kernel/kallsyms.ts';
-import { runScenario, type ScenarioModules } from '../scenarios/run.ts';
+import { decodedModule, type ModuleFile } from '../engine/modules.ts';
+import { parseScenarioId, parseStrategyId } from '../engine/parse.ts';
+import type { RoleModules } from '../engine/request.ts';
+import { run, type ScenarioResult } from '../engine/run.ts';
+import { type KallsymsEntry, parseKallsyms } from '../kernel/kallsyms.ts';
 import { sampleFiles } from '../scenarios/samples.ts';
-import { type Role, scenarioById, scenarios } from '../scenarios/scenarios.ts';
-import { strategies, strategyById } from '../strategies/strategies.ts';
+import { ROLES, type Role, type ScenarioId, scenarioById, scenarios } from '../scenarios/scenarios.ts';
+import { type StrategyId, strategies, strategyById } from '../strategies/strategies.ts';
 import { stepAscii, traceAscii } from '../trace/ascii.ts';
 import { traceToJson } from '../trace/json.ts';
 import { CliError, defaultVmlinuxTable, readModule } from './io.ts';
@@ -26,15 +28,15 @@ async function modules(values: {
   target?: string;
   target2?: string;
   replace?: string;
-}): Promise<ScenarioModules> {
+}): Promise<RoleModules<ModuleFile>> {
   const given: Partial<Record<Role, string | undefined>> = {
     P: values.patch,
     T: values.target,
     T2: values.target2,
     R: values.replace,
   };
-  const out: ScenarioModules = {};
-  for (const role of ['T', 'T2', 'P', 'R'] as Role[]) {
+  const out: RoleModules<ModuleFile> = {};
+  for (const role of ROLES) {
     const path =
       given[role] ??
       (values.patch ? undefined : new URL(`../../public/samples/${sampleFiles[role]}`, import.meta.url).pathname);
@@ -47,6 +49,16 @@ async function modules(values: {
 
 const vmlinux = (path?: string) => parseKallsyms(readFileSync(path ?? defaultVmlinuxTable, 'utf8'));
 
+const scenarioId = (value: string): ScenarioId => {
+  const id = parseScenarioId(value);
+  if (!id) throw new CliError(`--scenario ${value}: one of ${scenarios.map((s) => s.id).join(', ')}`);
+  return id;
+};
+
+/** One strategy over one scenario on modules already read (every role's file was read up front). */
+const runOne = (strategy: StrategyId, scenario: ScenarioId, roles: RoleModules<ModuleFile>, table: KallsymsEntry[]) =>
+  run({ kind: 'scenario', strategy, scenario, roles }, decodedModule, { vmlinux: table });
+
 export async function scenarioCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -58,27 +70,46 @@ export async function scenarioCommand(args: string[]): Promise<number> {
       step: { type: 'string' },
     },
   });
-  if (!strategyById(values.strategy))
-    throw new CliError(`--strategy ${values.strategy}: one of ${strategies.map((s) => s.id).join(', ')}`);
-  if (!scenarioById(values.scenario))
-    throw new CliError(`--scenario ${values.scenario}: one of ${scenarios.map((s) => s.id).join(', ')}`);
-  const run = runScenario(values.strategy, values.scenario, await modules(values), vmlinux(values.kallsyms));
-  if (run.kind === 'refused') {
-    console.log(run.reason);
+  const strategy = parseStrategyId(values.strategy);
+  if (!strategy) throw new CliError(`--strategy ${values.strategy}: one of ${strategies.map((s) => s.id).join(', ')}`);
+  const scenario = scenarioId(values.scenario);
+  const result = await runOne(strategy, scenario, await modules(values), vmlinux(values.kallsyms));
+  if (!result.trace) {
+    console.log(result.refused);
     return 0;
   }
   const step = values.step === undefined ? undefined : Number(values.step);
   if (values.format === 'json') {
-    console.log(traceToJson(run.trace, step));
+    console.log(traceToJson(result.trace, step));
     return 0;
   }
-  console.log(
-    `${run.strategy.id} × ${run.scenario.id}: ${run.strategy.name}${run.strategy.reconstruction ? ' (reconstruction of a proposal)' : ''}`,
-  );
-  for (const o of run.outcomes)
+  const s = strategyById(strategy)!;
+  console.log(`${s.id} × ${scenario}: ${s.name}${s.reconstruction ? ' (reconstruction of a proposal)' : ''}`);
+  for (const o of result.ops)
     console.log(`  ${o.ok ? 'ok    ' : 'FAILED'} ${o.op.op} ${o.module}${o.message ? `: ${o.message}` : ''}`);
-  console.log((step === undefined ? traceAscii(run.trace) : stepAscii(run.trace, step)).join('\n'));
+  console.log((step === undefined ? traceAscii(result.trace) : stepAscii(result.trace, step)).join('\n'));
   return 0;
+}
+
+/** The columns `klp-lab compare` prints for one strategy, or its refusal. */
+function metricsRow(result: ScenarioResult) {
+  if (!result.trace || !result.audit) return { strategy: result.strategy, refused: result.refused };
+  const { metrics: m, verdicts } = result.audit;
+  const failed = result.ops.find((o) => !o.ok);
+  return {
+    strategy: result.strategy,
+    outcome: failed ? `${failed.op.op} ${failed.module} failed: ${failed.errno}` : 'all ok',
+    steps: m.steps,
+    rwxWindows: m.rwxWindows.length,
+    rwxSteps: m.rwxWindows.reduce((n, w) => n + w.to - w.from + 1, 0),
+    rwxPages: Math.max(0, ...m.rwxWindows.map((w) => w.maxPages)),
+    writableAfterExec: m.pagesWritableAfterExec,
+    setMemory: Object.values(m.setMemory).reduce((a, b) => a + b, 0),
+    tlbFlushes: m.tlbFlushes.flush_tlb_kernel_range + m.tlbFlushes.flush_tlb_all,
+    textPokes: m.textPokes,
+    syncs: m.textPokeSyncs,
+    verdicts: verdicts.length,
+  };
 }
 
 export async function compareCommand(args: string[]): Promise<number> {
@@ -90,35 +121,17 @@ export async function compareCommand(args: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
     },
   });
-  if (!scenarioById(values.scenario))
-    throw new CliError(`--scenario ${values.scenario}: one of ${scenarios.map((s) => s.id).join(', ')}`);
+  const scenario = scenarioId(values.scenario);
   const mods = await modules(values);
   const table = vmlinux(values.kallsyms);
-  const rows = strategies.map((s) => {
-    const run = runScenario(s.id, values.scenario, mods, table);
-    if (run.kind === 'refused') return { strategy: s.id, refused: run.reason };
-    const { metrics: m, verdicts } = auditTrace(run.trace);
-    const failed = run.outcomes.find((o) => !o.ok);
-    return {
-      strategy: s.id,
-      outcome: failed ? `${failed.op.op} ${failed.module} failed: ${failed.errno}` : 'all ok',
-      steps: m.steps,
-      rwxWindows: m.rwxWindows.length,
-      rwxSteps: m.rwxWindows.reduce((n, w) => n + w.to - w.from + 1, 0),
-      rwxPages: Math.max(0, ...m.rwxWindows.map((w) => w.maxPages)),
-      writableAfterExec: m.pagesWritableAfterExec,
-      setMemory: Object.values(m.setMemory).reduce((a, b) => a + b, 0),
-      tlbFlushes: m.tlbFlushes.flush_tlb_kernel_range + m.tlbFlushes.flush_tlb_all,
-      textPokes: m.textPokes,
-      syncs: m.textPokeSyncs,
-      verdicts: verdicts.length,
-    };
-  });
+  // strategy by strategy, not one 'compare' request: an error in one design stops the command
+  const rows: Array<ReturnType<typeof metricsRow>> = [];
+  for (const s of strategies) rows.push(metricsRow(await runOne(s.id, scenario, mods, table)));
   if (values.json) {
     console.log(JSON.stringify(rows, null, 2));
     return 0;
   }
-  console.log(`scenario ${values.scenario}: ${scenarioById(values.scenario)!.title}`);
+  console.log(`scenario ${scenario}: ${scenarioById(scenario)!.title}`);
   console.log('strategy         rwx win/steps/pages  W-after-X  set_memory  TLB  pokes  syncs  outcome');
   for (const r of rows) {
     if ('refused' in r) {

@@ -2,8 +2,8 @@
 // window on late-load), the SVG figure (well-formed, legend, the step's title as text), and the
 // strip of a phase's steps (one frame per step, one legend, every title as text).
 import { describe, expect, it } from 'vitest';
+import { runScenario } from '../engine/scenario.ts';
 import { encodeLink, resolveStep } from '../permalink/permalink.ts';
-import { runScenario } from '../scenarios/run.ts';
 import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
 import { stepAscii, stepReport } from '../trace/ascii.ts';
 import { phaseRuns } from '../trace/phases.ts';

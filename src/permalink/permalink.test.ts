@@ -3,7 +3,9 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scenarios } from '../scenarios/scenarios.ts';
+import { KERNEL_IDS } from '../engine/kernels.ts';
+import type { RoleModules, RunRequest } from '../engine/request.ts';
+import { ROLES, scenarios } from '../scenarios/scenarios.ts';
 import { strategies } from '../strategies/strategies.ts';
 import {
   cleanText,
@@ -11,16 +13,12 @@ import {
   decodeLocation,
   EMBED_VIEWS,
   encodeLink,
-  LINK_KERNELS,
   LINK_TABS,
   type LinkModule,
-  type LinkRoles,
-  type LinkSource,
   type LinkState,
   linkHref,
   MAX_CAPTION,
   MAX_FILE_NAME,
-  ROLES,
   resolveStep,
 } from './permalink.ts';
 import { sha256Hex, sha256Sync } from './sha256.ts';
@@ -40,15 +38,15 @@ const linkModule: fc.Arbitrary<LinkModule> = fc.oneof(
   fc.record({ kind: fc.constant('file' as const), sha256: sha, name: text(MAX_FILE_NAME) }),
 );
 const index = fc.integer({ min: 0, max: 10_000_000 });
-const strategy = fc.constantFrom(...strategies.map((s) => s.id as string));
-const scenario = fc.constantFrom(...scenarios.map((s) => s.id as string));
-const roles: fc.Arbitrary<LinkRoles> = fc
+const strategy = fc.constantFrom(...strategies.map((s) => s.id));
+const scenario = fc.constantFrom(...scenarios.map((s) => s.id));
+const roles: fc.Arbitrary<RoleModules<LinkModule>> = fc
   .dictionary(fc.constantFrom(...ROLES), linkModule, { minKeys: 1, maxKeys: 4 })
-  .map((d) => Object.fromEntries(ROLES.filter((r) => d[r]).map((r) => [r, d[r]])) as LinkRoles);
-const source: fc.Arbitrary<LinkSource> = fc.oneof(
+  .map((d) => Object.fromEntries(ROLES.filter((r) => d[r]).map((r) => [r, d[r]])) as RoleModules<LinkModule>);
+const source: fc.Arbitrary<RunRequest<LinkModule>> = fc.oneof(
   fc.record({
     kind: fc.constant('sequence' as const),
-    kernel: fc.constantFrom(...LINK_KERNELS),
+    kernel: fc.constantFrom(...KERNEL_IDS),
     ops: fc.array(
       fc.oneof(
         linkModule.map((module) => ({ op: 'insmod' as const, module })),
@@ -56,7 +54,7 @@ const source: fc.Arbitrary<LinkSource> = fc.oneof(
       ),
       { maxLength: 8 },
     ),
-    fake: fc.boolean(),
+    fakeMissingSymbols: fc.boolean(),
   }),
   fc.record(
     { kind: fc.constant('scenario' as const), strategy, scenario, roles },
@@ -132,7 +130,7 @@ describe('permalink v=1', () => {
       source: {
         kind: 'sequence',
         kernel: '6.1',
-        fake: true,
+        fakeMissingSymbols: true,
         ops: [
           { op: 'insmod', module: { kind: 'file', sha256: 'ab'.repeat(32), name: 'veth.ko' } },
           { op: 'rmmod', name: 'veth' },
@@ -150,7 +148,7 @@ describe('permalink v=1', () => {
     const s: LinkState = {
       view: 'explain',
       open: f,
-      source: { kind: 'sequence', kernel: '5.4', fake: false, ops: [{ op: 'insmod', module: f }] },
+      source: { kind: 'sequence', kernel: '5.4', fakeMissingSymbols: false, ops: [{ op: 'insmod', module: f }] },
     };
     const text = encodeLink(s);
     expect(new URLSearchParams(text).getAll('file')).toHaveLength(1);
@@ -170,7 +168,7 @@ describe('legacy query links (before v=1)', () => {
       source: {
         kind: 'sequence',
         kernel: '5.4',
-        fake: true,
+        fakeMissingSymbols: true,
         ops: [
           { op: 'insmod', module: { kind: 'sample', id: 'klp_demo_target' } },
           { op: 'insmod', module: { kind: 'sample', id: 'klp_demo_patch' } },

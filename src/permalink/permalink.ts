@@ -6,13 +6,12 @@
 // Decoding never throws and never trusts its input: unknown or malformed fields are dropped with
 // a warning, ids are checked against the core's lists, text (file names, captions) is length-capped
 // and stripped of control characters; the app only ever renders it as text.
-import { scenarios } from '../scenarios/scenarios.ts';
-import { strategies } from '../strategies/strategies.ts';
+import { parseKernelId, parseRole, parseScenarioId, parseStrategyId } from '../engine/parse.ts';
+import type { LinkedFileRef, RoleModules, RunRequest, SampleRef, SequenceOp } from '../engine/request.ts';
+import { ROLES } from '../scenarios/scenarios.ts';
+import type { StrategyId } from '../strategies/strategies.ts';
 
-export const LINK_VERSION = 1;
-
-export const LINK_KERNELS = ['5.4', '6.1', '6.3', '6.4'] as const;
-export type LinkKernel = (typeof LINK_KERNELS)[number];
+const LINK_VERSION = 1;
 
 export const LINK_TABS = ['header', 'sections', 'symbols', 'relocations', 'hex', 'modinfo', 'signature'] as const;
 export type LinkTab = (typeof LINK_TABS)[number];
@@ -21,21 +20,8 @@ export type LinkTab = (typeof LINK_TABS)[number];
 export const EMBED_VIEWS = ['map', 'timeline', 'compare'] as const;
 export type EmbedView = (typeof EMBED_VIEWS)[number];
 
-export const ROLES = ['T', 'T2', 'P', 'R'] as const;
-export type LinkRole = (typeof ROLES)[number];
-
 /** A module: a built-in sample by id, or the user's own file by content hash and name. */
-export type LinkModule = { kind: 'sample'; id: string } | { kind: 'file'; sha256: string; name: string };
-
-export type LinkOp = { op: 'insmod'; module: LinkModule } | { op: 'rmmod'; name: string };
-
-/** Modules in a scenario's roles, when not the built-in samples. */
-export type LinkRoles = Partial<Record<LinkRole, LinkModule>>;
-
-export type LinkSource =
-  | { kind: 'sequence'; kernel: LinkKernel; ops: LinkOp[]; fake: boolean }
-  | { kind: 'scenario'; strategy: string; scenario: string; roles?: LinkRoles }
-  | { kind: 'compare'; strategies: string[]; scenario: string; roles?: LinkRoles };
+export type LinkModule = SampleRef | LinkedFileRef;
 
 /**
  * A step: its index, or (robust against the emulated kernel growing new steps) the nth step whose
@@ -52,7 +38,7 @@ export interface LinkState {
   symbol?: number;
   relsec?: number;
   /** Explainer: what ran, where the cursor is (step of a trace, row of a comparison), what is selected. */
-  source?: LinkSource;
+  source?: RunRequest<LinkModule>;
   step?: StepRef;
   row?: number;
   /** A selected write: step and event index inside the step. */
@@ -80,14 +66,9 @@ export const MAX_CAPTION = 200;
 export const MAX_FILE_NAME = 255;
 const MAX_OPS = 32;
 
-const strategyIds = new Set(strategies.map((s) => s.id as string));
-const scenarioIds = new Set(scenarios.map((s) => s.id as string));
-
-export const isSampleId = (s: string) => ID.test(s);
-export const isModuleName = (s: string) => ID.test(s);
-export const isStrategyId = (s: string) => strategyIds.has(s);
-export const isScenarioId = (s: string) => scenarioIds.has(s);
-export const isSha256 = (s: string) => SHA256.test(s);
+const isSampleId = (s: string) => ID.test(s);
+const isModuleName = (s: string) => ID.test(s);
+const isSha256 = (s: string) => SHA256.test(s);
 
 /** Printable text only: control characters (incl. newlines, bidi overrides) removed, capped. */
 export function cleanText(s: string, max: number): string {
@@ -131,7 +112,7 @@ class Files {
   }
 }
 
-function rolesText(roles: LinkRoles, files: Files): string {
+function rolesText(roles: RoleModules<LinkModule>, files: Files): string {
   return ROLES.filter((r) => roles[r])
     .map((r) => `${r}:${files.ref(roles[r]!)}`)
     .join(',');
@@ -158,7 +139,7 @@ export function encodeLink(state: LinkState): string {
       'seq',
       s.ops.map((o) => (o.op === 'insmod' ? `insmod:${files.ref(o.module)}` : `rmmod:${o.name}`)).join(','),
     ]);
-    if (s.fake) body.push(['fake', '1']);
+    if (s.fakeMissingSymbols) body.push(['fake', '1']);
   } else if (s?.kind === 'scenario') {
     body.push(['strategy', s.strategy], ['scenario', s.scenario]);
     if (s.roles && Object.keys(s.roles).length) body.push(['roles', rolesText(s.roles, files)]);
@@ -205,8 +186,12 @@ function parseModule(
   return undefined;
 }
 
-function parseOps(v: string, files: Array<{ sha256: string; name: string } | undefined>, warnings: string[]): LinkOp[] {
-  const ops: LinkOp[] = [];
+function parseOps(
+  v: string,
+  files: Array<{ sha256: string; name: string } | undefined>,
+  warnings: string[],
+): SequenceOp<LinkModule>[] {
+  const ops: SequenceOp<LinkModule>[] = [];
   for (const item of v.split(',').filter(Boolean)) {
     const at = item.indexOf(':');
     const op = item.slice(0, at);
@@ -229,24 +214,26 @@ function parseRoles(
   v: string,
   files: Array<{ sha256: string; name: string } | undefined>,
   warnings: string[],
-): LinkRoles | undefined {
-  const roles: LinkRoles = {};
+): RoleModules<LinkModule> | undefined {
+  const roles: RoleModules<LinkModule> = {};
   for (const item of v.split(',').filter(Boolean)) {
-    const [role, ref = ''] = item.split(/:(.*)/s);
-    if (!(ROLES as readonly string[]).includes(role ?? '')) {
-      warnings.push(`roles: unknown role ${JSON.stringify((role ?? '').slice(0, 8))}`);
+    const [name, ref = ''] = item.split(/:(.*)/s);
+    const role = parseRole(name);
+    if (!role) {
+      warnings.push(`roles: unknown role ${JSON.stringify((name ?? '').slice(0, 8))}`);
       continue;
     }
     const m = parseModule(ref, files, warnings);
-    if (m) roles[role as LinkRole] = m;
+    if (m) roles[role] = m;
   }
   return Object.keys(roles).length ? roles : undefined;
 }
 
-function parseStrategies(v: string, warnings: string[]): string[] {
-  const out: string[] = [];
-  for (const id of v.split(',').filter(Boolean)) {
-    if (!isStrategyId(id)) warnings.push(`unknown strategy ${JSON.stringify(id.slice(0, 40))}`);
+function parseStrategies(v: string, warnings: string[]): StrategyId[] {
+  const out: StrategyId[] = [];
+  for (const text of v.split(',').filter(Boolean)) {
+    const id = parseStrategyId(text);
+    if (!id) warnings.push(`unknown strategy ${JSON.stringify(text.slice(0, 40))}`);
     else if (!out.includes(id)) out.push(id);
   }
   return out;
@@ -256,9 +243,9 @@ function parseSource(
   p: URLSearchParams,
   files: Array<{ sha256: string; name: string } | undefined>,
   warnings: string[],
-): LinkSource | undefined {
+): RunRequest<LinkModule> | undefined {
   const scenarioParam = p.get('scenario');
-  const scenario = scenarioParam !== null && isScenarioId(scenarioParam) ? scenarioParam : undefined;
+  const scenario = parseScenarioId(scenarioParam);
   if (scenarioParam !== null && !scenario)
     warnings.push(`unknown scenario ${JSON.stringify(scenarioParam.slice(0, 40))}`);
   const rolesParam = p.get('roles');
@@ -268,9 +255,10 @@ function parseSource(
     const list = parseStrategies(compare, warnings);
     return { kind: 'compare', strategies: list, scenario: scenario ?? 'late-load', ...(roles ? { roles } : {}) };
   }
-  const strategy = p.get('strategy');
-  if (strategy !== null) {
-    if (!isStrategyId(strategy)) warnings.push(`unknown strategy ${JSON.stringify(strategy.slice(0, 40))}`);
+  const strategyParam = p.get('strategy');
+  if (strategyParam !== null) {
+    const strategy = parseStrategyId(strategyParam);
+    if (!strategy) warnings.push(`unknown strategy ${JSON.stringify(strategyParam.slice(0, 40))}`);
     else if (scenario) return { kind: 'scenario', strategy, scenario, ...(roles ? { roles } : {}) };
     else warnings.push('strategy without a known scenario');
     return undefined;
@@ -278,13 +266,18 @@ function parseSource(
   const seq = p.get('seq');
   if (seq === null) return undefined;
   const k = p.get('kernel');
-  const kernel = (LINK_KERNELS as readonly string[]).includes(k ?? '') ? (k as LinkKernel) : '6.1';
+  const kernel = parseKernelId(k) ?? '6.1';
   if (k !== null && k !== kernel) warnings.push(`unknown kernel ${JSON.stringify(k.slice(0, 10))}: using 6.1`);
-  return { kind: 'sequence', kernel, ops: parseOps(seq, files, warnings), fake: p.get('fake') === '1' };
+  return {
+    kind: 'sequence',
+    kernel,
+    ops: parseOps(seq, files, warnings),
+    fakeMissingSymbols: p.get('fake') === '1',
+  };
 }
 
 /** Reads a v=1 parameter set (or, with `legacy`, the pre-v=1 query parameters). */
-export function decodeParams(p: URLSearchParams, legacy = false): { state: LinkState; warnings: string[] } {
+function decodeParams(p: URLSearchParams, legacy = false): { state: LinkState; warnings: string[] } {
   const warnings: string[] = [];
   const v = p.get('v');
   if (!legacy && v !== String(LINK_VERSION))
@@ -348,7 +341,7 @@ export function decodeParams(p: URLSearchParams, legacy = false): { state: LinkS
 }
 
 /** `?embed` alone picks the natural view: the comparison for a comparison, else the map. */
-function embedView(v: string, source: LinkSource | undefined): EmbedView {
+function embedView(v: string, source: RunRequest<LinkModule> | undefined): EmbedView {
   if ((EMBED_VIEWS as readonly string[]).includes(v)) return v as EmbedView;
   return source?.kind === 'compare' ? 'compare' : 'map';
 }

@@ -1,7 +1,9 @@
 // What the user does, as scripts of module operations (ids are part of URLs and the CLI). Roles:
 // T and T2 are the patch's target modules, P the livepatch, R a cumulative replacement of P.
 
-export type Role = 'T' | 'T2' | 'P' | 'R';
+/** Every role, in the order the roles of a run are listed and resolved. */
+export const ROLES = ['T', 'T2', 'P', 'R'] as const;
+export type Role = (typeof ROLES)[number];
 
 export type ScenarioOp =
   /** `dependency`: loaded by modprobe because that patch module depends on it (forbid-late) */
@@ -51,4 +53,4 @@ export const scenarios: Scenario[] = [
   },
 ];
 
-export const scenarioById = (id: string) => scenarios.find((s) => s.id === id);
+export const scenarioById = (id: ScenarioId) => scenarios.find((s) => s.id === id);

@@ -107,4 +107,4 @@ export const strategies: Strategy[] = [
   },
 ];
 
-export const strategyById = (id: string) => strategies.find((s) => s.id === id);
+export const strategyById = (id: StrategyId) => strategies.find((s) => s.id === id);

@@ -1,14 +1,16 @@
 // Aligning strategies' traces of one scenario on the sample modules.
 import { describe, expect, it } from 'vitest';
 import { auditTrace } from '../audit/auditor.ts';
-import { runScenario } from '../scenarios/run.ts';
+import { runScenario } from '../engine/scenario.ts';
+import type { ScenarioId } from '../scenarios/scenarios.ts';
+import type { StrategyId } from '../strategies/strategies.ts';
 import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
 import { alignTraces, diffNeighbour, firstImportantDiff, stepAtRow } from './align.ts';
 import { alignInput, metricsRow } from './compare.ts';
 
 const vmlinux = sampleVmlinux();
 const mods = await sampleModules();
-function column(strategy: string, scenario: string) {
+function column(strategy: StrategyId, scenario: ScenarioId) {
   const r = runScenario(strategy, scenario, mods, vmlinux);
   if (r.kind !== 'trace') return null;
   const audit = auditTrace(r.trace);

@@ -4,7 +4,7 @@ import type { Metrics } from '../audit/auditor.ts';
 import type { AlignInput } from './align.ts';
 import type { Trace } from './types.ts';
 
-/** A scenario operation as the runner reports it (src/scenarios/run.ts OpOutcome, plain data). */
+/** A scenario operation as the runner reports it (src/engine/scenario.ts OpOutcome, plain data). */
 export interface OpRef {
   op: { op: 'insmod' | 'rmmod' | 'disable'; role: string; dependency?: string };
   module: string;

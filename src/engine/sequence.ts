@@ -1,0 +1,71 @@
+// A sequence run: a fresh emulated kernel of the chosen profile, then each insmod / rmmod in
+// order, stopping at the first refusal (as a shell script under `set -e` would). Each module is
+// asked of the caller only when its insmod comes.
+import type { KallsymsEntry } from '../kernel/kallsyms.ts';
+import { Kernel } from '../kernel/kernel.ts';
+import { delete_module, load_module } from '../kernel/module/main.ts';
+import type { Trace } from '../trace/types.ts';
+import type { ResolveModule } from './modules.ts';
+import type { RequestOf } from './request.ts';
+
+/** The symbols every run resolves against. */
+export interface SymbolTables {
+  /** vmlinux's symbols (kallsyms lines without a `[module]` tag). */
+  vmlinux: KallsymsEntry[];
+  /** Modules taken as loaded without being emulated (KernelOptions.moduleSymbols); sequences only. */
+  moduleSymbols?: KallsymsEntry[];
+}
+
+/** What one operation of a sequence did. */
+export interface SequenceOutcome {
+  op: 'insmod' | 'rmmod';
+  /** The file given to insmod (or how the caller names a module it could not provide), or the module removed. */
+  module: string;
+  ok: boolean;
+  /** The errno of the kernel's refusal. */
+  errno?: string;
+  /** The refusal, verbatim; a kernel message may be empty (5.4's elf_header_check() refuses silently). */
+  message?: string;
+}
+
+export async function runSequence<M>(
+  request: RequestOf<'sequence', M>,
+  resolve: ResolveModule<M>,
+  tables: SymbolTables,
+): Promise<{ trace: Trace; outcomes: SequenceOutcome[] }> {
+  const k = new Kernel({
+    kernel: request.kernel,
+    vmlinux: tables.vmlinux,
+    ...(tables.moduleSymbols ? { moduleSymbols: tables.moduleSymbols } : {}),
+    fakeMissingSymbols: request.fakeMissingSymbols,
+  });
+  const outcomes: SequenceOutcome[] = [];
+  for (const op of request.ops) {
+    if (op.op === 'rmmod') {
+      const err = delete_module(k, op.name);
+      if (!err) {
+        outcomes.push({ op: 'rmmod', module: op.name, ok: true });
+        continue;
+      }
+      // delete_module(2) says only its errno; the words are rmmod's (kmod's tools/rmmod.c)
+      const message = err.message || `rmmod: ERROR: Module ${op.name} is not currently loaded`;
+      outcomes.push({ op: 'rmmod', module: op.name, ok: false, errno: err.errnoName, message });
+      break;
+    }
+    const found = await resolve(op.module);
+    if (!found.ok) {
+      outcomes.push({ op: 'insmod', module: found.name, ok: false, message: found.message });
+      break;
+    }
+    const { fileName, bytes, elf } = found.module;
+    const r = load_module(k, bytes, elf);
+    outcomes.push({
+      op: 'insmod',
+      module: fileName,
+      ok: r.ok,
+      ...(r.ok || !r.error ? {} : { errno: r.error.errnoName, message: r.error.message }),
+    });
+    if (!r.ok) break;
+  }
+  return { trace: k.trace.trace, outcomes };
+}
