@@ -151,6 +151,13 @@ export class AddressSpace {
     return out;
   }
 
+  /** Up to `max` bytes from addr, stopping before the first unmapped page (instruction decoding reads ahead). */
+  readAhead(addr: bigint, max: number): Uint8Array {
+    let n = max;
+    while (n > 0 && !this.isMapped(addr + BigInt(n - 1))) n--;
+    return n > 0 ? this.read(addr, n) : new Uint8Array(0);
+  }
+
   /**
    * Write through `path`. A plain store or memcpy needs every page writable; text_poke and
    * text_poke_early go through a writable alias (or an unformed module's own mapping) and

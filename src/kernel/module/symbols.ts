@@ -3,9 +3,12 @@
 // by exports of vmlinux and of loaded modules; SHN_LIVEPATCH is left to livepatch.
 import { SHN_ABS, SHN_COMMON, SHN_LIVEPATCH, SHN_UNDEF, STB_WEAK } from '../../elf/constants.ts';
 import { ENOENT, ENOEXEC } from '../errno.ts';
-import { FAKE_SYMBOL_BASE, type Kernel } from '../kernel.ts';
+import type { Kernel } from '../kernel_types.ts';
 import { type LoadError, loadError } from '../load_error.ts';
 import type { LoadInfo, Module } from './types.ts';
+
+/** Where invented symbols go: the top of the address space, above the fixmap, never a module or vmlinux address. */
+const FAKE_SYMBOL_BASE = 0xfffffffffe000000n;
 
 /** find_symbol(): an export of vmlinux or of a module that is at least COMING. */
 export function find_symbol(k: Kernel, name: string): { value: bigint; owner: string } | undefined {

@@ -19,7 +19,7 @@ import {
 import { relocationTypeName } from '../../../elf/names.ts';
 import type { WritePath } from '../../../trace/types.ts';
 import { ENOEXEC } from '../../errno.ts';
-import type { Kernel } from '../../kernel.ts';
+import type { Kernel } from '../../kernel_types.ts';
 import { type LoadError, loadError } from '../../load_error.ts';
 import type { Mapping } from '../../mm/address_space.ts';
 import { hex } from '../../mm/page.ts';

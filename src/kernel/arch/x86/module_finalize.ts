@@ -3,10 +3,9 @@
 // sealing, lock prefixes — and sort the ORC unwinder's tables. The order is
 // alternative_instructions()'s: paravirt first (alternatives may overwrite paravirt calls),
 // retpolines and returns before alternatives (which may rewrite those sites again).
-import type { Kernel } from '../../kernel.ts';
+import type { Kernel } from '../../kernel_types.ts';
 import type { LoadError } from '../../load_error.ts';
-import type { LoadInfo, Module } from '../../module/types.ts';
-import { finalize_sec } from '../../module/within.ts';
+import type { LoadInfo, Module, Shdr } from '../../module/types.ts';
 import {
   alternatives_smp_module_add,
   apply_alternatives,
@@ -16,6 +15,13 @@ import {
   apply_returns,
 } from './alternative.ts';
 import { unwind_module_init } from './unwind_orc.ts';
+
+/** module_finalize()'s lookup: any section of that name, the last one winning. */
+function finalize_sec(info: LoadInfo, name: string): Shdr | undefined {
+  let found: Shdr | undefined;
+  for (const s of info.sechdrs) if (s.name === name) found = s;
+  return found;
+}
 
 export function module_finalize(k: Kernel, mod: Module, info: LoadInfo): LoadError | null {
   const text = finalize_sec(info, '.text');

@@ -2,7 +2,7 @@
 // poking_mm, so the target's own PTEs never become writable; text_poke_sync() makes every
 // CPU serialize (an IPI); text_poke_early() is a plain memcpy for text nobody runs yet.
 import type { RelocationCause } from '../../../trace/types.ts';
-import type { Kernel } from '../../kernel.ts';
+import type { Kernel } from '../../kernel_types.ts';
 
 export function text_poke(
   k: Kernel,
