@@ -112,8 +112,7 @@ export function klp_resolve_symbols(
     const klp = parseKlpSymbolName(sym.name);
     if (!klp) return refuse(k, 'klp_resolve_symbols', `symbol ${sym.name} has an incorrectly formatted name`);
     const sym_vmlinux = klp.object === 'vmlinux';
-    // 5.8, "livepatch: Prevent module-specific KLP rela sections from referencing vmlinux symbols"
-    if (k.profile.klpLateRelocs === 'text_poke' && !sec_vmlinux && sym_vmlinux)
+    if (k.profile.klpModuleRelaNoVmlinuxSyms && !sec_vmlinux && sym_vmlinux)
       return refuse(
         k,
         'klp_resolve_symbols',

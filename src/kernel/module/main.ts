@@ -282,8 +282,7 @@ function layout_and_allocate(k: Kernel, mod: Module, info: LoadInfo, opts: LoadO
   return k.trace.call('layout_and_allocate', () => {
     k.trace.step('check modinfo and section flags', { module: mod.name, file: FILE, fn: 'check_modinfo' });
     check_modinfo(k, mod, info);
-    if (k.profile.elfCheck !== '5.4') {
-      // not in 5.4
+    if (k.profile.enforceRwxSections) {
       const rwx = k.trace.call('module_enforce_rwx_sections', () => module_enforce_rwx_sections(k, info));
       if (rwx) return rwx;
     }
@@ -497,15 +496,16 @@ function oops(k: Kernel, e: KernelFault): LoadError {
 
 function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: LoadOptions): LoadResult {
   return k.trace.call('load_module', () => {
-    // 6.1 checks the signature first, then the ELF; 5.4 checks the header, finds its way
-    // around the module, and only then looks at the signature
-    const v54 = k.profile.elfCheck === '5.4';
+    // 5.8+ checks the signature first, then the ELF; before, the header was checked, the loader
+    // found its way around the module, and only then looked at the signature (in the files of
+    // the time: kernel/module.c, kernel/module_signing.c)
+    const validity = k.profile.elfValidityCheck;
     let len = bytes.length;
     let signature: ModuleSignature | undefined;
     const sigCheck = (): LoadError | null => {
       k.trace.step(`${elf.fileName}: check the signature`, {
         fn: 'module_sig_check',
-        file: v54 ? 'kernel/module_signing.c' : 'kernel/module/signing.c',
+        file: validity ? 'kernel/module/signing.c' : 'kernel/module_signing.c',
       });
       const sig = module_sig_check(bytes);
       if ('kind' in sig) return sig;
@@ -514,15 +514,15 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
       signature = sig.signature;
       return null;
     };
-    if (!v54) {
+    if (validity) {
       const err = sigCheck();
       if (err) return { ok: false, error: err };
     }
     k.trace.step('check the ELF header and section table', {
-      fn: v54 ? 'elf_header_check' : 'elf_validity_check',
-      file: v54 ? 'kernel/module.c' : FILE,
+      fn: validity ? 'elf_validity_check' : 'elf_header_check',
+      file: validity ? FILE : 'kernel/module.c',
     });
-    const invalid = v54 ? elf_header_check(bytes, len) : elf_validity_check(bytes, len);
+    const invalid = validity ? elf_validity_check(bytes, len) : elf_header_check(bytes, len);
     if (invalid) {
       if (invalid.message) k.trace.printk('err', invalid.message);
       return { ok: false, error: invalid };
@@ -531,11 +531,11 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
     k.trace.step('find the name, symbol table and struct module', { fn: 'setup_load_info', file: FILE });
     let info = setup_load_info(k, elf, bytes, len, signature !== undefined);
     if ('kind' in info) return { ok: false, error: info };
-    if (v54) {
+    if (!validity) {
       const err = sigCheck();
       if (err) return { ok: false, error: err };
       info = { ...info, len, sig_ok: signature !== undefined };
-      // 5.4 rewrite_section_headers(): every section's bytes must be inside the (signature-less) file
+      // ≤ 5.7 rewrite_section_headers(): every section's bytes must be inside the (signature-less) file
       const cut = info.sechdrs.find((s) => s.type !== SHT_NOBITS && BigInt(len) < BigInt(s.offset) + s.size64);
       if (cut) {
         const msg = `Module len ${len} truncated`;
