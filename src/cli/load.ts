@@ -2,7 +2,7 @@
 // load the module into the emulated kernel and write its core region as it ends up in memory.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { hex } from '../kernel/mm/page.ts';
+import { hex } from '../kernel/lib/vsprintf.ts';
 import { load_module } from '../kernel/module/main.ts';
 import { CliError, parseAddress, readModule } from './io.ts';
 import { kernelOptions, makeKernel } from './kernel_options.ts';

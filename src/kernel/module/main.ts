@@ -14,8 +14,8 @@ import {
 } from '../../elf/constants.ts';
 import { getModinfo } from '../../elf/modinfo.ts';
 import type { ElfObject, ModuleSignature } from '../../elf/types.ts';
-import { apply_relocate_add } from '../arch/x86/module.ts';
-import { module_finalize } from '../arch/x86/module_finalize.ts';
+import { apply_relocate_add, module_finalize } from '../arch/x86/module.ts';
+
 import { EAGAIN, EBUSY, EEXIST, ENOENT, ENOEXEC, ENOMEM } from '../errno.ts';
 import { SIZEOF_JUMP_ENTRY } from '../jump_label.ts';
 import type { Kernel } from '../kernel_types.ts';

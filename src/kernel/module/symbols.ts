@@ -4,6 +4,7 @@
 import { SHN_ABS, SHN_COMMON, SHN_LIVEPATCH, SHN_UNDEF, STB_WEAK } from '../../elf/constants.ts';
 import { ENOENT, ENOEXEC } from '../errno.ts';
 import type { Kernel } from '../kernel_types.ts';
+import { U64_MAX } from '../limits.ts';
 import { type LoadError, loadError } from '../load_error.ts';
 import type { LoadInfo, Module } from './types.ts';
 
@@ -87,7 +88,7 @@ export function simplify_symbols(k: Kernel, mod: Module, info: LoadInfo): LoadEr
           }
           const secbase =
             sym.shndx === info.index.pcpu && info.index.pcpu ? mod.percpu : (info.sechdrs[sym.shndx]?.addr ?? 0n);
-          mod.symbolValues[sym.index] = (sym.value + secbase) & ((1n << 64n) - 1n);
+          mod.symbolValues[sym.index] = (sym.value + secbase) & U64_MAX;
         }
       }
     }

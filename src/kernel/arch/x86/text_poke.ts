@@ -3,6 +3,7 @@
 // CPU serialize (an IPI); text_poke_early() is a plain memcpy for text nobody runs yet.
 import type { RelocationCause } from '../../../trace/types.ts';
 import type { Kernel } from '../../kernel_types.ts';
+import { PAGE_SIZE } from '../../mm/page.ts';
 
 export function text_poke(
   k: Kernel,
@@ -29,7 +30,7 @@ export interface TextPokeLoc {
 }
 
 // sizeof(struct text_poke_loc) is 16 (POKE_MAX_OPCODE_SIZE 5): tp_vec holds a page of them
-const TP_VEC_MAX = 4096 / 16;
+const TP_VEC_MAX = PAGE_SIZE / 16;
 
 /**
  * text_poke_bp_batch() (arch/x86/kernel/alternative.c 6.1): patch live text that another CPU
