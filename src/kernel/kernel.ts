@@ -6,7 +6,7 @@ import { type KallsymsEntry, VmlinuxSymbols } from './kallsyms.ts';
 import type { KernelHooks, Kernel as KernelInterface } from './kernel_types.ts';
 import { CpuCaps, debian61QemuTcgMax, type MachineProfile } from './machine.ts';
 import { AddressSpace } from './mm/address_space.ts';
-import { ModuleArea } from './mm/vmalloc.ts';
+import { MODULES_VADDR, ModuleArea } from './mm/vmalloc.ts';
 import type { Module } from './module/types.ts';
 import { type KernelId, type KernelProfile, profiles } from './profile.ts';
 
@@ -74,8 +74,8 @@ export class Kernel implements KernelInterface {
     this.mem = new AddressSpace(this.trace);
     const first = opts.firstModuleBase ?? 0xffffffffc0201000n;
     const reserved =
-      first > 0xffffffffc0000000n
-        ? [{ start: 0xffffffffc0000000n, size: Number(first - 0xffffffffc0000000n), what: 'bpf_prog_pack' }]
+      first > MODULES_VADDR
+        ? [{ start: MODULES_VADDR, size: Number(first - MODULES_VADDR), what: 'bpf_prog_pack' }]
         : [];
     this.moduleArea = new ModuleArea(this.mem, this.trace, reserved);
     this.vmlinux = VmlinuxSymbols.of(opts.vmlinux ?? [], opts.vmlinuxExports);

@@ -205,9 +205,10 @@ function klp_write_object_relocs(k: Kernel, patch: KlpPatch, obj: KlpObject, app
 
 function klp_init_object_loaded(k: Kernel, patch: KlpPatch, obj: KlpObject): LoadError | null {
   return k.trace.call('klp_init_object_loaded', () => {
+    const late = k.profile.klpLateRelocs;
     if (k.hooks.klpRelocsByLoader) {
       // a reconstruction: the loader applied them when the object was there; livepatch only finds the functions
-    } else if (k.profile.klpLateRelocs === 'module_disable_ro') {
+    } else if (late === 'module_disable_ro') {
       // 5.4: the whole patch module writable again — its text stays executable
       module_disable_ro(k, patch.mod);
       const err = k.trace.call('klp_write_object_relocations', () => klp_write_object_relocations(k, patch, obj));
@@ -222,9 +223,14 @@ function klp_init_object_loaded(k: Kernel, patch: KlpPatch, obj: KlpObject): Loa
       });
       module_enable_ro(k, patch.mod, true);
       if (err) return err;
-    } else if (klp_is_module(obj)) {
-      const err = k.trace.call('klp_apply_object_relocs', () => klp_write_object_relocs(k, patch, obj, true));
-      if (err) return err;
+    } else if (late === 'text_poke') {
+      if (klp_is_module(obj)) {
+        const err = k.trace.call('klp_apply_object_relocs', () => klp_write_object_relocs(k, patch, obj, true));
+        if (err) return err;
+      }
+    } else {
+      const unknown: never = late;
+      throw new Error(`klpLateRelocs ${unknown}`);
     }
     for (const func of obj.funcs) {
       const addr = klp_find_object_symbol(k, obj.name, func.old_name, func.old_sympos);
