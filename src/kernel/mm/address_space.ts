@@ -134,6 +134,16 @@ export class AddressSpace {
     const { targetLo, targetHi, path } = rows;
     const needsWritable = path === 'memcpy' || path === 'store';
     const trace = this.recordWrites ? this.trace : undefined;
+    // module bindings as locals: the loop runs 300k times for a big module
+    const SKIP = RELOC_SKIP;
+    const SIZE = RELOC_SIZE;
+    const PCREL = RELOC_PCREL;
+    const FITS_U32 = RELOC_FITS_U32;
+    const FITS_S32 = RELOC_FITS_S32;
+    const PAGE = PAGE_SIZE;
+    const SHIFT = PAGE_SHIFT;
+    const PER_4G = PAGES_PER_4G;
+    const IN_PAGE = OFFSET_IN_PAGE;
     // the page last written: a section's relocations mostly go forward through its pages
     let pIndex = -1;
     let pMap: Mapping | undefined;
@@ -145,20 +155,20 @@ export class AddressSpace {
     for (; i < count; i++) {
       const type = types[i]!;
       const how = type < howTo.length ? howTo[type]! : 0;
-      if (how === RELOC_SKIP) {
+      if (how === SKIP) {
         counts[type]!++;
         continue;
       }
-      const size = how & RELOC_SIZE;
+      const size = how & SIZE;
       if (!size) break;
       // loc = target->sh_addr + r_offset (mod 2^64)
       let llo = targetLo + offsets[2 * i]!;
       const lcarry = llo > 0xffffffff ? 1 : 0;
       llo >>>= 0;
       const lhi = (targetHi + offsets[2 * i + 1]! + lcarry) >>> 0;
-      const pageOff = llo & OFFSET_IN_PAGE;
-      if (pageOff + size > PAGE_SIZE) break;
-      const index = lhi * PAGES_PER_4G + (llo >>> PAGE_SHIFT);
+      const pageOff = llo & IN_PAGE;
+      if (pageOff + size > PAGE) break;
+      const index = lhi * PER_4G + (llo >>> SHIFT);
       if (index !== pIndex) {
         pIndex = index;
         pMap = this.find(index);
@@ -181,16 +191,16 @@ export class AddressSpace {
       const vcarry = vlo > 0xffffffff ? 1 : 0;
       vlo >>>= 0;
       let vhi = (shi + addends[2 * i + 1]! + vcarry) >>> 0;
-      if (how & RELOC_PCREL) {
+      if (how & PCREL) {
         // val -= loc (mod 2^64)
         vlo -= llo;
         const borrow = vlo < 0 ? 1 : 0;
         vlo >>>= 0;
         vhi = (vhi - lhi - borrow) >>> 0;
       }
-      if (how & RELOC_FITS_U32 && vhi !== 0) break;
-      if (how & RELOC_FITS_S32 && vhi !== ((vlo | 0) < 0 ? 0xffffffff : 0)) break;
-      if (!pData) pMap!.data.set(pI, (pData = new Uint8Array(PAGE_SIZE)));
+      if (how & FITS_U32 && vhi !== 0) break;
+      if (how & FITS_S32 && vhi !== ((vlo | 0) < 0 ? 0xffffffff : 0)) break;
+      if (!pData) pMap!.data.set(pI, (pData = new Uint8Array(PAGE)));
       if (trace) {
         const w = relocationWrite;
         w.addrLo = llo;
