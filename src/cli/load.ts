@@ -2,7 +2,7 @@
 // load the module into the emulated kernel and write its core region as it ends up in memory.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { hex } from '../kernel/lib/vsprintf.ts';
+import { hex } from '../format/hex.ts';
 import { load_module } from '../kernel/module/main.ts';
 import { CliError, parseAddress, readModule } from './io.ts';
 import { kernelOptions, makeKernel } from './kernel_options.ts';
@@ -34,7 +34,7 @@ export async function loadCommand(args: string[]): Promise<number> {
     name: mod?.name ?? elf.fileName,
     kernel: k.profile.version,
     loaded: result.ok,
-    base: mod?.core_layout.base ? `0x${hex(mod.core_layout.base)}` : null,
+    base: mod?.core_layout.base ? `0x${hex(mod.core_layout.base, 16)}` : null,
     coresize: mod?.core_layout.size ?? 0,
     relocations: k.relocationCounts,
     rewrites,
@@ -52,7 +52,7 @@ export async function loadCommand(args: string[]): Promise<number> {
   }
   if (values.json) console.log(JSON.stringify(summary, null, 2));
   else if (result.ok) {
-    console.log(`${summary.name} loaded at 0x${hex(mod!.core_layout.base)}, coresize ${summary.coresize}`);
+    console.log(`${summary.name} loaded at 0x${hex(mod!.core_layout.base, 16)}, coresize ${summary.coresize}`);
     console.log(
       `relocations: ${
         Object.entries(k.relocationCounts)

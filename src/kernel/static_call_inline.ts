@@ -32,7 +32,7 @@ const setKey = (base: bigint, buf: Uint8Array, off: number, key: bigint) =>
  * DEFINE_STATIC_CALL default __traceiter_<tp> (no probe attached: nothing traces). Returns
  * null for a NULL function, undefined when the rule does not know the key.
  */
-export function vmlinux_static_call_target(k: Kernel, name: string): bigint | null | undefined {
+function vmlinux_static_call_target(k: Kernel, name: string): bigint | null | undefined {
   const RET0 = '__static_call_return0';
   const table: Record<string, Record<string, string | null>> = {
     none: {

@@ -96,7 +96,7 @@ export function klp_find_object_symbol(
 }
 
 /** klp_resolve_symbols(): give every symbol a .klp.rela section uses its address in `sec_objname`. */
-export function klp_resolve_symbols(
+function klp_resolve_symbols(
   k: Kernel,
   pmod: Module,
   info: LoadInfo,

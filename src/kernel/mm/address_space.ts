@@ -3,10 +3,11 @@
 // page that is not writable is caught as the page fault (and oops) the kernel would take, never
 // performed. One method serves a single caller: applyRelocationBatch() writes the common case
 // of apply_relocate_add()'s loop in bulk, straight into page bytes, after the same checks.
+
+import { hex } from '../../format/hex.ts';
 import type { TraceRecorder } from '../../trace/recorder.ts';
 import type { PagePerm, RelocationCause, WritePath } from '../../trace/types.ts';
 import type { RelocationWrite } from '../../trace/write_log.ts';
-import { hex } from '../lib/vsprintf.ts';
 import { U64_MAX } from '../limits.ts';
 import { PAGE_SHIFT, PAGE_SIZE, pageAddress, pageIndex } from './page.ts';
 
@@ -431,11 +432,11 @@ function symbolId(rows: RelocationRows, trace: TraceRecorder, sym: number): numb
 }
 
 /** What arch/x86/mm/fault.c prints first (show_fault_oops(), __die_header()), 6.1. */
-export function oopsFor(addr: bigint, access: 'read' | 'write' | 'exec', perm: PagePerm | undefined): string[] {
+function oopsFor(addr: bigint, access: 'read' | 'write' | 'exec', perm: PagePerm | undefined): string[] {
   const present = perm !== undefined;
   const code = (present ? 1 : 0) | (access === 'write' ? 2 : 0) | (access === 'exec' ? 0x10 : 0);
   return [
-    `BUG: unable to handle page fault for address: ${hex(addr)}`,
+    `BUG: unable to handle page fault for address: ${hex(addr, 16)}`,
     `#PF: supervisor ${access === 'exec' ? 'instruction fetch' : access} access in kernel mode`,
     `#PF: error_code(0x${code.toString(16).padStart(4, '0')}) - ${present ? 'permissions violation' : 'not-present page'}`,
     `Oops: ${code.toString(16).padStart(4, '0')} [#1] SMP NOPTI`,

@@ -41,7 +41,7 @@ export function is_core_symbol(info: LoadInfo, shndx: number, nameOffset: number
 }
 
 /** Init placement in either encoding: INIT_OFFSET_MASK (≤ 6.3) or an init mod_mem_type (6.4+). */
-export function placedInInit(entsize: bigint): boolean {
+function placedInInit(entsize: bigint): boolean {
   if (entsize & INIT_OFFSET_MASK) return true;
   const type = Number(entsize >> 60n);
   return type >= 4 && type <= 6; // MOD_INIT_TEXT, MOD_INIT_DATA, MOD_INIT_RODATA
@@ -99,7 +99,7 @@ export function layout_symtab(mod: Module, info: LoadInfo): void {
 }
 
 /** elf_type(): the letter /proc/kallsyms shows for a module symbol. */
-export function elf_type(info: LoadInfo, bind: number, type: number, shndx: number): string {
+function elf_type(info: LoadInfo, bind: number, type: number, shndx: number): string {
   if (bind === STB_WEAK) return type === STT_OBJECT ? 'v' : 'w';
   if (shndx === SHN_UNDEF) return 'U';
   if (shndx === SHN_ABS || shndx === info.index.pcpu) return 'a';

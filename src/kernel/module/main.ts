@@ -356,7 +356,7 @@ function percpu_modalloc(k: Kernel, mod: Module, info: LoadInfo): void {
   mod.percpu = k.percpuAlloc(pcpu.size, pcpu.addralign);
 }
 
-export function apply_relocations(k: Kernel, mod: Module, info: LoadInfo): LoadError | null {
+function apply_relocations(k: Kernel, mod: Module, info: LoadInfo): LoadError | null {
   return k.trace.call('apply_relocations', () => {
     for (const [i, s] of info.sechdrs.entries()) {
       if (i === 0) continue;

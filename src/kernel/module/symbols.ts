@@ -12,7 +12,7 @@ import type { LoadInfo, Module } from './types.ts';
 const FAKE_SYMBOL_BASE = 0xfffffffffe000000n;
 
 /** find_symbol(): an export of vmlinux or of a module that is at least COMING. */
-export function find_symbol(k: Kernel, name: string): { value: bigint; owner: string } | undefined {
+function find_symbol(k: Kernel, name: string): { value: bigint; owner: string } | undefined {
   const v = k.vmlinux.findExport(name);
   if (v) return { value: v.addr, owner: 'vmlinux' };
   for (const m of k.modules) {

@@ -126,7 +126,7 @@ export const within = (addr: bigint, base: bigint, size: number) =>
 export const within_module_mem_type = (addr: bigint, mod: Module, pick: (t: ModMemType) => boolean) =>
   MOD_MEM_TYPES.some((t) => pick(t) && within(addr, mod.mem![t].base, mod.mem![t].size));
 
-export const within_module_core = (addr: bigint, mod: Module) =>
+const within_module_core = (addr: bigint, mod: Module) =>
   mod.mem
     ? within_module_mem_type(addr, mod, (t) => !mod_mem_type_is_init(t))
     : within(addr, mod.core_layout.base, mod.core_layout.size);

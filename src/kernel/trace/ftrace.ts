@@ -9,6 +9,8 @@
 //    ftrace_set_filter_ip() + register_ftrace_function() give the ops its own trampoline and
 //    turn the function's fentry NOP into a call to it with text_poke_bp(); unregistering puts
 //    the NOP back and frees the trampoline.
+
+import { bytesHex, hex } from '../../format/hex.ts';
 import {
   arch_ftrace_trampoline_free,
   create_trampoline,
@@ -21,7 +23,6 @@ import { countMoved } from '../arch/x86/unwind_orc.ts';
 import type { Kernel } from '../kernel_types.ts';
 import { sortU64 } from '../lib/sort.ts';
 import { u64At } from '../lib/unaligned.ts';
-import { hex, hexBytes } from '../lib/vsprintf.ts';
 import { PAGE_MASK, PAGE_SIZE } from '../mm/page.ts';
 import { MODULES_VADDR } from '../mm/vmalloc.ts';
 import { symbolic } from '../module/kallsyms.ts';
@@ -98,7 +99,7 @@ function ftrace_process_locs(k: Kernel, mod: Module): void {
       // ftrace_nop_initialize() → ftrace_bug(): ftrace is killed for good
       k.trace.printk('info', '------------[ ftrace bug ]------------');
       k.trace.printk('info', `ftrace failed to modify [<${addr.toString(16)}>] ${symbolic(k, addr)}`);
-      if ('actual' in r) k.trace.printk('info', ` actual:   ${hexBytes(r.actual)}\n expected: ${hexBytes(r.expected)}`);
+      if ('actual' in r) k.trace.printk('info', ` actual:   ${bytesHex(r.actual)}\n expected: ${bytesHex(r.expected)}`);
       st.disabled = true;
       break;
     }
@@ -170,7 +171,7 @@ function ensureVmlinuxSite(k: Kernel, site: bigint): void {
   k.mem.setPerm(page, { write: false, exec: true });
   k.trace.emit({
     kind: 'alloc',
-    region: { module: 'vmlinux', name: `text @${hex(page)}`, base: page, size: PAGE_SIZE },
+    region: { module: 'vmlinux', name: `text @${hex(page, 16)}`, base: page, size: PAGE_SIZE },
     perm: { write: false, exec: true },
     caller: 'vmlinux text, mapped at boot (only its ftrace sites are modelled)',
   });

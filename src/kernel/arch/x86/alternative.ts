@@ -34,7 +34,7 @@ const CALL = 0xe8;
 const JMP32 = 0xe9;
 
 /** add_nops(): fill len bytes at buf[off] with the longest NOPs. */
-export function add_nops(buf: Uint8Array, off: number, len: number): void {
+function add_nops(buf: Uint8Array, off: number, len: number): void {
   while (len > 0) {
     const n = Math.min(len, ASM_NOP_MAX);
     buf.set(x86_nops[n]!, off);
@@ -44,7 +44,7 @@ export function add_nops(buf: Uint8Array, off: number, len: number): void {
 }
 
 /** optimize_nops() on a buffer holding the instruction(s) plus read-ahead: runs of 0x90 become long NOPs. */
-export function optimize_nops(buf: Uint8Array, len: number): void {
+function optimize_nops(buf: Uint8Array, len: number): void {
   let i = 0;
   for (;;) {
     const insn = insn_decode_kernel(buf.subarray(i));

@@ -13,7 +13,7 @@ import { text_gen_insn, x86_nops } from './alternative.ts';
 import { text_poke_early } from './text_poke.ts';
 
 const FILE = 'arch/x86/kernel/ftrace.c';
-export const MCOUNT_INSN_SIZE = 5;
+const MCOUNT_INSN_SIZE = 5;
 
 /** ftrace_nop_replace(): the 5-byte NOP a disabled call site holds. */
 export const ftrace_nop_replace = (): Uint8Array => x86_nops[MCOUNT_INSN_SIZE]!;

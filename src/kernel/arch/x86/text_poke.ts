@@ -38,7 +38,7 @@ const TP_VEC_MAX = PAGE_SIZE / 16;
  * every tail, sync, every first byte, sync. A CPU hitting the INT3 meanwhile is sent to the
  * new instruction by poke_int3_handler().
  */
-export function text_poke_bp_batch(k: Kernel, tp: TextPokeLoc[], why: string): void {
+function text_poke_bp_batch(k: Kernel, tp: TextPokeLoc[], why: string): void {
   if (!tp.length) return;
   const INT3 = Uint8Array.of(0xcc);
   for (const t of tp) text_poke(k, t.addr, INT3, { what: `${t.what}: int3 (text_poke_bp step 1)` });
