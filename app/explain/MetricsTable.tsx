@@ -20,7 +20,10 @@ export function MetricsTable({ columns }: { columns: CompareColumnState[] }) {
             <th scope="col" title="set_memory_* calls (hover a cell for the breakdown)">
               set_memory_*
             </th>
-            <th scope="col" title="TLB shootdowns: flush_tlb_kernel_range (IPI per range) and flush_tlb_all">
+            <th
+              scope="col"
+              title="TLB shootdowns, one IPI round per cpa_flush(): per-page flush_tlb_one_kernel() · flush_tlb_all()"
+            >
               TLB shootdowns
               <br />
               <span className="muted">range · all</span>
@@ -77,7 +80,7 @@ export function MetricsTable({ columns }: { columns: CompareColumnState[] }) {
                       {m.setMemory}
                     </td>
                     <td data-metric="tlb">
-                      {m.tlbRange} · {m.tlbAll}
+                      {m.tlbPages} · {m.tlbAll}
                     </td>
                     <td data-metric="text_poke">
                       {m.textPokes} · {m.textPokeSyncs}

@@ -19,7 +19,8 @@ export function StepEffects({ trace, step: stepProp }: { trace: Trace; step?: nu
     <div className="step-effects" key={index} data-testid="step-effects">
       {flushes.length > 0 && (
         <span className="effect tlb" data-testid="effect-tlb">
-          ⚡ TLB shootdown ×{flushes.length}: {all ? 'flush_tlb_all()' : 'flush_tlb_kernel_range()'} — IPI to every CPU
+          ⚡ TLB shootdown ×{flushes.length}: {all ? 'flush_tlb_all()' : 'flush_tlb_one_kernel() per page'} — IPI to
+          every CPU
         </span>
       )}
       {pokes > 0 && <span className="effect poke">✎ {pokes} text_poke() through the poking_mm alias</span>}

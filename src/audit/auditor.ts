@@ -32,7 +32,8 @@ export interface Metrics {
   rwxWindows: Array<{ from: number; to: number; maxPages: number }>;
   pagesWritableAfterExec: number;
   setMemory: Record<string, number>;
-  tlbFlushes: { flush_tlb_kernel_range: number; flush_tlb_all: number };
+  /** cpa_flush() IPI rounds, by what each CPU flushes. */
+  tlbFlushes: { flush_tlb_one_kernel: number; flush_tlb_all: number };
   textPokes: number;
   textPokeSyncs: number;
   faults: number;
@@ -88,7 +89,7 @@ export function auditTrace(trace: Trace): Audit {
     rwxWindows: [],
     pagesWritableAfterExec: 0,
     setMemory: {},
-    tlbFlushes: { flush_tlb_kernel_range: 0, flush_tlb_all: 0 },
+    tlbFlushes: { flush_tlb_one_kernel: 0, flush_tlb_all: 0 },
     textPokes: 0,
     textPokeSyncs: 0,
     faults: 0,

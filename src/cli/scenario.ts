@@ -105,7 +105,7 @@ function metricsRow(result: ScenarioResult) {
     rwxPages: Math.max(0, ...m.rwxWindows.map((w) => w.maxPages)),
     writableAfterExec: m.pagesWritableAfterExec,
     setMemory: Object.values(m.setMemory).reduce((a, b) => a + b, 0),
-    tlbFlushes: m.tlbFlushes.flush_tlb_kernel_range + m.tlbFlushes.flush_tlb_all,
+    tlbFlushes: m.tlbFlushes.flush_tlb_one_kernel + m.tlbFlushes.flush_tlb_all,
     textPokes: m.textPokes,
     syncs: m.textPokeSyncs,
     verdicts: verdicts.length,

@@ -65,6 +65,18 @@ export interface KernelProfile {
    * klp_clear_object_relocs() zeroes a patch's relocations when their target unloads.
    */
   klpClearRelocsOnGoing: boolean;
+  /**
+   * Which TLB flush cpa_flush() ends a set_memory_*() call in when it changed a PTE of module
+   * memory (arch/x86/mm/pat/set_memory.c; 5.4: arch/x86/mm/pageattr.c). It never calls
+   * flush_tlb_kernel_range(): one IPI round per call, or none when no PTE changed.
+   * 'per-page' — v5.4.0: flush_tlb_one_kernel() of each page on every CPU, flush_tlb_all()
+   *   above tlb_single_page_flush_ceiling (33) pages;
+   * 'all-for-ro-rw' — 5.8 … 6.1 (cpa->force_flush_all, set by cpa_process_alias() for an
+   *   address outside the direct map): flush_tlb_all() for set_memory_ro/rw; set_memory_x/nx
+   *   change only _PAGE_NX, skip the alias and keep the per-page rule;
+   * 'all' — 6.2+: the alias is processed for every call, so each one is flush_tlb_all().
+   */
+  moduleTlbFlush: 'per-page' | 'all-for-ro-rw' | 'all';
 }
 
 export const profiles: Record<KernelId, KernelProfile> = {
@@ -80,6 +92,7 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpLateRelocs: 'module_disable_ro',
     klpModuleRelaNoVmlinuxSyms: false,
     klpClearRelocsOnGoing: false,
+    moduleTlbFlush: 'per-page',
   },
   '6.1': {
     id: '6.1',
@@ -93,6 +106,7 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpLateRelocs: 'text_poke',
     klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: false,
+    moduleTlbFlush: 'all-for-ro-rw',
   },
   // 6.1's code with 6.3's klp_clear_object_relocs() (v6.3, "livepatch,x86: Clear relocation targets on a module removal")
   '6.3': {
@@ -107,6 +121,7 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpLateRelocs: 'text_poke',
     klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: true,
+    moduleTlbFlush: 'all',
   },
   '6.4': {
     id: '6.4',
@@ -120,5 +135,6 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpLateRelocs: 'text_poke',
     klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: true,
+    moduleTlbFlush: 'all',
   },
 };

@@ -38,7 +38,8 @@ export interface MetricsRow {
   writableAfterExec: number;
   setMemory: number;
   setMemoryByFn: Array<[string, number]>;
-  tlbRange: number;
+  /** cpa_flush() rounds of per-page flush_tlb_one_kernel() */
+  tlbPages: number;
   tlbAll: number;
   textPokes: number;
   textPokeSyncs: number;
@@ -56,7 +57,7 @@ export function metricsRow(m: Metrics, outcomes: OpRef[]): MetricsRow {
     writableAfterExec: m.pagesWritableAfterExec,
     setMemory: Object.values(m.setMemory).reduce((a, b) => a + b, 0),
     setMemoryByFn: Object.entries(m.setMemory).sort(([a], [b]) => a.localeCompare(b)),
-    tlbRange: m.tlbFlushes.flush_tlb_kernel_range,
+    tlbPages: m.tlbFlushes.flush_tlb_one_kernel,
     tlbAll: m.tlbFlushes.flush_tlb_all,
     textPokes: m.textPokes,
     textPokeSyncs: m.textPokeSyncs,

@@ -12,7 +12,7 @@ export interface FlipSummary {
   fn: string;
   addr: bigint;
   pages: number;
-  flush: 'none' | 'flush_tlb_kernel_range' | 'flush_tlb_all';
+  flush: 'none' | 'flush_tlb_one_kernel' | 'flush_tlb_all';
   /** Changed pages: which region, which page of it, from → to. */
   changed: Array<{ module: string; region: string; page: number; from: PermCode; to: PermCode }>;
 }
@@ -33,8 +33,8 @@ export interface StepSummary {
 
 export const FLUSH_TEXT: Record<FlipSummary['flush'], string> = {
   none: 'no TLB flush (no PTE changed)',
-  flush_tlb_kernel_range: 'TLB flush: flush_tlb_kernel_range (an IPI per page to every CPU)',
-  flush_tlb_all: 'TLB flush: flush_tlb_all (every CPU drops its whole TLB)',
+  flush_tlb_one_kernel: 'TLB flush: one IPI round, flush_tlb_one_kernel() of each page on every CPU',
+  flush_tlb_all: 'TLB flush: flush_tlb_all(), one IPI round: every CPU drops its whole TLB',
 };
 
 export function summarizeStep(trace: Trace, step: Step, map: PageMap): StepSummary {

@@ -79,8 +79,11 @@ export type KernelEvent =
       pages: number;
       /** Pages whose PTE actually changed, with the permission before and after. */
       changed: Array<{ page: bigint; from: PagePerm; to: PagePerm }>;
-      /** cpa_flush(): per-page flush IPI for ≤ 33 pages, else flush_tlb_all(); none if nothing changed */
-      flush: 'none' | 'flush_tlb_kernel_range' | 'flush_tlb_all';
+      /**
+       * cpa_flush(), one IPI round: flush_tlb_one_kernel() of each page on every CPU, or
+       * flush_tlb_all() (above 33 pages, or force_flush_all); none if no PTE changed
+       */
+      flush: 'none' | 'flush_tlb_one_kernel' | 'flush_tlb_all';
     }
   | { kind: 'sync'; fn: 'text_poke_sync'; why: string }
   | { kind: 'state'; module: string; from: ModuleState; to: ModuleState }
