@@ -14,6 +14,12 @@ export function MetricsTable({ columns }: { columns: CompareColumnState[] }) {
               <br />
               <span className="muted">count · steps · pages</span>
             </th>
+            <th
+              scope="col"
+              title="RWX windows ftrace opened: 5.4's trampolines, and all module text around each ftrace code update"
+            >
+              of which ftrace
+            </th>
             <th scope="col" title="Pages made writable after they had been executable">
               writable after exec
             </th>
@@ -26,7 +32,7 @@ export function MetricsTable({ columns }: { columns: CompareColumnState[] }) {
             >
               TLB shootdowns
               <br />
-              <span className="muted">range · all</span>
+              <span className="muted">per page · all</span>
             </th>
             <th scope="col" title="Writes through text_poke() (the poking_mm alias) and text_poke_sync() IPIs">
               text_poke
@@ -50,7 +56,7 @@ export function MetricsTable({ columns }: { columns: CompareColumnState[] }) {
                   )}
                 </th>
                 {!m ? (
-                  <td colSpan={6} className="muted" data-metric="refused">
+                  <td colSpan={7} className="muted" data-metric="refused">
                     refused: {c.refused}
                   </td>
                 ) : (
@@ -72,6 +78,9 @@ export function MetricsTable({ columns }: { columns: CompareColumnState[] }) {
                       ) : (
                         'none'
                       )}
+                    </td>
+                    <td data-metric="rwx-ftrace" className={m.rwxFtrace ? 'alarm-cell' : undefined}>
+                      {m.rwxFtrace}
                     </td>
                     <td data-metric="wax" className={m.writableAfterExec ? 'warn-cell' : undefined}>
                       {m.writableAfterExec}

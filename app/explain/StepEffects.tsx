@@ -1,4 +1,4 @@
-// Banners over the map for effects that are not pages: TLB shootdowns and text_poke_sync IPIs
+// Banners over the map for effects that are not pages: TLB shootdowns and text_poke_sync/run_sync IPIs
 // of the current step. Keyed by step so they replay their entrance when the step changes.
 
 import { writeStats } from '../../src/trace/events.ts';
@@ -26,7 +26,7 @@ export function StepEffects({ trace, step: stepProp }: { trace: Trace; step?: nu
       {pokes > 0 && <span className="effect poke">✎ {pokes} text_poke() through the poking_mm alias</span>}
       {syncs.length > 0 && (
         <span className="effect sync" data-testid="effect-sync">
-          ⟳ text_poke_sync() ×{syncs.length}: IPI, every CPU serialises
+          ⟳ {syncs[0]!.fn}() ×{syncs.length}: IPI, every CPU serialises
         </span>
       )}
     </div>

@@ -29,7 +29,8 @@ export interface Verdict {
 
 export interface Metrics {
   steps: number;
-  rwxWindows: Array<{ from: number; to: number; maxPages: number }>;
+  /** `ftrace`: opened by ftrace itself — 5.4's create_trampoline() or ftrace_arch_code_modify_prepare() (all module text). */
+  rwxWindows: Array<{ from: number; to: number; maxPages: number; ftrace: boolean }>;
   pagesWritableAfterExec: number;
   setMemory: Record<string, number>;
   /** cpa_flush() IPI rounds, by what each CPU flushes. */
@@ -47,6 +48,7 @@ export interface Audit {
 }
 
 const PAGE = BigInt(PAGE_SIZE);
+const FTRACE_WINDOW_OPENERS = new Set(['ftrace_arch_code_modify_prepare', 'arch_ftrace_update_trampoline']);
 const pageOf = (a: bigint) => a & PAGE_MASK;
 const ownerOf = (r: { region: { module: string; name: string } }) => `${r.region.module} ${r.region.name}`;
 
@@ -94,7 +96,7 @@ export function auditTrace(trace: Trace): Audit {
     textPokeSyncs: 0,
     faults: 0,
   };
-  let window: { from: number; to: number; maxPages: number } | undefined;
+  let window: Metrics['rwxWindows'][number] | undefined;
 
   const flag = (step: Step, kind: VerdictKind, text: string, pages?: bigint[]) =>
     verdicts.push({ step: step.index, kind, text, ...(pages ? { pages } : {}) });
@@ -186,7 +188,15 @@ export function auditTrace(trace: Trace): Audit {
       if (window && window.to === step.index - 1) {
         window.to = step.index;
         window.maxPages = Math.max(window.maxPages, rwx.length);
-      } else m.rwxWindows.push((window = { from: step.index, to: step.index, maxPages: rwx.length }));
+      } else
+        m.rwxWindows.push(
+          (window = {
+            from: step.index,
+            to: step.index,
+            maxPages: rwx.length,
+            ftrace: step.path.some((f) => FTRACE_WINDOW_OPENERS.has(f)),
+          }),
+        );
     }
   }
   const byStep = new Map<number, VerdictKind[]>();

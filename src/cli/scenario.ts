@@ -101,6 +101,7 @@ function metricsRow(result: ScenarioResult) {
     outcome: failed ? `${failed.op.op} ${failed.module} failed: ${failed.errno}` : 'all ok',
     steps: m.steps,
     rwxWindows: m.rwxWindows.length,
+    rwxFtrace: m.rwxWindows.filter((w) => w.ftrace).length,
     rwxSteps: m.rwxWindows.reduce((n, w) => n + w.to - w.from + 1, 0),
     rwxPages: Math.max(0, ...m.rwxWindows.map((w) => w.maxPages)),
     writableAfterExec: m.pagesWritableAfterExec,
@@ -132,14 +133,14 @@ export async function compareCommand(args: string[]): Promise<number> {
     return 0;
   }
   console.log(`scenario ${scenario}: ${scenarioById(scenario)!.title}`);
-  console.log('strategy         rwx win/steps/pages  W-after-X  set_memory  TLB  pokes  syncs  outcome');
+  console.log('strategy         rwx win/steps/pages  ftrace  W-after-X  set_memory  TLB  pokes  syncs  outcome');
   for (const r of rows) {
     if ('refused' in r) {
       console.log(`${r.strategy.padEnd(16)} ${r.refused}`);
       continue;
     }
     console.log(
-      `${r.strategy.padEnd(16)} ${`${r.rwxWindows}/${r.rwxSteps}/${r.rwxPages}`.padStart(19)}  ${String(r.writableAfterExec).padStart(9)}  ${String(r.setMemory).padStart(10)}  ${String(r.tlbFlushes).padStart(3)}  ${String(r.textPokes).padStart(5)}  ${String(r.syncs).padStart(5)}  ${r.outcome}`,
+      `${r.strategy.padEnd(16)} ${`${r.rwxWindows}/${r.rwxSteps}/${r.rwxPages}`.padStart(19)}  ${String(r.rwxFtrace).padStart(6)}  ${String(r.writableAfterExec).padStart(9)}  ${String(r.setMemory).padStart(10)}  ${String(r.tlbFlushes).padStart(3)}  ${String(r.textPokes).padStart(5)}  ${String(r.syncs).padStart(5)}  ${r.outcome}`,
     );
   }
   return 0;

@@ -77,6 +77,26 @@ export interface KernelProfile {
    * 'all' — 6.2+: the alias is processed for every call, so each one is flush_tlb_all().
    */
   moduleTlbFlush: 'per-page' | 'all-for-ro-rw' | 'all';
+  /**
+   * How x86 ftrace changes code (arch/x86/kernel/ftrace.c):
+   * 'set_all_modules_text_rw' — ≤ 5.4: every update (ftrace_run_update_code(), and
+   *   ftrace_module_enable() while an ftrace_ops is registered) runs between
+   *   ftrace_arch_code_modify_prepare() — set_kernel_text_rw() and set_all_modules_text_rw()
+   *   (kernel/module.c): the text of every module writable and still executable — and
+   *   ftrace_arch_code_modify_post_process(); writes are probe_kernel_write(), with the int3
+   *   dance and run_sync() for live code;
+   * 'text_poke' — 5.5/5.6+ ("x86/ftrace: Use text_poke()"): prepare only takes text_mutex;
+   *   text_poke_early() before the module runs, text_poke_queue()/text_poke_bp() after.
+   */
+  ftraceCodeModify: 'set_all_modules_text_rw' | 'text_poke';
+  /**
+   * How create_trampoline() (arch/x86/kernel/ftrace.c) protects a new ftrace trampoline:
+   * 'x-while-writable' — 5.4: set_memory_x() on the still-writable page ("anyhow ftrace breaks
+   *   W^X completely"), set_memory_ro() once arch_ftrace_update_trampoline() wrote its call;
+   * 'ro-then-x' — 6.1: set_memory_ro(), then set_memory_x();
+   * 'rox' — 6.2+: set_memory_rox().
+   */
+  ftraceTrampoline: 'x-while-writable' | 'ro-then-x' | 'rox';
 }
 
 export const profiles: Record<KernelId, KernelProfile> = {
@@ -93,6 +113,8 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpModuleRelaNoVmlinuxSyms: false,
     klpClearRelocsOnGoing: false,
     moduleTlbFlush: 'per-page',
+    ftraceCodeModify: 'set_all_modules_text_rw',
+    ftraceTrampoline: 'x-while-writable',
   },
   '6.1': {
     id: '6.1',
@@ -107,6 +129,8 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: false,
     moduleTlbFlush: 'all-for-ro-rw',
+    ftraceCodeModify: 'text_poke',
+    ftraceTrampoline: 'ro-then-x',
   },
   // 6.1's code with 6.3's klp_clear_object_relocs() (v6.3, "livepatch,x86: Clear relocation targets on a module removal")
   '6.3': {
@@ -122,6 +146,8 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: true,
     moduleTlbFlush: 'all',
+    ftraceCodeModify: 'text_poke',
+    ftraceTrampoline: 'ro-then-x',
   },
   '6.4': {
     id: '6.4',
@@ -136,5 +162,7 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: true,
     moduleTlbFlush: 'all',
+    ftraceCodeModify: 'text_poke',
+    ftraceTrampoline: 'ro-then-x',
   },
 };

@@ -19,7 +19,13 @@ export type WritePath =
   /** text_poke(): through a temporary writable alias (poking_mm), any permission */
   | 'text_poke'
   /** text_poke_early(): memcpy while the module is not yet live (no alias needed) */
-  | 'text_poke_early';
+  | 'text_poke_early'
+  /**
+   * ≤ 5.4 ftrace_write()/ftrace_modify_code_direct(): a store through the page's own mapping
+   * (module text made writable by set_all_modules_text_rw()) or, for kernel text, through its
+   * direct-map alias (set_kernel_text_rw()); -EFAULT instead of an oops when not writable
+   */
+  | 'probe_kernel_write';
 
 /** Why a region exists: the module_layout / module_memory it belongs to. */
 export interface Region {
@@ -85,7 +91,8 @@ export type KernelEvent =
        */
       flush: 'none' | 'flush_tlb_one_kernel' | 'flush_tlb_all';
     }
-  | { kind: 'sync'; fn: 'text_poke_sync'; why: string }
+  /** An IPI that makes every CPU serialise: text_poke_sync(), or 5.4 ftrace's run_sync() (none with one CPU online) */
+  | { kind: 'sync'; fn: 'text_poke_sync' | 'run_sync'; why: string }
   | { kind: 'state'; module: string; from: ModuleState; to: ModuleState }
   | { kind: 'printk'; level: 'err' | 'warn' | 'notice' | 'info'; text: string }
   | { kind: 'symbol'; module: string; name: string; index: number; value: bigint; how: string };
