@@ -121,12 +121,12 @@ test('5.8+ late load: relocations at load while RW, later through text_poke with
   expect(writes).toEqual([['memcpy'], ['text_poke']]);
 });
 
-test('6.4+: each memory type is its own allocation (§2.d D4)', () => {
+test('6.4: each memory type is its own allocation (§2.d D4); text read-only, then executable (v6.4 strict_rwx.c)', () => {
   expect(permissionStory(traceOf('module-memory', 'late-load').trace, 'klp_demo_patch')).toEqual([
     'move_module MOD_TEXT:rw- MOD_DATA:rw-,rw- MOD_RODATA:rw- MOD_INIT_DATA:rw-',
     'klp_apply_section_relocs MOD_TEXT:rw- MOD_DATA:rw-,rw- MOD_RODATA:rw- MOD_INIT_DATA:rw-',
-    'module_enable_rodata_ro MOD_TEXT:rw- MOD_DATA:rw-,rw- MOD_RODATA:r-- MOD_INIT_DATA:rw-',
-    'module_enable_text_rox MOD_TEXT:r-x MOD_DATA:rw-,rw- MOD_RODATA:r-- MOD_INIT_DATA:rw-',
+    'module_enable_ro MOD_TEXT:r-- MOD_DATA:rw-,rw- MOD_RODATA:r-- MOD_INIT_DATA:rw-',
+    'module_enable_x MOD_TEXT:r-x MOD_DATA:rw-,rw- MOD_RODATA:r-- MOD_INIT_DATA:rw-',
     'do_free_init MOD_TEXT:r-x MOD_DATA:rw-,rw- MOD_RODATA:r--',
     'klp_apply_section_relocs MOD_TEXT:r-x MOD_DATA:rw-,rw- MOD_RODATA:r--',
   ]);

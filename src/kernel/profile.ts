@@ -97,6 +97,14 @@ export interface KernelProfile {
    * 'rox' — 6.2+: set_memory_rox().
    */
   ftraceTrampoline: 'x-while-writable' | 'ro-then-x' | 'rox';
+  /**
+   * With moduleMemory, what complete_formation() and do_init_module() call
+   * (kernel/module/strict_rwx.c): false — v6.4: module_enable_ro(mod, after_init),
+   * module_enable_nx(), module_enable_x(), text read-only then executable in two calls;
+   * true — 6.12: module_enable_rodata_ro(), module_enable_data_nx(), module_enable_text_rox()
+   * (set_memory_rox(): read-only and executable in one call).
+   */
+  moduleTextRox: boolean;
 }
 
 export const profiles: Record<KernelId, KernelProfile> = {
@@ -115,6 +123,7 @@ export const profiles: Record<KernelId, KernelProfile> = {
     moduleTlbFlush: 'per-page',
     ftraceCodeModify: 'set_all_modules_text_rw',
     ftraceTrampoline: 'x-while-writable',
+    moduleTextRox: false,
   },
   '6.1': {
     id: '6.1',
@@ -131,6 +140,7 @@ export const profiles: Record<KernelId, KernelProfile> = {
     moduleTlbFlush: 'all-for-ro-rw',
     ftraceCodeModify: 'text_poke',
     ftraceTrampoline: 'ro-then-x',
+    moduleTextRox: false,
   },
   // 6.1's code with 6.3's klp_clear_object_relocs() (v6.3, "livepatch,x86: Clear relocation targets on a module removal")
   '6.3': {
@@ -147,11 +157,12 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpClearRelocsOnGoing: true,
     moduleTlbFlush: 'all',
     ftraceCodeModify: 'text_poke',
-    ftraceTrampoline: 'ro-then-x',
+    ftraceTrampoline: 'rox',
+    moduleTextRox: false,
   },
   '6.4': {
     id: '6.4',
-    version: 'v6.12.117 (Debian 6.12.117-1~deb12u1)',
+    version: 'v6.4',
     relocationWrite: 'write-relocate-add',
     moduleMemory: true,
     klpVmlinuxRelocsAtLoad: true,
@@ -163,6 +174,7 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpClearRelocsOnGoing: true,
     moduleTlbFlush: 'all',
     ftraceCodeModify: 'text_poke',
-    ftraceTrampoline: 'ro-then-x',
+    ftraceTrampoline: 'rox',
+    moduleTextRox: false,
   },
 };

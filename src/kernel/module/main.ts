@@ -161,7 +161,7 @@ function rewrite_section_headers(info: LoadInfo): void {
   info.sechdrs[info.index.info]!.flags &= ~SHF_ALLOC;
 }
 
-/** 6.4+ move_module() (6.12): one execmem allocation per non-empty mod_mem_type, in enum order. */
+/** 6.4+ move_module(): one allocation per non-empty mod_mem_type, in enum order (v6.4 module_alloc(), 6.12 execmem_alloc()). */
 function move_module_mem(k: Kernel, mod: Module, info: LoadInfo): LoadError | null {
   return k.trace.call('move_module', () => {
     k.trace.step('allocate one region per memory type (RW, NX) and copy the sections in', {
@@ -399,7 +399,7 @@ function post_relocation(k: Kernel, mod: Module, info: LoadInfo): LoadError | nu
 
 function complete_formation(k: Kernel, mod: Module): void {
   k.trace.call('complete_formation', () => {
-    if (mod.mem) {
+    if (mod.mem && k.profile.moduleTextRox) {
       module_enable_rodata_ro(k, mod, false);
       module_enable_data_nx(k, mod);
       module_enable_text_rox(k, mod);
@@ -455,7 +455,7 @@ function do_init_module(k: Kernel, mod: Module): LoadError | null {
     }
     k.trace.step('LIVE', { module: mod.name, file: FILE });
     k.setState(mod, 'LIVE');
-    if (mod.mem) module_enable_rodata_ro(k, mod, true);
+    if (mod.mem && k.profile.moduleTextRox) module_enable_rodata_ro(k, mod, true);
     else module_enable_ro(k, mod, true);
     k.trace.step('free the init region', { module: mod.name, file: FILE, fn: 'do_free_init' });
     free_mod_mem(k, mod, mod_mem_type_is_init);

@@ -1,5 +1,6 @@
-// kernel/module/strict_rwx.c (6.1; module_disable_ro() from kernel/module.c 5.4, the 6.4+
-// per-type functions from 6.12):
+// kernel/module/strict_rwx.c (6.1; module_disable_ro() and set_all_modules_text_rw/ro() from
+// kernel/module.c 5.4; v6.4's module_enable_ro/nx/x() per mod_mem_type; the per-type
+// module_enable_rodata_ro/data_nx/text_rox() of 6.12):
 //          [text] [read-only-data] [ro-after-init] [writable data]
 // text_size -----^                ^               ^               ^
 // ro_size ------------------------|               |               |
@@ -65,6 +66,13 @@ export function module_enable_ro(k: Kernel, mod: Module, after_init: boolean): v
       module: mod.name,
       file: 'kernel/module/strict_rwx.c',
     });
+    if (mod.mem) {
+      // v6.4: text read-only here, executable in module_enable_x(); again at do_init_module()
+      for (const type of ['MOD_TEXT', 'MOD_INIT_TEXT', 'MOD_RODATA', 'MOD_INIT_RODATA'] as const)
+        module_set_memory(k, mod, type, set_memory_ro);
+      if (after_init) module_set_memory(k, mod, 'MOD_RO_AFTER_INIT', set_memory_ro);
+      return;
+    }
     frob_text(k, mod.core_layout, set_memory_ro, k.hooks.frobTextSkip?.(k, mod, 'ro'));
     frob_rodata(k, mod.core_layout, set_memory_ro);
     frob_text(k, mod.init_layout, set_memory_ro);
@@ -76,6 +84,10 @@ export function module_enable_ro(k: Kernel, mod: Module, after_init: boolean): v
 export function module_enable_nx(k: Kernel, mod: Module): void {
   k.trace.call('module_enable_nx', () => {
     k.trace.step('data stays non-executable', { module: mod.name, file: 'kernel/module/strict_rwx.c' });
+    if (mod.mem) {
+      for (const type of MOD_MEM_TYPES) if (!mod_mem_type_is_text(type)) module_set_memory(k, mod, type, set_memory_nx);
+      return;
+    }
     frob_rodata(k, mod.core_layout, set_memory_nx);
     frob_ro_after_init(k, mod.core_layout, set_memory_nx);
     frob_writable_data(k, mod.core_layout, set_memory_nx);
@@ -87,6 +99,10 @@ export function module_enable_nx(k: Kernel, mod: Module): void {
 export function module_enable_x(k: Kernel, mod: Module): void {
   k.trace.call('module_enable_x', () => {
     k.trace.step('text becomes executable', { module: mod.name, file: 'kernel/module/strict_rwx.c' });
+    if (mod.mem) {
+      for (const type of MOD_MEM_TYPES) if (mod_mem_type_is_text(type)) module_set_memory(k, mod, type, set_memory_x);
+      return;
+    }
     frob_text(k, mod.core_layout, set_memory_x, k.hooks.frobTextSkip?.(k, mod, 'x'));
     frob_text(k, mod.init_layout, set_memory_x);
   });
@@ -136,7 +152,8 @@ export function set_all_modules_text_ro(k: Kernel): void {
   });
 }
 
-// 6.4+ (6.12's kernel/module/strict_rwx.c): one set_memory_*() call per mod_mem_type allocation.
+// 6.4+: one set_memory_*() call per mod_mem_type allocation (6.12 skips a NULL base; v6.4
+// calls set_memory_*(0, 0), which changes and flushes nothing and is not counted here).
 function module_set_memory(k: Kernel, mod: Module, type: ModMemType, set: SetMemory): void {
   const mem = mod.mem![type];
   if (mem.base) set(k.mem, k.trace, mem.base, mem.size / PAGE_SIZE);
