@@ -89,7 +89,7 @@ export function Narration({ trace, step: stepProp, note }: { trace: Trace; step?
           <a href={link.url} target="_blank" rel="noreferrer noopener" data-testid="source-link">
             {fn}() — {link.label}
           </a>
-          {!link.exact && <span className="muted"> (no line table for this version/function: identifier search)</span>}
+          {!link.exact && <span className="muted"> (not a kernel function: the file at this version)</span>}
           <span className="muted"> at {trace.kernel}</span>
         </p>
       )}

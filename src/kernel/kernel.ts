@@ -1,6 +1,7 @@
 // One emulated machine: a kernel version (profile), its memory, the module area, the symbols
 // of its vmlinux, the loaded modules, and the trace every emulated function writes to.
 import { TraceRecorder } from '../trace/recorder.ts';
+import { sourceFileAt } from '../trace/source_link.ts';
 import type { ModuleState } from '../trace/types.ts';
 import { type KallsymsEntry, VmlinuxSymbols } from './kallsyms.ts';
 import type { KernelHooks, Kernel as KernelInterface } from './kernel_types.ts';
@@ -71,7 +72,8 @@ export class Kernel implements KernelInterface {
 
   constructor(opts: KernelOptions = {}) {
     this.profile = profiles[opts.kernel ?? '6.1'];
-    this.trace = new TraceRecorder(this.profile.version);
+    const version = this.profile.version;
+    this.trace = new TraceRecorder(version, (fn, file) => sourceFileAt(version, fn, file));
     this.mem = new AddressSpace(this.trace);
     cpa_init(this.mem, this.profile.moduleTlbFlush);
     const first = opts.firstModuleBase ?? 0xffffffffc0201000n;

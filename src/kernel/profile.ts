@@ -7,7 +7,10 @@ export type KernelId = '5.4' | '6.1' | '6.3' | '6.4';
 
 export interface KernelProfile {
   id: KernelId;
-  /** Exact source the emulation follows, for narration and source links. */
+  /**
+   * Exact source the emulation follows, for narration and source links: its first word is the
+   * elixir.bootlin.com tag whose line table (src/trace/source_lines/) the links use.
+   */
   version: string;
   /**
    * How apply_relocate_add() writes (arch/x86/kernel/module.c):
@@ -105,6 +108,23 @@ export interface KernelProfile {
    * (set_memory_rox(): read-only and executable in one call).
    */
   moduleTextRox: boolean;
+  /**
+   * 6.4+ (kernel/module/main.c): elf_validity_check() and setup_load_info() became one
+   * function, elf_validity_cache_copy(), which is what those steps of load_module() name.
+   */
+  elfValidityCacheCopy: boolean;
+  /**
+   * module_finalize() (arch/x86/kernel/module.c) patches the compiler's site lists — 5.16+
+   * .retpoline_sites, 5.18+ .ibt_endbr_seal, 5.19+ .return_sites (retbleed's return thunks) —
+   * with paravirt first. false — 5.4: .altinstructions, the .smp_locks of .text,
+   * .parainstructions, jump_label_apply_nops(), then ORC; no return thunks.
+   */
+  finalizePatchSites: boolean;
+  /**
+   * 5.7/5.8+ (absent from 5.6.4, present in 5.8.1; kernel/livepatch/core.c klp_module_coming()):
+   * a module named "vmlinux" is refused with "vmlinux.ko: invalid module name".
+   */
+  klpVmlinuxKoCheck: boolean;
 }
 
 export const profiles: Record<KernelId, KernelProfile> = {
@@ -124,6 +144,9 @@ export const profiles: Record<KernelId, KernelProfile> = {
     ftraceCodeModify: 'set_all_modules_text_rw',
     ftraceTrampoline: 'x-while-writable',
     moduleTextRox: false,
+    elfValidityCacheCopy: false,
+    finalizePatchSites: false,
+    klpVmlinuxKoCheck: false,
   },
   '6.1': {
     id: '6.1',
@@ -141,11 +164,16 @@ export const profiles: Record<KernelId, KernelProfile> = {
     ftraceCodeModify: 'text_poke',
     ftraceTrampoline: 'ro-then-x',
     moduleTextRox: false,
+    elfValidityCacheCopy: false,
+    finalizePatchSites: true,
+    klpVmlinuxKoCheck: true,
   },
-  // 6.1's code with 6.3's klp_clear_object_relocs() (v6.3, "livepatch,x86: Clear relocation targets on a module removal")
+  // 6.1's loader with 6.3's relocation writing and klp_clear_object_relocs() (v6.3,
+  // "livepatch,x86: Clear relocation targets on a module removal"), 6.2+'s TLB rule and
+  // trampolines; links open v6.3.8, the nearest tagged tree read (docs/kernels/6.3.md)
   '6.3': {
     id: '6.3',
-    version: 'v6.1.192 + v6.3 relocation clearing',
+    version: 'v6.3.8 (6.3 relocations on the 6.1.192 loader)',
     relocationWrite: 'write-relocate-add',
     moduleMemory: false,
     klpVmlinuxRelocsAtLoad: true,
@@ -159,6 +187,9 @@ export const profiles: Record<KernelId, KernelProfile> = {
     ftraceCodeModify: 'text_poke',
     ftraceTrampoline: 'rox',
     moduleTextRox: false,
+    elfValidityCacheCopy: false,
+    finalizePatchSites: true,
+    klpVmlinuxKoCheck: true,
   },
   '6.4': {
     id: '6.4',
@@ -176,5 +207,8 @@ export const profiles: Record<KernelId, KernelProfile> = {
     ftraceCodeModify: 'text_poke',
     ftraceTrampoline: 'rox',
     moduleTextRox: false,
+    elfValidityCacheCopy: true,
+    finalizePatchSites: true,
+    klpVmlinuxKoCheck: true,
   },
 };

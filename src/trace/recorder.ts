@@ -9,7 +9,14 @@ export class TraceRecorder {
   private current: Step | undefined;
   private readonly writes: WriteLogWriter;
 
-  constructor(kernel: string) {
+  /**
+   * `sourceFile`: where the kernel version keeps a function's code (`file` is the one the
+   * emulated function names, as its own file has it).
+   */
+  constructor(
+    kernel: string,
+    private readonly sourceFile: (fn: string, file: string) => string = (_fn, file) => file,
+  ) {
     this.trace = { kernel, steps: [], writes: emptyWriteLog() };
     this.writes = new WriteLogWriter(this.trace.writes);
   }
@@ -29,7 +36,10 @@ export class TraceRecorder {
     const path = opts.fn ? [...this.stack, opts.fn] : [...this.stack];
     const step: Step = { index: this.trace.steps.length, path, title, events: [] };
     if (opts.module) step.module = opts.module;
-    if (opts.file) step.source = { file: opts.file, fn: path.at(-1) ?? '', version: this.trace.kernel };
+    if (opts.file) {
+      const fn = path.at(-1) ?? '';
+      step.source = { file: this.sourceFile(fn, opts.file), fn, version: this.trace.kernel };
+    }
     this.trace.steps.push(step);
     this.current = step;
     return step;

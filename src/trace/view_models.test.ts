@@ -109,7 +109,7 @@ describe('source links and step summaries', async () => {
       /^https:\/\/elixir\.bootlin\.com\/linux\/v6\.1\.192\/source\/kernel\/module\/main\.c#L\d+$/,
     );
     expect(sourceLink('module_enable_ro', 'v5.4')?.url).toBe(
-      'https://elixir.bootlin.com/linux/v5.4/C/ident/module_enable_ro',
+      'https://elixir.bootlin.com/linux/v5.4/source/kernel/module.c#L2006',
     );
     expect(sourceLink('mod->exit', 'v6.1.192', 'kernel/module/main.c')?.url).toBe(
       'https://elixir.bootlin.com/linux/v6.1.192/source/kernel/module/main.c',

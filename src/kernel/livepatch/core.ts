@@ -212,6 +212,11 @@ function klp_init_object_loaded(k: Kernel, patch: KlpPatch, obj: KlpObject): Loa
       // 5.4: the whole patch module writable again — its text stays executable
       module_disable_ro(k, patch.mod);
       const err = k.trace.call('klp_write_object_relocations', () => klp_write_object_relocations(k, patch, obj));
+      if (err) {
+        // module_enable_ro(), unlock text_mutex, return: no arch_klp_init_object_loaded()
+        module_enable_ro(k, patch.mod, true);
+        return err;
+      }
       k.trace.call('arch_klp_init_object_loaded', () => {
         const arch = patch.mod.info.elf.klpArch.filter((a) => a.object === objectName(obj));
         k.trace.step(
@@ -222,7 +227,6 @@ function klp_init_object_loaded(k: Kernel, patch: KlpPatch, obj: KlpObject): Loa
         );
       });
       module_enable_ro(k, patch.mod, true);
-      if (err) return err;
     } else if (late === 'text_poke') {
       if (klp_is_module(obj)) {
         const err = k.trace.call('klp_apply_object_relocs', () => klp_write_object_relocs(k, patch, obj, true));
@@ -365,7 +369,7 @@ function klp_cleanup_module_patches_limited(k: Kernel, mod: Module, limit: KlpPa
 /** klp_module_coming(): patch a module that is arriving, in every patch that names it. */
 export function klp_module_coming(k: Kernel, mod: Module): LoadError | null {
   return k.trace.call('klp_module_coming', () => {
-    if (mod.name === 'vmlinux') {
+    if (k.profile.klpVmlinuxKoCheck && mod.name === 'vmlinux') {
       k.trace.printk('err', 'livepatch: vmlinux.ko: invalid module name');
       return loadError(EINVAL, 'klp_module_coming', 'livepatch: vmlinux.ko: invalid module name');
     }

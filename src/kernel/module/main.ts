@@ -519,7 +519,11 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
       if (err) return { ok: false, error: err };
     }
     k.trace.step('check the ELF header and section table', {
-      fn: validity ? 'elf_validity_check' : 'elf_header_check',
+      fn: validity
+        ? k.profile.elfValidityCacheCopy
+          ? 'elf_validity_cache_copy'
+          : 'elf_validity_check'
+        : 'elf_header_check',
       file: validity ? FILE : 'kernel/module.c',
     });
     const invalid = validity ? elf_validity_check(bytes, len) : elf_header_check(bytes, len);
@@ -528,7 +532,10 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
       return { ok: false, error: invalid };
     }
 
-    k.trace.step('find the name, symbol table and struct module', { fn: 'setup_load_info', file: FILE });
+    k.trace.step('find the name, symbol table and struct module', {
+      fn: k.profile.elfValidityCacheCopy ? 'elf_validity_cache_copy' : 'setup_load_info',
+      file: FILE,
+    });
     let info = setup_load_info(k, elf, bytes, len, signature !== undefined);
     if ('kind' in info) return { ok: false, error: info };
     if (!validity) {

@@ -345,6 +345,7 @@ export function module_finalize(k: Kernel, mod: Module, info: LoadInfo): LoadErr
   const returns = finalize_sec(info, '.return_sites');
   const ibt_endbr = finalize_sec(info, '.ibt_endbr_seal');
 
+  if (!k.profile.finalizePatchSites) return module_finalize_54(k, mod, { text, alt, locks, para, orc, orc_ip });
   if (para) k.trace.call('apply_paravirt', () => apply_paravirt(k, mod, para));
   // its_init_mod()/its_fini_mod(): only with X86_FEATURE_INDIRECT_THUNK_ITS, which then gives
   // retpoline sites thunks in pages of their own (not emulated: no ITS machine profile yet)
@@ -357,6 +358,30 @@ export function module_finalize(k: Kernel, mod: Module, info: LoadInfo): LoadErr
   if (orc && orc_ip) k.trace.call('unwind_module_init', () => unwind_module_init(k, mod, orc_ip, orc));
   if (!para && !retpolines && !returns && !alt && !ibt_endbr && !(locks && text) && !(orc && orc_ip))
     k.trace.step('module_finalize: nothing to patch (no .altinstructions, .return_sites, .smp_locks, ORC …)', {
+      module: mod.name,
+      file: FILE,
+    });
+  return null;
+}
+
+/**
+ * v5.4's module_finalize(): alternatives, the lock prefixes of .text, paravirt, then
+ * jump_label_apply_nops() (its NOPs are the compiler's ideal ones on x86-64: not emulated) and
+ * ORC. No .retpoline_sites, .return_sites or .ibt_endbr_seal: a module built for a later kernel
+ * keeps its return-thunk jumps.
+ */
+function module_finalize_54(
+  k: Kernel,
+  mod: Module,
+  s: Record<'text' | 'alt' | 'locks' | 'para' | 'orc' | 'orc_ip', Shdr | undefined>,
+): LoadError | null {
+  if (s.alt) k.trace.call('apply_alternatives', () => apply_alternatives(k, mod, s.alt!));
+  if (s.locks && s.text)
+    k.trace.call('alternatives_smp_module_add', () => alternatives_smp_module_add(k, mod, s.locks!, s.text!));
+  if (s.para) k.trace.call('apply_paravirt', () => apply_paravirt(k, mod, s.para!));
+  if (s.orc && s.orc_ip) k.trace.call('unwind_module_init', () => unwind_module_init(k, mod, s.orc_ip!, s.orc!));
+  if (!s.alt && !(s.locks && s.text) && !s.para && !(s.orc && s.orc_ip))
+    k.trace.step('module_finalize: nothing to patch (no .altinstructions, .smp_locks, .parainstructions, ORC)', {
       module: mod.name,
       file: FILE,
     });
