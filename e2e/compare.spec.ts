@@ -130,6 +130,8 @@ test('refused strategies say why in their column; reconstructions show their pac
   await expect(kt.getByTestId('packaging')).toContainText('.klp.text.klp_demo_target');
   await expect(kt.getByTestId('packaging')).toContainText('livepatch_klp_demo_greeting');
   await expect(column(page, 'split').getByTestId('packaging')).toContainText('klp_demo_patch__klp_demo_target.ko');
+  await expect(column(page, 'split').getByTestId('packaging')).toContainText('a posted, unmerged POC');
+  await expect(kt.getByTestId('packaging')).toContainText('never existed as code');
   // a step of the .klp.text hooks carries the reconstruction badge and no kernel source link
   await page.getByRole('button', { name: 'First step (Home)' }).click();
   await page.getByTestId('explain').focus();

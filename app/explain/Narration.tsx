@@ -2,10 +2,10 @@
 // step's events), and the kernel source at the pinned version.
 import { useMemo } from 'react';
 import { hex0x } from '../../src/format/hex.ts';
-import { PAGE_SIZE } from '../../src/kernel/mm/page.ts';
 import { PermCode } from '../../src/trace/perm_code.ts';
 import { stepSourceLink } from '../../src/trace/source_link.ts';
 import {
+  allocText,
   FLUSH_TEXT,
   type FlipSummary,
   flipLabel,
@@ -101,12 +101,8 @@ function Changes({ summary: s }: { summary: ReturnType<typeof summarizeStep> }) 
   const items: React.ReactNode[] = [];
   for (const a of s.allocs)
     items.push(
-      <li key={`a${a.base}`}>
-        vmalloc:{' '}
-        <b>
-          {a.module} {a.region}
-        </b>{' '}
-        at <code>{hex0x(a.base)}</code>, {a.size / PAGE_SIZE} pages, RW + NX
+      <li key={`a${a.base}`} className={a.boot ? 'boot' : undefined}>
+        {allocText(a)}
       </li>,
     );
   if (s.copies.length) {

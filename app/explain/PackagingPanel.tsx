@@ -1,22 +1,18 @@
 // What a design makes of the one monolithic livepatch the user has: per-object `.klp.text.<obj>`
 // sections (klp-text, klp-text-ro) or `<patch>__<obj>` sub-modules (split). The packaging is
-// derived by the core (src/klp_packaging/); these designs were proposals, never merged.
+// derived by the core (src/klp_packaging/); none of these designs was merged.
 import type { Packaging } from '../../src/engine/scenario.ts';
+import { packagingProvenance, strategies } from '../../src/strategies/strategies.ts';
 
 export function PackagingPanel({ packaging, strategy }: { packaging: Packaging; strategy: string }) {
+  const s = strategies.find((x) => x.id === strategy);
+  const provenance = s ? packagingProvenance(s) : strategy;
   return (
     <section className="packaging" data-testid="packaging" aria-label={`How ${strategy} repackages the livepatch`}>
       <h3>
         Packaging <span className="recon-badge">reconstruction</span>
       </h3>
-      <p className="muted">
-        {strategy} never existed as code: klp-lab derives this from the monolithic livepatch the way the proposal
-        describes it
-        {packaging.kind === 'klp-text'
-          ? ' (Oct 2019, per-object .klp.text sections)'
-          : ' (Petr Mladek’s Jan 2020 POC: one module per target)'}
-        .
-      </p>
+      <p className="muted">{provenance}</p>
       {packaging.kind === 'klp-text' ? (
         <table className="packaging-table">
           <thead>

@@ -98,7 +98,9 @@ function metricsRow(result: ScenarioResult) {
   const failed = result.ops.find((o) => !o.ok);
   return {
     strategy: result.strategy,
-    outcome: failed ? `${failed.op.op} ${failed.module} failed: ${failed.errno}` : 'all ok',
+    outcome: failed
+      ? `${failed.op.op} ${failed.module} failed: ${failed.errno}${failed.choice ? ' (a reconstruction’s own choice)' : ''}`
+      : 'all ok',
     steps: m.steps,
     rwxWindows: m.rwxWindows.length,
     rwxFtrace: m.rwxWindows.filter((w) => w.ftrace).length,

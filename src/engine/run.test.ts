@@ -156,7 +156,7 @@ describe('a scenario', () => {
       what: 'insmod klp_demo_target',
       ok: false,
       message:
-        'module: x86/modules: Skipping invalid relocation target, existing value is nonzero for type 11, loc ffffffffc0201026, val ffffffffc020c110',
+        'module: x86/modules: Skipping invalid relocation target, existing value is nonzero for type 11, loc 000000003690927b, val ffffffffc020c110',
     });
     expect(r.audit?.verdicts).toHaveLength(50);
   });

@@ -134,6 +134,7 @@ async function runOne<M>(
     step: o.step,
     ...(o.errno ? { errno: o.errno } : {}),
     ...(o.message ? { message: o.message } : {}),
+    ...(o.choice ? { choice: o.choice } : {}),
   }));
   return {
     strategy,

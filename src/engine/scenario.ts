@@ -28,6 +28,8 @@ export interface OpOutcome {
   ok: boolean;
   errno?: string;
   message?: string;
+  /** The failure follows from a reconstruction's own choice (LoadError.reconstructionChoice). */
+  choice?: string;
   /** Index of the step that starts this operation. */
   step: number;
 }
@@ -181,7 +183,15 @@ export function runScenario(
           : klp_disable_patch(k, moduleName(f));
     outcomes.push(
       result
-        ? { op, module: moduleName(f), ok: false, errno: result.errnoName, message: result.message, step }
+        ? {
+            op,
+            module: moduleName(f),
+            ok: false,
+            errno: result.errnoName,
+            message: result.message,
+            ...(result.reconstructionChoice ? { choice: result.reconstructionChoice } : {}),
+            step,
+          }
         : { op, module: moduleName(f), ok: true, step },
     );
   }

@@ -8,7 +8,7 @@ import { wrap } from '../trace/ascii.ts';
 import { buildPageMap, type PageMap, SITE_FAULT, sitesOfStep } from '../trace/page_map.ts';
 import { PermCode } from '../trace/perm_code.ts';
 import { stateBands } from '../trace/phases.ts';
-import { flipLabel, summarizeStep } from '../trace/step_summary.ts';
+import { allocText, flipLabel, summarizeStep } from '../trace/step_summary.ts';
 import type { Trace } from '../trace/types.ts';
 import { WHY } from '../trace/why.ts';
 import { flipsAt } from '../view_model/flips.ts';
@@ -348,8 +348,7 @@ function panelSvg(panel: SvgPanel, width: number, compact: boolean): { svg: stri
   y += drawn.height;
   const sum = summarizeStep(trace, s, map);
   const changes: string[] = [];
-  for (const a of sum.allocs)
-    changes.push(`vmalloc ${a.module} ${a.region} at 0x${a.base.toString(16)}, ${a.size / PAGE_SIZE} pages, RW + NX`);
+  for (const a of sum.allocs) changes.push(allocText(a));
   if (sum.copies.length) changes.push(`copied ${sum.copies.length} section(s)`);
   for (const w of sum.writesByPath)
     changes.push(`${w.count} write(s) via ${w.path}${w.relocations ? ` (${w.relocations} relocation(s))` : ''}`);

@@ -59,6 +59,8 @@ export interface KernelHooks {
   klpRelaAtLoad?(k: Kernel, pmod: Module, info: LoadInfo, relsec: number): LoadError | null;
   /** The end of apply_relocations(): relocations the arriving module brings about elsewhere. */
   afterApplyRelocations?(k: Kernel, mod: Module): LoadError | null;
+  /** The end of module_finalize(): arch patching the arriving module brings about elsewhere. */
+  afterModuleFinalize?(k: Kernel, mod: Module): void;
   /** frob_text() in module_enable_ro()/module_enable_x() (≤ 6.3 layouts): text pages to leave alone. */
   frobTextSkip?(k: Kernel, mod: Module, call: 'ro' | 'x'): Array<{ addr: bigint; pages: number }>;
   /** complete_formation(), after module_enable_x() (≤ 6.3 layouts). */

@@ -13,6 +13,11 @@ export interface LoadError {
   message: string;
   /** Kernel function that refuses, e.g. "elf_validity_check". */
   where: string;
+  /**
+   * Set by a reconstruction's hook when the refusal follows from a choice klp-lab made where the
+   * design's thread left the question open (not from the design itself).
+   */
+  reconstructionChoice?: string;
 }
 
 export function loadError(errno: number, where: string, message: string): LoadError {

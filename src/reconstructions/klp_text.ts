@@ -5,12 +5,18 @@
 //  - the patch module's own load applies `.klp.rela.<obj>` only for objects already loaded;
 //  - module_enable_ro()/module_enable_x() protect `.klp.text.<obj>` only for loaded objects —
 //    the others stay RW+NX (Jessica) or become RO+NX (Petr);
+//  - module_finalize()'s hook applies `.klp.arch.<obj>` (alternatives, paravirt) for objects
+//    already loaded;
 //  - when <obj> loads, its apply_relocate_add() hook writes every patch's `.klp.rela.<obj>`
-//    into that patch's `.klp.text.<obj>` (Petr: after making it writable again), and its
-//    module_enable_ro() hook makes that section RO, then X;
+//    into that patch's `.klp.text.<obj>` (Petr: after making it writable again), its
+//    module_finalize() hook applies that patch's `.klp.arch.<obj>`, and its module_enable_ro()
+//    hook makes that section RO, then X;
 //  - klp_module_coming()/klp_enable_patch() only register ftrace.
 // Unload and reload were not worked out in the thread; klp-lab reverts the section to its
-// pre-load permissions and leaves its relocations, so a reload meets them again.
+// pre-load permissions and leaves its relocations, so a reload meets them again — a failure
+// that is klp-lab's choice, and says so (LoadError.reconstructionChoice). On 5.4, ftrace's
+// set_all_modules_text_ro() leaves the unprotected sections as module_enable_ro() did, also
+// klp-lab's choice: the sketch names only the loader's own calls.
 
 import { SHF_RELA_LIVEPATCH, SIZEOF_SYM } from '../elf/constants.ts';
 import { parseKlpRelaName, parseKlpSymbolName } from '../elf/klp_names.ts';
@@ -135,6 +141,16 @@ function patchesOf(k: Kernel, object: string): Array<{ pmod: Module; section: Kl
   );
 }
 
+/** `.klp.text.<obj>` sections whose relocations klp-lab's going hook left in place, per kernel. */
+const leftRelocated = new WeakMap<Kernel, Set<string>>();
+const left = (k: Kernel) => {
+  let s = leftRelocated.get(k);
+  if (!s) leftRelocated.set(k, (s = new Set()));
+  return s;
+};
+const LEFT_CHOICE =
+  'klp-lab leaves a .klp.text section’s relocations in place when its target unloads (the thread did not work unloading out)';
+
 /** The coming module's apply_relocate_add() hook: every patch's `.klp.rela.<it>` into that patch. */
 function klp_text_relocate_coming(k: Kernel, variant: KlpTextVariant, tmod: Module): LoadError | null {
   for (const { pmod, section } of patchesOf(k, tmod.name)) {
@@ -149,10 +165,32 @@ function klp_text_relocate_coming(k: Kernel, variant: KlpTextVariant, tmod: Modu
     for (const [i, s] of info.sechdrs.entries()) {
       if (!(s.flags & SHF_RELA_LIVEPATCH) || parseKlpRelaName(s.name)?.object !== tmod.name) continue;
       const err = relocate(k, pmod, info, i, tmod);
-      if (err) return err;
+      if (err) return left(k).has(`${pmod.name}/${tmod.name}`) ? { ...err, reconstructionChoice: LEFT_CHOICE } : err;
     }
+    left(k).delete(`${pmod.name}/${tmod.name}`);
   }
   return null;
+}
+
+/**
+ * module_finalize()'s hook: `.klp.arch.<obj>` sections — the alternatives and paravirt sites of
+ * the patch's code for <obj> — applied for the objects that are there: when the patch loads,
+ * those already loaded; when <obj> loads, every patch's section for it.
+ */
+function klp_text_finalize(k: Kernel, mod: Module): void {
+  const sections = (pmod: Module, object: string) =>
+    pmod.info.elf.klpArch.filter((a) => a.object === object).map((a) => a.section);
+  const apply = (pmod: Module, object: string) => {
+    const arch = sections(pmod, object);
+    k.trace.step(
+      arch.length
+        ? `hook: ${pmod.name}'s .klp.arch.${object} sections (${arch.join(', ')}): alternatives and paravirt applied to its .klp.text.${object}`
+        : `hook: ${pmod.name} has no .klp.arch.${object} sections: nothing to apply`,
+      { module: pmod.name, file: FILE, fn: 'module_finalize' },
+    );
+  };
+  if (mod.klp) for (const s of klpTextSections(mod).filter((s) => present(k, s.object))) apply(mod, s.object);
+  for (const { pmod } of patchesOf(k, mod.name)) if (pmod !== mod) apply(pmod, mod.name);
 }
 
 /** The coming module's module_enable_ro() hook: the patch's section for it becomes RO, then X. */
@@ -181,6 +219,7 @@ function klp_text_going(k: Kernel, variant: KlpTextVariant, tmod: Module): void 
     );
     set_memory_nx(k.mem, k.trace, section.addr, section.pages);
     if (variant === 'jessica') set_memory_rw(k.mem, k.trace, section.addr, section.pages);
+    left(k).add(`${pmod.name}/${tmod.name}`);
   }
 }
 
@@ -189,6 +228,7 @@ export function klpTextHooks(variant: KlpTextVariant): KernelHooks {
   return {
     klpRelaAtLoad: klp_text_apply_own,
     afterApplyRelocations: (k, mod) => klp_text_relocate_coming(k, variant, mod),
+    afterModuleFinalize: klp_text_finalize,
     frobTextSkip: (k, mod, call) => klpTextUnprotected(k, variant, mod, call),
     afterModuleEnableX: klp_text_protect_coming,
     klpRelocsByLoader: true,

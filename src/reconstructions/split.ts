@@ -45,7 +45,7 @@ function request_module(k: Kernel, sub: SplitSubModule): LoadError | null {
     });
     const r = load_module(k, sub.bytes, sub.elf);
     if (!r.ok) {
-      k.trace.printk('err', `livepatch: Module load failed: ${sub.name}`);
+      k.trace.printk('info', `livepatch: Module load failed: ${sub.name}`); // pr_info() in the POC
       return r.error ?? null;
     }
     return null;
@@ -70,18 +70,23 @@ function klp_split_coming(k: Kernel, split: SplitPackaging, tmod: Module): LoadE
   return request_module(k, sub);
 }
 
-/** The POC removes the sub-module with its target. */
+/**
+ * The POC removes the sub-module with its target, from a work item (a module cannot be removed
+ * from inside another's removal); klp-lab runs that work as soon as the target is freed.
+ */
 function klp_split_going(k: Kernel, split: SplitPackaging, tmod: Module): void {
   const sub = split.subModules.find((s) => s.object === tmod.name);
   if (!sub || !k.findModule(sub.name)) return;
-  k.trace.call('klp_split_going', () => {
-    k.trace.step(`the sub-module ${sub.name} goes with ${tmod.name}`, {
-      module: sub.name,
-      file: FILE,
-      fn: 'klp_split_going',
-    });
-    delete_module(k, sub.name);
-  });
+  k.trace.call('process_one_work', () =>
+    k.trace.call('klp_split_going', () => {
+      k.trace.step(`workqueue: the POC's work removes the sub-module ${sub.name}, now that ${tmod.name} is gone`, {
+        module: sub.name,
+        file: FILE,
+        fn: 'klp_split_going',
+      });
+      delete_module(k, sub.name);
+    }),
+  );
 }
 
 /** klp_add_object(): the sub-module's init hands its object to the patch and patches the target. */

@@ -108,3 +108,10 @@ export const strategies: Strategy[] = [
 ];
 
 export const strategyById = (id: StrategyId) => strategies.find((s) => s.id === id);
+
+/** What a reconstruction stands for, as its packaging panel says it. */
+export function packagingProvenance(s: Strategy): string {
+  return s.packaging === 'split'
+    ? `${s.id} is a posted, unmerged POC (Petr Mladek's Jan 2020 series, one module per target): klp-lab derives this from the monolithic livepatch the way the POC packages it.`
+    : `${s.id} never existed as code: klp-lab derives this from the monolithic livepatch the way the proposal describes it (Oct 2019, per-object .klp.text sections).`;
+}

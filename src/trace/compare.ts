@@ -11,6 +11,8 @@ export interface OpRef {
   ok: boolean;
   errno?: string;
   message?: string;
+  /** The failure follows from a reconstruction's own choice, not from the design. */
+  choice?: string;
   step: number;
 }
 
@@ -69,7 +71,10 @@ export function metricsRow(m: Metrics, outcomes: OpRef[]): MetricsRow {
       ? {
           ok: false,
           text: failed
-            .map((o) => `${opLabel(o)} failed: ${o.errno ?? 'error'}${o.message ? ` (${o.message})` : ''}`)
+            .map(
+              (o) =>
+                `${opLabel(o)} failed: ${o.errno ?? 'error'}${o.message ? ` (${o.message})` : ''}${o.choice ? ` — follows from the reconstruction’s own choice: ${o.choice}` : ''}`,
+            )
             .join('; '),
         }
       : { ok: true, text: 'all ok' },

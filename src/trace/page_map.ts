@@ -6,7 +6,7 @@
 // region and step, shared with the previous step when nothing in that region changed, so looking
 // up step N is O(1) and amdgpu.ko (2,356 + 277 pages, ~50 steps) costs a few hundred KiB.
 import { PAGE_SIZE } from '../kernel/mm/page.ts';
-import { PermCode } from './perm_code.ts';
+import { PermCode, permCode } from './perm_code.ts';
 import { PageReplay } from './replay.ts';
 import type { Region, Trace } from './types.ts';
 import { WRITE_PATHS } from './write_log.ts';
@@ -139,7 +139,9 @@ export function buildPageMap(trace: Trace): PageMap {
       switch (e.kind) {
         case 'alloc': {
           const { id, pages } = replay.apply(e)!;
-          regions.push({ id, region: e.region, pages, allocStep: s, sections: [], sites: null! });
+          // memory mapped since boot is there from the first step, as it was
+          if (e.boot) for (let b = 0; b < s; b++) perms[b]![id] = new Uint8Array(pages).fill(permCode(e.perm));
+          regions.push({ id, region: e.region, pages, allocStep: e.boot ? 0 : s, sections: [], sites: null! });
           sites.push(new SiteBuilder());
           break;
         }

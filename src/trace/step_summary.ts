@@ -2,6 +2,7 @@
 // the pages and their old → new permission, writes by path, TLB flushes, syncs, states,
 // printk lines and faults. Pure; reads only the step's own events (and the page map for names).
 
+import { hex0x } from '../format/hex.ts';
 import { PAGE_SIZE } from '../kernel/mm/page.ts';
 import { writeStats } from './events.ts';
 import { type PageMap, regionAt } from './page_map.ts';
@@ -17,12 +18,22 @@ export interface FlipSummary {
   changed: Array<{ module: string; region: string; page: number; from: PermCode; to: PermCode }>;
 }
 
+export interface AllocSummary {
+  module: string;
+  region: string;
+  base: bigint;
+  size: number;
+  perm: PermCode;
+  /** Mapped since boot (vmlinux text), not allocated. */
+  boot: boolean;
+}
+
 export interface StepSummary {
   flips: FlipSummary[];
   writesByPath: Array<{ path: WritePath; count: number; relocations: number }>;
   writes: number;
   copies: Array<{ module: string; section: string; size: number; nobits: boolean }>;
-  allocs: Array<{ module: string; region: string; base: bigint; size: number }>;
+  allocs: AllocSummary[];
   frees: Array<{ module: string; region: string; base: bigint }>;
   states: Array<{ module: string; from: ModuleState; to: ModuleState }>;
   syncs: Array<{ fn: string; why: string }>;
@@ -71,7 +82,14 @@ export function summarizeStep(trace: Trace, step: Step, map: PageMap): StepSumma
         s.copies.push({ module: e.module, section: e.section, size: e.size, nobits: e.nobits });
         break;
       case 'alloc':
-        s.allocs.push({ module: e.region.module, region: e.region.name, base: e.region.base, size: e.region.size });
+        s.allocs.push({
+          module: e.region.module,
+          region: e.region.name,
+          base: e.region.base,
+          size: e.region.size,
+          perm: permCode(e.perm),
+          boot: e.boot === true,
+        });
         break;
       case 'free':
         s.frees.push({ module: e.region.module, region: e.region.name, base: e.region.base });
@@ -99,12 +117,20 @@ export function summarizeStep(trace: Trace, step: Step, map: PageMap): StepSumma
   return s;
 }
 
+/** One line for a region that appears: vmalloc'd RW + NX, or (vmlinux text) mapped since boot. */
+export function allocText(a: AllocSummary): string {
+  const where = `${a.module} ${a.region} at ${hex0x(a.base)}, ${a.size / PAGE_SIZE} pages`;
+  return a.boot
+    ? `${where}: mapped at boot, ${PERM_LABEL[a.perm]}, not allocated (only its ftrace site is modelled)`
+    : `vmalloc: ${where}, RW + NX`;
+}
+
 /** "RW→RO" */
 export const flipLabel = (from: PermCode, to: PermCode) => `${PERM_LABEL[from]}→${PERM_LABEL[to]}`;
 
 export const WRITE_PATH_TEXT: Record<WritePath, string> = {
   memcpy: 'memcpy through the module’s own mapping (pages must be writable)',
-  store: 'plain store `*loc = val` (5.4; pages must be writable)',
+  store: 'plain store (`*loc = val`, `sym->st_value = addr`): the page must be writable',
   text_poke: 'text_poke() through a temporary writable alias (poking_mm)',
   text_poke_early: 'text_poke_early(): memcpy while the module is not live',
   probe_kernel_write:

@@ -65,7 +65,11 @@ export interface WriteRun {
 }
 
 export type KernelEvent =
-  | { kind: 'alloc'; region: Region; perm: PagePerm; caller: string }
+  /**
+   * A region appears: vmalloc'd (module_alloc()) or, with `boot`, memory mapped since boot
+   * (vmlinux text, modelled only where ftrace patches it): the views show it from the first step.
+   */
+  | { kind: 'alloc'; region: Region; perm: PagePerm; caller: string; boot?: true }
   | { kind: 'free'; region: Region; caller: string }
   | {
       kind: 'copy';

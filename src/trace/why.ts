@@ -22,13 +22,15 @@ export const WHY: Record<string, string> = {
   module_enable_x:
     'set_memory_x() lets the text execute — only now that it is read-only, so no page is ever writable and executable at once.',
   complete_formation: 'COMING: kallsyms sees the module, but strong_try_module_get() still refuses it.',
-  prepare_coming_module: 'The COMING notifiers run: ftrace, livepatch (klp_module_coming), jump labels, static calls.',
+  prepare_coming_module:
+    'ftrace_module_enable() and klp_module_coming() are called directly, then the COMING notifiers run (jump labels, static calls).',
   klp_module_coming:
-    'A livepatch that patches this module gets its late relocations now: the target’s text is already RO+X, so how it writes decides whether W^X holds.',
+    'Every livepatch that patches this module has its late relocations written now — into the patch module, not into the arriving target: 5.4 makes the patch module writable again (module_disable_ro(patch->mod)) and stores; 5.8+ writes through text_poke() (klp_apply_object_relocs()) into the RO+X patch. How that write is made decides whether W^X holds.',
   do_one_initcall: 'The module’s init function runs (not emulated).',
   do_init_module: 'LIVE: the module is usable. ro_after_init data becomes read-only.',
   do_free_init: 'The init region is vfree’d: its pages are gone.',
   free_module: 'The core region is freed; the module is gone.',
   'mod->exit': 'The module’s exit function runs (not emulated).',
-  blocking_notifier_call_chain: 'The GOING notifiers run (livepatch, ftrace, jump labels).',
+  blocking_notifier_call_chain:
+    'The GOING notifiers run (jump labels, static calls); klp_module_going() and ftrace_release_mod() are called directly after them.',
 };

@@ -393,7 +393,11 @@ function post_relocation(k: Kernel, mod: Module, info: LoadInfo): LoadError | nu
   return k.trace.call('post_relocation', () => {
     if (mod.num_exentries) k.trace.call('sort_extable', () => sort_extable(k, mod, mod.extable, mod.num_exentries));
     add_kallsyms(k, mod, info);
-    return k.trace.call('module_finalize', () => module_finalize(k, mod, info));
+    return k.trace.call('module_finalize', () => {
+      const err = module_finalize(k, mod, info);
+      if (!err) k.hooks.afterModuleFinalize?.(k, mod);
+      return err;
+    });
   });
 }
 

@@ -217,6 +217,7 @@ function ensureVmlinuxSite(k: Kernel, site: bigint): void {
     region: { module: 'vmlinux', name: `text @${hex(page, 16)}`, base: page, size: PAGE_SIZE },
     perm: { write: false, exec: true },
     caller: 'vmlinux text, mapped at boot (only its ftrace sites are modelled)',
+    boot: true,
   });
 }
 

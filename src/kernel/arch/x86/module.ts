@@ -21,10 +21,10 @@ import {
 } from '../../../elf/constants.ts';
 import { relocationTypeName } from '../../../elf/names.ts';
 import type { ElfRelocationSection } from '../../../elf/types.ts';
-import { hex } from '../../../format/hex.ts';
 import type { WritePath } from '../../../trace/types.ts';
 import { ENOEXEC } from '../../errno.ts';
 import type { Kernel } from '../../kernel_types.ts';
+import { ptr_to_id } from '../../lib/vsprintf.ts';
 import { U64_MAX } from '../../limits.ts';
 import { type LoadError, loadError } from '../../load_error.ts';
 import {
@@ -162,8 +162,8 @@ function write_relocate_entry(c: Relocating, i: number): number {
   }
 
   if (!k.mem.isZero(loc, size)) {
-    // val is still S + A here; %p prints loc hashed unless the kernel runs with no_hash_pointers
-    const msg = `module: x86/modules: ${c.variant.invalid} relocation target, existing value is nonzero for type ${type}, loc ${hex(loc, 16)}, val ${val.toString(16)}`;
+    // val is still S + A here; %p prints loc hashed (ptr_to_id())
+    const msg = `module: x86/modules: ${c.variant.invalid} relocation target, existing value is nonzero for type ${type}, loc ${ptr_to_id(loc)}, val ${val.toString(16)}`;
     k.trace.printk('err', msg);
     c.err = loadError(ENOEXEC, 'apply_relocate_add', msg);
     return STOP;
@@ -311,7 +311,7 @@ export function clear_relocate_add(k: Kernel, mod: Module, info: LoadInfo, relse
     if (current.some((b, j) => b !== expected[j])) {
       k.trace.printk(
         'warn',
-        `module: x86/modules: Invalid relocation target, existing value does not match expected value for type ${type}, loc ${hex(loc, 16)}, val ${val.toString(16)}`,
+        `module: x86/modules: Invalid relocation target, existing value does not match expected value for type ${type}, loc ${ptr_to_id(loc)}, val ${val.toString(16)}`,
       );
       break;
     }
