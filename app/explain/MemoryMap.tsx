@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { PAGE_SIZE } from '../../src/kernel/mm/page.ts';
 import { SITE_FAULT, sitesOfStep } from '../../src/trace/page_map.ts';
 import { PERM_LABEL, PermCode } from '../../src/trace/perm_code.ts';
+import { moduleStateName } from '../../src/trace/phases.ts';
 import type { Trace } from '../../src/trace/types.ts';
 import { flipsAt } from '../../src/view_model/flips.ts';
 import { layoutMap, type MapLayout, offsetToView, viewToOffset } from '../../src/view_model/map_layout.ts';
@@ -31,7 +32,8 @@ function readTheme(el: HTMLElement): Theme {
 }
 
 function stateAt(model: TraceModel, module: string, step: number): string | undefined {
-  return model.bands.find((b) => b.module === module && step >= b.from && step < b.to)?.state;
+  const s = model.bands.find((b) => b.module === module && step >= b.from && step < b.to)?.state;
+  return s && moduleStateName(s);
 }
 
 /**

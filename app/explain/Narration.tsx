@@ -3,6 +3,7 @@
 import { useMemo } from 'react';
 import { hex0x } from '../../src/format/hex.ts';
 import { PermCode } from '../../src/trace/perm_code.ts';
+import { moduleStateName } from '../../src/trace/phases.ts';
 import { stepSourceLink } from '../../src/trace/source_link.ts';
 import {
   allocText,
@@ -133,7 +134,7 @@ function Changes({ summary: s }: { summary: ReturnType<typeof summarizeStep> }) 
   for (const st of s.states)
     items.push(
       <li key={`st${st.module}${st.to}`}>
-        state: <b>{st.module}</b> {st.from} → <b>{st.to}</b>
+        state: <b>{st.module}</b> {moduleStateName(st.from)} → <b>{moduleStateName(st.to)}</b>
       </li>,
     );
   for (const f of s.frees)

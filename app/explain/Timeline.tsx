@@ -3,6 +3,7 @@
 // anywhere below the phase row to scrub. SVG: a trace has tens to hundreds of steps.
 import { scaleLinear } from 'd3-scale';
 import { useMemo, useRef } from 'react';
+import { moduleStateName } from '../../src/trace/phases.ts';
 import type { Trace } from '../../src/trace/types.ts';
 import { stateColour, stateInk } from '../../src/view_model/palette.ts';
 import { useWidth } from './hooks.ts';
@@ -101,6 +102,7 @@ export function Timeline({ trace }: { trace: Trace }) {
               .filter((b) => b.module === m)
               .map((b) => (
                 <g key={b.from} data-testid={`band-${m}-${b.state}`}>
+                  <title>{`${m}: ${moduleStateName(b.state)}`}</title>
                   <rect
                     x={x(b.from)}
                     y={0}

@@ -55,7 +55,7 @@ const ownerOf = (r: { region: { module: string; name: string } }) => `${r.region
 export function auditTrace(trace: Trace): Audit {
   const replay = new PageReplay();
   const everExec = new Set<bigint>();
-  const states = new Map<string, ModuleState>();
+  const states = new Map<string, ModuleState | null>();
   // bytes module_finalize rewrote: one bit per byte, per page that has any
   const finalized = new Map<bigint, Uint8Array>();
   /** Visits [addr, addr + n) page by page; stops when fn returns true. */

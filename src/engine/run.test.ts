@@ -37,21 +37,21 @@ const sequence = (...ops: RequestOf<'sequence', string>['ops']): RequestOf<'sequ
 });
 
 describe('a sequence', () => {
-  test('insmod of the sample target, then of its livepatch, on 6.1: both load, 80 steps, no verdict', async () => {
+  test('insmod of the sample target, then of its livepatch, on 6.1: both load, 86 steps, no verdict', async () => {
     const r = await run(sequence({ op: 'insmod', module: TARGET }, { op: 'insmod', module: PATCH }), reader().resolve, {
       vmlinux,
     });
     expect(r.kind).toBe('sequence');
-    expect(r.trace.steps).toHaveLength(80);
+    expect(r.trace.steps).toHaveLength(86);
     expect(r.outcomes).toEqual([
       { what: 'insmod klp_demo_target.ko', ok: true },
       { what: 'insmod klp_demo_patch.ko', ok: true },
     ]);
     expect(r.audit.verdicts).toEqual([]);
-    expect(r.audit.metrics.steps).toBe(80);
+    expect(r.audit.metrics.steps).toBe(86);
   });
 
-  test('rmmod of a loaded module: 8 more steps', async () => {
+  test('rmmod of a loaded module: 9 more steps', async () => {
     const r = await run(
       sequence(
         { op: 'insmod', module: TARGET },
@@ -61,7 +61,7 @@ describe('a sequence', () => {
       reader().resolve,
       { vmlinux },
     );
-    expect(r.trace.steps).toHaveLength(88);
+    expect(r.trace.steps).toHaveLength(95);
     expect(r.outcomes.at(-1)).toEqual({ what: 'rmmod klp_demo_target', ok: true });
   });
 
@@ -126,18 +126,18 @@ describe('a scenario', () => {
   const scenario = (strategy: 'text-poke' | 'v5.4-flip' | 'forbid-late', name: 'late-load' | 'reload') =>
     run({ kind: 'scenario', strategy, scenario: name, roles: mods }, decodedModule, { vmlinux });
 
-  test('text-poke × late-load: 83 steps, the target’s insmod starting at step 40', async () => {
+  test('text-poke × late-load: 89 steps, the target’s insmod starting at step 44', async () => {
     const r = await scenario('text-poke', 'late-load');
     expect(r.kind).toBe('scenario');
     expect(r.strategy).toBe('text-poke');
-    expect(r.trace?.steps).toHaveLength(83);
+    expect(r.trace?.steps).toHaveLength(89);
     expect(r.outcomes).toEqual([
       { what: 'insmod klp_demo_patch', ok: true },
       { what: 'insmod klp_demo_target', ok: true },
     ]);
     expect(r.ops).toEqual([
       { op: { op: 'insmod', role: 'P' }, module: 'klp_demo_patch', ok: true, step: 0 },
-      { op: { op: 'insmod', role: 'T' }, module: 'klp_demo_target', ok: true, step: 40 },
+      { op: { op: 'insmod', role: 'T' }, module: 'klp_demo_target', ok: true, step: 44 },
     ]);
     expect(r.audit?.verdicts).toEqual([]);
     expect(r.refused).toBeUndefined();
@@ -145,12 +145,12 @@ describe('a scenario', () => {
 
   test('v5.4-flip × reload: the target cannot come back (ENOEXEC, the loader’s message)', async () => {
     const r = await scenario('v5.4-flip', 'reload');
-    expect(r.trace?.steps).toHaveLength(154);
+    expect(r.trace?.steps).toHaveLength(162);
     expect(r.ops.map((o) => [o.op.op, o.module, o.step, o.ok, o.errno])).toEqual([
       ['insmod', 'klp_demo_patch', 0, true, undefined],
-      ['insmod', 'klp_demo_target', 46, true, undefined],
-      ['rmmod', 'klp_demo_target', 101, true, undefined],
-      ['insmod', 'klp_demo_target', 114, false, 'ENOEXEC'],
+      ['insmod', 'klp_demo_target', 50, true, undefined],
+      ['rmmod', 'klp_demo_target', 107, true, undefined],
+      ['insmod', 'klp_demo_target', 121, false, 'ENOEXEC'],
     ]);
     expect(r.outcomes.at(-1)).toEqual({
       what: 'insmod klp_demo_target',
@@ -191,8 +191,8 @@ describe('a comparison', () => {
       { vmlinux },
     );
     expect(r.columns.map((c) => [c.strategy, c.trace?.steps.length ?? null, c.refused ?? null])).toEqual([
-      ['v5.4-flip', 147, null],
-      ['text-poke', 122, null],
+      ['v5.4-flip', 158, null],
+      ['text-poke', 133, null],
       [
         'split',
         null,

@@ -7,7 +7,7 @@ import { PAGE_SIZE } from '../kernel/mm/page.ts';
 import { wrap } from '../trace/ascii.ts';
 import { buildPageMap, type PageMap, SITE_FAULT, sitesOfStep } from '../trace/page_map.ts';
 import { PermCode } from '../trace/perm_code.ts';
-import { stateBands } from '../trace/phases.ts';
+import { moduleStateName, stateBands } from '../trace/phases.ts';
 import { allocText, flipLabel, summarizeStep } from '../trace/step_summary.ts';
 import type { Trace } from '../trace/types.ts';
 import { WHY } from '../trace/why.ts';
@@ -237,7 +237,10 @@ export function stepMapSvg(
 ): { svg: string; height: number } {
   const layout = layoutMap(map, width, { compact });
   const { bands } = stateBands(trace);
-  const stateOf = (m: string) => bands.find((b) => b.module === m && step >= b.from && step < b.to)?.state;
+  const stateOf = (m: string) => {
+    const s = bands.find((b) => b.module === m && step >= b.from && step < b.to)?.state;
+    return s && moduleStateName(s);
+  };
   return {
     svg: `<g transform="translate(-10 0)" data-role="map">${mapSvg(layout, map, step, stateOf)}</g>`,
     height: layout.height,
@@ -360,7 +363,7 @@ function panelSvg(panel: SvgPanel, width: number, compact: boolean): { svg: stri
     );
   }
   for (const y2 of sum.syncs) changes.push(`${y2.fn}(): ${y2.why}`);
-  for (const st of sum.states) changes.push(`${st.module}: ${st.from} → ${st.to}`);
+  for (const st of sum.states) changes.push(`${st.module}: ${moduleStateName(st.from)} → ${moduleStateName(st.to)}`);
   for (const f of sum.frees) changes.push(`vfree ${f.module} ${f.region}`);
   if (changes.length) {
     out.push(

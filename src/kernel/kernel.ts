@@ -112,10 +112,10 @@ export class Kernel implements KernelInterface {
   }
 
   findModule(name: string): Module | undefined {
-    return this.modules.find((m) => m.name === name && m.state !== 'GONE');
+    return this.modules.find((m) => m.name === name && m.state !== null);
   }
 
-  setState(mod: Module, to: ModuleState): void {
+  setState(mod: Module, to: ModuleState | null): void {
     this.trace.emit({ kind: 'state', module: mod.name, from: mod.state, to });
     mod.state = to;
   }

@@ -42,7 +42,7 @@ export interface Kernel {
   /** find_module(): a module on the list by name. */
   findModule(name: string): Module | undefined;
   /** `mod->state = to`, as a trace event. */
-  setState(mod: Module, to: ModuleState): void;
+  setState(mod: Module, to: ModuleState | null): void;
 }
 
 /**

@@ -287,7 +287,7 @@ function symbolizer(k: Kernel, rename: (module: string) => string) {
   for (const e of k.vmlinux.entries) syms.push({ addr: e.addr, end: e.addr + 1n, name: e.name });
   const sections: Array<{ addr: bigint; end: bigint; name: string }> = [];
   for (const m of k.modules) {
-    if (m.state === 'GONE') continue;
+    if (m.state === null) continue;
     const info = m.info;
     // only what lives in the core region: init memory is freed (and reused) by now
     const core = (a: bigint) => a >= m.core_layout.base && a < m.core_layout.base + BigInt(m.core_layout.size);

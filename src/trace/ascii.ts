@@ -1,6 +1,7 @@
 // Plain-text renderings of a trace, under 80 columns, for terminals and mail.
 import { hex } from '../format/hex.ts';
 import { writeStats } from './events.ts';
+import { moduleStateName } from './phases.ts';
 import { permLetters, regionsAt } from './replay.ts';
 import type { Step, StoredEvent, Trace } from './types.ts';
 import { WHY } from './why.ts';
@@ -35,7 +36,7 @@ function eventLine(e: StoredEvent): string | undefined {
     case 'perm':
       return `${e.fn}(${hex(e.addr, 16)}, ${e.pages}): ${e.changed.length} page(s) changed, ${e.flush}`;
     case 'state':
-      return `${e.module}: ${e.from} -> ${e.to}`;
+      return `${e.module}: ${moduleStateName(e.from)} -> ${moduleStateName(e.to)}`;
     case 'printk':
       return `printk: ${e.text}`;
     case 'fault':

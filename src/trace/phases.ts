@@ -20,6 +20,9 @@ const PHASE_FUNCTIONS: readonly string[] = [
   'klp_module_coming',
   'do_init_module',
   'klp_enable_patch',
+  'klp_init_transition',
+  'klp_start_transition',
+  'klp_try_complete_transition',
   'klp_module_going',
   'klp_disable_patch',
   'delete_module',
@@ -67,6 +70,10 @@ export function phaseRuns(trace: Trace): PhaseRun[] {
   return runs;
 }
 
+/** "MODULE_STATE_COMING", as the kernel names it; null: not on the modules list. */
+export const moduleStateName = (s: ModuleState | null): string =>
+  s === null ? '(not on the modules list)' : `MODULE_STATE_${s}`;
+
 export interface StateBand {
   module: string;
   state: ModuleState;
@@ -88,7 +95,7 @@ export function stateBands(trace: Trace): { modules: string[]; bands: StateBand[
       const prev = open.get(e.module);
       if (prev && prev.state === e.to) continue;
       if (prev) prev.to = step.index;
-      if (e.to === 'GONE') {
+      if (e.to === null) {
         open.delete(e.module);
         continue;
       }

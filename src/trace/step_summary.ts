@@ -35,7 +35,7 @@ export interface StepSummary {
   copies: Array<{ module: string; section: string; size: number; nobits: boolean }>;
   allocs: AllocSummary[];
   frees: Array<{ module: string; region: string; base: bigint }>;
-  states: Array<{ module: string; from: ModuleState; to: ModuleState }>;
+  states: Array<{ module: string; from: ModuleState | null; to: ModuleState | null }>;
   syncs: Array<{ fn: string; why: string }>;
   printk: Array<{ level: string; text: string }>;
   faults: Array<{ addr: bigint; path: WritePath; oops: string[] }>;

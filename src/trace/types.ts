@@ -2,7 +2,11 @@
 // ever read traces. Steps are the unit of playback; each holds the events it caused, in order.
 // Addresses are bigint (kernel virtual addresses do not fit a double).
 
-export type ModuleState = 'UNFORMED' | 'COMING' | 'LIVE' | 'GOING' | 'GONE';
+/**
+ * enum module_state (include/linux/module.h) without its MODULE_STATE_ prefix. A module that is
+ * not on the modules list — not yet added, or freed — has no state (null where one is asked for).
+ */
+export type ModuleState = 'UNFORMED' | 'COMING' | 'LIVE' | 'GOING';
 
 /** Page permission as the PTE has it (x86: _PAGE_RW, _PAGE_NX). */
 export interface PagePerm {
@@ -97,7 +101,7 @@ export type KernelEvent =
     }
   /** An IPI that makes every CPU serialise: text_poke_sync(), or 5.4 ftrace's run_sync() (none with one CPU online) */
   | { kind: 'sync'; fn: 'text_poke_sync' | 'run_sync'; why: string }
-  | { kind: 'state'; module: string; from: ModuleState; to: ModuleState }
+  | { kind: 'state'; module: string; from: ModuleState | null; to: ModuleState | null }
   | { kind: 'printk'; level: 'err' | 'warn' | 'notice' | 'info'; text: string }
   | { kind: 'symbol'; module: string; name: string; index: number; value: bigint; how: string };
 

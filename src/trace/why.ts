@@ -27,9 +27,23 @@ export const WHY: Record<string, string> = {
   klp_module_coming:
     'Every livepatch that patches this module has its late relocations written now — into the patch module, not into the arriving target: 5.4 makes the patch module writable again (module_disable_ro(patch->mod)) and stores; 5.8+ writes through text_poke() (klp_apply_object_relocs()) into the RO+X patch. How that write is made decides whether W^X holds.',
   do_one_initcall: 'The module’s init function runs (not emulated).',
-  do_init_module: 'LIVE: the module is usable. ro_after_init data becomes read-only.',
-  do_free_init: 'The init region is vfree’d: its pages are gone.',
-  free_module: 'The core region is freed; the module is gone.',
+  do_init_module:
+    'LIVE: the module is usable. ro_after_init data becomes read-only, and the init region is queued for do_free_init().',
+  do_free_init:
+    'From the system workqueue, after do_init_module() returned: synchronize_rcu(), then the init region is vfree’d. Until now its pages were still mapped, though the module had already forgotten them.',
+  free_module:
+    'The module goes back to MODULE_STATE_UNFORMED while it is unlinked (so a duplicate load waits), then its memory is freed: the module is gone, with no state at all.',
+  try_stop_module:
+    'delete_module() refuses a module whose reference count is not zero: an enabled livepatch holds one on itself from klp_enable_patch() until its disable transition completed and its free work ran.',
+  klp_init_transition:
+    'Every task starts the transition in the state the patch is leaving; the patched functions are marked in transition, so the ftrace handler looks at each task’s own state.',
+  klp_start_transition:
+    'TIF_PATCH_PENDING marks every task still to switch; a task switches when its stack is found clear of the affected functions, or on its own way out of the kernel.',
+  klp_try_complete_transition:
+    'The consistency model: a task may switch only if no frame of its stack is in a function being replaced. A task sleeping in one would hold the transition, retried every second.',
+  klp_free_patch_work_fn:
+    'The patch’s free work: klp_free_patch_finish() waits for the kobject, then module_put() — from here on rmmod of the patch module can succeed.',
+  klp_module_going: 'mod->klp_alive is cleared, and every patch that patched this module lets go of it.',
   'mod->exit': 'The module’s exit function runs (not emulated).',
   blocking_notifier_call_chain:
     'The GOING notifiers run (jump labels, static calls); klp_module_going() and ftrace_release_mod() are called directly after them.',

@@ -43,7 +43,6 @@ const STATE_COLOUR: Record<ModuleState, string> = {
   COMING: '#DDCC77',
   LIVE: '#44AA99',
   GOING: '#CC6677',
-  GONE: '#BBBBBB',
 };
 
 /** Module state bands on the timeline (Paul Tol's muted scheme). */

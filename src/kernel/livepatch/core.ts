@@ -19,8 +19,9 @@ import { is_core_symbol } from '../module/kallsyms.ts';
 import { relaSection } from '../module/rela.ts';
 import { module_disable_ro, module_enable_ro } from '../module/strict_rwx.ts';
 import type { LoadInfo, Module } from '../module/types.ts';
+import { run_pending_work } from '../workqueue.ts';
 import { klp_patch_object, klp_unpatch_object } from './patch.ts';
-import { klp_start_transition, klp_try_complete_transition } from './transition.ts';
+import { klp_init_transition, klp_start_transition, klp_try_complete_transition } from './transition.ts';
 import {
   findKlpPatchStruct,
   type KlpObject,
@@ -75,7 +76,7 @@ export function klp_find_object_symbol(
     for (const e of k.vmlinux.lookup(name)) if (visit(e.name, e.addr)) break;
   } else {
     outer: for (const mod of k.modules) {
-      if (mod.state === 'UNFORMED' || mod.state === 'GONE' || mod.name !== objname) continue;
+      if (mod.state === 'UNFORMED' || mod.state === null || mod.name !== objname) continue;
       for (const s of moduleKallsyms(mod)) if (visit(s.name, s.value)) break outer;
     }
   }
@@ -325,6 +326,7 @@ export function klp_enable_patch(k: Kernel, pmod: Module): LoadError | null {
     return k.trace.call('__klp_enable_patch', () => {
       k.trace.step(`enabling patch '${pmod.name}'`, { module: pmod.name, file: CORE });
       notice(k, `enabling patch '${pmod.name}'`);
+      klp_init_transition(k, patch, 'patching', 'insmod');
       for (const obj of patch.objs) {
         if (!klp_is_object_loaded(obj)) continue;
         const e = klp_patch_object(k, obj);
@@ -334,9 +336,9 @@ export function klp_enable_patch(k: Kernel, pmod: Module): LoadError | null {
           return e;
         }
       }
+      klp_start_transition(k, patch, 'patching', 'insmod');
       patch.enabled = true;
-      klp_start_transition(k, patch, 'patching');
-      klp_try_complete_transition(k, patch, 'patching');
+      klp_try_complete_transition(k, patch, 'patching', 'insmod');
       return null;
     });
   });
@@ -375,6 +377,11 @@ export function klp_module_coming(k: Kernel, mod: Module): LoadError | null {
     }
     const st = klpState(k);
     st.alive.add(mod);
+    const by = st.patches.filter((p) => p.objs.some((o) => klp_is_module(o) && o.name === mod.name));
+    k.trace.step(
+      `mod->klp_alive = true: livepatch may bind ${mod.name} to a patch from now on — ${by.length ? `${by.map((p) => p.mod.name).join(', ')} patch${by.length === 1 ? 'es' : ''} it` : 'no patch names it'}`,
+      { module: mod.name, file: CORE },
+    );
     for (const patch of st.patches) {
       const obj = patch.objs.find((o) => klp_is_module(o) && o.name === mod.name);
       if (!obj) continue;
@@ -405,25 +412,29 @@ export function klp_module_coming(k: Kernel, mod: Module): LoadError | null {
 /** klp_module_going(): unpatch a module that is leaving (and, 6.3+, clear what pointed into it). */
 export function klp_module_going(k: Kernel, mod: Module): void {
   k.trace.call('klp_module_going', () => {
+    k.trace.step(`mod->klp_alive = false: no patch binds ${mod.name} any more`, { module: mod.name, file: CORE });
     klpState(k).alive.delete(mod);
     klp_cleanup_module_patches_limited(k, mod, null);
     k.hooks.inKlpModuleGoing?.(k, mod);
   });
 }
 
-/** echo 0 > /sys/kernel/livepatch/<patch>/enabled → __klp_disable_patch(). */
+/** echo 0 > /sys/kernel/livepatch/<patch>/enabled → __klp_disable_patch(); the patch's free work runs once the write returned. */
 export function klp_disable_patch(k: Kernel, name: string): LoadError | null {
-  return k.trace.call('enabled_store', () => {
+  const err = k.trace.call('enabled_store', () => {
     const patch = klpState(k).patches.find((p) => p.mod.name === name);
     if (!patch) return loadError(ENOENT, 'enabled_store', `no patch ${name}`);
     if (!patch.enabled) return loadError(EINVAL, 'enabled_store', '');
     return k.trace.call('__klp_disable_patch', () => {
+      klp_init_transition(k, patch, 'unpatching', 'bash');
+      klp_start_transition(k, patch, 'unpatching', 'bash');
       patch.enabled = false;
-      klp_start_transition(k, patch, 'unpatching');
-      klp_try_complete_transition(k, patch, 'unpatching');
+      klp_try_complete_transition(k, patch, 'unpatching', 'bash');
       return null;
     });
   });
+  run_pending_work(k);
+  return err;
 }
 
 /**

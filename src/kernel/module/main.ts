@@ -27,6 +27,7 @@ import { PAGE_ALIGN } from '../mm/page.ts';
 import { blocking_notifier_call_chain, blocking_notifier_call_chain_robust } from '../notifier.ts';
 import { SIZEOF_STATIC_CALL_SITE } from '../static_call_inline.ts';
 import { ftrace_module_enable, ftrace_module_init, ftrace_release_mod } from '../trace/ftrace.ts';
+import { run_pending_work, schedule_work } from '../workqueue.ts';
 import { elf_header_check, elf_validity_check } from './elf_check.ts';
 import { add_kallsyms, layout_symtab } from './kallsyms.ts';
 import { layout_sections, layout_sections_mem } from './layout.ts';
@@ -198,6 +199,18 @@ function move_module_mem(k: Kernel, mod: Module, info: LoadInfo): LoadError | nu
     }
     return null;
   });
+}
+
+/** do_init_module(): the init allocations leave the module (zeroed layout or mem[] entries); their bases, to free. */
+function detach_init(mod: Module): bigint[] {
+  if (mod.mem) {
+    const bases = MOD_MEM_TYPES.filter((t) => mod_mem_type_is_init(t) && mod.mem![t].base).map((t) => mod.mem![t].base);
+    for (const t of MOD_MEM_TYPES) if (mod_mem_type_is_init(t)) mod.mem[t] = { base: 0n, size: 0 };
+    return bases;
+  }
+  const base = mod.init_layout.base;
+  mod.init_layout = emptyLayout();
+  return base ? [base] : [];
 }
 
 /** free_mod_mem() (6.12) or module_memfree() of both layouts: every allocation of the module. */
@@ -429,7 +442,9 @@ function find_exports(mod: Module, info: LoadInfo): void {
 }
 
 /**
- * do_init_module(): run init, go LIVE, make ro_after_init read-only, free the init region.
+ * do_init_module(): run init, go LIVE, make ro_after_init read-only, forget the init region
+ * and queue its freeing: do_free_init() runs from the system workqueue after this returns
+ * (after synchronize_rcu()), so the init pages outlive the init call by a moment.
  * A module's init is its own code and is not emulated — except a livepatch's, whose init is
  * klp_enable_patch(&patch).
  */
@@ -461,8 +476,15 @@ function do_init_module(k: Kernel, mod: Module): LoadError | null {
     k.setState(mod, 'LIVE');
     if (mod.mem && k.profile.moduleTextRox) module_enable_rodata_ro(k, mod, true);
     else module_enable_ro(k, mod, true);
-    k.trace.step('free the init region', { module: mod.name, file: FILE, fn: 'do_free_init' });
-    free_mod_mem(k, mod, mod_mem_type_is_init);
+    k.trace.step(
+      'the init region is forgotten (init layout zeroed) and queued for do_free_init(): llist_add(), schedule_work(&init_free_wq)',
+      { module: mod.name, file: FILE },
+    );
+    const init = detach_init(mod);
+    schedule_work(k, 'do_free_init', () => {
+      k.trace.step('do_free_init: synchronize_rcu(), then the init region is freed', { module: mod.name, file: FILE });
+      for (const base of init) k.moduleArea.module_memfree(base);
+    });
     return null;
   });
 }
@@ -481,7 +503,9 @@ export interface LoadOptions {
  */
 export function load_module(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: LoadOptions = {}): LoadResult {
   try {
-    return load_module_steps(k, bytes, elf, opts);
+    const r = load_module_steps(k, bytes, elf, opts);
+    run_pending_work(k);
+    return r;
   } catch (e) {
     if (!(e instanceof KernelFault)) throw e;
     return { ok: false, error: oops(k, e) };
@@ -559,7 +583,7 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
     const mod: Module = {
       name: info.name,
       // not on the modules list until add_unformed_module()
-      state: 'GONE',
+      state: null,
       core_layout: emptyLayout(),
       init_layout: emptyLayout(),
       initsize: 0,
@@ -589,7 +613,7 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
           if (i >= 0) k.modules.splice(i, 1);
         }
         free_mod_mem(k, mod);
-        k.setState(mod, 'GONE');
+        if (mod.state !== null) k.setState(mod, null);
       });
       return { ok: false, error, module: mod };
     };
@@ -635,7 +659,9 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
 /** delete_module() → free_module(): GOING notifiers, then the core region is freed. */
 export function delete_module(k: Kernel, name: string): LoadError | null {
   try {
-    return delete_module_steps(k, name);
+    const err = delete_module_steps(k, name);
+    run_pending_work(k);
+    return err;
   } catch (e) {
     if (!(e instanceof KernelFault)) throw e;
     return oops(k, e);
@@ -646,8 +672,17 @@ function delete_module_steps(k: Kernel, name: string): LoadError | null {
   const mod = k.findModule(name);
   if (!mod) return loadError(ENOENT, 'delete_module', '');
   if (mod.state !== 'LIVE') return loadError(EBUSY, 'delete_module', '');
-  // try_stop_module() with O_NONBLOCK: a module in use (an enabled livepatch holds a reference) stays
-  if (mod.refcnt > 0) return loadError(EAGAIN, 'delete_module', '');
+  // try_stop_module() with O_NONBLOCK: a module in use stays, -EWOULDBLOCK (= EAGAIN)
+  if (mod.refcnt > 0)
+    return k.trace.call('delete_module', () => {
+      k.trace.step(
+        mod.klp
+          ? `try_stop_module(): ${mod.name} is in use (refcount ${mod.refcnt}): klp_enable_patch() took a reference (try_module_get()) that only klp_free_patch_finish() puts back, once the patch is disabled and its unpatching transition complete — -EAGAIN`
+          : `try_stop_module(): ${mod.name} is in use (refcount ${mod.refcnt}) — -EAGAIN`,
+        { module: mod.name, file: FILE, fn: 'try_stop_module' },
+      );
+      return loadError(EAGAIN, 'try_stop_module', '');
+    });
   return k.trace.call('delete_module', () => {
     k.trace.step(`${mod.name}'s exit function runs (not emulated)`, { module: mod.name, file: FILE, fn: 'mod->exit' });
     k.setState(mod, 'GOING');
@@ -656,9 +691,14 @@ function delete_module_steps(k: Kernel, name: string): LoadError | null {
     k.hooks.afterKlpModuleGoing?.(k, mod);
     ftrace_release_mod(k, mod);
     k.trace.call('free_module', () => {
-      k.trace.step('free the core region', { module: mod.name, file: FILE });
+      k.trace.step('UNFORMED again while it is unlinked, then its memory is freed: the module is gone', {
+        module: mod.name,
+        file: FILE,
+      });
+      // "We leave it in list to prevent duplicate loads, but make sure that no one uses it"
+      k.setState(mod, 'UNFORMED');
       free_mod_mem(k, mod);
-      k.setState(mod, 'GONE');
+      k.setState(mod, null);
       k.modules.splice(k.modules.indexOf(mod), 1);
     });
     k.hooks.afterFreeModule?.(k, mod);

@@ -16,7 +16,7 @@ function find_symbol(k: Kernel, name: string): { value: bigint; owner: string } 
   const v = k.vmlinux.findExport(name);
   if (v) return { value: v.addr, owner: 'vmlinux' };
   for (const m of k.modules) {
-    if (m.state === 'UNFORMED' || m.state === 'GONE') continue;
+    if (m.state === 'UNFORMED' || m.state === null) continue;
     const value = m.exports.get(name);
     if (value !== undefined) return { value, owner: m.name };
   }

@@ -9,7 +9,7 @@ import { type Module, mod_mem_type_is_text, within, within_module, within_module
 
 /** mod_find(): the module whose memory (core or init) holds addr. */
 export function mod_find(k: Kernel, addr: bigint): Module | undefined {
-  return k.modules.find((m) => m.state !== 'GONE' && within_module(addr, m));
+  return k.modules.find((m) => m.state !== null && within_module(addr, m));
 }
 
 const within_text = (addr: bigint, mod: Module) =>
@@ -20,5 +20,5 @@ const within_text = (addr: bigint, mod: Module) =>
 
 /** __module_text_address(): the module whose text holds addr. */
 export function __module_text_address(k: Kernel, addr: bigint): Module | undefined {
-  return k.modules.find((m) => m.state !== 'GONE' && within_text(addr, m));
+  return k.modules.find((m) => m.state !== null && within_text(addr, m));
 }

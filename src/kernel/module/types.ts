@@ -80,7 +80,8 @@ export const emptyLayout = (): ModuleLayout => ({ base: 0n, size: 0, text_size: 
 
 export interface Module {
   name: string;
-  state: ModuleState;
+  /** mod->state; null while the module is not on the modules list (not added yet, or freed). */
+  state: ModuleState | null;
   core_layout: ModuleLayout;
   init_layout: ModuleLayout;
   /** 6.4+ (profile.moduleMemory): mod->mem[], one allocation per type; core/init layouts stay empty. */

@@ -233,6 +233,7 @@ function ftrace_run_update_code(k: Kernel, locs: TextPokeLoc[], why: string, tit
     k.trace.call('arch_ftrace_update_code', () =>
       k.trace.call('ftrace_modify_all_code', () => {
         k.trace.step(title, { file: 'arch/x86/kernel/ftrace.c', fn: 'ftrace_replace_code' });
+        for (const l of locs) if (l.addr < MODULES_VADDR) ensureVmlinuxSite(k, l.addr);
         if (ftrace_replace_code(k, locs, why)) {
           k.trace.printk('warn', `Failed on adding breakpoints (0):`);
           ftraceState(k).disabled = true;
@@ -246,7 +247,6 @@ function ftrace_run_update_code(k: Kernel, locs: TextPokeLoc[], why: string, tit
 /** register_ftrace_function() for one site; returns the trampoline's address. */
 export function register_ftrace_function(k: Kernel, site: bigint, label: string): bigint | undefined {
   return k.trace.call('register_ftrace_function', () => {
-    if (site < MODULES_VADDR) ensureVmlinuxSite(k, site);
     const st = ftraceState(k);
     if (modifiesWithTextRw(k))
       return k.trace.call('ftrace_startup', () => {
@@ -272,6 +272,7 @@ export function register_ftrace_function(k: Kernel, site: bigint, label: string)
       file: FILE,
       fn: 'ftrace_replace_code',
     });
+    if (site < MODULES_VADDR) ensureVmlinuxSite(k, site);
     k.trace.call('text_poke_bp_batch', () =>
       text_poke_queue_finish(
         k,
