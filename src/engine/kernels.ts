@@ -49,7 +49,8 @@ export const kernelChoices: Record<KernelId, KernelChoice> = {
   },
   '6.12': {
     label: '6.12',
-    title: 'v6.12.118: module_memory through execmem, set_memory_rox, IBT-era ftrace sites; held to Debian’s real 6.12.118',
+    title:
+      'v6.12.118: module_memory through execmem, set_memory_rox, IBT-era ftrace sites; held to Debian’s real 6.12.118',
     checked: 'real',
     samples: 'klp-6.12',
     kallsyms: 'vmlinux-6.12.kallsyms',

@@ -104,6 +104,12 @@ export interface KernelProfile {
    */
   libSort: 'heapsort' | 'heapsort-double-pop';
   /**
+   * Which ORC entry orc_sort_cmp() (arch/x86/kernel/unwind_orc.c) puts first among entries of one
+   * address: 'sp_reg' — ≤ 6.3: sp_reg ORC_REG_UNDEFINED and not `end`; 'type' — 6.4+: the 3-bit
+   * type ORC_TYPE_UNDEFINED (struct orc_entry lost `end` for `type:3, signal:1`).
+   */
+  orcTerminator: 'sp_reg' | 'type';
+  /**
    * What allocates module memory and ftrace trampolines: 'module_alloc' (≤ 6.9,
    * arch/x86/kernel/module.c) or 'execmem_alloc' (6.10+, mm/execmem.c: EXECMEM_MODULE_TEXT,
    * EXECMEM_MODULE_DATA, EXECMEM_FTRACE — on x86 the same range, PAGE_KERNEL, a guard page).
@@ -125,6 +131,8 @@ export interface KernelProfile {
    * do_init_module() has dropped them. Without it the layout's init size is reported.
    */
   sysfsInitsize: boolean;
+  /** /sys/kernel/livepatch/<patch>/replace shows patch->replace (kernel/livepatch/core.c; in 6.12.118, not in 6.4). */
+  klpSysfsReplace: boolean;
 }
 
 export const profiles: Record<KernelId, KernelProfile> = {
@@ -146,10 +154,12 @@ export const profiles: Record<KernelId, KernelProfile> = {
     endbrSeal: 'apply_ibt_endbr',
     paravirtSites: true,
     libSort: 'heapsort',
+    orcTerminator: 'sp_reg',
     execAlloc: 'module_alloc',
     ftraceTrampolinePerms: 'set_memory_ro+x',
     ibt: false,
     sysfsInitsize: false,
+    klpSysfsReplace: false,
   },
   '6.1': {
     id: '6.1',
@@ -169,10 +179,12 @@ export const profiles: Record<KernelId, KernelProfile> = {
     endbrSeal: 'apply_ibt_endbr',
     paravirtSites: true,
     libSort: 'heapsort',
+    orcTerminator: 'sp_reg',
     execAlloc: 'module_alloc',
     ftraceTrampolinePerms: 'set_memory_ro+x',
     ibt: false,
     sysfsInitsize: false,
+    klpSysfsReplace: false,
   },
   // 6.1's code with 6.3's klp_clear_object_relocs() (v6.3, "livepatch,x86: Clear relocation targets on a module removal")
   '6.3': {
@@ -193,10 +205,12 @@ export const profiles: Record<KernelId, KernelProfile> = {
     endbrSeal: 'apply_ibt_endbr',
     paravirtSites: true,
     libSort: 'heapsort',
+    orcTerminator: 'sp_reg',
     execAlloc: 'module_alloc',
     ftraceTrampolinePerms: 'set_memory_ro+x',
     ibt: false,
     sysfsInitsize: false,
+    klpSysfsReplace: false,
   },
   '6.4': {
     id: '6.4',
@@ -216,10 +230,12 @@ export const profiles: Record<KernelId, KernelProfile> = {
     endbrSeal: 'apply_ibt_endbr',
     paravirtSites: true,
     libSort: 'heapsort',
+    orcTerminator: 'sp_reg',
     execAlloc: 'module_alloc',
     ftraceTrampolinePerms: 'set_memory_ro+x',
     ibt: false,
     sysfsInitsize: false,
+    klpSysfsReplace: false,
   },
   '6.12': {
     id: '6.12',
@@ -239,9 +255,11 @@ export const profiles: Record<KernelId, KernelProfile> = {
     endbrSeal: 'apply_seal_endbr',
     paravirtSites: false,
     libSort: 'heapsort-double-pop',
+    orcTerminator: 'type',
     execAlloc: 'execmem_alloc',
     ftraceTrampolinePerms: 'set_memory_rox',
     ibt: true,
     sysfsInitsize: true,
+    klpSysfsReplace: true,
   },
 };

@@ -7,7 +7,7 @@
 //    gets a trampoline, module_alloc()ed, then read-only and executable.
 import type { Kernel } from '../../kernel_types.ts';
 import { PAGE_SIZE } from '../../mm/page.ts';
-import { set_memory_ro, set_memory_x } from '../../mm/set_memory.ts';
+import { set_memory_ro, set_memory_rox, set_memory_x } from '../../mm/set_memory.ts';
 import { symbolic } from '../../module/kallsyms.ts';
 import { text_gen_insn, x86_nops } from './alternative.ts';
 import { text_poke_early } from './text_poke.ts';
@@ -39,17 +39,22 @@ export function ftrace_make_nop(
 
 /**
  * create_trampoline(), then read-only and executable: its code is copied from vmlinux's
- * ftrace_regs_caller, whose bytes the emulator does not have. Its address, or undefined when
- * module_alloc() fails.
+ * ftrace_regs_caller, whose bytes the emulator does not have. The page comes from module_alloc()
+ * (6.12: execmem_alloc(EXECMEM_FTRACE), the same range) and ends RO+X through set_memory_ro()
+ * and set_memory_x(), or one set_memory_rox() (KernelProfile.ftraceTrampolinePerms); it is
+ * never writable and executable at once. Its address, or undefined when the allocation fails.
  */
 export function create_trampoline(k: Kernel, label: string): bigint | undefined {
   k.trace.step(`ftrace: a trampoline for ${label}`, { file: FILE, fn: 'create_trampoline' });
   const tramp = k.trace.call('create_trampoline', () =>
-    k.moduleArea.module_alloc('ftrace', `trampoline ${label}`, PAGE_SIZE),
+    k.moduleArea.module_alloc('ftrace', `trampoline ${label}`, PAGE_SIZE, undefined, k.profile.execAlloc),
   );
   if (tramp === undefined) return undefined;
-  set_memory_ro(k.mem, k.trace, tramp, 1);
-  set_memory_x(k.mem, k.trace, tramp, 1);
+  if (k.profile.ftraceTrampolinePerms === 'set_memory_rox') set_memory_rox(k.mem, k.trace, tramp, 1);
+  else {
+    set_memory_ro(k.mem, k.trace, tramp, 1);
+    set_memory_x(k.mem, k.trace, tramp, 1);
+  }
   return tramp;
 }
 
