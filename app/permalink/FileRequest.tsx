@@ -2,7 +2,7 @@
 // a fresh tab: files are never uploaded, so ask for it again, check its hash, then restore the view.
 import { useState } from 'react';
 import { sha256Hex } from '../../src/permalink/sha256.ts';
-import { explainStore } from '../explain/store.ts';
+import { explainStore } from '../explain/state/explain_store.ts';
 import { useKlp } from '../store.ts';
 import {
   fileWithHash,

@@ -3,8 +3,8 @@
 // are rewritten to v=1 on the first write.
 import { useEffect } from 'react';
 import { encodeLink, type LinkState, type LinkTab } from '../../src/permalink/permalink.ts';
-import { compareStore } from '../explain/compare_store.ts';
-import { explainStore } from '../explain/store.ts';
+import { compareStore } from '../explain/compare/compare_store.ts';
+import { explainStore } from '../explain/state/explain_store.ts';
 import { useKlp } from '../store.ts';
 import { fileHashes, sourceToLink, startLink } from './link_state.ts';
 

@@ -9,10 +9,10 @@ import { type EmbedView, type LinkState, linkHref } from '../../src/permalink/pe
 import { stepAtRow } from '../../src/trace/align.ts';
 import { stepReport } from '../../src/trace/ascii.ts';
 import { emptyWriteLog } from '../../src/trace/write_log.ts';
-import { compareStore } from '../explain/compare_store.ts';
-import { traceModel } from '../explain/model.ts';
-import { describeSource } from '../explain/source.ts';
-import { explainStore } from '../explain/store.ts';
+import { compareStore } from '../explain/compare/compare_store.ts';
+import { explainStore } from '../explain/state/explain_store.ts';
+import { traceModel } from '../explain/state/model.ts';
+import { describeSource } from '../explain/state/request.ts';
 import { useKlp } from '../store.ts';
 import { currentLink } from './current.ts';
 import { appBase } from './link_state.ts';

@@ -17,7 +17,7 @@ import {
 } from '../../src/permalink/permalink.ts';
 import type { ScenarioId } from '../../src/scenarios/scenarios.ts';
 import type { StrategyId } from '../../src/strategies/strategies.ts';
-import type { AppRequest, ModuleRef } from '../explain/source.ts';
+import type { AppRequest, ModuleRef } from '../explain/state/request.ts';
 
 /** The link the page was opened with (decoded once, before any store reads it). */
 export const startLink: Decoded =

@@ -1,9 +1,9 @@
 // The current step's writes as rows; clicking one selects it (map mark + detail).
 import { useMemo, useState } from 'react';
-import { forEachWrite, writeStats } from '../../src/trace/events.ts';
-import type { Trace } from '../../src/trace/types.ts';
-import { traceModel } from './model.ts';
-import { explainStore, useExplain } from './store.ts';
+import { forEachWrite, writeStats } from '../../../src/trace/events.ts';
+import type { Trace } from '../../../src/trace/types.ts';
+import { explainStore, useExplain } from '../state/explain_store.ts';
+import { traceModel } from '../state/model.ts';
 import { placeLabel, type WriteRef, writeRef, writeWhat } from './writes.ts';
 
 const MAX_ROWS = 400;

@@ -1,11 +1,11 @@
 // Looking up a step's write events and where they landed, for the map marks, the write list
 // and the write detail.
 
-import { EM_X86_64 } from '../../src/elf/constants.ts';
-import { relocationTypeName } from '../../src/elf/names.ts';
-import { eventAt } from '../../src/trace/events.ts';
-import { type PageMap, type RegionInfo, regionAt, type SectionSpan } from '../../src/trace/page_map.ts';
-import type { Trace, WriteRecord } from '../../src/trace/types.ts';
+import { EM_X86_64 } from '../../../src/elf/constants.ts';
+import { relocationTypeName } from '../../../src/elf/names.ts';
+import { eventAt } from '../../../src/trace/events.ts';
+import { type PageMap, type RegionInfo, regionAt, type SectionSpan } from '../../../src/trace/page_map.ts';
+import type { Trace, WriteRecord } from '../../../src/trace/types.ts';
 
 export type WriteEvent = WriteRecord;
 

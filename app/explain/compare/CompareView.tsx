@@ -3,18 +3,18 @@
 // control bar and one timeline move them all; the rows where the designs differ are marked,
 // and the metrics table sums up what each design costs.
 import { type KeyboardEvent, useEffect } from 'react';
-import { type DiffKind, stepAtRow } from '../../src/trace/align.ts';
+import { type DiffKind, stepAtRow } from '../../../src/trace/align.ts';
+import { Legend } from '../map/Legend.tsx';
+import { MemoryMap } from '../map/MemoryMap.tsx';
+import { StepEffects } from '../map/StepEffects.tsx';
+import { Narration } from '../narration/Narration.tsx';
+import { PackagingPanel } from '../narration/PackagingPanel.tsx';
+import { RanRoles } from '../picker/ScenarioPicker.tsx';
+import { onPlayerKey } from '../player/keys.ts';
+import { SPEEDS } from '../state/explain_store.ts';
 import { CompareTimeline, DIFF_STYLE } from './CompareTimeline.tsx';
 import { type CompareColumnState, compareStore, useCompare } from './compare_store.ts';
-import { onPlayerKey } from './keys.ts';
-import { Legend } from './Legend.tsx';
-import { MemoryMap } from './MemoryMap.tsx';
 import { MetricsTable } from './MetricsTable.tsx';
-import { Narration } from './Narration.tsx';
-import { PackagingPanel } from './PackagingPanel.tsx';
-import { RanRoles } from './ScenarioPicker.tsx';
-import { StepEffects } from './StepEffects.tsx';
-import { SPEEDS } from './store.ts';
 
 export function CompareView() {
   const status = useCompare((s) => s.status);

@@ -2,16 +2,16 @@
 // files to worker handles (a sample's bytes are fetched and transferred once per worker), sends
 // the vmlinux table once, and runs the request there. No kernel logic here.
 
-import type { RequestOf, RoleModules, SequenceOp } from '../../src/engine/request.ts';
-import type { Outcome, ResultOf } from '../../src/engine/run.ts';
-import type { Packaging } from '../../src/engine/scenario.ts';
-import { sampleFiles } from '../../src/scenarios/samples.ts';
-import { ROLES } from '../../src/scenarios/scenarios.ts';
-import type { Trace } from '../../src/trace/types.ts';
-import { fetchSampleBytes, type Sample, samplesUrl } from '../samples.ts';
-import { useKlp, worker } from '../store.ts';
+import type { RequestOf, RoleModules, SequenceOp } from '../../../src/engine/request.ts';
+import type { Outcome, ResultOf } from '../../../src/engine/run.ts';
+import type { Packaging } from '../../../src/engine/scenario.ts';
+import { sampleFiles } from '../../../src/scenarios/samples.ts';
+import { ROLES } from '../../../src/scenarios/scenarios.ts';
+import type { Trace } from '../../../src/trace/types.ts';
+import { fetchSampleBytes, type Sample, samplesUrl } from '../../samples.ts';
+import { useKlp, worker } from '../../store.ts';
 import { provideAudit } from './model.ts';
-import type { AppRequest, ModuleRef } from './source.ts';
+import type { AppRequest, ModuleRef } from './request.ts';
 
 export interface TraceRun {
   /** How the strategy repackages the monolithic livepatch (scenario runs of klp-text, split…). */

@@ -2,17 +2,17 @@
 // that need it: the current step's write marks as buttons (≤ MAX_DOM_MARKS), a text version of
 // every region's permissions (screen readers, tests), and the hover readout.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { PAGE_SIZE } from '../../src/kernel/mm/page.ts';
-import { SITE_FAULT, sitesOfStep } from '../../src/trace/page_map.ts';
-import { PERM_LABEL, PermCode } from '../../src/trace/perm_code.ts';
-import type { Trace } from '../../src/trace/types.ts';
-import { flipsAt } from '../../src/view_model/flips.ts';
-import { layoutMap, type MapLayout, offsetToView, viewToOffset } from '../../src/view_model/map_layout.ts';
-import { useColorScheme, useReducedMotion, useWidth } from './hooks.ts';
+import { PAGE_SIZE } from '../../../src/kernel/mm/page.ts';
+import { SITE_FAULT, sitesOfStep } from '../../../src/trace/page_map.ts';
+import { PERM_LABEL, PermCode } from '../../../src/trace/perm_code.ts';
+import type { Trace } from '../../../src/trace/types.ts';
+import { flipsAt } from '../../../src/view_model/flips.ts';
+import { layoutMap, type MapLayout, offsetToView, viewToOffset } from '../../../src/view_model/map_layout.ts';
+import { useColorScheme, useReducedMotion, useWidth } from '../hooks.ts';
+import { explainStore, useExplain } from '../state/explain_store.ts';
+import { type TraceModel, traceModel } from '../state/model.ts';
+import { sectionAt, writeRef, writeWhat } from '../writes/writes.ts';
 import { drawBase, drawTransition, type Theme } from './map_draw.ts';
-import { type TraceModel, traceModel } from './model.ts';
-import { explainStore, useExplain } from './store.ts';
-import { sectionAt, writeRef, writeWhat } from './writes.ts';
 
 const MAX_DOM_MARKS = 300;
 

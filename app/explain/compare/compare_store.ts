@@ -4,26 +4,26 @@
 
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { Audit } from '../../src/audit/auditor.ts';
-import type { RequestOf } from '../../src/engine/request.ts';
-import type { Outcome } from '../../src/engine/run.ts';
-import type { Packaging } from '../../src/engine/scenario.ts';
-import type { ScenarioId } from '../../src/scenarios/scenarios.ts';
-import { type Strategy, strategyById } from '../../src/strategies/strategies.ts';
+import type { Audit } from '../../../src/audit/auditor.ts';
+import type { RequestOf } from '../../../src/engine/request.ts';
+import type { Outcome } from '../../../src/engine/run.ts';
+import type { Packaging } from '../../../src/engine/scenario.ts';
+import type { ScenarioId } from '../../../src/scenarios/scenarios.ts';
+import { type Strategy, strategyById } from '../../../src/strategies/strategies.ts';
 import {
   type Alignment,
   alignTraces,
   type DiffKind,
   diffNeighbour,
   firstImportantDiff,
-} from '../../src/trace/align.ts';
-import { alignInput, type MetricsRow, metricsRow, type OpRef } from '../../src/trace/compare.ts';
-import type { Trace } from '../../src/trace/types.ts';
-import { takeLinkedRow } from '../permalink/link_state.ts';
-import { useKlp } from '../store.ts';
-import { traceModel } from './model.ts';
-import { runCompare } from './run.ts';
-import type { ModuleRef } from './source.ts';
+} from '../../../src/trace/align.ts';
+import { alignInput, type MetricsRow, metricsRow, type OpRef } from '../../../src/trace/compare.ts';
+import type { Trace } from '../../../src/trace/types.ts';
+import { takeLinkedRow } from '../../permalink/link_state.ts';
+import { useKlp } from '../../store.ts';
+import { traceModel } from '../state/model.ts';
+import type { ModuleRef } from '../state/request.ts';
+import { runCompare } from '../state/run.ts';
 
 export interface CompareColumnState {
   strategy: Strategy | { id: string; name: string; reality: string; kernel: string; reconstruction: boolean };

@@ -2,15 +2,15 @@
 // path and the page's permission at that moment (replayed up to the event).
 
 import { useEffect, useRef, useState } from 'react';
-import { byteHex, bytesHex, u64Hex } from '../../src/format/hex.ts';
-import { PAGE_SIZE } from '../../src/kernel/mm/page.ts';
-import { PERM_LABEL, PermCode, permCode } from '../../src/trace/perm_code.ts';
-import { WRITE_PATH_TEXT } from '../../src/trace/step_summary.ts';
-import type { Trace } from '../../src/trace/types.ts';
-import { useSectionWindow } from '../components/section_bytes.ts';
-import { handleOfModule, showWriteInInspector, sourceOfModule } from './links.ts';
-import { type TraceModel, traceModel } from './model.ts';
-import { explainStore, useExplain } from './store.ts';
+import { byteHex, bytesHex, u64Hex } from '../../../src/format/hex.ts';
+import { PAGE_SIZE } from '../../../src/kernel/mm/page.ts';
+import { PERM_LABEL, PermCode, permCode } from '../../../src/trace/perm_code.ts';
+import { WRITE_PATH_TEXT } from '../../../src/trace/step_summary.ts';
+import type { Trace } from '../../../src/trace/types.ts';
+import { useSectionWindow } from '../../components/section_bytes.ts';
+import { handleOfModule, showWriteInInspector, sourceOfModule } from '../inspector_links.ts';
+import { explainStore, useExplain } from '../state/explain_store.ts';
+import { type TraceModel, traceModel } from '../state/model.ts';
 import { placeLabel, relocName, type WriteRef, writeRef } from './writes.ts';
 
 const signed = (v: bigint) => (v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);

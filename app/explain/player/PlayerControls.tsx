@@ -1,5 +1,5 @@
 // First / previous / play-pause / next / last, speed, and where we are.
-import { explainStore, SPEEDS, useExplain } from './store.ts';
+import { explainStore, SPEEDS, useExplain } from '../state/explain_store.ts';
 
 /** Tiny inline icons (no icon font: the glyphs ⏮ ⏭ are missing from common system fonts). */
 function Icon({ d }: { d: string }) {

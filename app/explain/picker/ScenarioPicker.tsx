@@ -1,17 +1,17 @@
 // What to run: a kernel profile and an ordered list of insmod / rmmod over the built-in samples
 // and the files open in the inspector. Editing does not run; "Run" does.
 import type { ReactNode } from 'react';
-import { getModinfo } from '../../src/elf/modinfo.ts';
-import { KERNEL_IDS, kernelChoices } from '../../src/engine/kernels.ts';
-import { parseScenarioId, parseStrategyId } from '../../src/engine/parse.ts';
-import type { RequestOf, RoleModules, SequenceOp } from '../../src/engine/request.ts';
-import { sampleFiles } from '../../src/scenarios/samples.ts';
-import { type Role, type ScenarioId, scenarioById, scenarios } from '../../src/scenarios/scenarios.ts';
-import { type StrategyId, strategies } from '../../src/strategies/strategies.ts';
-import { useKlp } from '../store.ts';
-import { useCompare } from './compare_store.ts';
-import { type AppRequest, DEFAULT_COMPARE, DEFAULT_SOURCE, type ModuleRef } from './source.ts';
-import { explainStore, useExplain } from './store.ts';
+import { getModinfo } from '../../../src/elf/modinfo.ts';
+import { KERNEL_IDS, kernelChoices } from '../../../src/engine/kernels.ts';
+import { parseScenarioId, parseStrategyId } from '../../../src/engine/parse.ts';
+import type { RequestOf, RoleModules, SequenceOp } from '../../../src/engine/request.ts';
+import { sampleFiles } from '../../../src/scenarios/samples.ts';
+import { type Role, type ScenarioId, scenarioById, scenarios } from '../../../src/scenarios/scenarios.ts';
+import { type StrategyId, strategies } from '../../../src/strategies/strategies.ts';
+import { useKlp } from '../../store.ts';
+import { useCompare } from '../compare/compare_store.ts';
+import { explainStore, useExplain } from '../state/explain_store.ts';
+import { type AppRequest, DEFAULT_COMPARE, DEFAULT_SOURCE, type ModuleRef } from '../state/request.ts';
 
 type Sequence = RequestOf<'sequence', ModuleRef>;
 

@@ -3,11 +3,11 @@
 // anywhere below the phase row to scrub. SVG: a trace has tens to hundreds of steps.
 import { scaleLinear } from 'd3-scale';
 import { useMemo, useRef } from 'react';
-import type { Trace } from '../../src/trace/types.ts';
-import { stateColour, stateInk } from '../../src/view_model/palette.ts';
-import { useWidth } from './hooks.ts';
-import { traceModel } from './model.ts';
-import { explainStore, useExplain } from './store.ts';
+import type { Trace } from '../../../src/trace/types.ts';
+import { stateColour, stateInk } from '../../../src/view_model/palette.ts';
+import { useWidth } from '../hooks.ts';
+import { explainStore, useExplain } from '../state/explain_store.ts';
+import { traceModel } from '../state/model.ts';
 
 const LEFT = 130;
 const RIGHT = 12;

@@ -5,10 +5,10 @@
 // page is RWX, a diamond where a permission flips. Drag anywhere to scrub; one cursor for all.
 import { scaleLinear } from 'd3-scale';
 import { useMemo, useRef } from 'react';
-import type { DiffKind } from '../../src/trace/align.ts';
+import type { DiffKind } from '../../../src/trace/align.ts';
+import { useWidth } from '../hooks.ts';
+import { traceModel } from '../state/model.ts';
 import { type CompareColumnState, compareStore, useCompare } from './compare_store.ts';
-import { useWidth } from './hooks.ts';
-import { traceModel } from './model.ts';
 
 const LEFT = 120;
 const RIGHT = 12;

@@ -10,11 +10,11 @@ import { relocationWidth } from '../components/section_bytes.ts';
 import { goToView } from '../components/ViewSwitch.tsx';
 import type { Sample } from '../samples.ts';
 import { type LoadedFile, useKlp } from '../store.ts';
-import { traceModel } from './model.ts';
-import { handleOf, roleRefs } from './run.ts';
-import type { AppRequest, ModuleRef } from './source.ts';
-import { explainStore } from './store.ts';
-import { type WriteRef, writeRef } from './writes.ts';
+import { explainStore } from './state/explain_store.ts';
+import { traceModel } from './state/model.ts';
+import type { AppRequest, ModuleRef } from './state/request.ts';
+import { handleOf, roleRefs } from './state/run.ts';
+import { type WriteRef, writeRef } from './writes/writes.ts';
 
 const baseName = (path: string) => path.split('/').pop() ?? path;
 /** What the kernel calls a module built from `file` (KBUILD_MODNAME: the file name, '-' → '_'). */

@@ -1,9 +1,9 @@
 // Banners over the map for effects that are not pages: TLB shootdowns and text_poke_sync IPIs
 // of the current step. Keyed by step so they replay their entrance when the step changes.
 
-import { writeStats } from '../../src/trace/events.ts';
-import type { Trace } from '../../src/trace/types.ts';
-import { useExplain } from './store.ts';
+import { writeStats } from '../../../src/trace/events.ts';
+import type { Trace } from '../../../src/trace/types.ts';
+import { useExplain } from '../state/explain_store.ts';
 
 export function StepEffects({ trace, step: stepProp }: { trace: Trace; step?: number }) {
   const storeStep = useExplain((s) => s.step);

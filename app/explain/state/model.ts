@@ -2,10 +2,10 @@
 // stored in the zustand state: the page map with per-step permission snapshots, the phase runs
 // and the module-state bands.
 
-import { type Audit, auditTrace } from '../../src/audit/auditor.ts';
-import { buildPageMap, type PageMap } from '../../src/trace/page_map.ts';
-import { type PhaseRun, phaseRuns, type StateBand, stateBands } from '../../src/trace/phases.ts';
-import type { Trace } from '../../src/trace/types.ts';
+import { type Audit, auditTrace } from '../../../src/audit/auditor.ts';
+import { buildPageMap, type PageMap } from '../../../src/trace/page_map.ts';
+import { type PhaseRun, phaseRuns, type StateBand, stateBands } from '../../../src/trace/phases.ts';
+import type { Trace } from '../../../src/trace/types.ts';
 
 export interface TraceModel {
   trace: Trace;

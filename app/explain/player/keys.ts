@@ -1,7 +1,7 @@
 // Keyboard for the explainer, handled on its root element (so only a focused explainer reacts):
 // ←/→ step, Space play/pause, Home/End, [ / ] previous/next phase. The page never scrolls.
 import type { KeyboardEvent } from 'react';
-import { explainStore } from './store.ts';
+import { explainStore } from '../state/explain_store.ts';
 
 /**
  * The player's keys on a focused root element; form controls keep their own keys (a select's

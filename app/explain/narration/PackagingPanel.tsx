@@ -1,7 +1,7 @@
 // What a design makes of the one monolithic livepatch the user has: per-object `.klp.text.<obj>`
 // sections (klp-text, klp-text-ro) or `<patch>__<obj>` sub-modules (split). The packaging is
 // derived by the core (src/klp_packaging/); these designs were proposals, never merged.
-import type { Packaging } from '../../src/engine/scenario.ts';
+import type { Packaging } from '../../../src/engine/scenario.ts';
 
 export function PackagingPanel({ packaging, strategy }: { packaging: Packaging; strategy: string }) {
   return (

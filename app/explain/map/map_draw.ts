@@ -2,12 +2,12 @@
 // step; drawTransition() paints the step's changes in motion on a transparent canvas laid over
 // that base: pages whose permission flipped fade from the old colour to the new one, and written
 // sites pulse.
-import { PAGE_SIZE } from '../../src/kernel/mm/page.ts';
-import { type PageMap, SITE_FAULT, sitesOfStep } from '../../src/trace/page_map.ts';
-import { PermCode } from '../../src/trace/perm_code.ts';
-import type { Flip } from '../../src/view_model/flips.ts';
-import { type MapLayout, offsetToView, pageOrigin, type RegionBox } from '../../src/view_model/map_layout.ts';
-import { MARK, PERM_STYLE } from '../../src/view_model/palette.ts';
+import { PAGE_SIZE } from '../../../src/kernel/mm/page.ts';
+import { type PageMap, SITE_FAULT, sitesOfStep } from '../../../src/trace/page_map.ts';
+import { PermCode } from '../../../src/trace/perm_code.ts';
+import type { Flip } from '../../../src/view_model/flips.ts';
+import { type MapLayout, offsetToView, pageOrigin, type RegionBox } from '../../../src/view_model/map_layout.ts';
+import { MARK, PERM_STYLE } from '../../../src/view_model/palette.ts';
 
 export interface Theme {
   fg: string;

@@ -3,15 +3,15 @@
 
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { Outcome } from '../../src/engine/run.ts';
-import type { Packaging } from '../../src/engine/scenario.ts';
-import type { Trace } from '../../src/trace/types.ts';
-import { initialSource, takeLinkedStep } from '../permalink/link_state.ts';
-import { useKlp } from '../store.ts';
-import { compareStore } from './compare_store.ts';
+import type { Outcome } from '../../../src/engine/run.ts';
+import type { Packaging } from '../../../src/engine/scenario.ts';
+import type { Trace } from '../../../src/trace/types.ts';
+import { initialSource, takeLinkedStep } from '../../permalink/link_state.ts';
+import { useKlp } from '../../store.ts';
+import { compareStore } from '../compare/compare_store.ts';
 import { phaseNeighbour, traceModel } from './model.ts';
+import { type AppRequest, DEFAULT_SOURCE } from './request.ts';
 import { runSource } from './run.ts';
-import { type AppRequest, DEFAULT_SOURCE } from './source.ts';
 
 export type Selection = { kind: 'none' } | { kind: 'write'; step: number; event: number };
 

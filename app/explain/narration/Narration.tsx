@@ -1,21 +1,21 @@
 // Beside the map: the current step's call path, title, why it matters, what changed (from the
 // step's events), and the kernel source at the pinned version.
 import { useMemo } from 'react';
-import { hex0x } from '../../src/format/hex.ts';
-import { PAGE_SIZE } from '../../src/kernel/mm/page.ts';
-import { PermCode } from '../../src/trace/perm_code.ts';
-import { stepSourceLink } from '../../src/trace/source_link.ts';
+import { hex0x } from '../../../src/format/hex.ts';
+import { PAGE_SIZE } from '../../../src/kernel/mm/page.ts';
+import { PermCode } from '../../../src/trace/perm_code.ts';
+import { stepSourceLink } from '../../../src/trace/source_link.ts';
 import {
   FLUSH_TEXT,
   type FlipSummary,
   flipLabel,
   summarizeStep,
   WRITE_PATH_TEXT,
-} from '../../src/trace/step_summary.ts';
-import type { Trace } from '../../src/trace/types.ts';
-import { WHY } from '../../src/trace/why.ts';
-import { traceModel } from './model.ts';
-import { useExplain } from './store.ts';
+} from '../../../src/trace/step_summary.ts';
+import type { Trace } from '../../../src/trace/types.ts';
+import { WHY } from '../../../src/trace/why.ts';
+import { useExplain } from '../state/explain_store.ts';
+import { traceModel } from '../state/model.ts';
 
 /** A step whose source is a reconstruction of a proposal (no kernel code): its `source.file` says so. */
 const isReconstruction = (step: { source?: { file: string } }) => /reconstruction/i.test(step.source?.file ?? '');

@@ -1,6 +1,6 @@
 // What the explainer runs: a RunRequest (src/engine/request.ts) over the app's modules. The
 // view renders the Trace that comes back and never computes kernel behaviour.
-import type { OpenFileRef, RunRequest, SampleRef } from '../../src/engine/request.ts';
+import type { OpenFileRef, RunRequest, SampleRef } from '../../../src/engine/request.ts';
 
 /** A module the user can load: a built-in sample (by id) or a file open in the inspector. */
 export type ModuleRef = SampleRef | OpenFileRef;

@@ -1,6 +1,6 @@
 // Playback: while playing, advance one step every 1/speed seconds; stop at the last step.
 import { useEffect } from 'react';
-import { explainStore, useExplain } from './store.ts';
+import { explainStore, useExplain } from '../state/explain_store.ts';
 
 export function usePlayback(steps: number): void {
   const playing = useExplain((s) => s.playing);
