@@ -40,7 +40,7 @@ export async function fetchSampleBytes(sample: Sample): Promise<ArrayBuffer> {
 }
 
 /** The sample named by `?sample=<id>`, else the first one. */
-export function defaultSample(samples: Sample[], search: string = location.search): Sample | undefined {
+export function defaultSample(samples: Sample[], search: string): Sample | undefined {
   const wanted = new URLSearchParams(search).get('sample');
   return samples.find((s) => s.id === wanted) ?? samples[0];
 }

@@ -4,7 +4,6 @@ import type { LoadError } from '../src/kernel/load_error.ts';
 import { checkModuleFileSize } from '../src/kernel/read_file.ts';
 import type { OpenedModule } from '../src/module_file.ts';
 import { sha256Hex } from '../src/permalink/sha256.ts';
-import { rememberHash, startLink } from './permalink/link_state.ts';
 import { fetchSampleBytes, type Sample } from './samples.ts';
 import { ModuleWorkerClient, WorkerCancelledError, WorkerCrashedError } from './worker/client.ts';
 
@@ -23,6 +22,8 @@ export interface LoadedFile {
   key: string;
   name: string;
   origin: 'sample' | 'file';
+  /** A user's own file is named in permalinks by its content (files are never uploaded). */
+  sha256?: string | undefined;
   module: OpenedModule;
   /** Handle of the bytes the worker keeps (replaced when a new worker gets the bytes again). */
   handle: number;
@@ -182,13 +183,13 @@ export const useKlp = create<KlpState>()((set, get) => {
         key: `f${nextKey++}`,
         name: fileName,
         origin,
+        sha256,
         module: reply.result.module,
         handle: reply.handle,
         reread,
         parseMs: reply.parseMs,
         totalMs: performance.now() - (startedAt.get(seq) ?? performance.now()),
       };
-      if (sha256) rememberHash(file.key, sha256);
       set((s) => ({ files: [...s.files, file], currentKey: file.key, busy: null, error: null, ...freshSelection }));
     } catch (e) {
       if (e instanceof WorkerCancelledError) return; // a newer request stopped it on purpose
@@ -201,7 +202,8 @@ export const useKlp = create<KlpState>()((set, get) => {
   }
 
   return {
-    view: startLink.state.view,
+    // boot() sets the view the start link names
+    view: 'inspect',
     samples: [],
     files: [],
     currentKey: null,

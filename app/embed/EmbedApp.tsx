@@ -10,49 +10,25 @@ import { Legend } from '../explain/map/Legend.tsx';
 import { MemoryMap } from '../explain/map/MemoryMap.tsx';
 import { StepEffects } from '../explain/map/StepEffects.tsx';
 import { onExplainKey } from '../explain/player/keys.ts';
-import { StepControls } from '../explain/player/PlayerControls.tsx';
+import { StepControls } from '../explain/player/StepControls.tsx';
 import { usePlayback } from '../explain/player/usePlayback.ts';
 import { explainStore, useExplain } from '../explain/state/explain_store.ts';
 import { traceModel } from '../explain/state/model.ts';
 import { Timeline } from '../explain/timeline/Timeline.tsx';
 import { currentHref } from '../permalink/exporters.ts';
-import { startLink, usePendingFiles } from '../permalink/link_state.ts';
 import { ShareBar } from '../permalink/ShareBar.tsx';
-import { fetchSampleManifest } from '../samples.ts';
-import { useKlp } from '../store.ts';
+import { startLink, usePendingFiles } from '../permalink/start_link.ts';
 import '../permalink/share.css';
 
-let booted = false;
-async function bootEmbed(): Promise<void> {
-  if (booted) return;
-  booted = true;
-  try {
-    useKlp.getState().setSamples(await fetchSampleManifest());
-    const s = explainStore.getState();
-    if (s.status.kind === 'idle') await s.run();
-  } catch (e) {
-    explainStore.setState({
-      status: {
-        kind: 'error',
-        message: `Could not list the built-in samples: ${e instanceof Error ? e.message : String(e)}`,
-      },
-    });
-  }
-}
-
 export function EmbedApp() {
-  const want = startLink.state.embed ?? 'map';
-  const caption = startLink.state.caption;
+  const { embed: want = 'map', caption } = startLink.getState().link.state;
   const ran = useExplain((s) => s.ran);
   const trace = useExplain((s) => s.trace);
   const status = useExplain((s) => s.status);
   const comparing = ran?.kind === 'compare';
   const missing = usePendingFiles();
   const root = useRef<HTMLDivElement>(null);
-  usePlayback(trace?.steps.length ?? 0);
-  useEffect(() => {
-    if (missing.length === 0) void bootEmbed();
-  }, [missing.length]);
+  usePlayback(explainStore);
   // The frame's document is the embed: let it fill the frame.
   useEffect(() => {
     document.documentElement.classList.add('embed-doc');

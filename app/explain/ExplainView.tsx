@@ -2,8 +2,8 @@
 // controls and the timeline under it. Renders whatever Trace the store holds.
 import { useEffect, useRef } from 'react';
 import { strategyById } from '../../src/strategies/strategies.ts';
-import { pendingLink, usePendingFiles } from '../permalink/link_state.ts';
 import { ShareBar } from '../permalink/ShareBar.tsx';
+import { startLink, usePendingFiles } from '../permalink/start_link.ts';
 import { useKlp } from '../store.ts';
 import { CompareView, onCompareKey } from './compare/CompareView.tsx';
 import { Legend } from './map/Legend.tsx';
@@ -14,7 +14,7 @@ import { Narration } from './narration/Narration.tsx';
 import { PackagingPanel } from './narration/PackagingPanel.tsx';
 import { RanRoles, ScenarioPicker } from './picker/ScenarioPicker.tsx';
 import { onExplainKey } from './player/keys.ts';
-import { StepControls } from './player/PlayerControls.tsx';
+import { StepControls } from './player/StepControls.tsx';
 import { usePlayback } from './player/usePlayback.ts';
 import { explainStore, useExplain } from './state/explain_store.ts';
 import { DEFAULT_COMPARE } from './state/request.ts';
@@ -32,7 +32,7 @@ export function ExplainView() {
   const ranStrategy = ran?.kind === 'scenario' ? strategyById(ran.strategy) : undefined;
   const samplesReady = useKlp((s) => s.samples.length > 0);
   const root = useRef<HTMLDivElement>(null);
-  usePlayback(trace?.steps.length ?? 0);
+  usePlayback(explainStore);
   useFitMap(root);
   const waitingForFiles = usePendingFiles().length > 0;
 
@@ -40,7 +40,7 @@ export function ExplainView() {
   useEffect(() => {
     const s = explainStore.getState();
     // A permalink naming the user's own files waits for them (FileRequest asks).
-    if (samplesReady && s.trace === null && s.status.kind === 'idle' && !pendingLink.getState().missing.length)
+    if (samplesReady && s.trace === null && s.status.kind === 'idle' && !startLink.getState().missing.length)
       void s.run();
   }, [samplesReady, waitingForFiles]);
   useEffect(() => {

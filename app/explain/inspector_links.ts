@@ -200,7 +200,7 @@ export async function showEntryInExplain(file: LoadedFile, relsec: number, entry
         : `entry ${entry} of ${rela.name} is never written: ${target?.name ?? 'its section'} is not SHF_ALLOC, so the loader skips it`,
     };
   }
-  explainStore.getState().stepTo(found.step);
+  explainStore.getState().seek(found.step);
   explainStore.getState().select({ kind: 'write', step: found.step, event: found.event });
   return { ok: true };
 }

@@ -15,7 +15,11 @@ import { traceModel } from '../explain/state/model.ts';
 import { describeSource } from '../explain/state/request.ts';
 import { useKlp } from '../store.ts';
 import { currentLink } from './current.ts';
-import { appBase } from './link_state.ts';
+
+/** The app's URL without query or hash: the base of every link it makes. */
+function appBase(): string {
+  return `${location.origin}${location.pathname}`;
+}
 
 /** The full link of what is on screen (never an embed link). */
 export function currentHref(): string | undefined {

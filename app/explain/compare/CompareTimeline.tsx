@@ -8,7 +8,8 @@ import { useMemo, useRef } from 'react';
 import type { DiffKind } from '../../../src/trace/align.ts';
 import { useWidth } from '../hooks.ts';
 import { traceModel } from '../state/model.ts';
-import { type CompareColumnState, compareStore, useCompare } from './compare_store.ts';
+import { compareStore, useCompare } from './compare_store.ts';
+import type { CompareColumnState } from './rows.ts';
 
 const LEFT = 120;
 const RIGHT = 12;
@@ -70,7 +71,7 @@ export function CompareTimeline({ columns }: { columns: CompareColumnState[] }) 
       e.currentTarget.setPointerCapture(e.pointerId);
     } else if (!e.currentTarget.hasPointerCapture(e.pointerId)) return;
     const r = e.currentTarget.getBoundingClientRect();
-    compareStore.getState().rowTo(Math.floor(x.invert(e.clientX - r.left)));
+    compareStore.getState().seek(Math.floor(x.invert(e.clientX - r.left)));
   };
 
   return (
@@ -98,7 +99,7 @@ export function CompareTimeline({ columns }: { columns: CompareColumnState[] }) 
               role="button"
               tabIndex={-1}
               aria-label={`${o.label}: rows ${o.fromRow}–${o.toRow - 1}`}
-              onClick={() => compareStore.getState().rowTo(o.fromRow)}
+              onClick={() => compareStore.getState().seek(o.fromRow)}
             >
               <rect x={x0} y={0} width={Math.max(1, ow - 1)} height={OPS_H} className={i % 2 ? 'odd' : 'even'} />
               <title>{o.label}</title>

@@ -2,7 +2,7 @@
 // Each strategy has its own column (memory map + narration, or the reason it refuses); one
 // control bar and one timeline move them all; the rows where the designs differ are marked,
 // and the metrics table sums up what each design costs.
-import { type KeyboardEvent, useEffect } from 'react';
+import type { KeyboardEvent } from 'react';
 import { type DiffKind, stepAtRow } from '../../../src/trace/align.ts';
 import { Legend } from '../map/Legend.tsx';
 import { MemoryMap } from '../map/MemoryMap.tsx';
@@ -10,18 +10,20 @@ import { StepEffects } from '../map/StepEffects.tsx';
 import { Narration } from '../narration/Narration.tsx';
 import { PackagingPanel } from '../narration/PackagingPanel.tsx';
 import { RanRoles } from '../picker/ScenarioPicker.tsx';
-import { onPlayerKey } from '../player/keys.ts';
-import { SPEEDS } from '../state/explain_store.ts';
+import { onPlayerKey, playerKeys } from '../player/keys.ts';
+import { PlayerControls } from '../player/PlayerControls.tsx';
+import { usePlayback } from '../player/usePlayback.ts';
 import { CompareTimeline, DIFF_STYLE } from './CompareTimeline.tsx';
-import { type CompareColumnState, compareStore, useCompare } from './compare_store.ts';
+import { compareStore, useCompare } from './compare_store.ts';
 import { MetricsTable } from './MetricsTable.tsx';
+import type { CompareColumnState } from './rows.ts';
 
 export function CompareView() {
   const status = useCompare((s) => s.status);
   const columns = useCompare((s) => s.columns);
   const alignment = useCompare((s) => s.alignment);
   const scenario = useCompare((s) => s.scenario);
-  useComparePlayback();
+  usePlayback(compareStore);
   return (
     <div className="compare" data-testid="compare">
       <p className="run-status" data-testid="compare-status" aria-live="polite">
@@ -57,102 +59,27 @@ export function CompareView() {
   );
 }
 
-/** Keys for the comparison (same as the single view, plus D / Shift+D for differences). */
+/** Keys for the comparison: the player's, plus D / Shift+D for differences. */
 export function onCompareKey(e: KeyboardEvent<HTMLElement>): void {
   const s = compareStore.getState();
-  onPlayerKey(e, {
-    ArrowRight: () => s.rowBy(1),
-    ArrowLeft: () => s.rowBy(-1),
-    ' ': () => s.togglePlay(),
-    Home: () => s.first(),
-    End: () => s.last(),
-    '[': () => s.op(-1),
-    ']': () => s.op(1),
-    d: () => s.diff(1, 'write'),
-    D: () => s.diff(-1, 'write'),
-  });
-}
-
-function Icon({ d }: { d: string }) {
-  return (
-    <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" focusable="false">
-      <path d={d} fill="currentColor" />
-    </svg>
-  );
+  onPlayerKey(e, { ...playerKeys(s), d: () => s.diff(1, 'write'), D: () => s.diff(-1, 'write') });
 }
 
 function CompareControls({ rows }: { rows: number }) {
   const row = useCompare((s) => s.row);
-  const playing = useCompare((s) => s.playing);
-  const speed = useCompare((s) => s.speed);
   const a = compareStore.getState();
-  const atStart = row <= 0;
-  const atEnd = row >= rows - 1;
   return (
-    <div
-      className="step-controls"
-      role="toolbar"
-      aria-label="Shared step controls: move every strategy"
-      data-testid="compare-controls"
+    <PlayerControls
+      player={compareStore}
+      at={row}
+      count={rows}
+      unit="row"
+      section="operation"
+      label="Shared step controls: move every strategy"
+      testId="compare-controls"
+      playTestId="compare-play"
+      countTestId="compare-row"
     >
-      <button
-        type="button"
-        aria-label="First step (Home)"
-        title="First step (Home)"
-        onClick={a.first}
-        disabled={atStart}
-      >
-        <Icon d="M2 2h2v10H2zM12 2v10L5 7z" />
-      </button>
-      <button
-        type="button"
-        aria-label="Previous operation ([)"
-        title="Previous operation ([)"
-        onClick={() => a.op(-1)}
-        disabled={atStart}
-      >
-        <Icon d="M7 2v10L1 7zM13 2v10L7 7z" />
-      </button>
-      <button
-        type="button"
-        aria-label="Previous step (←)"
-        title="Previous step (←)"
-        onClick={() => a.rowBy(-1)}
-        disabled={atStart}
-      >
-        <Icon d="M11 2v10L4 7z" />
-      </button>
-      <button
-        type="button"
-        className="play"
-        aria-label={playing ? 'Pause (Space)' : 'Play (Space)'}
-        title={playing ? 'Pause (Space)' : 'Play (Space)'}
-        onClick={a.togglePlay}
-        data-testid="compare-play"
-      >
-        <Icon d={playing ? 'M3 2h3v10H3zM8 2h3v10H8z' : 'M3 1.5v11l9-5.5z'} />
-      </button>
-      <button
-        type="button"
-        aria-label="Next step (→)"
-        title="Next step (→)"
-        onClick={() => a.rowBy(1)}
-        disabled={atEnd}
-      >
-        <Icon d="M3 2v10l7-5z" />
-      </button>
-      <button
-        type="button"
-        aria-label="Next operation (])"
-        title="Next operation (])"
-        onClick={() => a.op(1)}
-        disabled={atEnd}
-      >
-        <Icon d="M1 2v10l6-5zM7 2v10l6-5z" />
-      </button>
-      <button type="button" aria-label="Last step (End)" title="Last step (End)" onClick={a.last} disabled={atEnd}>
-        <Icon d="M10 2h2v10h-2zM2 2v10l7-5z" />
-      </button>
       <button
         type="button"
         className="diff-nav"
@@ -171,24 +98,7 @@ function CompareControls({ rows }: { rows: number }) {
       >
         difference ▸
       </button>
-      <label className="speed">
-        <span>speed</span>
-        <select
-          value={speed}
-          onChange={(e) => a.setSpeed(Number(e.currentTarget.value))}
-          aria-label="Playback speed, rows per second"
-        >
-          {SPEEDS.map((s) => (
-            <option key={s} value={s}>
-              {s} step/s
-            </option>
-          ))}
-        </select>
-      </label>
-      <output className="step-count mono" data-testid="compare-row" aria-live="polite">
-        row {row} / {rows - 1}
-      </output>
-    </div>
+    </PlayerControls>
   );
 }
 
@@ -305,18 +215,4 @@ function CompareColumn({ column: c, index }: { column: CompareColumnState; index
       {c.packaging && <PackagingPanel packaging={c.packaging} strategy={s.id} />}
     </section>
   );
-}
-
-function useComparePlayback(): void {
-  const playing = useCompare((s) => s.playing);
-  const speed = useCompare((s) => s.speed);
-  useEffect(() => {
-    if (!playing) return;
-    const id = window.setInterval(() => {
-      const s = compareStore.getState();
-      if (s.row >= (s.alignment?.rows.length ?? 0) - 1) s.pause();
-      else s.rowBy(1);
-    }, 1000 / speed);
-    return () => window.clearInterval(id);
-  }, [playing, speed]);
 }

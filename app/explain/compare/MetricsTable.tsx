@@ -1,6 +1,6 @@
 // What each design costs for the scenario, from the core auditor's metrics (computed in the
 // worker with the trace): the table `npx klp-lab compare` prints, one row per strategy.
-import type { CompareColumnState } from './compare_store.ts';
+import type { CompareColumnState } from './rows.ts';
 
 export function MetricsTable({ columns }: { columns: CompareColumnState[] }) {
   return (

@@ -1,10 +1,9 @@
 // The memory map takes the height the explainer leaves it: whatever is above it (picker, status,
 // legend — more rows on a narrow screen) and under it (step controls, timeline) stays on screen,
 // so at 1280×720 the timeline is not pushed below the fold. The map scrolls inside itself; so does
-// the narration column, which ends at the bottom of the screen.
+// the narration column, which ends at the bottom of the screen. The maths is fit.ts.
 import { type RefObject, useLayoutEffect } from 'react';
-
-const MIN = 200;
+import { type Frame, mapRoom, sideRoom } from './fit.ts';
 
 export function useFitMap(root: RefObject<HTMLElement | null>): void {
   useLayoutEffect(() => {
@@ -19,17 +18,18 @@ export function useFitMap(root: RefObject<HTMLElement | null>): void {
       if (!map || !main) return;
       const w = wrap.getBoundingClientRect();
       const m = map.getBoundingClientRect();
-      const below = main.getBoundingClientRect().bottom - m.bottom;
-      const top = m.top - w.top + wrap.scrollTop;
-      const pad = parseFloat(getComputedStyle(wrap).paddingBottom) || 0;
-      const room = Math.floor(wrap.clientHeight - top - below - pad - 2);
-      const value = `${Math.max(MIN, room)}px`;
+      const frame: Frame = {
+        height: wrap.clientHeight,
+        paddingBottom: parseFloat(getComputedStyle(wrap).paddingBottom) || 0,
+      };
+      const top = (r: DOMRect) => r.top - w.top + wrap.scrollTop;
+      const value = `${mapRoom(frame, top(m), main.getBoundingClientRect().bottom - m.bottom)}px`;
       if (map.style.maxHeight !== value) map.style.maxHeight = value;
       // The narration column beside it ends where the screen does (it scrolls inside itself).
       const side = el.querySelector<HTMLElement>('.explain-side');
       if (side && getComputedStyle(side).position === 'sticky') {
-        const sideRoom = `${Math.max(MIN, Math.floor(wrap.clientHeight - (side.getBoundingClientRect().top - w.top + wrap.scrollTop) - pad - 2))}px`;
-        if (side.style.maxHeight !== sideRoom) side.style.maxHeight = sideRoom;
+        const sideValue = `${sideRoom(frame, top(side.getBoundingClientRect()))}px`;
+        if (side.style.maxHeight !== sideValue) side.style.maxHeight = sideValue;
       } else if (side?.style.maxHeight) side.style.maxHeight = '';
     };
     const later = () => {

@@ -1,13 +1,17 @@
 // Keyboard for the explainer, handled on its root element (so only a focused explainer reacts):
-// ←/→ step, Space play/pause, Home/End, [ / ] previous/next phase. The page never scrolls.
+// ←/→ step, Space play/pause, Home/End, [ / ] previous/next section (phase or operation). The
+// page never scrolls.
 import type { KeyboardEvent } from 'react';
 import { explainStore } from '../state/explain_store.ts';
+import type { Player } from './player.ts';
+
+export type KeyMap = Partial<Record<string, () => void>>;
 
 /**
  * The player's keys on a focused root element; form controls keep their own keys (a select's
  * arrows, a button's Space). A handled key never scrolls the page.
  */
-export function onPlayerKey(e: KeyboardEvent<HTMLElement>, keys: Partial<Record<string, () => void>>): void {
+export function onPlayerKey(e: KeyboardEvent<HTMLElement>, keys: KeyMap): void {
   if (e.altKey || e.ctrlKey || e.metaKey) return;
   const t = e.target as HTMLElement;
   if (t.closest('select, input, textarea, [contenteditable="true"]')) return;
@@ -18,15 +22,20 @@ export function onPlayerKey(e: KeyboardEvent<HTMLElement>, keys: Partial<Record<
   e.preventDefault();
 }
 
+/** The keys every player has. */
+export function playerKeys(p: Player): KeyMap {
+  return {
+    ArrowRight: () => p.stepBy(1),
+    ArrowLeft: () => p.stepBy(-1),
+    ' ': () => p.togglePlay(),
+    Home: () => p.first(),
+    End: () => p.last(),
+    '[': () => p.jump(-1),
+    ']': () => p.jump(1),
+  };
+}
+
+/** Keys of the single-trace view. */
 export function onExplainKey(e: KeyboardEvent<HTMLElement>): void {
-  const s = explainStore.getState();
-  onPlayerKey(e, {
-    ArrowRight: () => s.stepBy(1),
-    ArrowLeft: () => s.stepBy(-1),
-    ' ': () => s.togglePlay(),
-    Home: () => s.first(),
-    End: () => s.last(),
-    '[': () => s.phase(-1),
-    ']': () => s.phase(1),
-  });
+  onPlayerKey(e, playerKeys(explainStore.getState()));
 }

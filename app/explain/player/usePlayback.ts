@@ -1,17 +1,14 @@
-// Playback: while playing, advance one step every 1/speed seconds; stop at the last step.
+// Playback: while a player plays, one tick every 1/speed seconds (the player stops at its end).
 import { useEffect } from 'react';
-import { explainStore, useExplain } from '../state/explain_store.ts';
+import { useStore } from 'zustand';
+import type { PlayerStore } from './player.ts';
 
-export function usePlayback(steps: number): void {
-  const playing = useExplain((s) => s.playing);
-  const speed = useExplain((s) => s.speed);
+export function usePlayback(player: PlayerStore): void {
+  const playing = useStore(player, (s) => s.playing);
+  const speed = useStore(player, (s) => s.speed);
   useEffect(() => {
     if (!playing) return;
-    const id = window.setInterval(() => {
-      const s = explainStore.getState();
-      if (s.step >= steps - 1) s.pause();
-      else s.stepBy(1);
-    }, 1000 / speed);
+    const id = window.setInterval(() => player.getState().tick(), 1000 / speed);
     return () => window.clearInterval(id);
-  }, [playing, speed, steps]);
+  }, [player, playing, speed]);
 }

@@ -1,14 +1,16 @@
 // The explainer's view state (zustand, vanilla: the canvas and key handlers subscribe outside
-// React). Which trace, which step, what is selected, playback. Derived data lives in model.ts.
+// React). What to run, the trace on screen, its step (the player's cursor), what is selected.
+// Derived data lives in model.ts; boot() sets the first request.
 
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { Outcome } from '../../../src/engine/run.ts';
 import type { Packaging } from '../../../src/engine/scenario.ts';
 import type { Trace } from '../../../src/trace/types.ts';
-import { initialSource, takeLinkedStep } from '../../permalink/link_state.ts';
+import { takeLinkedStep } from '../../permalink/start_link.ts';
 import { useKlp } from '../../store.ts';
 import { compareStore } from '../compare/compare_store.ts';
+import { type Cursor, type Player, playerSlice } from '../player/player.ts';
 import { phaseNeighbour, traceModel } from './model.ts';
 import { type AppRequest, DEFAULT_SOURCE } from './request.ts';
 import { runSource } from './run.ts';
@@ -21,9 +23,7 @@ export type RunStatus =
   | { kind: 'ready'; runMs: number; totalMs: number }
   | { kind: 'error'; message: string };
 
-export const SPEEDS = [0.5, 1, 2, 4, 8] as const;
-
-export interface ExplainState {
+export interface ExplainState extends Player {
   /** What to run (the picker edits it; run() turns it into a trace). */
   source: AppRequest;
   /** The source of the trace on screen (the picker may have been edited since). */
@@ -34,44 +34,36 @@ export interface ExplainState {
   outcomes: Outcome[];
   /** How the strategy of a scenario run repackages the livepatch (klp-text, split…). */
   packaging?: Packaging | undefined;
-  /** Current step index; the map shows memory at the end of this step. */
+  /** Current step index (the player's cursor); the map shows memory at the end of this step. */
   step: number;
   selection: Selection;
-  playing: boolean;
-  /** Steps per second while playing. */
-  speed: number;
   /** Incremented per run: a reply for an older run is dropped. */
   seq: number;
 
   setSource(source: AppRequest): void;
   run(): Promise<void>;
-  /** Show an existing trace (e.g. from a test or, later, the core's runScenario). */
-  showTrace(trace: Trace, outcomes?: Outcome[]): void;
-  stepTo(step: number): void;
-  stepBy(delta: number): void;
-  first(): void;
-  last(): void;
-  phase(dir: -1 | 1): void;
-  play(): void;
-  pause(): void;
-  togglePlay(): void;
-  setSpeed(speed: number): void;
   select(selection: Selection): void;
 }
 
-const clampStep = (trace: Trace | null, n: number) =>
-  trace ? Math.max(0, Math.min(trace.steps.length - 1, Math.round(n))) : 0;
+/** The single view's player moves the steps of the trace on screen, a phase at a time with [ ]. */
+const steps: Cursor<ExplainState> = {
+  at: (s) => s.step,
+  to: (step) => ({ step }),
+  count: (s) => s.trace?.steps.length ?? 0,
+  section: (s, step, dir) => (s.trace ? phaseNeighbour(traceModel(s.trace), step, dir) : step),
+};
+
+const clampStep = (trace: Trace, n: number) => Math.max(0, Math.min(trace.steps.length - 1, Math.round(n)));
 
 export const explainStore = createStore<ExplainState>()((set, get) => ({
-  source: initialSource() ?? DEFAULT_SOURCE,
+  ...playerSlice(set, get, steps),
+  source: DEFAULT_SOURCE,
   ran: null,
   status: { kind: 'idle' },
   trace: null,
   outcomes: [],
   step: 0,
   selection: { kind: 'none' },
-  playing: false,
-  speed: 2,
   seq: 0,
 
   setSource: (source) => set({ source }),
@@ -125,36 +117,6 @@ export const explainStore = createStore<ExplainState>()((set, get) => ({
     }
   },
 
-  showTrace: (trace, outcomes = []) =>
-    set({
-      trace,
-      outcomes,
-      step: 0,
-      selection: { kind: 'none' },
-      playing: false,
-      status: { kind: 'ready', runMs: 0, totalMs: 0 },
-    }),
-
-  stepTo: (step) => {
-    const next = clampStep(get().trace, step);
-    if (next !== get().step) set({ step: next });
-  },
-  stepBy: (delta) => get().stepTo(get().step + delta),
-  first: () => set({ step: 0, playing: false }),
-  last: () => set({ step: clampStep(get().trace, Infinity), playing: false }),
-  phase: (dir) => {
-    const { trace, step } = get();
-    if (trace) get().stepTo(phaseNeighbour(traceModel(trace), step, dir));
-  },
-  play: () => {
-    const { trace, step } = get();
-    if (!trace) return;
-    // Playing from the last step starts over.
-    set({ playing: true, ...(step >= trace.steps.length - 1 ? { step: 0 } : {}) });
-  },
-  pause: () => set({ playing: false }),
-  togglePlay: () => (get().playing ? get().pause() : get().play()),
-  setSpeed: (speed) => set({ speed }),
   select: (selection) => set({ selection }),
 }));
 

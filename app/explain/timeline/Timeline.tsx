@@ -44,7 +44,7 @@ export function Timeline({ trace }: { trace: Trace }) {
       if ((e.target as Element).closest('[data-phase]')) return;
       e.currentTarget.setPointerCapture(e.pointerId);
     } else if (!e.currentTarget.hasPointerCapture(e.pointerId)) return;
-    explainStore.getState().stepTo(stepAt(e.clientX, e.currentTarget));
+    explainStore.getState().seek(stepAt(e.clientX, e.currentTarget));
   };
 
   return (
@@ -80,7 +80,7 @@ export function Timeline({ trace }: { trace: Trace }) {
               role="button"
               tabIndex={-1}
               aria-label={`${r.phase}${r.module ? ` (${r.module})` : ''}: steps ${r.from}–${r.to - 1}`}
-              onClick={() => explainStore.getState().stepTo(r.from)}
+              onClick={() => explainStore.getState().seek(r.from)}
             >
               <rect x={x0} y={0} width={Math.max(1, w - 1)} height={PHASE_H} className={i % 2 ? 'odd' : 'even'} />
               <title>{`${r.phase}${r.module ? ` — ${r.module}` : ''} (steps ${r.from}–${r.to - 1})`}</title>
