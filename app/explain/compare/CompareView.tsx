@@ -9,7 +9,7 @@ import { MemoryMap } from '../map/MemoryMap.tsx';
 import { StepEffects } from '../map/StepEffects.tsx';
 import { Narration } from '../narration/Narration.tsx';
 import { PackagingPanel } from '../narration/PackagingPanel.tsx';
-import { RanRoles } from '../picker/ScenarioPicker.tsx';
+import { RanRoles } from '../picker/RolePicker.tsx';
 import { onPlayerKey, playerKeys } from '../player/keys.ts';
 import { PlayerControls } from '../player/PlayerControls.tsx';
 import { usePlayback } from '../player/usePlayback.ts';
