@@ -4,11 +4,11 @@
 // the module the inspector opens on (the link's, ?sample=<id>, or the first); in an embed, the
 // linked run. Nothing else reads `location` at start-up, and no module works at import time.
 import { type Decoded, decodeLocation } from '../src/permalink/permalink.ts';
+import { defaultBuiltin, fetchBuiltinModules } from './builtin_modules.ts';
 import { explainStore } from './explain/state/explain_store.ts';
 import { DEFAULT_SOURCE } from './explain/state/request.ts';
 import { startOf } from './permalink/link_state.ts';
 import { startInspector, startLink } from './permalink/start_link.ts';
-import { defaultSample, fetchSampleManifest } from './samples.ts';
 import { useKlp } from './store.ts';
 
 /** The parts of the page's URL a link lives in. */
@@ -33,19 +33,19 @@ const listError = (e: unknown) => `Could not list the built-in samples: ${e inst
 
 /** The inspector's first module: the permalink's (a built-in one; a user's file is asked for again), else ?sample= or the first. */
 async function openFirstModule(search: string): Promise<void> {
-  const { setSamples, openSample } = useKlp.getState();
+  const { setBuiltins, openBuiltin } = useKlp.getState();
   try {
-    const samples = await fetchSampleManifest();
-    setSamples(samples);
+    const builtins = await fetchBuiltinModules();
+    setBuiltins(builtins);
     const linked = startInspector();
     const open = linked.open;
     const first =
       open?.kind === 'sample'
-        ? (samples.find((s) => s.id === open.id) ?? defaultSample(samples, search))
-        : defaultSample(samples, search);
+        ? (builtins.find((s) => s.id === open.id) ?? defaultBuiltin(builtins, search))
+        : defaultBuiltin(builtins, search);
     // A file the user opened meanwhile wins.
     if (first && useKlp.getState().seq === 0) {
-      await openSample(first);
+      await openBuiltin(first);
       if (open?.kind === 'sample') restoreInspector(linked);
     }
   } catch (e) {
@@ -65,7 +65,7 @@ function restoreInspector(linked: ReturnType<typeof startInspector>): void {
 /** An embed shows the linked run (else the default one) and nothing else. */
 async function runEmbed(): Promise<void> {
   try {
-    useKlp.getState().setSamples(await fetchSampleManifest());
+    useKlp.getState().setBuiltins(await fetchBuiltinModules());
     const s = explainStore.getState();
     if (s.status.kind === 'idle') await s.run();
   } catch (e) {

@@ -31,7 +31,7 @@ export function ExplainView() {
   const packaging = useExplain((s) => s.packaging);
   const comparing = ran?.kind === 'compare';
   const ranStrategy = ran?.kind === 'scenario' ? strategyById(ran.strategy) : undefined;
-  const samplesReady = useKlp((s) => s.samples.length > 0);
+  const samplesReady = useKlp((s) => s.builtins.length > 0);
   const root = useRef<HTMLDivElement>(null);
   usePlayback(explainStore);
   useFitMap(root);

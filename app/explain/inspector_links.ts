@@ -1,14 +1,14 @@
 // Links between the explainer and the ELF inspector, both ways. A write in a trace names its
 // module (the region it lands in) and, for a relocation, the relocation section and entry of that
 // module's ELF; the inspector shows files. This file finds which file a trace's module came from
-// (the run's sources: samples or the user's files), opens it in the inspector on that entry, and,
+// (the run's sources: built-in modules or the user's files), opens it in the inspector on that entry, and,
 // the other way, finds (or runs) the step where an inspector entry was written.
 import { getModinfo } from '../../src/elf/modinfo.ts';
 import { forEachWrite } from '../../src/trace/events.ts';
 import type { Trace } from '../../src/trace/types.ts';
+import type { BuiltinModule } from '../builtin_modules.ts';
 import { relocationWidth } from '../components/section_bytes.ts';
 import { goToView } from '../components/ViewSwitch.tsx';
-import type { Sample } from '../samples.ts';
 import { type LoadedFile, useKlp } from '../store.ts';
 import { explainStore } from './state/explain_store.ts';
 import { traceModel } from './state/model.ts';
@@ -27,19 +27,19 @@ function moduleNameOfFile(f: LoadedFile): string {
   return getModinfo(f.module.elf.modinfo, 'name') ?? nameFromFile(f.name);
 }
 
-function moduleNameOfRef(ref: ModuleRef, samples: Sample[], files: LoadedFile[]): string | undefined {
+function moduleNameOfRef(ref: ModuleRef, builtins: BuiltinModule[], files: LoadedFile[]): string | undefined {
   if (ref.kind === 'file') {
     const f = files.find((x) => x.key === ref.key);
     return f ? moduleNameOfFile(f) : undefined;
   }
-  const s = samples.find((x) => x.id === ref.id);
+  const s = builtins.find((x) => x.id === ref.id);
   return s ? nameFromFile(s.file) : undefined;
 }
 
 /** The modules a source loads, as refs (scenario roles resolved to their defaults). */
-function refsOf(source: AppRequest, samples: Sample[]): Array<{ ref: ModuleRef; role?: string }> {
+function refsOf(source: AppRequest, builtins: BuiltinModule[]): Array<{ ref: ModuleRef; role?: string }> {
   if (source.kind === 'sequence') return source.ops.flatMap((s) => (s.op === 'insmod' ? [{ ref: s.module }] : []));
-  return Object.entries(roleRefs(source.roles, samples)).map(([role, ref]) => ({ ref, role }));
+  return Object.entries(roleRefs(source.roles, builtins)).map(([role, ref]) => ({ ref, role }));
 }
 
 export type ModuleSource = { ok: true; ref: ModuleRef; name: string } | { ok: false; why: string };
@@ -47,10 +47,10 @@ export type ModuleSource = { ok: true; ref: ModuleRef; name: string } | { ok: fa
 /** Which file the trace's `module` was loaded from, in the run on screen. */
 export function sourceOfModule(module: string): ModuleSource {
   const { ran, packaging } = explainStore.getState();
-  const { samples, files } = useKlp.getState();
+  const { builtins, files } = useKlp.getState();
   if (!ran) return { ok: false, why: 'nothing has run' };
-  for (const { ref, role } of refsOf(ran, samples)) {
-    if (moduleNameOfRef(ref, samples, files) !== module) continue;
+  for (const { ref, role } of refsOf(ran, builtins)) {
+    if (moduleNameOfRef(ref, builtins, files) !== module) continue;
     if (packaging && role === 'P')
       return {
         ok: false,
@@ -69,7 +69,7 @@ export function sourceOfModule(module: string): ModuleSource {
 /** Worker handle of the file a module came from (for its section bytes). */
 export async function handleOfModule(module: string): Promise<number | undefined> {
   const src = sourceOfModule(module);
-  return src.ok ? handleOf(src.ref, useKlp.getState().samples) : undefined;
+  return src.ok ? handleOf(src.ref, useKlp.getState().builtins) : undefined;
 }
 
 /** Opens `ref` in the inspector (selecting it if already open); returns the file. */
@@ -79,14 +79,14 @@ async function openInInspector(ref: ModuleRef): Promise<LoadedFile | undefined> 
     klp.selectFile(ref.key);
     return useKlp.getState().files.find((f) => f.key === ref.key);
   }
-  const sample = klp.samples.find((s) => s.id === ref.id);
+  const sample = klp.builtins.find((s) => s.id === ref.id);
   if (!sample) return undefined;
   const open = klp.files.find((f) => f.origin === 'sample' && f.name === baseName(sample.file));
   if (open) {
     klp.selectFile(open.key);
     return open;
   }
-  await klp.openSample(sample);
+  await klp.openBuiltin(sample);
   const now = useKlp.getState();
   return now.files.find((f) => f.key === now.currentKey && f.name === baseName(sample.file));
 }
@@ -145,16 +145,16 @@ function findEntryWrite(trace: Trace, module: string, relsec: number, entry: num
 /** The ref a file of the inspector runs as: its sample (so the run has a permalink), else the file. */
 function refOfFile(file: LoadedFile): ModuleRef {
   const sample =
-    file.origin === 'sample' ? useKlp.getState().samples.find((s) => baseName(s.file) === file.name) : undefined;
+    file.origin === 'sample' ? useKlp.getState().builtins.find((s) => baseName(s.file) === file.name) : undefined;
   return sample ? { kind: 'sample', id: sample.id } : { kind: 'file', key: file.key };
 }
 
 /** The module (a sample or an open file) whose kernel name is `name`, for loading a livepatch's target first. */
 function refOfModuleName(name: string): ModuleRef | undefined {
-  const { samples, files } = useKlp.getState();
+  const { builtins, files } = useKlp.getState();
   const f = files.find((x) => moduleNameOfFile(x) === name);
   if (f) return refOfFile(f);
-  const s = samples.find((x) => nameFromFile(x.file) === name && !x.file.includes('unconverted'));
+  const s = builtins.find((x) => nameFromFile(x.file) === name && !x.file.includes('unconverted'));
   return s ? { kind: 'sample', id: s.id } : undefined;
 }
 

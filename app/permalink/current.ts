@@ -16,7 +16,7 @@ const LEGACY_KEYS = ['v', 'view', 'kernel', 'seq', 'fake', 'strategy', 'scenario
 export function currentLink(): LinkState | undefined {
   const app = useKlp.getState();
   return linkOf({
-    inspector: { ...app, builtins: app.samples },
+    inspector: app,
     explain: explainStore.getState(),
     compare: compareStore.getState(),
   });

@@ -8,7 +8,7 @@ import { parseScenarioId, parseStrategyId } from '../engine/parse.ts';
 import type { RoleModules } from '../engine/request.ts';
 import { run, type ScenarioResult } from '../engine/run.ts';
 import { type KallsymsEntry, parseKallsyms } from '../kernel/kallsyms.ts';
-import { sampleFiles } from '../scenarios/samples.ts';
+import { demoRoleFiles } from '../scenarios/demo_roles.ts';
 import { ROLES, type Role, type ScenarioId, scenarioById, scenarios } from '../scenarios/scenarios.ts';
 import { type StrategyId, strategies, strategyById } from '../strategies/strategies.ts';
 import { stepAscii, traceAscii } from '../trace/ascii.ts';
@@ -39,7 +39,7 @@ async function modules(values: {
   for (const role of ROLES) {
     const path =
       given[role] ??
-      (values.patch ? undefined : new URL(`../../public/samples/${sampleFiles[role]}`, import.meta.url).pathname);
+      (values.patch ? undefined : new URL(`../../public/samples/${demoRoleFiles[role]}`, import.meta.url).pathname);
     if (!path) continue;
     const { bytes, elf } = await readModule(path);
     out[role] = { fileName: path.split('/').at(-1)!, bytes, elf };

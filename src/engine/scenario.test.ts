@@ -11,15 +11,15 @@ import { decodeModule } from '../module_file.ts';
 import { permissionStory } from '../scenarios/golden.ts';
 import { type ScenarioId, scenarios } from '../scenarios/scenarios.ts';
 import { type StrategyId, strategies } from '../strategies/strategies.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { stepEvents } from '../trace/events.ts';
 import type { ModuleFile } from './modules.ts';
 import type { RoleModules } from './request.ts';
 import { runScenario } from './scenario.ts';
 
 const root = new URL('../../', import.meta.url);
-const vmlinux = sampleVmlinux();
-const mods = await sampleModules();
+const vmlinux = builtinVmlinux();
+const mods = await demoModules();
 const run = (strategy: StrategyId, scenario: ScenarioId) => runScenario(strategy, scenario, mods, vmlinux);
 const traceOf = (strategy: StrategyId, scenario: ScenarioId) => {
   const r = run(strategy, scenario);

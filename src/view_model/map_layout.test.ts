@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { decodedModule } from '../engine/modules.ts';
 import { run } from '../engine/run.ts';
 import { PAGE_SIZE } from '../kernel/mm/page.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { buildPageMap } from '../trace/page_map.ts';
 import { layoutMap, type MapLayout, offsetToView, pageOrigin, viewToOffset } from './map_layout.ts';
 
-const { T, P } = await sampleModules();
+const { T, P } = await demoModules();
 const r = await run(
   {
     kind: 'sequence',
@@ -21,7 +21,7 @@ const r = await run(
     ],
   },
   decodedModule,
-  { vmlinux: sampleVmlinux() },
+  { vmlinux: builtinVmlinux() },
 );
 const map = buildPageMap(r.trace);
 

@@ -59,7 +59,7 @@ export const compareStore = createStore<CompareState>()((set, get) => ({
     const seq = get().seq + 1;
     set({ seq, status: { kind: 'running' }, playing: false });
     try {
-      const reply = await runCompare(request, useKlp.getState().samples);
+      const reply = await runCompare(request, useKlp.getState().builtins);
       if (get().seq !== seq) return;
       const t0 = performance.now();
       const columns = compareColumns(reply);

@@ -4,12 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { decodedModule } from '../../../src/engine/modules.ts';
 import { run } from '../../../src/engine/run.ts';
-import { sampleModules, sampleVmlinux } from '../../../src/test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../../../src/test_support/demo_modules.ts';
 import { stepAtRow } from '../../../src/trace/align.ts';
 import { alignColumns, compareColumns, openingRow, opNeighbour } from './rows.ts';
 
-const roles = await sampleModules();
-const vmlinux = sampleVmlinux();
+const roles = await demoModules();
+const vmlinux = builtinVmlinux();
 
 describe('the rows of a comparison', async () => {
   const reply = await run(

@@ -1,6 +1,6 @@
 // Which module plays each role of a scenario, and (for the status line) which ones a run used.
 import type { RoleModules } from '../../../src/engine/request.ts';
-import { sampleFiles } from '../../../src/scenarios/samples.ts';
+import { demoRoleFiles } from '../../../src/scenarios/demo_roles.ts';
 import { type Role, type ScenarioId, scenarioById } from '../../../src/scenarios/scenarios.ts';
 import { useKlp } from '../../store.ts';
 import { useExplain } from '../state/explain_store.ts';
@@ -28,7 +28,7 @@ export function RolePicker({
   roles: RoleModules<ModuleRef> | undefined;
   onChange(roles: RoleModules<ModuleRef> | undefined): void;
 }) {
-  const samples = useKlp((s) => s.samples);
+  const builtins = useKlp((s) => s.builtins);
   const files = useKlp((s) => s.files);
   const used = [...new Set(scenarioById(scenario)?.ops.map((o) => o.role) ?? [])].sort(
     (a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b),
@@ -44,7 +44,7 @@ export function RolePicker({
       <legend>modules</legend>
       {used.map((role) => {
         const ref = roles?.[role];
-        const dflt = sampleFiles[role].split('/').pop();
+        const dflt = demoRoleFiles[role].split('/').pop();
         return (
           <label key={role} title={`${role}: ${ROLE_TITLE[role]}`}>
             <b className="mono">{role}</b>{' '}
@@ -58,8 +58,8 @@ export function RolePicker({
                 {dflt}
               </option>
               <optgroup label="Built-in samples">
-                {samples
-                  .filter((m) => m.file !== sampleFiles[role])
+                {builtins
+                  .filter((m) => m.file !== demoRoleFiles[role])
                   .map((m) => (
                     <option key={m.id} value={`sample:${m.id}`} title={m.description}>
                       {m.file.split('/').pop()}
@@ -89,16 +89,16 @@ export function RolePicker({
 
 const ROLE_ORDER = Object.keys(ROLE_TITLE) as Role[];
 
-/** For the status line: which chosen modules the run on screen used per role (the rest are the samples). */
+/** For the status line: which chosen modules the run on screen used per role (the rest are the built-in modules). */
 export function RanRoles() {
   const ran = useExplain((s) => s.ran);
-  const samples = useKlp((s) => s.samples);
+  const builtins = useKlp((s) => s.builtins);
   const files = useKlp((s) => s.files);
   if (!ran || ran.kind === 'sequence' || !ran.roles) return null;
   const label = (ref: ModuleRef) =>
     ref.kind === 'file'
       ? (files.find((f) => f.key === ref.key)?.name ?? '(closed file)')
-      : (samples
+      : (builtins
           .find((m) => m.id === ref.id)
           ?.file.split('/')
           .pop() ?? ref.id);

@@ -1,4 +1,4 @@
-// What to load: a kernel profile and an ordered list of insmod / rmmod over the built-in samples
+// What to load: a kernel profile and an ordered list of insmod / rmmod over the built-in modules
 // and the files open in the inspector.
 import { getModinfo } from '../../../src/elf/modinfo.ts';
 import { KERNEL_IDS, kernelChoices } from '../../../src/engine/kernels.ts';
@@ -21,7 +21,7 @@ function useModuleName(): (ref: ModuleRef) => string {
 }
 
 export function SequenceForm({ source, running }: { source: Sequence; running: boolean }) {
-  const samples = useKlp((s) => s.samples);
+  const builtins = useKlp((s) => s.builtins);
   const files = useKlp((s) => s.files);
   const nameOf = useModuleName();
   const update = (patch: Partial<Sequence>) => explainStore.getState().setSource({ ...source, ...patch });
@@ -64,7 +64,7 @@ export function SequenceForm({ source, running }: { source: Sequence; running: b
                   i,
                   e.currentTarget.value === 'rmmod'
                     ? { op: 'rmmod', name: inserted[0] ?? '' }
-                    : { op: 'insmod', module: { kind: 'sample', id: samples[0]?.id ?? '' } },
+                    : { op: 'insmod', module: { kind: 'sample', id: builtins[0]?.id ?? '' } },
                 )
               }
             >
@@ -78,7 +78,7 @@ export function SequenceForm({ source, running }: { source: Sequence; running: b
                 onChange={(e) => setStep(i, { op: 'insmod', module: parseRef(e.currentTarget.value) })}
               >
                 <optgroup label="Built-in samples">
-                  {samples.map((m) => (
+                  {builtins.map((m) => (
                     <option key={m.id} value={`sample:${m.id}`} title={m.description}>
                       {m.file.split('/').pop()}
                     </option>
@@ -141,7 +141,7 @@ export function SequenceForm({ source, running }: { source: Sequence; running: b
                 op: 'insmod',
                 module: {
                   kind: 'sample',
-                  id: samples.find((m) => m.id === 'klp_demo_target2')?.id ?? samples[0]?.id ?? '',
+                  id: builtins.find((m) => m.id === 'klp_demo_target2')?.id ?? builtins[0]?.id ?? '',
                 },
               },
             ],

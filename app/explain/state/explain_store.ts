@@ -85,7 +85,7 @@ export const explainStore = createStore<ExplainState>()((set, get) => ({
       return;
     }
     try {
-      const r = await runSource(source, useKlp.getState().samples);
+      const r = await runSource(source, useKlp.getState().builtins);
       if (get().seq !== seq) return;
       if (!r.trace) {
         set({

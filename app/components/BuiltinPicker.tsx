@@ -1,9 +1,9 @@
 import { useKlp } from '../store.ts';
 
-export function SamplePicker() {
-  const samples = useKlp((s) => s.samples);
-  const openSample = useKlp((s) => s.openSample);
-  if (samples.length === 0) return null;
+export function BuiltinPicker() {
+  const builtins = useKlp((s) => s.builtins);
+  const openBuiltin = useKlp((s) => s.openBuiltin);
+  if (builtins.length === 0) return null;
   return (
     <label className="sample-picker">
       <span>Built-in samples</span>
@@ -11,14 +11,14 @@ export function SamplePicker() {
         data-testid="sample-picker"
         value=""
         onChange={(e) => {
-          const sample = samples.find((s) => s.id === e.currentTarget.value);
-          if (sample) void openSample(sample);
+          const sample = builtins.find((s) => s.id === e.currentTarget.value);
+          if (sample) void openBuiltin(sample);
         }}
       >
         <option value="" disabled>
           Open a sample…
         </option>
-        {samples.map((s) => (
+        {builtins.map((s) => (
           <option key={s.id} value={s.id} title={s.description}>
             {s.title}
           </option>
