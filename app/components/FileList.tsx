@@ -32,7 +32,11 @@ export function FileList() {
                 </span>
                 <span className="badges">
                   {elf.isLivepatch ? <span className="badge livepatch">livepatch</span> : null}
-                  {elf.signature ? <span className="badge signed">signed</span> : null}
+                  {elf.signature ? (
+                    <span className="badge signature" title="signature present, not verified">
+                      signature
+                    </span>
+                  ) : null}
                 </span>
               </button>
               <button

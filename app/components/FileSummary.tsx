@@ -25,7 +25,13 @@ export function FileSummary({ file }: { file: LoadedFile }) {
           </span>
         ) : null}
         {elf.signature ? (
-          <span className="badge signed">signed</span>
+          <span
+            className="badge signature"
+            data-testid="signature-badge"
+            title="The appended PKCS#7 signature parses; klp-lab has no kernel keyring to check it against"
+          >
+            signature present, not verified
+          </span>
         ) : (
           <span className="badge unsigned">unsigned</span>
         )}

@@ -22,7 +22,7 @@ function tabCount(file: LoadedFile, tab: TabId): string {
     case 'modinfo':
       return count(elf.modinfo.length);
     case 'signature':
-      return elf.signature ? '✓' : '—';
+      return elf.signature ? 'present' : '—';
     default:
       return '';
   }

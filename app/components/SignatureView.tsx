@@ -47,6 +47,12 @@ export function SignatureView({ elf }: { elf: ElfObject }) {
           ))}
         </tbody>
       </table>
+      <p className="note" data-testid="signature-not-verified">
+        <b>Not verified.</b> The signature parses as the kernel's pkcs7_parse_message() would parse it (a blob it cannot
+        parse is refused with EBADMSG before this view). Whether it is good needs the key it names in the kernel's
+        keyring, which klp-lab does not have: a kernel without that key loads the module anyway (ENOKEY is not fatal
+        unless signatures are enforced) and taints itself.
+      </p>
       <p className="muted note">
         The signature is appended after the ELF data; module_sig_check() strips it before the ELF checks, so the
         sections above are the first {count(sig.elfLength)} bytes of the file.

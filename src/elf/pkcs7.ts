@@ -1,7 +1,8 @@
 // Just enough DER to name who signed a module: the first SignerInfo of the PKCS#7 SignedData
 // that scripts/sign-file appends (what `modinfo` shows as signer / sig_key / sig_hashalgo).
 // Bounds-checked throughout: a malformed blob yields undefined fields, never an exception.
-// The signature is not verified: the emulator has no keyring.
+// The signature is not verified: the emulator has no keyring. pkcs7_parse_message() below says
+// whether the kernel could parse it at all (an unparseable signature is fatal).
 
 interface Tlv {
   tag: number;
@@ -126,4 +127,92 @@ function hexColons(bytes: Uint8Array): string {
   let s = Array.from(bytes, (x) => x.toString(16).toUpperCase().padStart(2, '0'));
   if (s.length > 1 && s[0] === '00') s = s.slice(1); // DER sign byte, not part of the serial
   return s.join(':');
+}
+
+/**
+ * What pkcs7_parse_message() (crypto/asymmetric_keys/pkcs7_parser.c, 6.1) makes of the blob, by
+ * the grammar of pkcs7.asn1 and its actions: 'EBADMSG' when the BER decoder or a version check
+ * fails, 'EINVAL' for content that is not signedData / data, 'ENOPKG' for a digest or key
+ * algorithm the kernel does not know (not fatal: "module with unsupported crypto"), else 'ok'.
+ */
+export type Pkcs7Verdict = 'ok' | 'EBADMSG' | 'EINVAL' | 'ENOPKG';
+
+/** pr_warn() of pkcs7_check_content_type() / pkcs7_note_content() for an EINVAL verdict. */
+export const PKCS7_EINVAL_MESSAGES = {
+  signedData: 'Only support pkcs7_signedData type',
+  data: 'Unsupported data type',
+};
+
+const OID_DATA = '1.2.840.113549.1.7.1';
+const knownDigests = new Set(['sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha3-256', 'sha3-384', 'sha3-512']);
+const knownKeyAlgorithms = new Set([
+  'rsaEncryption',
+  'sha1WithRSAEncryption',
+  'sha256WithRSAEncryption',
+  'sha384WithRSAEncryption',
+  'sha512WithRSAEncryption',
+  'ecdsa-with-SHA256',
+  'ecdsa-with-SHA384',
+  'ecdsa-with-SHA512',
+]);
+
+export function pkcs7_parse_message(b: Uint8Array): Pkcs7Verdict {
+  const top = readTlv(b, 0, b.length);
+  if (top?.tag !== 0x30 || top.end !== b.length) return 'EBADMSG';
+  const [type, explicit, ...extra] = children(b, top);
+  if (type?.tag !== 0x06 || extra.length || !covers(b, top)) return 'EBADMSG';
+  if (oid(b, type) !== OID_SIGNED_DATA) return 'EINVAL'; // pkcs7_check_content_type()
+  if (explicit?.tag !== 0xa0) return 'EBADMSG';
+  const [signedData, ...more] = children(b, explicit);
+  if (signedData?.tag !== 0x30 || more.length || !covers(b, explicit) || !covers(b, signedData)) return 'EBADMSG';
+  const parts = children(b, signedData);
+  const [version, digestAlgorithms, contentInfo] = parts;
+  if (version?.tag !== 0x02 || ![1, 3].includes(intValue(b, version))) return 'EBADMSG';
+  if (!digestAlgorithms || !isSetOrSequence(digestAlgorithms)) return 'EBADMSG';
+  if (contentInfo?.tag !== 0x30) return 'EBADMSG';
+  const contentType = children(b, contentInfo)[0];
+  if (contentType?.tag !== 0x06) return 'EBADMSG';
+  if (oid(b, contentType) !== OID_DATA) return 'EINVAL'; // pkcs7_note_content(): only data
+  let i = 3;
+  if (parts[i] && [0xa0, 0xa2].includes(parts[i]!.tag)) i++; // certificates
+  if (parts[i] && [0xa1, 0xa3].includes(parts[i]!.tag)) i++; // crls
+  const signerInfos = parts[i];
+  if (!signerInfos || !isSetOrSequence(signerInfos) || i + 1 !== parts.length || !covers(b, signerInfos))
+    return 'EBADMSG';
+  const infos = children(b, signerInfos);
+  if (infos.length === 0) return 'EBADMSG';
+  let verdict: Pkcs7Verdict = 'ok';
+  for (const info of infos) {
+    if (info.tag !== 0x30 || !covers(b, info)) return 'EBADMSG';
+    const f = children(b, info);
+    const [v, sid, digestAlg] = f;
+    if (v?.tag !== 0x02 || !sid || digestAlg?.tag !== 0x30) return 'EBADMSG';
+    // pkcs7_note_signerinfo_version(): 1 with issuerAndSerialNumber, 3 with subjectKeyIdentifier
+    const sv = intValue(b, v);
+    if (!((sv === 1 && sid.tag === 0x30) || (sv === 3 && sid.tag === 0x80))) return 'EBADMSG';
+    let j = 3;
+    if (f[j] && [0xa0, 0xa2].includes(f[j]!.tag)) j++; // authenticatedAttributes
+    const keyAlg = f[j];
+    const encryptedDigest = f[j + 1];
+    if (keyAlg?.tag !== 0x30 || encryptedDigest?.tag !== 0x04) return 'EBADMSG';
+    if (f.length > j + 3 || (f[j + 2] && ![0xa1, 0xa3].includes(f[j + 2]!.tag))) return 'EBADMSG';
+    if (!knownDigests.has(algorithmName(b, digestAlg) ?? '')) verdict = 'ENOPKG';
+    if (!knownKeyAlgorithms.has(algorithmName(b, keyAlg) ?? '')) verdict = 'ENOPKG';
+  }
+  return verdict;
+}
+
+/** The children of `t` fill it exactly (a definite-length BER element with no stray bytes). */
+function covers(b: Uint8Array, t: Tlv): boolean {
+  return (children(b, t).at(-1)?.end ?? t.start) === t.end;
+}
+
+function isSetOrSequence(t: Tlv): boolean {
+  return t.tag === 0x31 || t.tag === 0x30;
+}
+
+function intValue(b: Uint8Array, t: Tlv): number {
+  let v = 0;
+  for (let i = t.start; i < t.end && i < t.start + 4; i++) v = v * 256 + b[i]!;
+  return t.end - t.start > 4 ? -1 : v;
 }
