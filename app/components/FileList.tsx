@@ -1,3 +1,4 @@
+import { escapeName } from '../../src/format/escape.ts';
 import { bytes } from '../format.ts';
 import { useKlp } from '../store.ts';
 
@@ -24,7 +25,7 @@ export function FileList() {
                 data-file={f.name}
                 onClick={() => selectFile(f.key)}
               >
-                <span className="file-name mono">{f.name}</span>
+                <span className="file-name mono">{escapeName(f.name)}</span>
                 <span className="file-meta">
                   {bytes(compressedSize)}
                   {compression !== 'none' ? ` ${compression} → ${bytes(elf.fileSize)}` : ''}
@@ -42,7 +43,7 @@ export function FileList() {
               <button
                 type="button"
                 className="close"
-                aria-label={`Close ${f.name}`}
+                aria-label={`Close ${escapeName(f.name)}`}
                 title="Close"
                 onClick={() => closeFile(f.key)}
               >

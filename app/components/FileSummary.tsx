@@ -1,3 +1,4 @@
+import { escapeName } from '../../src/format/escape.ts';
 import { bytes, count, ms, visibleText } from '../format.ts';
 import type { LoadedFile } from '../store.ts';
 
@@ -13,7 +14,7 @@ export function FileSummary({ file }: { file: LoadedFile }) {
   return (
     <div className="file-summary" data-testid="file-summary">
       <h2 className="mono">
-        {file.name}
+        {escapeName(file.name)}
         {elf.isLivepatch ? (
           <span className="badge livepatch" data-testid="livepatch-badge" title="livepatch=Y in .modinfo">
             livepatch

@@ -1,4 +1,5 @@
 import type { ElfObject } from '../../src/elf/types.ts';
+import { escapeName } from '../../src/format/escape.ts';
 import { bytes, count } from '../format.ts';
 
 const idTypes: Record<number, string> = { 0: 'PKEY_ID_PGP', 1: 'PKEY_ID_X509', 2: 'PKEY_ID_PKCS7' };
@@ -15,7 +16,7 @@ export function SignatureView({ elf }: { elf: ElfObject }) {
     );
   }
   const rows: Array<[string, string, string]> = [
-    ['signer', 'Signer (issuer CN)', sig.signer ?? '—'],
+    ['signer', 'Signer (issuer CN)', sig.signer === undefined ? '—' : escapeName(sig.signer)],
     ['sig_hashalgo', 'Hash algorithm', sig.hashAlgorithm ?? '—'],
     ['sig_key', 'Key id (certificate serial)', sig.keyId ?? '—'],
     ['signature algorithm', 'Signature algorithm', sig.signatureAlgorithm ?? '—'],
