@@ -14,11 +14,11 @@ import type {
   SequenceReply,
   SequenceRequest,
 } from './protocol.ts';
+import { spawnModuleWorker } from './spawn.ts';
 
 export type WorkerFactory = () => Worker;
 
-export const createModuleWorker: WorkerFactory = () =>
-  new Worker(new URL('./module.worker.ts', import.meta.url), { type: 'module', name: 'klp-lab module worker' });
+export const createModuleWorker: WorkerFactory = spawnModuleWorker;
 
 export class WorkerCrashedError extends Error {
   override name = 'WorkerCrashedError';
