@@ -141,7 +141,7 @@ export function RelocationsView({ file }: { file: LoadedFile }) {
           width: 6,
           align: 'right',
           title: '0 = unique; n = the n-th symbol of that name in kallsyms order',
-          cell: (r) => sym(r)?.klp?.sympos ?? '',
+          cell: (r) => sym(r)?.klp?.symposText ?? '',
         },
       );
     }

@@ -122,7 +122,7 @@ export function SymbolsTable({ elf }: { elf: ElfObject }) {
           width: 6,
           align: 'right',
           title: '0 = the only symbol of that name; n = the n-th in kallsyms order',
-          cell: (r) => sym(r).klp?.sympos ?? '',
+          cell: (r) => sym(r).klp?.symposText ?? '',
         },
       );
     }

@@ -100,7 +100,10 @@ export interface ElfRelocationSection {
 export interface KlpSymbolName {
   object: string;
   symbol: string;
+  /** The `%lu` as the kernel holds it: the digits modulo 2^64 (exact below 2^53). */
   sympos: number;
+  /** That unsigned long in decimal, exactly as printk's %lu prints it. */
+  symposText: string;
 }
 
 /** `.klp.rela.<objname>.<section>` — `section` keeps its own leading dot, e.g. ".text". */
