@@ -3,9 +3,11 @@
 // write marks, flipped pages outlined — the legend, what changed, and the permalink. Text is text
 // (selectable, searchable, scales); fonts are generic families, so nothing is fetched. Pure: the
 // same geometry as the on-screen canvas (app/explain/map_layout.ts), no DOM.
+
 import { flipsAt } from '../../app/explain/flips.ts';
 import { layoutMap, type MapLayout, offsetToView, pageOrigin, type RegionBox } from '../../app/explain/map_layout.ts';
 import { LEGEND_ORDER, MARK, PERM_STYLE } from '../../app/explain/palette.ts';
+import { escapeName } from '../format/escape.ts';
 import { wrap } from '../trace/ascii.ts';
 import { buildPageMap, PAGE_SIZE, type PageMap, PermCode, SITE_FAULT, sitesOfStep } from '../trace/page_map.ts';
 import { stateBands } from '../trace/phases.ts';
@@ -40,7 +42,10 @@ export const MUTED = '#5f6870';
 export const LINE = '#c9cdd2';
 
 export const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  escapeName(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 /** Approximate advance of monospace text at `px` (0.6 em), to fit labels without a canvas. */
 const monoWidth = (text: string, px: number) => text.length * px * 0.6;

@@ -32,3 +32,13 @@ export function displayName(name: string, max = 240): string {
   if (name.length <= max) return escapeName(name);
   return `${escapeName(name.slice(0, max))}… (${name.length.toLocaleString('en-US')} characters)`;
 }
+
+const JSON_UNSAFE = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
+
+/**
+ * JSON text with DEL, C1 and bidi characters written as `\uXXXX` escapes (JSON.stringify already
+ * escapes C0): the same data once parsed, but safe to print on a terminal.
+ */
+export function terminalSafeJson(json: string): string {
+  return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -18,6 +18,9 @@ import {
   SIZEOF_SHDR,
   SIZEOF_SYM,
 } from '../elf/constants.ts';
+import { parseElfObject } from '../elf/parse.ts';
+import { sectionBytes } from '../elf/section_bytes.ts';
+import { stripSignature } from '../test_support/craft.ts';
 
 export interface CraftSection {
   name: string;
@@ -30,6 +33,7 @@ export interface CraftSection {
   link?: number;
   info?: number;
   entsize?: number;
+  addralign?: number;
   /** sh_name given as is instead of the offset of `name` in .shstrtab. */
   nameOffset?: number;
 }
@@ -76,7 +80,8 @@ export function buildElf(sections: CraftSection[], shstrtabPrefix?: Uint8Array):
       sizes[i] = s.size ?? sizes[d.sameAs + 1]!;
       return;
     }
-    p = (p + 7) & ~7;
+    const align = Math.max(1, s.addralign ?? 8);
+    p = Math.ceil(p / align) * align;
     const bytes = d ?? new Uint8Array(0);
     offsets[i] = s.type === SHT_NOBITS || i === 0 ? 0 : p;
     sizes[i] = s.size ?? BigInt(bytes.length);
@@ -111,7 +116,7 @@ export function buildElf(sections: CraftSection[], shstrtabPrefix?: Uint8Array):
     dv.setBigUint64(h + 32, size, true);
     dv.setUint32(h + 40, s.link ?? 0, true);
     dv.setUint32(h + 44, s.info ?? 0, true);
-    dv.setBigUint64(h + 48, 8n, true);
+    dv.setBigUint64(h + 48, BigInt(s.addralign ?? 8), true);
     dv.setBigUint64(h + 56, BigInt(s.entsize ?? 0), true);
   };
   all.forEach((s, i) => {
@@ -237,6 +242,92 @@ export function hugeNobits(size: bigint): Uint8Array {
   return buildElf([{ name: '.bss', type: SHT_NOBITS, flags: SHF_ALLOC | 1n, size }]);
 }
 
+export interface Graft {
+  /** Sections added after the base's; `sameAs` counts from the first added one. */
+  sections?: CraftSection[];
+  /** Global symbols added at the end of .symtab, defined at offset 0 of the base's first SHF_EXECINSTR section. */
+  symbols?: { count: number; names: Uint8Array; nameOffset(i: number): number };
+}
+
+/**
+ * A real module (its signature dropped) with sections and symbols added: it still passes what the
+ * loader checks before them (.modinfo, .gnu.linkonce.this_module, vermagic), so the crafted part
+ * reaches layout, relocation and kallsyms as in a module the kernel would load.
+ */
+export function graft(signedBase: Uint8Array, extra: Graft): Uint8Array {
+  const base = stripSignature(signedBase);
+  const elf = parseElfObject(base, 'base.ko');
+  const symtab = elf.sections[elf.symtabIndex]!;
+  const strtabIndex = symtab.link;
+  const text = elf.sections.find((x) => x.index > 0 && (x.flags & 4n) !== 0n)?.index ?? 0;
+  const n = elf.sections.length - 1;
+  const sections: CraftSection[] = elf.sections.slice(1).map((x) => ({
+    name: x.name,
+    type: x.type,
+    flags: x.flags,
+    data: x.type === SHT_NOBITS ? undefined : sectionBytes(base, x).slice(),
+    size: x.type === SHT_NOBITS ? x.size : undefined,
+    link: x.link,
+    info: x.info,
+    entsize: Number(x.entsize),
+    addralign: Number(x.addralign),
+  })) as CraftSection[];
+  const syms = extra.symbols;
+  if (syms) {
+    const oldStr = sections[strtabIndex - 1]!.data as Uint8Array;
+    const oldSym = sections[elf.symtabIndex - 1]!.data as Uint8Array;
+    const added = new Uint8Array(syms.count * SIZEOF_SYM);
+    const dv = new DataView(added.buffer);
+    for (let i = 0; i < syms.count; i++) {
+      dv.setUint32(i * SIZEOF_SYM, oldStr.length + syms.nameOffset(i), true);
+      added[i * SIZEOF_SYM + 4] = 0x10; // STB_GLOBAL, STT_NOTYPE
+      dv.setUint16(i * SIZEOF_SYM + 6, text, true);
+    }
+    sections[elf.symtabIndex - 1]!.data = joinBytes(oldSym, added);
+    sections[strtabIndex - 1]!.data = joinBytes(oldStr, syms.names);
+  }
+  for (const x of extra.sections ?? []) {
+    const d = x.data;
+    sections.push(d && 'sameAs' in d ? { ...x, data: { sameAs: d.sameAs + n } } : x);
+  }
+  return buildElf(sections.map((x) => (x.size === undefined ? withoutSize(x) : x)));
+}
+
+function withoutSize(x: CraftSection): CraftSection {
+  const { size: _, ...rest } = x;
+  return rest;
+}
+
+function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** `count` relocations of `type` against symbol `sym`, each at `offset(i)`. */
+export function relaTable(count: number, type: number, sym: number, offset: (i: number) => number): Uint8Array {
+  const rela = new Uint8Array(count * SIZEOF_RELA);
+  const dv = new DataView(rela.buffer);
+  for (let i = 0; i < count; i++) {
+    dv.setBigUint64(i * SIZEOF_RELA, BigInt(offset(i)), true);
+    dv.setUint32(i * SIZEOF_RELA + 8, type, true);
+    dv.setUint32(i * SIZEOF_RELA + 12, sym, true);
+  }
+  return rela;
+}
+
+/** graft() where `info: -1` means "the first added section" and SHT_RELA links the base's .symtab. */
+function graftWithLinks(base: Uint8Array, sections: CraftSection[]): Uint8Array {
+  const elf = parseElfObject(stripSignature(base), 'base.ko');
+  const first = elf.sections.length;
+  return graft(base, {
+    sections: sections.map((x) =>
+      x.type === SHT_RELA ? { ...x, info: x.info === -1 ? first : (x.info ?? 0), link: elf.symtabIndex } : x,
+    ),
+  });
+}
+
 export interface CraftedInput {
   name: string;
   /** What it exercises, for the benchmark table. */
@@ -245,9 +336,69 @@ export interface CraftedInput {
 }
 
 /** The crafted inputs of issue #16 §3 at full size (bench/crafted.ts), and smaller for the fuzz suite. */
-export function craftedInputs(scale: 'full' | 'small'): CraftedInput[] {
+export function craftedInputs(scale: 'full' | 'small', base?: Uint8Array): CraftedInput[] {
   const f = scale === 'full';
+  const onBase: CraftedInput[] = base
+    ? [
+        {
+          name: 'base-shared-rela.ko',
+          what: `a real module + ${f ? '1,000' : '100'} SHT_RELA headers over one ${f ? '100k' : '10k'}-entry table`,
+          bytes: () => {
+            const rela = relaTable(f ? 100_000 : 10_000, 1, 1, (i) => (i * 8) % 4096);
+            const sections: CraftSection[] = [
+              { name: '.data.crafted', type: SHT_PROGBITS, flags: SHF_ALLOC | 1n, data: new Uint8Array(4096) },
+            ];
+            for (let i = 0; i < (f ? 1000 : 100); i++)
+              sections.push({
+                name: '.rela.data.crafted',
+                type: SHT_RELA,
+                flags: SHF_INFO_LINK,
+                data: i === 0 ? rela : { sameAs: 1 },
+                info: -1,
+                entsize: SIZEOF_RELA,
+              });
+            return graftWithLinks(base, sections);
+          },
+        },
+        {
+          name: 'base-long-names.ko',
+          what: `a real module + ${f ? '1,000' : '100'} global symbols with ${f ? '1 MB' : '100 KB'} names`,
+          bytes: () => {
+            const count = f ? 1000 : 100;
+            const len = f ? 2 ** 20 : 100_000;
+            const names = new Uint8Array(count * (len + 1)).fill(0x61);
+            for (let i = 0; i < count; i++) {
+              names[i * (len + 1) + len] = 0;
+              names[i * (len + 1)] = 0x41 + (i % 26);
+              names[i * (len + 1) + 1] = 0x41 + (Math.floor(i / 26) % 26);
+              names[i * (len + 1) + 2] = 0x41 + Math.floor(i / 676);
+            }
+            return graft(base, { symbols: { count, names, nameOffset: (i) => i * (len + 1) } });
+          },
+        },
+        {
+          name: 'base-none-relocs.ko.gz',
+          what: `a real module + ${f ? '1M' : '100k'} R_X86_64_NONE relocations on one byte (compressed)`,
+          bytes: () => {
+            const rela = relaTable(f ? 1_000_000 : 100_000, 0, 0, () => 0);
+            const sections: CraftSection[] = [
+              { name: '.data.crafted', type: SHT_PROGBITS, flags: SHF_ALLOC | 1n, data: new Uint8Array(8) },
+              {
+                name: '.rela.data.crafted',
+                type: SHT_RELA,
+                flags: SHF_INFO_LINK,
+                data: rela,
+                info: -1,
+                entsize: SIZEOF_RELA,
+              },
+            ];
+            return gzipSync(graftWithLinks(base, sections));
+          },
+        },
+      ]
+    : [];
   return [
+    ...onBase,
     {
       name: f ? 'zstd-bomb-3g.ko.zst' : 'zstd-bomb.ko.zst',
       what: f ? 'a 100 KB .ko.zst expanding to 3 GB' : 'a .ko.zst expanding 32,000:1',
