@@ -25,8 +25,11 @@ export type Compression = 'none' | 'gzip' | 'xz' | 'zstd';
  */
 export const MAX_DECOMPRESSED_SIZE = 256 * 1024 * 1024;
 
-/** Compressed input is fed in pieces this big: deflate expands at most 1032:1, so ≤ 4.2 MB per piece. */
-const INPUT_CHUNK = 4096;
+/**
+ * Deflate input is fed in pieces this big: fflate inflates a whole piece before it reports, and
+ * deflate expands at most 1032:1, so a piece costs at most 17 MB; smaller pieces cost time.
+ */
+const INFLATE_CHUNK = 16384;
 
 const startsWith = (b: Uint8Array, magic: number[]) => magic.every((x, i) => b[i] === x);
 
@@ -143,8 +146,8 @@ async function module_gzip_decompress(buf: Uint8Array, out: Output): Promise<str
   // the final block ended — zlib's Z_STREAM_END; the trailer and anything after it stay unread.
   const state = (inflater as unknown as { s: { f?: number; l?: unknown } }).s;
   const ended = () => Boolean(state.f) && !state.l;
-  for (let p = hdr; p < buf.length && !ended(); p += INPUT_CHUNK) {
-    inflater.push(buf.subarray(p, Math.min(p + INPUT_CHUNK, buf.length)), false);
+  for (let p = hdr; p < buf.length && !ended(); p += INFLATE_CHUNK) {
+    inflater.push(buf.subarray(p, Math.min(p + INFLATE_CHUNK, buf.length)), false);
   }
   if (!ended()) inflater.push(new Uint8Array(0), true); // throws fflate code 0 if the stream is cut short
   return undefined;
@@ -277,8 +280,10 @@ async function zstdDecompress(buf: Uint8Array, out: Output): Promise<void> {
   if (zstdFrameWindows(buf).some((w) => w > ZSTD_MAX_WINDOW))
     throw new ZstdError('Frame requires too much memory for decoding');
   const { Decompress } = await import('fzstd');
+  // fzstd hands over each block (≤ 128 KiB) as it is decoded, so Output.add() stops a bomb
+  // mid-push: the whole file can go in at once.
   const decoder = new Decompress((chunk) => out.add(chunk));
-  for (let p = 0; p < buf.length; p += INPUT_CHUNK) decoder.push(buf.subarray(p, p + INPUT_CHUNK), false);
+  decoder.push(buf, false);
 }
 
 class ZstdError extends Error {}
