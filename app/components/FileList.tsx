@@ -33,7 +33,11 @@ export function FileList() {
                 </span>
                 <span className="badges">
                   {elf.isLivepatch ? <span className="badge livepatch">livepatch</span> : null}
-                  {elf.signature ? (
+                  {elf.signature?.verification === 'good' ? (
+                    <span className="badge signed" title="signed, verified against the built-in key">
+                      signed
+                    </span>
+                  ) : elf.signature ? (
                     <span className="badge signature" title="signature present, not verified">
                       signature
                     </span>

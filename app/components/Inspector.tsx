@@ -23,7 +23,7 @@ function tabCount(file: LoadedFile, tab: TabId): string {
     case 'modinfo':
       return count(elf.modinfo.length);
     case 'signature':
-      return elf.signature ? 'present' : '—';
+      return elf.signature?.verification === 'good' ? '✓' : elf.signature ? 'present' : '—';
     default:
       return '';
   }

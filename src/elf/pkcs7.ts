@@ -6,6 +6,7 @@
 
 interface Tlv {
   tag: number;
+  at: number; // the tag byte
   start: number; // first content byte
   end: number; // one past the last content byte
 }
@@ -23,7 +24,7 @@ function readTlv(b: Uint8Array, pos: number, limit: number): Tlv | undefined {
     p += n;
   }
   if (p + len > limit) return undefined;
-  return { tag, start: p, end: p + len };
+  return { tag, at: pos, start: p, end: p + len };
 }
 
 function children(b: Uint8Array, parent: Tlv): Tlv[] {
@@ -215,4 +216,55 @@ function intValue(b: Uint8Array, t: Tlv): number {
   let v = 0;
   for (let i = t.start; i < t.end && i < t.start + 4; i++) v = v * 256 + b[i]!;
   return t.end - t.start > 4 ? -1 : v;
+}
+
+/** What the kernel needs of the first SignerInfo to find its key and check it. */
+export interface Pkcs7SignerInfo {
+  /** DER of issuerAndSerialNumber's issuer Name, and the serial's content bytes. */
+  issuer: Uint8Array;
+  serial: Uint8Array;
+  digestAlgorithm: string | undefined;
+  /** The signature (encryptedDigest). */
+  signature: Uint8Array;
+  /** Whether authenticatedAttributes are present (then the signature covers them, not the data). */
+  authenticatedAttributes: boolean;
+}
+
+export function pkcs7SignerInfo(b: Uint8Array): Pkcs7SignerInfo | undefined {
+  const top = readTlv(b, 0, b.length);
+  const explicit = top && children(b, top)[1];
+  const signedData = explicit && children(b, explicit)[0];
+  const infos = signedData && children(b, signedData).at(-1);
+  const info = infos && children(b, infos)[0];
+  if (!info) return undefined;
+  const f = children(b, info);
+  const sid = f[1];
+  if (sid?.tag !== 0x30) return undefined;
+  const [issuer, serial] = children(b, sid);
+  if (!issuer || serial?.tag !== 0x02) return undefined;
+  const authenticatedAttributes = f[3]?.tag === 0xa0 || f[3]?.tag === 0xa2;
+  const signature = f[authenticatedAttributes ? 5 : 4];
+  if (signature?.tag !== 0x04) return undefined;
+  return {
+    issuer: b.subarray(issuer.at, issuer.end),
+    serial: b.subarray(serial.start, serial.end),
+    digestAlgorithm: algorithmName(b, f[2]),
+    signature: b.subarray(signature.start, signature.end),
+    authenticatedAttributes,
+  };
+}
+
+/** An X.509 certificate's issuer Name (DER), serial content bytes and SubjectPublicKeyInfo (DER). */
+export function x509Identity(
+  der: Uint8Array,
+): { issuer: Uint8Array; serial: Uint8Array; spki: Uint8Array } | undefined {
+  const cert = readTlv(der, 0, der.length);
+  const tbs = cert && children(der, cert)[0];
+  if (!tbs) return undefined;
+  let f = children(der, tbs);
+  if (f[0]?.tag === 0xa0) f = f.slice(1); // [0] version
+  const [serial, , issuer, , , spki] = f;
+  if (serial?.tag !== 0x02 || !issuer || !spki) return undefined;
+  const whole = (t: Tlv) => der.subarray(t.at, t.end);
+  return { issuer: whole(issuer), serial: der.subarray(serial.start, serial.end), spki: whole(spki) };
 }

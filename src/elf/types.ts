@@ -139,6 +139,12 @@ export interface ModuleSignature {
   hashAlgorithm?: string | undefined;
   /** Signature algorithm, e.g. "rsaEncryption". */
   signatureAlgorithm?: string | undefined;
+  /**
+   * Checked against the key built into the emulated kernel (src/kernel/module/system_keyring.ts):
+   * 'good' as the kernel's sig_ok, 'no key' (ENOKEY: it loads unverified), 'unchecked' when klp-lab
+   * could not check it. Absent: not checked (a module decoded without the asynchronous check).
+   */
+  verification?: 'good' | 'no key' | 'unchecked';
 }
 
 export interface ElfObject {

@@ -47,3 +47,32 @@ test('a ContentInfo that is not signedData is EINVAL with pkcs7_check_content_ty
     message: 'Only support pkcs7_signedData type',
   });
 });
+
+test("Debian's modules verify against the built-in key of the kernel klp-lab emulates", async () => {
+  const opened = await openModule(crc7, 'crc7.ko');
+  expect(opened.ok && opened.module.elf.signature?.verification).toBe('good');
+});
+
+test('one byte of the module changed: the built-in key rejects the signature, fatally (EKEYREJECTED)', async () => {
+  const changed = crc7.slice();
+  changed[0x100]! ^= 1;
+  const opened = await openModule(changed, 'crc7.ko');
+  expect(opened.ok ? 'loaded' : `${opened.error.where} ${opened.error.errnoName}`).toBe(
+    'verify_pkcs7_signature EKEYREJECTED',
+  );
+});
+
+test('a signature by another key is ENOKEY: the module loads, not verified', async () => {
+  const other = withBlob((blob) => {
+    blob[findSerial(blob)]! ^= 0xff; // the signer's serial no longer names the built-in key
+  });
+  const opened = await openModule(other, 'crc7.ko');
+  expect(opened.ok && opened.module.elf.signature?.verification).toBe('no key');
+});
+
+/** Offset of the signer's serial (66 F5 4E 15 …) in a Debian signature blob. */
+function findSerial(blob: Uint8Array): number {
+  for (let i = 0; i < blob.length - 3; i++)
+    if (blob[i] === 0x66 && blob[i + 1] === 0xf5 && blob[i + 2] === 0x4e && blob[i + 3] === 0x15) return i + 3;
+  throw new Error('no serial');
+}
