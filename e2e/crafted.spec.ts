@@ -1,8 +1,10 @@
 // Crafted files in the browser (issue #16 §3): the page stays responsive and shows hostile names
 // escaped. The files are made in code (src/fuzz/crafted.ts).
+
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'fflate';
 import { bigModinfo, hostileNames } from '../src/fuzz/crafted.ts';
-import { expect, openApp, test } from './helpers.ts';
+import { expect, fixture, openApp, openThroughInput, test } from './helpers.ts';
 
 async function open(page: import('@playwright/test').Page, name: string, bytes: Uint8Array) {
   await page
@@ -49,4 +51,25 @@ test('control and bidi characters in names are shown escaped', async ({ page }) 
   await page.getByTestId('tab-symbols').click();
   await expect(page.getByTestId('symbols-table')).toContainText('bell\\x07del\\x7fc1\\x9bend');
   await expect(page.getByTestId('symbols-table')).toContainText('iso\\u2066late\\u2069');
+});
+
+test('a Debian module verifies against the built-in key in the worker; a garbage signature is EBADMSG, never "signed"', async ({
+  page,
+}) => {
+  await openApp(page);
+  await openThroughInput(page, 'crc7.ko.xz');
+  await expect(page.getByTestId('signature-badge')).toHaveText('signed, verified');
+  const signed = new Uint8Array(readFileSync(fixture('crc7.ko')));
+  const marker = new TextEncoder().encode('~Module signature appended~\n');
+  const n = signed.length - marker.length;
+  const sigLen = new DataView(signed.buffer).getUint32(n - 4, false);
+  const garbage = signed.slice();
+  garbage.fill(0x41, n - 12 - sigLen, n - 12);
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'garbage-sig.ko',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from(garbage),
+  });
+  await expect(page.getByTestId('errno')).toContainText('EBADMSG');
+  await expect(page.getByTestId('error-where')).toContainText('pkcs7_parse_message');
 });
