@@ -1,27 +1,21 @@
 // klp-lab layout FILE.ko [--kernel 5.4|6.1] [--json]: where the loader puts each section and
 // what the core pages allow after init. Symbols no table resolves are invented: layout does
 // not depend on them.
-import { parseArgs } from 'node:util';
 import { layoutReport } from '../kernel/module/layout_report.ts';
 import { load_module } from '../kernel/module/main.ts';
+import type { ParsedArgs } from './args.ts';
 import { CliError, readModule } from './io.ts';
 import { makeKernel } from './kernel_options.ts';
 
-export async function layoutCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { kernel: { type: 'string', default: '6.1' }, json: { type: 'boolean', default: false } },
-  });
-  const file = positionals[0];
-  if (!file) throw new CliError('layout: which module? klp-lab layout FILE.ko');
-  const k = makeKernel({ kernel: values.kernel, 'fake-missing-symbols': true }, false);
+export async function layoutCommand(args: ParsedArgs): Promise<number> {
+  const file = args.positionals[0]!;
+  const k = makeKernel(args, { recordWrites: false, fakeMissingSymbols: true });
   const { bytes, elf } = await readModule(file);
   const result = load_module(k, bytes, elf);
   if (!result.module || !result.ok)
     throw new CliError(result.error?.message || `${elf.fileName}: ${result.error?.errnoName}`);
   const report = layoutReport(k, result.module);
-  if (values.json) {
+  if (args.flag('json')) {
     console.log(JSON.stringify(report, null, 2));
     return 0;
   }
