@@ -1,7 +1,8 @@
 // klp-lab load FILE.ko [--base ADDR] [--init-base ADDR] [--percpu-base ADDR] [--kallsyms FILE …]
 // [--image OUT.bin] [--json]: load the module into the emulated kernel and write its core region
 // as it ends up in memory.
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { Kernel } from '../kernel/kernel.ts';
 import { load_module } from '../kernel/module/main.ts';
 import type { ParsedArgs } from './args.ts';
 import { CliError, readModule } from './io.ts';
@@ -9,6 +10,19 @@ import { makeKernel } from './kernel_options.ts';
 import { placement } from './placement.ts';
 
 const hex = (addr: bigint) => addr.toString(16).padStart(16, '0');
+
+/** Emulated memory to a file a mebibyte at a time: an image is never copied whole. */
+function writeImage(k: Kernel, path: string, base: bigint, size: number): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (let at = 0; at < size; at += 1 << 20) {
+      const chunk = k.mem.read(base + BigInt(at), Math.min(1 << 20, size - at));
+      for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export async function loadCommand(args: ParsedArgs): Promise<number> {
   const file = args.positionals[0]!;
@@ -44,9 +58,8 @@ export async function loadCommand(args: ParsedArgs): Promise<number> {
   if (result.ok && mod && image) {
     if (mod.mem) {
       // 6.4+: no single core region; one file per allocation
-      for (const [type, m] of Object.entries(mod.mem))
-        if (m.base) writeFileSync(`${image}.${type}`, k.mem.read(m.base, m.size));
-    } else writeFileSync(image, k.mem.read(mod.core_layout.base, mod.core_layout.size));
+      for (const [type, m] of Object.entries(mod.mem)) if (m.base) writeImage(k, `${image}.${type}`, m.base, m.size);
+    } else writeImage(k, image, mod.core_layout.base, mod.core_layout.size);
   }
   if (json) console.log(JSON.stringify(summary, null, 2));
   else if (result.ok) {
