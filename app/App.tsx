@@ -24,7 +24,7 @@ const loadingView = (
 let booted = false;
 
 /** First load: list the built-in samples and open the default one (or ?sample=<id>). */
-export async function boot(): Promise<void> {
+async function boot(): Promise<void> {
   if (booted) return;
   booted = true;
   const { setSamples, openSample } = useKlp.getState();
@@ -53,7 +53,7 @@ export async function boot(): Promise<void> {
 }
 
 /** The permalink's tab and selections in the inspector. */
-export function restoreInspector(linked: ReturnType<typeof startInspector>): void {
+function restoreInspector(linked: ReturnType<typeof startInspector>): void {
   const s = useKlp.getState();
   if (linked.relsec !== undefined) s.showRelocations(linked.relsec);
   if (linked.tab) s.setTab(linked.tab as Parameters<typeof s.setTab>[0]);

@@ -1,22 +1,4 @@
-// Number formatting for the tables, readelf-style: hex without 0x in dense columns, padded.
-
-export function hex(value: bigint | number, width = 0): string {
-  const v = typeof value === 'bigint' ? value : BigInt(value >>> 0 === value ? value : Math.trunc(value));
-  return (v < 0n ? -v : v).toString(16).padStart(width, '0');
-}
-
-export function hex0x(value: bigint | number, width = 0): string {
-  return `0x${hex(value, width)}`;
-}
-
-/** Signed hex as an addend reads in assembly: `+0x10`, `-0x4`. */
-export function signedHex(value: bigint): string {
-  return value < 0n ? `-0x${(-value).toString(16)}` : `+0x${value.toString(16)}`;
-}
-
-export function decimal(value: bigint | number): string {
-  return value.toString();
-}
+// Number formatting for the app's tables and status lines (hex: src/format/hex.ts).
 
 /** 19.5 MiB, 34.1 KiB, 812 B. */
 export function bytes(n: number): string {
@@ -41,11 +23,4 @@ export function ms(n: number): string {
 export function visibleText(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
-}
-
-/** Hex digits needed for the largest of `values` (at least `min`): columns pad to this. */
-export function hexDigits(values: Iterable<bigint>, min = 1): number {
-  let max = 0n;
-  for (const v of values) if (v > max) max = v;
-  return Math.max(min, max.toString(16).length);
 }

@@ -1,5 +1,5 @@
 // The built-in sample modules, listed in public/samples/index.json (format documented in
-// public/samples/README.md). Fetched from the app's own origin, relative to its base URL.
+// public/samples/debian/README.md). Fetched from the app's own origin, relative to its base URL.
 
 export interface Sample {
   id: string;

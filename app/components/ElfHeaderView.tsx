@@ -1,5 +1,5 @@
 import { elfTypeName, machineNames } from '../../src/elf/names.ts';
-import { hex0x } from '../format.ts';
+import { hex0x } from '../../src/format/hex.ts';
 import type { LoadedFile } from '../store.ts';
 
 const classNames: Record<number, string> = { 1: 'ELF32', 2: 'ELF64' };

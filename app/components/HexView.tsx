@@ -5,9 +5,10 @@ import { type ReactNode, useEffect, useLayoutEffect, useMemo, useReducer, useRef
 import { SHT_NOBITS } from '../../src/elf/constants.ts';
 import { sectionTypeName } from '../../src/elf/names.ts';
 import type { ElfObject } from '../../src/elf/types.ts';
-import { count, hex } from '../format.ts';
+import { byteHex, hex } from '../../src/format/hex.ts';
+import { count } from '../format.ts';
 import { type LoadedFile, useKlp } from '../store.ts';
-import { ascii, ChunkCache, hex2 } from './section_bytes.ts';
+import { ascii, ChunkCache } from './section_bytes.ts';
 
 const ROW = 16;
 const ROW_H = 18;
@@ -92,7 +93,7 @@ export function HexView({ file }: { file: LoadedFile }) {
           className={`hx-b${hl ? ' hl' : ''}${i === 8 ? ' mid' : ''}`}
           data-testid={hl ? 'hex-hl' : undefined}
         >
-          {b === undefined ? '··' : hex2(b)}
+          {b === undefined ? '··' : byteHex(b)}
         </span>,
       );
       if (hl) {

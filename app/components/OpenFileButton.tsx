@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import { useKlp } from '../store.ts';
 
-export const ACCEPT = '.ko,.ko.xz,.ko.zst,.ko.gz,.xz,.zst,.gz';
+const ACCEPT = '.ko,.ko.xz,.ko.zst,.ko.gz,.xz,.zst,.gz';
 
 export function OpenFileButton() {
   const input = useRef<HTMLInputElement>(null);

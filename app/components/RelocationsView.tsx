@@ -1,8 +1,9 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { relocationTypeName } from '../../src/elf/names.ts';
 import type { ElfObject, ElfRelocationSection } from '../../src/elf/types.ts';
+import { hex, hexDigits, signedHex } from '../../src/format/hex.ts';
 import { showEntryInExplain, siteOfEntry } from '../explain/links.ts';
-import { count, hex, hexDigits, signedHex } from '../format.ts';
+import { count } from '../format.ts';
 import { type LoadedFile, useKlp } from '../store.ts';
 import { FilterBox } from './FilterBox.tsx';
 import { symbolDisplayName } from './SymbolsTable.tsx';

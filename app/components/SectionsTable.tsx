@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
 import { sectionFlagLetters, sectionFlagNames, sectionTypeName } from '../../src/elf/names.ts';
 import type { ElfObject } from '../../src/elf/types.ts';
-import { count, hex, hexDigits } from '../format.ts';
+import { hex, hexDigits } from '../../src/format/hex.ts';
+import { count } from '../format.ts';
 import { useKlp } from '../store.ts';
 import { type Column, VirtualTable } from './VirtualTable.tsx';
 

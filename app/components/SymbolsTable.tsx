@@ -1,7 +1,8 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { specialSectionIndexName, symbolBindName, symbolTypeName, symbolVisibilityName } from '../../src/elf/names.ts';
 import type { ElfObject } from '../../src/elf/types.ts';
-import { count, hex, hexDigits } from '../format.ts';
+import { hex, hexDigits } from '../../src/format/hex.ts';
+import { count } from '../format.ts';
 import { useKlp } from '../store.ts';
 import { FilterBox } from './FilterBox.tsx';
 import { type Column, VirtualTable } from './VirtualTable.tsx';

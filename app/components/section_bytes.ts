@@ -10,7 +10,7 @@ export function relocationWidth(type: number): number {
   return type === R_X86_64_64 || type === R_X86_64_PC64 ? 8 : type === R_X86_64_NONE ? 0 : 4;
 }
 
-export const CHUNK = 4096;
+const CHUNK = 4096;
 
 /** One handle+section's chunks, shared by every view of it while it is open. */
 export class ChunkCache {
@@ -86,6 +86,5 @@ export function useSectionWindow(
   return reply;
 }
 
-export const hex2 = (b: number) => b.toString(16).padStart(2, '0');
 /** Printable ASCII or a dot, as hexdump -C shows it. */
 export const ascii = (b: number) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.');

@@ -2,7 +2,7 @@
 // controls and an optional caption, sized to its frame, for <iframe>s in docs and courses. Keys
 // act only while the frame has focus; "open in klp-lab" carries the full state to the app.
 import { useEffect, useRef } from 'react';
-import { PermCode } from '../../src/trace/page_map.ts';
+import { PermCode } from '../../src/trace/perm_code.ts';
 import type { Trace } from '../../src/trace/types.ts';
 import { CompareView, onCompareKey } from '../explain/CompareView.tsx';
 import { useCompare } from '../explain/compare_store.ts';

@@ -1,7 +1,7 @@
 // The fixed legend: permission colours with their badge and hatch, and the marks.
 
-import { PermCode } from '../../src/trace/page_map.ts';
-import { LEGEND_ORDER, MARK, PERM_STYLE } from './palette.ts';
+import { PermCode } from '../../src/trace/perm_code.ts';
+import { LEGEND_ORDER, MARK, PERM_STYLE } from '../../src/view_model/palette.ts';
 
 export function Legend() {
   return (

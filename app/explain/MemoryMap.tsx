@@ -2,12 +2,14 @@
 // that need it: the current step's write marks as buttons (≤ MAX_DOM_MARKS), a text version of
 // every region's permissions (screen readers, tests), and the hover readout.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { PAGE_SIZE, PERM_LABEL, PermCode, SITE_FAULT, sitesOfStep } from '../../src/trace/page_map.ts';
+import { PAGE_SIZE } from '../../src/kernel/mm/page.ts';
+import { SITE_FAULT, sitesOfStep } from '../../src/trace/page_map.ts';
+import { PERM_LABEL, PermCode } from '../../src/trace/perm_code.ts';
 import type { Trace } from '../../src/trace/types.ts';
-import { flipsAt } from './flips.ts';
+import { flipsAt } from '../../src/view_model/flips.ts';
+import { layoutMap, type MapLayout, offsetToView, viewToOffset } from '../../src/view_model/map_layout.ts';
 import { useColorScheme, useReducedMotion, useWidth } from './hooks.ts';
 import { drawBase, drawTransition, type Theme } from './map_draw.ts';
-import { layoutMap, type MapLayout, offsetToView, viewToOffset } from './map_layout.ts';
 import { type TraceModel, traceModel } from './model.ts';
 import { explainStore, useExplain } from './store.ts';
 import { sectionAt, writeRef, writeWhat } from './writes.ts';

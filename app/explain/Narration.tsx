@@ -1,7 +1,9 @@
 // Beside the map: the current step's call path, title, why it matters, what changed (from the
 // step's events), and the kernel source at the pinned version.
 import { useMemo } from 'react';
-import { PAGE_SIZE, PermCode } from '../../src/trace/page_map.ts';
+import { hex0x } from '../../src/format/hex.ts';
+import { PAGE_SIZE } from '../../src/kernel/mm/page.ts';
+import { PermCode } from '../../src/trace/perm_code.ts';
 import { stepSourceLink } from '../../src/trace/source_link.ts';
 import {
   FLUSH_TEXT,
@@ -11,15 +13,12 @@ import {
   WRITE_PATH_TEXT,
 } from '../../src/trace/step_summary.ts';
 import type { Trace } from '../../src/trace/types.ts';
+import { WHY } from '../../src/trace/why.ts';
 import { traceModel } from './model.ts';
 import { useExplain } from './store.ts';
-import { WHY } from './why.ts';
-
-const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 /** A step whose source is a reconstruction of a proposal (no kernel code): its `source.file` says so. */
-export const isReconstruction = (step: { source?: { file: string } }) =>
-  /reconstruction/i.test(step.source?.file ?? '');
+const isReconstruction = (step: { source?: { file: string } }) => /reconstruction/i.test(step.source?.file ?? '');
 
 /**
  * `step` overrides the explainer's current step (comparison columns); `note` is shown above the
@@ -107,7 +106,7 @@ function Changes({ summary: s }: { summary: ReturnType<typeof summarizeStep> }) 
         <b>
           {a.module} {a.region}
         </b>{' '}
-        at <code>{hex(a.base)}</code>, {a.size / PAGE_SIZE} pages, RW + NX
+        at <code>{hex0x(a.base)}</code>, {a.size / PAGE_SIZE} pages, RW + NX
       </li>,
     );
   if (s.copies.length) {
@@ -148,7 +147,7 @@ function Changes({ summary: s }: { summary: ReturnType<typeof summarizeStep> }) 
         <b>
           {f.module} {f.region}
         </b>{' '}
-        at <code>{hex(f.base)}</code> — the pages are gone
+        at <code>{hex0x(f.base)}</code> — the pages are gone
       </li>,
     );
   if (s.symbols)
@@ -189,7 +188,7 @@ function FlipItem({ flip: f }: { flip: FlipSummary }) {
   return (
     <li className={f.changed.length ? 'flip' : 'flip none'} data-testid="flip">
       <code>
-        {f.fn}({hex(f.addr)}, {f.pages})
+        {f.fn}({hex0x(f.addr)}, {f.pages})
       </code>
       :{' '}
       {f.changed.length === 0

@@ -15,7 +15,7 @@ import { explainStore, useExplain } from './store.ts';
 
 type Sequence = RequestOf<'sequence', ModuleRef>;
 
-export function refValue(ref: ModuleRef): string {
+function refValue(ref: ModuleRef): string {
   return ref.kind === 'sample' ? `sample:${ref.id}` : `file:${ref.key}`;
 }
 
@@ -24,7 +24,7 @@ function parseRef(v: string): ModuleRef {
   return kind === 'file' ? { kind: 'file', key: id } : { kind: 'sample', id };
 }
 
-export function useModuleName(): (ref: ModuleRef) => string {
+function useModuleName(): (ref: ModuleRef) => string {
   const files = useKlp((s) => s.files);
   return (ref) => {
     if (ref.kind === 'sample') return ref.id;

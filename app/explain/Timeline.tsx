@@ -4,9 +4,9 @@
 import { scaleLinear } from 'd3-scale';
 import { useMemo, useRef } from 'react';
 import type { Trace } from '../../src/trace/types.ts';
+import { stateColour, stateInk } from '../../src/view_model/palette.ts';
 import { useWidth } from './hooks.ts';
 import { traceModel } from './model.ts';
-import { stateColour, stateInk } from './palette.ts';
 import { explainStore, useExplain } from './store.ts';
 
 const LEFT = 130;

@@ -2,16 +2,17 @@
 // path and the page's permission at that moment (replayed up to the event).
 
 import { useEffect, useRef, useState } from 'react';
-import { PAGE_SIZE, PERM_LABEL, PermCode, permCode } from '../../src/trace/page_map.ts';
+import { byteHex, bytesHex, u64Hex } from '../../src/format/hex.ts';
+import { PAGE_SIZE } from '../../src/kernel/mm/page.ts';
+import { PERM_LABEL, PermCode, permCode } from '../../src/trace/perm_code.ts';
 import { WRITE_PATH_TEXT } from '../../src/trace/step_summary.ts';
 import type { Trace } from '../../src/trace/types.ts';
-import { hex2, useSectionWindow } from '../components/section_bytes.ts';
+import { useSectionWindow } from '../components/section_bytes.ts';
 import { handleOfModule, showWriteInInspector, sourceOfModule } from './links.ts';
 import { type TraceModel, traceModel } from './model.ts';
 import { explainStore, useExplain } from './store.ts';
-import { bytesHex, placeLabel, relocName, type WriteRef, writeRef } from './writes.ts';
+import { placeLabel, relocName, type WriteRef, writeRef } from './writes.ts';
 
-const hex = (v: bigint) => `0x${(v < 0n ? v + (1n << 64n) : v).toString(16)}`;
 const signed = (v: bigint) => (v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
 
 export function WriteDetail({ trace }: { trace: Trace }) {
@@ -64,7 +65,7 @@ export function WriteDetail({ trace }: { trace: Trace }) {
             </dd>
             <dt title="resolved symbol value">S</dt>
             <dd className="mono" data-testid="wd-S">
-              {hex(c.S)}
+              {u64Hex(c.S)}
             </dd>
             <dt title="addend">A</dt>
             <dd className="mono" data-testid="wd-A">
@@ -72,11 +73,11 @@ export function WriteDetail({ trace }: { trace: Trace }) {
             </dd>
             <dt title="place: the address written">P</dt>
             <dd className="mono" data-testid="wd-P">
-              {hex(c.P)}
+              {u64Hex(c.P)}
             </dd>
             <dt>value</dt>
             <dd className="mono" data-testid="wd-value">
-              {hex(c.value)} <span className="muted">{formula(c.type)}</span>
+              {u64Hex(c.value)} <span className="muted">{formula(c.type)}</span>
             </dd>
           </>
         ) : (
@@ -86,7 +87,7 @@ export function WriteDetail({ trace }: { trace: Trace }) {
           </>
         )}
         <dt>address</dt>
-        <dd className="mono">{hex(w.addr)}</dd>
+        <dd className="mono">{u64Hex(w.addr)}</dd>
         <dt>before</dt>
         <dd className="mono bytes" data-testid="wd-before">
           {bytesHex(w.old)}
@@ -247,7 +248,7 @@ function ByteContext({ ref_ }: { ref_: WriteRef }) {
             className={inSite ? (after ? 'ctx-b site after' : 'ctx-b site') : after ? 'ctx-b dim' : 'ctx-b'}
             data-testid={inSite ? (after ? 'ctx-after' : 'ctx-before') : undefined}
           >
-            {hex2(b)}
+            {byteHex(b)}
           </span>
         );
       });

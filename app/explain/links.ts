@@ -23,7 +23,7 @@ const nameFromFile = (file: string) =>
     .replace(/\.ko(\.(xz|zst|gz))?$/, '')
     .replace(/-/g, '_');
 
-export function moduleNameOfFile(f: LoadedFile): string {
+function moduleNameOfFile(f: LoadedFile): string {
   return getModinfo(f.module.elf.modinfo, 'name') ?? nameFromFile(f.name);
 }
 
@@ -128,7 +128,7 @@ export async function showWriteInInspector(ref: WriteRef, what: 'relocation' | '
 }
 
 /** The write of relocation `entry` of section `relsec` into `module`'s memory, if the trace has it. */
-export function findEntryWrite(trace: Trace, module: string, relsec: number, entry: number): WriteRef | undefined {
+function findEntryWrite(trace: Trace, module: string, relsec: number, entry: number): WriteRef | undefined {
   const map = traceModel(trace).map;
   const log = trace.writes;
   let found: WriteRef | undefined;

@@ -2,9 +2,12 @@
 // step; drawTransition() paints the step's changes in motion on a transparent canvas laid over
 // that base: pages whose permission flipped fade from the old colour to the new one, and written
 // sites pulse.
-import { PAGE_SIZE, type PageMap, PermCode, SITE_FAULT, sitesOfStep } from '../../src/trace/page_map.ts';
-import { type MapLayout, offsetToView, pageOrigin, type RegionBox } from './map_layout.ts';
-import { MARK, PERM_STYLE } from './palette.ts';
+import { PAGE_SIZE } from '../../src/kernel/mm/page.ts';
+import { type PageMap, SITE_FAULT, sitesOfStep } from '../../src/trace/page_map.ts';
+import { PermCode } from '../../src/trace/perm_code.ts';
+import type { Flip } from '../../src/view_model/flips.ts';
+import { type MapLayout, offsetToView, pageOrigin, type RegionBox } from '../../src/view_model/map_layout.ts';
+import { MARK, PERM_STYLE } from '../../src/view_model/palette.ts';
 
 export interface Theme {
   fg: string;
@@ -21,13 +24,6 @@ const edge = (theme: Theme) => (theme.dark ? '#ffffff' : '#000000');
 /** The backing under section names drawn on a page, and its text. */
 const nameBacking = (theme: Theme) => (theme.dark ? 'rgba(16,18,20,0.82)' : 'rgba(255,255,255,0.82)');
 const nameInk = (theme: Theme) => (theme.dark ? '#eef0f2' : '#111111');
-
-export interface Flip {
-  box: RegionBox;
-  page: number;
-  from: PermCode;
-  to: PermCode;
-}
 
 const patterns = new WeakMap<CanvasRenderingContext2D, Map<string, CanvasPattern | null>>();
 
@@ -59,7 +55,7 @@ function hatch(ctx: CanvasRenderingContext2D, kind: 'diagonal' | 'cross'): Canva
 }
 
 /** One page: fill, hatch, border, badge (when there is room). */
-export function drawPage(
+function drawPage(
   ctx: CanvasRenderingContext2D,
   layout: MapLayout,
   x: number,

@@ -5,8 +5,7 @@ import { EM_X86_64 } from '../../src/elf/constants.ts';
 import { relocationTypeName } from '../../src/elf/names.ts';
 import { eventAt } from '../../src/trace/events.ts';
 import { type PageMap, type RegionInfo, regionAt, type SectionSpan } from '../../src/trace/page_map.ts';
-import type { Trace } from '../../src/trace/types.ts';
-import type { WriteRecord } from '../../src/trace/write_log.ts';
+import type { Trace, WriteRecord } from '../../src/trace/types.ts';
 
 export type WriteEvent = WriteRecord;
 
@@ -46,5 +45,3 @@ export function writeWhat(w: WriteEvent): string {
   if (w.cause) return `${relocName(w.cause.type)} → ${w.cause.symbol || '(section)'}`;
   return w.what ?? 'write';
 }
-
-export const bytesHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');

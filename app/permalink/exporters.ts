@@ -37,7 +37,7 @@ export function embedSnippet(view: EmbedView, caption: string, height: number): 
 }
 
 /** "v5.4-flip × late-load" / "text-poke vs text-poke-clear: reload" / "insmod a, insmod b on 6.1". */
-export function figureTitle(): string {
+function figureTitle(): string {
   const ran = explainStore.getState().ran;
   if (!ran) return 'klp-lab';
   if (ran.kind === 'scenario') return `${ran.strategy} × ${ran.scenario}`;

@@ -12,14 +12,12 @@ import {
   encodeLink,
   type LinkModule,
   type LinkTab,
-  linkHref,
   resolveStep,
   type StepRef,
 } from '../../src/permalink/permalink.ts';
 import type { ScenarioId } from '../../src/scenarios/scenarios.ts';
 import type { StrategyId } from '../../src/strategies/strategies.ts';
 import type { AppRequest, ModuleRef } from '../explain/source.ts';
-import type { LoadedFile } from '../store.ts';
 
 /** The link the page was opened with (decoded once, before any store reads it). */
 export const startLink: Decoded =
@@ -56,7 +54,13 @@ export function useFileHashes(): Record<string, string> {
 
 // ---- LinkModule <-> ModuleRef ---------------------------------------------------------------
 
-export function moduleToLink(ref: ModuleRef, files: LoadedFile[]): LinkModule | undefined {
+/** What a link needs of an open file (a LoadedFile of app/store.ts, which imports this module). */
+interface OpenFile {
+  key: string;
+  name: string;
+}
+
+function moduleToLink(ref: ModuleRef, files: OpenFile[]): LinkModule | undefined {
   if (ref.kind === 'sample') return { kind: 'sample', id: ref.id };
   const f = files.find((x) => x.key === ref.key);
   const sha256 = fileHashes.getState().byKey[ref.key];
@@ -77,7 +81,7 @@ function moduleFromLink(m: LinkModule, missing: WantedFile[]): ModuleRef | undef
   return undefined;
 }
 
-export function sourceToLink(source: AppRequest, files: LoadedFile[]): RunRequest<LinkModule> {
+export function sourceToLink(source: AppRequest, files: OpenFile[]): RunRequest<LinkModule> {
   return mapModules(source, (m) => moduleToLink(m, files));
 }
 
@@ -133,7 +137,7 @@ const sameSource = (a: RunRequest<LinkModule>, key: string | undefined) =>
  */
 export function takeLinkedStep(
   source: AppRequest,
-  files: LoadedFile[],
+  files: OpenFile[],
   steps: ReadonlyArray<{ path: string[]; source?: { fn: string } }>,
 ): { step?: number; select?: { step: number; event: number } } {
   const p = pendingLink.getState();
@@ -167,5 +171,3 @@ export function startInspector(): {
   const s = startLink.state;
   return { open: s.open, tab: s.tab, section: s.section, symbol: s.symbol, relsec: s.relsec };
 }
-
-export { encodeLink, linkHref };

@@ -9,7 +9,7 @@ import type { ModuleWorkerApi, OpenReply, SectionBytesReply, WorkerRequest } fro
 
 export type WorkerFactory = () => Worker;
 
-export const createModuleWorker: WorkerFactory = () =>
+const createModuleWorker: WorkerFactory = () =>
   new Worker(new URL('./module.worker.ts', import.meta.url), { type: 'module', name: 'klp-lab module worker' });
 
 /** What the worker is doing while it runs a request of each kind (the runaway message says it). */

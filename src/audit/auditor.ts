@@ -1,7 +1,11 @@
 // Checks every step of a trace against the rules W^X is about, and measures what each design
 // costs: RWX windows, pages made writable after being executable, set_memory_* calls and TLB
-// shootdowns, text_poke() writes and sync IPIs.
-import type { ModuleState, PagePerm, Step, Trace } from '../trace/types.ts';
+// shootdowns, text_poke() writes and sync IPIs. Page permissions come from the trace's one replay
+// (src/trace/replay.ts), read between events.
+import { PAGE_MASK, PAGE_SIZE } from '../kernel/mm/page.ts';
+import { PermCode } from '../trace/perm_code.ts';
+import { PageReplay } from '../trace/replay.ts';
+import type { ModuleState, Step, Trace } from '../trace/types.ts';
 import { WRITE_PATHS } from '../trace/write_log.ts';
 
 export type VerdictKind =
@@ -41,12 +45,12 @@ export interface Audit {
   byStep: Map<number, VerdictKind[]>;
 }
 
-const PAGE = 4096n;
-const pageOf = (a: bigint) => a & ~(PAGE - 1n);
+const PAGE = BigInt(PAGE_SIZE);
+const pageOf = (a: bigint) => a & PAGE_MASK;
+const ownerOf = (r: { region: { module: string; name: string } }) => `${r.region.module} ${r.region.name}`;
 
 export function auditTrace(trace: Trace): Audit {
-  const perms = new Map<bigint, PagePerm>();
-  const owner = new Map<bigint, string>();
+  const replay = new PageReplay();
   const everExec = new Set<bigint>();
   const states = new Map<string, ModuleState>();
   // bytes module_finalize rewrote: one bit per byte, per page that has any
@@ -57,7 +61,7 @@ export function auditTrace(trace: Trace): Audit {
     for (let left = n; left > 0; ) {
       const page = pageOf(a);
       const from = Number(a - page);
-      const k = Math.min(left, Number(PAGE) - from);
+      const k = Math.min(left, PAGE_SIZE - from);
       if (fn(page, from, from + k)) return true;
       a += BigInt(k);
       left -= k;
@@ -73,7 +77,7 @@ export function auditTrace(trace: Trace): Audit {
   const markFinalized = (addr: bigint, n: number): void => {
     byPage(addr, n, (page, from, to) => {
       let bits = finalized.get(page);
-      if (!bits) finalized.set(page, (bits = new Uint8Array(Number(PAGE) / 8)));
+      if (!bits) finalized.set(page, (bits = new Uint8Array(PAGE_SIZE / 8)));
       for (let o = from; o < to; o++) bits[o >> 3]! |= 1 << (o & 7);
     });
   };
@@ -99,27 +103,24 @@ export function auditTrace(trace: Trace): Audit {
     for (const e of step.events) {
       switch (e.kind) {
         case 'alloc':
+          replay.apply(e);
           for (let a = e.region.base; a < e.region.base + BigInt(e.region.size); a += PAGE) {
-            perms.set(a, { ...e.perm });
-            owner.set(a, `${e.region.module} ${e.region.name}`);
             everExec.delete(a);
             if (e.perm.exec) everExec.add(a);
           }
           break;
         case 'free':
-          for (let a = e.region.base; a < e.region.base + BigInt(e.region.size); a += PAGE) {
-            perms.delete(a);
-            everExec.delete(a);
-          }
+          replay.apply(e);
+          for (let a = e.region.base; a < e.region.base + BigInt(e.region.size); a += PAGE) everExec.delete(a);
           for (const page of finalized.keys())
             if (page >= e.region.base && page < e.region.base + BigInt(e.region.size)) finalized.delete(page);
           break;
         case 'perm':
+          replay.apply(e);
           m.setMemory[e.fn] = (m.setMemory[e.fn] ?? 0) + 1;
           if (e.flush !== 'none') m.tlbFlushes[e.flush]++;
           for (const c of e.changed) {
             if (c.to.write && !c.from.write && everExec.has(c.page)) m.pagesWritableAfterExec++;
-            perms.set(c.page, { ...c.to });
             if (c.to.exec) everExec.add(c.page);
           }
           break;
@@ -142,10 +143,12 @@ export function auditTrace(trace: Trace): Audit {
             const n = log.size[i]!;
             if (path === 'text_poke') m.textPokes++;
             const page = pageOf(addr);
-            if (path !== 'text_poke' && everExec.has(page))
-              flag(step, 'write-after-exec', `${path} into ${owner.get(page) ?? 'a page'} after it became executable`, [
+            if (path !== 'text_poke' && everExec.has(page)) {
+              const r = replay.regionOf(page);
+              flag(step, 'write-after-exec', `${path} into ${r ? ownerOf(r) : 'a page'} after it became executable`, [
                 page,
               ]);
+            }
             if (log.relsec[i]! < 0) {
               if (inFinalize) markFinalized(addr, n);
               continue;
@@ -167,14 +170,18 @@ export function auditTrace(trace: Trace): Audit {
           break;
       }
     }
-    const rwx = [...perms].filter(([, p]) => p.write && p.exec).map(([a]) => a);
+    // in allocation order, then by address
+    const rwx: bigint[] = [];
+    const owners = new Set<string>();
+    for (const r of replay.live) {
+      const codes = replay.pagesOf(r.id);
+      for (let i = codes.indexOf(PermCode.RWX); i >= 0; i = codes.indexOf(PermCode.RWX, i + 1)) {
+        rwx.push(r.region.base + BigInt(i * PAGE_SIZE));
+        owners.add(ownerOf(r));
+      }
+    }
     if (rwx.length) {
-      flag(
-        step,
-        'rwx',
-        `${rwx.length} page(s) writable and executable: ${[...new Set(rwx.map((a) => owner.get(a)))].join(', ')}`,
-        rwx,
-      );
+      flag(step, 'rwx', `${rwx.length} page(s) writable and executable: ${[...owners].join(', ')}`, rwx);
       if (window && window.to === step.index - 1) {
         window.to = step.index;
         window.maxPages = Math.max(window.maxPages, rwx.length);

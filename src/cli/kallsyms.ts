@@ -34,7 +34,7 @@ export interface SymbolFiles {
 }
 
 /** The ratio rule above, over every vmlinux line of the files. */
-export function exportsModeOf(vmlinux: KallsymsEntry[]): { mode: ExportsMode; ksymtab: number; text: number } {
+function exportsModeOf(vmlinux: KallsymsEntry[]): { mode: ExportsMode; ksymtab: number; text: number } {
   let ksymtab = 0;
   let text = 0;
   for (const e of vmlinux) {

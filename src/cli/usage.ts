@@ -148,7 +148,7 @@ export const commands: CommandSpec[] = [
   },
 ];
 
-export const help: OptionSpec = { name: 'help', help: 'print this usage and exit' };
+const help: OptionSpec = { name: 'help', help: 'print this usage and exit' };
 
 export const commandByName = (name: string): CommandSpec | undefined => commands.find((c) => c.name === name);
 

@@ -56,7 +56,7 @@ const ElfyParserClass = (elfy as unknown as { Parser: new () => ElfyParser }).Pa
 /** What elfy read, exactly as elfy read it: exposed so a test can show the bug stays fixed. */
 export function elfyRawSections(bytes: Uint8Array): ElfySection[] {
   const parser = new ElfyParserClass();
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buf = Buffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
   const ident = Buffer.from(bytes.subarray(0, 64));
   ident[4] = 2; // ELFCLASS64
   ident[5] = 1; // ELFDATA2LSB
@@ -69,7 +69,7 @@ export function elfyRawSections(bytes: Uint8Array): ElfySection[] {
  */
 export function readHeaderAndSections(bytes: Uint8Array): { header: ElfHeader; sections: ElfSection[] } {
   const parser = new ElfyParserClass();
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buf = Buffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
   const ident = Buffer.from(bytes.subarray(0, 64));
   ident[4] = 2;
   ident[5] = 1;

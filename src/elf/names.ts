@@ -1,5 +1,6 @@
 // Human names for ELF values, spelled as binutils' readelf spells them (readelf.c), so that
 // what klp-lab shows can be compared with `readelf -W` line by line.
+import { hex } from '../format/hex.ts';
 import {
   EM_X86_64,
   SHF_EXCLUDE,
@@ -51,8 +52,6 @@ const sectionTypes: Record<number, string> = {
   1879048191: 'VERSYM',
   1879048193: 'X86_64_UNWIND',
 };
-
-const hex = (n: number | bigint) => n.toString(16);
 
 export function sectionTypeName(type: number): string {
   const name = sectionTypes[type];

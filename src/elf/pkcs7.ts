@@ -2,6 +2,7 @@
 // that scripts/sign-file appends (what `modinfo` shows as signer / sig_key / sig_hashalgo).
 // Bounds-checked throughout: a malformed blob yields undefined fields, never an exception.
 // The signature is not verified: the emulator has no keyring.
+import { bytesHex } from '../format/hex.ts';
 
 interface Tlv {
   tag: number;
@@ -123,7 +124,6 @@ export function describePkcs7Signer(b: Uint8Array): Pkcs7Signer {
 }
 
 function hexColons(bytes: Uint8Array): string {
-  let s = Array.from(bytes, (x) => x.toString(16).toUpperCase().padStart(2, '0'));
-  if (s.length > 1 && s[0] === '00') s = s.slice(1); // DER sign byte, not part of the serial
-  return s.join(':');
+  const b = bytes.length > 1 && bytes[0] === 0 ? bytes.subarray(1) : bytes; // DER sign byte, not part of the serial
+  return bytesHex(b, ':').toUpperCase();
 }

@@ -2,16 +2,18 @@
 // every module — pages coloured by permission with their badge and hatch, RWX as the alarm,
 // write marks, flipped pages outlined — the legend, what changed, and the permalink. Text is text
 // (selectable, searchable, scales); fonts are generic families, so nothing is fetched. Pure: the
-// same geometry as the on-screen canvas (app/explain/map_layout.ts), no DOM.
-import { flipsAt } from '../../app/explain/flips.ts';
-import { layoutMap, type MapLayout, offsetToView, pageOrigin, type RegionBox } from '../../app/explain/map_layout.ts';
-import { LEGEND_ORDER, MARK, PERM_STYLE } from '../../app/explain/palette.ts';
+// same geometry and palette as the on-screen canvas (src/view_model/), no DOM.
+import { PAGE_SIZE } from '../kernel/mm/page.ts';
 import { wrap } from '../trace/ascii.ts';
-import { buildPageMap, PAGE_SIZE, type PageMap, PermCode, SITE_FAULT, sitesOfStep } from '../trace/page_map.ts';
+import { buildPageMap, type PageMap, SITE_FAULT, sitesOfStep } from '../trace/page_map.ts';
+import { PermCode } from '../trace/perm_code.ts';
 import { stateBands } from '../trace/phases.ts';
 import { flipLabel, summarizeStep } from '../trace/step_summary.ts';
 import type { Trace } from '../trace/types.ts';
 import { WHY } from '../trace/why.ts';
+import { flipsAt } from '../view_model/flips.ts';
+import { layoutMap, type MapLayout, offsetToView, pageOrigin, type RegionBox } from '../view_model/map_layout.ts';
+import { LEGEND_ORDER, MARK, PERM_STYLE } from '../view_model/palette.ts';
 
 export interface SvgPanel {
   /** Column heading (a comparison's strategy), optional for a single trace. */
@@ -33,10 +35,10 @@ export interface SvgOptions {
   width?: number;
 }
 
-export const FONT = "ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace";
-export const SANS = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif";
+const FONT = "ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'DejaVu Sans Mono', monospace";
+const SANS = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif";
 export const INK = '#1d2125';
-export const MUTED = '#5f6870';
+const MUTED = '#5f6870';
 export const LINE = '#c9cdd2';
 
 export const esc = (s: string) =>
@@ -53,7 +55,7 @@ export function text(x: number, y: number, s: string, attrs: Record<string, stri
 }
 export const r = (n: number) => (Math.round(n * 10) / 10).toString();
 
-export const DEFS = `<defs>
+const DEFS = `<defs>
 <pattern id="hatch-diagonal" width="8" height="8" patternUnits="userSpaceOnUse"><path d="M0 8L8 0M-1 1L1 -1M7 9L9 7" stroke="rgba(0,0,0,0.22)" stroke-width="1.2"/></pattern>
 <pattern id="hatch-cross" width="10" height="10" patternUnits="userSpaceOnUse"><path d="M0 10L10 0M-1 1L1 -1M9 11L11 9M0 0L10 10" stroke="rgba(0,0,0,0.9)" stroke-width="2"/></pattern>
 </defs>`;
@@ -243,7 +245,7 @@ export function stepMapSvg(
 }
 
 /** The legend, as on screen: each permission's colour, badge and meaning, and the marks. */
-export function legendSvg(width: number): { svg: string; height: number } {
+function legendSvg(width: number): { svg: string; height: number } {
   const items: Array<{ swatch: string; label: string }> = LEGEND_ORDER.map((code) => {
     const s = PERM_STYLE[code];
     const fill = code === PermCode.Freed ? 'none' : s.fill;

@@ -6,7 +6,7 @@
 import { sectionBytes } from '../elf/section_bytes.ts';
 import type { ElfObject } from '../elf/types.ts';
 
-export const ANNOTATION_PREFIX = '.klp.module_relocs.';
+const ANNOTATION_PREFIX = '.klp.module_relocs.';
 const SIZEOF_KLP_MODULE_RELOC = 12;
 
 export interface Annotation {

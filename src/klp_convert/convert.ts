@@ -59,7 +59,7 @@ export type ConvertResult =
 const SIZEOF_MODVERSION_INFO = 64; // struct modversion_info { unsigned long crc; char name[56]; }
 
 /** Names modpost found exported: the `__versions` table it wrote into the module. */
-export function versionedSymbols(bytes: Uint8Array, elf: ElfObject): Set<string> {
+function versionedSymbols(bytes: Uint8Array, elf: ElfObject): Set<string> {
   const sec = elf.sections.find((s) => s.name === '__versions');
   const names = new Set<string>();
   if (!sec) return names;

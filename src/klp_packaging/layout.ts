@@ -21,7 +21,7 @@ import { rangeOf, type TextModel, textModel } from './text_model.ts';
 
 export const SIZEOF_KLP_OBJECT = 168;
 export const SIZEOF_KLP_FUNC = 152;
-export const KLP_PATCH_OBJS = 8;
+const KLP_PATCH_OBJS = 8;
 export const KLP_PATCH_REPLACE = 24;
 
 export interface CodeRange {

@@ -47,9 +47,9 @@ import {
 } from '../elf/edit.ts';
 import type { ElfSymbol } from '../elf/types.ts';
 import { type EditableElf, type EditableSection, toEditable, writeElf } from '../elf/write.ts';
+import { PAGE_SIZE } from '../kernel/mm/page.ts';
 import { rangeOf, relocationBias, type TextModel } from './text_model.ts';
 
-export const PAGE_SIZE = 4096;
 const TEXT_ALIGN = 16;
 const INT3 = 0xcc;
 

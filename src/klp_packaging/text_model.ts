@@ -24,7 +24,7 @@ import type { ElfObject, ElfRelocationSection, ElfSymbol } from '../elf/types.ts
 import { type DecodedInsn, decodeRange, relTarget } from './x86_refs.ts';
 
 const PC_RELATIVE = new Set([R_X86_64_PC32, R_X86_64_PLT32, R_X86_64_PC64]);
-export const isPcRelative = (type: number) => PC_RELATIVE.has(type);
+const isPcRelative = (type: number) => PC_RELATIVE.has(type);
 
 /** One function of `.text` with the padding up to the next one. */
 export interface TextRange {

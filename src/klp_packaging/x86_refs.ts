@@ -38,7 +38,7 @@ const s32 = (b: Uint8Array, at: number) => new DataView(b.buffer, b.byteOffset +
 const s8 = (b: Uint8Array, at: number) => (b[at]! << 24) >> 24;
 
 /** Decode one instruction at bytes[0] and locate its relative field; null if undecodable. */
-export function decodeRel(bytes: Uint8Array): Omit<DecodedInsn, 'offset'> | null {
+function decodeRel(bytes: Uint8Array): Omit<DecodedInsn, 'offset'> | null {
   const insn = insn_decode_kernel(bytes);
   if (!insn) return null;
   const { length, opcode } = insn;

@@ -11,7 +11,7 @@ import type { LinkedFileRef, RoleModules, RunRequest, SampleRef, SequenceOp } fr
 import { ROLES } from '../scenarios/scenarios.ts';
 import type { StrategyId } from '../strategies/strategies.ts';
 
-export const LINK_VERSION = 1;
+const LINK_VERSION = 1;
 
 export const LINK_TABS = ['header', 'sections', 'symbols', 'relocations', 'hex', 'modinfo', 'signature'] as const;
 export type LinkTab = (typeof LINK_TABS)[number];
@@ -66,9 +66,9 @@ export const MAX_CAPTION = 200;
 export const MAX_FILE_NAME = 255;
 const MAX_OPS = 32;
 
-export const isSampleId = (s: string) => ID.test(s);
-export const isModuleName = (s: string) => ID.test(s);
-export const isSha256 = (s: string) => SHA256.test(s);
+const isSampleId = (s: string) => ID.test(s);
+const isModuleName = (s: string) => ID.test(s);
+const isSha256 = (s: string) => SHA256.test(s);
 
 /** Printable text only: control characters (incl. newlines, bidi overrides) removed, capped. */
 export function cleanText(s: string, max: number): string {
@@ -277,7 +277,7 @@ function parseSource(
 }
 
 /** Reads a v=1 parameter set (or, with `legacy`, the pre-v=1 query parameters). */
-export function decodeParams(p: URLSearchParams, legacy = false): { state: LinkState; warnings: string[] } {
+function decodeParams(p: URLSearchParams, legacy = false): { state: LinkState; warnings: string[] } {
   const warnings: string[] = [];
   const v = p.get('v');
   if (!legacy && v !== String(LINK_VERSION))

@@ -9,7 +9,7 @@
 //  3. each aligned row gets a W^X signature per column (permission flips old→new, write paths,
 //     syncs, faults, audit verdicts); rows whose signatures differ are marked.
 // Pure: no DOM, no kernel logic, only the traces and the auditor's verdicts per step.
-import { PERM_LABEL, permCode } from './page_map.ts';
+import { PERM_LABEL, permCode } from './perm_code.ts';
 import type { Step, Trace } from './types.ts';
 import { WRITE_PATHS } from './write_log.ts';
 
@@ -56,7 +56,7 @@ export interface Alignment {
 const DIFF_RANK: Record<DiffKind, number> = { wx: 5, fail: 4, perm: 3, write: 2, only: 1 };
 
 /** What a step does that matters for W^X, as comparable tokens (counts left out on purpose). */
-export function stepSignature(trace: Trace, step: Step, verdicts?: readonly string[]): string[] {
+function stepSignature(trace: Trace, step: Step, verdicts?: readonly string[]): string[] {
   const t = new Set<string>();
   for (const e of step.events) {
     if (e.kind === 'perm') {
@@ -293,8 +293,6 @@ export function diffNeighbour(al: Alignment, row: number, dir: -1 | 1, min: Diff
   }
   return row;
 }
-
-export const diffRank = (d: DiffKind | null) => (d ? DIFF_RANK[d] : 0);
 
 /** The first row where designs differ on W^X (else on permissions), for opening a comparison. */
 export function firstImportantDiff(al: Alignment): number {

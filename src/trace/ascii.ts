@@ -1,5 +1,5 @@
 // Plain-text renderings of a trace, under 80 columns, for terminals and mail.
-import { hex } from '../kernel/mm/page.ts';
+import { hex } from '../format/hex.ts';
 import { writeStats } from './events.ts';
 import { permLetters, regionsAt } from './replay.ts';
 import type { Step, StoredEvent, Trace } from './types.ts';
@@ -8,7 +8,7 @@ import { WHY } from './why.ts';
 const PAGE_CHAR: Record<string, string> = { 'r-x': 'X', 'r--': 'R', 'rw-': 'W', rwx: '!' };
 
 /** One line per page group: "klp_demo_target core  XXRRWW" with a legend. */
-export function pagesAscii(trace: Trace, stepIndex: number, width = 78): string[] {
+function pagesAscii(trace: Trace, stepIndex: number, width = 78): string[] {
   const lines: string[] = [];
   const regions = regionsAt(trace, stepIndex);
   const widest = Math.max(0, ...regions.map((r) => `${r.region.module} ${r.region.name}`.length));
@@ -29,11 +29,11 @@ export function pagesAscii(trace: Trace, stepIndex: number, width = 78): string[
 function eventLine(e: StoredEvent): string | undefined {
   switch (e.kind) {
     case 'alloc':
-      return `alloc ${e.region.module} ${e.region.name} ${hex(e.region.base)} +${e.region.size}`;
+      return `alloc ${e.region.module} ${e.region.name} ${hex(e.region.base, 16)} +${e.region.size}`;
     case 'free':
-      return `free  ${e.region.module} ${e.region.name} ${hex(e.region.base)}`;
+      return `free  ${e.region.module} ${e.region.name} ${hex(e.region.base, 16)}`;
     case 'perm':
-      return `${e.fn}(${hex(e.addr)}, ${e.pages}): ${e.changed.length} page(s) changed, ${e.flush}`;
+      return `${e.fn}(${hex(e.addr, 16)}, ${e.pages}): ${e.changed.length} page(s) changed, ${e.flush}`;
     case 'state':
       return `${e.module}: ${e.from} -> ${e.to}`;
     case 'printk':

@@ -15,8 +15,8 @@ export interface OpRef {
 }
 
 /** "insmod:T", "insmod:T:dependency" — the same operation across designs has the same key. */
-export const opKey = (o: OpRef) => `${o.op.op}:${o.op.role}${o.op.dependency ? ':dependency' : ''}`;
-export const opLabel = (o: OpRef) =>
+const opKey = (o: OpRef) => `${o.op.op}:${o.op.role}${o.op.dependency ? ':dependency' : ''}`;
+const opLabel = (o: OpRef) =>
   o.op.op === 'disable'
     ? `disable ${o.module}`
     : `${o.op.op} ${o.module}${o.op.dependency ? ` (dependency of ${o.op.dependency})` : ''}`;

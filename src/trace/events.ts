@@ -2,7 +2,7 @@
 // rows of the trace's write log (write_log.ts), and event indices count every write, so a
 // selection or permalink names the same event however the writes are stored.
 import type { Step, Trace, TraceEvent, WritePath } from './types.ts';
-import { WRITE_PATHS, type WriteRecord, writeAt } from './write_log.ts';
+import { WRITE_PATHS, writeAt } from './write_log.ts';
 
 /** How many events the step has, each write counted. */
 export function eventCount(step: Step): number {
@@ -37,15 +37,6 @@ export function eventAt(trace: Trace, step: Step, index: number): TraceEvent | u
     at += n;
   }
   return undefined;
-}
-
-/** The step's writes in order, with their event indices. */
-export function stepWrites(trace: Trace, step: Step): Array<{ event: number; write: WriteRecord }> {
-  const out: Array<{ event: number; write: WriteRecord }> = [];
-  forEachEvent(trace, step, (e, event) => {
-    if (e.kind === 'write') out.push({ event, write: e });
-  });
-  return out;
 }
 
 /** Calls fn(row, event) for each write of the step: its write-log row and event index; fn returns false to stop. */

@@ -1,11 +1,13 @@
 // A trace as JSON: bigints as "0x…" strings, byte arrays as hex strings, each write an event of
 // its step (the write log is how traces are stored, not part of what they say).
+import { bytesHex } from '../format/hex.ts';
 import { forEachEvent, stepEvents } from './events.ts';
 import type { Step, Trace, TraceEvent } from './types.ts';
 
 const replacer = (_key: string, v: unknown) => {
+  // not hex0x(): a negative addend stays "0x-4", as the JSON has always had it
   if (typeof v === 'bigint') return `0x${v.toString(16)}`;
-  if (v instanceof Uint8Array) return Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('');
+  if (v instanceof Uint8Array) return bytesHex(v, '');
   return v;
 };
 

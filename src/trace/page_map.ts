@@ -2,39 +2,14 @@
 // order, so a layout stays put while the user steps), the sections copied into it, every write
 // site, and the permission of each page at each step. Pure data, no DOM; built once per trace.
 //
-// Per-step permissions are snapshots: one Uint8Array of PermCode per region and step, shared
-// with the previous step when nothing in that region changed, so looking up step N is O(1) and
-// amdgpu.ko (2,356 + 277 pages, ~50 steps) costs a few hundred KiB.
-import type { PagePerm, Region, Trace } from './types.ts';
+// Per-step permissions are snapshots of the replay (replay.ts): one Uint8Array of PermCode per
+// region and step, shared with the previous step when nothing in that region changed, so looking
+// up step N is O(1) and amdgpu.ko (2,356 + 277 pages, ~50 steps) costs a few hundred KiB.
+import { PAGE_SIZE } from '../kernel/mm/page.ts';
+import { PermCode } from './perm_code.ts';
+import { PageReplay } from './replay.ts';
+import type { Region, Trace } from './types.ts';
 import { WRITE_PATHS } from './write_log.ts';
-
-export const PAGE_SIZE = 4096;
-
-/** A page's state at a step. */
-export const PermCode = {
-  /** Region not allocated yet. */
-  None: 0,
-  RO: 1,
-  RX: 2,
-  RW: 3,
-  /** Writable and executable: W^X broken. */
-  RWX: 4,
-  /** The region was freed (vfree): the page is gone. */
-  Freed: 5,
-} as const;
-export type PermCode = (typeof PermCode)[keyof typeof PermCode];
-
-export const permCode = (p: PagePerm): PermCode =>
-  p.write ? (p.exec ? PermCode.RWX : PermCode.RW) : p.exec ? PermCode.RX : PermCode.RO;
-
-export const PERM_LABEL: Record<PermCode, string> = {
-  [PermCode.None]: 'not allocated',
-  [PermCode.RO]: 'RO',
-  [PermCode.RX]: 'RX',
-  [PermCode.RW]: 'RW',
-  [PermCode.RWX]: 'RWX!',
-  [PermCode.Freed]: 'freed',
-};
 
 export interface SectionSpan {
   name: string;
@@ -60,9 +35,9 @@ export interface SiteColumns {
   count: number;
 }
 
-export const SITE_RELOCATION = 1;
+const SITE_RELOCATION = 1;
 export const SITE_FAULT = 2;
-export const SITE_TEXT_POKE = 4;
+const SITE_TEXT_POKE = 4;
 
 export interface RegionInfo {
   /** Stable id: the order of its alloc event in the trace. */
@@ -92,8 +67,6 @@ export interface PageMap {
   /** Number of write events per step (for the timeline's density strip). */
   writesAtStep: Uint32Array;
 }
-
-const EMPTY = new Uint8Array(0);
 
 /** The region alive at `step` that contains `addr` (regions can reuse a freed region's address). */
 export function regionAt(map: PageMap, addr: bigint, step: number): RegionInfo | undefined {
@@ -147,69 +120,36 @@ function resized(c: SiteColumns, n: number): SiteColumns {
 }
 
 export function buildPageMap(trace: Trace): PageMap {
+  const replay = new PageReplay();
   const regions: RegionInfo[] = [];
   const sites: SiteBuilder[] = [];
-  const alive: RegionInfo[] = [];
   const live = (addr: bigint): RegionInfo | undefined => {
-    for (let i = alive.length - 1; i >= 0; i--) {
-      const r = alive[i]!;
-      const off = addr - r.region.base;
-      if (off >= 0n && off < BigInt(r.pages * PAGE_SIZE)) return r;
-    }
-    return undefined;
+    const r = replay.regionOf(addr);
+    return r && regions[r.id];
   };
   const perms: Uint8Array[][] = [];
-  let current: Uint8Array[] = [];
   const nSteps = trace.steps.length;
   const rwxAtStep = new Uint8Array(nSteps);
   const writesAtStep = new Uint32Array(nSteps);
 
   for (const step of trace.steps) {
     const s = step.index;
-    let copied: Set<number> | null = null;
-    const own = (id: number): Uint8Array => {
-      copied ??= new Set();
-      if (!copied.has(id)) {
-        current[id] = current[id]!.slice();
-        copied.add(id);
-      }
-      return current[id]!;
-    };
-    current = current.slice();
     let ei = 0; // event index, every write counted
     for (const e of step.events) {
       switch (e.kind) {
         case 'alloc': {
-          const pages = Math.ceil(e.region.size / PAGE_SIZE);
-          const r: RegionInfo = {
-            id: regions.length,
-            region: e.region,
-            pages,
-            allocStep: s,
-            sections: [],
-            sites: null!,
-          };
-          regions.push(r);
+          const { id, pages } = replay.apply(e)!;
+          regions.push({ id, region: e.region, pages, allocStep: s, sections: [], sites: null! });
           sites.push(new SiteBuilder());
-          alive.push(r);
-          current[r.id] = new Uint8Array(pages).fill(permCode(e.perm));
-          (copied ??= new Set()).add(r.id);
           break;
         }
         case 'free': {
-          const at = alive.findIndex((r) => r.region.base === e.region.base);
-          if (at < 0) break;
-          const r = alive[at]!;
-          alive.splice(at, 1);
-          r.freeStep = s;
-          own(r.id).fill(PermCode.Freed);
+          const r = replay.apply(e);
+          if (r) regions[r.id]!.freeStep = s;
           break;
         }
         case 'perm':
-          for (const c of e.changed) {
-            const r = live(c.page);
-            if (r) own(r.id)[Number((c.page - r.region.base) / BigInt(PAGE_SIZE))] = permCode(c.to);
-          }
+          replay.apply(e);
           break;
         case 'copy': {
           const r = live(e.addr);
@@ -263,8 +203,9 @@ export function buildPageMap(trace: Trace): PageMap {
       }
       ei++;
     }
-    perms.push(current);
-    rwxAtStep[s] = current.some((p) => p.includes(PermCode.RWX)) ? 1 : 0;
+    const now = replay.snapshot();
+    perms.push(now);
+    rwxAtStep[s] = now.some((p) => p.includes(PermCode.RWX)) ? 1 : 0;
   }
   regions.forEach((r, i) => (r.sites = sites[i]!.done()));
   const lanes: Lane[] = [];
@@ -276,18 +217,13 @@ export function buildPageMap(trace: Trace): PageMap {
   return { lanes, regions, perms, rwxAtStep, writesAtStep };
 }
 
-/** Perm codes of a region at a step (all None before its allocation). */
-export function permsAt(map: PageMap, step: number, regionId: number): Uint8Array {
-  return map.perms[step]?.[regionId] ?? EMPTY;
-}
-
 /** Index range [lo, hi) of a region's sites written at `step` (sites are sorted by step). */
 export function sitesOfStep(sites: SiteColumns, step: number): [number, number] {
   const lo = lowerBound(sites.step, step);
   return [lo, lowerBound(sites.step, step + 1)];
 }
 
-export function lowerBound(a: Uint32Array, v: number): number {
+function lowerBound(a: Uint32Array, v: number): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {

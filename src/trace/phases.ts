@@ -7,7 +7,7 @@ import type { ModuleState, Step, Trace } from './types.ts';
  * organised (load_module() calls them in this order). The deepest one on a step's path wins,
  * so `post_relocation › module_finalize › …` is in module_finalize.
  */
-export const PHASE_FUNCTIONS: readonly string[] = [
+const PHASE_FUNCTIONS: readonly string[] = [
   'layout_and_allocate',
   'add_unformed_module',
   'simplify_symbols',

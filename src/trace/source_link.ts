@@ -15,7 +15,7 @@ export interface SourceLink {
 }
 
 /** "v6.1.192 (Debian 6.1.192-2)" → "v6.1.192". */
-export const elixirTag = (version: string) => version.split(/\s/)[0] ?? version;
+const elixirTag = (version: string) => version.split(/\s/)[0] ?? version;
 
 const IDENT = /^[A-Za-z_]\w*$/;
 

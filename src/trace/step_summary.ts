@@ -2,8 +2,10 @@
 // the pages and their old → new permission, writes by path, TLB flushes, syncs, states,
 // printk lines and faults. Pure; reads only the step's own events (and the page map for names).
 
+import { PAGE_SIZE } from '../kernel/mm/page.ts';
 import { writeStats } from './events.ts';
-import { PAGE_SIZE, type PageMap, PERM_LABEL, type PermCode, permCode, regionAt } from './page_map.ts';
+import { type PageMap, regionAt } from './page_map.ts';
+import { PERM_LABEL, type PermCode, permCode } from './perm_code.ts';
 import type { ModuleState, Step, Trace, WritePath } from './types.ts';
 
 export interface FlipSummary {

@@ -1,7 +1,6 @@
 // A Trace is what the emulated kernel did, as plain data: the UI, the CLI and the tests only
 // ever read traces. Steps are the unit of playback; each holds the events it caused, in order.
 // Addresses are bigint (kernel virtual addresses do not fit a double).
-import type { WriteLog, WriteRecord } from './write_log.ts';
 
 export type ModuleState = 'UNFORMED' | 'COMING' | 'LIVE' | 'GOING' | 'GONE';
 
@@ -99,6 +98,47 @@ export interface Step {
   module?: string;
   /** In order; a run of writes counts as that many events (event indices count every write). */
   events: StoredEvent[];
+}
+
+/**
+ * Every write of a trace, column by column (src/trace/write_log.ts appends and reads it). Plain
+ * data (it crosses postMessage as is): `length` rows, capacity may be larger.
+ */
+export interface WriteLog {
+  length: number;
+  addr: BigUint64Array;
+  /** index into WRITE_PATHS (write_log.ts) */
+  path: Uint8Array;
+  /** where the bytes before the write start in `pool`; the bytes written follow them */
+  at: Uint32Array;
+  size: Uint32Array;
+  /** index into `strings` of the write's description, -1 for none */
+  what: Int32Array;
+  /** relocation cause: relsec is -1 when the write has none */
+  relsec: Int32Array;
+  relsecName: Int32Array;
+  entry: Uint32Array;
+  type: Uint32Array;
+  symbol: Int32Array;
+  S: BigUint64Array;
+  A: BigInt64Array;
+  P: BigUint64Array;
+  value: BigUint64Array;
+  pool: Uint8Array;
+  poolLength: number;
+  strings: string[];
+}
+
+/** One write as the views read it; `old` and `new` are views into the log's pool. */
+export interface WriteRecord {
+  kind: 'write';
+  addr: bigint;
+  old: Uint8Array;
+  new: Uint8Array;
+  path: WritePath;
+  cause?: RelocationCause;
+  /** e.g. "ftrace NOP", "return thunk", "symtab st_value" */
+  what?: string;
 }
 
 export interface Trace {

@@ -1,50 +1,12 @@
-// Every recorded write of a trace, column by column. A big module makes ~335k writes (amdgpu.ko:
-// one per relocation plus module_finalize's rewrites); as objects with two byte arrays each they
-// cost more than the emulation (allocation, GC) and seconds to structured-clone to the UI thread.
-// As columns they are a dozen typed arrays and one byte pool: appended without allocating,
-// transferred to the UI thread without copying, and turned back into a write object only when
-// a view asks for that write.
-import type { RelocationCause, WritePath } from './types.ts';
+// Every recorded write of a trace, column by column (the WriteLog of types.ts). A big module
+// makes ~335k writes (amdgpu.ko: one per relocation plus module_finalize's rewrites); as objects
+// with two byte arrays each they cost more than the emulation (allocation, GC) and seconds to
+// structured-clone to the UI thread. As columns they are a dozen typed arrays and one byte pool:
+// appended without allocating, transferred to the UI thread without copying, and turned back
+// into a write object only when a view asks for that write.
+import type { RelocationCause, WriteLog, WritePath, WriteRecord } from './types.ts';
 
 export const WRITE_PATHS: readonly WritePath[] = ['memcpy', 'store', 'text_poke', 'text_poke_early'];
-
-/** Plain data (it crosses postMessage as is): `length` rows, capacity may be larger. */
-export interface WriteLog {
-  length: number;
-  addr: BigUint64Array;
-  /** index into WRITE_PATHS */
-  path: Uint8Array;
-  /** where the bytes before the write start in `pool`; the bytes written follow them */
-  at: Uint32Array;
-  size: Uint32Array;
-  /** index into `strings` of the write's description, -1 for none */
-  what: Int32Array;
-  /** relocation cause: relsec is -1 when the write has none */
-  relsec: Int32Array;
-  relsecName: Int32Array;
-  entry: Uint32Array;
-  type: Uint32Array;
-  symbol: Int32Array;
-  S: BigUint64Array;
-  A: BigInt64Array;
-  P: BigUint64Array;
-  value: BigUint64Array;
-  pool: Uint8Array;
-  poolLength: number;
-  strings: string[];
-}
-
-/** One write as the views read it; `old` and `new` are views into the log's pool. */
-export interface WriteRecord {
-  kind: 'write';
-  addr: bigint;
-  old: Uint8Array;
-  new: Uint8Array;
-  path: WritePath;
-  cause?: RelocationCause;
-  /** e.g. "ftrace NOP", "return thunk", "symtab st_value" */
-  what?: string;
-}
 
 type Column = Exclude<keyof WriteLog, 'length' | 'pool' | 'poolLength' | 'strings'>;
 const COLUMNS: Record<

@@ -1,7 +1,9 @@
-// Geometry of the memory map (pure; "view space" = CSS pixels of the map canvas). One lane per
+// Geometry of the memory map, shared by the canvas (app/explain/map_draw.ts) and the SVG export
+// (src/export/step_svg.ts); plain maths, no DOM. "View space" = CSS pixels of the map. One lane per
 // module, one row block per region, pages left to right, wrapping when a region has more pages
 // than fit. One page width for the whole map, so page sizes compare across modules.
-import { PAGE_SIZE, type PageMap, type RegionInfo } from '../../src/trace/page_map.ts';
+import { PAGE_SIZE } from '../kernel/mm/page.ts';
+import type { PageMap, RegionInfo } from '../trace/page_map.ts';
 
 export interface RegionBox {
   info: RegionInfo;

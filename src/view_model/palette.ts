@@ -1,9 +1,9 @@
-// Page permission colours: Okabe–Ito (safe for the common colour-vision deficiencies), each
-// also encoded by a badge and a hatch, so colour is never the only cue. RWX is vermillion with
-// a heavy black cross-hatch and a black "RWX!" badge: it must not look like anything else.
-import { scaleOrdinal } from 'd3-scale';
-import { PermCode } from '../../src/trace/page_map.ts';
-import type { ModuleState } from '../../src/trace/types.ts';
+// The one palette of the canvas map, the timeline and the SVG export. Page permission colours:
+// Okabe–Ito (safe for the common colour-vision deficiencies), each also encoded by a badge and a
+// hatch, so colour is never the only cue. RWX is vermillion with a heavy black cross-hatch and a
+// black "RWX!" badge: it must not look like anything else.
+import { PermCode } from '../trace/perm_code.ts';
+import type { ModuleState } from '../trace/types.ts';
 
 export interface PermStyle {
   fill: string;
@@ -38,10 +38,16 @@ export const PERM_STYLE: Record<PermCode, PermStyle> = {
 
 export const LEGEND_ORDER: PermCode[] = [PermCode.RX, PermCode.RO, PermCode.RW, PermCode.RWX, PermCode.Freed];
 
+const STATE_COLOUR: Record<ModuleState, string> = {
+  UNFORMED: '#DDDDDD',
+  COMING: '#DDCC77',
+  LIVE: '#44AA99',
+  GOING: '#CC6677',
+  GONE: '#BBBBBB',
+};
+
 /** Module state bands on the timeline (Paul Tol's muted scheme). */
-export const stateColour = scaleOrdinal<ModuleState, string>()
-  .domain(['UNFORMED', 'COMING', 'LIVE', 'GOING', 'GONE'])
-  .range(['#DDDDDD', '#DDCC77', '#44AA99', '#CC6677', '#BBBBBB']);
+export const stateColour = (s: ModuleState) => STATE_COLOUR[s];
 
 /** Ink for a state band. */
 export const stateInk = (s: ModuleState) => (s === 'LIVE' || s === 'GOING' ? '#ffffff' : '#222222');

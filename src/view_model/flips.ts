@@ -1,7 +1,15 @@
 // Pages whose permission a step changed (alloc and free are not flips), from the snapshots.
-import { type PageMap, PermCode } from '../../src/trace/page_map.ts';
-import type { Flip } from './map_draw.ts';
-import type { MapLayout } from './map_layout.ts';
+import type { PageMap } from '../trace/page_map.ts';
+import { PermCode } from '../trace/perm_code.ts';
+import type { MapLayout, RegionBox } from './map_layout.ts';
+
+/** One page of `box` whose permission went from `from` to `to` at the step. */
+export interface Flip {
+  box: RegionBox;
+  page: number;
+  from: PermCode;
+  to: PermCode;
+}
 
 export function flipsAt(map: PageMap, layout: MapLayout, step: number): Flip[] {
   if (step <= 0) return [];
