@@ -2,14 +2,13 @@
 // [--image OUT.bin] [--json]: load the module into the emulated kernel and write its core region
 // as it ends up in memory.
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { hex } from '../format/hex.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { load_module } from '../kernel/module/main.ts';
 import type { ParsedArgs } from './args.ts';
 import { CliError, readModule } from './io.ts';
 import { makeKernel } from './kernel_options.ts';
 import { placement } from './placement.ts';
-
-const hex = (addr: bigint) => addr.toString(16).padStart(16, '0');
 
 /** Emulated memory to a file a mebibyte at a time: an image is never copied whole. */
 function writeImage(k: Kernel, path: string, base: bigint, size: number): void {
@@ -46,7 +45,7 @@ export async function loadCommand(args: ParsedArgs): Promise<number> {
     name: mod?.name ?? elf.fileName,
     kernel: k.profile.version,
     loaded: result.ok,
-    base: mod?.core_layout.base ? `0x${hex(mod.core_layout.base)}` : null,
+    base: mod?.core_layout.base ? `0x${hex(mod.core_layout.base, 16)}` : null,
     coresize: mod?.core_layout.size ?? 0,
     relocations: k.relocationCounts,
     rewrites,
@@ -63,7 +62,7 @@ export async function loadCommand(args: ParsedArgs): Promise<number> {
   }
   if (json) console.log(JSON.stringify(summary, null, 2));
   else if (result.ok) {
-    console.log(`${summary.name} loaded at 0x${hex(mod!.core_layout.base)}, coresize ${summary.coresize}`);
+    console.log(`${summary.name} loaded at 0x${hex(mod!.core_layout.base, 16)}, coresize ${summary.coresize}`);
     console.log(
       `relocations: ${
         Object.entries(k.relocationCounts)
