@@ -1,6 +1,6 @@
 // The command line as a user runs it: `npx klp-lab …` straight from the sources.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, test } from 'vitest';
 import { oracleImage, oracleTruth } from '../test_support/oracle.ts';
@@ -171,6 +171,24 @@ describe('partial kallsyms', () => {
     const dflt = klpLab('load', 'truth/v6.1/debian-43/ko/fat.ko', '--kallsyms', 'public/samples/vmlinux.kallsyms');
     expect([dflt.status, dflt.stderr]).toEqual([0, '']);
   });
+});
+
+test('names are escaped: a symbol name with a newline and cursor escapes cannot forge or erase a line', () => {
+  const dir = mkdtempSync(`${tmpdir()}/klp-lab-`);
+  const bytes = readFileSync(`${root}public/samples/klp/unconverted/klp_demo_patch.ko`);
+  // the unresolved symbol's name, replaced in place by one as long: newline, cursor up, erase line
+  const hostile = Buffer.from('\n\x1b[1A\x1b[2Kloaded OK', 'latin1');
+  const name = Buffer.from('klp_demo_greetings');
+  expect(hostile.length).toBe(name.length);
+  for (let at = bytes.indexOf(name); at >= 0; at = bytes.indexOf(name, at + 1)) hostile.copy(bytes, at);
+  writeFileSync(`${dir}/hostile.ko`, bytes);
+  const r = klpLab('load', `${dir}/hostile.ko`);
+  expect(r.status).toBe(1);
+  expect(r.stderr.split('\n').at(-2)).toBe('klp_demo_patch: Unknown symbol \\x0a\\x1b[1A\\x1b[2Kloaded OK (err -2)');
+  expect(r.stderr).not.toContain('\x1b');
+  const t = klpLab('trace', `${dir}/hostile.ko`, '--format', 'json');
+  expect(t.stdout).not.toContain('\x1b');
+  expect(t.stdout).toContain('\\u001b[1A');
 });
 
 const LOAD_HELP = `usage: klp-lab load FILE.ko [--kernel ID] [--base ADDR] [--init-base ADDR]

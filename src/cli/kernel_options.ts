@@ -3,6 +3,7 @@ import { Kernel } from '../kernel/kernel.ts';
 import type { KernelId } from '../kernel/profile.ts';
 import type { ParsedArgs } from './args.ts';
 import { type ExportsMode, readKallsyms, type SymbolFiles } from './kallsyms.ts';
+import { warn } from './output.ts';
 
 /** The profile `--kernel` names (6.1 by default; the table has checked the value). */
 export const kernelId = (args: ParsedArgs): KernelId => (args.string('kernel') ?? '6.1') as KernelId;
@@ -10,7 +11,7 @@ export const kernelId = (args: ParsedArgs): KernelId => (args.string('kernel') ?
 /** `--kallsyms` files and `--exports`; a partial table's notice goes to stderr here, once. */
 export function symbolFiles(args: ParsedArgs): SymbolFiles {
   const files = readKallsyms(args.strings('kallsyms'), args.string('exports') as ExportsMode | undefined);
-  if (files.notice) process.stderr.write(`${files.notice}\n`);
+  if (files.notice) warn(files.notice);
   return files;
 }
 

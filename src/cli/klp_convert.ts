@@ -5,6 +5,7 @@ import { klpConvert } from '../klp_convert/convert.ts';
 import { moduleSymbolSource, vmlinuxFromKallsyms } from '../klp_convert/symbol_sources.ts';
 import { type ParsedArgs, UsageError } from './args.ts';
 import { CliError, readModule } from './io.ts';
+import { say } from './output.ts';
 
 const readText = (path: string) => {
   try {
@@ -31,7 +32,7 @@ export async function klpConvertCommand(args: ParsedArgs): Promise<number> {
   const result = klpConvert(patch.bytes, patch.elf, { sources, exported });
   if (!result.ok) throw new CliError(`klp-convert: ${input}: ${result.error}`);
   writeFileSync(output, result.bytes);
-  for (const s of result.symbols) console.log(`${s.name} -> ${s.klpName}`);
-  for (const s of result.klpSections) console.log(`section ${s}`);
+  for (const s of result.symbols) say(`${s.name} -> ${s.klpName}`);
+  for (const s of result.klpSections) say(`section ${s}`);
   return 0;
 }

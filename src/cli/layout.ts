@@ -6,6 +6,7 @@ import { load_module } from '../kernel/module/main.ts';
 import type { ParsedArgs } from './args.ts';
 import { CliError, readModule } from './io.ts';
 import { makeKernel } from './kernel_options.ts';
+import { say, sayJson, sayLines } from './output.ts';
 
 export async function layoutCommand(args: ParsedArgs): Promise<number> {
   const file = args.positionals[0]!;
@@ -16,10 +17,10 @@ export async function layoutCommand(args: ParsedArgs): Promise<number> {
     throw new CliError(result.error?.message || `${elf.fileName}: ${result.error?.errnoName}`);
   const report = layoutReport(k, result.module);
   if (args.flag('json')) {
-    console.log(JSON.stringify(report, null, 2));
+    sayJson(JSON.stringify(report, null, 2));
     return 0;
   }
-  console.log(`${report.name}: coresize ${report.coresize}, initsize ${report.initsize} (kernel ${k.profile.version})`);
+  say(`${report.name}: coresize ${report.coresize}, initsize ${report.initsize} (kernel ${k.profile.version})`);
   const key = (s: (typeof report.sections)[string]) => s.type ?? s.region;
   const rows = Object.entries(report.sections).sort((a, b) =>
     key(a[1]) === key(b[1])
@@ -29,13 +30,13 @@ export async function layoutCommand(args: ParsedArgs): Promise<number> {
         : 1,
   );
   for (const [name, s] of rows)
-    console.log(`  ${(s.type ?? s.region).padEnd(17)} +0x${s.offset.toString(16).padStart(6, '0')}  ${name}`);
+    say(`  ${(s.type ?? s.region).padEnd(17)} +0x${s.offset.toString(16).padStart(6, '0')}  ${name}`);
   const ranges = (perms: typeof report.perms) =>
-    perms
-      .map((p) => `  +0x${p.from.toString(16).padStart(6, '0')}..+0x${p.to.toString(16).padStart(6, '0')}  ${p.perm}`)
-      .join('\n');
+    perms.map(
+      (p) => `  +0x${p.from.toString(16).padStart(6, '0')}..+0x${p.to.toString(16).padStart(6, '0')}  ${p.perm}`,
+    );
   if (report.allocations)
-    for (const a of report.allocations) console.log(`${a.type} (${a.size} bytes) after init:\n${ranges(a.perms)}`);
-  else console.log(`core pages after init:\n${ranges(report.perms)}`);
+    for (const a of report.allocations) sayLines([`${a.type} (${a.size} bytes) after init:`, ...ranges(a.perms)]);
+  else sayLines(['core pages after init:', ...ranges(report.perms)]);
   return 0;
 }

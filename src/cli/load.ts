@@ -8,6 +8,7 @@ import { load_module } from '../kernel/module/main.ts';
 import type { ParsedArgs } from './args.ts';
 import { CliError, readModule } from './io.ts';
 import { makeKernel } from './kernel_options.ts';
+import { say, sayJson, warn } from './output.ts';
 import { placement } from './placement.ts';
 
 /** Emulated memory to a file a mebibyte at a time: an image is never copied whole. */
@@ -60,25 +61,24 @@ export async function loadCommand(args: ParsedArgs): Promise<number> {
       for (const [type, m] of Object.entries(mod.mem)) if (m.base) writeImage(k, `${image}.${type}`, m.base, m.size);
     } else writeImage(k, image, mod.core_layout.base, mod.core_layout.size);
   }
-  if (json) console.log(JSON.stringify(summary, null, 2));
+  if (json) sayJson(JSON.stringify(summary, null, 2));
   else if (result.ok) {
-    console.log(`${summary.name} loaded at 0x${hex(mod!.core_layout.base, 16)}, coresize ${summary.coresize}`);
-    console.log(
+    say(`${summary.name} loaded at 0x${hex(mod!.core_layout.base, 16)}, coresize ${summary.coresize}`);
+    say(
       `relocations: ${
         Object.entries(k.relocationCounts)
           .map(([t, n]) => `${t} ${n}`)
           .join(', ') || 'none'
       }`,
     );
-    if (k.inventedSymbols.size)
-      console.log(`invented ${k.inventedSymbols.size} symbol address(es) no kallsyms file provides`);
-    if (image) console.log(mod!.mem ? `allocations written to ${image}.MOD_*` : `core image written to ${image}`);
+    if (k.inventedSymbols.size) say(`invented ${k.inventedSymbols.size} symbol address(es) no kallsyms file provides`);
+    if (image) say(mod!.mem ? `allocations written to ${image}.MOD_*` : `core image written to ${image}`);
   }
   if (!result.ok) {
     // the kernel log of the refusal, ending with the message that decided it
     const message = result.error?.message || `${summary.name}: ${result.error?.errnoName}`;
     const log = summary.kernel_log.filter((l) => l !== message);
-    if (!json) for (const l of log) console.error(l);
+    if (!json) for (const l of log) warn(l);
     throw new CliError(message);
   }
   return 0;

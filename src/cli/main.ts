@@ -5,6 +5,7 @@
 // the strategies or klp-convert, and `--help` loads nothing but the table.
 import { type ParsedArgs, parseCommandLine, UsageError } from './args.ts';
 import { CliError } from './io.ts';
+import { warn } from './output.ts';
 import { type CommandSpec, commandByName, commandSynopsis, commandUsage, mainUsage } from './usage.ts';
 
 type Command = (args: ParsedArgs) => Promise<number>;
@@ -19,7 +20,8 @@ const load: Record<string, () => Promise<Command>> = {
 };
 
 function usageError(where: string, message: string, usage: string): number {
-  process.stderr.write(`${where}: ${message}\n${usage}\n`);
+  warn(`${where}: ${message}`);
+  process.stderr.write(`${usage}\n`);
   return 2;
 }
 
@@ -54,7 +56,7 @@ async function run(argv: string[]): Promise<number> {
         `${commandSynopsis(spec)}\n(klp-lab ${spec.name} --help describes each option)`,
       );
     if (e instanceof CliError) {
-      process.stderr.write(`${e.message}\n`);
+      warn(e.message);
       return 1;
     }
     throw e;

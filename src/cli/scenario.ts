@@ -15,6 +15,7 @@ import { traceToJson } from '../trace/json.ts';
 import { type ParsedArgs, UsageError } from './args.ts';
 import { CliError, readModule } from './io.ts';
 import { defaultVmlinuxTable } from './kallsyms.ts';
+import { say, sayJson, sayLines } from './output.ts';
 
 async function modules(args: ParsedArgs): Promise<RoleModules<ModuleFile>> {
   const patch = args.string('patch');
@@ -63,18 +64,18 @@ export async function scenarioCommand(args: ParsedArgs): Promise<number> {
   const step = args.step();
   const result = await runOne(strategy, scenario, await modules(args), vmlinux(args.string('kallsyms')));
   if (!result.trace) {
-    console.log(result.refused);
+    say(String(result.refused));
     return 0;
   }
   if (args.string('format') === 'json') {
-    console.log(traceToJson(result.trace, step));
+    sayJson(traceToJson(result.trace, step));
     return 0;
   }
   const s = strategyById(strategy)!;
-  console.log(`${s.id} × ${scenario}: ${s.name}${s.reconstruction ? ' (reconstruction of a proposal)' : ''}`);
+  say(`${s.id} × ${scenario}: ${s.name}${s.reconstruction ? ' (reconstruction of a proposal)' : ''}`);
   for (const o of result.ops)
-    console.log(`  ${o.ok ? 'ok    ' : 'FAILED'} ${o.op.op} ${o.module}${o.message ? `: ${o.message}` : ''}`);
-  console.log((step === undefined ? traceAscii(result.trace) : stepAscii(result.trace, step)).join('\n'));
+    say(`  ${o.ok ? 'ok    ' : 'FAILED'} ${o.op.op} ${o.module}${o.message ? `: ${o.message}` : ''}`);
+  sayLines(step === undefined ? traceAscii(result.trace) : stepAscii(result.trace, step));
   return 0;
 }
 
@@ -107,17 +108,17 @@ export async function compareCommand(args: ParsedArgs): Promise<number> {
   const rows: Array<ReturnType<typeof metricsRow>> = [];
   for (const s of strategies) rows.push(metricsRow(await runOne(s.id, scenario, mods, table)));
   if (args.flag('json')) {
-    console.log(JSON.stringify(rows, null, 2));
+    sayJson(JSON.stringify(rows, null, 2));
     return 0;
   }
-  console.log(`scenario ${scenario}: ${scenarioById(scenario)!.title}`);
-  console.log('strategy         rwx win/steps/pages  W-after-X  set_memory  TLB  pokes  syncs  outcome');
+  say(`scenario ${scenario}: ${scenarioById(scenario)!.title}`);
+  say('strategy         rwx win/steps/pages  W-after-X  set_memory  TLB  pokes  syncs  outcome');
   for (const r of rows) {
     if ('refused' in r) {
-      console.log(`${r.strategy.padEnd(16)} ${r.refused}`);
+      say(`${r.strategy.padEnd(16)} ${r.refused}`);
       continue;
     }
-    console.log(
+    say(
       `${r.strategy.padEnd(16)} ${`${r.rwxWindows}/${r.rwxSteps}/${r.rwxPages}`.padStart(19)}  ${String(r.writableAfterExec).padStart(9)}  ${String(r.setMemory).padStart(10)}  ${String(r.tlbFlushes).padStart(3)}  ${String(r.textPokes).padStart(5)}  ${String(r.syncs).padStart(5)}  ${r.outcome}`,
     );
   }

@@ -33,8 +33,8 @@ export async function traceCommand(args: ParsedArgs): Promise<number> {
   const failed = outcomes.find((o) => !o.ok);
   const out = new Output();
   if (args.string('format') === 'json') {
-    if (step === undefined) writeTraceJson(trace, (chunk) => out.write(chunk));
-    else out.write(traceToJson(trace, step));
+    if (step === undefined) writeTraceJson(trace, (chunk) => out.json(chunk));
+    else out.json(traceToJson(trace, step));
     out.line('');
   } else if (step !== undefined) for (const l of stepAscii(trace, step)) out.line(l);
   else for (const lines of traceAsciiSteps(trace)) for (const l of lines) out.line(l);
