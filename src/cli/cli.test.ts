@@ -49,7 +49,7 @@ test('a refusal exits 1 with the kernel message as the last line on stderr', () 
   expect(r.stderr.trim().split('\n').at(-1)).toBe('klp_demo_patch: Unknown symbol klp_demo_greetings (err -2)');
   const bad = klpLab('layout', 'e2e/fixtures/garbage.ko');
   expect(bad.status).toBe(1);
-  expect(bad.stderr.trim()).toBe('Invalid ELF header magic: != \x7fELF');
+  expect(bad.stderr.trim()).toBe('Invalid ELF header magic: != \\x7fELF'); // DEL printed as an escape
 });
 
 const loadSynopsis = `usage: klp-lab load FILE.ko [--kernel ID] [--base ADDR] [--init-base ADDR]
