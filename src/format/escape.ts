@@ -19,6 +19,11 @@ export function escapeName(name: string): string {
   return HAS_UNSAFE.test(name) ? name.replace(UNSAFE, escapeOne) : name;
 }
 
+/** Whether escapeName() would change `name`. */
+export function needsEscape(name: string): boolean {
+  return HAS_UNSAFE.test(name);
+}
+
 /**
  * escapeName() of at most `max` characters of `name`, saying how long it is when cut: a 1 MB
  * symbol name would otherwise be laid out whole in every cell and title showing it.
