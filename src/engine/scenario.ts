@@ -6,13 +6,14 @@
 import type { ElfObject } from '../elf/types.ts';
 import type { KallsymsEntry } from '../kernel/kallsyms.ts';
 import { Kernel } from '../kernel/kernel.ts';
-import { klp_disable_patch } from '../kernel/livepatch/enable.ts';
-import type { SplitPackaging } from '../kernel/livepatch/split.ts';
+import { klp_disable_patch } from '../kernel/livepatch/core.ts';
 import { delete_module, load_module } from '../kernel/module/main.ts';
 import { klpPatchLayout } from '../klp_packaging/layout.ts';
 import { packageKlpText, packageSplit } from '../klp_packaging/package.ts';
 import { decodePlainModule } from '../module_file.ts';
+import type { SplitPackaging } from '../reconstructions/split.ts';
 import { type Role, type Scenario, type ScenarioId, type ScenarioOp, scenarioById } from '../scenarios/scenarios.ts';
+import { strategyHooks } from '../strategies/hooks.ts';
 import { type Strategy, type StrategyId, strategyById } from '../strategies/strategies.ts';
 import type { Trace } from '../trace/types.ts';
 import type { ModuleFile } from './modules.ts';
@@ -161,12 +162,8 @@ export function runScenario(
   if (typeof packaged === 'string') return { kind: 'refused', strategy, scenario, reason: packaged };
   const { modules, packaging, split } = packaged;
   mods = modules;
-  const k = new Kernel({
-    kernel: strategy.kernel,
-    vmlinux,
-    ...(strategy.klpTextHooks ? { klpTextHooks: strategy.klpTextHooks } : {}),
-    ...(split ? { klpSplit: split } : {}),
-  });
+  const hooks = strategyHooks(strategy, split);
+  const k = new Kernel({ kernel: strategy.kernel, vmlinux, ...(hooks ? { hooks } : {}) });
   const outcomes: OpOutcome[] = [];
   for (const op of ops) {
     const f = mods[op.role]!;

@@ -1,6 +1,6 @@
 // errno values from include/uapi/asm-generic/errno-base.h / errno.h, as the loader returns them.
 export const ENOENT = 2;
-export const EPERM = 1;
+const EPERM = 1;
 export const ENOEXEC = 8;
 export const EAGAIN = 11;
 export const ENOMEM = 12;

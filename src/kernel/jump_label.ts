@@ -8,24 +8,15 @@ import { text_gen_insn, x86_nops } from './arch/x86/alternative.ts';
 import { insn_decode_kernel } from './arch/x86/insn.ts';
 import { type TextPokeLoc, text_poke_queue_finish } from './arch/x86/text_poke.ts';
 import { countMoved } from './arch/x86/unwind_orc.ts';
-import type { Kernel } from './kernel.ts';
+import { kernel_text_address } from './extable.ts';
+import type { Kernel } from './kernel_types.ts';
 import { sort } from './lib/sort.ts';
-import type { LoadInfo, Module } from './module/types.ts';
-import {
-  kernel_text_address,
-  readAhead,
-  s32At,
-  s64At,
-  section_objs,
-  setS32,
-  setS64,
-  symbolic,
-  within_module,
-  within_module_init,
-} from './module/within.ts';
+import { s32At, s64At, setS32, setS64 } from './lib/unaligned.ts';
+import { symbolic } from './module/kallsyms.ts';
+import { type Module, within_module, within_module_init } from './module/types.ts';
 
 const FILE = 'kernel/jump_label.c';
-const ENTRY = 16; // struct jump_entry { s32 code; s32 target; long key; }
+export const SIZEOF_JUMP_ENTRY = 16; // struct jump_entry { s32 code; s32 target; long key; }
 const JUMP_TYPE_MASK = 3n;
 
 interface Entry {
@@ -68,7 +59,7 @@ function jump_label_sort_entries(base: bigint, buf: Uint8Array, num: number): vo
     setS32(buf, b + 4, (tt + delta) | 0);
     setS64(buf, b + 8, tk + BigInt(delta));
   };
-  sort(num, ENTRY, cmp, swap);
+  sort(num, SIZEOF_JUMP_ENTRY, cmp, swap);
 }
 
 /** The name a key goes by: the vmlinux or module object holding it (a tracepoint's key is inside it). */
@@ -82,14 +73,14 @@ function keyFlipped(k: Kernel, key: bigint): boolean {
   return k.machine.staticKeysFlipped.includes(name);
 }
 
-export function jump_label_add_module(k: Kernel, mod: Module, info: LoadInfo): void {
-  const tab = section_objs(info, '__jump_table', ENTRY);
+export function jump_label_add_module(k: Kernel, mod: Module): void {
+  const tab = { addr: mod.jump_entries, num: mod.num_jump_entries };
   if (!tab.num) return;
   const step = k.trace.step('jump_label_add_module', { module: mod.name, file: FILE, fn: 'jump_label_add_module' });
-  const buf = k.mem.read(tab.addr, tab.num * ENTRY);
+  const buf = k.mem.read(tab.addr, tab.num * SIZEOF_JUMP_ENTRY);
   const before = buf.slice();
   jump_label_sort_entries(tab.addr, buf, tab.num);
-  const moved = countMoved(before, buf, ENTRY);
+  const moved = countMoved(before, buf, SIZEOF_JUMP_ENTRY);
   if (moved)
     k.mem.write(tab.addr, buf.slice(), 'memcpy', {
       what: `__jump_table sorted by key and code (${moved} entries moved)`,
@@ -99,14 +90,14 @@ export function jump_label_add_module(k: Kernel, mod: Module, info: LoadInfo): v
   // NOP'd site (`2 | branch`), so core entries get it cleared here
   const sorted = buf.slice();
   let init = 0;
-  for (let off = 0; off < tab.num * ENTRY; off += ENTRY) {
+  for (let off = 0; off < tab.num * SIZEOF_JUMP_ENTRY; off += SIZEOF_JUMP_ENTRY) {
     const e = entryAt(tab.addr, buf, off);
     const inInit = within_module_init(e.code, mod);
     if (inInit) init++;
     const k64 = s64At(buf, off + 8);
     setS64(buf, off + 8, inInit ? k64 | 2n : k64 & ~2n);
   }
-  const initChanged = countMoved(sorted, buf, ENTRY);
+  const initChanged = countMoved(sorted, buf, SIZEOF_JUMP_ENTRY);
   if (initChanged)
     k.mem.write(tab.addr, buf.slice(), 'memcpy', {
       what: `jump_entry_set_init: ${initChanged} entries' init bit updated (${init} in init text)`,
@@ -116,7 +107,7 @@ export function jump_label_add_module(k: Kernel, mod: Module, info: LoadInfo): v
   const vmlinuxKeys = new Set<bigint>();
   const flips: TextPokeLoc[] = [];
   let prev: bigint | undefined;
-  for (let off = 0; off < tab.num * ENTRY; off += ENTRY) {
+  for (let off = 0; off < tab.num * SIZEOF_JUMP_ENTRY; off += SIZEOF_JUMP_ENTRY) {
     const e = entryAt(tab.addr, buf, off);
     const key = keyOf(e);
     if (key === prev) continue;
@@ -134,7 +125,7 @@ export function jump_label_add_module(k: Kernel, mod: Module, info: LoadInfo): v
     vmlinuxKeys.add(key);
     if (!keyFlipped(k, key)) continue;
     // __jump_label_update(key, iter, stop, true): every entry of this key
-    for (let o = off; o < tab.num * ENTRY; o += ENTRY) {
+    for (let o = off; o < tab.num * SIZEOF_JUMP_ENTRY; o += SIZEOF_JUMP_ENTRY) {
       const f = entryAt(tab.addr, buf, o);
       if (keyOf(f) !== key) break;
       if (!kernel_text_address(k, f.code)) continue;
@@ -153,7 +144,7 @@ export function jump_label_add_module(k: Kernel, mod: Module, info: LoadInfo): v
 
 /** __jump_label_patch(): the site of a flipped key goes from what objtool left to the other state. */
 function __jump_label_patch(k: Kernel, e: Entry): TextPokeLoc | null {
-  const insn = insn_decode_kernel(readAhead(k, e.code, 15));
+  const insn = insn_decode_kernel(k.mem.readAhead(e.code, 15));
   const size = insn?.length;
   if (size !== 2 && size !== 5) {
     k.trace.printk('err', `jump_label: unexpected instruction at ${symbolic(k, e.code)}`);
@@ -180,8 +171,8 @@ function __jump_label_patch(k: Kernel, e: Entry): TextPokeLoc | null {
  * static_key_mod, and the key's own pointer: vmlinux memory) and leaves its own keys alone:
  * nothing of the module's memory is written.
  */
-export function jump_label_del_module(k: Kernel, mod: Module, info: LoadInfo): void {
-  const tab = section_objs(info, '__jump_table', ENTRY);
+export function jump_label_del_module(k: Kernel, mod: Module): void {
+  const tab = { num: mod.num_jump_entries };
   if (!tab.num) return;
   k.trace.step(
     `jump_label_del_module: ${mod.name} unlinked from the vmlinux keys it uses (vmlinux memory, not the module's)`,

@@ -1,7 +1,8 @@
 // What the running kernel can resolve: vmlinux's symbols (from a /proc/kallsyms dump of the
 // real kernel) and what loaded modules export. find_symbol() (kernel/module/main.c) resolves
 // undefined module symbols against exports only; kallsyms_on_each_symbol() (used by
-// livepatch) walks every vmlinux symbol in kallsyms order.
+// livepatch) walks every vmlinux symbol in kallsyms order; kallsyms_lookup_name() and the
+// address → name lookups of kernel/kallsyms.c answer from the same table.
 
 export interface KallsymsEntry {
   addr: bigint;
@@ -60,6 +61,49 @@ export class VmlinuxSymbols {
   /** Every vmlinux symbol with this name, in kallsyms order. */
   lookup(name: string): KallsymsEntry[] {
     return this.byName.get(name) ?? [];
+  }
+
+  /** kallsyms_lookup_name(): the address of the first symbol of that name, or undefined. */
+  addressOf(name: string): bigint | undefined {
+    return this.byName.get(name)?.[0]?.addr;
+  }
+
+  /** The symbols at exactly addr. */
+  at(addr: bigint): KallsymsEntry[] {
+    return this.byAddress().byAddr.get(addr) ?? [];
+  }
+
+  /** The nearest symbol at or below addr (kallsyms_lookup()'s search). */
+  below(addr: bigint): KallsymsEntry | undefined {
+    const s = this.byAddress().sorted;
+    let lo = 0;
+    let hi = s.length - 1;
+    let best: KallsymsEntry | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid]!.addr <= addr) {
+        best = s[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return best;
+  }
+
+  private addressIndex: { sorted: KallsymsEntry[]; byAddr: Map<bigint, KallsymsEntry[]> } | undefined;
+
+  /** Built on first use: most kernels built from a table never look an address up. */
+  private byAddress() {
+    if (!this.addressIndex) {
+      const sorted = [...this.entries].sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+      const byAddr = new Map<bigint, KallsymsEntry[]>();
+      for (const e of sorted) {
+        const l = byAddr.get(e.addr);
+        if (l) l.push(e);
+        else byAddr.set(e.addr, [e]);
+      }
+      this.addressIndex = { sorted, byAddr };
+    }
+    return this.addressIndex;
   }
 
   /**

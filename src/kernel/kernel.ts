@@ -3,10 +3,10 @@
 import { TraceRecorder } from '../trace/recorder.ts';
 import type { ModuleState } from '../trace/types.ts';
 import { type KallsymsEntry, VmlinuxSymbols } from './kallsyms.ts';
-import type { SplitPackaging } from './livepatch/split.ts';
+import type { KernelHooks, Kernel as KernelInterface } from './kernel_types.ts';
 import { CpuCaps, debian61QemuTcgMax, type MachineProfile } from './machine.ts';
 import { AddressSpace } from './mm/address_space.ts';
-import { ModuleArea } from './mm/vmalloc.ts';
+import { MODULES_VADDR, ModuleArea } from './mm/vmalloc.ts';
 import type { Module } from './module/types.ts';
 import { type KernelId, type KernelProfile, profiles } from './profile.ts';
 
@@ -34,23 +34,16 @@ export interface KernelOptions {
    * reported (Kernel.inventedSymbols); the range is one no real kernel object uses.
    */
   fakeMissingSymbols?: boolean;
-  /**
-   * RECONSTRUCTION of the October 2019 `.klp.text.<obj>` proposal: loader hooks as Jessica Yu
-   * sketched them, or with Petr Mladek's read-only-early variant (livepatch/klp_text.ts).
-   */
-  klpTextHooks?: 'jessica' | 'petr';
-  /** RECONSTRUCTION of the 2020 split POC: the sub-modules the kernel loads with their targets. */
-  klpSplit?: SplitPackaging;
+  /** A reconstruction of a never-merged design, plugged in by its strategy (src/strategies/hooks.ts). */
+  hooks?: KernelHooks;
   /** Record every write as its own trace event (default), or only make and count them. */
   recordWrites?: boolean;
   /** The machine booted (CPU features, mitigations, CPUs, preemption); the oracle capture's by default. */
   machine?: MachineProfile;
 }
 
-/** Where invented symbols go: the top of the address space, above the fixmap, never a module or vmlinux address. */
-export const FAKE_SYMBOL_BASE = 0xfffffffffe000000n;
-
-export class Kernel {
+/** One emulated machine; the emulated functions see it through the Kernel interface (kernel_types.ts). */
+export class Kernel implements KernelInterface {
   readonly profile: KernelProfile;
   readonly trace: TraceRecorder;
   readonly mem: AddressSpace;
@@ -61,8 +54,7 @@ export class Kernel {
   /** Symbols given a synthetic address (fakeMissingSymbols), by name. */
   readonly inventedSymbols = new Map<string, bigint>();
   readonly fakeMissingSymbols: boolean;
-  readonly klpTextHooks: 'jessica' | 'petr' | undefined;
-  readonly klpSplit: SplitPackaging | undefined;
+  readonly hooks: KernelHooks;
   readonly machine: MachineProfile;
   /** boot_cpu_has() for this machine. */
   readonly cpu: CpuCaps;
@@ -82,15 +74,14 @@ export class Kernel {
     this.mem = new AddressSpace(this.trace);
     const first = opts.firstModuleBase ?? 0xffffffffc0201000n;
     const reserved =
-      first > 0xffffffffc0000000n
-        ? [{ start: 0xffffffffc0000000n, size: Number(first - 0xffffffffc0000000n), what: 'bpf_prog_pack' }]
+      first > MODULES_VADDR
+        ? [{ start: MODULES_VADDR, size: Number(first - MODULES_VADDR), what: 'bpf_prog_pack' }]
         : [];
     this.moduleArea = new ModuleArea(this.mem, this.trace, reserved);
     this.vmlinux = VmlinuxSymbols.of(opts.vmlinux ?? [], opts.vmlinuxExports);
     this.percpuNext = opts.percpuBase ?? 0x31000n;
     this.fakeMissingSymbols = opts.fakeMissingSymbols ?? false;
-    this.klpTextHooks = opts.klpTextHooks;
-    this.klpSplit = opts.klpSplit;
+    this.hooks = opts.hooks ?? {};
     this.mem.recordWrites = opts.recordWrites ?? true;
     this.machine = opts.machine ?? debian61QemuTcgMax;
     this.cpu = new CpuCaps(this.machine);

@@ -18,5 +18,3 @@ export interface LoadError {
 export function loadError(errno: number, where: string, message: string): LoadError {
   return { kind: 'load-error', errno, errnoName: errnoName(errno), message, where };
 }
-
-export type Result<T> = { ok: true; value: T } | { ok: false; error: LoadError };

@@ -1,5 +1,7 @@
 // Kernel versions the emulator follows, as data: where behaviour differs between versions the
-// code asks the profile instead of testing a version number.
+// code asks the profile's field for that behaviour, never a version number. Each field says
+// which version brought the behaviour and where it lives. A new kernel is a new KernelId and
+// its object in `profiles`; the compiler then points at every table keyed by KernelId.
 
 export type KernelId = '5.4' | '6.1' | '6.3' | '6.4';
 
@@ -15,22 +17,53 @@ export interface KernelProfile {
    * 'write-relocate-add' — 6.3+: the same, plus clear_relocate_add() on unload.
    */
   relocationWrite: 'store' | 'memcpy-or-text-poke' | 'write-relocate-add';
-  /** 6.4+: one allocation per MOD_* type instead of core/init layouts. */
+  /**
+   * 6.4+ ("module: replace module_layout with module_memory"; include/linux/module.h,
+   * kernel/module/main.c): one allocation per MOD_* type instead of core/init layouts.
+   */
   moduleMemory: boolean;
-  /** 5.8+: `.klp.rela.vmlinux.*` applied while the patch module loads. */
+  /**
+   * 5.8+ ("livepatch: Apply vmlinux-specific KLP relocations early"; apply_relocations() in
+   * kernel/module/main.c): `.klp.rela.vmlinux.*` applied while the patch module loads.
+   */
   klpVmlinuxRelocsAtLoad: boolean;
-  /** 5.4 only: elf_header_check() refuses silently and checks less. */
-  elfCheck: '5.4' | '6.1';
-  /** The 6.1.192 backport: "Symbol %s has an invalid section index %u (max %u)". */
+  /**
+   * 5.8+ ("module: harden ELF info handling", kernel/module/main.c): load_module() checks the
+   * signature first, then elf_validity_check() checks the header and the whole section table.
+   * Before, kernel/module.c's elf_header_check() checked less (and refused silently),
+   * setup_load_info() ran, then module_sig_check() (kernel/module_signing.c), and
+   * rewrite_section_headers() refused a section past the end of the file.
+   */
+  elfValidityCheck: boolean;
+  /**
+   * 5.7+ ("module: Harden STRICT_MODULE_RWX"; kernel/module/strict_rwx.c since 5.19):
+   * layout_and_allocate() refuses a section that is both writable and executable
+   * (module_enforce_rwx_sections()).
+   */
+  enforceRwxSections: boolean;
+  /**
+   * The 6.1.192 backport (simplify_symbols(), kernel/module/main.c): "Symbol %s has an invalid
+   * section index %u (max %u)".
+   */
   symbolSectionIndexCheck: boolean;
   /**
-   * How livepatch writes a patch module's late relocations (klp_init_object_loaded()):
+   * How livepatch writes a patch module's late relocations (klp_init_object_loaded(),
+   * kernel/livepatch/core.c; 5.8's "livepatch,module: Remove .klp.arch and module_disable_ro()"):
    * 'module_disable_ro' — ≤ 5.7: the whole patch module writable again (text stays executable),
    *   plain stores, `.klp.arch` alternatives, module_enable_ro(); vmlinux included;
    * 'text_poke' — 5.8+: klp_apply_object_relocs() for module objects only, through text_poke().
    */
   klpLateRelocs: 'module_disable_ro' | 'text_poke';
-  /** 6.3+: klp_clear_object_relocs() zeroes a patch's relocations when their target unloads. */
+  /**
+   * 5.8+ ("livepatch: Prevent module-specific KLP rela sections from referencing vmlinux
+   * symbols", kernel/livepatch/core.c klp_resolve_symbols()): a `.klp.rela.<module>` section may
+   * not name a vmlinux symbol.
+   */
+  klpModuleRelaNoVmlinuxSyms: boolean;
+  /**
+   * 6.3+ ("livepatch,x86: Clear relocation targets on a module removal", kernel/livepatch/core.c):
+   * klp_clear_object_relocs() zeroes a patch's relocations when their target unloads.
+   */
   klpClearRelocsOnGoing: boolean;
 }
 
@@ -41,9 +74,11 @@ export const profiles: Record<KernelId, KernelProfile> = {
     relocationWrite: 'store',
     moduleMemory: false,
     klpVmlinuxRelocsAtLoad: false,
-    elfCheck: '5.4',
+    elfValidityCheck: false,
+    enforceRwxSections: false,
     symbolSectionIndexCheck: false,
     klpLateRelocs: 'module_disable_ro',
+    klpModuleRelaNoVmlinuxSyms: false,
     klpClearRelocsOnGoing: false,
   },
   '6.1': {
@@ -52,9 +87,11 @@ export const profiles: Record<KernelId, KernelProfile> = {
     relocationWrite: 'memcpy-or-text-poke',
     moduleMemory: false,
     klpVmlinuxRelocsAtLoad: true,
-    elfCheck: '6.1',
+    elfValidityCheck: true,
+    enforceRwxSections: true,
     symbolSectionIndexCheck: true,
     klpLateRelocs: 'text_poke',
+    klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: false,
   },
   // 6.1's code with 6.3's klp_clear_object_relocs() (v6.3, "livepatch,x86: Clear relocation targets on a module removal")
@@ -64,9 +101,11 @@ export const profiles: Record<KernelId, KernelProfile> = {
     relocationWrite: 'write-relocate-add',
     moduleMemory: false,
     klpVmlinuxRelocsAtLoad: true,
-    elfCheck: '6.1',
+    elfValidityCheck: true,
+    enforceRwxSections: true,
     symbolSectionIndexCheck: true,
     klpLateRelocs: 'text_poke',
+    klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: true,
   },
   '6.4': {
@@ -75,9 +114,11 @@ export const profiles: Record<KernelId, KernelProfile> = {
     relocationWrite: 'write-relocate-add',
     moduleMemory: true,
     klpVmlinuxRelocsAtLoad: true,
-    elfCheck: '6.1',
+    elfValidityCheck: true,
+    enforceRwxSections: true,
     symbolSectionIndexCheck: true,
     klpLateRelocs: 'text_poke',
+    klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: true,
   },
 };

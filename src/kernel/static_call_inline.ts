@@ -6,24 +6,15 @@
 import { cpu_wants_rethunk_at, text_gen_insn, x86_nops, x86_return_thunk } from './arch/x86/alternative.ts';
 import { text_poke_bp } from './arch/x86/text_poke.ts';
 import { countMoved } from './arch/x86/unwind_orc.ts';
-import type { Kernel } from './kernel.ts';
+import { kernel_text_address } from './extable.ts';
+import type { Kernel } from './kernel_types.ts';
 import { sort } from './lib/sort.ts';
-import type { LoadInfo, Module } from './module/types.ts';
-import {
-  kernel_text_address,
-  readU64,
-  s32At,
-  section_objs,
-  setS32,
-  symbolic,
-  vmlinux_addr,
-  vmlinux_symbols_at,
-  within_module,
-  within_module_init,
-} from './module/within.ts';
+import { s32At, setS32, u64At } from './lib/unaligned.ts';
+import { symbolic } from './module/kallsyms.ts';
+import { type Module, within_module, within_module_init } from './module/types.ts';
 
 const FILE = 'kernel/static_call_inline.c';
-const SITE = 8; // struct static_call_site { s32 addr; s32 key; }
+export const SIZEOF_STATIC_CALL_SITE = 8; // struct static_call_site { s32 addr; s32 key; }
 const STATIC_CALL_SITE_TAIL = 1n;
 const STATIC_CALL_SITE_INIT = 2n;
 const STATIC_CALL_SITE_FLAGS = 3n;
@@ -41,7 +32,7 @@ const setKey = (base: bigint, buf: Uint8Array, off: number, key: bigint) =>
  * DEFINE_STATIC_CALL default __traceiter_<tp> (no probe attached: nothing traces). Returns
  * null for a NULL function, undefined when the rule does not know the key.
  */
-export function vmlinux_static_call_target(k: Kernel, name: string): bigint | null | undefined {
+function vmlinux_static_call_target(k: Kernel, name: string): bigint | null | undefined {
   const RET0 = '__static_call_return0';
   const table: Record<string, Record<string, string | null>> = {
     none: {
@@ -72,26 +63,26 @@ export function vmlinux_static_call_target(k: Kernel, name: string): bigint | nu
   else if (name.startsWith('tp_func_')) func = `__traceiter_${name.slice('tp_func_'.length)}`;
   if (func === null) return null;
   if (func === undefined) return undefined;
-  return vmlinux_addr(k, func);
+  return k.vmlinux.addressOf(func);
 }
 
-export function static_call_add_module(k: Kernel, mod: Module, info: LoadInfo): number {
-  const tab = section_objs(info, '.static_call_sites', SITE);
+export function static_call_add_module(k: Kernel, mod: Module): number {
+  const tab = { addr: mod.static_call_sites, num: mod.num_static_call_sites };
   if (!tab.num) return 0;
   const base = tab.addr;
-  const buf = k.mem.read(base, tab.num * SITE);
+  const buf = k.mem.read(base, tab.num * SIZEOF_STATIC_CALL_SITE);
   const step = k.trace.step('static_call_add_module', { module: mod.name, file: FILE, fn: 'static_call_add_module' });
 
   // a site whose key is not exported points at the trampoline: look the key up in vmlinux's
   // static_call_tramp_key table, which pairs __SCT__<name> with __SCK__<name>
   const before = buf.slice();
   let fixed = 0;
-  for (let off = 0; off < tab.num * SITE; off += SITE) {
+  for (let off = 0; off < tab.num * SIZEOF_STATIC_CALL_SITE; off += SIZEOF_STATIC_CALL_SITE) {
     const s_key = rawKey(base, buf, off);
     const addr = s_key & ~STATIC_CALL_SITE_FLAGS;
     if (!kernel_text_address(k, addr)) continue;
-    const tramp = vmlinux_symbols_at(k, addr).find((e) => e.name.startsWith('__SCT__'));
-    const key = tramp && vmlinux_addr(k, `__SCK__${tramp.name.slice(7)}`);
+    const tramp = k.vmlinux.at(addr).find((e) => e.name.startsWith('__SCT__'));
+    const key = tramp && k.vmlinux.addressOf(`__SCK__${tramp.name.slice(7)}`);
     if (key === undefined) {
       const msg = `Failed to fixup __raw_static_call() usage at: ${symbolic(k, siteAddr(base, buf, off))}`;
       k.trace.printk('warn', msg);
@@ -112,7 +103,7 @@ export function static_call_add_module(k: Kernel, mod: Module, info: LoadInfo): 
   const sorted0 = buf.slice();
   sort(
     tab.num,
-    SITE,
+    SIZEOF_STATIC_CALL_SITE,
     (a, b) => {
       const ka = keyOf(a);
       const kb = keyOf(b);
@@ -127,13 +118,13 @@ export function static_call_add_module(k: Kernel, mod: Module, info: LoadInfo): 
       setS32(buf, b + 4, (tk + delta) | 0);
     },
   );
-  const moved = countMoved(sorted0, buf, SITE);
+  const moved = countMoved(sorted0, buf, SIZEOF_STATIC_CALL_SITE);
   if (moved)
     k.mem.write(base, buf.slice(), 'memcpy', { what: `.static_call_sites sorted by key (${moved} entries moved)` });
 
   const afterSort = buf.slice();
   let init = 0;
-  for (let off = 0; off < tab.num * SITE; off += SITE) {
+  for (let off = 0; off < tab.num * SIZEOF_STATIC_CALL_SITE; off += SIZEOF_STATIC_CALL_SITE) {
     if (!within_module_init(siteAddr(base, buf, off), mod)) continue;
     setKey(base, buf, off, rawKey(base, buf, off) | STATIC_CALL_SITE_INIT); // static_call_set_init()
     init++;
@@ -144,7 +135,7 @@ export function static_call_add_module(k: Kernel, mod: Module, info: LoadInfo): 
 
   // each site now calls what its key holds (text_poke_bp: the module is COMING, its text RX)
   const stats = { calls: 0, nops: 0, unchanged: 0, unknown: new Set<string>(), keys: new Set<bigint>() };
-  for (let off = 0; off < tab.num * SITE; off += SITE) {
+  for (let off = 0; off < tab.num * SIZEOF_STATIC_CALL_SITE; off += SIZEOF_STATIC_CALL_SITE) {
     const site = siteAddr(base, buf, off);
     const raw = rawKey(base, buf, off);
     const key = raw & ~STATIC_CALL_SITE_FLAGS;
@@ -152,10 +143,10 @@ export function static_call_add_module(k: Kernel, mod: Module, info: LoadInfo): 
     stats.keys.add(key);
     let func: bigint | null | undefined;
     if (within_module(key, mod)) {
-      func = readU64(k, key); // the module's own key: its func field, as relocated
+      func = u64At(k.mem.read(key, 8), 0); // the module's own key: its func field, as relocated
       if (func === 0n) func = null;
     } else {
-      const sck = vmlinux_symbols_at(k, key).find((e) => e.name.startsWith('__SCK__'));
+      const sck = k.vmlinux.at(key).find((e) => e.name.startsWith('__SCK__'));
       func = sck ? vmlinux_static_call_target(k, sck.name.slice(7)) : undefined;
       if (func === undefined) stats.unknown.add(sck?.name ?? symbolic(k, key));
     }
@@ -199,10 +190,10 @@ function arch_static_call_transform(
   }
   let code: Uint8Array;
   let kind: 'call' | 'nop';
-  const ret0 = vmlinux_addr(k, '__static_call_return0');
+  const ret0 = k.vmlinux.addressOf('__static_call_return0');
   if (tail && isJcc) {
     // JCC: Jcc.d32 to func, or to __static_call_return for NULL
-    const target = func ?? vmlinux_addr(k, '__static_call_return') ?? 0n;
+    const target = func ?? k.vmlinux.addressOf('__static_call_return') ?? 0n;
     const b = new Uint8Array(6);
     b[0] = 0x0f;
     b.set(text_gen_insn(cur[1]!, site + 1n, target), 1);
@@ -234,8 +225,8 @@ function arch_static_call_transform(
  * For vmlinux keys that is vmlinux memory; for the module's own keys, the kmalloc'd list the
  * emulator never built. Nothing of the module's bytes changes.
  */
-export function static_call_del_module(k: Kernel, mod: Module, info: LoadInfo): void {
-  const tab = section_objs(info, '.static_call_sites', SITE);
+export function static_call_del_module(k: Kernel, mod: Module): void {
+  const tab = { num: mod.num_static_call_sites };
   if (!tab.num) return;
   k.trace.step(
     `static_call_del_module: ${mod.name}'s sites unlinked from their keys (kmalloc'd lists, no module bytes written)`,

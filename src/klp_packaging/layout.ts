@@ -5,7 +5,7 @@
 // pointer is a relocation (R_X86_64_64 against a section symbol + addend, or a defined symbol
 // + addend) at the field's offset: klp_patch.objs (8), klp_object.name (0) / .funcs (8),
 // klp_func.old_name (0) / .new_func (8); klp_func.old_sympos (16) is plain data. Layouts are
-// 6.1's (src/kernel/livepatch/structs.ts): sizeof(klp_object) 168, sizeof(klp_func) 152.
+// 6.1's (src/kernel/livepatch/types.ts): sizeof(klp_object) 168, sizeof(klp_func) 152.
 // Arrays end where klp_for_each_object_static / klp_for_each_func_static stop.
 //
 // Then the static helpers: every function of .text that a patched function reaches through

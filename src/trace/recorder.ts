@@ -1,7 +1,7 @@
 // Builds a Trace while the emulated kernel runs: functions announce themselves (enter/leave
 // form the call path) and open steps; events land in the step that is open.
 import type { KernelEvent, RelocationCause, Step, Trace, WritePath } from './types.ts';
-import { emptyWriteLog, WriteLogWriter } from './write_log.ts';
+import { emptyWriteLog, type RelocationWrite, WriteLogWriter } from './write_log.ts';
 
 export class TraceRecorder {
   readonly trace: Trace;
@@ -56,43 +56,9 @@ export class TraceRecorder {
     this.extendRun(this.writes.append(addr, before, from, bytes, path, cause, what));
   }
 
-  /** WriteLogWriter.appendRelocation() (halves of 64-bit values; see there), in the open step. */
-  relocation(
-    lo: number,
-    hi: number,
-    size: number,
-    vlo: number,
-    vhi: number,
-    path: WritePath,
-    relsec: number,
-    relsecName: number,
-    entry: number,
-    type: number,
-    symbol: number,
-    slo: number,
-    shi: number,
-    alo: number,
-    ahi: number,
-  ): void {
-    this.extendRun(
-      this.writes.appendRelocation(
-        lo,
-        hi,
-        size,
-        vlo,
-        vhi,
-        path,
-        relsec,
-        relsecName,
-        entry,
-        type,
-        symbol,
-        slo,
-        shi,
-        alo,
-        ahi,
-      ),
-    );
+  /** A relocation write over zeros (WriteLogWriter.appendRelocation()), in the open step. */
+  relocation(w: RelocationWrite): void {
+    this.extendRun(this.writes.appendRelocation(w));
   }
 
   /** The write log's id of a string (relocation section and symbol names) for relocation(). */

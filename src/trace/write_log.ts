@@ -8,6 +8,31 @@ import type { RelocationCause, WriteLog, WritePath, WriteRecord } from './types.
 
 export const WRITE_PATHS: readonly WritePath[] = ['memcpy', 'store', 'text_poke', 'text_poke_early'];
 
+/**
+ * A relocation write over zeros as apply_relocate_add()'s batch (AddressSpace.applyRelocationBatch)
+ * hands it to the log: its RelocationCause with P = the address written, every 64-bit value as
+ * two 32-bit halves (lo, hi) so that no BigInt is made, the names as ids of the log's strings
+ * (WriteLogWriter.id()). The batch fills one such object for every row: the log copies it.
+ */
+export interface RelocationWrite {
+  addrLo: number;
+  addrHi: number;
+  /** bytes written: 4 or 8 */
+  size: number;
+  valueLo: number;
+  valueHi: number;
+  path: WritePath;
+  relsec: number;
+  relsecName: number;
+  entry: number;
+  type: number;
+  symbol: number;
+  sLo: number;
+  sHi: number;
+  aLo: number;
+  aHi: number;
+}
+
 type Column = Exclude<keyof WriteLog, 'length' | 'pool' | 'poolLength' | 'strings'>;
 const COLUMNS: Record<
   Column,
@@ -128,55 +153,39 @@ export class WriteLogWriter {
     return i;
   }
 
-  /**
-   * A relocation write over zeros, every 64-bit value as two 32-bit halves (lo, hi): the same row
-   * append() makes from a RelocationCause with P = addr, for apply_relocate_add()'s fast path.
-   */
-  appendRelocation(
-    lo: number,
-    hi: number,
-    size: number,
-    vlo: number,
-    vhi: number,
-    path: WritePath,
-    relsec: number,
-    relsecName: number,
-    entry: number,
-    type: number,
-    symbol: number,
-    slo: number,
-    shi: number,
-    alo: number,
-    ahi: number,
-  ): number {
+  /** A relocation write over zeros (see RelocationWrite): the row append() makes from a RelocationCause with P = addr. */
+  appendRelocation(w: RelocationWrite): number {
     const log = this.log;
     const i = log.length;
+    const size = w.size;
     if (i === log.addr.length) this.grow(i + 1);
     if (log.poolLength + 2 * size > log.pool.length) growPool(log, log.poolLength + 2 * size);
     const at = log.poolLength;
     const pool = log.pool;
+    const vlo = w.valueLo;
+    const vhi = w.valueHi;
     for (let j = 0; j < size; j++) pool[at + j] = 0;
     for (let j = 0; j < size; j++) pool[at + size + j] = (j < 4 ? vlo >>> (8 * j) : vhi >>> (8 * (j - 4))) & 0xff;
     log.poolLength = at + 2 * size;
     const v = this.u32;
     const i2 = 2 * i;
-    v.addr[i2] = v.P[i2] = lo;
-    v.addr[i2 + 1] = v.P[i2 + 1] = hi;
+    v.addr[i2] = v.P[i2] = w.addrLo;
+    v.addr[i2 + 1] = v.P[i2 + 1] = w.addrHi;
     v.value[i2] = vlo;
     v.value[i2 + 1] = vhi;
-    v.S[i2] = slo;
-    v.S[i2 + 1] = shi;
-    v.A[i2] = alo;
-    v.A[i2 + 1] = ahi;
-    log.path[i] = PATH_CODE[path];
+    v.S[i2] = w.sLo;
+    v.S[i2 + 1] = w.sHi;
+    v.A[i2] = w.aLo;
+    v.A[i2 + 1] = w.aHi;
+    log.path[i] = PATH_CODE[w.path];
     log.at[i] = at;
     log.size[i] = size;
     log.what[i] = -1;
-    log.relsec[i] = relsec;
-    log.relsecName[i] = relsecName;
-    log.entry[i] = entry;
-    log.type[i] = type;
-    log.symbol[i] = symbol;
+    log.relsec[i] = w.relsec;
+    log.relsecName[i] = w.relsecName;
+    log.entry[i] = w.entry;
+    log.type[i] = w.type;
+    log.symbol[i] = w.symbol;
     log.length = i + 1;
     return i;
   }

@@ -5,12 +5,12 @@
 // the two entries it exchanges.
 
 import { countMoved } from '../arch/x86/unwind_orc.ts';
-import type { Kernel } from '../kernel.ts';
+import type { Kernel } from '../kernel_types.ts';
 import type { Module } from '../module/types.ts';
-import { s32At, setS32 } from '../module/within.ts';
 import { sort } from './sort.ts';
+import { s32At, setS32 } from './unaligned.ts';
 
-const ENTRY = 12;
+export const SIZEOF_EXCEPTION_TABLE_ENTRY = 12;
 
 export function sort_extable(k: Kernel, mod: Module, start: bigint, num: number): void {
   const step = k.trace.step('sort_extable', { module: mod.name, file: 'lib/extable.c', fn: 'sort_extable' });
@@ -18,7 +18,7 @@ export function sort_extable(k: Kernel, mod: Module, start: bigint, num: number)
     step.title = `sort_extable: ${num} exception table entries, nothing to sort`;
     return;
   }
-  const buf = k.mem.read(start, num * ENTRY);
+  const buf = k.mem.read(start, num * SIZEOF_EXCEPTION_TABLE_ENTRY);
   const before = buf.slice();
   const ex_to_insn = (off: number) => off + s32At(buf, off);
   const cmp = (a: number, b: number) => {
@@ -37,8 +37,8 @@ export function sort_extable(k: Kernel, mod: Module, start: bigint, num: number)
     setS32(buf, a + 8, s32At(buf, b + 8));
     setS32(buf, b + 8, td);
   };
-  sort(num, ENTRY, cmp, swap);
-  const moved = countMoved(before, buf, ENTRY);
+  sort(num, SIZEOF_EXCEPTION_TABLE_ENTRY, cmp, swap);
+  const moved = countMoved(before, buf, SIZEOF_EXCEPTION_TABLE_ENTRY);
   if (moved) k.mem.write(start, buf, 'memcpy', { what: `__ex_table sorted (${moved} entries moved)` });
   step.title = `sort_extable: __ex_table sorted, ${num} entries (${moved} moved)`;
 }

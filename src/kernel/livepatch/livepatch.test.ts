@@ -8,7 +8,7 @@ import { decodeModule } from '../../module_file.ts';
 import { parseKallsyms } from '../kallsyms.ts';
 import { Kernel } from '../kernel.ts';
 import { delete_module, load_module } from '../module/main.ts';
-import { klp_disable_patch } from './enable.ts';
+import { klp_disable_patch } from './core.ts';
 
 const root = new URL('../../../', import.meta.url);
 const vmlinux = parseKallsyms(readFileSync(new URL('public/samples/vmlinux.kallsyms', root), 'utf8'));

@@ -1,10 +1,10 @@
 // kernel/livepatch/patch.c (6.1): redirect a function by putting a klp_ops' ftrace handler on
 // its entry. The first patch of a function registers the ftrace ops; later ones only stack.
 import { EINVAL } from '../errno.ts';
-import { ftrace_location, register_ftrace_function, unregister_ftrace_function } from '../ftrace/ops.ts';
-import type { Kernel } from '../kernel.ts';
+import type { Kernel } from '../kernel_types.ts';
 import { type LoadError, loadError } from '../load_error.ts';
-import { type KlpFunc, type KlpObject, klpState, objectName } from './state.ts';
+import { ftrace_location, register_ftrace_function, unregister_ftrace_function } from '../trace/ftrace.ts';
+import { type KlpFunc, type KlpObject, klpState, objectName } from './types.ts';
 
 function klp_patch_func(k: Kernel, obj: KlpObject, func: KlpFunc): LoadError | null {
   const st = klpState(k);

@@ -1,9 +1,15 @@
 // The emulated kernel's virtual memory: 4 KiB pages with the two permission bits W^X is about
-// (_PAGE_RW and _PAGE_NX). Every access goes through here, so a store into a page that is not
-// writable is caught as the page fault (and oops) the kernel would take, never performed.
+// (_PAGE_RW and _PAGE_NX). Every access goes through this class's methods, so a store into a
+// page that is not writable is caught as the page fault (and oops) the kernel would take, never
+// performed. One method serves a single caller: applyRelocationBatch() writes the common case
+// of apply_relocate_add()'s loop in bulk, straight into page bytes, after the same checks.
+
+import { hex } from '../../format/hex.ts';
 import type { TraceRecorder } from '../../trace/recorder.ts';
 import type { PagePerm, RelocationCause, WritePath } from '../../trace/types.ts';
-import { hex, PAGE_SIZE, pageAddress, pageIndex } from './page.ts';
+import type { RelocationWrite } from '../../trace/write_log.ts';
+import { U64_MAX } from '../limits.ts';
+import { PAGE_SHIFT, PAGE_SIZE, pageAddress, pageIndex } from './page.ts';
 
 interface Page {
   data: Uint8Array;
@@ -11,7 +17,7 @@ interface Page {
 }
 
 /** A run of mapped pages (one vmalloc area): permissions per page, contents only where written. */
-export interface Mapping {
+interface Mapping {
   first: number;
   count: number;
   write: Uint8Array;
@@ -20,8 +26,57 @@ export interface Mapping {
 }
 
 const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
-const U64 = (1n << 64n) - 1n;
 const PAGE_OFFSET_MASK = BigInt(PAGE_SIZE - 1);
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+// for applyRelocationBatch(): a page's index from an address's 32-bit halves, an offset's mask
+const PAGES_PER_4G = 2 ** (32 - PAGE_SHIFT);
+const OFFSET_IN_PAGE = PAGE_SIZE - 1;
+
+// How applyRelocationBatch() writes one relocation type (RelocationRows.howTo): the low bits
+// are the width in bytes; 0 means "not in the batch", left to the caller.
+/** R_X86_64_NONE: nothing written. */
+export const RELOC_SKIP = 0x80;
+/** value -= P (the place). */
+export const RELOC_PCREL = 0x10;
+/** the value must fit an unsigned 32-bit field. */
+export const RELOC_FITS_U32 = 0x20;
+/** the value must fit a signed 32-bit field. */
+export const RELOC_FITS_S32 = 0x40;
+const RELOC_SIZE = 0x0f;
+
+/**
+ * One relocation section's entries for applyRelocationBatch(), as columns (an object per entry
+ * would be 320k allocations for amdgpu.ko). Every 64-bit value comes as its two 32-bit halves
+ * (lo, hi) — a Uint32Array view of the 64-bit column — so that the loop makes no BigInt.
+ */
+export interface RelocationRows {
+  count: number;
+  /** ELF64_R_TYPE(r_info) of each entry */
+  types: Uint32Array;
+  /** r_offset of each entry, as halves */
+  offsets: Uint32Array;
+  /** ELF64_R_SYM(r_info) of each entry */
+  symbols: Uint32Array;
+  /** r_addend of each entry, as halves */
+  addends: Uint32Array;
+  /** S: the st_value of each symbol, as halves; `symbolCount` of them */
+  symbolValues: Uint32Array;
+  symbolCount: number;
+  /** sh_addr of the section the entries patch, as halves */
+  targetLo: number;
+  targetHi: number;
+  /** By relocation type: its width | RELOC_PCREL | RELOC_FITS_*, or RELOC_SKIP; 0 (or past the end): the caller's */
+  howTo: Uint8Array;
+  path: WritePath;
+  /** Entries applied, by relocation type (added to) */
+  counts: Uint32Array;
+  /** For the trace: the section's index, its name as a write-log string id, each symbol's name */
+  relsec: number;
+  relsecName: number;
+  symbolName(index: number): string;
+  /** The write-log string ids of the symbols named so far (filled in as they are) */
+  symbolIds: Map<number, number>;
+}
 
 export class KernelFault extends Error {
   constructor(
@@ -38,6 +93,12 @@ export class AddressSpace {
 
   /** false: writes are checked and made but not recorded one by one (the CLI's image runs). */
   recordWrites = true;
+  /**
+   * Whether apply_relocate_add() hands its common case to applyRelocationBatch(): on a
+   * little-endian host (the halves of RelocationRows are what a Uint32Array view shows there);
+   * false runs its faithful loop alone (and the test that proves both write the same).
+   */
+  relocationBatch = LITTLE_ENDIAN;
   /** Writes made, by the kernel function that made them (always counted). */
   readonly writesBy = new Map<string, number>();
 
@@ -62,19 +123,122 @@ export class AddressSpace {
   }
 
   /**
-   * The mapping holding page `index`, for bulk writers that check and write a page's bytes
-   * themselves (the relocation loop when writes are not recorded): `write[i]`/`exec[i]` are
-   * page i's permission bits, `data.get(i)` its contents (absent: all zero; a writer creates it).
+   * apply_relocate_add()'s common case in bulk, from entry `from` on: an entry whose target lies
+   * in one mapped page that `path` may write (memcpy and store need it writable), is still zero,
+   * and whose value fits, is written — the bytes and the trace row write() would make with its
+   * RelocationCause — and counted; R_X86_64_NONE is counted. It stops at the first entry that is
+   * anything else and returns its index (rows.count when there is none): the caller runs that
+   * entry the faithful way, with every check, message and fault of the kernel's loop.
    */
-  mappingAt(index: number): Mapping | undefined {
-    return this.find(index);
-  }
-
-  /** Count `n` writes made straight into page bytes by the function on top of the call path. */
-  countWrites(n: number): void {
-    if (!n) return;
-    const fn = this.trace.path.at(-1) ?? '?';
-    this.writesBy.set(fn, (this.writesBy.get(fn) ?? 0) + n);
+  applyRelocationBatch(rows: RelocationRows, from: number): number {
+    const { count, types, offsets, symbols, addends, symbolValues, symbolCount, howTo, counts } = rows;
+    const { targetLo, targetHi, path } = rows;
+    const needsWritable = path === 'memcpy' || path === 'store';
+    const trace = this.recordWrites ? this.trace : undefined;
+    // module bindings as locals: the loop runs 300k times for a big module
+    const SKIP = RELOC_SKIP;
+    const SIZE = RELOC_SIZE;
+    const PCREL = RELOC_PCREL;
+    const FITS_U32 = RELOC_FITS_U32;
+    const FITS_S32 = RELOC_FITS_S32;
+    const PAGE = PAGE_SIZE;
+    const SHIFT = PAGE_SHIFT;
+    const PER_4G = PAGES_PER_4G;
+    const IN_PAGE = OFFSET_IN_PAGE;
+    // the page last written: a section's relocations mostly go forward through its pages
+    let pIndex = -1;
+    let pMap: Mapping | undefined;
+    let pI = 0;
+    let pData: Uint8Array | undefined;
+    let pOk = false;
+    let written = 0;
+    let i = from;
+    for (; i < count; i++) {
+      const type = types[i]!;
+      const how = type < howTo.length ? howTo[type]! : 0;
+      if (how === SKIP) {
+        counts[type]!++;
+        continue;
+      }
+      const size = how & SIZE;
+      if (!size) break;
+      // loc = target->sh_addr + r_offset (mod 2^64)
+      let llo = targetLo + offsets[2 * i]!;
+      const lcarry = llo > 0xffffffff ? 1 : 0;
+      llo >>>= 0;
+      const lhi = (targetHi + offsets[2 * i + 1]! + lcarry) >>> 0;
+      const pageOff = llo & IN_PAGE;
+      if (pageOff + size > PAGE) break;
+      const index = lhi * PER_4G + (llo >>> SHIFT);
+      if (index !== pIndex) {
+        pIndex = index;
+        pMap = this.find(index);
+        if (pMap) {
+          pI = index - pMap.first;
+          pData = pMap.data.get(pI);
+          pOk = !needsWritable || pMap.write[pI] === 1;
+        } else pOk = false;
+      }
+      if (!pOk) break;
+      // the target must still be zero
+      let zero = true;
+      if (pData) for (let j = 0; j < size; j++) if (pData[pageOff + j] !== 0) zero = false;
+      if (!zero) break;
+      // val = S + A (mod 2^64)
+      const sym = symbols[i]!;
+      const slo = sym < symbolCount ? symbolValues[2 * sym]! : 0;
+      const shi = sym < symbolCount ? symbolValues[2 * sym + 1]! : 0;
+      let vlo = slo + addends[2 * i]!;
+      const vcarry = vlo > 0xffffffff ? 1 : 0;
+      vlo >>>= 0;
+      let vhi = (shi + addends[2 * i + 1]! + vcarry) >>> 0;
+      if (how & PCREL) {
+        // val -= loc (mod 2^64)
+        vlo -= llo;
+        const borrow = vlo < 0 ? 1 : 0;
+        vlo >>>= 0;
+        vhi = (vhi - lhi - borrow) >>> 0;
+      }
+      if (how & FITS_U32 && vhi !== 0) break;
+      if (how & FITS_S32 && vhi !== ((vlo | 0) < 0 ? 0xffffffff : 0)) break;
+      if (!pData) pMap!.data.set(pI, (pData = new Uint8Array(PAGE)));
+      if (trace) {
+        const w = relocationWrite;
+        w.addrLo = llo;
+        w.addrHi = lhi;
+        w.size = size;
+        w.valueLo = vlo;
+        w.valueHi = vhi;
+        w.path = path;
+        w.relsec = rows.relsec;
+        w.relsecName = rows.relsecName;
+        w.entry = i;
+        w.type = type;
+        w.symbol = symbolId(rows, trace, sym);
+        w.sLo = slo;
+        w.sHi = shi;
+        w.aLo = addends[2 * i]!;
+        w.aHi = addends[2 * i + 1]!;
+        trace.relocation(w);
+      }
+      pData[pageOff] = vlo & 0xff;
+      pData[pageOff + 1] = (vlo >>> 8) & 0xff;
+      pData[pageOff + 2] = (vlo >>> 16) & 0xff;
+      pData[pageOff + 3] = vlo >>> 24;
+      if (size === 8) {
+        pData[pageOff + 4] = vhi & 0xff;
+        pData[pageOff + 5] = (vhi >>> 8) & 0xff;
+        pData[pageOff + 6] = (vhi >>> 16) & 0xff;
+        pData[pageOff + 7] = vhi >>> 24;
+      }
+      written++;
+      counts[type]!++;
+    }
+    if (written) {
+      const fn = this.trace.path.at(-1) ?? '?';
+      this.writesBy.set(fn, (this.writesBy.get(fn) ?? 0) + written);
+    }
+    return i;
   }
 
   private find(index: number): Mapping | undefined {
@@ -104,15 +268,15 @@ export class AddressSpace {
   }
 
   isMapped(addr: bigint): boolean {
-    return this.find(pageIndex(addr & U64)) !== undefined;
+    return this.find(pageIndex(addr & U64_MAX)) !== undefined;
   }
 
   perm(addr: bigint): PagePerm | undefined {
-    return this.page(pageIndex(addr & U64), false)?.perm;
+    return this.page(pageIndex(addr & U64_MAX), false)?.perm;
   }
 
   setPerm(addr: bigint, perm: PagePerm): void {
-    const index = pageIndex(addr & U64);
+    const index = pageIndex(addr & U64_MAX);
     const m = this.find(index);
     if (!m) return;
     m.write[index - m.first] = perm.write ? 1 : 0;
@@ -129,7 +293,7 @@ export class AddressSpace {
       return true;
     }
     let zero = true;
-    this.forEachChunk(addr & U64, length, false, (page, off, _pos, n, at) => {
+    this.forEachChunk(addr & U64_MAX, length, false, (page, off, _pos, n, at) => {
       if (!page) throw new KernelFault(at, oopsFor(at, 'read', undefined));
       for (let i = off; i < off + n; i++) if (page.data[i] !== 0) zero = false;
     });
@@ -138,7 +302,7 @@ export class AddressSpace {
 
   /** Bytes at addr; unmapped bytes read as a fault (the kernel would oops on the read). */
   read(addr: bigint, length: number): Uint8Array {
-    const w = this.within(addr & U64, length);
+    const w = this.within(addr & U64_MAX, length);
     if (w) {
       const data = w.m.data.get(w.i);
       return data ? data.slice(w.off, w.off + length) : new Uint8Array(length);
@@ -149,6 +313,13 @@ export class AddressSpace {
       out.set(page.data.subarray(off, off + n), pos);
     });
     return out;
+  }
+
+  /** Up to `max` bytes from addr, stopping before the first unmapped page (instruction decoding reads ahead). */
+  readAhead(addr: bigint, max: number): Uint8Array {
+    let n = max;
+    while (n > 0 && !this.isMapped(addr + BigInt(n - 1))) n--;
+    return n > 0 ? this.read(addr, n) : new Uint8Array(0);
   }
 
   /**
@@ -162,7 +333,7 @@ export class AddressSpace {
     path: WritePath,
     extra: { cause?: RelocationCause; what?: string } = {},
   ): void {
-    addr &= U64;
+    addr &= U64_MAX;
     const fast = this.within(addr, bytes.length);
     if (fast) {
       // inside one mapped page (nearly every write): no per-chunk callbacks
@@ -209,7 +380,7 @@ export class AddressSpace {
 
   /** Bulk copy that is recorded by the caller as one event (move_module's memcpy of a section). */
   copyIn(addr: bigint, bytes: Uint8Array): void {
-    this.forEachChunk(addr & U64, bytes.length, true, (page, off, pos, n, at) => {
+    this.forEachChunk(addr & U64_MAX, bytes.length, true, (page, off, pos, n, at) => {
       if (!page?.perm.write) throw new KernelFault(at, oopsFor(at, 'write', page?.perm));
       page.data.set(bytes.subarray(pos, pos + n), off);
     });
@@ -222,11 +393,11 @@ export class AddressSpace {
     fn: (page: Page | undefined, offset: number, pos: number, n: number, at: bigint) => void,
   ): void {
     let pos = 0;
-    let index = pageIndex(addr & U64);
+    let index = pageIndex(addr & U64_MAX);
     let offset = Number(addr & PAGE_OFFSET_MASK);
     while (pos < length) {
       const n = Math.min(length - pos, PAGE_SIZE - offset);
-      fn(this.page(index, forWrite), offset, pos, n, (pageAddress(index) + BigInt(offset)) & U64);
+      fn(this.page(index, forWrite), offset, pos, n, (pageAddress(index) + BigInt(offset)) & U64_MAX);
       pos += n;
       index++;
       offset = 0;
@@ -234,12 +405,38 @@ export class AddressSpace {
   }
 }
 
+// the batch's one RelocationWrite, filled anew for every row (the write log copies it)
+const relocationWrite: RelocationWrite = {
+  addrLo: 0,
+  addrHi: 0,
+  size: 0,
+  valueLo: 0,
+  valueHi: 0,
+  path: 'memcpy',
+  relsec: 0,
+  relsecName: 0,
+  entry: 0,
+  type: 0,
+  symbol: 0,
+  sLo: 0,
+  sHi: 0,
+  aLo: 0,
+  aHi: 0,
+};
+
+/** A symbol's write-log string id, interned the first time one of its relocations is recorded. */
+function symbolId(rows: RelocationRows, trace: TraceRecorder, sym: number): number {
+  let id = rows.symbolIds.get(sym);
+  if (id === undefined) rows.symbolIds.set(sym, (id = trace.intern(rows.symbolName(sym))));
+  return id;
+}
+
 /** What arch/x86/mm/fault.c prints first (show_fault_oops(), __die_header()), 6.1. */
-export function oopsFor(addr: bigint, access: 'read' | 'write' | 'exec', perm: PagePerm | undefined): string[] {
+function oopsFor(addr: bigint, access: 'read' | 'write' | 'exec', perm: PagePerm | undefined): string[] {
   const present = perm !== undefined;
   const code = (present ? 1 : 0) | (access === 'write' ? 2 : 0) | (access === 'exec' ? 0x10 : 0);
   return [
-    `BUG: unable to handle page fault for address: ${hex(addr)}`,
+    `BUG: unable to handle page fault for address: ${hex(addr, 16)}`,
     `#PF: supervisor ${access === 'exec' ? 'instruction fetch' : access} access in kernel mode`,
     `#PF: error_code(0x${code.toString(16).padStart(4, '0')}) - ${present ? 'permissions violation' : 'not-present page'}`,
     `Oops: ${code.toString(16).padStart(4, '0')} [#1] SMP NOPTI`,

@@ -7,8 +7,8 @@ import type { AddressSpace } from './address_space.ts';
 import { PAGE_ALIGN, PAGE_SIZE } from './page.ts';
 
 export const MODULES_VADDR = 0xffffffffc0000000n;
-export const MODULES_END = 0xffffffffff000000n;
-export const MODULES_LEN = Number(MODULES_END - MODULES_VADDR);
+const MODULES_END = 0xffffffffff000000n;
+const MODULES_LEN = Number(MODULES_END - MODULES_VADDR);
 
 interface Area {
   start: bigint;

@@ -14,9 +14,8 @@ import {
   SIZEOF_SHDR,
 } from '../../elf/constants.ts';
 import { ENOEXEC } from '../errno.ts';
+import { U64_MAX } from '../limits.ts';
 import { type LoadError, loadError } from '../load_error.ts';
-
-const U64_MASK = (1n << 64n) - 1n;
 
 const refuse = (message: string): LoadError => loadError(ENOEXEC, 'elf_validity_check', message);
 
@@ -25,7 +24,7 @@ const asInt = (v: number) => v | 0;
 
 /** validate_section_offset(): sh_offset + sh_size must neither wrap nor pass the end. */
 function validateSectionOffset(len: number, offset: bigint, size: bigint): boolean {
-  const secend = (offset + size) & U64_MASK;
+  const secend = (offset + size) & U64_MAX;
   return !(secend < offset || secend > BigInt(len));
 }
 

@@ -1,7 +1,9 @@
-// layout_symtab() and add_kallsyms() of kernel/module/kallsyms.c (6.1): the full symbol and
+// kernel/module/kallsyms.c (6.1): layout_symtab() and add_kallsyms() — the full symbol and
 // string tables go at the end of the init layout; a cut-down copy ("core kallsyms": symtab,
 // strtab, type table) at the end of the core layout survives init. Livepatch modules keep
-// every symbol, because their .klp.rela sections index the symbol table.
+// every symbol, because their .klp.rela sections index the symbol table. And what `%pS` prints
+// for an address (sprint_symbol(), kernel/kallsyms.c, asking module_address_lookup() here for
+// a module's), as the trace titles name patched sites.
 import {
   SHF_ALLOC,
   SHF_EXECINSTR,
@@ -14,8 +16,18 @@ import {
   STB_WEAK,
   STT_OBJECT,
 } from '../../elf/constants.ts';
+import type { Kernel } from '../kernel_types.ts';
 import { ALIGN32, module_get_offset, module_get_offset_and_type, strict_align } from './layout.ts';
-import { INIT_OFFSET_MASK, type LoadInfo, type Module, type ModuleLayout } from './types.ts';
+import { mod_find } from './tree_lookup.ts';
+import {
+  INIT_OFFSET_MASK,
+  type LoadInfo,
+  MOD_MEM_TYPES,
+  type Module,
+  type ModuleLayout,
+  within,
+  within_module_init,
+} from './types.ts';
 
 const SIZEOF_MOD_KALLSYMS = 32; // struct mod_kallsyms { Elf_Sym *symtab; unsigned num_symtab; char *strtab; char *typetab; }
 const ALIGNOF_MOD_KALLSYMS = 8;
@@ -29,7 +41,7 @@ export function is_core_symbol(info: LoadInfo, shndx: number, nameOffset: number
 }
 
 /** Init placement in either encoding: INIT_OFFSET_MASK (≤ 6.3) or an init mod_mem_type (6.4+). */
-export function placedInInit(entsize: bigint): boolean {
+function placedInInit(entsize: bigint): boolean {
   if (entsize & INIT_OFFSET_MASK) return true;
   const type = Number(entsize >> 60n);
   return type >= 4 && type <= 6; // MOD_INIT_TEXT, MOD_INIT_DATA, MOD_INIT_RODATA
@@ -87,7 +99,7 @@ export function layout_symtab(mod: Module, info: LoadInfo): void {
 }
 
 /** elf_type(): the letter /proc/kallsyms shows for a module symbol. */
-export function elf_type(info: LoadInfo, bind: number, type: number, shndx: number): string {
+function elf_type(info: LoadInfo, bind: number, type: number, shndx: number): string {
   if (bind === STB_WEAK) return type === STT_OBJECT ? 'v' : 'w';
   if (shndx === SHN_UNDEF) return 'U';
   if (shndx === SHN_ABS || shndx === info.index.pcpu) return 'a';
@@ -99,4 +111,81 @@ export function elf_type(info: LoadInfo, bind: number, type: number, shndx: numb
   if (sec.type === SHT_NOBITS) return 'b';
   if (sec.name.startsWith('.debug')) return 'n';
   return '?';
+}
+
+/** add_kallsyms(): the core copy of the kept symbols, with resolved values. */
+export function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
+  k.trace.call('add_kallsyms', () => {
+    k.trace.step('copy the kept symbols, their names and types into core data', {
+      module: mod.name,
+      file: 'kernel/module/kallsyms.c',
+    });
+    const symsec = info.sechdrs[info.index.sym]!;
+    const strsec = info.sechdrs[info.index.str]!;
+    const strtab = info.bytes.subarray(strsec.offset, strsec.offset + strsec.size);
+    const nsrc = Math.floor(symsec.size / SIZEOF_SYM);
+    const base = mod.mem ? mod.mem.MOD_DATA.base : mod.core_layout.base;
+    const initBase = mod.mem ? mod.mem.MOD_INIT_DATA.base : mod.init_layout.base;
+    const src = info.bytes.subarray(symsec.offset, symsec.offset + nsrc * SIZEOF_SYM);
+    // kept entries, names and types packed at the front of buffers sized for every symbol
+    const symtab = new Uint8Array(nsrc * SIZEOF_SYM);
+    const symDv = new DataView(symtab.buffer);
+    let strs = new Uint8Array(Math.max(64, strtab.length));
+    let nstrs = 0;
+    const types = new Uint8Array(nsrc);
+    const initTypes = new Uint8Array(nsrc);
+    let ndst = 0;
+    const syms = info.elf.symbols;
+    for (let i = 0; i < nsrc && i < syms.length; i++) {
+      const sym = syms[i]!;
+      const t = elf_type(info, sym.bind, sym.type, sym.shndx).charCodeAt(0);
+      initTypes[sym.index] = t;
+      if (!(sym.index === 0 || mod.klp || is_core_symbol(info, sym.shndx, sym.nameOffset))) continue;
+      const at = ndst * SIZEOF_SYM;
+      symtab.set(src.subarray(sym.index * SIZEOF_SYM, (sym.index + 1) * SIZEOF_SYM), at);
+      symDv.setUint32(at, nstrs, true);
+      symDv.setBigUint64(at + 8, mod.symbolValues[sym.index]!, true);
+      let p = sym.nameOffset;
+      while (p < strtab.length && strtab[p] !== 0) p++;
+      const len = Math.max(0, p - sym.nameOffset);
+      if (nstrs + len + 1 > strs.length) {
+        const grown = new Uint8Array(Math.max(2 * strs.length, nstrs + len + 1));
+        grown.set(strs.subarray(0, nstrs));
+        strs = grown;
+      }
+      if (len) strs.set(strtab.subarray(sym.nameOffset, p), nstrs);
+      nstrs += len;
+      strs[nstrs++] = 0;
+      types[ndst] = t;
+      ndst++;
+    }
+    k.mem.write(base + BigInt(info.symoffs), symtab.slice(0, ndst * SIZEOF_SYM), 'memcpy', {
+      what: `core_kallsyms.symtab (${ndst} symbols)`,
+    });
+    k.mem.write(base + BigInt(info.stroffs), strs.slice(0, nstrs), 'memcpy', { what: 'core_kallsyms.strtab' });
+    k.mem.write(base + BigInt(info.core_typeoffs), types.slice(0, ndst), 'memcpy', { what: 'core_kallsyms.typetab' });
+    if (initBase)
+      k.mem.write(initBase + BigInt(info.init_typeoffs), initTypes, 'memcpy', { what: 'kallsyms typetab (init)' });
+    mod.core_kallsyms = { symtab: base + BigInt(info.symoffs), num_symtab: ndst };
+  });
+}
+
+/**
+ * A name for addr, for trace titles: the vmlinux symbol there, else the module and the offset
+ * in its region (the emulator names a module address without the module's own symbols).
+ */
+export function symbolic(k: Kernel, addr: bigint): string {
+  const at = k.vmlinux.at(addr)[0];
+  if (at) return at.name;
+  const m = mod_find(k, addr);
+  if (m) {
+    if (m.mem) {
+      const t = MOD_MEM_TYPES.find((t) => within(addr, m.mem![t].base, m.mem![t].size))!;
+      return `${m.name}+${t}:0x${(addr - m.mem[t].base).toString(16)}`;
+    }
+    const init = within_module_init(addr, m);
+    const base = init ? m.init_layout.base : m.core_layout.base;
+    return `${m.name}+${init ? 'init:' : ''}0x${(addr - base).toString(16)}`;
+  }
+  return `0x${addr.toString(16)}`;
 }

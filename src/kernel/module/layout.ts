@@ -50,7 +50,7 @@ export function module_get_offset(
 }
 
 /** module_init_section(): the generic `.init*` rule; with CONFIG_MODULE_UNLOAD exit code stays core. */
-export const module_init_layout_section = (name: string) => name.startsWith('.init');
+const module_init_layout_section = (name: string) => name.startsWith('.init');
 
 export function layout_sections(mod: Module, info: LoadInfo): void {
   for (const s of info.sechdrs) s.entsize = ENTSIZE_UNSET;

@@ -1,6 +1,6 @@
 // Where a loaded module's sections went and what its pages allow: the view `klp-lab layout`
 // prints and the tests compare with /sys/module/M/sections and the page tables.
-import type { Kernel } from '../kernel.ts';
+import type { Kernel } from '../kernel_types.ts';
 import { PAGE_SIZE } from '../mm/page.ts';
 import { sectionPlacement } from './layout.ts';
 import { MOD_MEM_TYPES, type ModMemType, type Module, mod_mem_type_is_init } from './types.ts';

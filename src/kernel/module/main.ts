@@ -1,50 +1,36 @@
-// load_module() and its helpers from kernel/module/main.c (Linux 6.1.192), in the kernel's
-// order: the signature and ELF checks, section layout, allocation and copy, symbol resolution,
-// relocation, finalisation, the RO/NX/X flips of complete_formation(), the COMING notifiers,
-// init and the freeing of init memory. Every step lands in the kernel's trace.
+// load_module() and its helpers from kernel/module/main.c (Linux 6.1.192; 6.12's per-type
+// allocations for 6.4+ profiles), in the kernel's order: the signature and ELF checks, section
+// layout, allocation and copy, symbol resolution, relocation, finalisation, the RO/NX/X flips
+// of complete_formation(), the COMING notifiers, init and the freeing of init memory; and
+// delete_module(). Every step lands in the kernel's trace. What main.c delegates to its
+// satellite files (kallsyms.c, strict_rwx.c, livepatch.c, signing.c…) is in theirs here too.
 import {
   SHF_ALLOC,
-  SHF_EXECINSTR,
   SHF_RELA_LIVEPATCH,
   SHF_RO_AFTER_INIT,
-  SHF_WRITE,
   SHT_NOBITS,
   SHT_REL,
   SHT_RELA,
-  SIZEOF_SYM,
 } from '../../elf/constants.ts';
 import { getModinfo } from '../../elf/modinfo.ts';
 import type { ElfObject, ModuleSignature } from '../../elf/types.ts';
-import { apply_relocate_add } from '../arch/x86/module.ts';
-import { module_finalize } from '../arch/x86/module_finalize.ts';
+import { apply_relocate_add, module_finalize } from '../arch/x86/module.ts';
+
 import { EAGAIN, EBUSY, EEXIST, ENOENT, ENOEXEC, ENOMEM } from '../errno.ts';
-import type { Kernel } from '../kernel.ts';
-import { sort_extable } from '../lib/extable.ts';
-import { klp_apply_section_relocs } from '../livepatch/core.ts';
-import { klp_enable_patch, klp_module_coming, klp_module_going } from '../livepatch/enable.ts';
-import { klp_text_apply_own, klp_text_protect_coming, klp_text_relocate_coming } from '../livepatch/klp_text.ts';
-import {
-  isSplitSubModule,
-  klp_add_object,
-  klp_split_coming,
-  klp_split_going,
-  klp_split_release,
-  klp_split_request_loaded,
-  type SplitLoader,
-} from '../livepatch/split.ts';
+import { SIZEOF_JUMP_ENTRY } from '../jump_label.ts';
+import type { Kernel } from '../kernel_types.ts';
+import { SIZEOF_EXCEPTION_TABLE_ENTRY, sort_extable } from '../lib/extable.ts';
+import { klp_apply_section_relocs, klp_enable_patch, klp_module_coming, klp_module_going } from '../livepatch/core.ts';
 import { type LoadError, loadError } from '../load_error.ts';
 import { KernelFault } from '../mm/address_space.ts';
 import { PAGE_ALIGN } from '../mm/page.ts';
+import { blocking_notifier_call_chain, blocking_notifier_call_chain_robust } from '../notifier.ts';
+import { SIZEOF_STATIC_CALL_SITE } from '../static_call_inline.ts';
+import { ftrace_module_enable, ftrace_module_init, ftrace_release_mod } from '../trace/ftrace.ts';
 import { elf_header_check, elf_validity_check } from './elf_check.ts';
-import { elf_type, is_core_symbol, layout_symtab } from './kallsyms.ts';
+import { add_kallsyms, layout_symtab } from './kallsyms.ts';
 import { layout_sections, layout_sections_mem } from './layout.ts';
-import {
-  ftrace_module_enable,
-  ftrace_module_init,
-  ftrace_release_mod,
-  notify_coming,
-  notify_going,
-} from './notifiers.ts';
+import { copy_module_elf } from './livepatch.ts';
 import { module_sig_check } from './signing.ts';
 import {
   module_enable_data_nx,
@@ -53,6 +39,7 @@ import {
   module_enable_rodata_ro,
   module_enable_text_rox,
   module_enable_x,
+  module_enforce_rwx_sections,
 } from './strict_rwx.ts';
 import { simplify_symbols } from './symbols.ts';
 import {
@@ -68,7 +55,6 @@ import {
   SH_ENTSIZE_TYPE_SHIFT,
   type Shdr,
 } from './types.ts';
-import { section_objs } from './within.ts';
 
 const FILE = 'kernel/module/main.c';
 const MODULE_NAME_OFFSET = 24; // offsetof(struct module, name)
@@ -83,6 +69,25 @@ export interface LoadResult {
 function find_sec(info: { sechdrs: Shdr[] }, name: string): number {
   const i = info.sechdrs.findIndex((s, i) => i > 0 && (s.flags & SHF_ALLOC) !== 0n && s.name === name);
   return Math.max(i, 0);
+}
+
+/** section_objs(): an SHF_ALLOC section by name (the first), as address and element count. */
+function section_objs(info: LoadInfo, name: string, objsize: number): { addr: bigint; num: number } {
+  const i = find_sec(info, name);
+  return i ? { addr: info.sechdrs[i]!.addr, num: Math.floor(info.sechdrs[i]!.size / objsize) } : { addr: 0n, num: 0 };
+}
+
+/** find_module_sections(): where the tables that later work walks are (only those it emulates). */
+function find_module_sections(mod: Module, info: LoadInfo): void {
+  ({ addr: mod.extable, num: mod.num_exentries } = section_objs(info, '__ex_table', SIZEOF_EXCEPTION_TABLE_ENTRY));
+  ({ addr: mod.jump_entries, num: mod.num_jump_entries } = section_objs(info, '__jump_table', SIZEOF_JUMP_ENTRY));
+  ({ addr: mod.static_call_sites, num: mod.num_static_call_sites } = section_objs(
+    info,
+    '.static_call_sites',
+    SIZEOF_STATIC_CALL_SITE,
+  ));
+  // FTRACE_CALLSITE_SECTION
+  ({ addr: mod.ftrace_callsites, num: mod.num_ftrace_callsites } = section_objs(info, '__mcount_loc', 8));
 }
 
 /** setup_load_info(): the module's name, its symbol table and its struct module section. */
@@ -154,18 +159,6 @@ function rewrite_section_headers(info: LoadInfo): void {
   for (const s of info.sechdrs.slice(1)) s.addr = BigInt(s.offset);
   info.sechdrs[info.index.vers]!.flags &= ~SHF_ALLOC;
   info.sechdrs[info.index.info]!.flags &= ~SHF_ALLOC;
-}
-
-/** module_enforce_rwx_sections() (strict_rwx.c): no section may be both writable and executable. */
-function module_enforce_rwx_sections(k: Kernel, info: LoadInfo): LoadError | null {
-  for (const [i, s] of info.sechdrs.entries()) {
-    if ((s.flags & (SHF_WRITE | SHF_EXECINSTR)) === (SHF_WRITE | SHF_EXECINSTR)) {
-      const msg = `${info.name}: section ${s.name} (index ${i}) has invalid WRITE|EXEC flags`;
-      k.trace.printk('err', msg);
-      return loadError(ENOEXEC, 'module_enforce_rwx_sections', msg);
-    }
-  }
-  return null;
 }
 
 /** 6.4+ move_module() (6.12): one execmem allocation per non-empty mod_mem_type, in enum order. */
@@ -289,8 +282,7 @@ function layout_and_allocate(k: Kernel, mod: Module, info: LoadInfo, opts: LoadO
   return k.trace.call('layout_and_allocate', () => {
     k.trace.step('check modinfo and section flags', { module: mod.name, file: FILE, fn: 'check_modinfo' });
     check_modinfo(k, mod, info);
-    if (k.profile.elfCheck !== '5.4') {
-      // not in 5.4
+    if (k.profile.enforceRwxSections) {
       const rwx = k.trace.call('module_enforce_rwx_sections', () => module_enforce_rwx_sections(k, info));
       if (rwx) return rwx;
     }
@@ -364,7 +356,7 @@ function percpu_modalloc(k: Kernel, mod: Module, info: LoadInfo): void {
   mod.percpu = k.percpuAlloc(pcpu.size, pcpu.addralign);
 }
 
-export function apply_relocations(k: Kernel, mod: Module, info: LoadInfo): LoadError | null {
+function apply_relocations(k: Kernel, mod: Module, info: LoadInfo): LoadError | null {
   return k.trace.call('apply_relocations', () => {
     for (const [i, s] of info.sechdrs.entries()) {
       if (i === 0) continue;
@@ -373,8 +365,8 @@ export function apply_relocations(k: Kernel, mod: Module, info: LoadInfo): LoadE
       if (!(info.sechdrs[infosec]!.flags & SHF_ALLOC)) continue;
       let err: LoadError | null = null;
       if (s.flags & SHF_RELA_LIVEPATCH) {
-        // reconstructions: the .klp.text hooks and the split sub-modules relocate what is present at load
-        if (k.klpTextHooks || k.klpSplit) err = klp_text_apply_own(k, mod, info, i);
+        // a reconstruction's hook (the .klp.text loader hooks, the split sub-modules) replaces the profile's way
+        if (k.hooks.klpRelaAtLoad) err = k.hooks.klpRelaAtLoad(k, mod, info, i);
         else if (!k.profile.klpVmlinuxRelocsAtLoad)
           continue; // 5.4: livepatch applies them all later
         else err = klp_apply_section_relocs(k, mod, info, i, null);
@@ -393,71 +385,13 @@ export function apply_relocations(k: Kernel, mod: Module, info: LoadInfo): LoadE
       }
       if (err) return err;
     }
-    return klp_text_relocate_coming(k, mod);
-  });
-}
-
-/** add_kallsyms() (kallsyms.c): the core copy of the kept symbols, with resolved values. */
-function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
-  k.trace.call('add_kallsyms', () => {
-    k.trace.step('copy the kept symbols, their names and types into core data', {
-      module: mod.name,
-      file: 'kernel/module/kallsyms.c',
-    });
-    const symsec = info.sechdrs[info.index.sym]!;
-    const strsec = info.sechdrs[info.index.str]!;
-    const strtab = info.bytes.subarray(strsec.offset, strsec.offset + strsec.size);
-    const nsrc = Math.floor(symsec.size / SIZEOF_SYM);
-    const base = mod.mem ? mod.mem.MOD_DATA.base : mod.core_layout.base;
-    const initBase = mod.mem ? mod.mem.MOD_INIT_DATA.base : mod.init_layout.base;
-    const src = info.bytes.subarray(symsec.offset, symsec.offset + nsrc * SIZEOF_SYM);
-    // kept entries, names and types packed at the front of buffers sized for every symbol
-    const symtab = new Uint8Array(nsrc * SIZEOF_SYM);
-    const symDv = new DataView(symtab.buffer);
-    let strs = new Uint8Array(Math.max(64, strtab.length));
-    let nstrs = 0;
-    const types = new Uint8Array(nsrc);
-    const initTypes = new Uint8Array(nsrc);
-    let ndst = 0;
-    const syms = info.elf.symbols;
-    for (let i = 0; i < nsrc && i < syms.length; i++) {
-      const sym = syms[i]!;
-      const t = elf_type(info, sym.bind, sym.type, sym.shndx).charCodeAt(0);
-      initTypes[sym.index] = t;
-      if (!(sym.index === 0 || mod.klp || is_core_symbol(info, sym.shndx, sym.nameOffset))) continue;
-      const at = ndst * SIZEOF_SYM;
-      symtab.set(src.subarray(sym.index * SIZEOF_SYM, (sym.index + 1) * SIZEOF_SYM), at);
-      symDv.setUint32(at, nstrs, true);
-      symDv.setBigUint64(at + 8, mod.symbolValues[sym.index]!, true);
-      let p = sym.nameOffset;
-      while (p < strtab.length && strtab[p] !== 0) p++;
-      const len = Math.max(0, p - sym.nameOffset);
-      if (nstrs + len + 1 > strs.length) {
-        const grown = new Uint8Array(Math.max(2 * strs.length, nstrs + len + 1));
-        grown.set(strs.subarray(0, nstrs));
-        strs = grown;
-      }
-      if (len) strs.set(strtab.subarray(sym.nameOffset, p), nstrs);
-      nstrs += len;
-      strs[nstrs++] = 0;
-      types[ndst] = t;
-      ndst++;
-    }
-    k.mem.write(base + BigInt(info.symoffs), symtab.slice(0, ndst * SIZEOF_SYM), 'memcpy', {
-      what: `core_kallsyms.symtab (${ndst} symbols)`,
-    });
-    k.mem.write(base + BigInt(info.stroffs), strs.slice(0, nstrs), 'memcpy', { what: 'core_kallsyms.strtab' });
-    k.mem.write(base + BigInt(info.core_typeoffs), types.slice(0, ndst), 'memcpy', { what: 'core_kallsyms.typetab' });
-    if (initBase)
-      k.mem.write(initBase + BigInt(info.init_typeoffs), initTypes, 'memcpy', { what: 'kallsyms typetab (init)' });
-    mod.core_kallsyms = { symtab: base + BigInt(info.symoffs), num_symtab: ndst };
+    return k.hooks.afterApplyRelocations?.(k, mod) ?? null;
   });
 }
 
 function post_relocation(k: Kernel, mod: Module, info: LoadInfo): LoadError | null {
   return k.trace.call('post_relocation', () => {
-    const ex = section_objs(info, '__ex_table', 12);
-    if (ex.num) k.trace.call('sort_extable', () => sort_extable(k, mod, ex.addr, ex.num));
+    if (mod.num_exentries) k.trace.call('sort_extable', () => sort_extable(k, mod, mod.extable, mod.num_exentries));
     add_kallsyms(k, mod, info);
     return k.trace.call('module_finalize', () => module_finalize(k, mod, info));
   });
@@ -473,7 +407,7 @@ function complete_formation(k: Kernel, mod: Module): void {
       module_enable_ro(k, mod, false);
       module_enable_nx(k, mod);
       module_enable_x(k, mod);
-      klp_text_protect_coming(k, mod);
+      k.hooks.afterModuleEnableX?.(k, mod);
     }
     k.trace.step('COMING: kallsyms can see the module, nobody can use it yet', { module: mod.name, file: FILE });
     k.setState(mod, 'COMING');
@@ -490,13 +424,6 @@ function find_exports(mod: Module, info: LoadInfo): void {
   }
 }
 
-/** copy_module_elf() (kernel/module/livepatch.c): a livepatch keeps its section headers; its symtab now lives in core kallsyms. */
-function copy_module_elf(mod: Module, info: LoadInfo): void {
-  const sechdrs = info.sechdrs.map((s) => ({ ...s }));
-  sechdrs[info.index.sym]!.addr = mod.core_kallsyms!.symtab;
-  mod.klp_info = { ...info, sechdrs };
-}
-
 /**
  * do_init_module(): run init, go LIVE, make ro_after_init read-only, free the init region.
  * A module's init is its own code and is not emulated — except a livepatch's, whose init is
@@ -506,9 +433,7 @@ function do_init_module(k: Kernel, mod: Module): LoadError | null {
   return k.trace.call('do_init_module', () => {
     if (mod.klp) {
       const err = k.trace.call('do_one_initcall', () =>
-        isSplitSubModule(k, mod)
-          ? klp_add_object(k, mod)
-          : (klp_enable_patch(k, mod) ?? klp_split_request_loaded(k, splitLoader, mod)),
+        k.hooks.livepatchInit ? k.hooks.livepatchInit(k, mod) : klp_enable_patch(k, mod),
       );
       if (err) {
         k.trace.step(`${mod.name}'s init failed (${err.errnoName}): the module goes away`, {
@@ -516,7 +441,7 @@ function do_init_module(k: Kernel, mod: Module): LoadError | null {
           file: FILE,
         });
         k.setState(mod, 'GOING');
-        notify_going(k, mod, mod.info);
+        blocking_notifier_call_chain(k, mod);
         klp_module_going(k, mod);
         ftrace_release_mod(k, mod);
         return err;
@@ -571,15 +496,16 @@ function oops(k: Kernel, e: KernelFault): LoadError {
 
 function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: LoadOptions): LoadResult {
   return k.trace.call('load_module', () => {
-    // 6.1 checks the signature first, then the ELF; 5.4 checks the header, finds its way
-    // around the module, and only then looks at the signature
-    const v54 = k.profile.elfCheck === '5.4';
+    // 5.8+ checks the signature first, then the ELF; before, the header was checked, the loader
+    // found its way around the module, and only then looked at the signature (in the files of
+    // the time: kernel/module.c, kernel/module_signing.c)
+    const validity = k.profile.elfValidityCheck;
     let len = bytes.length;
     let signature: ModuleSignature | undefined;
     const sigCheck = (): LoadError | null => {
       k.trace.step(`${elf.fileName}: check the signature`, {
         fn: 'module_sig_check',
-        file: v54 ? 'kernel/module_signing.c' : 'kernel/module/signing.c',
+        file: validity ? 'kernel/module/signing.c' : 'kernel/module_signing.c',
       });
       const sig = module_sig_check(bytes);
       if ('kind' in sig) return sig;
@@ -588,15 +514,15 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
       signature = sig.signature;
       return null;
     };
-    if (!v54) {
+    if (validity) {
       const err = sigCheck();
       if (err) return { ok: false, error: err };
     }
     k.trace.step('check the ELF header and section table', {
-      fn: v54 ? 'elf_header_check' : 'elf_validity_check',
-      file: v54 ? 'kernel/module.c' : FILE,
+      fn: validity ? 'elf_validity_check' : 'elf_header_check',
+      file: validity ? FILE : 'kernel/module.c',
     });
-    const invalid = v54 ? elf_header_check(bytes, len) : elf_validity_check(bytes, len);
+    const invalid = validity ? elf_validity_check(bytes, len) : elf_header_check(bytes, len);
     if (invalid) {
       if (invalid.message) k.trace.printk('err', invalid.message);
       return { ok: false, error: invalid };
@@ -605,11 +531,11 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
     k.trace.step('find the name, symbol table and struct module', { fn: 'setup_load_info', file: FILE });
     let info = setup_load_info(k, elf, bytes, len, signature !== undefined);
     if ('kind' in info) return { ok: false, error: info };
-    if (v54) {
+    if (!validity) {
       const err = sigCheck();
       if (err) return { ok: false, error: err };
       info = { ...info, len, sig_ok: signature !== undefined };
-      // 5.4 rewrite_section_headers(): every section's bytes must be inside the (signature-less) file
+      // ≤ 5.7 rewrite_section_headers(): every section's bytes must be inside the (signature-less) file
       const cut = info.sechdrs.find((s) => s.type !== SHT_NOBITS && BigInt(len) < BigInt(s.offset) + s.size64);
       if (cut) {
         const msg = `Module len ${len} truncated`;
@@ -633,6 +559,14 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
       percpu: 0n,
       info,
       taints: [],
+      extable: 0n,
+      num_exentries: 0,
+      jump_entries: 0n,
+      num_jump_entries: 0,
+      static_call_sites: 0n,
+      num_static_call_sites: 0,
+      ftrace_callsites: 0n,
+      num_ftrace_callsites: 0,
     };
     for (const s of elf.symbols) mod.symbolValues[s.index] = s.value;
 
@@ -654,6 +588,7 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
     const dup = add_unformed_module(k, mod);
     if (dup) return fail(dup, 'free_module');
     percpu_modalloc(k, mod, info);
+    find_module_sections(mod, info);
 
     const sym = simplify_symbols(k, mod, info);
     if (sym) return fail(sym, 'unlink');
@@ -663,14 +598,14 @@ function load_module_steps(k: Kernel, bytes: Uint8Array, elf: ElfObject, opts: L
     if (post) return fail(post, 'unlink');
     find_exports(mod, info);
 
-    k.trace.call('ftrace_module_init', () => ftrace_module_init(k, mod, info));
+    ftrace_module_init(k, mod);
     complete_formation(k, mod);
     // prepare_coming_module(): ftrace_module_enable(), klp_module_coming(), the COMING notifiers
     const coming = k.trace.call('prepare_coming_module', () => {
       ftrace_module_enable(k, mod);
-      const klp = klp_module_coming(k, mod) ?? klp_split_coming(k, splitLoader, mod);
+      const klp = klp_module_coming(k, mod) ?? k.hooks.afterKlpModuleComing?.(k, mod) ?? null;
       if (klp) return klp;
-      const notified = notify_coming(k, mod, info);
+      const notified = blocking_notifier_call_chain_robust(k, mod);
       if (notified) klp_module_going(k, mod);
       return notified;
     });
@@ -696,12 +631,6 @@ export function delete_module(k: Kernel, name: string): LoadError | null {
   }
 }
 
-/** How the split reconstruction's request_module() reaches the loader. */
-const splitLoader: SplitLoader = {
-  load: (k, bytes, elf) => load_module(k, bytes, elf),
-  remove: (k, name) => delete_module(k, name),
-};
-
 function delete_module_steps(k: Kernel, name: string): LoadError | null {
   const mod = k.findModule(name);
   if (!mod) return loadError(ENOENT, 'delete_module', '');
@@ -711,9 +640,9 @@ function delete_module_steps(k: Kernel, name: string): LoadError | null {
   return k.trace.call('delete_module', () => {
     k.trace.step(`${mod.name}'s exit function runs (not emulated)`, { module: mod.name, file: FILE, fn: 'mod->exit' });
     k.setState(mod, 'GOING');
-    notify_going(k, mod, mod.info);
+    blocking_notifier_call_chain(k, mod);
     klp_module_going(k, mod);
-    klp_split_release(k, mod);
+    k.hooks.afterKlpModuleGoing?.(k, mod);
     ftrace_release_mod(k, mod);
     k.trace.call('free_module', () => {
       k.trace.step('free the core region', { module: mod.name, file: FILE });
@@ -721,7 +650,7 @@ function delete_module_steps(k: Kernel, name: string): LoadError | null {
       k.setState(mod, 'GONE');
       k.modules.splice(k.modules.indexOf(mod), 1);
     });
-    klp_split_going(k, splitLoader, mod);
+    k.hooks.afterFreeModule?.(k, mod);
     return null;
   });
 }

@@ -1,20 +1,30 @@
-// kernel/module/strict_rwx.c (6.1; module_disable_ro() from kernel/module.c 5.4):
+// kernel/module/strict_rwx.c (6.1; module_disable_ro() from kernel/module.c 5.4, the 6.4+
+// per-type functions from 6.12):
 //          [text] [read-only-data] [ro-after-init] [writable data]
 // text_size -----^                ^               ^               ^
 // ro_size ------------------------|               |               |
 // ro_after_init_size -----------------------------|               |
 // size -----------------------------------------------------------|
-import type { Kernel } from '../kernel.ts';
-import { klpTextUnprotected } from '../livepatch/klp_text.ts';
-import { PAGE_ALIGN, PAGE_SHIFT, PAGE_SIZE } from '../mm/page.ts';
+import { SHF_EXECINSTR, SHF_WRITE } from '../../elf/constants.ts';
+import { ENOEXEC } from '../errno.ts';
+import type { Kernel } from '../kernel_types.ts';
+import { type LoadError, loadError } from '../load_error.ts';
+import { PAGE_ALIGN, PAGE_SIZE } from '../mm/page.ts';
 import { set_memory_nx, set_memory_ro, set_memory_rox, set_memory_rw, set_memory_x } from '../mm/set_memory.ts';
-import { MOD_MEM_TYPES, type ModMemType, type Module, type ModuleLayout, mod_mem_type_is_text } from './types.ts';
+import {
+  type LoadInfo,
+  MOD_MEM_TYPES,
+  type ModMemType,
+  type Module,
+  type ModuleLayout,
+  mod_mem_type_is_text,
+} from './types.ts';
 
 type SetMemory = typeof set_memory_ro;
 
-const pages = (bytes: number) => Math.floor(bytes / (1 << PAGE_SHIFT));
+const pages = (bytes: number) => Math.floor(bytes / PAGE_SIZE);
 
-/** `skip`: page ranges inside the text to leave alone (the .klp.text hooks, a reconstruction). */
+/** `skip`: page ranges inside the text to leave alone (a reconstruction's KernelHooks.frobTextSkip). */
 function frob_text(k: Kernel, l: ModuleLayout, set: SetMemory, skip: Array<{ addr: bigint; pages: number }> = []) {
   if (!l.base) return;
   const end = l.base + BigInt(PAGE_ALIGN(l.text_size));
@@ -23,7 +33,7 @@ function frob_text(k: Kernel, l: ModuleLayout, set: SetMemory, skip: Array<{ add
     .filter((s) => s.addr >= l.base && s.addr < end)
     .sort((a, b) => (a.addr < b.addr ? -1 : 1))) {
     if (s.addr > from) set(k.mem, k.trace, from, pages(Number(s.addr - from)));
-    from = s.addr + BigInt(s.pages * 4096);
+    from = s.addr + BigInt(s.pages * PAGE_SIZE);
   }
   if (end > from) set(k.mem, k.trace, from, pages(Number(end - from)));
 }
@@ -37,13 +47,25 @@ function frob_writable_data(k: Kernel, l: ModuleLayout, set: SetMemory) {
   if (l.base) set(k.mem, k.trace, l.base + BigInt(l.ro_after_init_size), pages(l.size - l.ro_after_init_size));
 }
 
+/** module_enforce_rwx_sections() (5.7+): no section may be both writable and executable. */
+export function module_enforce_rwx_sections(k: Kernel, info: LoadInfo): LoadError | null {
+  for (const [i, s] of info.sechdrs.entries()) {
+    if ((s.flags & (SHF_WRITE | SHF_EXECINSTR)) === (SHF_WRITE | SHF_EXECINSTR)) {
+      const msg = `${info.name}: section ${s.name} (index ${i}) has invalid WRITE|EXEC flags`;
+      k.trace.printk('err', msg);
+      return loadError(ENOEXEC, 'module_enforce_rwx_sections', msg);
+    }
+  }
+  return null;
+}
+
 export function module_enable_ro(k: Kernel, mod: Module, after_init: boolean): void {
   k.trace.call('module_enable_ro', () => {
     k.trace.step(after_init ? 'text, rodata and ro_after_init become read-only' : 'text and rodata become read-only', {
       module: mod.name,
       file: 'kernel/module/strict_rwx.c',
     });
-    frob_text(k, mod.core_layout, set_memory_ro, klpTextUnprotected(k, mod, 'ro'));
+    frob_text(k, mod.core_layout, set_memory_ro, k.hooks.frobTextSkip?.(k, mod, 'ro'));
     frob_rodata(k, mod.core_layout, set_memory_ro);
     frob_text(k, mod.init_layout, set_memory_ro);
     frob_rodata(k, mod.init_layout, set_memory_ro);
@@ -65,7 +87,7 @@ export function module_enable_nx(k: Kernel, mod: Module): void {
 export function module_enable_x(k: Kernel, mod: Module): void {
   k.trace.call('module_enable_x', () => {
     k.trace.step('text becomes executable', { module: mod.name, file: 'kernel/module/strict_rwx.c' });
-    frob_text(k, mod.core_layout, set_memory_x, klpTextUnprotected(k, mod, 'x'));
+    frob_text(k, mod.core_layout, set_memory_x, k.hooks.frobTextSkip?.(k, mod, 'x'));
     frob_text(k, mod.init_layout, set_memory_x);
   });
 }

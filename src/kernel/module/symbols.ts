@@ -3,12 +3,16 @@
 // by exports of vmlinux and of loaded modules; SHN_LIVEPATCH is left to livepatch.
 import { SHN_ABS, SHN_COMMON, SHN_LIVEPATCH, SHN_UNDEF, STB_WEAK } from '../../elf/constants.ts';
 import { ENOENT, ENOEXEC } from '../errno.ts';
-import { FAKE_SYMBOL_BASE, type Kernel } from '../kernel.ts';
+import type { Kernel } from '../kernel_types.ts';
+import { U64_MAX } from '../limits.ts';
 import { type LoadError, loadError } from '../load_error.ts';
 import type { LoadInfo, Module } from './types.ts';
 
+/** Where invented symbols go: the top of the address space, above the fixmap, never a module or vmlinux address. */
+const FAKE_SYMBOL_BASE = 0xfffffffffe000000n;
+
 /** find_symbol(): an export of vmlinux or of a module that is at least COMING. */
-export function find_symbol(k: Kernel, name: string): { value: bigint; owner: string } | undefined {
+function find_symbol(k: Kernel, name: string): { value: bigint; owner: string } | undefined {
   const v = k.vmlinux.findExport(name);
   if (v) return { value: v.addr, owner: 'vmlinux' };
   for (const m of k.modules) {
@@ -84,7 +88,7 @@ export function simplify_symbols(k: Kernel, mod: Module, info: LoadInfo): LoadEr
           }
           const secbase =
             sym.shndx === info.index.pcpu && info.index.pcpu ? mod.percpu : (info.sechdrs[sym.shndx]?.addr ?? 0n);
-          mod.symbolValues[sym.index] = (sym.value + secbase) & ((1n << 64n) - 1n);
+          mod.symbolValues[sym.index] = (sym.value + secbase) & U64_MAX;
         }
       }
     }

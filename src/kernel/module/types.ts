@@ -1,7 +1,9 @@
 // The emulated `struct load_info` and `struct module` (kernel/module/internal.h,
-// include/linux/module.h, 6.1): only the fields the loader's logic reads or writes.
+// include/linux/module.h, 6.1): only the fields the loader's logic reads or writes; and
+// module.h's inline tests of which region of a module an address is in.
 import type { ElfObject } from '../../elf/types.ts';
 import type { ModuleState } from '../../trace/types.ts';
+import { U64_MAX } from '../limits.ts';
 
 /** A section header as the loader mutates it (sh_addr, sh_flags and sh_entsize change). */
 export interface Shdr {
@@ -23,7 +25,7 @@ export interface Shdr {
 }
 
 export const INIT_OFFSET_MASK = 1n << 63n;
-export const ENTSIZE_UNSET = (1n << 64n) - 1n; // ~0UL
+export const ENTSIZE_UNSET = U64_MAX; // ~0UL
 
 export interface LoadInfo {
   name: string;
@@ -101,4 +103,36 @@ export interface Module {
   taints: string[];
   /** add_kallsyms(): where the kept symbols live after init. */
   core_kallsyms?: { symtab: bigint; num_symtab: number };
+  // find_module_sections(): where the tables the COMING/GOING work walks are, and their lengths
+  /** __ex_table (struct exception_table_entry, 12 bytes). */
+  extable: bigint;
+  num_exentries: number;
+  /** __jump_table (struct jump_entry, 16 bytes). */
+  jump_entries: bigint;
+  num_jump_entries: number;
+  /** .static_call_sites (struct static_call_site, 8 bytes). */
+  static_call_sites: bigint;
+  num_static_call_sites: number;
+  /** __mcount_loc: the fentry call sites, one address each. */
+  ftrace_callsites: bigint;
+  num_ftrace_callsites: number;
 }
+
+/** `addr` in [base, base + size) of an allocation that exists. */
+export const within = (addr: bigint, base: bigint, size: number) =>
+  size > 0 && base !== 0n && addr >= base && addr < base + BigInt(size);
+
+/** within_module_mem_type() (6.4+), over every allocation of the types `pick` accepts. */
+export const within_module_mem_type = (addr: bigint, mod: Module, pick: (t: ModMemType) => boolean) =>
+  MOD_MEM_TYPES.some((t) => pick(t) && within(addr, mod.mem![t].base, mod.mem![t].size));
+
+const within_module_core = (addr: bigint, mod: Module) =>
+  mod.mem
+    ? within_module_mem_type(addr, mod, (t) => !mod_mem_type_is_init(t))
+    : within(addr, mod.core_layout.base, mod.core_layout.size);
+export const within_module_init = (addr: bigint, mod: Module) =>
+  mod.mem
+    ? within_module_mem_type(addr, mod, mod_mem_type_is_init)
+    : within(addr, mod.init_layout.base, mod.init_layout.size);
+export const within_module = (addr: bigint, mod: Module) =>
+  within_module_core(addr, mod) || within_module_init(addr, mod);

@@ -1,13 +1,33 @@
-// The module side of dynamic ftrace, kernel/trace/ftrace.c (6.1): ftrace_module_init() sorts
-// __mcount_loc and turns every `call __fentry__` into a NOP before the module is formed;
-// ftrace_module_enable() (COMING) re-enables the records and, if a tracer is running, patches
-// the calls back in; ftrace_release_mod() (GOING) drops the records.
-import { ftrace_make_nop } from '../arch/x86/ftrace.ts';
+// kernel/trace/ftrace.c (6.1), the parts a module load and a livepatch reach; the x86 half is
+// arch/x86/ftrace.ts.
+//  - The module side of dynamic ftrace: ftrace_module_init() sorts __mcount_loc and turns every
+//    `call __fentry__` into a NOP before the module is formed; ftrace_module_enable() (COMING)
+//    re-enables the records and, if a tracer is running, patches the calls back in;
+//    ftrace_release_mod() (GOING) drops the records. prepare_coming_module() and the GOING path
+//    call them directly (kernel/module/main.c), not through the module notifier chain.
+//  - An ftrace_ops that owns one function's entry, as livepatch registers it:
+//    ftrace_set_filter_ip() + register_ftrace_function() give the ops its own trampoline and
+//    turn the function's fentry NOP into a call to it with text_poke_bp(); unregistering puts
+//    the NOP back and frees the trampoline.
+
+import { bytesHex, hex } from '../../format/hex.ts';
+import {
+  arch_ftrace_trampoline_free,
+  create_trampoline,
+  ftrace_call_replace,
+  ftrace_make_nop,
+  ftrace_nop_replace,
+} from '../arch/x86/ftrace.ts';
+import { text_poke_queue_finish } from '../arch/x86/text_poke.ts';
 import { countMoved } from '../arch/x86/unwind_orc.ts';
-import type { Kernel } from '../kernel.ts';
+import type { Kernel } from '../kernel_types.ts';
 import { sortU64 } from '../lib/sort.ts';
-import type { LoadInfo, Module } from '../module/types.ts';
-import { section_objs, symbolic, u64At, vmlinux_addr, within_module_init } from '../module/within.ts';
+import { u64At } from '../lib/unaligned.ts';
+import { PAGE_MASK, PAGE_SIZE } from '../mm/page.ts';
+import { MODULES_VADDR } from '../mm/vmalloc.ts';
+import { symbolic } from '../module/kallsyms.ts';
+import { mod_find } from '../module/tree_lookup.ts';
+import { type Module, within_module_init } from '../module/types.ts';
 
 const FILE = 'kernel/trace/ftrace.c';
 
@@ -19,18 +39,21 @@ interface FtraceState {
 }
 const states = new WeakMap<Kernel, FtraceState>();
 
-export function ftraceState(k: Kernel): FtraceState {
+function ftraceState(k: Kernel): FtraceState {
   let s = states.get(k);
   if (!s) states.set(k, (s = { disabled: false, records: new Map() }));
   return s;
 }
 
-const hexBytes = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
+/** ftrace_module_init() (6.1): before the module is formed, as load_module() calls it. */
+export function ftrace_module_init(k: Kernel, mod: Module): void {
+  k.trace.call('ftrace_module_init', () => ftrace_process_locs(k, mod));
+}
 
-/** ftrace_module_init() → ftrace_process_locs() (6.1). */
-export function ftrace_module_init(k: Kernel, mod: Module, info: LoadInfo): void {
+/** ftrace_process_locs() over the module's __mcount_loc. */
+function ftrace_process_locs(k: Kernel, mod: Module): void {
   const st = ftraceState(k);
-  const locs = section_objs(info, '__mcount_loc', 8);
+  const locs = { addr: mod.ftrace_callsites, num: mod.num_ftrace_callsites };
   if (st.disabled || !locs.num) {
     k.trace.step(
       st.disabled
@@ -59,7 +82,7 @@ export function ftrace_module_init(k: Kernel, mod: Module, info: LoadInfo): void
 
   // ftrace_update_code(): records are created FTRACE_FL_DISABLED and made NOPs
   const step = k.trace.step('ftrace_update_code', { module: mod.name, file: FILE, fn: 'ftrace_update_code' });
-  const mcount = vmlinux_addr(k, '__fentry__') ?? k.inventedSymbols.get('__fentry__');
+  const mcount = k.vmlinux.addressOf('__fentry__') ?? k.inventedSymbols.get('__fentry__');
   const recs: bigint[] = [];
   let nops = 0;
   let init = 0;
@@ -76,7 +99,7 @@ export function ftrace_module_init(k: Kernel, mod: Module, info: LoadInfo): void
       // ftrace_nop_initialize() → ftrace_bug(): ftrace is killed for good
       k.trace.printk('info', '------------[ ftrace bug ]------------');
       k.trace.printk('info', `ftrace failed to modify [<${addr.toString(16)}>] ${symbolic(k, addr)}`);
-      if ('actual' in r) k.trace.printk('info', ` actual:   ${hexBytes(r.actual)}\n expected: ${hexBytes(r.expected)}`);
+      if ('actual' in r) k.trace.printk('info', ` actual:   ${bytesHex(r.actual)}\n expected: ${bytesHex(r.expected)}`);
       st.disabled = true;
       break;
     }
@@ -96,26 +119,97 @@ export function ftrace_module_init(k: Kernel, mod: Module, info: LoadInfo): void
  * wants be patched to call the trampoline, through text_poke_queue.
  */
 export function ftrace_module_enable(k: Kernel, mod: Module): void {
-  const st = ftraceState(k);
-  const recs = st.records.get(mod) ?? [];
-  const step = k.trace.step('ftrace_module_enable', { module: mod.name, file: FILE, fn: 'ftrace_module_enable' });
-  if (st.disabled) {
-    step.title = 'ftrace_module_enable: ftrace is disabled';
-    return;
-  }
-  step.title = k.machine.ftraceActive
-    ? `ftrace_module_enable: ${recs.length} records enabled; which a running tracer would patch is not emulated (no ftrace_ops model)`
-    : `ftrace_module_enable: ${recs.length} records enabled, no tracer running so every call site stays a NOP`;
+  k.trace.call('ftrace_module_enable', () => {
+    const st = ftraceState(k);
+    const recs = st.records.get(mod) ?? [];
+    const step = k.trace.step('ftrace_module_enable', { module: mod.name, file: FILE, fn: 'ftrace_module_enable' });
+    if (st.disabled) {
+      step.title = 'ftrace_module_enable: ftrace is disabled';
+      return;
+    }
+    step.title = k.machine.ftraceActive
+      ? `ftrace_module_enable: ${recs.length} records enabled; which a running tracer would patch is not emulated (no ftrace_ops model)`
+      : `ftrace_module_enable: ${recs.length} records enabled, no tracer running so every call site stays a NOP`;
+  });
 }
 
 /** ftrace_release_mod() (6.1): the module's ftrace pages leave the list; its text is not touched. */
 export function ftrace_release_mod(k: Kernel, mod: Module): void {
-  const st = ftraceState(k);
-  const recs = st.records.get(mod) ?? [];
-  st.records.delete(mod);
-  k.trace.step(`ftrace_release_mod: ${recs.length} records dropped, no memory of the module written`, {
-    module: mod.name,
-    file: FILE,
-    fn: 'ftrace_release_mod',
+  k.trace.call('ftrace_release_mod', () => {
+    const st = ftraceState(k);
+    const recs = st.records.get(mod) ?? [];
+    st.records.delete(mod);
+    k.trace.step(`ftrace_release_mod: ${recs.length} records dropped, no memory of the module written`, {
+      module: mod.name,
+      file: FILE,
+      fn: 'ftrace_release_mod',
+    });
+  });
+}
+
+/**
+ * ftrace_location(): the address of the function's fentry call site if ftrace knows it. For a
+ * module that is one of its __mcount_loc entries; for vmlinux the dump has no mcount table, so
+ * a function's own address is taken (Debian's 6.1 functions start with their fentry call; no IBT
+ * endbr in front).
+ */
+export function ftrace_location(k: Kernel, addr: bigint): bigint | undefined {
+  const owner = mod_find(k, addr);
+  if (!owner) return k.vmlinux.entries.some((e) => e.addr === addr) ? addr : undefined;
+  if (!owner.num_ftrace_callsites) return undefined;
+  const table = k.mem.read(owner.ftrace_callsites, owner.num_ftrace_callsites * 8);
+  for (let p = 0; p + 8 <= table.length; p += 8) if (u64At(table, p) === addr) return addr;
+  return undefined;
+}
+
+/** vmlinux text is not emulated byte for byte: map the page around a patched function, RX, with its fentry NOP. */
+function ensureVmlinuxSite(k: Kernel, site: bigint): void {
+  if (k.mem.isMapped(site)) return;
+  const page = site & PAGE_MASK;
+  k.mem.map(page, 1, { write: true, exec: false });
+  k.mem.copyIn(site, ftrace_nop_replace());
+  k.mem.setPerm(page, { write: false, exec: true });
+  k.trace.emit({
+    kind: 'alloc',
+    region: { module: 'vmlinux', name: `text @${hex(page, 16)}`, base: page, size: PAGE_SIZE },
+    perm: { write: false, exec: true },
+    caller: 'vmlinux text, mapped at boot (only its ftrace sites are modelled)',
+  });
+}
+
+/** register_ftrace_function() for one site; returns the trampoline's address. */
+export function register_ftrace_function(k: Kernel, site: bigint, label: string): bigint | undefined {
+  return k.trace.call('register_ftrace_function', () => {
+    if (site < MODULES_VADDR) ensureVmlinuxSite(k, site);
+    const tramp = create_trampoline(k, label); // arch_ftrace_update_trampoline()
+    if (tramp === undefined) return undefined;
+    k.trace.step(`ftrace: ${label}'s fentry NOP becomes a call to the trampoline`, {
+      file: FILE,
+      fn: 'ftrace_replace_code',
+    });
+    k.trace.call('text_poke_bp_batch', () =>
+      text_poke_queue_finish(
+        k,
+        [{ addr: site, bytes: ftrace_call_replace(site, tramp), what: `ftrace: call trampoline (${label})` }],
+        `ftrace ${label}`,
+      ),
+    );
+    return tramp;
+  });
+}
+
+/** unregister_ftrace_function(): the fentry call becomes the NOP again; the trampoline is freed. */
+export function unregister_ftrace_function(k: Kernel, site: bigint, trampoline: bigint, label: string): void {
+  k.trace.call('unregister_ftrace_function', () => {
+    k.trace.step(`ftrace: ${label}'s fentry call becomes a NOP again`, { file: FILE, fn: 'ftrace_replace_code' });
+    if (k.mem.isMapped(site))
+      k.trace.call('text_poke_bp_batch', () =>
+        text_poke_queue_finish(
+          k,
+          [{ addr: site, bytes: ftrace_nop_replace(), what: `ftrace: nop (${label})` }],
+          `ftrace ${label}`,
+        ),
+      );
+    arch_ftrace_trampoline_free(k, trampoline, label);
   });
 }

@@ -3,10 +3,13 @@
 // module (.parainstructions, .retpoline_sites, .return_sites, .altinstructions,
 // .ibt_endbr_seal, .smp_locks) and rewrites the code it points at for the machine that is
 // running, so the bytes in memory depend on the CPU and the boot choices, not only the file.
-import type { Kernel } from '../../kernel.ts';
+
+import { kernel_text_address } from '../../extable.ts';
+import type { Kernel } from '../../kernel_types.ts';
+import { s32At, setS32 } from '../../lib/unaligned.ts';
 import { CpuCaps, X86_FEATURE } from '../../machine.ts';
+import { symbolic } from '../../module/kallsyms.ts';
 import type { Module, Shdr } from '../../module/types.ts';
-import { kernel_text_address, readAhead, s32At, setS32, symbolic, vmlinux_addr } from '../../module/within.ts';
 import { type Insn, insn_decode_kernel } from './insn.ts';
 import { text_poke, text_poke_early } from './text_poke.ts';
 
@@ -31,7 +34,7 @@ const CALL = 0xe8;
 const JMP32 = 0xe9;
 
 /** add_nops(): fill len bytes at buf[off] with the longest NOPs. */
-export function add_nops(buf: Uint8Array, off: number, len: number): void {
+function add_nops(buf: Uint8Array, off: number, len: number): void {
   while (len > 0) {
     const n = Math.min(len, ASM_NOP_MAX);
     buf.set(x86_nops[n]!, off);
@@ -41,7 +44,7 @@ export function add_nops(buf: Uint8Array, off: number, len: number): void {
 }
 
 /** optimize_nops() on a buffer holding the instruction(s) plus read-ahead: runs of 0x90 become long NOPs. */
-export function optimize_nops(buf: Uint8Array, len: number): void {
+function optimize_nops(buf: Uint8Array, len: number): void {
   let i = 0;
   for (;;) {
     const insn = insn_decode_kernel(buf.subarray(i));
@@ -60,7 +63,7 @@ export function optimize_nops(buf: Uint8Array, len: number): void {
 
 /** optimize_nops() on module text in place (a plain store: the module is not formed yet). */
 function optimize_nops_at(k: Kernel, addr: bigint, len: number, what: string): boolean {
-  const buf = readAhead(k, addr, len + 15);
+  const buf = k.mem.readAhead(addr, len + 15);
   const before = buf.slice(0, len);
   optimize_nops(buf, len);
   let first = 0;
@@ -72,7 +75,7 @@ function optimize_nops_at(k: Kernel, addr: bigint, len: number, what: string): b
   return true;
 }
 
-const decodeAt = (k: Kernel, addr: bigint): Insn | null => insn_decode_kernel(readAhead(k, addr, 15));
+const decodeAt = (k: Kernel, addr: bigint): Insn | null => insn_decode_kernel(k.mem.readAhead(addr, 15));
 
 /** Entries of an s32 table: each entry's target is the entry's own address plus its value. */
 function relTable(k: Kernel, sec: Shdr): bigint[] {
@@ -115,7 +118,7 @@ export function apply_paravirt(k: Kernel, mod: Module, sec: Shdr): void {
  */
 export function apply_retpolines(k: Kernel, mod: Module, sec: Shdr): void {
   const step = k.trace.step('apply_retpolines', { module: mod.name, file: FILE, fn: 'apply_retpolines' });
-  const thunks = vmlinux_addr(k, '__x86_indirect_thunk_array');
+  const thunks = k.vmlinux.addressOf('__x86_indirect_thunk_array');
   const sites = relTable(k, sec);
   let patched = 0;
   let declined = 0;
@@ -185,7 +188,7 @@ export function cpu_wants_rethunk_at(k: Kernel, addr: bigint): boolean {
 /** The x86_return_thunk the mitigations chose (its kallsyms address). */
 export function x86_return_thunk(k: Kernel): bigint | undefined {
   const name = k.machine.returnThunk === 'none' ? '__x86_return_thunk' : k.machine.returnThunk;
-  return vmlinux_addr(k, name);
+  return k.vmlinux.addressOf(name);
 }
 
 const tramp_ud = [0x0f, 0xb9, 0xcc];
@@ -198,7 +201,7 @@ const tramp_ud = [0x0f, 0xb9, 0xcc];
  */
 export function apply_returns(k: Kernel, mod: Module, sec: Shdr): void {
   const step = k.trace.step('apply_returns', { module: mod.name, file: FILE, fn: 'apply_returns' });
-  const thunk = vmlinux_addr(k, '__x86_return_thunk');
+  const thunk = k.vmlinux.addressOf('__x86_return_thunk');
   const sites = relTable(k, sec);
   let toRet = 0;
   let toThunk = 0;
@@ -259,7 +262,7 @@ function __static_call_fixup(
   thunk: bigint | undefined,
 ): boolean {
   if (tramp >> 12n !== (tramp + 7n) >> 12n && !kernel_text_address(k, tramp + 7n)) return false;
-  const sig = readAhead(k, tramp + 5n, 3);
+  const sig = k.mem.readAhead(tramp + 5n, 3);
   if (sig.length < 3 || sig.some((b, i) => b !== tramp_ud[i])) return false;
   if (op === RET || (dest !== undefined && dest === thunk)) {
     // __static_call_transform(tramp, RET, NULL, true)

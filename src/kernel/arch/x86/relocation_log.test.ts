@@ -1,26 +1,86 @@
-// Every relocation write the trace records must say exactly what apply_relocate_add() did: the
-// entry it came from (section, index, type, addend, symbol), S, P = the place, the value, and the
-// bytes (zero before, the value little-endian after). The fast path records these as 32-bit
-// halves; this checks them against the ELF file and the loaded module, entry by entry.
-import { describe, expect, it } from 'vitest';
+// apply_relocate_add() is one loop written the kernel's way (write_relocate_entry(), BigInt)
+// whose common case goes through AddressSpace.applyRelocationBatch() (32-bit halves, page bytes
+// written directly). These tests hold the two to each other and to the ELF file:
+//  - both paths write the same bytes and the same trace: every load below runs once with the
+//    batch and once with the faithful loop alone, and must come out identical (and so does every
+//    sample scenario: src/engine/relocation_paths.test.ts);
+//  - every recorded relocation write says exactly what apply_relocate_add() did: the entry it came
+//    from (section, index, type, addend, symbol), S, P = the place, the value, and the bytes (zero
+//    before, the value little-endian after), checked against the ELF file entry by entry.
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { R_X86_64_PC32, R_X86_64_PC64, R_X86_64_PLT32 } from '../../../elf/constants.ts';
 import { decodeModule } from '../../../module_file.ts';
 import { oracleKo } from '../../../test_support/oracle.ts';
+import { traceToJson } from '../../../trace/json.ts';
 import { writeAt } from '../../../trace/write_log.ts';
 import { Kernel } from '../../kernel.ts';
+import { U64_MAX } from '../../limits.ts';
+import { AddressSpace } from '../../mm/address_space.ts';
 import { load_module } from '../../module/main.ts';
 import type { KernelId } from '../../profile.ts';
 
-const U64 = (1n << 64n) - 1n;
 const PCREL = new Set([R_X86_64_PC32, R_X86_64_PLT32, R_X86_64_PC64]);
-
-describe.each([
+const modules: Array<[string, KernelId]> = [
   ['fat.ko', '6.1'],
   ['loop.ko', '5.4'],
-] as Array<[string, KernelId]>)('recorded relocation writes of %s on %s', (file, kernel) => {
+];
+
+async function decoded(file: string) {
+  const opened = await decodeModule(oracleKo(file), file);
+  if (!opened.ok) throw new Error(opened.error.message);
+  return opened;
+}
+
+/** Entries the batch wrote (or skipped) itself, while `body` runs. */
+function batchEntries(body: () => void): number {
+  const spy = vi.spyOn(AddressSpace.prototype, 'applyRelocationBatch');
+  body();
+  const n = spy.mock.calls.reduce((sum, [, from], i) => sum + (spy.mock.results[i]!.value as number) - from, 0);
+  spy.mockRestore();
+  return n;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('apply_relocate_add fast path writes the same bytes and trace as the faithful one', () => {
+  it.each(modules)(
+    '%s loaded on %s (memcpy/store while UNFORMED), writes recorded or only counted',
+    async (file, kernel) => {
+      const { bytes, module } = await decoded(file);
+      for (const recordWrites of [true, false]) {
+        const load = (batch: boolean) => {
+          const k = new Kernel({ kernel, vmlinux: [], moduleSymbols: [], fakeMissingSymbols: true, recordWrites });
+          k.mem.relocationBatch = batch;
+          const r = load_module(k, bytes, module.elf);
+          expect(r.ok).toBe(true);
+          const m = r.module!;
+          return {
+            trace: traceToJson(k.trace.trace),
+            core: k.mem.read(m.core_layout.base, m.core_layout.size),
+            writesBy: [...k.mem.writesBy],
+            counts: k.relocationCounts,
+          };
+        };
+        let batched: ReturnType<typeof load> | undefined;
+        const viaBatch = batchEntries(() => {
+          batched = load(true);
+        });
+        let faithful: ReturnType<typeof load> | undefined;
+        // the batch took (nearly) every entry in one run, none in the other
+        expect(batchEntries(() => (faithful = load(false)))).toBe(0);
+        expect(viaBatch).toBeGreaterThan(1000);
+        expect(batched!.trace).toBe(faithful!.trace);
+        expect(Buffer.from(batched!.core).equals(Buffer.from(faithful!.core))).toBe(true);
+        expect(batched!.writesBy).toEqual(faithful!.writesBy);
+        expect(batched!.counts).toEqual(faithful!.counts);
+      }
+    },
+  );
+});
+
+describe.each(modules)('recorded relocation writes of %s on %s', (file, kernel) => {
   it('match their ELF entries, the symbol values and the bytes written', async () => {
-    const opened = await decodeModule(oracleKo(file), file);
-    if (!opened.ok) throw new Error(opened.error.message);
+    const opened = await decoded(file);
     const { elf } = opened.module;
     const k = new Kernel({ kernel, vmlinux: [], moduleSymbols: [], fakeMissingSymbols: true });
     const r = load_module(k, opened.bytes, elf);
@@ -41,7 +101,7 @@ describe.each([
       expect(c.symbol).toBe(s?.name || (s ? elf.sections[s.shndx]?.name : ''));
       expect(c.S).toBe(r.module!.symbolValues[sym] ?? 0n);
       expect(c.P).toBe(w.addr);
-      expect(c.value).toBe((c.S + c.A - (PCREL.has(c.type) ? c.P : 0n)) & U64);
+      expect(c.value).toBe((c.S + c.A - (PCREL.has(c.type) ? c.P : 0n)) & U64_MAX);
       expect([...w.old].every((b) => b === 0)).toBe(true);
       const le = [...w.new].reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
       expect(le).toBe(c.value & ((1n << BigInt(8 * w.new.length)) - 1n));

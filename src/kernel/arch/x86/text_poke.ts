@@ -2,7 +2,8 @@
 // poking_mm, so the target's own PTEs never become writable; text_poke_sync() makes every
 // CPU serialize (an IPI); text_poke_early() is a plain memcpy for text nobody runs yet.
 import type { RelocationCause } from '../../../trace/types.ts';
-import type { Kernel } from '../../kernel.ts';
+import type { Kernel } from '../../kernel_types.ts';
+import { PAGE_SIZE } from '../../mm/page.ts';
 
 export function text_poke(
   k: Kernel,
@@ -29,7 +30,7 @@ export interface TextPokeLoc {
 }
 
 // sizeof(struct text_poke_loc) is 16 (POKE_MAX_OPCODE_SIZE 5): tp_vec holds a page of them
-const TP_VEC_MAX = 4096 / 16;
+const TP_VEC_MAX = PAGE_SIZE / 16;
 
 /**
  * text_poke_bp_batch() (arch/x86/kernel/alternative.c 6.1): patch live text that another CPU
@@ -37,7 +38,7 @@ const TP_VEC_MAX = 4096 / 16;
  * every tail, sync, every first byte, sync. A CPU hitting the INT3 meanwhile is sent to the
  * new instruction by poke_int3_handler().
  */
-export function text_poke_bp_batch(k: Kernel, tp: TextPokeLoc[], why: string): void {
+function text_poke_bp_batch(k: Kernel, tp: TextPokeLoc[], why: string): void {
   if (!tp.length) return;
   const INT3 = Uint8Array.of(0xcc);
   for (const t of tp) text_poke(k, t.addr, INT3, { what: `${t.what}: int3 (text_poke_bp step 1)` });

@@ -3,10 +3,10 @@
 // addresses, .orc_unwind the 6-byte entries in the same order; orc_sort_swap() moves both and
 // fixes the relative offsets, orc_sort_cmp() puts a "terminator" entry before a real entry
 // at the same address, and lib/sort.c's heapsort decides everything else.
-import type { Kernel } from '../../kernel.ts';
+import type { Kernel } from '../../kernel_types.ts';
 import { sort } from '../../lib/sort.ts';
+import { s32At, setS32 } from '../../lib/unaligned.ts';
 import type { Module, Shdr } from '../../module/types.ts';
-import { s32At, setS32 } from '../../module/within.ts';
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 

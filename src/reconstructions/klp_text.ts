@@ -1,7 +1,7 @@
 // RECONSTRUCTION — per-object `.klp.text.<obj>` sections with loader hooks, as Miroslav Benes
 // proposed and Jessica Yu sketched on 2019-10-18 (20191018130342.GA4625@linux-8ccs), and Petr
 // Mladek's variant (unused sections read-only early). It never existed as code; this follows
-// the thread (../shared/domain/kernel-brief.md §2.b) on top of 5.4:
+// that thread on top of 5.4, through the kernel's hooks (KernelHooks, src/kernel/kernel_types.ts):
 //  - the patch module's own load applies `.klp.rela.<obj>` only for objects already loaded;
 //  - module_enable_ro()/module_enable_x() protect `.klp.text.<obj>` only for loaded objects —
 //    the others stay RW+NX (Jessica) or become RO+NX (Petr);
@@ -12,17 +12,17 @@
 // Unload and reload were not worked out in the thread; klp-lab reverts the section to its
 // pre-load permissions and leaves its relocations, so a reload meets them again.
 
-import { SHF_RELA_LIVEPATCH, SIZEOF_SYM } from '../../elf/constants.ts';
-import { parseKlpRelaName, parseKlpSymbolName } from '../../elf/klp_names.ts';
-import { apply_relocate_add } from '../arch/x86/module.ts';
-import { EINVAL } from '../errno.ts';
-import type { Kernel } from '../kernel.ts';
-import { type LoadError, loadError } from '../load_error.ts';
-import { PAGE_SIZE } from '../mm/page.ts';
-import { set_memory_nx, set_memory_ro, set_memory_rw, set_memory_x } from '../mm/set_memory.ts';
-import { relaSection } from '../module/rela.ts';
-import type { LoadInfo, Module } from '../module/types.ts';
-import { klp_find_object_symbol } from './core.ts';
+import { SHF_RELA_LIVEPATCH, SIZEOF_SYM } from '../elf/constants.ts';
+import { parseKlpRelaName, parseKlpSymbolName } from '../elf/klp_names.ts';
+import { apply_relocate_add } from '../kernel/arch/x86/module.ts';
+import { EINVAL } from '../kernel/errno.ts';
+import type { Kernel, KernelHooks } from '../kernel/kernel_types.ts';
+import { klp_find_object_symbol } from '../kernel/livepatch/core.ts';
+import { type LoadError, loadError } from '../kernel/load_error.ts';
+import { PAGE_SIZE } from '../kernel/mm/page.ts';
+import { set_memory_nx, set_memory_ro, set_memory_rw, set_memory_x } from '../kernel/mm/set_memory.ts';
+import { relaSection } from '../kernel/module/rela.ts';
+import type { LoadInfo, Module } from '../kernel/module/types.ts';
 
 export type KlpTextVariant = 'jessica' | 'petr';
 const FILE = 'reconstruction of the Oct 2019 proposal (no kernel code)';
@@ -35,7 +35,7 @@ interface KlpTextSection {
 }
 
 /** The patch module's `.klp.text.<obj>` sections, where they are now. */
-export function klpTextSections(mod: Module): KlpTextSection[] {
+function klpTextSections(mod: Module): KlpTextSection[] {
   const info = mod.klp_info ?? mod.info;
   return info.sechdrs.flatMap((s, index) =>
     s.name.startsWith('.klp.text.')
@@ -50,9 +50,14 @@ const present = (k: Kernel, object: string, coming?: Module) =>
   k.modules.some((m) => m.name === object && (m.state === 'COMING' || m.state === 'LIVE'));
 
 /** Text ranges module_enable_ro()/module_enable_x() leave alone in a patch module (objects not loaded). */
-export function klpTextUnprotected(k: Kernel, mod: Module, call: 'ro' | 'x'): Array<{ addr: bigint; pages: number }> {
-  if (!k.klpTextHooks || !mod.klp) return [];
-  if (call === 'ro' && k.klpTextHooks === 'petr') return []; // Petr: unused sections read-only too
+function klpTextUnprotected(
+  k: Kernel,
+  variant: KlpTextVariant,
+  mod: Module,
+  call: 'ro' | 'x',
+): Array<{ addr: bigint; pages: number }> {
+  if (!mod.klp) return [];
+  if (call === 'ro' && variant === 'petr') return []; // Petr: unused sections read-only too
   return klpTextSections(mod).filter((s) => !present(k, s.object));
 }
 
@@ -91,7 +96,10 @@ function relocate(k: Kernel, pmod: Module, info: LoadInfo, relsec: number, comin
   return k.trace.call('apply_relocate_add', () => apply_relocate_add(k, pmod, info, relsec));
 }
 
-/** The loader's SHF_RELA_LIVEPATCH case with the hook: only for objects already there. */
+/**
+ * The loader's SHF_RELA_LIVEPATCH case with the hook: only for objects already there. The split
+ * POC's sub-modules take the same path (their target is there by construction).
+ */
 export function klp_text_apply_own(k: Kernel, pmod: Module, info: LoadInfo, relsec: number): LoadError | null {
   const name = info.sechdrs[relsec]!.name;
   const object = parseKlpRelaName(name)?.object;
@@ -128,8 +136,7 @@ function patchesOf(k: Kernel, object: string): Array<{ pmod: Module; section: Kl
 }
 
 /** The coming module's apply_relocate_add() hook: every patch's `.klp.rela.<it>` into that patch. */
-export function klp_text_relocate_coming(k: Kernel, tmod: Module): LoadError | null {
-  if (!k.klpTextHooks) return null;
+function klp_text_relocate_coming(k: Kernel, variant: KlpTextVariant, tmod: Module): LoadError | null {
   for (const { pmod, section } of patchesOf(k, tmod.name)) {
     const info = pmod.klp_info!;
     k.trace.step(`hook: ${pmod.name}'s .klp.text.${tmod.name} is relocated for the arriving ${tmod.name}`, {
@@ -137,7 +144,7 @@ export function klp_text_relocate_coming(k: Kernel, tmod: Module): LoadError | n
       file: FILE,
       fn: 'apply_relocate_add',
     });
-    if (k.klpTextHooks === 'petr')
+    if (variant === 'petr')
       k.trace.call('module_section_disable_ro', () => set_memory_rw(k.mem, k.trace, section.addr, section.pages));
     for (const [i, s] of info.sechdrs.entries()) {
       if (!(s.flags & SHF_RELA_LIVEPATCH) || parseKlpRelaName(s.name)?.object !== tmod.name) continue;
@@ -149,8 +156,7 @@ export function klp_text_relocate_coming(k: Kernel, tmod: Module): LoadError | n
 }
 
 /** The coming module's module_enable_ro() hook: the patch's section for it becomes RO, then X. */
-export function klp_text_protect_coming(k: Kernel, tmod: Module): void {
-  if (!k.klpTextHooks) return;
+function klp_text_protect_coming(k: Kernel, tmod: Module): void {
   for (const { pmod, section } of patchesOf(k, tmod.name)) {
     k.trace.step(`hook: ${pmod.name}'s .klp.text.${tmod.name} becomes read-only, then executable`, {
       module: pmod.name,
@@ -163,11 +169,10 @@ export function klp_text_protect_coming(k: Kernel, tmod: Module): void {
 }
 
 /** Unspecified in the thread: the section goes back to how it was before the target came. */
-export function klp_text_going(k: Kernel, tmod: Module): void {
-  if (!k.klpTextHooks) return;
+function klp_text_going(k: Kernel, variant: KlpTextVariant, tmod: Module): void {
   for (const { pmod, section } of patchesOf(k, tmod.name)) {
     k.trace.step(
-      `(reconstruction) ${pmod.name}'s .klp.text.${tmod.name} is no longer executable${k.klpTextHooks === 'jessica' ? ', and writable again' : ''}; its relocations stay`,
+      `(reconstruction) ${pmod.name}'s .klp.text.${tmod.name} is no longer executable${variant === 'jessica' ? ', and writable again' : ''}; its relocations stay`,
       {
         module: pmod.name,
         file: FILE,
@@ -175,6 +180,18 @@ export function klp_text_going(k: Kernel, tmod: Module): void {
       },
     );
     set_memory_nx(k.mem, k.trace, section.addr, section.pages);
-    if (k.klpTextHooks === 'jessica') set_memory_rw(k.mem, k.trace, section.addr, section.pages);
+    if (variant === 'jessica') set_memory_rw(k.mem, k.trace, section.addr, section.pages);
   }
+}
+
+/** The kernel's hooks for one variant of the proposal. */
+export function klpTextHooks(variant: KlpTextVariant): KernelHooks {
+  return {
+    klpRelaAtLoad: klp_text_apply_own,
+    afterApplyRelocations: (k, mod) => klp_text_relocate_coming(k, variant, mod),
+    frobTextSkip: (k, mod, call) => klpTextUnprotected(k, variant, mod, call),
+    afterModuleEnableX: klp_text_protect_coming,
+    klpRelocsByLoader: true,
+    inKlpModuleGoing: (k, mod) => klp_text_going(k, variant, mod),
+  };
 }

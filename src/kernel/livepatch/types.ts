@@ -1,17 +1,75 @@
-// Reading a livepatch module's `struct klp_patch` and the arrays it points to from emulated
-// memory, with their x86-64 layouts in 6.1 (include/linux/livepatch.h; a kobject is 64 bytes).
-// The module's init passes this struct to klp_enable_patch(); its .mod field is THIS_MODULE, so
-// it is the data word that a R_X86_64_64 relocation against __this_module fills.
-import { SHF_ALLOC } from '../../elf/constants.ts';
-import type { Kernel } from '../kernel.ts';
+// include/linux/livepatch.h (6.1): struct klp_func, klp_object and klp_patch as the core uses
+// them, their x86-64 layouts in a patch module's memory (a kobject is 64 bytes), and reading
+// them from there. The module's init passes its struct klp_patch to klp_enable_patch(); its
+// .mod field is THIS_MODULE, so it is the data word that a R_X86_64_64 relocation against
+// __this_module fills. Also the core's lists, per emulated kernel: klp_patches (core.c) and
+// klp_ops (patch.c).
+import { R_X86_64_64, SHF_ALLOC } from '../../elf/constants.ts';
+import type { Kernel } from '../kernel_types.ts';
 import type { Module } from '../module/types.ts';
-import type { KlpFunc, KlpObject, KlpPatch } from './state.ts';
+
+export interface KlpFunc {
+  old_name: string;
+  /** The replacement's address (relocated, in the patch module); for a NOP, old_func. */
+  new_func: bigint;
+  old_sympos: number;
+  old_func: bigint;
+  nop: boolean;
+  patched: boolean;
+}
+
+export interface KlpObject {
+  /** null = vmlinux */
+  name: string | null;
+  funcs: KlpFunc[];
+  /** The loaded target (null for vmlinux, or while the target is not loaded). */
+  mod: Module | null;
+  patched: boolean;
+  /** Added by klp_add_nops() for atomic replace. */
+  dynamic: boolean;
+}
+
+export interface KlpPatch {
+  mod: Module;
+  objs: KlpObject[];
+  replace: boolean;
+  enabled: boolean;
+  /** Address of the struct klp_patch in the patch module's data. */
+  addr: bigint;
+}
+
+/** struct klp_ops: one per patched function address, with its ftrace registration. */
+export interface KlpOps {
+  old_func: bigint;
+  func_stack: KlpFunc[];
+  trampoline: bigint;
+}
+
+export interface LivepatchState {
+  /** klp_patches, oldest first. */
+  patches: KlpPatch[];
+  ops: Map<bigint, KlpOps>;
+  /** Modules whose klp_alive is set (klp_module_coming ran for them). */
+  alive: Set<Module>;
+}
+
+const states = new WeakMap<Kernel, LivepatchState>();
+
+export function klpState(k: Kernel): LivepatchState {
+  let s = states.get(k);
+  if (!s) states.set(k, (s = { patches: [], ops: new Map(), alive: new Set() }));
+  return s;
+}
+
+export const klp_is_module = (obj: KlpObject) => obj.name !== null;
+/** klp_is_object_loaded(): vmlinux always, a module while it is COMING or LIVE. */
+export const klp_is_object_loaded = (obj: KlpObject) => !klp_is_module(obj) || obj.mod !== null;
+export const objectName = (obj: KlpObject) => obj.name ?? 'vmlinux';
 
 const SIZEOF_KLP_FUNC = 152;
 const SIZEOF_KLP_OBJECT = 168;
 const KLP_PATCH_OBJS = 8;
 const KLP_PATCH_REPLACE = 24;
-const R_X86_64_64 = 1;
 
 function u64(k: Kernel, addr: bigint): bigint {
   return new DataView(k.mem.read(addr, 8).buffer).getBigUint64(0, true);

@@ -7,14 +7,16 @@
 // construction), so nothing is written into it once it is RX. Its init adds its object to the
 // patch (the POC's klp_add_object()). What klp-lab does not model: the POC's obj_names list,
 // modprobe itself, and the dependency and recursion problems its cover letter lists.
-import type { ElfObject } from '../../elf/types.ts';
-import type { Kernel } from '../kernel.ts';
-import type { LoadError } from '../load_error.ts';
-import type { Module } from '../module/types.ts';
-import { klp_find_object_symbol } from './core.ts';
-import { klp_patch_object } from './patch.ts';
-import { type KlpObject, klpState } from './state.ts';
-import { findKlpPatchStruct, readKlpPatch } from './structs.ts';
+// The kernel runs it through its hooks (KernelHooks, src/kernel/kernel_types.ts).
+import type { ElfObject } from '../elf/types.ts';
+import type { Kernel, KernelHooks } from '../kernel/kernel_types.ts';
+import { klp_enable_patch, klp_find_object_symbol } from '../kernel/livepatch/core.ts';
+import { klp_patch_object } from '../kernel/livepatch/patch.ts';
+import { findKlpPatchStruct, type KlpObject, klpState, readKlpPatch } from '../kernel/livepatch/types.ts';
+import type { LoadError } from '../kernel/load_error.ts';
+import { delete_module, load_module } from '../kernel/module/main.ts';
+import type { Module } from '../kernel/module/types.ts';
+import { klp_text_apply_own } from './klp_text.ts';
 
 const FILE = "reconstruction of Petr Mladek's Jan 2020 POC";
 
@@ -32,18 +34,8 @@ export interface SplitPackaging {
   subModules: SplitSubModule[];
 }
 
-// load_module()/delete_module() are passed in to keep the module loader free of a dependency
-// on this reconstruction.
-export interface SplitLoader {
-  load(k: Kernel, bytes: Uint8Array, elf: ElfObject): { ok: boolean; error?: LoadError };
-  remove(k: Kernel, name: string): LoadError | null;
-}
-
-export const isSplitSubModule = (k: Kernel, mod: Module) =>
-  k.klpSplit?.subModules.some((s) => s.name === mod.name) ?? false;
-
 /** request_module("%s__%s"): modprobe loads the sub-module; its failure fails the caller. */
-function request_module(k: Kernel, loader: SplitLoader, sub: SplitSubModule): LoadError | null {
+function request_module(k: Kernel, sub: SplitSubModule): LoadError | null {
   if (k.findModule(sub.name)) return null;
   return k.trace.call('request_module', () => {
     k.trace.step(`request_module("${sub.name}"): modprobe loads the sub-module for ${sub.object}`, {
@@ -51,7 +43,7 @@ function request_module(k: Kernel, loader: SplitLoader, sub: SplitSubModule): Lo
       file: FILE,
       fn: 'request_module',
     });
-    const r = loader.load(k, sub.bytes, sub.elf);
+    const r = load_module(k, sub.bytes, sub.elf);
     if (!r.ok) {
       k.trace.printk('err', `livepatch: Module load failed: ${sub.name}`);
       return r.error ?? null;
@@ -61,27 +53,26 @@ function request_module(k: Kernel, loader: SplitLoader, sub: SplitSubModule): Lo
 }
 
 /** The main module's klp_enable_patch() also asks for the sub-modules of objects already loaded. */
-export function klp_split_request_loaded(k: Kernel, loader: SplitLoader, pmod: Module): LoadError | null {
-  const split = k.klpSplit;
-  if (!split || split.patch !== pmod.name) return null;
+function klp_split_request_loaded(k: Kernel, split: SplitPackaging, pmod: Module): LoadError | null {
+  if (split.patch !== pmod.name) return null;
   for (const sub of split.subModules) {
     if (!k.modules.some((m) => m.name === sub.object && (m.state === 'LIVE' || m.state === 'COMING'))) continue;
-    const err = request_module(k, loader, sub);
+    const err = request_module(k, sub);
     if (err) return err;
   }
   return null;
 }
 
 /** klp_module_coming() in the POC: load `<patch>__<obj>` for the arriving object. */
-export function klp_split_coming(k: Kernel, loader: SplitLoader, tmod: Module): LoadError | null {
-  const sub = k.klpSplit?.subModules.find((s) => s.object === tmod.name);
-  if (!sub || !klpState(k).patches.some((p) => p.mod.name === k.klpSplit!.patch)) return null;
-  return request_module(k, loader, sub);
+function klp_split_coming(k: Kernel, split: SplitPackaging, tmod: Module): LoadError | null {
+  const sub = split.subModules.find((s) => s.object === tmod.name);
+  if (!sub || !klpState(k).patches.some((p) => p.mod.name === split.patch)) return null;
+  return request_module(k, sub);
 }
 
 /** The POC removes the sub-module with its target. */
-export function klp_split_going(k: Kernel, loader: SplitLoader, tmod: Module): void {
-  const sub = k.klpSplit?.subModules.find((s) => s.object === tmod.name);
+function klp_split_going(k: Kernel, split: SplitPackaging, tmod: Module): void {
+  const sub = split.subModules.find((s) => s.object === tmod.name);
   if (!sub || !k.findModule(sub.name)) return;
   k.trace.call('klp_split_going', () => {
     k.trace.step(`the sub-module ${sub.name} goes with ${tmod.name}`, {
@@ -89,15 +80,15 @@ export function klp_split_going(k: Kernel, loader: SplitLoader, tmod: Module): v
       file: FILE,
       fn: 'klp_split_going',
     });
-    loader.remove(k, sub.name);
+    delete_module(k, sub.name);
   });
 }
 
 /** klp_add_object(): the sub-module's init hands its object to the patch and patches the target. */
-export function klp_add_object(k: Kernel, sub: Module): LoadError | null {
+function klp_add_object(k: Kernel, split: SplitPackaging, sub: Module): LoadError | null {
   return k.trace.call('klp_add_object', () => {
     const addr = findKlpPatchStruct(sub);
-    const patch = klpState(k).patches.find((p) => p.mod.name === k.klpSplit!.patch);
+    const patch = klpState(k).patches.find((p) => p.mod.name === split.patch);
     if (addr === undefined || !patch) {
       k.trace.step(`${sub.name}: no patch to join`, { module: sub.name, file: FILE, fn: 'klp_add_object' });
       return null;
@@ -125,8 +116,23 @@ export function klp_add_object(k: Kernel, sub: Module): LoadError | null {
 }
 
 /** When a target goes, its sub-module's reference is dropped so that it can be removed. */
-export function klp_split_release(k: Kernel, tmod: Module): void {
-  const sub = k.klpSplit?.subModules.find((s) => s.object === tmod.name);
+function klp_split_release(k: Kernel, split: SplitPackaging, tmod: Module): void {
+  const sub = split.subModules.find((s) => s.object === tmod.name);
   const m = sub && k.findModule(sub.name);
   if (m && m.refcnt > 0) m.refcnt--;
+}
+
+/** The kernel's hooks for one repackaged patch: its sub-modules come and go with their targets. */
+export function splitHooks(split: SplitPackaging): KernelHooks {
+  return {
+    klpRelaAtLoad: klp_text_apply_own,
+    klpRelocsByLoader: true,
+    livepatchInit: (k, mod) =>
+      split.subModules.some((s) => s.name === mod.name)
+        ? klp_add_object(k, split, mod)
+        : (klp_enable_patch(k, mod) ?? klp_split_request_loaded(k, split, mod)),
+    afterKlpModuleComing: (k, mod) => klp_split_coming(k, split, mod),
+    afterKlpModuleGoing: (k, mod) => klp_split_release(k, split, mod),
+    afterFreeModule: (k, mod) => klp_split_going(k, split, mod),
+  };
 }
