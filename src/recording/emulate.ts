@@ -4,6 +4,7 @@
 // recording names modules, not files) and runs the request with its own resolver and symbols.
 import { KERNEL_IDS } from '../engine/kernels.ts';
 import type { RequestOf, SequenceOp } from '../engine/request.ts';
+import type { SequenceOutcome } from '../engine/sequence.ts';
 import type { KernelId } from '../kernel/profile.ts';
 import type { RecordedOp, Trace } from '../trace/types.ts';
 import type { KernelVersion } from './types.ts';
@@ -67,4 +68,23 @@ export function emulateRecording<M>(real: Trace, modules: (name: string) => M | 
     ops: recorded,
     missing,
   };
+}
+
+/**
+ * The emulation's operations as a recording's, for diffRecording(): the request's operations are
+ * the recording's in order, so each is named by the module the recording names (a file may be
+ * called anything).
+ */
+export function emulatedOps(
+  emulation: RecordingEmulation<unknown>,
+  outcomes: readonly SequenceOutcome[],
+): RecordedOp[] {
+  return outcomes.map((o, i) => ({
+    op: o.op,
+    module: emulation.ops[i]?.module ?? o.module.replace(/\.ko(\.(gz|xz|zst))?$/, ''),
+    step: o.step,
+    ok: o.ok,
+    ...(o.errno ? { errno: o.errno } : {}),
+    ...(o.message ? { message: o.message } : {}),
+  }));
 }
