@@ -4,7 +4,7 @@
 import type { KallsymsEntry } from '../kernel/kallsyms.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import { klp_disable_patch } from '../kernel/livepatch/core.ts';
-import { delete_module, load_module } from '../kernel/module/main.ts';
+import { delete_module, type LoadOptions, load_module } from '../kernel/module/main.ts';
 import type { Trace } from '../trace/types.ts';
 import type { ResolveModule } from './modules.ts';
 import type { RequestOf } from './request.ts';
@@ -15,6 +15,16 @@ export interface SymbolTables {
   vmlinux: KallsymsEntry[];
   /** Modules taken as loaded without being emulated (KernelOptions.moduleSymbols); sequences only. */
   moduleSymbols?: KallsymsEntry[];
+  /** How vmlinux exports are told (KernelOptions.vmlinuxExports); sequences only. */
+  vmlinuxExports?: 'ksymtab' | 'globals';
+}
+
+/** Where a sequence's modules go, as a real load placed them (the CLI's --base and friends). */
+export interface SequencePlacement {
+  /** For the Nth insmod; past the end of the list, the emulated allocator chooses. */
+  loads?: LoadOptions[];
+  /** Start of the per-cpu reserved chunk (KernelOptions.percpuBase). */
+  percpuBase?: bigint;
 }
 
 /** What one operation of a sequence did. */
@@ -35,14 +45,18 @@ export async function runSequence<M>(
   request: RequestOf<'sequence', M>,
   resolve: ResolveModule<M>,
   tables: SymbolTables,
+  place: SequencePlacement = {},
 ): Promise<{ trace: Trace; outcomes: SequenceOutcome[] }> {
   const k = new Kernel({
     kernel: request.kernel,
     vmlinux: tables.vmlinux,
     ...(tables.moduleSymbols ? { moduleSymbols: tables.moduleSymbols } : {}),
+    ...(tables.vmlinuxExports ? { vmlinuxExports: tables.vmlinuxExports } : {}),
+    ...(place.percpuBase === undefined ? {} : { percpuBase: place.percpuBase }),
     fakeMissingSymbols: request.fakeMissingSymbols,
   });
   const outcomes: SequenceOutcome[] = [];
+  let insmods = 0;
   for (const op of request.ops) {
     const step = k.trace.trace.steps.length;
     if (op.op === 'disable') {
@@ -75,7 +89,7 @@ export async function runSequence<M>(
       break;
     }
     const { fileName, bytes, elf } = found.module;
-    const r = load_module(k, bytes, elf);
+    const r = load_module(k, bytes, elf, place.loads?.[insmods++] ?? {});
     outcomes.push({
       op: 'insmod',
       module: fileName,
