@@ -82,7 +82,7 @@ describe('reload', () => {
   });
 });
 
-test('5.4 late load: the patch text is writable and executable around each late relocation', () => {
+test('5.4 late load: the patch text is writable and executable around each late relocation and each ftrace update', () => {
   expect(permissionStory(traceOf('v5.4-flip', 'late-load').trace, 'klp_demo_patch')).toEqual([
     'move_module core:rw-,rw-,rw-,rw- init:rw-,rw-',
     'module_enable_ro core:r--,r--,rw-,rw- init:rw-,rw-',
@@ -90,10 +90,21 @@ test('5.4 late load: the patch text is writable and executable around each late 
     'module_disable_ro core:rwx,rw-,rw-,rw- init:rw-,rw-', // vmlinux object, inside the patch's init
     'klp_write_object_relocations core:rwx,rw-,rw-,rw- init:rw-,rw-',
     'module_enable_ro core:r-x,r--,rw-,rw- init:rw-,rw-',
+    // register_ftrace_function(cmdline_proc_show): set_all_modules_text_rw() … _ro()
+    'ftrace_arch_code_modify_prepare core:rwx,r--,rw-,rw- init:rw-,rw-',
+    'ftrace_arch_code_modify_post_process core:r-x,r--,rw-,rw- init:rw-,rw-',
     'do_free_init core:r-x,r--,rw-,rw-',
-    'module_disable_ro core:rwx,rw-,rw-,rw-', // klp_demo_target arrives
+    // klp_demo_target arrives: ftrace_module_enable() with the patch's ops registered
+    'ftrace_arch_code_modify_prepare core:rwx,r--,rw-,rw-',
+    'ftrace_arch_code_modify_post_process core:r-x,r--,rw-,rw-',
+    'module_disable_ro core:rwx,rw-,rw-,rw-',
     'klp_write_object_relocations core:rwx,rw-,rw-,rw-',
     'module_enable_ro core:r-x,r--,rw-,rw-',
+    // one register_ftrace_function() per patched function of klp_demo_target
+    'ftrace_arch_code_modify_prepare core:rwx,r--,rw-,rw-',
+    'ftrace_arch_code_modify_post_process core:r-x,r--,rw-,rw-',
+    'ftrace_arch_code_modify_prepare core:rwx,r--,rw-,rw-',
+    'ftrace_arch_code_modify_post_process core:r-x,r--,rw-,rw-',
   ]);
 });
 
@@ -148,8 +159,18 @@ test('.klp.text (Jessica): sections of absent objects stay RW+NX, the arriving t
     'move_module core:rw-,rw-,rw-,rw-,rw-,rw-,rw- init:rw-,rw-',
     'module_enable_ro core:r--,rw-,rw-,r--,r--,rw-,rw- init:rw-,rw-',
     'module_enable_x core:r-x,rw-,rw-,r-x,r--,rw-,rw- init:rw-,rw-',
+    // 5.4 ftrace: all module text RWX around each update; post_process leaves the absent
+    // objects' sections as module_enable_ro() did (the reconstruction's frobTextSkip)
+    'ftrace_arch_code_modify_prepare core:rwx,rw-,rw-,rwx,r--,rw-,rw- init:rw-,rw-',
+    'ftrace_arch_code_modify_post_process core:r-x,rw-,rw-,r-x,r--,rw-,rw- init:rw-,rw-',
     'do_free_init core:r-x,rw-,rw-,r-x,r--,rw-,rw-',
     'module_enable_ro core:r-x,r-x,rw-,r-x,r--,rw-,rw-',
+    ...Array<string>(3)
+      .fill('')
+      .flatMap(() => [
+        'ftrace_arch_code_modify_prepare core:rwx,rwx,rw-,rwx,r--,rw-,rw-',
+        'ftrace_arch_code_modify_post_process core:r-x,r-x,rw-,r-x,r--,rw-,rw-',
+      ]),
   ]);
 });
 
@@ -158,13 +179,21 @@ test('.klp.text, Petr\u2019s variant: absent objects\u2019 sections RO+NX, flipp
     'move_module core:rw-,rw-,rw-,rw-,rw-,rw-,rw- init:rw-,rw-',
     'module_enable_ro core:r--,r--,r--,r--,r--,rw-,rw- init:rw-,rw-',
     'module_enable_x core:r-x,r--,r--,r-x,r--,rw-,rw- init:rw-,rw-',
+    'ftrace_arch_code_modify_prepare core:rwx,rw-,rw-,rwx,r--,rw-,rw- init:rw-,rw-',
+    'ftrace_arch_code_modify_post_process core:r-x,r--,r--,r-x,r--,rw-,rw- init:rw-,rw-',
     'do_free_init core:r-x,r--,r--,r-x,r--,rw-,rw-',
     'apply_relocate_add core:r-x,rw-,r--,r-x,r--,rw-,rw-',
     'module_enable_ro core:r-x,r-x,r--,r-x,r--,rw-,rw-',
+    ...Array<string>(3)
+      .fill('')
+      .flatMap(() => [
+        'ftrace_arch_code_modify_prepare core:rwx,rwx,rw-,rwx,r--,rw-,rw-',
+        'ftrace_arch_code_modify_post_process core:r-x,r-x,r--,r-x,r--,rw-,rw-',
+      ]),
   ]);
 });
 
-test('split: nothing is written into a patch module after it became executable', () => {
+test('split: nothing is written into a patch module after it became executable (5.4 ftrace aside)', () => {
   const r = traceOf('split', 'late-load');
   expect(r.packaging).toMatchObject({
     kind: 'split',
@@ -176,14 +205,20 @@ test('split: nothing is written into a patch module after it became executable',
   });
   const sub = permissionStory(r.trace, 'klp_demo_patch__klp_demo_target');
   expect(sub[0]).toMatch(/^move_module /);
-  expect(auditTrace(r.trace).verdicts).toEqual([]);
+  const { verdicts, metrics } = auditTrace(r.trace);
+  expect(verdicts.filter((v) => v.kind === 'write-after-exec' && /klp_demo_patch/.test(v.text))).toEqual([]);
+  // every RWX window is one 5.4's ftrace opened
+  expect(metrics.rwxWindows.every((w) => w.ftrace)).toBe(true);
 });
 
 describe('auditor', () => {
   test('flags the 5.4 RWX windows and the stores into executable text', () => {
     const { metrics, verdicts } = auditTrace(traceOf('v5.4-flip', 'late-load').trace);
-    expect(metrics.rwxWindows.map((w) => w.to - w.from + 1)).toEqual([3, 3]);
-    expect(metrics.pagesWritableAfterExec).toBe(2);
+    // module_disable_ro() around each late relocation …
+    expect(metrics.rwxWindows.filter((w) => !w.ftrace).map((w) => w.to - w.from + 1)).toEqual([3, 3]);
+    // … and ftrace's: three trampolines, and all module text around four code updates
+    expect(metrics.rwxWindows.filter((w) => w.ftrace).map((w) => w.maxPages)).toEqual([1, 1, 3, 1, 3, 1, 3]);
+    expect(metrics.pagesWritableAfterExec).toBe(12);
     expect([...new Set(verdicts.map((v) => v.kind))].sort()).toEqual(['rwx', 'write-after-exec']);
   });
   test.each<StrategyId>(['text-poke', 'text-poke-clear', 'module-memory'])(

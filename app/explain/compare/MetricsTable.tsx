@@ -14,16 +14,25 @@ export function MetricsTable({ columns }: { columns: CompareColumnState[] }) {
               <br />
               <span className="muted">count · steps · pages</span>
             </th>
+            <th
+              scope="col"
+              title="RWX windows ftrace opened: 5.4's trampolines, and all module text around each ftrace code update"
+            >
+              of which ftrace
+            </th>
             <th scope="col" title="Pages made writable after they had been executable">
               writable after exec
             </th>
             <th scope="col" title="set_memory_* calls (hover a cell for the breakdown)">
               set_memory_*
             </th>
-            <th scope="col" title="TLB shootdowns: flush_tlb_kernel_range (IPI per range) and flush_tlb_all">
+            <th
+              scope="col"
+              title="TLB shootdowns, one IPI round per cpa_flush(): per-page flush_tlb_one_kernel() · flush_tlb_all()"
+            >
               TLB shootdowns
               <br />
-              <span className="muted">range · all</span>
+              <span className="muted">per page · all</span>
             </th>
             <th scope="col" title="Writes through text_poke() (the poking_mm alias) and text_poke_sync() IPIs">
               text_poke
@@ -47,7 +56,7 @@ export function MetricsTable({ columns }: { columns: CompareColumnState[] }) {
                   )}
                 </th>
                 {!m ? (
-                  <td colSpan={6} className="muted" data-metric="refused">
+                  <td colSpan={7} className="muted" data-metric="refused">
                     refused: {c.refused}
                   </td>
                 ) : (
@@ -70,6 +79,9 @@ export function MetricsTable({ columns }: { columns: CompareColumnState[] }) {
                         'none'
                       )}
                     </td>
+                    <td data-metric="rwx-ftrace" className={m.rwxFtrace ? 'alarm-cell' : undefined}>
+                      {m.rwxFtrace}
+                    </td>
                     <td data-metric="wax" className={m.writableAfterExec ? 'warn-cell' : undefined}>
                       {m.writableAfterExec}
                     </td>
@@ -77,7 +89,7 @@ export function MetricsTable({ columns }: { columns: CompareColumnState[] }) {
                       {m.setMemory}
                     </td>
                     <td data-metric="tlb">
-                      {m.tlbRange} · {m.tlbAll}
+                      {m.tlbPages} · {m.tlbAll}
                     </td>
                     <td data-metric="text_poke">
                       {m.textPokes} · {m.textPokeSyncs}

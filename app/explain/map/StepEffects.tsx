@@ -1,4 +1,4 @@
-// Banners over the map for effects that are not pages: TLB shootdowns and text_poke_sync IPIs
+// Banners over the map for effects that are not pages: TLB shootdowns and text_poke_sync/run_sync IPIs
 // of the current step. Keyed by step so they replay their entrance when the step changes.
 
 import { writeStats } from '../../../src/trace/events.ts';
@@ -19,13 +19,14 @@ export function StepEffects({ trace, step: stepProp }: { trace: Trace; step?: nu
     <div className="step-effects" key={index} data-testid="step-effects">
       {flushes.length > 0 && (
         <span className="effect tlb" data-testid="effect-tlb">
-          ⚡ TLB shootdown ×{flushes.length}: {all ? 'flush_tlb_all()' : 'flush_tlb_kernel_range()'} — IPI to every CPU
+          ⚡ TLB shootdown ×{flushes.length}: {all ? 'flush_tlb_all()' : 'flush_tlb_one_kernel() per page'} — IPI to
+          every CPU
         </span>
       )}
       {pokes > 0 && <span className="effect poke">✎ {pokes} text_poke() through the poking_mm alias</span>}
       {syncs.length > 0 && (
         <span className="effect sync" data-testid="effect-sync">
-          ⟳ text_poke_sync() ×{syncs.length}: IPI, every CPU serialises
+          ⟳ {syncs[0]!.fn}() ×{syncs.length}: IPI, every CPU serialises
         </span>
       )}
     </div>

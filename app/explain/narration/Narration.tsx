@@ -131,7 +131,7 @@ function Changes({ summary: s }: { summary: ReturnType<typeof summarizeStep> }) 
   for (const y of s.syncs)
     items.push(
       <li key={`s${y.why}`} className="sync">
-        <b>text_poke_sync()</b>: IPI to every CPU to serialise their instruction streams — {y.why}
+        <b>{y.fn}()</b>: IPI to every CPU to serialise their instruction streams — {y.why}
       </li>,
     );
   for (const st of s.states)
