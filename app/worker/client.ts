@@ -6,11 +6,11 @@ import * as Comlink from 'comlink';
 import type { RunKind } from '../../src/engine/request.ts';
 import type { ResultOf, RunResult } from '../../src/engine/run.ts';
 import type { ModuleWorkerApi, OpenReply, SectionBytesReply, WorkerRequest } from './protocol.ts';
+import { spawnModuleWorker } from './spawn.ts';
 
 export type WorkerFactory = () => Worker;
 
-const createModuleWorker: WorkerFactory = () =>
-  new Worker(new URL('./module.worker.ts', import.meta.url), { type: 'module', name: 'klp-lab module worker' });
+const createModuleWorker: WorkerFactory = spawnModuleWorker;
 
 /** What the worker is doing while it runs a request of each kind (the runaway message says it). */
 const RUNNING: Record<RunKind, string> = {

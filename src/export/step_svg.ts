@@ -3,6 +3,8 @@
 // write marks, flipped pages outlined — the legend, what changed, and the permalink. Text is text
 // (selectable, searchable, scales); fonts are generic families, so nothing is fetched. Pure: the
 // same geometry and palette as the on-screen canvas (src/view_model/), no DOM.
+
+import { escapeName } from '../format/escape.ts';
 import { PAGE_SIZE } from '../kernel/mm/page.ts';
 import { wrap } from '../trace/ascii.ts';
 import { buildPageMap, type PageMap, SITE_FAULT, sitesOfStep } from '../trace/page_map.ts';
@@ -42,7 +44,10 @@ const MUTED = '#5f6870';
 export const LINE = '#c9cdd2';
 
 export const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  escapeName(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 /** Approximate advance of monospace text at `px` (0.6 em), to fit labels without a canvas. */
 const monoWidth = (text: string, px: number) => text.length * px * 0.6;
@@ -360,7 +365,7 @@ function panelSvg(panel: SvgPanel, width: number, compact: boolean): { svg: stri
       `${f.fn}(0x${f.addr.toString(16)}, ${f.pages}): ${f.changed.length ? [...by].map(([k, n]) => `${n}× ${k}`).join(', ') : 'no PTE changed'}`,
     );
   }
-  for (const y2 of sum.syncs) changes.push(`text_poke_sync(): ${y2.why}`);
+  for (const y2 of sum.syncs) changes.push(`${y2.fn}(): ${y2.why}`);
   for (const st of sum.states) changes.push(`${st.module}: ${st.from} → ${st.to}`);
   for (const f of sum.frees) changes.push(`vfree ${f.module} ${f.region}`);
   if (changes.length) {

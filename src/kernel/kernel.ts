@@ -6,6 +6,7 @@ import { type KallsymsEntry, VmlinuxSymbols } from './kallsyms.ts';
 import type { KernelHooks, Kernel as KernelInterface } from './kernel_types.ts';
 import { CpuCaps, type MachineProfile, machines } from './machine.ts';
 import { AddressSpace } from './mm/address_space.ts';
+import { cpa_init } from './mm/set_memory.ts';
 import { MODULES_VADDR, ModuleArea } from './mm/vmalloc.ts';
 import type { Module } from './module/types.ts';
 import { type KernelId, type KernelProfile, profiles } from './profile.ts';
@@ -72,6 +73,7 @@ export class Kernel implements KernelInterface {
     this.profile = profiles[opts.kernel ?? '6.1'];
     this.trace = new TraceRecorder(this.profile.version);
     this.mem = new AddressSpace(this.trace);
+    cpa_init(this.mem, this.profile.moduleTlbFlush);
     const first = opts.firstModuleBase ?? 0xffffffffc0201000n;
     const reserved =
       first > MODULES_VADDR

@@ -67,6 +67,38 @@ export interface KernelProfile {
    */
   klpClearRelocsOnGoing: boolean;
   /**
+   * Which TLB flush cpa_flush() ends a set_memory_*() call in when it changed a PTE of module
+   * memory (arch/x86/mm/pat/set_memory.c; 5.4: arch/x86/mm/pageattr.c). It never calls
+   * flush_tlb_kernel_range(): one IPI round per call, or none when no PTE changed.
+   * 'per-page' — v5.4.0: flush_tlb_one_kernel() of each page on every CPU, flush_tlb_all()
+   *   above tlb_single_page_flush_ceiling (33) pages;
+   * 'all-for-ro-rw' — 5.8 … 6.1 (cpa->force_flush_all, set by cpa_process_alias() for an
+   *   address outside the direct map): flush_tlb_all() for set_memory_ro/rw; set_memory_x/nx
+   *   change only _PAGE_NX, skip the alias and keep the per-page rule;
+   * 'all' — 6.2+: the alias is processed for every call, so each one is flush_tlb_all().
+   */
+  moduleTlbFlush: 'per-page' | 'all-for-ro-rw' | 'all';
+  /**
+   * How x86 ftrace changes code (arch/x86/kernel/ftrace.c):
+   * 'set_all_modules_text_rw' — ≤ 5.4: every update (ftrace_run_update_code(), and
+   *   ftrace_module_enable() while an ftrace_ops is registered) runs between
+   *   ftrace_arch_code_modify_prepare() — set_kernel_text_rw() and set_all_modules_text_rw()
+   *   (kernel/module.c): the text of every module writable and still executable — and
+   *   ftrace_arch_code_modify_post_process(); writes are probe_kernel_write(), with the int3
+   *   dance and run_sync() for live code;
+   * 'text_poke' — 5.5/5.6+ ("x86/ftrace: Use text_poke()"): prepare only takes text_mutex;
+   *   text_poke_early() before the module runs, text_poke_queue()/text_poke_bp() after.
+   */
+  ftraceCodeModify: 'set_all_modules_text_rw' | 'text_poke';
+  /**
+   * How create_trampoline() (arch/x86/kernel/ftrace.c) protects a new ftrace trampoline:
+   * 'x-while-writable' — 5.4: set_memory_x() on the still-writable page ("anyhow ftrace breaks
+   *   W^X completely"), set_memory_ro() once arch_ftrace_update_trampoline() wrote its call;
+   * 'ro-then-x' — 6.1: set_memory_ro(), then set_memory_x();
+   * 'rox' — 6.2+: set_memory_rox().
+   */
+  ftraceTrampoline: 'x-while-writable' | 'ro-then-x' | 'rox';
+  /**
    * The machine a kernel of this profile boots unless told otherwise (machine.ts): the one its
    * real captures ran on, whose CPU and boot choices decide how module_finalize() patches code.
    */
@@ -116,11 +148,6 @@ export interface KernelProfile {
    */
   execAlloc: 'module_alloc' | 'execmem_alloc';
   /**
-   * How create_trampoline() (arch/x86/kernel/ftrace.c) finishes an ftrace trampoline:
-   * 'set_memory_ro+x' — set_memory_ro(), then set_memory_x(); 'set_memory_rox' — one call.
-   */
-  ftraceTrampolinePerms: 'set_memory_ro+x' | 'set_memory_rox';
-  /**
    * Built with X86_KERNEL_IBT (Debian from 6.2): every function that may be called indirectly
    * starts with ENDBR64, so its `call __fentry__` is at function+4. Module call sites come from
    * their __mcount_loc; vmlinux's, which a kallsyms dump does not list, are taken to be there.
@@ -148,6 +175,9 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpLateRelocs: 'module_disable_ro',
     klpModuleRelaNoVmlinuxSyms: false,
     klpClearRelocsOnGoing: false,
+    moduleTlbFlush: 'per-page',
+    ftraceCodeModify: 'set_all_modules_text_rw',
+    ftraceTrampoline: 'x-while-writable',
     machine: 'debian-6.1.192-qemu-tcg-max',
     altInstr: 'cpuid',
     smpUnlockRange: '.text',
@@ -156,7 +186,6 @@ export const profiles: Record<KernelId, KernelProfile> = {
     libSort: 'heapsort',
     orcTerminator: 'sp_reg',
     execAlloc: 'module_alloc',
-    ftraceTrampolinePerms: 'set_memory_ro+x',
     ibt: false,
     sysfsInitsize: false,
     klpSysfsReplace: false,
@@ -173,6 +202,9 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpLateRelocs: 'text_poke',
     klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: false,
+    moduleTlbFlush: 'all-for-ro-rw',
+    ftraceCodeModify: 'text_poke',
+    ftraceTrampoline: 'ro-then-x',
     machine: 'debian-6.1.192-qemu-tcg-max',
     altInstr: 'cpuid',
     smpUnlockRange: '.text',
@@ -181,7 +213,6 @@ export const profiles: Record<KernelId, KernelProfile> = {
     libSort: 'heapsort',
     orcTerminator: 'sp_reg',
     execAlloc: 'module_alloc',
-    ftraceTrampolinePerms: 'set_memory_ro+x',
     ibt: false,
     sysfsInitsize: false,
     klpSysfsReplace: false,
@@ -199,6 +230,9 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpLateRelocs: 'text_poke',
     klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: true,
+    moduleTlbFlush: 'all',
+    ftraceCodeModify: 'text_poke',
+    ftraceTrampoline: 'ro-then-x',
     machine: 'debian-6.1.192-qemu-tcg-max',
     altInstr: 'cpuid',
     smpUnlockRange: '.text',
@@ -207,7 +241,6 @@ export const profiles: Record<KernelId, KernelProfile> = {
     libSort: 'heapsort',
     orcTerminator: 'sp_reg',
     execAlloc: 'module_alloc',
-    ftraceTrampolinePerms: 'set_memory_ro+x',
     ibt: false,
     sysfsInitsize: false,
     klpSysfsReplace: false,
@@ -224,6 +257,9 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpLateRelocs: 'text_poke',
     klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: true,
+    moduleTlbFlush: 'all',
+    ftraceCodeModify: 'text_poke',
+    ftraceTrampoline: 'ro-then-x',
     machine: 'debian-6.1.192-qemu-tcg-max',
     altInstr: 'cpuid',
     smpUnlockRange: '.text',
@@ -232,7 +268,6 @@ export const profiles: Record<KernelId, KernelProfile> = {
     libSort: 'heapsort',
     orcTerminator: 'sp_reg',
     execAlloc: 'module_alloc',
-    ftraceTrampolinePerms: 'set_memory_ro+x',
     ibt: false,
     sysfsInitsize: false,
     klpSysfsReplace: false,
@@ -257,7 +292,9 @@ export const profiles: Record<KernelId, KernelProfile> = {
     libSort: 'heapsort-double-pop',
     orcTerminator: 'type',
     execAlloc: 'execmem_alloc',
-    ftraceTrampolinePerms: 'set_memory_rox',
+    moduleTlbFlush: 'all',
+    ftraceCodeModify: 'text_poke',
+    ftraceTrampoline: 'rox',
     ibt: true,
     sysfsInitsize: true,
     klpSysfsReplace: true,

@@ -66,7 +66,7 @@ function stepSignature(trace: Trace, step: Step, verdicts?: readonly string[]): 
       let paths = 0; // one bit per WRITE_PATHS entry seen in the run
       for (let i = e.from; i < e.from + e.count; i++) paths |= 1 << trace.writes.path[i]!;
       WRITE_PATHS.forEach((p, bit) => paths & (1 << bit) && t.add(`write via ${writeClass(p)}`));
-    } else if (e.kind === 'sync') t.add('text_poke_sync');
+    } else if (e.kind === 'sync') t.add(e.fn);
     else if (e.kind === 'fault') t.add(`fault (${writeClass(e.path)})`);
     else if (e.kind === 'printk' && e.level === 'err') t.add('kernel error');
   }
@@ -86,7 +86,7 @@ function classify(sigs: string[][], present: boolean[]): DiffKind | null {
   if (differs(WX_TOKEN)) return 'wx';
   if (differs(/^kernel error/)) return 'fail';
   if (differs(PERM_TOKEN)) return 'perm';
-  if (differs(/^(write via|text_poke_sync|tlb )/)) return 'write';
+  if (differs(/^(write via|text_poke_sync|run_sync|tlb )/)) return 'write';
   if (gap && live.length > 0) return 'only';
   return null;
 }
@@ -94,11 +94,14 @@ function classify(sigs: string[][], present: boolean[]): DiffKind | null {
 /**
  * Functions that do the same job under another name in another version: 5.8 replaced
  * klp_write_object_relocations() by klp_apply_section_relocs() (via klp_apply_object_relocs()),
+ * 6.3 put klp_write_section_relocs() under it,
  * 6.x's elf_validity_check() grew out of elf_header_check().
  */
 const SAME_JOB: Record<string, string> = {
   klp_write_object_relocations: 'klp_apply_section_relocs',
   klp_apply_object_relocs: 'klp_apply_section_relocs',
+  // 6.3+: what klp_apply_section_relocs() calls, and what a recording sees for a module object
+  klp_write_section_relocs: 'klp_apply_section_relocs',
   elf_header_check: 'elf_validity_check',
 };
 const job = (fn: string | undefined) => (fn ? (SAME_JOB[fn] ?? fn) : undefined);
@@ -117,7 +120,8 @@ function similarity(a: Step, b: Step): number {
 }
 
 /** store (5.4) and memcpy (5.8+) are both plain writes through the page's own mapping. */
-const writeClass = (path: string) => (path === 'store' || path === 'memcpy' ? 'a plain store/memcpy' : path);
+const writeClass = (path: string) =>
+  path === 'store' || path === 'memcpy' || path === 'probe_kernel_write' ? 'a plain store/memcpy' : path;
 
 /**
  * Global alignment (Needleman–Wunsch, gaps cost nothing, mismatches are not allowed) of the

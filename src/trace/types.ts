@@ -19,7 +19,13 @@ export type WritePath =
   /** text_poke(): through a temporary writable alias (poking_mm), any permission */
   | 'text_poke'
   /** text_poke_early(): memcpy while the module is not yet live (no alias needed) */
-  | 'text_poke_early';
+  | 'text_poke_early'
+  /**
+   * ≤ 5.4 ftrace_write()/ftrace_modify_code_direct(): a store through the page's own mapping
+   * (module text made writable by set_all_modules_text_rw()) or, for kernel text, through its
+   * direct-map alias (set_kernel_text_rw()); -EFAULT instead of an oops when not writable
+   */
+  | 'probe_kernel_write';
 
 /** Why a region exists: the module_layout / module_memory it belongs to. */
 export interface Region {
@@ -79,10 +85,14 @@ export type KernelEvent =
       pages: number;
       /** Pages whose PTE actually changed, with the permission before and after. */
       changed: Array<{ page: bigint; from: PagePerm; to: PagePerm }>;
-      /** cpa_flush(): per-page flush IPI for ≤ 33 pages, else flush_tlb_all(); none if nothing changed */
-      flush: 'none' | 'flush_tlb_kernel_range' | 'flush_tlb_all';
+      /**
+       * cpa_flush(), one IPI round: flush_tlb_one_kernel() of each page on every CPU, or
+       * flush_tlb_all() (above 33 pages, or force_flush_all); none if no PTE changed
+       */
+      flush: 'none' | 'flush_tlb_one_kernel' | 'flush_tlb_all';
     }
-  | { kind: 'sync'; fn: 'text_poke_sync'; why: string }
+  /** An IPI that makes every CPU serialise: text_poke_sync(), or 5.4 ftrace's run_sync() (none with one CPU online) */
+  | { kind: 'sync'; fn: 'text_poke_sync' | 'run_sync'; why: string }
   | { kind: 'state'; module: string; from: ModuleState; to: ModuleState }
   | { kind: 'printk'; level: 'err' | 'warn' | 'notice' | 'info'; text: string }
   | { kind: 'symbol'; module: string; name: string; index: number; value: bigint; how: string };
@@ -145,4 +155,34 @@ export interface Trace {
   kernel: string;
   steps: Step[];
   writes: WriteLog;
+  /** Set when the trace is what a real kernel did, read from a klp-capture recording (src/recording/). */
+  recorded?: RecordedFrom;
+}
+
+/** One insmod / rmmod / livepatch disable the recording saw, as the engine's outcomes say theirs. */
+export interface RecordedOp {
+  op: 'insmod' | 'rmmod' | 'disable';
+  module: string;
+  /** The step it starts at. */
+  step: number;
+  ok: boolean;
+  /** The syscall's error, e.g. ENOEXEC for -8. */
+  errno?: string;
+  /** The kernel's first error message during it, verbatim. */
+  message?: string;
+}
+
+/**
+ * Where a recorded trace comes from and what it cannot say. The probes record where a write went
+ * and how long it was, never its bytes: every write of a recorded trace has zeros as its old and
+ * new bytes, and its `what` names the function that wrote.
+ */
+export interface RecordedFrom {
+  /** `uname -r`, e.g. "6.1.0-56-amd64". */
+  release: string;
+  /** From /proc/version, e.g. "6.1.192". */
+  version: string;
+  /** The command klp-capture ran (null: recorded until interrupted). */
+  command: string | null;
+  ops: RecordedOp[];
 }
