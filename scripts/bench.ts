@@ -18,7 +18,7 @@ import { load_module } from '../src/kernel/module/main.ts';
 import { decodeModule, openModule } from '../src/module_file.ts';
 import { scenarios } from '../src/scenarios/scenarios.ts';
 import { strategies } from '../src/strategies/strategies.ts';
-import { sampleModules, sampleVmlinux } from '../src/test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../src/test_support/demo_modules.ts';
 import { buildPageMap } from '../src/trace/page_map.ts';
 import { writeLogTransferables } from '../src/trace/write_log.ts';
 
@@ -48,8 +48,8 @@ console.log(
 );
 
 // 1. every strategy × scenario on the samples, first: in a fresh heap, as in the worker
-const mods = await sampleModules();
-const vm = sampleVmlinux();
+const mods = await demoModules();
+const vm = builtinVmlinux();
 const t: number[] = [];
 for (let i = 0; i < 30; i++) {
   const t0 = performance.now();
@@ -91,7 +91,7 @@ if (existsSync(amdgpu)) {
   console.log('\n3. klp-lab load amdgpu.ko, whole process and cold, vs readelf -S -s -r -W (bench/cli.ts)');
   for (const line of cliBench(root, amdgpu)) console.log(line);
 
-  const vmlinux = sampleVmlinux();
+  const vmlinux = builtinVmlinux();
   const d = await decodeModule(new Uint8Array(readFileSync(amdgpu)), 'amdgpu.ko');
   if (!d.ok) throw new Error(d.error.message);
   // first (cold, as in the CLI) and best of 5 (warm JIT)

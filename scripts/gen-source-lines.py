@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Regenerates src/trace/source_lines.ts: where each kernel function the emulator names is
 # defined in Linux v6.1.192, from Debian's linux-source-6.1 (6.1.192-2) tree, with ctags.
-# Usage: scripts/gen-source-lines.py /work/kernel-src/linux-6.1 > src/trace/source_lines.ts
+# Usage: scripts/gen-source-lines.py LINUX_6_1_SOURCE_TREE > src/trace/source_lines.ts
 import re, subprocess, sys
 
 root = sys.argv[1] if len(sys.argv) > 1 else '/work/kernel-src/linux-6.1'

@@ -3,7 +3,7 @@ import { relocationTypeName } from '../../src/elf/names.ts';
 import type { ElfObject, ElfRelocationSection } from '../../src/elf/types.ts';
 import { displayName, escapeName } from '../../src/format/escape.ts';
 import { hex, hexDigits, signedHex } from '../../src/format/hex.ts';
-import { showEntryInExplain, siteOfEntry } from '../explain/links.ts';
+import { showEntryInExplain, siteOfEntry } from '../explain/inspector_links.ts';
 import { count } from '../format.ts';
 import { type LoadedFile, useKlp } from '../store.ts';
 import { FilterBox } from './FilterBox.tsx';

@@ -29,10 +29,12 @@ export interface Verdict {
 
 export interface Metrics {
   steps: number;
-  rwxWindows: Array<{ from: number; to: number; maxPages: number }>;
+  /** `ftrace`: opened by ftrace itself — 5.4's create_trampoline() or ftrace_arch_code_modify_prepare() (all module text). */
+  rwxWindows: Array<{ from: number; to: number; maxPages: number; ftrace: boolean }>;
   pagesWritableAfterExec: number;
   setMemory: Record<string, number>;
-  tlbFlushes: { flush_tlb_kernel_range: number; flush_tlb_all: number };
+  /** cpa_flush() IPI rounds, by what each CPU flushes. */
+  tlbFlushes: { flush_tlb_one_kernel: number; flush_tlb_all: number };
   textPokes: number;
   textPokeSyncs: number;
   faults: number;
@@ -46,6 +48,7 @@ export interface Audit {
 }
 
 const PAGE = BigInt(PAGE_SIZE);
+const FTRACE_WINDOW_OPENERS = new Set(['ftrace_arch_code_modify_prepare', 'arch_ftrace_update_trampoline']);
 const pageOf = (a: bigint) => a & PAGE_MASK;
 const ownerOf = (r: { region: { module: string; name: string } }) => `${r.region.module} ${r.region.name}`;
 
@@ -88,12 +91,12 @@ export function auditTrace(trace: Trace): Audit {
     rwxWindows: [],
     pagesWritableAfterExec: 0,
     setMemory: {},
-    tlbFlushes: { flush_tlb_kernel_range: 0, flush_tlb_all: 0 },
+    tlbFlushes: { flush_tlb_one_kernel: 0, flush_tlb_all: 0 },
     textPokes: 0,
     textPokeSyncs: 0,
     faults: 0,
   };
-  let window: { from: number; to: number; maxPages: number } | undefined;
+  let window: Metrics['rwxWindows'][number] | undefined;
 
   const flag = (step: Step, kind: VerdictKind, text: string, pages?: bigint[]) =>
     verdicts.push({ step: step.index, kind, text, ...(pages ? { pages } : {}) });
@@ -185,7 +188,15 @@ export function auditTrace(trace: Trace): Audit {
       if (window && window.to === step.index - 1) {
         window.to = step.index;
         window.maxPages = Math.max(window.maxPages, rwx.length);
-      } else m.rwxWindows.push((window = { from: step.index, to: step.index, maxPages: rwx.length }));
+      } else
+        m.rwxWindows.push(
+          (window = {
+            from: step.index,
+            to: step.index,
+            maxPages: rwx.length,
+            ftrace: step.path.some((f) => FTRACE_WINDOW_OPENERS.has(f)),
+          }),
+        );
     }
   }
   const byStep = new Map<number, VerdictKind[]>();

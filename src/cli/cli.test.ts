@@ -90,7 +90,7 @@ describe('usage', () => {
       [['load', 'x.ko', '--base', '0xfoo'], '--base 0xfoo: not a hexadecimal address'],
       [['load', 'x.ko', '--init-base'], '--init-base needs a value (ADDR)'],
       [['load', 'x.ko', '--percpu-base', '--json'], '--percpu-base needs a value (ADDR)'],
-      [['load', 'x.ko', '--kernel', '9.9'], '--kernel 9.9: not one of 5.4, 6.1, 6.3, 6.4'],
+      [['load', 'x.ko', '--kernel', '9.9'], '--kernel 9.9: not one of 5.4, 6.1, 6.3, 6.4, 6.12'],
       [['load', 'x.ko', '--exports', 'all'], '--exports all: not one of ksymtab, globals'],
       [['load', 'x.ko', '--json=yes'], '--json takes no value'],
       [['load'], 'missing FILE.ko'],
@@ -197,7 +197,7 @@ const LOAD_HELP = `usage: klp-lab load FILE.ko [--kernel ID] [--base ADDR] [--in
 Load one module; print where it went and its relocations; write its image.
 
 options:
-  --kernel ID           kernel profile: 5.4, 6.1 (default), 6.3, 6.4
+  --kernel ID           kernel profile: 5.4, 6.1 (default), 6.3, 6.4, 6.12
   --base ADDR           core region base (hex), e.g. where a real load put it
   --init-base ADDR      init region base (6.1-style layouts)
   --percpu-base ADDR    start of the per-cpu reserved chunk: the (first) module

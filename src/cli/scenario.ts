@@ -7,7 +7,7 @@ import { parseScenarioId, parseStrategyId } from '../engine/parse.ts';
 import type { RoleModules } from '../engine/request.ts';
 import { run, type ScenarioResult } from '../engine/run.ts';
 import { type KallsymsEntry, parseKallsyms } from '../kernel/kallsyms.ts';
-import { sampleFiles } from '../scenarios/samples.ts';
+import { demoRoleFiles } from '../scenarios/demo_roles.ts';
 import { ROLES, type Role, type ScenarioId, scenarioById, scenarios } from '../scenarios/scenarios.ts';
 import { type StrategyId, strategies, strategyById } from '../strategies/strategies.ts';
 import { stepAscii, traceAscii } from '../trace/ascii.ts';
@@ -29,7 +29,7 @@ async function modules(args: ParsedArgs): Promise<RoleModules<ModuleFile>> {
   for (const role of ROLES) {
     const path =
       given[role] ??
-      (patch ? undefined : new URL(`../../public/samples/${sampleFiles[role]}`, import.meta.url).pathname);
+      (patch ? undefined : new URL(`../../public/samples/${demoRoleFiles[role]}`, import.meta.url).pathname);
     if (!path) continue;
     const { bytes, elf } = await readModule(path);
     out[role] = { fileName: path.split('/').at(-1)!, bytes, elf };
@@ -89,11 +89,12 @@ function metricsRow(result: ScenarioResult) {
     outcome: failed ? `${failed.op.op} ${failed.module} failed: ${failed.errno}` : 'all ok',
     steps: m.steps,
     rwxWindows: m.rwxWindows.length,
+    rwxFtrace: m.rwxWindows.filter((w) => w.ftrace).length,
     rwxSteps: m.rwxWindows.reduce((n, w) => n + w.to - w.from + 1, 0),
     rwxPages: Math.max(0, ...m.rwxWindows.map((w) => w.maxPages)),
     writableAfterExec: m.pagesWritableAfterExec,
     setMemory: Object.values(m.setMemory).reduce((a, b) => a + b, 0),
-    tlbFlushes: m.tlbFlushes.flush_tlb_kernel_range + m.tlbFlushes.flush_tlb_all,
+    tlbFlushes: m.tlbFlushes.flush_tlb_one_kernel + m.tlbFlushes.flush_tlb_all,
     textPokes: m.textPokes,
     syncs: m.textPokeSyncs,
     verdicts: verdicts.length,
@@ -112,14 +113,14 @@ export async function compareCommand(args: ParsedArgs): Promise<number> {
     return 0;
   }
   say(`scenario ${scenario}: ${scenarioById(scenario)!.title}`);
-  say('strategy         rwx win/steps/pages  W-after-X  set_memory  TLB  pokes  syncs  outcome');
+  say('strategy         rwx win/steps/pages  ftrace  W-after-X  set_memory  TLB  pokes  syncs  outcome');
   for (const r of rows) {
     if ('refused' in r) {
       say(`${r.strategy.padEnd(16)} ${r.refused}`);
       continue;
     }
     say(
-      `${r.strategy.padEnd(16)} ${`${r.rwxWindows}/${r.rwxSteps}/${r.rwxPages}`.padStart(19)}  ${String(r.writableAfterExec).padStart(9)}  ${String(r.setMemory).padStart(10)}  ${String(r.tlbFlushes).padStart(3)}  ${String(r.textPokes).padStart(5)}  ${String(r.syncs).padStart(5)}  ${r.outcome}`,
+      `${r.strategy.padEnd(16)} ${`${r.rwxWindows}/${r.rwxSteps}/${r.rwxPages}`.padStart(19)}  ${String(r.rwxFtrace).padStart(6)}  ${String(r.writableAfterExec).padStart(9)}  ${String(r.setMemory).padStart(10)}  ${String(r.tlbFlushes).padStart(3)}  ${String(r.textPokes).padStart(5)}  ${String(r.syncs).padStart(5)}  ${r.outcome}`,
     );
   }
   return 0;

@@ -4,13 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from '../module_file.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { decodedModule, type ModuleFile, type ModuleLookup } from './modules.ts';
 import type { RequestOf, RoleModules } from './request.ts';
 import { run } from './run.ts';
 
-const vmlinux = sampleVmlinux();
-const mods = await sampleModules();
+const vmlinux = builtinVmlinux();
+const mods = await demoModules();
 const root = new URL('../../', import.meta.url);
 const TARGET = 'public/samples/klp/klp_demo_target.ko';
 const PATCH = 'public/samples/klp/klp_demo_patch.ko';
@@ -145,12 +145,12 @@ describe('a scenario', () => {
 
   test('v5.4-flip × reload: the target cannot come back (ENOEXEC, the loader’s message)', async () => {
     const r = await scenario('v5.4-flip', 'reload');
-    expect(r.trace?.steps).toHaveLength(138);
+    expect(r.trace?.steps).toHaveLength(158);
     expect(r.ops.map((o) => [o.op.op, o.module, o.step, o.ok, o.errno])).toEqual([
       ['insmod', 'klp_demo_patch', 0, true, undefined],
-      ['insmod', 'klp_demo_target', 43, true, undefined],
-      ['rmmod', 'klp_demo_target', 89, true, undefined],
-      ['insmod', 'klp_demo_target', 98, false, 'ENOEXEC'],
+      ['insmod', 'klp_demo_target', 47, true, undefined],
+      ['rmmod', 'klp_demo_target', 103, true, undefined],
+      ['insmod', 'klp_demo_target', 116, false, 'ENOEXEC'],
     ]);
     expect(r.outcomes.at(-1)).toEqual({
       what: 'insmod klp_demo_target',
@@ -158,7 +158,7 @@ describe('a scenario', () => {
       message:
         'module: x86/modules: Skipping invalid relocation target, existing value is nonzero for type 11, loc ffffffffc0201026, val ffffffffc020c110',
     });
-    expect(r.audit?.verdicts).toHaveLength(13);
+    expect(r.audit?.verdicts).toHaveLength(51);
   });
 
   test('a refusal by policy: forbid-late × late-load gives no trace, only the reason', async () => {
@@ -191,7 +191,7 @@ describe('a comparison', () => {
       { vmlinux },
     );
     expect(r.columns.map((c) => [c.strategy, c.trace?.steps.length ?? null, c.refused ?? null])).toEqual([
-      ['v5.4-flip', 134, null],
+      ['v5.4-flip', 150, null],
       ['text-poke', 122, null],
       [
         'split',

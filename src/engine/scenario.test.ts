@@ -1,6 +1,9 @@
 // Every strategy × scenario on the sample modules: a trace or a stated refusal; the patch
-// module's permission story at the key steps as ../shared/domain/kernel-brief.md §2.f tables
-// give it; the auditor's verdicts; the reload failure before 6.3.
+// module's permission story at the key steps, as the kernel makes it: 5.4 kernel/livepatch/core.c
+// klp_init_object_loaded() (module_disable_ro() around klp_write_object_relocations()), 6.1
+// kernel/livepatch/core.c klp_apply_object_relocs() with arch/x86/kernel/module.c
+// apply_relocate_add() (memcpy while UNFORMED, text_poke() after), 6.4+ kernel/module/strict_rwx.c
+// module_enable_text_rox(); the auditor's verdicts; the reload failure before 6.3.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { auditTrace } from '../audit/auditor.ts';
@@ -8,15 +11,15 @@ import { decodeModule } from '../module_file.ts';
 import { permissionStory } from '../scenarios/golden.ts';
 import { type ScenarioId, scenarios } from '../scenarios/scenarios.ts';
 import { type StrategyId, strategies } from '../strategies/strategies.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { stepEvents } from '../trace/events.ts';
 import type { ModuleFile } from './modules.ts';
 import type { RoleModules } from './request.ts';
 import { runScenario } from './scenario.ts';
 
 const root = new URL('../../', import.meta.url);
-const vmlinux = sampleVmlinux();
-const mods = await sampleModules();
+const vmlinux = builtinVmlinux();
+const mods = await demoModules();
 const run = (strategy: StrategyId, scenario: ScenarioId) => runScenario(strategy, scenario, mods, vmlinux);
 const traceOf = (strategy: StrategyId, scenario: ScenarioId) => {
   const r = run(strategy, scenario);
@@ -79,7 +82,7 @@ describe('reload', () => {
   });
 });
 
-test('5.4 late load: the patch text is writable and executable around each late relocation (§2.f A)', () => {
+test('5.4 late load: the patch text is writable and executable around each late relocation and each ftrace update', () => {
   expect(permissionStory(traceOf('v5.4-flip', 'late-load').trace, 'klp_demo_patch')).toEqual([
     'move_module core:rw-,rw-,rw-,rw- init:rw-,rw-',
     'module_enable_ro core:r--,r--,rw-,rw- init:rw-,rw-',
@@ -87,14 +90,25 @@ test('5.4 late load: the patch text is writable and executable around each late 
     'module_disable_ro core:rwx,rw-,rw-,rw- init:rw-,rw-', // vmlinux object, inside the patch's init
     'klp_write_object_relocations core:rwx,rw-,rw-,rw- init:rw-,rw-',
     'module_enable_ro core:r-x,r--,rw-,rw- init:rw-,rw-',
+    // register_ftrace_function(cmdline_proc_show): set_all_modules_text_rw() … _ro()
+    'ftrace_arch_code_modify_prepare core:rwx,r--,rw-,rw- init:rw-,rw-',
+    'ftrace_arch_code_modify_post_process core:r-x,r--,rw-,rw- init:rw-,rw-',
     'do_free_init core:r-x,r--,rw-,rw-',
-    'module_disable_ro core:rwx,rw-,rw-,rw-', // klp_demo_target arrives
+    // klp_demo_target arrives: ftrace_module_enable() with the patch's ops registered
+    'ftrace_arch_code_modify_prepare core:rwx,r--,rw-,rw-',
+    'ftrace_arch_code_modify_post_process core:r-x,r--,rw-,rw-',
+    'module_disable_ro core:rwx,rw-,rw-,rw-',
     'klp_write_object_relocations core:rwx,rw-,rw-,rw-',
     'module_enable_ro core:r-x,r--,rw-,rw-',
+    // one register_ftrace_function() per patched function of klp_demo_target
+    'ftrace_arch_code_modify_prepare core:rwx,r--,rw-,rw-',
+    'ftrace_arch_code_modify_post_process core:r-x,r--,rw-,rw-',
+    'ftrace_arch_code_modify_prepare core:rwx,r--,rw-,rw-',
+    'ftrace_arch_code_modify_post_process core:r-x,r--,rw-,rw-',
   ]);
 });
 
-test('5.8+ late load: relocations at load while RW, later through text_poke with the patch RX (§2.f D)', () => {
+test('5.8+ late load: relocations at load while RW, later through text_poke with the patch RX', () => {
   expect(permissionStory(traceOf('text-poke', 'late-load').trace, 'klp_demo_patch')).toEqual([
     'move_module core:rw-,rw-,rw-,rw- init:rw-,rw-',
     'klp_apply_section_relocs core:rw-,rw-,rw-,rw- init:rw-,rw-', // .klp.rela.vmlinux, UNFORMED: memcpy
@@ -110,7 +124,7 @@ test('5.8+ late load: relocations at load while RW, later through text_poke with
   expect(writes).toEqual([['memcpy'], ['text_poke']]);
 });
 
-test('6.4+: each memory type is its own allocation (§2.d D4)', () => {
+test('6.4+: each memory type is its own allocation (struct module_memory)', () => {
   expect(permissionStory(traceOf('module-memory', 'late-load').trace, 'klp_demo_patch')).toEqual([
     'move_module MOD_TEXT:rw- MOD_DATA:rw-,rw- MOD_RODATA:rw- MOD_INIT_DATA:rw-',
     'klp_apply_section_relocs MOD_TEXT:rw- MOD_DATA:rw-,rw- MOD_RODATA:rw- MOD_INIT_DATA:rw-',
@@ -145,8 +159,18 @@ test('.klp.text (Jessica): sections of absent objects stay RW+NX, the arriving t
     'move_module core:rw-,rw-,rw-,rw-,rw-,rw-,rw- init:rw-,rw-',
     'module_enable_ro core:r--,rw-,rw-,r--,r--,rw-,rw- init:rw-,rw-',
     'module_enable_x core:r-x,rw-,rw-,r-x,r--,rw-,rw- init:rw-,rw-',
+    // 5.4 ftrace: all module text RWX around each update; post_process leaves the absent
+    // objects' sections as module_enable_ro() did (the reconstruction's frobTextSkip)
+    'ftrace_arch_code_modify_prepare core:rwx,rw-,rw-,rwx,r--,rw-,rw- init:rw-,rw-',
+    'ftrace_arch_code_modify_post_process core:r-x,rw-,rw-,r-x,r--,rw-,rw- init:rw-,rw-',
     'do_free_init core:r-x,rw-,rw-,r-x,r--,rw-,rw-',
     'module_enable_ro core:r-x,r-x,rw-,r-x,r--,rw-,rw-',
+    ...Array<string>(3)
+      .fill('')
+      .flatMap(() => [
+        'ftrace_arch_code_modify_prepare core:rwx,rwx,rw-,rwx,r--,rw-,rw-',
+        'ftrace_arch_code_modify_post_process core:r-x,r-x,rw-,r-x,r--,rw-,rw-',
+      ]),
   ]);
 });
 
@@ -155,13 +179,21 @@ test('.klp.text, Petr\u2019s variant: absent objects\u2019 sections RO+NX, flipp
     'move_module core:rw-,rw-,rw-,rw-,rw-,rw-,rw- init:rw-,rw-',
     'module_enable_ro core:r--,r--,r--,r--,r--,rw-,rw- init:rw-,rw-',
     'module_enable_x core:r-x,r--,r--,r-x,r--,rw-,rw- init:rw-,rw-',
+    'ftrace_arch_code_modify_prepare core:rwx,rw-,rw-,rwx,r--,rw-,rw- init:rw-,rw-',
+    'ftrace_arch_code_modify_post_process core:r-x,r--,r--,r-x,r--,rw-,rw- init:rw-,rw-',
     'do_free_init core:r-x,r--,r--,r-x,r--,rw-,rw-',
     'apply_relocate_add core:r-x,rw-,r--,r-x,r--,rw-,rw-',
     'module_enable_ro core:r-x,r-x,r--,r-x,r--,rw-,rw-',
+    ...Array<string>(3)
+      .fill('')
+      .flatMap(() => [
+        'ftrace_arch_code_modify_prepare core:rwx,rwx,rw-,rwx,r--,rw-,rw-',
+        'ftrace_arch_code_modify_post_process core:r-x,r-x,r--,r-x,r--,rw-,rw-',
+      ]),
   ]);
 });
 
-test('split: nothing is written into a patch module after it became executable', () => {
+test('split: nothing is written into a patch module after it became executable (5.4 ftrace aside)', () => {
   const r = traceOf('split', 'late-load');
   expect(r.packaging).toMatchObject({
     kind: 'split',
@@ -173,14 +205,20 @@ test('split: nothing is written into a patch module after it became executable',
   });
   const sub = permissionStory(r.trace, 'klp_demo_patch__klp_demo_target');
   expect(sub[0]).toMatch(/^move_module /);
-  expect(auditTrace(r.trace).verdicts).toEqual([]);
+  const { verdicts, metrics } = auditTrace(r.trace);
+  expect(verdicts.filter((v) => v.kind === 'write-after-exec' && /klp_demo_patch/.test(v.text))).toEqual([]);
+  // every RWX window is one 5.4's ftrace opened
+  expect(metrics.rwxWindows.every((w) => w.ftrace)).toBe(true);
 });
 
 describe('auditor', () => {
   test('flags the 5.4 RWX windows and the stores into executable text', () => {
     const { metrics, verdicts } = auditTrace(traceOf('v5.4-flip', 'late-load').trace);
-    expect(metrics.rwxWindows.map((w) => w.to - w.from + 1)).toEqual([3, 3]);
-    expect(metrics.pagesWritableAfterExec).toBe(2);
+    // module_disable_ro() around each late relocation …
+    expect(metrics.rwxWindows.filter((w) => !w.ftrace).map((w) => w.to - w.from + 1)).toEqual([3, 3]);
+    // … and ftrace's: three trampolines, and all module text around four code updates
+    expect(metrics.rwxWindows.filter((w) => w.ftrace).map((w) => w.maxPages)).toEqual([1, 1, 3, 1, 3, 1, 3]);
+    expect(metrics.pagesWritableAfterExec).toBe(12);
     expect([...new Set(verdicts.map((v) => v.kind))].sort()).toEqual(['rwx', 'write-after-exec']);
   });
   test.each<StrategyId>(['text-poke', 'text-poke-clear', 'module-memory'])(

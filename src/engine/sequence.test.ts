@@ -1,12 +1,12 @@
 // A sequence's operations as it reports them: where each starts in the trace, and a livepatch
 // disabled through sysfs (enabled_store) between an insmod and an rmmod.
 import { expect, test } from 'vitest';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { decodedModule } from './modules.ts';
 import { runSequence } from './sequence.ts';
 
 test('insmod target, insmod patch, disable patch, rmmod patch: every step of each, in order', async () => {
-  const mods = await sampleModules();
+  const mods = await demoModules();
   const { trace, outcomes } = await runSequence(
     {
       kind: 'sequence',
@@ -20,7 +20,7 @@ test('insmod target, insmod patch, disable patch, rmmod patch: every step of eac
       fakeMissingSymbols: false,
     },
     decodedModule,
-    { vmlinux: sampleVmlinux() },
+    { vmlinux: builtinVmlinux() },
   );
   expect(outcomes.map((o) => [o.op, o.module, o.ok])).toEqual([
     ['insmod', 'klp_demo_target.ko', true],
@@ -40,7 +40,7 @@ test('disabling a patch that is not loaded stops the sequence with ENOENT', asyn
   const { outcomes } = await runSequence(
     { kind: 'sequence', kernel: '6.1', ops: [{ op: 'disable', name: 'klp_demo_patch' }], fakeMissingSymbols: false },
     decodedModule,
-    { vmlinux: sampleVmlinux() },
+    { vmlinux: builtinVmlinux() },
   );
   expect(outcomes).toEqual([
     {

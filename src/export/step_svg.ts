@@ -365,7 +365,7 @@ function panelSvg(panel: SvgPanel, width: number, compact: boolean): { svg: stri
       `${f.fn}(0x${f.addr.toString(16)}, ${f.pages}): ${f.changed.length ? [...by].map(([k, n]) => `${n}× ${k}`).join(', ') : 'no PTE changed'}`,
     );
   }
-  for (const y2 of sum.syncs) changes.push(`text_poke_sync(): ${y2.why}`);
+  for (const y2 of sum.syncs) changes.push(`${y2.fn}(): ${y2.why}`);
   for (const st of sum.states) changes.push(`${st.module}: ${st.from} → ${st.to}`);
   for (const f of sum.frees) changes.push(`vfree ${f.module} ${f.region}`);
   if (changes.length) {

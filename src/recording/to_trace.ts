@@ -14,6 +14,7 @@
 //    → COMING, do_init_module's after_init call → LIVE, free_module → GONE).
 // Pure: no DOM, no Node.
 import { PAGE_SIZE } from '../kernel/mm/page.ts';
+import { force_flush_all, type TlbRule } from '../kernel/mm/set_memory.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import type { KernelEvent, ModuleState, PagePerm, RecordedOp, Region, Step, Trace, WritePath } from '../trace/types.ts';
 import type { Allocation, Recording, RecordingEvent, SetMemoryFn, TextPokeFn } from './types.ts';
@@ -87,11 +88,21 @@ class Builder {
   readonly ops: RecordedOp[] = [];
   private last: Step | null = null;
 
+  private readonly tlbRule: TlbRule;
+
   constructor(
     private readonly recording: Recording,
     private readonly sectionName: (module: string, index: number) => string | undefined,
   ) {
     const v = recording.kernel.version;
+    // cpa_flush()'s rule of the recorded version (KernelProfile.moduleTlbFlush): the kernel
+    // logs no flush, so the kind is the one its source makes
+    this.tlbRule =
+      v.major < 5 || (v.major === 5 && v.minor < 8)
+        ? 'per-page'
+        : (v.major === 6 && v.minor <= 1) || v.major === 5
+          ? 'all-for-ro-rw'
+          : 'all';
     this.rec = new TraceRecorder(`v${v.major}.${v.minor}.${v.patch} (${recording.kernel.release}, recorded)`);
     this.nameTrampolines();
   }
@@ -378,9 +389,9 @@ class Builder {
     const flush =
       changed.length === 0
         ? 'none'
-        : e.pages > TLB_SINGLE_PAGE_FLUSH_CEILING
+        : force_flush_all(this.tlbRule, e.fn) || e.pages > TLB_SINGLE_PAGE_FLUSH_CEILING
           ? 'flush_tlb_all'
-          : 'flush_tlb_kernel_range';
+          : 'flush_tlb_one_kernel';
     this.emit(step, { kind: 'perm', fn: e.fn, addr: e.addr, pages: e.pages, changed, flush });
   }
 

@@ -66,7 +66,7 @@ function stepSignature(trace: Trace, step: Step, verdicts?: readonly string[]): 
       let paths = 0; // one bit per WRITE_PATHS entry seen in the run
       for (let i = e.from; i < e.from + e.count; i++) paths |= 1 << trace.writes.path[i]!;
       WRITE_PATHS.forEach((p, bit) => paths & (1 << bit) && t.add(`write via ${writeClass(p)}`));
-    } else if (e.kind === 'sync') t.add('text_poke_sync');
+    } else if (e.kind === 'sync') t.add(e.fn);
     else if (e.kind === 'fault') t.add(`fault (${writeClass(e.path)})`);
     else if (e.kind === 'printk' && e.level === 'err') t.add('kernel error');
   }
@@ -86,7 +86,7 @@ function classify(sigs: string[][], present: boolean[]): DiffKind | null {
   if (differs(WX_TOKEN)) return 'wx';
   if (differs(/^kernel error/)) return 'fail';
   if (differs(PERM_TOKEN)) return 'perm';
-  if (differs(/^(write via|text_poke_sync|tlb )/)) return 'write';
+  if (differs(/^(write via|text_poke_sync|run_sync|tlb )/)) return 'write';
   if (gap && live.length > 0) return 'only';
   return null;
 }
@@ -120,7 +120,8 @@ function similarity(a: Step, b: Step): number {
 }
 
 /** store (5.4) and memcpy (5.8+) are both plain writes through the page's own mapping. */
-const writeClass = (path: string) => (path === 'store' || path === 'memcpy' ? 'a plain store/memcpy' : path);
+const writeClass = (path: string) =>
+  path === 'store' || path === 'memcpy' || path === 'probe_kernel_write' ? 'a plain store/memcpy' : path;
 
 /**
  * Global alignment (Needleman–Wunsch, gaps cost nothing, mismatches are not allowed) of the

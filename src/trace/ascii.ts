@@ -41,7 +41,7 @@ function eventLine(e: StoredEvent): string | undefined {
     case 'fault':
       return e.oops.join('\n  ');
     case 'sync':
-      return `text_poke_sync (${e.why})`;
+      return `${e.fn} (${e.why})`;
     default:
       return undefined;
   }

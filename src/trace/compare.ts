@@ -31,6 +31,8 @@ export function alignInput(trace: Trace, outcomes: OpRef[], verdicts?: Map<numbe
 
 export interface MetricsRow {
   rwxWindows: number;
+  /** Of those, the windows ftrace opened (5.4: its trampolines, and all module text around each code update). */
+  rwxFtrace: number;
   rwxSteps: number;
   rwxPages: number;
   /** "from–to" step ranges of the windows. */
@@ -38,7 +40,8 @@ export interface MetricsRow {
   writableAfterExec: number;
   setMemory: number;
   setMemoryByFn: Array<[string, number]>;
-  tlbRange: number;
+  /** cpa_flush() rounds of per-page flush_tlb_one_kernel() */
+  tlbPages: number;
   tlbAll: number;
   textPokes: number;
   textPokeSyncs: number;
@@ -50,13 +53,14 @@ export function metricsRow(m: Metrics, outcomes: OpRef[]): MetricsRow {
   const failed = outcomes.filter((o) => !o.ok);
   return {
     rwxWindows: m.rwxWindows.length,
+    rwxFtrace: m.rwxWindows.filter((w) => w.ftrace).length,
     rwxSteps: m.rwxWindows.reduce((n, w) => n + w.to - w.from + 1, 0),
     rwxPages: m.rwxWindows.reduce((n, w) => Math.max(n, w.maxPages), 0),
     rwxRanges: m.rwxWindows.map((w) => (w.from === w.to ? `${w.from}` : `${w.from}–${w.to}`)),
     writableAfterExec: m.pagesWritableAfterExec,
     setMemory: Object.values(m.setMemory).reduce((a, b) => a + b, 0),
     setMemoryByFn: Object.entries(m.setMemory).sort(([a], [b]) => a.localeCompare(b)),
-    tlbRange: m.tlbFlushes.flush_tlb_kernel_range,
+    tlbPages: m.tlbFlushes.flush_tlb_one_kernel,
     tlbAll: m.tlbFlushes.flush_tlb_all,
     textPokes: m.textPokes,
     textPokeSyncs: m.textPokeSyncs,

@@ -1,7 +1,7 @@
 // writeTraceJson() streams exactly the text traceToJson() builds whole.
 import { expect, test } from 'vitest';
 import { runScenario } from '../engine/scenario.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { traceToJson, writeTraceJson } from './json.ts';
 import type { Trace } from './types.ts';
 
@@ -12,7 +12,7 @@ const streamed = (trace: Trace) => {
 };
 
 test('streamed JSON is byte for byte the JSON built whole', async () => {
-  const run = runScenario('text-poke', 'late-load', await sampleModules(), sampleVmlinux());
+  const run = runScenario('text-poke', 'late-load', await demoModules(), builtinVmlinux());
   if (run.kind !== 'trace') throw new Error('refused');
   const trace = run.trace;
   expect(trace.steps.some((s) => !s.events.length)).toBe(true); // a step without events, too

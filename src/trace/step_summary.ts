@@ -12,7 +12,7 @@ export interface FlipSummary {
   fn: string;
   addr: bigint;
   pages: number;
-  flush: 'none' | 'flush_tlb_kernel_range' | 'flush_tlb_all';
+  flush: 'none' | 'flush_tlb_one_kernel' | 'flush_tlb_all';
   /** Changed pages: which region, which page of it, from → to. */
   changed: Array<{ module: string; region: string; page: number; from: PermCode; to: PermCode }>;
 }
@@ -25,7 +25,7 @@ export interface StepSummary {
   allocs: Array<{ module: string; region: string; base: bigint; size: number }>;
   frees: Array<{ module: string; region: string; base: bigint }>;
   states: Array<{ module: string; from: ModuleState; to: ModuleState }>;
-  syncs: Array<{ why: string }>;
+  syncs: Array<{ fn: string; why: string }>;
   printk: Array<{ level: string; text: string }>;
   faults: Array<{ addr: bigint; path: WritePath; oops: string[] }>;
   symbols: number;
@@ -33,8 +33,8 @@ export interface StepSummary {
 
 export const FLUSH_TEXT: Record<FlipSummary['flush'], string> = {
   none: 'no TLB flush (no PTE changed)',
-  flush_tlb_kernel_range: 'TLB flush: flush_tlb_kernel_range (an IPI per page to every CPU)',
-  flush_tlb_all: 'TLB flush: flush_tlb_all (every CPU drops its whole TLB)',
+  flush_tlb_one_kernel: 'TLB flush: one IPI round, flush_tlb_one_kernel() of each page on every CPU',
+  flush_tlb_all: 'TLB flush: flush_tlb_all(), one IPI round: every CPU drops its whole TLB',
 };
 
 export function summarizeStep(trace: Trace, step: Step, map: PageMap): StepSummary {
@@ -80,7 +80,7 @@ export function summarizeStep(trace: Trace, step: Step, map: PageMap): StepSumma
         if (e.from !== e.to) s.states.push({ module: e.module, from: e.from, to: e.to });
         break;
       case 'sync':
-        s.syncs.push({ why: e.why });
+        s.syncs.push({ fn: e.fn, why: e.why });
         break;
       case 'printk':
         s.printk.push({ level: e.level, text: e.text });
@@ -107,4 +107,6 @@ export const WRITE_PATH_TEXT: Record<WritePath, string> = {
   store: 'plain store `*loc = val` (5.4; pages must be writable)',
   text_poke: 'text_poke() through a temporary writable alias (poking_mm)',
   text_poke_early: 'text_poke_early(): memcpy while the module is not live',
+  probe_kernel_write:
+    'probe_kernel_write() (5.4 ftrace): a store into text made writable for it (module text, or the kernel text’s direct-map alias)',
 };

@@ -19,7 +19,13 @@ export type WritePath =
   /** text_poke(): through a temporary writable alias (poking_mm), any permission */
   | 'text_poke'
   /** text_poke_early(): memcpy while the module is not yet live (no alias needed) */
-  | 'text_poke_early';
+  | 'text_poke_early'
+  /**
+   * ≤ 5.4 ftrace_write()/ftrace_modify_code_direct(): a store through the page's own mapping
+   * (module text made writable by set_all_modules_text_rw()) or, for kernel text, through its
+   * direct-map alias (set_kernel_text_rw()); -EFAULT instead of an oops when not writable
+   */
+  | 'probe_kernel_write';
 
 /** Why a region exists: the module_layout / module_memory it belongs to. */
 export interface Region {
@@ -79,10 +85,14 @@ export type KernelEvent =
       pages: number;
       /** Pages whose PTE actually changed, with the permission before and after. */
       changed: Array<{ page: bigint; from: PagePerm; to: PagePerm }>;
-      /** cpa_flush(): per-page flush IPI for ≤ 33 pages, else flush_tlb_all(); none if nothing changed */
-      flush: 'none' | 'flush_tlb_kernel_range' | 'flush_tlb_all';
+      /**
+       * cpa_flush(), one IPI round: flush_tlb_one_kernel() of each page on every CPU, or
+       * flush_tlb_all() (above 33 pages, or force_flush_all); none if no PTE changed
+       */
+      flush: 'none' | 'flush_tlb_one_kernel' | 'flush_tlb_all';
     }
-  | { kind: 'sync'; fn: 'text_poke_sync'; why: string }
+  /** An IPI that makes every CPU serialise: text_poke_sync(), or 5.4 ftrace's run_sync() (none with one CPU online) */
+  | { kind: 'sync'; fn: 'text_poke_sync' | 'run_sync'; why: string }
   | { kind: 'state'; module: string; from: ModuleState; to: ModuleState }
   | { kind: 'printk'; level: 'err' | 'warn' | 'notice' | 'info'; text: string }
   | { kind: 'symbol'; module: string; name: string; index: number; value: bigint; how: string };

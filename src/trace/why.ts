@@ -17,7 +17,7 @@ export const WHY: Record<string, string> = {
   unwind_module_init: 'The ORC unwind tables are sorted in place.',
   ftrace_module_init: 'The fentry call sites are recorded (and turned into NOPs) before the text becomes read-only.',
   module_enable_ro:
-    'set_memory_ro() clears _PAGE_RW on text and rodata: from here on a plain store into them faults. Each changed PTE costs a TLB flush.',
+    'set_memory_ro() clears _PAGE_RW on text and rodata: from here on a plain store into them faults. Each call that changes a PTE ends in one TLB flush (cpa_flush()).',
   module_enable_nx: 'set_memory_nx() makes sure data is never executable.',
   module_enable_x:
     'set_memory_x() lets the text execute — only now that it is read-only, so no page is ever writable and executable at once.',

@@ -6,7 +6,13 @@
 // into a write object only when a view asks for that write.
 import type { RelocationCause, WriteLog, WritePath, WriteRecord } from './types.ts';
 
-export const WRITE_PATHS: readonly WritePath[] = ['memcpy', 'store', 'text_poke', 'text_poke_early'];
+export const WRITE_PATHS: readonly WritePath[] = [
+  'memcpy',
+  'store',
+  'text_poke',
+  'text_poke_early',
+  'probe_kernel_write',
+];
 
 /**
  * A relocation write over zeros as apply_relocate_add()'s batch (AddressSpace.applyRelocationBatch)

@@ -326,6 +326,8 @@ export class AddressSpace {
    * Write through `path`. A plain store or memcpy needs every page writable; text_poke and
    * text_poke_early go through a writable alias (or an unformed module's own mapping) and
    * need only present pages. A refused write is recorded as the oops and thrown.
+   * probe_kernel_write (5.4 ftrace) returns -EFAULT instead of oopsing, and may go through the
+   * kernel text's direct-map alias: its caller checks writability (arch/x86/ftrace.ts).
    */
   write(
     addr: bigint,

@@ -1,15 +1,39 @@
-// set_memory_ro/rw/x/nx() of arch/x86/mm/pat/set_memory.c (6.1): change _PAGE_RW or _PAGE_NX
-// on `numpages` pages from `addr`. Only a PTE that really changes marks CPA_FLUSHTLB; then
-// cpa_flush() shoots down the TLBs of all CPUs: page by page for up to
-// tlb_single_page_flush_ceiling (33) pages, flush_tlb_all() above that.
+// set_memory_ro/rw/x/nx() of arch/x86/mm/pat/set_memory.c (6.1; 5.4's arch/x86/mm/pageattr.c):
+// change _PAGE_RW or _PAGE_NX on `numpages` pages from `addr`. Only a PTE that really changes
+// marks CPA_FLUSHTLB; then cpa_flush() sends one IPI round, never flush_tlb_kernel_range():
+// __cpa_flush_tlb() (flush_tlb_one_kernel() of each page) on every CPU, or flush_tlb_all()
+// above tlb_single_page_flush_ceiling (33) pages or when cpa->force_flush_all is set. Which
+// calls set force_flush_all on module memory depends on the version (KernelProfile.moduleTlbFlush).
+// Not modelled: the flush_tlb_all() of a direct-map large page split and the range flush
+// vm_unmap_aliases() may do first; the emulator has no direct map.
 import type { TraceRecorder } from '../../trace/recorder.ts';
 import type { PagePerm } from '../../trace/types.ts';
+import type { KernelProfile } from '../profile.ts';
 import type { AddressSpace } from './address_space.ts';
 import { PAGE_SIZE } from './page.ts';
 
 const tlb_single_page_flush_ceiling = 33;
 
-type SetMemoryFn = 'set_memory_ro' | 'set_memory_rw' | 'set_memory_x' | 'set_memory_nx' | 'set_memory_rox';
+export type TlbRule = KernelProfile['moduleTlbFlush'];
+const rules = new WeakMap<AddressSpace, TlbRule>();
+
+/** The version's cpa_flush() rule for this kernel's memory (set once, as its boot would). */
+export function cpa_init(mem: AddressSpace, rule: TlbRule): void {
+  rules.set(mem, rule);
+}
+
+/**
+ * cpa->force_flush_all for module memory: cpa_process_alias() sets it whenever it runs for an
+ * address outside the direct map. 6.1 runs it unless the mask is exactly _PAGE_NX
+ * (`checkalias`); 6.2+ runs it for every call; v5.4.0 has no force_flush_all.
+ */
+export function force_flush_all(rule: TlbRule, fn: SetMemoryFn): boolean {
+  if (rule === 'all') return true;
+  if (rule === 'all-for-ro-rw') return fn !== 'set_memory_x' && fn !== 'set_memory_nx';
+  return false;
+}
+
+export type SetMemoryFn = 'set_memory_ro' | 'set_memory_rw' | 'set_memory_x' | 'set_memory_nx' | 'set_memory_rox';
 
 function change_page_attr(
   mem: AddressSpace,
@@ -34,9 +58,9 @@ function change_page_attr(
   const flush =
     changed.length === 0
       ? 'none'
-      : numpages > tlb_single_page_flush_ceiling
+      : force_flush_all(rules.get(mem) ?? 'all-for-ro-rw', fn) || numpages > tlb_single_page_flush_ceiling
         ? 'flush_tlb_all'
-        : 'flush_tlb_kernel_range';
+        : 'flush_tlb_one_kernel';
   trace.emit({ kind: 'perm', fn, addr, pages: numpages, changed, flush });
 }
 

@@ -107,6 +107,35 @@ export function module_disable_ro(k: Kernel, mod: Module): void {
   });
 }
 
+/**
+ * 5.4 kernel/module.c, for ftrace_arch_code_modify_prepare(): the text of every module but an
+ * UNFORMED one, newest first (the `modules` list), writable again — still executable, so RWX.
+ */
+export function set_all_modules_text_rw(k: Kernel): void {
+  k.trace.call('set_all_modules_text_rw', () => {
+    for (const mod of [...k.modules].reverse()) {
+      if (mod.state === 'UNFORMED') continue;
+      frob_text(k, mod.core_layout, set_memory_rw);
+      frob_text(k, mod.init_layout, set_memory_rw);
+    }
+  });
+}
+
+/**
+ * 5.4 kernel/module.c, for ftrace_arch_code_modify_post_process(): module text read-only again,
+ * except a GOING module's ("ro protection has already been disabled"), which stays RWX until it
+ * is freed. A reconstruction's frobTextSkip ranges stay as module_enable_ro() left them.
+ */
+export function set_all_modules_text_ro(k: Kernel): void {
+  k.trace.call('set_all_modules_text_ro', () => {
+    for (const mod of [...k.modules].reverse()) {
+      if (mod.state === 'UNFORMED' || mod.state === 'GOING') continue;
+      frob_text(k, mod.core_layout, set_memory_ro, k.hooks.frobTextSkip?.(k, mod, 'ro'));
+      frob_text(k, mod.init_layout, set_memory_ro);
+    }
+  });
+}
+
 // 6.4+ (6.12's kernel/module/strict_rwx.c): one set_memory_*() call per mod_mem_type allocation.
 function module_set_memory(k: Kernel, mod: Module, type: ModMemType, set: SetMemory): void {
   const mem = mod.mem![type];

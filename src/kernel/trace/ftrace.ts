@@ -1,5 +1,5 @@
-// kernel/trace/ftrace.c (6.1), the parts a module load and a livepatch reach; the x86 half is
-// arch/x86/ftrace.ts.
+// kernel/trace/ftrace.c (6.1; 5.4 where KernelProfile.ftraceCodeModify says so), the parts a
+// module load and a livepatch reach; the x86 half is arch/x86/ftrace.ts.
 //  - The module side of dynamic ftrace: ftrace_module_init() sorts __mcount_loc and turns every
 //    `call __fentry__` into a NOP before the module is formed; ftrace_module_enable() (COMING)
 //    re-enables the records and, if a tracer is running, patches the calls back in;
@@ -8,24 +8,31 @@
 //  - An ftrace_ops that owns one function's entry, as livepatch registers it:
 //    ftrace_set_filter_ip() + register_ftrace_function() give the ops its own trampoline and
 //    turn the function's fentry NOP into a call to it with text_poke_bp(); unregistering puts
-//    the NOP back and frees the trampoline.
+//    the NOP back and frees the trampoline. ftrace_start_up counts the registered ops.
+//  - 5.4: register_ftrace_function() → ftrace_startup() → __register_ftrace_function() (the
+//    trampoline) → ftrace_startup_enable() → ftrace_run_update_code(): prepare (every module's
+//    text RWX), ftrace_replace_code()'s int3 dance through probe_kernel_write(), post_process.
 
 import { bytesHex, hex } from '../../format/hex.ts';
 import {
   arch_ftrace_trampoline_free,
   create_trampoline,
+  ftrace_arch_code_modify_post_process,
+  ftrace_arch_code_modify_prepare,
   ftrace_call_replace,
+  ftrace_make_call,
   ftrace_make_nop,
   ftrace_nop_replace,
+  ftrace_replace_code,
 } from '../arch/x86/ftrace.ts';
-import { text_poke_queue_finish } from '../arch/x86/text_poke.ts';
+import { type TextPokeLoc, text_poke_queue_finish } from '../arch/x86/text_poke.ts';
 import { countMoved } from '../arch/x86/unwind_orc.ts';
 import type { Kernel } from '../kernel_types.ts';
-import { sortU64 } from '../lib/sort.ts';
+import { sort, sortOf, sortU64, swapBytes } from '../lib/sort.ts';
 import { u64At } from '../lib/unaligned.ts';
 import { PAGE_MASK, PAGE_SIZE } from '../mm/page.ts';
 import { MODULES_VADDR } from '../mm/vmalloc.ts';
-import { symbolic } from '../module/kallsyms.ts';
+import { find_kallsyms_symbol, symbolic } from '../module/kallsyms.ts';
 import { mod_find } from '../module/tree_lookup.ts';
 import { type Module, within_module_init } from '../module/types.ts';
 
@@ -36,14 +43,24 @@ interface FtraceState {
   disabled: boolean;
   /** The dyn_ftrace records of each module (their ips), in ftrace_pages order. */
   records: Map<Module, bigint[]>;
+  /** ftrace_start_up: registered ops (a tracer the machine booted with counts as one). */
+  start_up: number;
+  /** The call sites a registered ops' filter covers (ftrace_set_filter_ip()), with their trampolines. */
+  filters: Map<bigint, bigint>;
 }
 const states = new WeakMap<Kernel, FtraceState>();
 
 function ftraceState(k: Kernel): FtraceState {
   let s = states.get(k);
-  if (!s) states.set(k, (s = { disabled: false, records: new Map() }));
+  if (!s)
+    states.set(
+      k,
+      (s = { disabled: false, records: new Map(), start_up: k.machine.ftraceActive ? 1 : 0, filters: new Map() }),
+    );
   return s;
 }
+
+const modifiesWithTextRw = (k: Kernel) => k.profile.ftraceCodeModify === 'set_all_modules_text_rw';
 
 /** ftrace_module_init() (6.1): before the module is formed, as load_module() calls it. */
 export function ftrace_module_init(k: Kernel, mod: Module): void {
@@ -75,7 +92,14 @@ function ftrace_process_locs(k: Kernel, mod: Module): void {
   const buf = k.mem.read(locs.addr, locs.num * 8);
   const before = buf.slice();
   const ip = (off: number) => u64At(buf, off);
-  sortU64(buf, locs.num);
+  const sorter = sortOf(k.profile);
+  if (sorter === sort)
+    sortU64(buf, locs.num); // 6.1's loop, inlined over u64 halves
+  else {
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const at = (off: number) => dv.getBigUint64(off, true);
+    sorter(locs.num, 8, (a, b) => (at(a) > at(b) ? 1 : at(a) < at(b) ? -1 : 0), swapBytes(buf));
+  }
   const moved = countMoved(before, buf, 8);
   if (moved) k.mem.write(locs.addr, buf, 'memcpy', { what: `__mcount_loc sorted (${moved} entries moved)` });
   sortStep.title = `ftrace_process_locs: __mcount_loc sorted, ${locs.num} call sites (${moved} moved)`;
@@ -114,9 +138,11 @@ function ftrace_process_locs(k: Kernel, mod: Module): void {
 }
 
 /**
- * ftrace_module_enable() (6.1), first thing in prepare_coming_module(): clear the records'
- * DISABLED flag; only with a tracer registered (ftrace_start_up) would a record some filter
- * wants be patched to call the trampoline, through text_poke_queue.
+ * ftrace_module_enable() (6.1; 5.4), first thing in prepare_coming_module(): clear the records'
+ * DISABLED flag. With an ops registered (ftrace_start_up > 0) it runs
+ * ftrace_arch_code_modify_prepare() — 6.1: text_mutex; 5.4: every module's text, this one's
+ * included, writable and executable — and patches the records some filter references
+ * (referenced_filters()) to call their trampoline; then post_process.
  */
 export function ftrace_module_enable(k: Kernel, mod: Module): void {
   k.trace.call('ftrace_module_enable', () => {
@@ -127,9 +153,33 @@ export function ftrace_module_enable(k: Kernel, mod: Module): void {
       step.title = 'ftrace_module_enable: ftrace is disabled';
       return;
     }
-    step.title = k.machine.ftraceActive
-      ? `ftrace_module_enable: ${recs.length} records enabled; which a running tracer would patch is not emulated (no ftrace_ops model)`
-      : `ftrace_module_enable: ${recs.length} records enabled, no tracer running so every call site stays a NOP`;
+    if (!st.start_up) {
+      step.title = `ftrace_module_enable: ${recs.length} records enabled, no tracer running so every call site stays a NOP`;
+      return;
+    }
+    const covered: TextPokeLoc[] = recs.flatMap((ip) => {
+      const tramp = st.filters.get(ip);
+      return tramp === undefined
+        ? []
+        : [{ addr: ip, bytes: ftrace_call_replace(ip, tramp), what: `ftrace: call trampoline (${symbolic(k, ip)})` }];
+    });
+    const prepare = modifiesWithTextRw(k)
+      ? 'ftrace_arch_code_modify_prepare() makes every module’s text, this one’s included, writable and still executable'
+      : 'ftrace_arch_code_modify_prepare() takes text_mutex';
+    const sites = covered.length
+      ? `${covered.length} of ${mod.name}'s call sites are covered by a registered filter and become calls to their trampolines`
+      : `no filter covers ${mod.name}'s functions yet, so its call sites stay NOPs`;
+    const boot = k.machine.ftraceActive
+      ? ' (which records a tracer running since boot would want is not emulated)'
+      : '';
+    step.title = `ftrace_module_enable: ${recs.length} records enabled; ftrace_start_up > 0 (an ftrace_ops is registered), so ${prepare}; ${sites}${boot}`;
+    if (modifiesWithTextRw(k)) {
+      ftrace_arch_code_modify_prepare(k, `ftrace_module_enable(${mod.name})`, mod.name);
+      for (const loc of covered) ftrace_make_call(k, loc);
+      ftrace_arch_code_modify_post_process(k, `ftrace_module_enable(${mod.name})`, mod.name);
+    } else if (covered.length) {
+      k.trace.call('text_poke_bp_batch', () => text_poke_queue_finish(k, covered, `ftrace_module_enable ${mod.name}`));
+    }
   });
 }
 
@@ -147,19 +197,71 @@ export function ftrace_release_mod(k: Kernel, mod: Module): void {
   });
 }
 
+const MCOUNT_INSN_SIZE = 5n;
+const ENDBR64 = Uint8Array.of(0xf3, 0x0f, 0x1e, 0xfa);
+
 /**
- * ftrace_location(): the address of the function's fentry call site if ftrace knows it. For a
- * module that is one of its __mcount_loc entries; for vmlinux the dump has no mcount table, so
- * a function's own address is taken (Debian's 6.1 functions start with their fentry call; no IBT
- * endbr in front).
+ * lookup_rec() over one table of records: the first whose call `[ip, ip + MCOUNT_INSN_SIZE)`
+ * overlaps [start, end] (ftrace_cmp_recs()).
  */
-export function ftrace_location(k: Kernel, addr: bigint): bigint | undefined {
-  const owner = mod_find(k, addr);
-  if (!owner) return k.vmlinux.entries.some((e) => e.addr === addr) ? addr : undefined;
-  if (!owner.num_ftrace_callsites) return undefined;
-  const table = k.mem.read(owner.ftrace_callsites, owner.num_ftrace_callsites * 8);
-  for (let p = 0; p + 8 <= table.length; p += 8) if (u64At(table, p) === addr) return addr;
-  return undefined;
+function lookup_rec(recs: Iterable<bigint>, start: bigint, end: bigint): bigint | undefined {
+  let found: bigint | undefined;
+  for (const ip of recs)
+    if (ip <= end && start < ip + MCOUNT_INSN_SIZE && (found === undefined || ip < found)) found = ip;
+  return found;
+}
+
+/** A module's records: its __mcount_loc entries (0 is the linker's padding between objects). */
+function* moduleRecords(k: Kernel, mod: Module): Generator<bigint> {
+  if (!mod.num_ftrace_callsites) return;
+  const table = k.mem.read(mod.ftrace_callsites, mod.num_ftrace_callsites * 8);
+  for (let p = 0; p + 8 <= table.length; p += 8) {
+    const ip = u64At(table, p);
+    if (ip) yield ip;
+  }
+}
+
+/**
+ * vmlinux's records, which a kallsyms dump does not list: one per function symbol of the dump,
+ * where the compiler put its `call __fentry__` — at the function, or after its ENDBR64 in a
+ * kernel built with X86_KERNEL_IBT (KernelProfile.ibt; 6.12's cmdline_proc_show reads
+ * `f3 0f 1e fa 0f 1f 44 00 00` in the real run).
+ */
+function vmlinuxRecordOf(k: Kernel, func: bigint): bigint | undefined {
+  if (!k.vmlinux.at(func).length) return undefined;
+  return func + (k.profile.ibt ? 4n : 0n);
+}
+
+/** ftrace_location_range(): a record whose call overlaps [start, end], or undefined (0). */
+function ftrace_location_range(k: Kernel, start: bigint, end: bigint): bigint | undefined {
+  const owner = mod_find(k, start);
+  if (owner) return lookup_rec(moduleRecords(k, owner), start, end);
+  const near = k.vmlinux.at(start).length ? start : undefined;
+  const rec = near === undefined ? undefined : vmlinuxRecordOf(k, near);
+  return rec !== undefined && rec <= end && start < rec + MCOUNT_INSN_SIZE ? rec : undefined;
+}
+
+/**
+ * ftrace_location() (6.1 and 6.12 alike): the address of the fentry call site ftrace knows for
+ * ip — a record whose call covers ip, else, when ip is a symbol's start, the record inside
+ * [ip, ip + size) of that symbol (the kernel's "map sym+0 to __fentry__"): function+4 after an
+ * ENDBR64. The size is kallsyms' (the next symbol's address; a 6.12 module's `__pfx_` padding
+ * symbols end a function before the next one's padding).
+ */
+export function ftrace_location(k: Kernel, ip: bigint): bigint | undefined {
+  const loc = ftrace_location_range(k, ip, ip);
+  if (loc !== undefined) return loc;
+  const owner = mod_find(k, ip);
+  if (owner) {
+    const sym = find_kallsyms_symbol(owner, ip);
+    return sym && sym.offset === 0n ? ftrace_location_range(k, ip, ip + sym.size - 1n) : undefined;
+  }
+  if (!k.vmlinux.at(ip).length) return undefined; // kallsyms_lookup_size_offset() fails
+  const next = k.vmlinux.entries.reduce<bigint | undefined>(
+    (n, e) => (e.addr > ip && (n === undefined || e.addr < n) ? e.addr : n),
+    undefined,
+  );
+  return ftrace_location_range(k, ip, next === undefined ? ip + 0xfffn : next - 1n);
 }
 
 /** vmlinux text is not emulated byte for byte: map the page around a patched function, RX, with its fentry NOP. */
@@ -167,6 +269,8 @@ function ensureVmlinuxSite(k: Kernel, site: bigint): void {
   if (k.mem.isMapped(site)) return;
   const page = site & PAGE_MASK;
   k.mem.map(page, 1, { write: true, exec: false });
+  // X86_KERNEL_IBT: the function starts with ENDBR64, its call site follows (vmlinuxRecordOf())
+  if (k.profile.ibt && site - 4n >= page) k.mem.copyIn(site - 4n, ENDBR64);
   k.mem.copyIn(site, ftrace_nop_replace());
   k.mem.setPerm(page, { write: false, exec: true });
   k.trace.emit({
@@ -177,12 +281,53 @@ function ensureVmlinuxSite(k: Kernel, site: bigint): void {
   });
 }
 
+/**
+ * 5.4 ftrace_run_update_code(): every change of code between ftrace_arch_code_modify_prepare()
+ * and ftrace_arch_code_modify_post_process(), through arch_ftrace_update_code() →
+ * ftrace_modify_all_code() → ftrace_replace_code(). (ftrace_modify_all_code() also re-points
+ * vmlinux's ftrace_call when the trace function changes: vmlinux's own bytes, not emulated.)
+ */
+function ftrace_run_update_code(k: Kernel, locs: TextPokeLoc[], why: string, title: string): void {
+  k.trace.call('ftrace_run_update_code', () => {
+    ftrace_arch_code_modify_prepare(k, why);
+    k.trace.call('arch_ftrace_update_code', () =>
+      k.trace.call('ftrace_modify_all_code', () => {
+        k.trace.step(title, { file: 'arch/x86/kernel/ftrace.c', fn: 'ftrace_replace_code' });
+        if (ftrace_replace_code(k, locs, why)) {
+          k.trace.printk('warn', `Failed on adding breakpoints (0):`);
+          ftraceState(k).disabled = true;
+        }
+      }),
+    );
+    ftrace_arch_code_modify_post_process(k, why);
+  });
+}
+
 /** register_ftrace_function() for one site; returns the trampoline's address. */
 export function register_ftrace_function(k: Kernel, site: bigint, label: string): bigint | undefined {
   return k.trace.call('register_ftrace_function', () => {
     if (site < MODULES_VADDR) ensureVmlinuxSite(k, site);
+    const st = ftraceState(k);
+    if (modifiesWithTextRw(k))
+      return k.trace.call('ftrace_startup', () => {
+        const tramp = k.trace.call('__register_ftrace_function', () => create_trampoline(k, label));
+        if (tramp === undefined) return undefined;
+        st.start_up++;
+        st.filters.set(site, tramp);
+        k.trace.call('ftrace_startup_enable', () =>
+          ftrace_run_update_code(
+            k,
+            [{ addr: site, bytes: ftrace_call_replace(site, tramp), what: `ftrace: call trampoline (${label})` }],
+            `ftrace ${label}`,
+            `ftrace: ${label}'s fentry NOP becomes a call to the trampoline: int3, the other four bytes, the first byte, each through probe_kernel_write() (run_sync() after each pass${k.machine.presentCpus > 1 ? '' : ': skipped, one CPU online'})`,
+          ),
+        );
+        return tramp;
+      });
     const tramp = create_trampoline(k, label); // arch_ftrace_update_trampoline()
     if (tramp === undefined) return undefined;
+    st.start_up++;
+    st.filters.set(site, tramp);
     k.trace.step(`ftrace: ${label}'s fentry NOP becomes a call to the trampoline`, {
       file: FILE,
       fn: 'ftrace_replace_code',
@@ -201,6 +346,22 @@ export function register_ftrace_function(k: Kernel, site: bigint, label: string)
 /** unregister_ftrace_function(): the fentry call becomes the NOP again; the trampoline is freed. */
 export function unregister_ftrace_function(k: Kernel, site: bigint, trampoline: bigint, label: string): void {
   k.trace.call('unregister_ftrace_function', () => {
+    const st = ftraceState(k);
+    st.start_up--;
+    st.filters.delete(site);
+    if (modifiesWithTextRw(k)) {
+      k.trace.call('ftrace_shutdown', () => {
+        if (k.mem.isMapped(site))
+          ftrace_run_update_code(
+            k,
+            [{ addr: site, bytes: ftrace_nop_replace(), what: `ftrace: nop (${label})` }],
+            `ftrace ${label}`,
+            `ftrace: ${label}'s fentry call becomes a NOP again, with the int3 dance through probe_kernel_write()`,
+          );
+        arch_ftrace_trampoline_free(k, trampoline, label);
+      });
+      return;
+    }
     k.trace.step(`ftrace: ${label}'s fentry call becomes a NOP again`, { file: FILE, fn: 'ftrace_replace_code' });
     if (k.mem.isMapped(site))
       k.trace.call('text_poke_bp_batch', () =>
