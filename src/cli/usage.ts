@@ -97,9 +97,15 @@ export const commands: CommandSpec[] = [
   {
     name: 'trace',
     args: 'FILE.ko ...',
-    positionals: { min: 1, what: 'FILE.ko' },
-    summary: 'Load the modules in order; print every step the emulated kernel took.',
+    // FILE.ko ... are required without --recording (traceCommand says so)
+    positionals: { min: 0, what: 'FILE.ko' },
+    summary: 'Load the modules in order; print every step the emulated kernel took (or a real one: --recording).',
     options: [
+      {
+        name: 'recording',
+        value: 'FILE',
+        help: 'a capture/klp-capture recording: print it as a trace; with the .ko files it loaded, the emulation on the closest kernel profile (or --kernel) and the divergences',
+      },
       kernel,
       { name: 'base', value: 'ADDR', multiple: true, help: "core region base; the Nth --base is the Nth module's" },
       { name: 'init-base', value: 'ADDR', multiple: true, help: "init region base; the Nth is the Nth module's" },
