@@ -37,7 +37,7 @@ module.exports = {
       name: 'format-is-a-leaf',
       comment: 'src/format (hex and the like) imports nothing of ours: every layer may use it.',
       severity: 'error',
-      from: { path: '^src/format/' },
+      from: { path: '^src/format/', pathNot: TEST },
       to: { path: '^(src|app)/', pathNot: '^src/format/' },
     },
     {

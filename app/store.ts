@@ -4,8 +4,7 @@ import type { LoadError } from '../src/kernel/load_error.ts';
 import { checkModuleFileSize } from '../src/kernel/read_file.ts';
 import type { OpenedModule } from '../src/module_file.ts';
 import { sha256Hex } from '../src/permalink/sha256.ts';
-import { rememberHash, startLink } from './permalink/link_state.ts';
-import { fetchSampleBytes, type Sample } from './samples.ts';
+import { type BuiltinModule, fetchBuiltinBytes } from './builtin_modules.ts';
 import { ModuleWorkerClient, WorkerCancelledError, WorkerCrashedError } from './worker/client.ts';
 
 export type TabId = 'header' | 'sections' | 'symbols' | 'relocations' | 'hex' | 'modinfo' | 'signature';
@@ -23,6 +22,8 @@ export interface LoadedFile {
   key: string;
   name: string;
   origin: 'sample' | 'file';
+  /** A user's own file is named in permalinks by its content (files are never uploaded). */
+  sha256?: string | undefined;
   module: OpenedModule;
   /** Handle of the bytes the worker keeps (replaced when a new worker gets the bytes again). */
   handle: number;
@@ -56,7 +57,7 @@ export type AppView = 'inspect' | 'explain';
 
 export interface KlpState {
   view: AppView;
-  samples: Sample[];
+  builtins: BuiltinModule[];
   files: LoadedFile[];
   currentKey: string | null;
   tab: TabId;
@@ -78,7 +79,7 @@ export interface KlpState {
   seq: number;
 
   setView(view: AppView): void;
-  setSamples(samples: Sample[]): void;
+  setBuiltins(builtins: BuiltinModule[]): void;
   openBuffer(
     buffer: ArrayBuffer,
     fileName: string,
@@ -86,7 +87,7 @@ export interface KlpState {
     reread?: () => Promise<ArrayBuffer>,
   ): Promise<void>;
   openFile(file: File): Promise<void>;
-  openSample(sample: Sample): Promise<void>;
+  openBuiltin(sample: BuiltinModule): Promise<void>;
   selectFile(key: string): void;
   closeFile(key: string): void;
   setTab(tab: TabId): void;
@@ -117,7 +118,7 @@ export function worker(): ModuleWorkerClient {
 
 /**
  * A replaced worker lost the bytes of the files open in the UI: read each again (File objects
- * can be re-read, samples re-fetched) and hand them to the new worker, so every open file keeps
+ * can be re-read, builtins re-fetched) and hand them to the new worker, so every open file keeps
  * working — its hex view, its runs.
  */
 async function resendKeptFiles(): Promise<void> {
@@ -182,13 +183,13 @@ export const useKlp = create<KlpState>()((set, get) => {
         key: `f${nextKey++}`,
         name: fileName,
         origin,
+        sha256,
         module: reply.result.module,
         handle: reply.handle,
         reread,
         parseMs: reply.parseMs,
         totalMs: performance.now() - (startedAt.get(seq) ?? performance.now()),
       };
-      if (sha256) rememberHash(file.key, sha256);
       set((s) => ({ files: [...s.files, file], currentKey: file.key, busy: null, error: null, ...freshSelection }));
     } catch (e) {
       if (e instanceof WorkerCancelledError) return; // a newer request stopped it on purpose
@@ -201,8 +202,9 @@ export const useKlp = create<KlpState>()((set, get) => {
   }
 
   return {
-    view: startLink.state.view,
-    samples: [],
+    // boot() sets the view the start link names
+    view: 'inspect',
+    builtins: [],
     files: [],
     currentKey: null,
     tab: 'sections',
@@ -213,7 +215,7 @@ export const useKlp = create<KlpState>()((set, get) => {
     seq: 0,
 
     setView: (view) => set({ view }),
-    setSamples: (samples) => set({ samples }),
+    setBuiltins: (builtins) => set({ builtins }),
 
     openBuffer: async (buffer, fileName, origin, reread) => {
       const seq = begin(fileName, buffer.byteLength);
@@ -242,12 +244,12 @@ export const useKlp = create<KlpState>()((set, get) => {
       await decode(seq, buffer, file.name, 'file', () => file.arrayBuffer());
     },
 
-    openSample: async (sample) => {
+    openBuiltin: async (sample) => {
       const fileName = sample.file.split('/').pop() ?? sample.file;
       const seq = begin(fileName);
       let buffer: ArrayBuffer;
       try {
-        buffer = await fetchSampleBytes(sample);
+        buffer = await fetchBuiltinBytes(sample);
       } catch (e) {
         fail(seq, {
           kind: 'app-error',
@@ -257,7 +259,7 @@ export const useKlp = create<KlpState>()((set, get) => {
         return;
       }
       if (!isCurrent(seq)) return;
-      await decode(seq, buffer, fileName, 'sample', () => fetchSampleBytes(sample));
+      await decode(seq, buffer, fileName, 'sample', () => fetchBuiltinBytes(sample));
     },
 
     selectFile: (key) => {

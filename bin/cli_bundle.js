@@ -56,11 +56,13 @@ export function isFresh(manifest, root) {
 /**
  * The file URL of an up-to-date bundle of `entry` (a path inside `root`), building it into
  * `cacheDir` if needed; undefined if that cannot be done (the caller then uses tsx).
- * @param {string} root @param {string} entry @param {string} [cacheDir] @param {string} [name]
+ * @param {string} root @param {string} entry @param {string | undefined} [cacheDir] @param {string} [name]
  * @returns {Promise<string | undefined>}
  */
-export async function bundledEntry(root, entry, cacheDir = join(root, 'node_modules/.cache/klp-lab'), name = 'cli') {
+export async function bundledEntry(root, entry, cacheDir = undefined, name = 'cli') {
   root = resolve(root);
+  // one cache per checkout: worktrees that share node_modules must not rebuild each other's
+  cacheDir ??= join(root, 'node_modules/.cache/klp-lab', sha256(root).slice(0, 12));
   const manifestPath = join(cacheDir, `${name}.json`);
   try {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));

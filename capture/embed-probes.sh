@@ -1,7 +1,8 @@
 #!/bin/sh
 # Copy capture/probes.tsv into the table at the end of capture/klp-capture (the script carries its
-# own copy, so that a user needs only the one file). Run it after editing probes.tsv;
-# src/recording/capture.test.ts checks that the two agree.
+# own copy, so that a user needs only the one file), and the script into public/capture/, where the
+# app offers it for download. Run it after editing probes.tsv; src/recording/capture.test.ts and
+# download.test.ts check that the copies agree.
 set -e
 cd "$(dirname "$0")"
 tmp=klp-capture.new.$$
@@ -14,3 +15,4 @@ sed '/^# --- probes.tsv begin ---$/,$d' klp-capture > "$tmp"
 } >> "$tmp"
 chmod 755 "$tmp"
 mv "$tmp" klp-capture
+cp -p klp-capture ../public/capture/klp-capture

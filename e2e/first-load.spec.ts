@@ -31,7 +31,7 @@ test('the first screen loads at most 150 KB of gzip JavaScript, without the Expl
     `first load: ${names.map((n) => `${n} ${(scripts.get(n)! / 1024).toFixed(1)} KB`).join(', ')}; total ${(total / 1024).toFixed(1)} KB gzip`,
   );
   expect(names.some((n) => n.startsWith('module.worker'))).toBe(true);
-  expect(names.filter((n) => /^(ExplainView|EmbedApp|ShareBar|sequence|xz-decompress)-/.test(n))).toEqual([]);
+  expect(names.filter((n) => /^(ExplainView|EmbedApp|ShareBar|run|xz-decompress)-/.test(n))).toEqual([]);
   expect(total).toBeLessThanOrEqual(budget);
 
   // The rest arrives when asked for: the Explain view and the emulated kernel.
@@ -42,5 +42,5 @@ test('the first screen loads at most 150 KB of gzip JavaScript, without the Expl
   await expect(page.getByTestId('run-status')).toContainText('steps', { timeout: 30_000 });
   await Promise.all(pending);
   expect([...scripts.keys()].some((n) => n.startsWith('ExplainView-'))).toBe(true);
-  expect([...scripts.keys()].some((n) => n.startsWith('sequence-'))).toBe(true);
+  expect([...scripts.keys()].some((n) => n.startsWith('run-'))).toBe(true);
 });

@@ -5,10 +5,11 @@
 // request of every page, frame (the embed demo's iframes), worker and service worker, every
 // WebSocket and every worker / service-worker script, and the test fails if one went to another
 // origin than the app's. Only data:, blob: and about: URLs (which load nothing from anywhere)
-// are exempt.
+// are exempt, and so is a request the browser refused by Content-Security-Policy before it left
+// (net::ERR_BLOCKED_BY_CSP, or "csp" for a worker's request): it is seen, but nothing was sent.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, test as base, expect, type Page } from '@playwright/test';
+import { type BrowserContext, test as base, expect, type Page, type Request } from '@playwright/test';
 
 export { expect };
 
@@ -24,15 +25,22 @@ const LOCAL_SCHEMES = ['data:', 'blob:', 'about:'];
 
 function watch(context: BrowserContext, origin: string): RequestLog {
   const urls: string[] = [];
+  const blockedByCsp = new Set<string>();
   const record = (url: string) => urls.push(url);
+  const failed = (r: Request) => {
+    const reason = r.failure()?.errorText;
+    if (reason === 'net::ERR_BLOCKED_BY_CSP' || reason === 'csp') blockedByCsp.add(r.url());
+  };
   const watchPage = (page: Page) => {
     page.on('request', (r) => record(r.url()));
+    page.on('requestfailed', failed);
     page.on('websocket', (ws) => record(ws.url()));
     page.on('worker', (w) => record(w.url()));
     page.on('frameattached', (f) => record(f.url()));
     page.on('framenavigated', (f) => record(f.url()));
   };
   context.on('request', (r) => record(r.url()));
+  context.on('requestfailed', failed);
   context.on('serviceworker', (sw) => record(sw.url()));
   context.on('page', watchPage);
   for (const page of context.pages()) watchPage(page);
@@ -40,7 +48,7 @@ function watch(context: BrowserContext, origin: string): RequestLog {
     urls,
     foreign: () =>
       [...new Set(urls)].filter((url) => {
-        if (url === '' || LOCAL_SCHEMES.some((s) => url.startsWith(s))) return false;
+        if (url === '' || LOCAL_SCHEMES.some((s) => url.startsWith(s)) || blockedByCsp.has(url)) return false;
         try {
           return new URL(url).origin !== origin;
         } catch {

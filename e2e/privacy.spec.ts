@@ -1,5 +1,8 @@
 // Every test of the suite fails if a request leaves the origin (the `test` of helpers.ts records
 // them all); these tests walk the paths that load the most, and check the guard itself.
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dropFile, expect, openApp, openThroughInput, test } from './helpers.ts';
 
 test('no request ever leaves the origin', async ({ page, requests }) => {
@@ -64,4 +67,71 @@ test('the guard fails a test whose page asks another origin', async ({ page, req
   other.hostname = other.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
   await page.goto(other.href).catch(() => undefined);
   expect(requests.foreign()).toContain(other.href);
+});
+
+/** A second origin on this machine that would answer a fetch, a script import and a WebSocket. */
+async function otherOrigin(): Promise<{ url: string; hits: string[]; close(): Promise<void> }> {
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    hits.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { 'content-type': 'text/javascript', 'access-control-allow-origin': '*' });
+    res.end('export const leaked = true;\n');
+  });
+  server.on('upgrade', (req, socket) => {
+    hits.push(`upgrade ${req.url}`);
+    const accept = createHash('sha1')
+      .update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+      .digest('base64');
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    hits,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+test('the worker that holds the files is under the policy too: fetch, import and WebSocket to another origin are blocked', async ({
+  page,
+}) => {
+  const other = await otherOrigin();
+  try {
+    await openApp(page);
+    const worker = page.workers().find((w) => w.url().startsWith('blob:'));
+    expect(worker, 'the module worker runs from a blob: URL (inheriting the page policy)').toBeDefined();
+    const outcome = await worker!.evaluate(async (base) => {
+      const attempt = async (f: () => Promise<unknown>) => {
+        try {
+          await f();
+          return 'went out';
+        } catch {
+          return 'blocked';
+        }
+      };
+      const fetched = await attempt(() => fetch(`${base}fetch`));
+      const imported = await attempt(() => import(/* @vite-ignore */ `${base}import.js`));
+      const socket = await new Promise<string>((resolve) => {
+        try {
+          const ws = new WebSocket(`${base.replace('http', 'ws')}ws`);
+          ws.onopen = () => resolve('went out');
+          ws.onerror = () => resolve('blocked');
+        } catch {
+          resolve('blocked');
+        }
+      });
+      return { fetched, imported, socket };
+    }, other.url);
+    expect(outcome).toEqual({ fetched: 'blocked', imported: 'blocked', socket: 'blocked' });
+    expect(other.hits, 'requests that reached the second origin').toEqual([]);
+  } finally {
+    await other.close();
+  }
 });

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the klp-lab sample modules (samples/*) out of tree with kbuild, against
+# Build the klp-lab sample modules (sample_sources/*) out of tree with kbuild, against
 # Debian 12's headers for the kernels the oracle boots, with gcc-12, and write them
 # together with README.md (provenance) and symbol-map.json (the converter's input):
 #   6.1   6.1.0-56-amd64 (package 6.1.192-2)                -> public/samples/klp/
@@ -130,7 +130,7 @@ fi
 # Separate M= dirs on purpose: if the patch were built next to its targets, modpost
 # would resolve klp_demo_target_describe from their Module.symvers and record
 # "depends=klp_demo_target" in the patch; a livepatch must not depend on its targets.
-cp -r "$ROOT/samples/." "$B/src/"
+cp -r "$ROOT/sample_sources/." "$B/src/"
 for m in "${TARGETS[@]}" "${PATCHES[@]}"; do
     warn=
     case " ${PATCHES[*]} " in *" $m "*) warn=1 ;; esac
@@ -317,7 +317,7 @@ rows = '\n'.join(f'| `{k}` | {os.path.getsize(f"{out}/{k}")} | `{sha(f"{out}/{k}
                  for k in sorted(f for f in os.listdir(out) if f.endswith('.ko')))
 open(f'{out}/README.md', 'w').write(f'''# klp-lab sample modules (built, not hand-made)
 
-Built by `scripts/build-samples.sh` (`npm run samples`) from `samples/` — do not edit by hand.
+Built by `scripts/build-samples.sh` (`npm run samples`) from `sample_sources/` — do not edit by hand.
 
 - Kernel: Debian 12 `linux-headers-{kver}` + `linux-headers-{kver.rsplit("-", 1)[0]}-common` +
   `{kbuild}`, package version `{pkgver}`, unpacked with `dpkg-deb -x`.

@@ -1,7 +1,7 @@
 // Writes the crafted invalid modules (src/test_support/craft.ts) and an oracle plan that
 // insmods each, for recording what the real 6.1 kernel says:
 //   npx tsx scripts/craft-invalid-modules.ts OUTDIR
-//   ../shared/oracle/tool/klp-oracle --plan OUTDIR/plan.txt --modules OUTDIR --out RESULT
+//   klp-oracle --plan OUTDIR/plan.txt --modules OUTDIR --out RESULT   (the QEMU harness of truth/)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { craftInvalidModules, stripSignature } from '../src/test_support/craft.ts';
 

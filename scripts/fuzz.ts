@@ -1,5 +1,6 @@
 // npm run fuzz [-- --runs N | --seconds S] [--seed N]: hostile variants of real modules
-// (src/fuzz/mutations.ts) through the whole core. Prints how many ran, how each ended, the
+// (src/fuzz/mutations.ts) and, one input in four, structure-aware crafted modules
+// (src/fuzz/structured.ts: counts, sharing, long names, big sh_size, bombs) through the whole core. Prints how many ran, how each ended, the
 // slowest input, and every distinct crash (an exception or klp-lab's internal error).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -7,6 +8,7 @@ import fc from 'fast-check';
 import { fuzzBases } from '../src/fuzz/bases.ts';
 import { hostileModule } from '../src/fuzz/mutations.ts';
 import { runInput } from '../src/fuzz/run_input.ts';
+import { structuredModule } from '../src/fuzz/structured.ts';
 import { parseKallsyms } from '../src/kernel/kallsyms.ts';
 
 const { values } = parseArgs({
@@ -17,7 +19,10 @@ const { values } = parseArgs({
   },
 });
 const vmlinux = parseKallsyms(readFileSync(new URL('../public/samples/vmlinux.kallsyms', import.meta.url), 'utf8'));
-const arb = hostileModule(fuzzBases());
+const arb = fc.oneof(
+  { arbitrary: hostileModule(fuzzBases()), weight: 3 },
+  { arbitrary: structuredModule(fuzzBases()), weight: 1 },
+);
 const seed = Number(values.seed);
 const limitRuns = values.runs ? Number(values.runs) : Infinity;
 const limitMs = values.seconds ? Number(values.seconds) * 1000 : values.runs ? Infinity : 60_000;

@@ -4,10 +4,11 @@
 import { type Compression, decompressModule } from './decompress/index.ts';
 import { parseElfObject } from './elf/parse.ts';
 import type { ElfObject } from './elf/types.ts';
-import { EINVAL } from './kernel/errno.ts';
+import { EINVAL, EKEYREJECTED } from './kernel/errno.ts';
 import { type LoadError, loadError } from './kernel/load_error.ts';
 import { elf_validity_check } from './kernel/module/elf_check.ts';
 import { module_sig_check } from './kernel/module/signing.ts';
+import { verify_pkcs7_signature } from './kernel/module/system_keyring.ts';
 
 export type { Compression };
 
@@ -40,6 +41,16 @@ export async function decodeModule(
 
     const sig = module_sig_check(bytes);
     if ('kind' in sig) return { ok: false, error: sig };
+    if (sig.signature) {
+      const s = sig.signature;
+      const v = await verify_pkcs7_signature(
+        bytes.subarray(0, s.elfLength),
+        bytes.subarray(s.elfLength, s.elfLength + s.sigLength),
+      );
+      // A signature the kernel's own key rejects is fatal, enforced or not (module_sig_check()).
+      if (v === 'bad') return { ok: false, error: loadError(EKEYREJECTED, 'verify_pkcs7_signature', '') };
+      s.verification = v;
+    }
 
     const invalid = elf_validity_check(bytes, sig.len);
     if (invalid) return { ok: false, error: invalid };

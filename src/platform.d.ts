@@ -26,9 +26,32 @@ declare class URLSearchParams {
 declare const performance: { now(): number };
 
 /** sha256 of opened files; `crypto.subtle` is missing outside secure contexts (src/permalink/sha256.ts). */
-interface Crypto {
-  readonly subtle?: { digest(algorithm: 'SHA-256', data: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer> };
+/** Module signatures are checked against the built-in key with WebCrypto (src/kernel/module/system_keyring.ts). */
+type BufferSource = ArrayBuffer | ArrayBufferView<ArrayBuffer>;
+interface CryptoKey {
+  readonly type: string;
 }
+interface SubtleCrypto {
+  digest(algorithm: 'SHA-256', data: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer>;
+  importKey(
+    format: 'spki',
+    keyData: BufferSource,
+    algorithm: { name: 'RSASSA-PKCS1-v1_5'; hash: 'SHA-256' },
+    extractable: boolean,
+    keyUsages: Array<'verify'>,
+  ): Promise<CryptoKey>;
+  verify(
+    algorithm: { name: 'RSASSA-PKCS1-v1_5' },
+    key: CryptoKey,
+    signature: BufferSource,
+    data: BufferSource,
+  ): Promise<boolean>;
+}
+interface Crypto {
+  readonly subtle?: SubtleCrypto;
+}
+/** The built-in certificate ships as base64 (src/kernel/module/system_keyring.ts). */
+declare function atob(data: string): string;
 declare var crypto: Crypto | undefined;
 
 /** xz-decompress decodes a stream (src/decompress/index.ts). */
@@ -38,8 +61,12 @@ interface ReadableStreamDefaultController<R> {
 }
 interface ReadableStreamDefaultReader<R> {
   read(): Promise<{ done: true; value?: undefined } | { done: false; value: R }>;
+  cancel(reason?: unknown): Promise<void>;
 }
 declare class ReadableStream<R> {
-  constructor(source: { start(controller: ReadableStreamDefaultController<R>): void });
+  constructor(source: {
+    start?(controller: ReadableStreamDefaultController<R>): void;
+    pull?(controller: ReadableStreamDefaultController<R>): void | Promise<void>;
+  });
   getReader(): ReadableStreamDefaultReader<R>;
 }

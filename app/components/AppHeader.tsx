@@ -1,6 +1,6 @@
 import { useKlp } from '../store.ts';
+import { BuiltinPicker } from './BuiltinPicker.tsx';
 import { OpenFileButton } from './OpenFileButton.tsx';
-import { SamplePicker } from './SamplePicker.tsx';
 import { ViewSwitch } from './ViewSwitch.tsx';
 
 export function AppHeader() {
@@ -20,7 +20,7 @@ export function AppHeader() {
         <span>Files never leave your browser — decoded locally, nothing is uploaded.</span>
       </p>
       <div className="actions">
-        {view === 'inspect' && <SamplePicker />}
+        {view === 'inspect' && <BuiltinPicker />}
         <OpenFileButton />
       </div>
     </header>

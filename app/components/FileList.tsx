@@ -1,3 +1,4 @@
+import { escapeName } from '../../src/format/escape.ts';
 import { bytes } from '../format.ts';
 import { useKlp } from '../store.ts';
 
@@ -24,7 +25,7 @@ export function FileList() {
                 data-file={f.name}
                 onClick={() => selectFile(f.key)}
               >
-                <span className="file-name mono">{f.name}</span>
+                <span className="file-name mono">{escapeName(f.name)}</span>
                 <span className="file-meta">
                   {bytes(compressedSize)}
                   {compression !== 'none' ? ` ${compression} → ${bytes(elf.fileSize)}` : ''}
@@ -32,13 +33,21 @@ export function FileList() {
                 </span>
                 <span className="badges">
                   {elf.isLivepatch ? <span className="badge livepatch">livepatch</span> : null}
-                  {elf.signature ? <span className="badge signed">signed</span> : null}
+                  {elf.signature?.verification === 'good' ? (
+                    <span className="badge signed" title="signed, verified against the built-in key">
+                      signed
+                    </span>
+                  ) : elf.signature ? (
+                    <span className="badge signature" title="signature present, not verified">
+                      signature
+                    </span>
+                  ) : null}
                 </span>
               </button>
               <button
                 type="button"
                 className="close"
-                aria-label={`Close ${f.name}`}
+                aria-label={`Close ${escapeName(f.name)}`}
                 title="Close"
                 onClick={() => closeFile(f.key)}
               >

@@ -1,3 +1,4 @@
+import { escapeName } from '../../src/format/escape.ts';
 import { bytes, count, ms, visibleText } from '../format.ts';
 import type { LoadedFile } from '../store.ts';
 
@@ -13,7 +14,7 @@ export function FileSummary({ file }: { file: LoadedFile }) {
   return (
     <div className="file-summary" data-testid="file-summary">
       <h2 className="mono">
-        {file.name}
+        {escapeName(file.name)}
         {elf.isLivepatch ? (
           <span className="badge livepatch" data-testid="livepatch-badge" title="livepatch=Y in .modinfo">
             livepatch
@@ -25,7 +26,27 @@ export function FileSummary({ file }: { file: LoadedFile }) {
           </span>
         ) : null}
         {elf.signature ? (
-          <span className="badge signed">signed</span>
+          elf.signature.verification === 'good' ? (
+            <span
+              className="badge signed"
+              data-testid="signature-badge"
+              title="The signature verifies against the key built into Debian's 6.1.0-56 kernel, as module_sig_check() would"
+            >
+              signed, verified
+            </span>
+          ) : (
+            <span
+              className="badge signature"
+              data-testid="signature-badge"
+              title={
+                elf.signature.verification === 'no key'
+                  ? "Signed by a key that is not in the emulated kernel's keyring (ENOKEY): it loads unverified"
+                  : 'The appended PKCS#7 signature parses; klp-lab could not check it against a key'
+              }
+            >
+              signature present, not verified
+            </span>
+          )
         ) : (
           <span className="badge unsigned">unsigned</span>
         )}

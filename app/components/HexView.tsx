@@ -5,6 +5,7 @@ import { type ReactNode, useEffect, useLayoutEffect, useMemo, useReducer, useRef
 import { SHT_NOBITS } from '../../src/elf/constants.ts';
 import { sectionTypeName } from '../../src/elf/names.ts';
 import type { ElfObject } from '../../src/elf/types.ts';
+import { escapeName } from '../../src/format/escape.ts';
 import { byteHex, hex } from '../../src/format/hex.ts';
 import { count } from '../format.ts';
 import { type LoadedFile, useKlp } from '../store.ts';
@@ -138,7 +139,7 @@ export function HexView({ file }: { file: LoadedFile }) {
           <select data-testid="hex-section" value={section} onChange={(e) => showHex(Number(e.currentTarget.value))}>
             {elf.sections.map((s) => (
               <option key={s.index} value={s.index}>
-                [{s.index}] {s.name || '(null)'} — {sectionTypeName(s.type)}, {count(Number(s.size))} bytes
+                [{s.index}] {escapeName(s.name) || '(null)'} — {sectionTypeName(s.type)}, {count(Number(s.size))} bytes
               </option>
             ))}
           </select>
@@ -168,7 +169,7 @@ export function HexView({ file }: { file: LoadedFile }) {
         {sec ? (
           <>
             <b className="mono">
-              [{sec.index}] {sec.name}
+              [{sec.index}] {escapeName(sec.name)}
             </b>
             : {count(size)} bytes at file offset <span className="mono">0x{hex(sec.offset)}</span>, as in the file
             (before relocation).{' '}
@@ -200,7 +201,7 @@ export function HexView({ file }: { file: LoadedFile }) {
           ref={scroller}
           className="hex-scroll mono"
           role="table"
-          aria-label={`Bytes of ${sec?.name ?? 'section'}`}
+          aria-label={`Bytes of ${escapeName(sec?.name ?? 'section')}`}
           tabIndex={0}
           data-rows={rows}
           onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}

@@ -1,4 +1,5 @@
 import { type KeyboardEvent, useRef } from 'react';
+import { escapeName } from '../../src/format/escape.ts';
 import { count } from '../format.ts';
 import { type LoadedFile, TABS, type TabId, useKlp } from '../store.ts';
 import { ElfHeaderView } from './ElfHeaderView.tsx';
@@ -22,7 +23,7 @@ function tabCount(file: LoadedFile, tab: TabId): string {
     case 'modinfo':
       return count(elf.modinfo.length);
     case 'signature':
-      return elf.signature ? '✓' : '—';
+      return elf.signature?.verification === 'good' ? '✓' : elf.signature ? 'present' : '—';
     default:
       return '';
   }
@@ -47,7 +48,7 @@ export function Inspector({ file }: { file: LoadedFile }) {
   };
 
   return (
-    <section className="inspector" aria-label={`Inspector for ${file.name}`} data-testid="inspector">
+    <section className="inspector" aria-label={`Inspector for ${escapeName(file.name)}`} data-testid="inspector">
       <FileSummary file={file} />
       <div className="tabs" role="tablist" aria-label="ELF views" onKeyDown={onKeyDown}>
         {TABS.map((t, i) => (

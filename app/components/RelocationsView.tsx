@@ -1,8 +1,9 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { relocationTypeName } from '../../src/elf/names.ts';
 import type { ElfObject, ElfRelocationSection } from '../../src/elf/types.ts';
+import { displayName, escapeName } from '../../src/format/escape.ts';
 import { hex, hexDigits, signedHex } from '../../src/format/hex.ts';
-import { showEntryInExplain, siteOfEntry } from '../explain/links.ts';
+import { showEntryInExplain, siteOfEntry } from '../explain/inspector_links.ts';
 import { count } from '../format.ts';
 import { type LoadedFile, useKlp } from '../store.ts';
 import { FilterBox } from './FilterBox.tsx';
@@ -29,8 +30,10 @@ function RelocationPicker({
       >
         {elf.relocations.map((r) => (
           <option key={r.sectionIndex} value={r.sectionIndex}>
-            [{r.sectionIndex}] {r.name} — {count(r.count)} →{' '}
-            {r.klp ? `${r.klp.object}:${r.klp.section}` : (elf.sections[r.targetSection]?.name ?? r.targetSection)}
+            [{r.sectionIndex}] {escapeName(r.name)} — {count(r.count)} →{' '}
+            {r.klp
+              ? escapeName(`${r.klp.object}:${r.klp.section}`)
+              : escapeName(elf.sections[r.targetSection]?.name ?? String(r.targetSection))}
           </option>
         ))}
       </select>
@@ -105,8 +108,8 @@ export function RelocationsView({ file }: { file: LoadedFile }) {
         header: 'Sym. Name',
         width: hasKlpSyms ? 20 : 28,
         grow: true,
-        cell: (r) => symbolDisplayName(elf, symIndex(r)),
-        cellTitle: (r) => symbolDisplayName(elf, symIndex(r)),
+        cell: (r) => displayName(symbolDisplayName(elf, symIndex(r))),
+        cellTitle: (r) => displayName(symbolDisplayName(elf, symIndex(r)), 4096),
       },
       {
         id: 'addend',
@@ -139,7 +142,7 @@ export function RelocationsView({ file }: { file: LoadedFile }) {
           width: 6,
           align: 'right',
           title: '0 = unique; n = the n-th symbol of that name in kallsyms order',
-          cell: (r) => sym(r)?.klp?.sympos ?? '',
+          cell: (r) => sym(r)?.klp?.symposText ?? '',
         },
       );
     }
@@ -163,7 +166,7 @@ export function RelocationsView({ file }: { file: LoadedFile }) {
         />
       </div>
       <p className="reloc-caption" data-testid="reloc-caption">
-        Relocation section <b className="mono">'{rela.name}'</b>
+        Relocation section <b className="mono">'{escapeName(rela.name)}'</b>
         {self ? (
           <>
             {' '}
@@ -173,7 +176,7 @@ export function RelocationsView({ file }: { file: LoadedFile }) {
         contains <b>{count(rela.count)}</b> {rela.rela ? 'Elf64_Rela' : 'Elf64_Rel'} entries
         {rows ? <> ({count(rows.length)} shown)</> : null}; they patch{' '}
         <span className="mono">
-          [{rela.targetSection}] {target?.name ?? '?'}
+          [{rela.targetSection}] {escapeName(target?.name ?? '?')}
         </span>
         {rela.klp ? (
           <>
@@ -192,7 +195,7 @@ export function RelocationsView({ file }: { file: LoadedFile }) {
         <EntryActions file={file} relsec={rela.sectionIndex} entry={selectedEntry} />
       )}
       <VirtualTable
-        label={`Entries of ${rela.name}`}
+        label={`Entries of ${escapeName(rela.name)}`}
         testId="relocations-table"
         rowCount={rows ? rows.length : rela.count}
         columns={columns}
@@ -219,9 +222,9 @@ function EntryActions({ file, relsec, entry }: { file: LoadedFile; relsec: numbe
       <span>
         <b className="mono">#{entry}</b> {relocationTypeName(elf.header.machine, rela.types[entry]!)} at{' '}
         <span className="mono">
-          {target?.name ?? `[${rela.targetSection}]`}+0x{hex(rela.offsets[entry]!)}
+          {escapeName(target?.name ?? `[${rela.targetSection}]`)}+0x{hex(rela.offsets[entry]!)}
         </span>{' '}
-        → <span className="mono">{symbolDisplayName(elf, symIndex)}</span>
+        → <span className="mono">{displayName(symbolDisplayName(elf, symIndex), 4096)}</span>
       </span>
       <button
         type="button"

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { sectionFlagLetters, sectionFlagNames, sectionTypeName } from '../../src/elf/names.ts';
 import type { ElfObject } from '../../src/elf/types.ts';
+import { escapeName } from '../../src/format/escape.ts';
 import { hex, hexDigits } from '../../src/format/hex.ts';
 import { count } from '../format.ts';
 import { useKlp } from '../store.ts';
@@ -22,7 +23,7 @@ export function SectionsTable({ elf }: { elf: ElfObject }) {
     for (const r of elf.relocations) targetedBy.set(r.targetSection, (targetedBy.get(r.targetSection) ?? 0) + r.count);
     const hasKlp = elf.relocations.some((r) => r.klp) || elf.klpArch.length > 0;
     const s = (i: number) => sections[i]!;
-    const name = (i: number | undefined) => (i !== undefined && sections[i] ? sections[i].name : '');
+    const name = (i: number | undefined) => (i !== undefined && sections[i] ? escapeName(sections[i].name) : '');
 
     // ET_REL: every sh_addr is 0, so the column is only as wide as the widest address.
     const addrDigits = hexDigits(
@@ -31,7 +32,14 @@ export function SectionsTable({ elf }: { elf: ElfObject }) {
     );
     const cols: Column[] = [
       { id: 'nr', header: '[Nr]', width: 5, align: 'right', cell: (i) => `[${s(i).index}]` },
-      { id: 'name', header: 'Name', width: 22, grow: true, cell: (i) => s(i).name, cellTitle: (i) => s(i).name },
+      {
+        id: 'name',
+        header: 'Name',
+        width: 22,
+        grow: true,
+        cell: (i) => escapeName(s(i).name),
+        cellTitle: (i) => escapeName(s(i).name),
+      },
       { id: 'type', header: 'Type', width: 11, cell: (i) => sectionTypeName(s(i).type) },
       {
         id: 'addr',
@@ -139,7 +147,7 @@ export function SectionsTable({ elf }: { elf: ElfObject }) {
                 e.stopPropagation();
                 showRelocations(i);
               }}
-              title={`Show the ${count(rela.count)} entries of ${rela.name}`}
+              title={`Show the ${count(rela.count)} entries of ${escapeName(rela.name)}`}
             >
               {count(rela.count)} ›
             </button>

@@ -1,6 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { specialSectionIndexName, symbolBindName, symbolTypeName, symbolVisibilityName } from '../../src/elf/names.ts';
 import type { ElfObject } from '../../src/elf/types.ts';
+import { displayName } from '../../src/format/escape.ts';
 import { hex, hexDigits } from '../../src/format/hex.ts';
 import { count } from '../format.ts';
 import { useKlp } from '../store.ts';
@@ -78,9 +79,11 @@ export function SymbolsTable({ elf }: { elf: ElfObject }) {
         id: 'section',
         header: 'Section',
         width: hasKlp ? 14 : 18,
-        cellTitle: (r) => elf.sections[sym(r).shndx]?.name,
+        cellTitle: (r) => displayName(elf.sections[sym(r).shndx]?.name ?? ''),
         cell: (r) =>
-          specialSectionIndexName(sym(r).shndx) === undefined ? (elf.sections[sym(r).shndx]?.name ?? '') : '',
+          specialSectionIndexName(sym(r).shndx) === undefined
+            ? displayName(elf.sections[sym(r).shndx]?.name ?? '')
+            : '',
       },
       {
         id: 'name',
@@ -89,14 +92,14 @@ export function SymbolsTable({ elf }: { elf: ElfObject }) {
         grow: true,
         cell: (r) =>
           sym(r).name === '' && sym(r).type === STT_SECTION ? (
-            <span className="derived">{symbolDisplayName(elf, rows[r]!)}</span>
+            <span className="derived">{displayName(symbolDisplayName(elf, rows[r]!))}</span>
           ) : (
-            sym(r).name
+            displayName(sym(r).name)
           ),
         cellTitle: (r) =>
           sym(r).name === '' && sym(r).type === STT_SECTION
             ? 'section symbol (no name of its own): its section'
-            : sym(r).name,
+            : displayName(sym(r).name, 4096),
       },
     ];
     if (hasKlp) {
@@ -106,13 +109,13 @@ export function SymbolsTable({ elf }: { elf: ElfObject }) {
           header: 'klp object',
           width: 18,
           title: '.klp.sym.<object>.<name>,<sympos>',
-          cell: (r) => <span className="klp">{sym(r).klp?.object ?? ''}</span>,
+          cell: (r) => <span className="klp">{displayName(sym(r).klp?.object ?? '')}</span>,
         },
         {
           id: 'klpname',
           header: 'klp symbol',
           width: 22,
-          cell: (r) => <span className="klp">{sym(r).klp?.symbol ?? ''}</span>,
+          cell: (r) => <span className="klp">{displayName(sym(r).klp?.symbol ?? '')}</span>,
         },
         {
           id: 'klppos',
@@ -120,7 +123,7 @@ export function SymbolsTable({ elf }: { elf: ElfObject }) {
           width: 6,
           align: 'right',
           title: '0 = the only symbol of that name; n = the n-th in kallsyms order',
-          cell: (r) => sym(r).klp?.sympos ?? '',
+          cell: (r) => sym(r).klp?.symposText ?? '',
         },
       );
     }
@@ -147,7 +150,7 @@ export function SymbolsTable({ elf }: { elf: ElfObject }) {
           {rows.length === elf.symbols.length
             ? `${count(rows.length)} symbols`
             : `${count(rows.length)} of ${count(elf.symbols.length)} symbols`}
-          {elf.symtabIndex ? ` in [${elf.symtabIndex}] ${elf.sections[elf.symtabIndex]?.name ?? ''}` : ''}
+          {elf.symtabIndex ? ` in [${elf.symtabIndex}] ${displayName(elf.sections[elf.symtabIndex]?.name ?? '')}` : ''}
         </span>
       </div>
       <VirtualTable

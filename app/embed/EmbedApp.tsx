@@ -4,55 +4,31 @@
 import { useEffect, useRef } from 'react';
 import { PermCode } from '../../src/trace/perm_code.ts';
 import type { Trace } from '../../src/trace/types.ts';
-import { CompareView, onCompareKey } from '../explain/CompareView.tsx';
-import { useCompare } from '../explain/compare_store.ts';
-import { onExplainKey } from '../explain/keys.ts';
-import { Legend } from '../explain/Legend.tsx';
-import { MemoryMap } from '../explain/MemoryMap.tsx';
-import { traceModel } from '../explain/model.ts';
-import { StepControls } from '../explain/StepControls.tsx';
-import { StepEffects } from '../explain/StepEffects.tsx';
-import { explainStore, useExplain } from '../explain/store.ts';
-import { Timeline } from '../explain/Timeline.tsx';
-import { usePlayback } from '../explain/usePlayback.ts';
+import { CompareView, onCompareKey } from '../explain/compare/CompareView.tsx';
+import { useCompare } from '../explain/compare/compare_store.ts';
+import { Legend } from '../explain/map/Legend.tsx';
+import { MemoryMap } from '../explain/map/MemoryMap.tsx';
+import { StepEffects } from '../explain/map/StepEffects.tsx';
+import { onExplainKey } from '../explain/player/keys.ts';
+import { StepControls } from '../explain/player/StepControls.tsx';
+import { usePlayback } from '../explain/player/usePlayback.ts';
+import { explainStore, useExplain } from '../explain/state/explain_store.ts';
+import { traceModel } from '../explain/state/model.ts';
+import { Timeline } from '../explain/timeline/Timeline.tsx';
 import { currentHref } from '../permalink/exporters.ts';
-import { startLink, usePendingFiles } from '../permalink/link_state.ts';
 import { ShareBar } from '../permalink/ShareBar.tsx';
-import { fetchSampleManifest } from '../samples.ts';
-import { useKlp } from '../store.ts';
+import { startLink, usePendingFiles } from '../permalink/start_link.ts';
 import '../permalink/share.css';
 
-let booted = false;
-async function bootEmbed(): Promise<void> {
-  if (booted) return;
-  booted = true;
-  try {
-    useKlp.getState().setSamples(await fetchSampleManifest());
-    const s = explainStore.getState();
-    if (s.status.kind === 'idle') await s.run();
-  } catch (e) {
-    explainStore.setState({
-      status: {
-        kind: 'error',
-        message: `Could not list the built-in samples: ${e instanceof Error ? e.message : String(e)}`,
-      },
-    });
-  }
-}
-
 export function EmbedApp() {
-  const want = startLink.state.embed ?? 'map';
-  const caption = startLink.state.caption;
+  const { embed: want = 'map', caption } = startLink.getState().link.state;
   const ran = useExplain((s) => s.ran);
   const trace = useExplain((s) => s.trace);
   const status = useExplain((s) => s.status);
   const comparing = ran?.kind === 'compare';
   const missing = usePendingFiles();
   const root = useRef<HTMLDivElement>(null);
-  usePlayback(trace?.steps.length ?? 0);
-  useEffect(() => {
-    if (missing.length === 0) void bootEmbed();
-  }, [missing.length]);
+  usePlayback(explainStore);
   // The frame's document is the embed: let it fill the frame.
   useEffect(() => {
     document.documentElement.classList.add('embed-doc');

@@ -2,25 +2,26 @@
 // controls and the timeline under it. Renders whatever Trace the store holds.
 import { useEffect, useRef } from 'react';
 import { strategyById } from '../../src/strategies/strategies.ts';
-import { pendingLink, usePendingFiles } from '../permalink/link_state.ts';
 import { ShareBar } from '../permalink/ShareBar.tsx';
+import { startLink, usePendingFiles } from '../permalink/start_link.ts';
 import { useKlp } from '../store.ts';
-import { CompareView, onCompareKey } from './CompareView.tsx';
-import { onExplainKey } from './keys.ts';
-import { Legend } from './Legend.tsx';
-import { MemoryMap } from './MemoryMap.tsx';
-import { Narration } from './Narration.tsx';
-import { PackagingPanel } from './PackagingPanel.tsx';
-import { RanRoles, ScenarioPicker } from './ScenarioPicker.tsx';
-import { StepControls } from './StepControls.tsx';
-import { StepEffects } from './StepEffects.tsx';
-import { DEFAULT_COMPARE } from './source.ts';
-import { explainStore, useExplain } from './store.ts';
-import { Timeline } from './Timeline.tsx';
-import { useFitMap } from './useFitMap.ts';
-import { usePlayback } from './usePlayback.ts';
-import { WriteDetail } from './WriteDetail.tsx';
-import { WriteList } from './WriteList.tsx';
+import { CompareView, onCompareKey } from './compare/CompareView.tsx';
+import { Legend } from './map/Legend.tsx';
+import { MemoryMap } from './map/MemoryMap.tsx';
+import { StepEffects } from './map/StepEffects.tsx';
+import { useFitMap } from './map/useFitMap.ts';
+import { Narration } from './narration/Narration.tsx';
+import { PackagingPanel } from './narration/PackagingPanel.tsx';
+import { RanRoles } from './picker/RolePicker.tsx';
+import { ScenarioPicker } from './picker/ScenarioPicker.tsx';
+import { onExplainKey } from './player/keys.ts';
+import { StepControls } from './player/StepControls.tsx';
+import { usePlayback } from './player/usePlayback.ts';
+import { explainStore, useExplain } from './state/explain_store.ts';
+import { DEFAULT_COMPARE } from './state/request.ts';
+import { Timeline } from './timeline/Timeline.tsx';
+import { WriteDetail } from './writes/WriteDetail.tsx';
+import { WriteList } from './writes/WriteList.tsx';
 
 export function ExplainView() {
   const trace = useExplain((s) => s.trace);
@@ -30,9 +31,9 @@ export function ExplainView() {
   const packaging = useExplain((s) => s.packaging);
   const comparing = ran?.kind === 'compare';
   const ranStrategy = ran?.kind === 'scenario' ? strategyById(ran.strategy) : undefined;
-  const samplesReady = useKlp((s) => s.samples.length > 0);
+  const samplesReady = useKlp((s) => s.builtins.length > 0);
   const root = useRef<HTMLDivElement>(null);
-  usePlayback(trace?.steps.length ?? 0);
+  usePlayback(explainStore);
   useFitMap(root);
   const waitingForFiles = usePendingFiles().length > 0;
 
@@ -40,7 +41,7 @@ export function ExplainView() {
   useEffect(() => {
     const s = explainStore.getState();
     // A permalink naming the user's own files waits for them (FileRequest asks).
-    if (samplesReady && s.trace === null && s.status.kind === 'idle' && !pendingLink.getState().missing.length)
+    if (samplesReady && s.trace === null && s.status.kind === 'idle' && !startLink.getState().missing.length)
       void s.run();
   }, [samplesReady, waitingForFiles]);
   useEffect(() => {

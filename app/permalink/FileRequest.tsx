@@ -2,27 +2,19 @@
 // a fresh tab: files are never uploaded, so ask for it again, check its hash, then restore the view.
 import { useState } from 'react';
 import { sha256Hex } from '../../src/permalink/sha256.ts';
-import { explainStore } from '../explain/store.ts';
+import { explainStore } from '../explain/state/explain_store.ts';
 import { useKlp } from '../store.ts';
-import {
-  fileWithHash,
-  pendingLink,
-  sourceFromLink,
-  startInspector,
-  startSource,
-  useFileHashes,
-  usePendingFiles,
-  type WantedFile,
-} from './link_state.ts';
+import { fileWithHash, sourceFromLink, type WantedFile } from './link_state.ts';
+import { startInspector, startLink, usePendingFiles } from './start_link.ts';
 
 export function FileRequest() {
   const missing = usePendingFiles();
-  const hashes = useFileHashes();
+  const files = useKlp((s) => s.files);
   const [note, setNote] = useState('');
   const [dismissed, setDismissed] = useState(false);
   const linked = startInspector();
   const inspectorWants =
-    linked.open?.kind === 'file' && !Object.values(hashes).includes(linked.open.sha256)
+    linked.open?.kind === 'file' && !fileWithHash(files, linked.open.sha256)
       ? [{ sha256: linked.open.sha256, name: linked.open.name }]
       : [];
   const wanted: WantedFile[] = [
@@ -40,7 +32,7 @@ export function FileRequest() {
         continue;
       }
       setNote('');
-      if (!fileWithHash(sha256)) await useKlp.getState().openFile(file);
+      if (!fileWithHash(useKlp.getState().files, sha256)) await useKlp.getState().openFile(file);
     }
     resume();
   };
@@ -93,13 +85,15 @@ export function FileRequest() {
 /** All files there: run the linked source (its step comes with it). */
 function resume(): void {
   const linked = startInspector();
+  const files = useKlp.getState().files;
   if (linked.open?.kind === 'file') {
-    const key = fileWithHash(linked.open.sha256);
+    const key = fileWithHash(files, linked.open.sha256);
     if (key) useKlp.getState().selectFile(key);
   }
-  if (!startSource || !pendingLink.getState().missing.length) return;
-  const { source, missing } = sourceFromLink(startSource);
-  pendingLink.setState({ missing });
+  const pending = startLink.getState();
+  if (!pending.source || !pending.missing.length) return;
+  const { source, missing } = sourceFromLink(pending.source, files);
+  startLink.setState({ missing });
   if (!source) return;
   const ex = explainStore.getState();
   ex.setSource(source);
@@ -107,7 +101,7 @@ function resume(): void {
 }
 
 function dismiss(): void {
-  pendingLink.setState({ missing: [], step: undefined, row: undefined, select: undefined });
+  startLink.setState({ missing: [], step: undefined, row: undefined, select: undefined });
   const ex = explainStore.getState();
   if (ex.status.kind === 'idle' && useKlp.getState().view === 'explain') void ex.run();
 }

@@ -3,8 +3,8 @@
 // (SVG, PNG).
 import { useState } from 'react';
 import type { EmbedView } from '../../src/permalink/permalink.ts';
-import { useCompare } from '../explain/compare_store.ts';
-import { useExplain } from '../explain/store.ts';
+import { useCompare } from '../explain/compare/compare_store.ts';
+import { useExplain } from '../explain/state/explain_store.ts';
 import './share.css';
 import {
   copyText,

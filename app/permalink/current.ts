@@ -2,11 +2,12 @@
 // it (history.replaceState only: stepping does not flood the history). Old query-parameter links
 // are rewritten to v=1 on the first write.
 import { useEffect } from 'react';
-import { encodeLink, type LinkState, type LinkTab } from '../../src/permalink/permalink.ts';
-import { compareStore } from '../explain/compare_store.ts';
-import { explainStore } from '../explain/store.ts';
+import { encodeLink, type LinkState } from '../../src/permalink/permalink.ts';
+import { compareStore } from '../explain/compare/compare_store.ts';
+import { explainStore } from '../explain/state/explain_store.ts';
 import { useKlp } from '../store.ts';
-import { fileHashes, sourceToLink, startLink } from './link_state.ts';
+import { linkOf } from './link_state.ts';
+import { startLink } from './start_link.ts';
 
 /** Query parameters of the links before v=1: dropped from the URL once the hash holds the state. */
 const LEGACY_KEYS = ['v', 'view', 'kernel', 'seq', 'fake', 'strategy', 'scenario', 'compare', 'step', 'row', 'sample'];
@@ -14,37 +15,11 @@ const LEGACY_KEYS = ['v', 'view', 'kernel', 'seq', 'fake', 'strategy', 'scenario
 /** Everything on screen that a link restores. Undefined while the explainer has not run yet. */
 export function currentLink(): LinkState | undefined {
   const app = useKlp.getState();
-  if (app.view === 'inspect') {
-    const state: LinkState = { view: 'inspect' };
-    const f = app.files.find((x) => x.key === app.currentKey);
-    if (f) {
-      if (f.origin === 'sample') {
-        const sample = app.samples.find((s) => s.file.split('/').pop() === f.name);
-        if (sample) state.open = { kind: 'sample', id: sample.id };
-      } else {
-        const sha256 = fileHashes.getState().byKey[f.key];
-        if (sha256) state.open = { kind: 'file', sha256, name: f.name };
-      }
-      const tab = app.tab as string;
-      if (tab !== 'sections') state.tab = tab as LinkTab;
-      if (app.selectedSection !== null) state.section = app.selectedSection;
-      if (app.selectedSymbol !== null) state.symbol = app.selectedSymbol;
-      if (app.relocationSection !== null) state.relsec = app.relocationSection;
-    }
-    return state;
-  }
-  const ex = explainStore.getState();
-  if (!ex.ran) return undefined;
-  const state: LinkState = { view: 'explain', source: sourceToLink(ex.ran, app.files) };
-  if (ex.ran.kind === 'compare') {
-    const c = compareStore.getState();
-    if (!c.alignment) return undefined;
-    state.row = c.row;
-  } else if (ex.trace) {
-    state.step = ex.step;
-    if (ex.selection.kind === 'write') state.select = { step: ex.selection.step, event: ex.selection.event };
-  } else return undefined;
-  return state;
+  return linkOf({
+    inspector: app,
+    explain: explainStore.getState(),
+    compare: compareStore.getState(),
+  });
 }
 
 /** Keeps location.hash = the v=1 link of what is on screen (not in embeds: their URL is the embedder's). */
@@ -57,7 +32,7 @@ export function useUrlSync(): void {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   useEffect(() => {
-    if (startLink.state.embed) return;
+    if (startLink.getState().link.state.embed) return;
     let timer = 0;
     const write = () => {
       const state = currentLink();
@@ -82,6 +57,7 @@ export function useUrlSync(): void {
       useKlp.subscribe((s, p) => {
         if (
           s.view !== p.view ||
+          s.files !== p.files ||
           s.currentKey !== p.currentKey ||
           s.tab !== p.tab ||
           s.selectedSection !== p.selectedSection ||
@@ -90,7 +66,6 @@ export function useUrlSync(): void {
         )
           later();
       }),
-      fileHashes.subscribe(later),
     ];
     return () => {
       for (const u of unsubs) u();

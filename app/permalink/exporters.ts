@@ -9,13 +9,17 @@ import { type EmbedView, type LinkState, linkHref } from '../../src/permalink/pe
 import { stepAtRow } from '../../src/trace/align.ts';
 import { stepReport } from '../../src/trace/ascii.ts';
 import { emptyWriteLog } from '../../src/trace/write_log.ts';
-import { compareStore } from '../explain/compare_store.ts';
-import { traceModel } from '../explain/model.ts';
-import { describeSource } from '../explain/source.ts';
-import { explainStore } from '../explain/store.ts';
+import { compareStore } from '../explain/compare/compare_store.ts';
+import { explainStore } from '../explain/state/explain_store.ts';
+import { traceModel } from '../explain/state/model.ts';
+import { describeSource } from '../explain/state/request.ts';
 import { useKlp } from '../store.ts';
 import { currentLink } from './current.ts';
-import { appBase } from './link_state.ts';
+
+/** The app's URL without query or hash: the base of every link it makes. */
+function appBase(): string {
+  return `${location.origin}${location.pathname}`;
+}
 
 /** The full link of what is on screen (never an embed link). */
 export function currentHref(): string | undefined {

@@ -1,33 +1,28 @@
-// The app's side of permalinks (format in src/permalink/permalink.ts, docs/permalinks.md): the
-// link the page was opened with, what it still needs (the user's own files, asked for again —
-// they are never uploaded), and the current view state as a LinkState for the URL, the copy-link
-// button, embeds and exports.
+// The app's side of permalinks as pure functions (the format is src/permalink/permalink.ts,
+// docs/permalinks.md): the modules of a request ↔ a link's (a built-in module by id, a user's own
+// file by content hash: files are never uploaded, so a link names them and the page asks for them
+// again), where a page opened with a link starts and what of the link is still to do, and what is
+// on screen as a LinkState. The stores hold the state; start_link.ts holds the start link.
 
-import { useStore } from 'zustand';
-import { createStore } from 'zustand/vanilla';
 import { mapModules, type RunRequest } from '../../src/engine/request.ts';
 import {
   type Decoded,
-  decodeLocation,
   encodeLink,
   type LinkModule,
+  type LinkState,
   type LinkTab,
   resolveStep,
   type StepRef,
 } from '../../src/permalink/permalink.ts';
 import type { ScenarioId } from '../../src/scenarios/scenarios.ts';
 import type { StrategyId } from '../../src/strategies/strategies.ts';
-import type { AppRequest, ModuleRef } from '../explain/source.ts';
+import type { AppRequest, ModuleRef } from '../explain/state/request.ts';
 
-/** The link the page was opened with (decoded once, before any store reads it). */
-export const startLink: Decoded =
-  typeof location === 'undefined'
-    ? { state: { view: 'inspect' }, form: 'none', warnings: [] }
-    : decodeLocation(location.search, location.hash);
-
-/** The app's URL without query or hash: the base of every link it makes. */
-export function appBase(): string {
-  return `${location.origin}${location.pathname}`;
+/** What a link needs of an open file: its key in the app, its name and (a user's file) its sha256. */
+export interface LinkedFile {
+  key: string;
+  name: string;
+  sha256?: string | undefined;
 }
 
 /** A file the link needs and the page does not have yet. */
@@ -36,138 +31,161 @@ export interface WantedFile {
   name: string;
 }
 
-interface FileHashes {
-  /** sha256 of each open file, by LoadedFile key (computed when the file is read). */
-  byKey: Record<string, string>;
-}
-
-/** sha256 of the files the user opened (by key). Filled by app/store.ts when a file is read. */
-export const fileHashes = createStore<FileHashes>()(() => ({ byKey: {} }));
-
-export function rememberHash(key: string, sha256: string): void {
-  fileHashes.setState((s) => ({ byKey: { ...s.byKey, [key]: sha256 } }));
-}
-
-export function useFileHashes(): Record<string, string> {
-  return useStore(fileHashes, (s) => s.byKey);
-}
-
 // ---- LinkModule <-> ModuleRef ---------------------------------------------------------------
 
-/** What a link needs of an open file (a LoadedFile of app/store.ts, which imports this module). */
-interface OpenFile {
-  key: string;
-  name: string;
-}
-
-function moduleToLink(ref: ModuleRef, files: OpenFile[]): LinkModule | undefined {
+function moduleToLink(ref: ModuleRef, files: LinkedFile[]): LinkModule | undefined {
   if (ref.kind === 'sample') return { kind: 'sample', id: ref.id };
   const f = files.find((x) => x.key === ref.key);
-  const sha256 = fileHashes.getState().byKey[ref.key];
-  return f && sha256 ? { kind: 'file', sha256, name: f.name } : undefined;
+  return f?.sha256 ? { kind: 'file', sha256: f.sha256, name: f.name } : undefined;
 }
 
-/** The open file with this content, if any. */
-export function fileWithHash(sha256: string): string | undefined {
-  const byKey = fileHashes.getState().byKey;
-  return Object.keys(byKey).find((k) => byKey[k] === sha256);
+/** The key of the open file with this content, if any. */
+export function fileWithHash(files: LinkedFile[], sha256: string): string | undefined {
+  return files.find((f) => f.sha256 === sha256)?.key;
 }
 
-function moduleFromLink(m: LinkModule, missing: WantedFile[]): ModuleRef | undefined {
+function moduleFromLink(m: LinkModule, files: LinkedFile[], missing: WantedFile[]): ModuleRef | undefined {
   if (m.kind === 'sample') return { kind: 'sample', id: m.id };
-  const key = fileWithHash(m.sha256);
+  const key = fileWithHash(files, m.sha256);
   if (key) return { kind: 'file', key };
   if (!missing.some((w) => w.sha256 === m.sha256)) missing.push({ sha256: m.sha256, name: m.name });
   return undefined;
 }
 
-export function sourceToLink(source: AppRequest, files: OpenFile[]): RunRequest<LinkModule> {
+export function sourceToLink(source: AppRequest, files: LinkedFile[]): RunRequest<LinkModule> {
   return mapModules(source, (m) => moduleToLink(m, files));
 }
 
-/** The request of a link, or the files it still needs. */
-export function sourceFromLink(link: RunRequest<LinkModule>): { source?: AppRequest; missing: WantedFile[] } {
+/** The request of a link over the open files, or the files it still needs. */
+export function sourceFromLink(
+  link: RunRequest<LinkModule>,
+  files: LinkedFile[],
+): { source?: AppRequest; missing: WantedFile[] } {
   const missing: WantedFile[] = [];
-  const source = mapModules(link, (m) => moduleFromLink(m, missing));
+  const source = mapModules(link, (m) => moduleFromLink(m, files, missing));
   return missing.length ? { missing } : { source, missing };
 }
 
-// ---- what the start link still has to do ----------------------------------------------------
+// ---- where a linked page starts, and what the link still has to do ----------------------------
 
-interface Pending {
+/** What the start link still has to do. */
+export interface Pending {
   /** Files the start link needs; the explainer waits for them instead of running its default. */
   missing: WantedFile[];
-  /** The step / row / selection to restore on the first run of the linked source. */
+  /** The step / row / selection to restore on the first run of the linked request. */
   step?: StepRef | undefined;
   row?: number | undefined;
   select?: { step: number; event: number } | undefined;
-  /** The linked source (its encoding), so only a run of that source takes the step. */
-  sourceKey?: string;
+  /** The explainer's request as the link names it (a user's files by content hash). */
+  source?: RunRequest<LinkModule> | undefined;
+  /** Its encoding, so only a run of that request takes the step. */
+  sourceKey?: string | undefined;
 }
 
-export const startSource =
-  startLink.state.view === 'explain' && startLink.state.source ? startLink.state.source : undefined;
-
-export const pendingLink = createStore<Pending>()(() => ({
-  missing: [],
-  ...(startLink.state.step !== undefined ? { step: startLink.state.step } : {}),
-  ...(startLink.state.row !== undefined ? { row: startLink.state.row } : {}),
-  ...(startLink.state.select ? { select: startLink.state.select } : {}),
-  ...(startSource ? { sourceKey: encodeLink({ view: 'explain', source: startSource }) } : {}),
-}));
-
-export function usePendingFiles(): WantedFile[] {
-  return useStore(pendingLink, (s) => s.missing);
+export interface Start {
+  view: LinkState['view'];
+  /** The explainer's first request: the link's, when every file it names is open. */
+  source?: AppRequest;
+  pending: Pending;
 }
 
-/** The explainer's first source: the link's (if its files are all here), else undefined. */
-export function initialSource(): AppRequest | undefined {
-  if (!startSource) return undefined;
-  const { source, missing } = sourceFromLink(startSource);
-  if (missing.length) pendingLink.setState({ missing });
-  return source;
+/** Where a page opened with `link` starts, the files in `files` being open. */
+export function startOf(link: Decoded, files: LinkedFile[] = []): Start {
+  const s = link.state;
+  const linked = s.view === 'explain' && s.source ? s.source : undefined;
+  const pending: Pending = {
+    missing: [],
+    ...(s.step !== undefined ? { step: s.step } : {}),
+    ...(s.row !== undefined ? { row: s.row } : {}),
+    ...(s.select ? { select: s.select } : {}),
+    ...(linked ? { source: linked, sourceKey: encodeLink({ view: 'explain', source: linked }) } : {}),
+  };
+  if (!linked) return { view: s.view, pending };
+  const { source, missing } = sourceFromLink(linked, files);
+  return { view: s.view, ...(source ? { source } : {}), pending: { ...pending, missing } };
 }
 
-const sameSource = (a: RunRequest<LinkModule>, key: string | undefined) =>
-  key !== undefined && encodeLink({ view: 'explain', source: a }) === key;
+/** A trace's steps, as far as a linked step names one (by index, or by kernel function). */
+type StepsOf = ReadonlyArray<{ path: string[]; source?: { fn: string } }>;
 
 /**
- * The linked step for a trace of `source`, once: the first run of the linked source restores
- * the link's step (by index or kernel function) and selection; later runs start at 0.
+ * The linked step and selection for a trace of `source`: only the first run of the linked request
+ * restores them (`taken`: the pending step is used up); any other run starts at 0.
  */
-export function takeLinkedStep(
+export function linkedStep(
+  pending: Pending,
   source: AppRequest,
-  files: OpenFile[],
-  steps: ReadonlyArray<{ path: string[]; source?: { fn: string } }>,
-): { step?: number; select?: { step: number; event: number } } {
-  const p = pendingLink.getState();
-  if (p.step === undefined && !p.select) return {};
-  if (!sameSource(sourceToLink(source, files), p.sourceKey)) return {};
-  pendingLink.setState({ step: undefined, select: undefined });
-  const step = p.step === undefined ? undefined : resolveStep(p.step, steps);
+  files: LinkedFile[],
+  steps: StepsOf,
+): { taken: boolean; step?: number; select?: { step: number; event: number } } {
+  if (pending.step === undefined && !pending.select) return { taken: false };
+  const key = encodeLink({ view: 'explain', source: sourceToLink(source, files) });
+  if (pending.sourceKey === undefined || key !== pending.sourceKey) return { taken: false };
+  const step = pending.step === undefined ? undefined : resolveStep(pending.step, steps);
   return {
+    taken: true,
     ...(step !== undefined ? { step } : {}),
-    ...(p.select && p.select.step < steps.length ? { select: p.select } : {}),
+    ...(pending.select && pending.select.step < steps.length ? { select: pending.select } : {}),
   };
 }
 
-/** The linked row of a comparison, once (on the first run of the linked comparison). */
-export function takeLinkedRow(strategies: StrategyId[], scenario: ScenarioId): number | undefined {
-  const p = pendingLink.getState();
-  if (p.row === undefined || startSource?.kind !== 'compare') return undefined;
-  if (startSource.scenario !== scenario || startSource.strategies.join(',') !== strategies.join(',')) return undefined;
-  pendingLink.setState({ row: undefined });
-  return p.row;
+/** The linked row of a comparison of `strategies` over `scenario`, if it is the linked one. */
+export function linkedRow(pending: Pending, strategies: StrategyId[], scenario: ScenarioId): number | undefined {
+  const linked = pending.source;
+  if (pending.row === undefined || linked?.kind !== 'compare') return undefined;
+  if (linked.scenario !== scenario || linked.strategies.join(',') !== strategies.join(',')) return undefined;
+  return pending.row;
 }
 
-/** The inspector part of the start link. */
-export function startInspector(): {
-  open?: LinkModule | undefined;
-  tab?: LinkTab | undefined;
-  section?: number | undefined;
-  symbol?: number | undefined;
-  relsec?: number | undefined;
-} {
-  const s = startLink.state;
-  return { open: s.open, tab: s.tab, section: s.section, symbol: s.symbol, relsec: s.relsec };
+// ---- what is on screen, as a link ---------------------------------------------------------------
+
+/** The parts of the app's state a link restores (the stores' shapes, narrowed). */
+export interface Screen {
+  inspector: {
+    view: LinkState['view'];
+    files: Array<LinkedFile & { origin: 'sample' | 'file' }>;
+    /** The built-in modules (public/samples/index.json): an open one is linked by its id. */
+    builtins: Array<{ id: string; file: string }>;
+    currentKey: string | null;
+    tab: string;
+    selectedSection: number | null;
+    selectedSymbol: number | null;
+    relocationSection: number | null;
+  };
+  explain: {
+    ran: AppRequest | null;
+    trace: object | null;
+    step: number;
+    selection: { kind: 'none' } | { kind: 'write'; step: number; event: number };
+  };
+  compare: { alignment: object | null; row: number };
+}
+
+/** Everything on screen that a link restores. Undefined while the explainer has not run yet. */
+export function linkOf({ inspector: app, explain: ex, compare }: Screen): LinkState | undefined {
+  if (app.view === 'inspect') {
+    const state: LinkState = { view: 'inspect' };
+    const f = app.files.find((x) => x.key === app.currentKey);
+    if (f) {
+      if (f.origin === 'sample') {
+        const builtin = app.builtins.find((s) => s.file.split('/').pop() === f.name);
+        if (builtin) state.open = { kind: 'sample', id: builtin.id };
+      } else if (f.sha256) state.open = { kind: 'file', sha256: f.sha256, name: f.name };
+      if (app.tab !== 'sections') state.tab = app.tab as LinkTab;
+      if (app.selectedSection !== null) state.section = app.selectedSection;
+      if (app.selectedSymbol !== null) state.symbol = app.selectedSymbol;
+      if (app.relocationSection !== null) state.relsec = app.relocationSection;
+    }
+    return state;
+  }
+  if (!ex.ran) return undefined;
+  const state: LinkState = { view: 'explain', source: sourceToLink(ex.ran, app.files) };
+  if (ex.ran.kind === 'compare') {
+    if (!compare.alignment) return undefined;
+    state.row = compare.row;
+  } else if (ex.trace) {
+    state.step = ex.step;
+    if (ex.selection.kind === 'write') state.select = { step: ex.selection.step, event: ex.selection.event };
+  } else return undefined;
+  return state;
 }

@@ -2,7 +2,6 @@
 // goes through the same core the browser worker uses.
 import { readFileSync } from 'node:fs';
 import type { ElfObject } from '../elf/types.ts';
-import { type KallsymsEntry, parseKallsyms } from '../kernel/kallsyms.ts';
 import { decodeModule } from '../module_file.ts';
 
 export class CliError extends Error {}
@@ -21,25 +20,4 @@ export async function readModule(path: string): Promise<{ bytes: Uint8Array; elf
   const r = await decodeModule(file, name);
   if (!r.ok) throw new CliError(r.error.message || `${name}: ${r.error.errnoName}`);
   return { bytes: r.bytes, elf: r.module.elf };
-}
-
-export const defaultVmlinuxTable = new URL('../../public/samples/vmlinux.kallsyms', import.meta.url);
-
-/** vmlinux lines and `[module]` lines of the given kallsyms files (default: the shipped table). */
-export function readKallsyms(paths: string[]): { vmlinux: KallsymsEntry[]; modules: KallsymsEntry[] } {
-  const files = paths.length ? paths : [defaultVmlinuxTable];
-  const entries = files.flatMap((p) => {
-    try {
-      return parseKallsyms(readFileSync(p, 'utf8'));
-    } catch {
-      throw new CliError(`${String(p)}: cannot read kallsyms file`);
-    }
-  });
-  return { vmlinux: entries.filter((e) => !e.module), modules: entries.filter((e) => e.module) };
-}
-
-export function parseAddress(s: string | undefined, what: string): bigint | undefined {
-  if (s === undefined) return undefined;
-  if (!/^(0x)?[0-9a-fA-F]+$/.test(s)) throw new CliError(`${what}: not a hexadecimal address: ${s}`);
-  return BigInt(s.startsWith('0x') ? s : `0x${s}`);
 }

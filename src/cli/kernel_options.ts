@@ -1,35 +1,32 @@
 // Options every command that runs the emulated kernel shares.
-import { KERNEL_IDS } from '../engine/kernels.ts';
-import { parseKernelId } from '../engine/parse.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import type { KernelId } from '../kernel/profile.ts';
-import { CliError, readKallsyms } from './io.ts';
+import type { ParsedArgs } from './args.ts';
+import { type ExportsMode, readKallsyms, type SymbolFiles } from './kallsyms.ts';
+import { warn } from './output.ts';
 
-export const kernelOptions = {
-  kernel: { type: 'string', default: '6.1' },
-  kallsyms: { type: 'string', multiple: true, default: [] as string[] },
-  'fake-missing-symbols': { type: 'boolean', default: false },
-} as const;
+/** The profile `--kernel` names (6.1 by default; the table has checked the value). */
+export const kernelId = (args: ParsedArgs): KernelId => (args.string('kernel') ?? '6.1') as KernelId;
 
-/** The profile `--kernel` names (6.1 by default). */
-export function kernelId(value: string | undefined): KernelId {
-  const id = value ?? '6.1';
-  const kernel = parseKernelId(id);
-  if (!kernel) throw new CliError(`--kernel ${id}: unknown kernel (${KERNEL_IDS.join(', ')})`);
-  return kernel;
+/** `--kallsyms` files and `--exports`; a partial table's notice goes to stderr here, once. */
+export function symbolFiles(args: ParsedArgs): SymbolFiles {
+  const files = readKallsyms(args.strings('kallsyms'), args.string('exports') as ExportsMode | undefined);
+  if (files.notice) warn(files.notice);
+  return files;
 }
 
 export function makeKernel(
-  values: { kernel?: string; kallsyms?: string[]; 'fake-missing-symbols'?: boolean },
-  recordWrites = true,
+  args: ParsedArgs,
+  opts: { recordWrites: boolean; fakeMissingSymbols?: boolean; percpuBase?: bigint },
 ): Kernel {
-  const kernel = kernelId(values.kernel);
-  const { vmlinux, modules } = readKallsyms(values.kallsyms ?? []);
+  const { vmlinux, modules, exports } = symbolFiles(args);
   return new Kernel({
-    kernel,
+    kernel: kernelId(args),
     vmlinux,
+    vmlinuxExports: exports,
     moduleSymbols: modules,
-    fakeMissingSymbols: values['fake-missing-symbols'] ?? false,
-    recordWrites,
+    fakeMissingSymbols: opts.fakeMissingSymbols ?? args.flag('fake-missing-symbols'),
+    recordWrites: opts.recordWrites,
+    ...(opts.percpuBase === undefined ? {} : { percpuBase: opts.percpuBase }),
   });
 }

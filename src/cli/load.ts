@@ -1,29 +1,41 @@
-// klp-lab load FILE.ko --kernel 6.1 --base ADDR --kallsyms FILE … --image OUT.bin [--json]:
-// load the module into the emulated kernel and write its core region as it ends up in memory.
-import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+// klp-lab load FILE.ko [--base ADDR] [--init-base ADDR] [--percpu-base ADDR] [--kallsyms FILE …]
+// [--image OUT.bin] [--json]: load the module into the emulated kernel and write its core region
+// as it ends up in memory.
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { hex } from '../format/hex.ts';
+import type { Kernel } from '../kernel/kernel.ts';
 import { load_module } from '../kernel/module/main.ts';
-import { CliError, parseAddress, readModule } from './io.ts';
-import { kernelOptions, makeKernel } from './kernel_options.ts';
+import type { ParsedArgs } from './args.ts';
+import { CliError, readModule } from './io.ts';
+import { makeKernel } from './kernel_options.ts';
+import { say, sayJson, warn } from './output.ts';
+import { placement } from './placement.ts';
 
-export async function loadCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ...kernelOptions,
-      base: { type: 'string' },
-      image: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
+/** Emulated memory to a file a mebibyte at a time: an image is never copied whole. */
+function writeImage(k: Kernel, path: string, base: bigint, size: number): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (let at = 0; at < size; at += 1 << 20) {
+      const chunk = k.mem.read(base + BigInt(at), Math.min(1 << 20, size - at));
+      for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function loadCommand(args: ParsedArgs): Promise<number> {
+  const file = args.positionals[0]!;
+  const place = placement(args, 1);
+  const image = args.string('image');
+  const json = args.flag('json');
+  // writes are made and counted, not recorded one by one
+  const k = makeKernel(args, {
+    recordWrites: false,
+    ...(place.percpuBase === undefined ? {} : { percpuBase: place.percpuBase }),
   });
-  const file = positionals[0];
-  if (!file) throw new CliError('load: which module? klp-lab load FILE.ko');
-  const k = makeKernel(values, false); // writes are made and counted, not recorded one by one
   const { bytes, elf } = await readModule(file);
-  const coreBase = parseAddress(values.base, '--base');
-  const result = load_module(k, bytes, elf, coreBase === undefined ? {} : { coreBase });
+  const result = load_module(k, bytes, elf, place.loads[0] ?? {});
 
   // every write after relocation, by the kernel function that made it
   const rewrites = Object.fromEntries(
@@ -43,33 +55,30 @@ export async function loadCommand(args: string[]): Promise<number> {
     ...(result.error ? { error: { errno: result.error.errnoName, message: result.error.message } } : {}),
   };
 
-  if (result.ok && mod && values.image) {
+  if (result.ok && mod && image) {
     if (mod.mem) {
       // 6.4+: no single core region; one file per allocation
-      for (const [type, m] of Object.entries(mod.mem))
-        if (m.base) writeFileSync(`${values.image}.${type}`, k.mem.read(m.base, m.size));
-    } else writeFileSync(values.image, k.mem.read(mod.core_layout.base, mod.core_layout.size));
+      for (const [type, m] of Object.entries(mod.mem)) if (m.base) writeImage(k, `${image}.${type}`, m.base, m.size);
+    } else writeImage(k, image, mod.core_layout.base, mod.core_layout.size);
   }
-  if (values.json) console.log(JSON.stringify(summary, null, 2));
+  if (json) sayJson(JSON.stringify(summary, null, 2));
   else if (result.ok) {
-    console.log(`${summary.name} loaded at 0x${hex(mod!.core_layout.base, 16)}, coresize ${summary.coresize}`);
-    console.log(
+    say(`${summary.name} loaded at 0x${hex(mod!.core_layout.base, 16)}, coresize ${summary.coresize}`);
+    say(
       `relocations: ${
         Object.entries(k.relocationCounts)
           .map(([t, n]) => `${t} ${n}`)
           .join(', ') || 'none'
       }`,
     );
-    if (k.inventedSymbols.size)
-      console.log(`invented ${k.inventedSymbols.size} symbol address(es) no kallsyms file provides`);
-    if (values.image)
-      console.log(mod!.mem ? `allocations written to ${values.image}.MOD_*` : `core image written to ${values.image}`);
+    if (k.inventedSymbols.size) say(`invented ${k.inventedSymbols.size} symbol address(es) no kallsyms file provides`);
+    if (image) say(mod!.mem ? `allocations written to ${image}.MOD_*` : `core image written to ${image}`);
   }
   if (!result.ok) {
     // the kernel log of the refusal, ending with the message that decided it
     const message = result.error?.message || `${summary.name}: ${result.error?.errnoName}`;
     const log = summary.kernel_log.filter((l) => l !== message);
-    if (!values.json) for (const l of log) console.error(l);
+    if (!json) for (const l of log) warn(l);
     throw new CliError(message);
   }
   return 0;

@@ -2,44 +2,34 @@
 // klp-lab compare --scenario C: the metrics of every strategy side by side.
 // Modules default to the built-in samples; --patch/--target/--target2/--replace name others.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { decodedModule, type ModuleFile } from '../engine/modules.ts';
 import { parseScenarioId, parseStrategyId } from '../engine/parse.ts';
 import type { RoleModules } from '../engine/request.ts';
 import { run, type ScenarioResult } from '../engine/run.ts';
 import { type KallsymsEntry, parseKallsyms } from '../kernel/kallsyms.ts';
-import { sampleFiles } from '../scenarios/samples.ts';
+import { demoRoleFiles } from '../scenarios/demo_roles.ts';
 import { ROLES, type Role, type ScenarioId, scenarioById, scenarios } from '../scenarios/scenarios.ts';
 import { type StrategyId, strategies, strategyById } from '../strategies/strategies.ts';
 import { stepAscii, traceAscii } from '../trace/ascii.ts';
 import { traceToJson } from '../trace/json.ts';
-import { CliError, defaultVmlinuxTable, readModule } from './io.ts';
+import { type ParsedArgs, UsageError } from './args.ts';
+import { CliError, readModule } from './io.ts';
+import { defaultVmlinuxTable } from './kallsyms.ts';
+import { say, sayJson, sayLines } from './output.ts';
 
-const moduleOptions = {
-  patch: { type: 'string' },
-  target: { type: 'string' },
-  target2: { type: 'string' },
-  replace: { type: 'string' },
-  kallsyms: { type: 'string' },
-} as const;
-
-async function modules(values: {
-  patch?: string;
-  target?: string;
-  target2?: string;
-  replace?: string;
-}): Promise<RoleModules<ModuleFile>> {
+async function modules(args: ParsedArgs): Promise<RoleModules<ModuleFile>> {
+  const patch = args.string('patch');
   const given: Partial<Record<Role, string | undefined>> = {
-    P: values.patch,
-    T: values.target,
-    T2: values.target2,
-    R: values.replace,
+    P: patch,
+    T: args.string('target'),
+    T2: args.string('target2'),
+    R: args.string('replace'),
   };
   const out: RoleModules<ModuleFile> = {};
   for (const role of ROLES) {
     const path =
       given[role] ??
-      (values.patch ? undefined : new URL(`../../public/samples/${sampleFiles[role]}`, import.meta.url).pathname);
+      (patch ? undefined : new URL(`../../public/samples/${demoRoleFiles[role]}`, import.meta.url).pathname);
     if (!path) continue;
     const { bytes, elf } = await readModule(path);
     out[role] = { fileName: path.split('/').at(-1)!, bytes, elf };
@@ -47,11 +37,17 @@ async function modules(values: {
   return out;
 }
 
-const vmlinux = (path?: string) => parseKallsyms(readFileSync(path ?? defaultVmlinuxTable, 'utf8'));
+const vmlinux = (path?: string) => {
+  try {
+    return parseKallsyms(readFileSync(path ?? defaultVmlinuxTable, 'utf8'));
+  } catch {
+    throw new CliError(`${path}: cannot read kallsyms file`);
+  }
+};
 
 const scenarioId = (value: string): ScenarioId => {
   const id = parseScenarioId(value);
-  if (!id) throw new CliError(`--scenario ${value}: one of ${scenarios.map((s) => s.id).join(', ')}`);
+  if (!id) throw new UsageError(`--scenario ${value}: not one of ${scenarios.map((s) => s.id).join(', ')}`);
   return id;
 };
 
@@ -59,35 +55,27 @@ const scenarioId = (value: string): ScenarioId => {
 const runOne = (strategy: StrategyId, scenario: ScenarioId, roles: RoleModules<ModuleFile>, table: KallsymsEntry[]) =>
   run({ kind: 'scenario', strategy, scenario, roles }, decodedModule, { vmlinux: table });
 
-export async function scenarioCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...moduleOptions,
-      strategy: { type: 'string', default: 'text-poke' },
-      scenario: { type: 'string', default: 'late-load' },
-      format: { type: 'string', default: 'ascii' },
-      step: { type: 'string' },
-    },
-  });
-  const strategy = parseStrategyId(values.strategy);
-  if (!strategy) throw new CliError(`--strategy ${values.strategy}: one of ${strategies.map((s) => s.id).join(', ')}`);
-  const scenario = scenarioId(values.scenario);
-  const result = await runOne(strategy, scenario, await modules(values), vmlinux(values.kallsyms));
+export async function scenarioCommand(args: ParsedArgs): Promise<number> {
+  const strategyArg = args.string('strategy') ?? 'text-poke';
+  const strategy = parseStrategyId(strategyArg);
+  if (!strategy)
+    throw new UsageError(`--strategy ${strategyArg}: not one of ${strategies.map((s) => s.id).join(', ')}`);
+  const scenario = scenarioId(args.string('scenario') ?? 'late-load');
+  const step = args.step();
+  const result = await runOne(strategy, scenario, await modules(args), vmlinux(args.string('kallsyms')));
   if (!result.trace) {
-    console.log(result.refused);
+    say(String(result.refused));
     return 0;
   }
-  const step = values.step === undefined ? undefined : Number(values.step);
-  if (values.format === 'json') {
-    console.log(traceToJson(result.trace, step));
+  if (args.string('format') === 'json') {
+    sayJson(traceToJson(result.trace, step));
     return 0;
   }
   const s = strategyById(strategy)!;
-  console.log(`${s.id} × ${scenario}: ${s.name}${s.reconstruction ? ' (reconstruction of a proposal)' : ''}`);
+  say(`${s.id} × ${scenario}: ${s.name}${s.reconstruction ? ' (reconstruction of a proposal)' : ''}`);
   for (const o of result.ops)
-    console.log(`  ${o.ok ? 'ok    ' : 'FAILED'} ${o.op.op} ${o.module}${o.message ? `: ${o.message}` : ''}`);
-  console.log((step === undefined ? traceAscii(result.trace) : stepAscii(result.trace, step)).join('\n'));
+    say(`  ${o.ok ? 'ok    ' : 'FAILED'} ${o.op.op} ${o.module}${o.message ? `: ${o.message}` : ''}`);
+  sayLines(step === undefined ? traceAscii(result.trace) : stepAscii(result.trace, step));
   return 0;
 }
 
@@ -115,33 +103,25 @@ function metricsRow(result: ScenarioResult) {
   };
 }
 
-export async function compareCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...moduleOptions,
-      scenario: { type: 'string', default: 'late-load' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  const scenario = scenarioId(values.scenario);
-  const mods = await modules(values);
-  const table = vmlinux(values.kallsyms);
+export async function compareCommand(args: ParsedArgs): Promise<number> {
+  const scenario = scenarioId(args.string('scenario') ?? 'late-load');
+  const mods = await modules(args);
+  const table = vmlinux(args.string('kallsyms'));
   // strategy by strategy, not one 'compare' request: an error in one design stops the command
   const rows: Array<ReturnType<typeof metricsRow>> = [];
   for (const s of strategies) rows.push(metricsRow(await runOne(s.id, scenario, mods, table)));
-  if (values.json) {
-    console.log(JSON.stringify(rows, null, 2));
+  if (args.flag('json')) {
+    sayJson(JSON.stringify(rows, null, 2));
     return 0;
   }
-  console.log(`scenario ${scenario}: ${scenarioById(scenario)!.title}`);
-  console.log('strategy         rwx win/steps/pages  ftrace  W-after-X  set_memory  TLB  pokes  syncs  outcome');
+  say(`scenario ${scenario}: ${scenarioById(scenario)!.title}`);
+  say('strategy         rwx win/steps/pages  ftrace  W-after-X  set_memory  TLB  pokes  syncs  outcome');
   for (const r of rows) {
     if ('refused' in r) {
-      console.log(`${r.strategy.padEnd(16)} ${r.refused}`);
+      say(`${r.strategy.padEnd(16)} ${r.refused}`);
       continue;
     }
-    console.log(
+    say(
       `${r.strategy.padEnd(16)} ${`${r.rwxWindows}/${r.rwxSteps}/${r.rwxPages}`.padStart(19)}  ${String(r.rwxFtrace).padStart(6)}  ${String(r.writableAfterExec).padStart(9)}  ${String(r.setMemory).padStart(10)}  ${String(r.tlbFlushes).padStart(3)}  ${String(r.textPokes).padStart(5)}  ${String(r.syncs).padStart(5)}  ${r.outcome}`,
     );
   }

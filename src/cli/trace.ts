@@ -1,13 +1,17 @@
-// klp-lab trace FILE.ko … [--format ascii|json] [--step N]: load the modules in order and print
-// what the emulated kernel did.
-import { parseArgs } from 'node:util';
+// klp-lab trace FILE.ko … [--base ADDR …] [--format ascii|json] [--step N]: load the modules in
+// order and print what the emulated kernel did, a step at a time as it is written out.
+// With --recording FILE: recording.ts.
 import type { ResolveModule } from '../engine/modules.ts';
 import type { RequestOf } from '../engine/request.ts';
 import { runSequence } from '../engine/sequence.ts';
-import { stepAscii, traceAscii } from '../trace/ascii.ts';
-import { traceToJson } from '../trace/json.ts';
-import { CliError, readKallsyms, readModule } from './io.ts';
-import { kernelId, kernelOptions } from './kernel_options.ts';
+import { stepAscii, traceAsciiSteps } from '../trace/ascii.ts';
+import { traceToJson, writeTraceJson } from '../trace/json.ts';
+import { type ParsedArgs, UsageError } from './args.ts';
+import { CliError, readModule } from './io.ts';
+import { kernelId, symbolFiles } from './kernel_options.ts';
+import { Output } from './output.ts';
+import { placement } from './placement.ts';
+import { traceRecordingCommand } from './recording.ts';
 
 /** A path read when its insmod comes (a file that cannot be read ends the command with its error). */
 const readPath: ResolveModule<string> = async (path) => {
@@ -15,27 +19,30 @@ const readPath: ResolveModule<string> = async (path) => {
   return { ok: true, module: { fileName: elf.fileName, bytes, elf } };
 };
 
-export async function traceCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { ...kernelOptions, format: { type: 'string', default: 'ascii' }, step: { type: 'string' } },
-  });
-  if (!positionals.length) throw new CliError('trace: which modules? klp-lab trace FILE.ko ...');
-  if (values.format !== 'ascii' && values.format !== 'json')
-    throw new CliError(`--format ${values.format}: ascii or json`);
+export async function traceCommand(args: ParsedArgs): Promise<number> {
+  if (args.string('recording') !== undefined) return traceRecordingCommand(args);
+  const paths = args.positionals;
+  if (!paths.length) throw new UsageError('missing FILE.ko');
+  const place = placement(args, paths.length);
+  const step = args.step();
   const request: RequestOf<'sequence', string> = {
     kind: 'sequence',
-    kernel: kernelId(values.kernel),
-    ops: positionals.map((path) => ({ op: 'insmod', module: path })),
-    fakeMissingSymbols: values['fake-missing-symbols'],
+    kernel: kernelId(args),
+    ops: paths.map((path) => ({ op: 'insmod', module: path })),
+    fakeMissingSymbols: args.flag('fake-missing-symbols'),
   };
-  const { vmlinux, modules } = readKallsyms(values.kallsyms);
-  const { trace, outcomes } = await runSequence(request, readPath, { vmlinux, moduleSymbols: modules });
+  const { vmlinux, modules, exports } = symbolFiles(args);
+  const tables = { vmlinux, moduleSymbols: modules, vmlinuxExports: exports };
+  const { trace, outcomes } = await runSequence(request, readPath, tables, place);
   const failed = outcomes.find((o) => !o.ok);
-  if (values.format === 'json')
-    console.log(traceToJson(trace, values.step === undefined ? undefined : Number(values.step)));
-  else console.log((values.step === undefined ? traceAscii(trace) : stepAscii(trace, Number(values.step))).join('\n'));
+  const out = new Output();
+  if (args.string('format') === 'json') {
+    if (step === undefined) writeTraceJson(trace, (chunk) => out.json(chunk));
+    else out.json(traceToJson(trace, step));
+    out.line('');
+  } else if (step !== undefined) for (const l of stepAscii(trace, step)) out.line(l);
+  else for (const lines of traceAsciiSteps(trace)) for (const l of lines) out.line(l);
+  out.flush();
   if (failed) throw new CliError(failed.message || `${failed.module}: ${failed.errno}`);
   return 0;
 }

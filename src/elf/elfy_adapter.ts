@@ -11,7 +11,7 @@
 import { Buffer } from 'buffer';
 import elfy from 'elfy';
 import { SIZEOF_SHDR } from './constants.ts';
-import { cString } from './strings.ts';
+import { StringTable } from './strings.ts';
 import type { ElfHeader, ElfSection } from './types.ts';
 
 interface ElfyHeader {
@@ -99,12 +99,12 @@ export function readHeaderAndSections(bytes: Uint8Array): { header: ElfHeader; s
   };
 
   const shoff = Number(header.shoff);
-  const names = raw[header.shstrndx]?.data ?? new Uint8Array(0);
+  const names = new StringTable(raw[header.shstrndx]?.data ?? new Uint8Array(0));
   const sections = raw.map((s, index): ElfSection => {
     const at = shoff + index * SIZEOF_SHDR;
     return {
       index,
-      name: cString(names, s.name),
+      name: names.get(s.name),
       nameOffset: s.name,
       type: dv.getUint32(at + 4, true),
       flags: dv.getBigUint64(at + 8, true),

@@ -2,11 +2,17 @@ import { expect, test } from 'vitest';
 import { parseKlpArchName, parseKlpRelaName, parseKlpSymbolName } from './klp_names.ts';
 
 test.each([
-  ['.klp.sym.vmlinux.printk,0', { object: 'vmlinux', symbol: 'printk', sympos: 0 }],
-  ['.klp.sym.btrfs.can_modify_feature.isra.3,0', { object: 'btrfs', symbol: 'can_modify_feature.isra.3', sympos: 0 }],
-  ['.klp.sym.klp_demo_target.klp_demo_counter,2', { object: 'klp_demo_target', symbol: 'klp_demo_counter', sympos: 2 }],
+  ['.klp.sym.vmlinux.printk,0', { object: 'vmlinux', symbol: 'printk', sympos: 0, symposText: '0' }],
+  [
+    '.klp.sym.btrfs.can_modify_feature.isra.3,0',
+    { object: 'btrfs', symbol: 'can_modify_feature.isra.3', sympos: 0, symposText: '0' },
+  ],
+  [
+    '.klp.sym.klp_demo_target.klp_demo_counter,2',
+    { object: 'klp_demo_target', symbol: 'klp_demo_counter', sympos: 2, symposText: '2' },
+  ],
   // sscanf stops %lu at the first non-digit and still counts three conversions
-  ['.klp.sym.vmlinux.snprintf,1x', { object: 'vmlinux', symbol: 'snprintf', sympos: 1 }],
+  ['.klp.sym.vmlinux.snprintf,1x', { object: 'vmlinux', symbol: 'snprintf', sympos: 1, symposText: '1' }],
 ])('%s is a livepatch symbol name', (name, parsed) => {
   expect(parseKlpSymbolName(name)).toEqual(parsed);
 });
@@ -27,7 +33,12 @@ test.each([
 test('the longest names the kernel accepts are accepted', () => {
   const obj = 'm'.repeat(55);
   const sym = 's'.repeat(511);
-  expect(parseKlpSymbolName(`.klp.sym.${obj}.${sym},7`)).toEqual({ object: obj, symbol: sym, sympos: 7 });
+  expect(parseKlpSymbolName(`.klp.sym.${obj}.${sym},7`)).toEqual({
+    object: obj,
+    symbol: sym,
+    sympos: 7,
+    symposText: '7',
+  });
 });
 
 test('.klp.rela names give the object and the section they apply to', () => {
@@ -49,4 +60,15 @@ test('.klp.arch names (5.4) give the object and the section', () => {
     section: '.altinstructions',
   });
   expect(parseKlpArchName('.klp.arch.kvm..parainstructions')).toEqual({ object: 'kvm', section: '.parainstructions' });
+});
+
+test('sympos is %lu as vsscanf() reads it: spaces skipped, no sign, wrapped modulo 2^64, printed as an integer', () => {
+  const huge = parseKlpSymbolName('.klp.sym.vmlinux.printk,100000000000000000000000');
+  expect(huge?.symposText).toBe((10n ** 23n % 2n ** 64n).toString());
+  expect(huge?.symposText).not.toContain('e+');
+  expect(String(huge?.sympos)).not.toContain('e+');
+  expect(parseKlpSymbolName('.klp.sym.vmlinux.printk,18446744073709551617')?.symposText).toBe('1');
+  expect(parseKlpSymbolName('.klp.sym.vmlinux.printk, \t3')?.sympos).toBe(3);
+  expect(parseKlpSymbolName('.klp.sym.vmlinux.printk,-1')).toBeUndefined();
+  expect(parseKlpSymbolName('.klp.sym.vmlinux.printk,+1')).toBeUndefined();
 });

@@ -20,13 +20,27 @@ export function parseKlpSymbolName(name: string): KlpSymbolName | undefined {
   if (objEnd < 0 || name[objEnd] !== '.') return undefined;
   const symEnd = scanUntil(name, objEnd + 1, ',', KSYM_NAME_LEN - 1);
   if (symEnd < 0 || name[symEnd] !== ',') return undefined;
-  const pos = /^\d+/.exec(name.slice(symEnd + 1));
-  if (!pos) return undefined;
+  const sympos = scanUnsignedLong(name, symEnd + 1);
+  if (sympos === undefined) return undefined;
   return {
     object: name.slice(prefix.length, objEnd),
     symbol: name.slice(objEnd + 1, symEnd),
-    sympos: Number(pos[0]),
+    sympos: Number(sympos),
+    symposText: sympos.toString(),
   };
+}
+
+/**
+ * vsscanf()'s %lu (lib/vsprintf.c, 6.1): white space skipped, then decimal digits — no sign —
+ * through simple_strntoull(), whose overflow flag vsscanf() ignores: the value wraps modulo 2^64.
+ */
+function scanUnsignedLong(s: string, from: number): bigint | undefined {
+  let i = from;
+  while (i < s.length && ' \t\n\v\f\r'.includes(s[i]!)) i++;
+  const start = i;
+  while (i < s.length && s[i]! >= '0' && s[i]! <= '9') i++;
+  if (i === start) return undefined;
+  return BigInt(s.slice(start, i)) & 0xffffffffffffffffn;
 }
 
 /**

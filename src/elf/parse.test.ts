@@ -185,12 +185,12 @@ test('livepatch ELF is decoded first-class: .klp.rela objects and sections, .klp
   expect(klpSection.flags).toBe(0x100042n); // SHF_RELA_LIVEPATCH | SHF_INFO_LINK | SHF_ALLOC
   expect(sectionFlagLetters(klpSection.flags)).toBe('AIo');
   expect(elf.symbols.filter((s) => s.shndx === 0xff20).map((s) => s.klp)).toEqual([
-    { object: 'vmlinux', symbol: 'saved_command_line', sympos: 0 },
-    { object: 'klp_demo_target', symbol: 'klp_demo_reads', sympos: 0 },
-    { object: 'klp_demo_target2', symbol: 'klp_demo2_tag', sympos: 2 },
-    { object: 'klp_demo_target2', symbol: 'klp_demo2_level', sympos: 0 },
-    { object: 'klp_demo_target', symbol: 'klp_demo_greeting', sympos: 0 },
-    { object: 'klp_demo_target', symbol: 'klp_demo_greetings', sympos: 0 },
+    { object: 'vmlinux', symbol: 'saved_command_line', sympos: 0, symposText: '0' },
+    { object: 'klp_demo_target', symbol: 'klp_demo_reads', sympos: 0, symposText: '0' },
+    { object: 'klp_demo_target2', symbol: 'klp_demo2_tag', sympos: 2, symposText: '2' },
+    { object: 'klp_demo_target2', symbol: 'klp_demo2_level', sympos: 0, symposText: '0' },
+    { object: 'klp_demo_target', symbol: 'klp_demo_greeting', sympos: 0, symposText: '0' },
+    { object: 'klp_demo_target', symbol: 'klp_demo_greetings', sympos: 0, symposText: '0' },
   ]);
   expect(elf.signature).toBeUndefined(); // built here, not signed
 });

@@ -5,7 +5,7 @@ import { SHT_REL, SHT_RELA, SHT_SYMTAB } from './constants.ts';
 import { readHeaderAndSections } from './elfy_adapter.ts';
 import { parseKlpArchName } from './klp_names.ts';
 import { getModinfo, readModinfo } from './modinfo.ts';
-import { readRelocationSection } from './relocations.ts';
+import { type RelocationColumnCache, readRelocationSection } from './relocations.ts';
 import { sectionBytes } from './section_bytes.ts';
 import { readSymbols } from './symbols.ts';
 import type { ElfObject, ModuleSignature } from './types.ts';
@@ -14,6 +14,7 @@ export function parseElfObject(bytes: Uint8Array, fileName: string, signature?: 
   const { header, sections } = readHeaderAndSections(bytes);
   const symtab = sections.find((s) => s.index > 0 && s.type === SHT_SYMTAB);
   const modinfoSection = sections.find((s) => s.name === '.modinfo');
+  const shared: RelocationColumnCache = new Map();
   const modinfo = modinfoSection ? readModinfo(sectionBytes(bytes, modinfoSection)) : [];
 
   const elf: ElfObject = {
@@ -25,7 +26,7 @@ export function parseElfObject(bytes: Uint8Array, fileName: string, signature?: 
     symtabIndex: symtab?.index ?? 0,
     relocations: sections
       .filter((s) => s.type === SHT_RELA || s.type === SHT_REL)
-      .map((s) => readRelocationSection(bytes, s)),
+      .map((s) => readRelocationSection(bytes, s, s.type === SHT_RELA, shared)),
     modinfo,
     klpArch: sections.flatMap((s) => {
       const arch = parseKlpArchName(s.name);

@@ -1,11 +1,13 @@
 // Just enough DER to name who signed a module: the first SignerInfo of the PKCS#7 SignedData
 // that scripts/sign-file appends (what `modinfo` shows as signer / sig_key / sig_hashalgo).
 // Bounds-checked throughout: a malformed blob yields undefined fields, never an exception.
-// The signature is not verified: the emulator has no keyring.
+// pkcs7_parse_message() below says whether the kernel could parse the signature at all (an
+// unparseable signature is fatal); src/kernel/module/signing.ts verifies it.
 import { bytesHex } from '../format/hex.ts';
 
 interface Tlv {
   tag: number;
+  at: number; // the tag byte
   start: number; // first content byte
   end: number; // one past the last content byte
 }
@@ -23,7 +25,7 @@ function readTlv(b: Uint8Array, pos: number, limit: number): Tlv | undefined {
     p += n;
   }
   if (p + len > limit) return undefined;
-  return { tag, start: p, end: p + len };
+  return { tag, at: pos, start: p, end: p + len };
 }
 
 function children(b: Uint8Array, parent: Tlv): Tlv[] {
@@ -126,4 +128,143 @@ export function describePkcs7Signer(b: Uint8Array): Pkcs7Signer {
 function hexColons(bytes: Uint8Array): string {
   const b = bytes.length > 1 && bytes[0] === 0 ? bytes.subarray(1) : bytes; // DER sign byte, not part of the serial
   return bytesHex(b, ':').toUpperCase();
+}
+
+/**
+ * What pkcs7_parse_message() (crypto/asymmetric_keys/pkcs7_parser.c, 6.1) makes of the blob, by
+ * the grammar of pkcs7.asn1 and its actions: 'EBADMSG' when the BER decoder or a version check
+ * fails, 'EINVAL' for content that is not signedData / data, 'ENOPKG' for a digest or key
+ * algorithm the kernel does not know (not fatal: "module with unsupported crypto"), else 'ok'.
+ */
+export type Pkcs7Verdict = 'ok' | 'EBADMSG' | 'EINVAL' | 'ENOPKG';
+
+/** pr_warn() of pkcs7_check_content_type() / pkcs7_note_content() for an EINVAL verdict. */
+export const PKCS7_EINVAL_MESSAGES = {
+  signedData: 'Only support pkcs7_signedData type',
+  data: 'Unsupported data type',
+};
+
+const OID_DATA = '1.2.840.113549.1.7.1';
+const knownDigests = new Set(['sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'sha3-256', 'sha3-384', 'sha3-512']);
+const knownKeyAlgorithms = new Set([
+  'rsaEncryption',
+  'sha1WithRSAEncryption',
+  'sha256WithRSAEncryption',
+  'sha384WithRSAEncryption',
+  'sha512WithRSAEncryption',
+  'ecdsa-with-SHA256',
+  'ecdsa-with-SHA384',
+  'ecdsa-with-SHA512',
+]);
+
+export function pkcs7_parse_message(b: Uint8Array): Pkcs7Verdict {
+  const top = readTlv(b, 0, b.length);
+  if (top?.tag !== 0x30 || top.end !== b.length) return 'EBADMSG';
+  const [type, explicit, ...extra] = children(b, top);
+  if (type?.tag !== 0x06 || extra.length || !covers(b, top)) return 'EBADMSG';
+  if (oid(b, type) !== OID_SIGNED_DATA) return 'EINVAL'; // pkcs7_check_content_type()
+  if (explicit?.tag !== 0xa0) return 'EBADMSG';
+  const [signedData, ...more] = children(b, explicit);
+  if (signedData?.tag !== 0x30 || more.length || !covers(b, explicit) || !covers(b, signedData)) return 'EBADMSG';
+  const parts = children(b, signedData);
+  const [version, digestAlgorithms, contentInfo] = parts;
+  if (version?.tag !== 0x02 || ![1, 3].includes(intValue(b, version))) return 'EBADMSG';
+  if (!digestAlgorithms || !isSetOrSequence(digestAlgorithms)) return 'EBADMSG';
+  if (contentInfo?.tag !== 0x30) return 'EBADMSG';
+  const contentType = children(b, contentInfo)[0];
+  if (contentType?.tag !== 0x06) return 'EBADMSG';
+  if (oid(b, contentType) !== OID_DATA) return 'EINVAL'; // pkcs7_note_content(): only data
+  let i = 3;
+  if (parts[i] && [0xa0, 0xa2].includes(parts[i]!.tag)) i++; // certificates
+  if (parts[i] && [0xa1, 0xa3].includes(parts[i]!.tag)) i++; // crls
+  const signerInfos = parts[i];
+  if (!signerInfos || !isSetOrSequence(signerInfos) || i + 1 !== parts.length || !covers(b, signerInfos))
+    return 'EBADMSG';
+  const infos = children(b, signerInfos);
+  if (infos.length === 0) return 'EBADMSG';
+  let verdict: Pkcs7Verdict = 'ok';
+  for (const info of infos) {
+    if (info.tag !== 0x30 || !covers(b, info)) return 'EBADMSG';
+    const f = children(b, info);
+    const [v, sid, digestAlg] = f;
+    if (v?.tag !== 0x02 || !sid || digestAlg?.tag !== 0x30) return 'EBADMSG';
+    // pkcs7_note_signerinfo_version(): 1 with issuerAndSerialNumber, 3 with subjectKeyIdentifier
+    const sv = intValue(b, v);
+    if (!((sv === 1 && sid.tag === 0x30) || (sv === 3 && sid.tag === 0x80))) return 'EBADMSG';
+    let j = 3;
+    if (f[j] && [0xa0, 0xa2].includes(f[j]!.tag)) j++; // authenticatedAttributes
+    const keyAlg = f[j];
+    const encryptedDigest = f[j + 1];
+    if (keyAlg?.tag !== 0x30 || encryptedDigest?.tag !== 0x04) return 'EBADMSG';
+    if (f.length > j + 3 || (f[j + 2] && ![0xa1, 0xa3].includes(f[j + 2]!.tag))) return 'EBADMSG';
+    if (!knownDigests.has(algorithmName(b, digestAlg) ?? '')) verdict = 'ENOPKG';
+    if (!knownKeyAlgorithms.has(algorithmName(b, keyAlg) ?? '')) verdict = 'ENOPKG';
+  }
+  return verdict;
+}
+
+/** The children of `t` fill it exactly (a definite-length BER element with no stray bytes). */
+function covers(b: Uint8Array, t: Tlv): boolean {
+  return (children(b, t).at(-1)?.end ?? t.start) === t.end;
+}
+
+function isSetOrSequence(t: Tlv): boolean {
+  return t.tag === 0x31 || t.tag === 0x30;
+}
+
+function intValue(b: Uint8Array, t: Tlv): number {
+  let v = 0;
+  for (let i = t.start; i < t.end && i < t.start + 4; i++) v = v * 256 + b[i]!;
+  return t.end - t.start > 4 ? -1 : v;
+}
+
+/** What the kernel needs of the first SignerInfo to find its key and check it. */
+export interface Pkcs7SignerInfo {
+  /** DER of issuerAndSerialNumber's issuer Name, and the serial's content bytes. */
+  issuer: Uint8Array;
+  serial: Uint8Array;
+  digestAlgorithm: string | undefined;
+  /** The signature (encryptedDigest). */
+  signature: Uint8Array;
+  /** Whether authenticatedAttributes are present (then the signature covers them, not the data). */
+  authenticatedAttributes: boolean;
+}
+
+export function pkcs7SignerInfo(b: Uint8Array): Pkcs7SignerInfo | undefined {
+  const top = readTlv(b, 0, b.length);
+  const explicit = top && children(b, top)[1];
+  const signedData = explicit && children(b, explicit)[0];
+  const infos = signedData && children(b, signedData).at(-1);
+  const info = infos && children(b, infos)[0];
+  if (!info) return undefined;
+  const f = children(b, info);
+  const sid = f[1];
+  if (sid?.tag !== 0x30) return undefined;
+  const [issuer, serial] = children(b, sid);
+  if (!issuer || serial?.tag !== 0x02) return undefined;
+  const authenticatedAttributes = f[3]?.tag === 0xa0 || f[3]?.tag === 0xa2;
+  const signature = f[authenticatedAttributes ? 5 : 4];
+  if (signature?.tag !== 0x04) return undefined;
+  return {
+    issuer: b.subarray(issuer.at, issuer.end),
+    serial: b.subarray(serial.start, serial.end),
+    digestAlgorithm: algorithmName(b, f[2]),
+    signature: b.subarray(signature.start, signature.end),
+    authenticatedAttributes,
+  };
+}
+
+/** An X.509 certificate's issuer Name (DER), serial content bytes and SubjectPublicKeyInfo (DER). */
+export function x509Identity(
+  der: Uint8Array,
+): { issuer: Uint8Array; serial: Uint8Array; spki: Uint8Array } | undefined {
+  const cert = readTlv(der, 0, der.length);
+  const tbs = cert && children(der, cert)[0];
+  if (!tbs) return undefined;
+  let f = children(der, tbs);
+  if (f[0]?.tag === 0xa0) f = f.slice(1); // [0] version
+  const [serial, , issuer, , , spki] = f;
+  if (serial?.tag !== 0x02 || !issuer || !spki) return undefined;
+  const whole = (t: Tlv) => der.subarray(t.at, t.end);
+  return { issuer: whole(issuer), serial: der.subarray(serial.start, serial.end), spki: whole(spki) };
 }

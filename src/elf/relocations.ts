@@ -1,18 +1,24 @@
 // SHT_RELA and SHT_REL sections, entries counted as apply_relocate_add() counts them
-// (sh_size / sizeof(Elf64_Rela)), stored column-wise.
+// (sh_size / sizeof(Elf64_Rela)), stored column-wise. Sections whose headers point at the same
+// bytes (same sh_offset, sh_size and entry kind) share one set of columns: read once, never
+// copied per header, so 1,000 headers over one 100k-entry table cost one table. The columns are
+// read-only by contract, as the kernel never writes to a relocation section it applies.
 import { SHF_RELA_LIVEPATCH, SHT_RELA, SIZEOF_REL, SIZEOF_RELA } from './constants.ts';
 import { parseKlpRelaName } from './klp_names.ts';
 import { sectionBytes } from './section_bytes.ts';
 import type { ElfRelocationSection, ElfSection } from './types.ts';
 
-export function readRelocationSection(
-  bytes: Uint8Array,
-  section: ElfSection,
-  asRela = section.type === SHT_RELA,
-): ElfRelocationSection {
-  const rela = asRela;
-  const entSize = rela ? SIZEOF_RELA : SIZEOF_REL;
+type Columns = Pick<ElfRelocationSection, 'count' | 'offsets' | 'symbols' | 'types' | 'addends'>;
+
+/** Columns already read from one file, by where their bytes are: one per parse of that file. */
+export type RelocationColumnCache = Map<string, Columns>;
+
+function readColumns(bytes: Uint8Array, section: ElfSection, rela: boolean, cache?: RelocationColumnCache): Columns {
   const data = sectionBytes(bytes, section);
+  const key = `${data.byteOffset}:${data.length}:${rela}`;
+  const known = cache?.get(key);
+  if (known) return known;
+  const entSize = rela ? SIZEOF_RELA : SIZEOF_REL;
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const count = Math.floor(data.length / entSize);
   const offsets = new BigUint64Array(count);
@@ -25,6 +31,19 @@ export function readRelocationSection(
     symbols[i] = dv.getUint32(p + 12, true); // ELF64_R_SYM(r_info) = high 32 bits
     if (rela) addends[i] = dv.getBigInt64(p + 16, true);
   }
+  const columns = { count, offsets, symbols, types, addends };
+  cache?.set(key, columns);
+  return columns;
+}
+
+export function readRelocationSection(
+  bytes: Uint8Array,
+  section: ElfSection,
+  asRela = section.type === SHT_RELA,
+  cache?: RelocationColumnCache,
+): ElfRelocationSection {
+  const rela = asRela;
+  const { count, offsets, symbols, types, addends } = readColumns(bytes, section, rela, cache);
   const out: ElfRelocationSection = {
     sectionIndex: section.index,
     name: section.name,

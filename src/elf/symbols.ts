@@ -3,13 +3,13 @@
 import { SHN_XINDEX, SHT_SYMTAB_SHNDX, SIZEOF_SYM } from './constants.ts';
 import { parseKlpSymbolName } from './klp_names.ts';
 import { sectionBytes } from './section_bytes.ts';
-import { cString } from './strings.ts';
+import { StringTable } from './strings.ts';
 import type { ElfSection, ElfSymbol } from './types.ts';
 
 export function readSymbols(bytes: Uint8Array, sections: ElfSection[], symtab: ElfSection): ElfSymbol[] {
   const data = sectionBytes(bytes, symtab);
   const strtab = sections[symtab.link];
-  const names = strtab ? sectionBytes(bytes, strtab) : new Uint8Array(0);
+  const names = new StringTable(strtab ? sectionBytes(bytes, strtab) : new Uint8Array(0));
   const xindexSection = sections.find((s) => s.type === SHT_SYMTAB_SHNDX && s.link === symtab.index);
   const xindex = xindexSection ? sectionBytes(bytes, xindexSection) : undefined;
 
@@ -24,7 +24,7 @@ export function readSymbols(bytes: Uint8Array, sections: ElfSection[], symtab: E
     let shndx = dv.getUint16(p + 6, true);
     if (shndx === SHN_XINDEX && xindex && (i + 1) * 4 <= xindex.length)
       shndx = new DataView(xindex.buffer, xindex.byteOffset).getUint32(i * 4, true);
-    const name = cString(names, nameOffset);
+    const name = names.get(nameOffset);
     const sym: ElfSymbol = {
       index: i,
       name,

@@ -100,7 +100,10 @@ export interface ElfRelocationSection {
 export interface KlpSymbolName {
   object: string;
   symbol: string;
+  /** The `%lu` as the kernel holds it: the digits modulo 2^64 (exact below 2^53). */
   sympos: number;
+  /** That unsigned long in decimal, exactly as printk's %lu prints it. */
+  symposText: string;
 }
 
 /** `.klp.rela.<objname>.<section>` — `section` keeps its own leading dot, e.g. ".text". */
@@ -136,6 +139,12 @@ export interface ModuleSignature {
   hashAlgorithm?: string | undefined;
   /** Signature algorithm, e.g. "rsaEncryption". */
   signatureAlgorithm?: string | undefined;
+  /**
+   * Checked against the key built into the emulated kernel (src/kernel/module/system_keyring.ts):
+   * 'good' as the kernel's sig_ok, 'no key' (ENOKEY: it loads unverified), 'unchecked' when klp-lab
+   * could not check it. Absent: not checked (a module decoded without the asynchronous check).
+   */
+  verification?: 'good' | 'no key' | 'unchecked';
 }
 
 export interface ElfObject {

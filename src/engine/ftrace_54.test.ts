@@ -8,13 +8,13 @@ import { describe, expect, test } from 'vitest';
 import { auditTrace } from '../audit/auditor.ts';
 import type { ScenarioId } from '../scenarios/scenarios.ts';
 import type { StrategyId } from '../strategies/strategies.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { stepEvents } from '../trace/events.ts';
 import type { KernelEvent, Step, Trace, WriteRecord } from '../trace/types.ts';
 import { runScenario } from './scenario.ts';
 
-const vmlinux = sampleVmlinux();
-const mods = await sampleModules();
+const vmlinux = builtinVmlinux();
+const mods = await demoModules();
 const traceOf = (strategy: StrategyId, scenario: ScenarioId): Trace => {
   const r = runScenario(strategy, scenario, mods, vmlinux);
   if (r.kind !== 'trace') throw new Error(r.reason);

@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { Kernel } from '../kernel/kernel.ts';
 import { klp_disable_patch } from '../kernel/livepatch/core.ts';
 import { delete_module, load_module } from '../kernel/module/main.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { stepAscii } from '../trace/ascii.ts';
 import type { KernelEvent, Trace } from '../trace/types.ts';
 import { runScenario } from './scenario.ts';
 
-const vmlinux = sampleVmlinux();
-const mods = await sampleModules();
+const vmlinux = builtinVmlinux();
+const mods = await demoModules();
 const trace = (strategy: Parameters<typeof runScenario>[0], scenario: Parameters<typeof runScenario>[1]): Trace => {
   const r = runScenario(strategy, scenario, mods, vmlinux);
   if (r.kind !== 'trace') throw new Error(r.reason);

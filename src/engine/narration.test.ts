@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ptr_to_id } from '../kernel/lib/vsprintf.ts';
 import { packagingProvenance, strategyById } from '../strategies/strategies.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { metricsRow } from '../trace/compare.ts';
 import { buildPageMap } from '../trace/page_map.ts';
 import { PermCode } from '../trace/perm_code.ts';
@@ -14,8 +14,8 @@ import type { Trace } from '../trace/types.ts';
 import { WHY } from '../trace/why.ts';
 import { runScenario } from './scenario.ts';
 
-const vmlinux = sampleVmlinux();
-const mods = await sampleModules();
+const vmlinux = builtinVmlinux();
+const mods = await demoModules();
 const run = (strategy: Parameters<typeof runScenario>[0], scenario: Parameters<typeof runScenario>[1]) => {
   const r = runScenario(strategy, scenario, mods, vmlinux);
   if (r.kind !== 'trace') throw new Error(r.reason);

@@ -9,7 +9,7 @@ import { afterEach, expect, it, vi } from 'vitest';
 import { AddressSpace } from '../kernel/mm/address_space.ts';
 import { scenarios } from '../scenarios/scenarios.ts';
 import { strategies } from '../strategies/strategies.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { traceToJson } from '../trace/json.ts';
 import { runScenario } from './scenario.ts';
 
@@ -37,8 +37,8 @@ function faithfulOnly<T>(body: () => T): T {
 }
 
 it('apply_relocate_add fast path writes the same bytes and trace as the faithful one, in every strategy × scenario', async () => {
-  const mods = await sampleModules();
-  const vmlinux = sampleVmlinux();
+  const mods = await demoModules();
+  const vmlinux = builtinVmlinux();
   let viaBatch = 0;
   for (const s of strategies)
     for (const c of scenarios) {

@@ -27,8 +27,11 @@ export interface LinkedFileRef {
   name: string;
 }
 
-/** One operation of a sequence: load a module, or remove a loaded one by its name. */
-export type SequenceOp<M> = { op: 'insmod'; module: M } | { op: 'rmmod'; name: string };
+/**
+ * One operation of a sequence: load a module, remove a loaded one by its name, or disable a loaded
+ * livepatch by its module's name (`echo 0 > /sys/kernel/livepatch/NAME/enabled`).
+ */
+export type SequenceOp<M> = { op: 'insmod'; module: M } | { op: 'rmmod' | 'disable'; name: string };
 
 /** The module playing each scenario role; a role left out is not provided (the app fills in its sample). */
 export type RoleModules<M> = Partial<Record<Role, M>>;
@@ -54,7 +57,7 @@ export function mapModules<A, B>(request: RunRequest<A>, to: (module: A) => B | 
   if (request.kind === 'sequence') {
     const ops: SequenceOp<B>[] = [];
     for (const o of request.ops) {
-      if (o.op === 'rmmod') ops.push({ op: 'rmmod', name: o.name });
+      if (o.op !== 'insmod') ops.push({ op: o.op, name: o.name });
       else {
         const module = to(o.module);
         if (module !== undefined) ops.push({ op: 'insmod', module });

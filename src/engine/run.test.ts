@@ -4,13 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { decodeModule } from '../module_file.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { decodedModule, type ModuleFile, type ModuleLookup } from './modules.ts';
 import type { RequestOf, RoleModules } from './request.ts';
 import { run } from './run.ts';
 
-const vmlinux = sampleVmlinux();
-const mods = await sampleModules();
+const vmlinux = builtinVmlinux();
+const mods = await demoModules();
 const root = new URL('../../', import.meta.url);
 const TARGET = 'public/samples/klp/klp_demo_target.ko';
 const PATCH = 'public/samples/klp/klp_demo_patch.ko';

@@ -10,7 +10,7 @@ import type { Trace } from '../trace/types.ts';
 import type { ModuleFile, ResolveModule } from './modules.ts';
 import type { RequestOf, RoleModules, RunKind, RunRequest } from './request.ts';
 import { type Packaging, runScenario } from './scenario.ts';
-import { runSequence, type SymbolTables } from './sequence.ts';
+import { runSequence, type SequenceOutcome, type SymbolTables } from './sequence.ts';
 
 /** What one operation did, as the app lists it. */
 export interface Outcome {
@@ -38,7 +38,8 @@ export interface ScenarioResult {
 }
 
 export type RunResult =
-  | { kind: 'sequence'; trace: Trace; audit: Audit; outcomes: Outcome[]; runMs: number }
+  /** `ops`: each operation as the sequence ran it, with the step it starts at (aligning it with a recording). */
+  | { kind: 'sequence'; trace: Trace; audit: Audit; outcomes: Outcome[]; ops: SequenceOutcome[]; runMs: number }
   | ({ kind: 'scenario' } & ScenarioResult)
   /** One column per requested strategy, in the request's order. */
   | { kind: 'compare'; columns: ScenarioResult[]; runMs: number };
@@ -67,6 +68,7 @@ async function runAny<M>(request: RunRequest<M>, resolve: ResolveModule<M>, tabl
       trace,
       audit: auditTrace(trace),
       outcomes: outcomes.map((o) => outcome(`${o.op} ${o.module}`, o)),
+      ops: outcomes,
       runMs: performance.now() - t0,
     };
   }

@@ -1,6 +1,9 @@
 // Every strategy × scenario on the sample modules: a trace or a stated refusal; the patch
-// module's permission story at the key steps as ../shared/domain/kernel-brief.md §2.f tables
-// give it; the auditor's verdicts; the reload failure before 6.3.
+// module's permission story at the key steps, as the kernel makes it: 5.4 kernel/livepatch/core.c
+// klp_init_object_loaded() (module_disable_ro() around klp_write_object_relocations()), 6.1
+// kernel/livepatch/core.c klp_apply_object_relocs() with arch/x86/kernel/module.c
+// apply_relocate_add() (memcpy while UNFORMED, text_poke() after), 6.4+ kernel/module/strict_rwx.c
+// module_enable_text_rox(); the auditor's verdicts; the reload failure before 6.3.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { auditTrace } from '../audit/auditor.ts';
@@ -8,15 +11,15 @@ import { decodeModule } from '../module_file.ts';
 import { permissionStory } from '../scenarios/golden.ts';
 import { type ScenarioId, scenarios } from '../scenarios/scenarios.ts';
 import { type StrategyId, strategies } from '../strategies/strategies.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { stepEvents } from '../trace/events.ts';
 import type { ModuleFile } from './modules.ts';
 import type { RoleModules } from './request.ts';
 import { runScenario } from './scenario.ts';
 
 const root = new URL('../../', import.meta.url);
-const vmlinux = sampleVmlinux();
-const mods = await sampleModules();
+const vmlinux = builtinVmlinux();
+const mods = await demoModules();
 const run = (strategy: StrategyId, scenario: ScenarioId) => runScenario(strategy, scenario, mods, vmlinux);
 const traceOf = (strategy: StrategyId, scenario: ScenarioId) => {
   const r = run(strategy, scenario);
@@ -79,7 +82,7 @@ describe('reload', () => {
   });
 });
 
-test('5.4 late load: the patch text is writable and executable around each late relocation (§2.f A) and each ftrace update', () => {
+test('5.4 late load: the patch text is writable and executable around each late relocation and each ftrace update', () => {
   expect(permissionStory(traceOf('v5.4-flip', 'late-load').trace, 'klp_demo_patch')).toEqual([
     'move_module core:rw-,rw-,rw-,rw- init:rw-,rw-',
     'module_enable_ro core:r--,r--,rw-,rw- init:rw-,rw-',
@@ -105,7 +108,7 @@ test('5.4 late load: the patch text is writable and executable around each late 
   ]);
 });
 
-test('5.8+ late load: relocations at load while RW, later through text_poke with the patch RX (§2.f D)', () => {
+test('5.8+ late load: relocations at load while RW, later through text_poke with the patch RX', () => {
   expect(permissionStory(traceOf('text-poke', 'late-load').trace, 'klp_demo_patch')).toEqual([
     'move_module core:rw-,rw-,rw-,rw- init:rw-,rw-',
     'klp_apply_section_relocs core:rw-,rw-,rw-,rw- init:rw-,rw-', // .klp.rela.vmlinux, UNFORMED: memcpy
@@ -121,7 +124,7 @@ test('5.8+ late load: relocations at load while RW, later through text_poke with
   expect(writes).toEqual([['memcpy'], ['text_poke']]);
 });
 
-test('6.4: each memory type is its own allocation (§2.d D4); text read-only, then executable (v6.4 strict_rwx.c)', () => {
+test('6.4: each memory type is its own allocation (struct module_memory); text read-only, then executable (v6.4 strict_rwx.c)', () => {
   expect(permissionStory(traceOf('module-memory', 'late-load').trace, 'klp_demo_patch')).toEqual([
     'move_module MOD_TEXT:rw- MOD_DATA:rw-,rw- MOD_RODATA:rw- MOD_INIT_DATA:rw-',
     'klp_apply_section_relocs MOD_TEXT:rw- MOD_DATA:rw-,rw- MOD_RODATA:rw- MOD_INIT_DATA:rw-',

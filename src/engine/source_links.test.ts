@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { type KernelId, profiles } from '../kernel/profile.ts';
 import type { ScenarioId } from '../scenarios/scenarios.ts';
 import { strategies } from '../strategies/strategies.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { elixirTag, SOURCE_TABLES, sourceLink, stepSourceLink } from '../trace/source_link.ts';
 import type { Trace } from '../trace/types.ts';
 import { runScenario } from './scenario.ts';
 
-const vmlinux = sampleVmlinux();
-const mods = await sampleModules();
+const vmlinux = builtinVmlinux();
+const mods = await demoModules();
 const shipped = strategies.filter((s) => !s.reconstruction);
 const traceOf = (kernel: KernelId, scenario: ScenarioId): Trace => {
   const s = shipped.find((x) => x.kernel === kernel)!;

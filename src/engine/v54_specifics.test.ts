@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { Kernel } from '../kernel/kernel.ts';
 import { klp_module_coming } from '../kernel/livepatch/core.ts';
 import type { Module } from '../kernel/module/types.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { stepEvents } from '../trace/events.ts';
 import { runScenario } from './scenario.ts';
 
-const vmlinux = sampleVmlinux();
-const mods = await sampleModules();
+const vmlinux = builtinVmlinux();
+const mods = await demoModules();
 const trace = (strategy: 'v5.4-flip' | 'text-poke', scenario: 'late-load' | 'reload') => {
   const r = runScenario(strategy, scenario, mods, vmlinux);
   if (r.kind !== 'trace') throw new Error(r.reason);

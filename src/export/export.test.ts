@@ -4,14 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../engine/scenario.ts';
 import { encodeLink, resolveStep } from '../permalink/permalink.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { stepAscii, stepReport } from '../trace/ascii.ts';
 import { phaseRuns } from '../trace/phases.ts';
 import { phaseRunAt, phaseStripSvg } from './phase_strip.ts';
 import { stepSvg } from './step_svg.ts';
 
-const vmlinux = sampleVmlinux();
-const mods = await sampleModules();
+const vmlinux = builtinVmlinux();
+const mods = await demoModules();
 const run = runScenario('v5.4-flip', 'late-load', mods, vmlinux);
 if (run.kind !== 'trace') throw new Error('v5.4-flip late-load refused');
 const trace = run.trace;

@@ -3,6 +3,8 @@
 // write marks, flipped pages outlined — the legend, what changed, and the permalink. Text is text
 // (selectable, searchable, scales); fonts are generic families, so nothing is fetched. Pure: the
 // same geometry and palette as the on-screen canvas (src/view_model/), no DOM.
+
+import { escapeName } from '../format/escape.ts';
 import { PAGE_SIZE } from '../kernel/mm/page.ts';
 import { wrap } from '../trace/ascii.ts';
 import { buildPageMap, type PageMap, SITE_FAULT, sitesOfStep } from '../trace/page_map.ts';
@@ -42,7 +44,10 @@ const MUTED = '#5f6870';
 export const LINE = '#c9cdd2';
 
 export const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  escapeName(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 /** Approximate advance of monospace text at `px` (0.6 em), to fit labels without a canvas. */
 const monoWidth = (text: string, px: number) => text.length * px * 0.6;

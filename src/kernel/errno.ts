@@ -9,7 +9,7 @@ export const EEXIST = 17;
 export const EINVAL = 22;
 export const EFBIG = 27;
 export const EBADMSG = 74;
-const EKEYREJECTED = 129;
+export const EKEYREJECTED = 129;
 
 const names: Record<number, string> = {
   [EPERM]: 'EPERM',

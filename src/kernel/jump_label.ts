@@ -10,7 +10,7 @@ import { type TextPokeLoc, text_poke_queue_finish } from './arch/x86/text_poke.t
 import { countMoved } from './arch/x86/unwind_orc.ts';
 import { kernel_text_address } from './extable.ts';
 import type { Kernel } from './kernel_types.ts';
-import { sort } from './lib/sort.ts';
+import { sortOf } from './lib/sort.ts';
 import { s32At, s64At, setS32, setS64 } from './lib/unaligned.ts';
 import { symbolic } from './module/kallsyms.ts';
 import { type Module, within_module, within_module_init } from './module/types.ts';
@@ -39,7 +39,7 @@ function entryAt(base: bigint, buf: Uint8Array, off: number): Entry {
 const keyOf = (e: Entry) => e.rawKey & ~JUMP_TYPE_MASK;
 
 /** jump_label_sort_entries() with jump_label_cmp() and the relative jump_label_swap(). */
-function jump_label_sort_entries(base: bigint, buf: Uint8Array, num: number): void {
+function jump_label_sort_entries(k: Kernel, base: bigint, buf: Uint8Array, num: number): void {
   const cmp = (a: number, b: number) => {
     const ea = entryAt(base, buf, a);
     const eb = entryAt(base, buf, b);
@@ -59,7 +59,7 @@ function jump_label_sort_entries(base: bigint, buf: Uint8Array, num: number): vo
     setS32(buf, b + 4, (tt + delta) | 0);
     setS64(buf, b + 8, tk + BigInt(delta));
   };
-  sort(num, SIZEOF_JUMP_ENTRY, cmp, swap);
+  sortOf(k.profile)(num, SIZEOF_JUMP_ENTRY, cmp, swap);
 }
 
 /** The name a key goes by: the vmlinux or module object holding it (a tracepoint's key is inside it). */
@@ -79,7 +79,7 @@ export function jump_label_add_module(k: Kernel, mod: Module): void {
   const step = k.trace.step('jump_label_add_module', { module: mod.name, file: FILE, fn: 'jump_label_add_module' });
   const buf = k.mem.read(tab.addr, tab.num * SIZEOF_JUMP_ENTRY);
   const before = buf.slice();
-  jump_label_sort_entries(tab.addr, buf, tab.num);
+  jump_label_sort_entries(k, tab.addr, buf, tab.num);
   const moved = countMoved(before, buf, SIZEOF_JUMP_ENTRY);
   if (moved)
     k.mem.write(tab.addr, buf.slice(), 'memcpy', {

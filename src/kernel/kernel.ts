@@ -5,7 +5,7 @@ import { sourceFileAt } from '../trace/source_link.ts';
 import type { ModuleState } from '../trace/types.ts';
 import { type KallsymsEntry, VmlinuxSymbols } from './kallsyms.ts';
 import type { KernelHooks, Kernel as KernelInterface } from './kernel_types.ts';
-import { CpuCaps, debian61QemuTcgMax, type MachineProfile } from './machine.ts';
+import { CpuCaps, type MachineProfile, machines } from './machine.ts';
 import { AddressSpace } from './mm/address_space.ts';
 import { cpa_init } from './mm/set_memory.ts';
 import { MODULES_VADDR, ModuleArea } from './mm/vmalloc.ts';
@@ -28,7 +28,7 @@ export interface KernelOptions {
    * a `[module]` tag): their globals serve as those modules' exports.
    */
   moduleSymbols?: KallsymsEntry[];
-  /** Start of the emulated per-cpu reserved chunk (see percpuAlloc). */
+  /** Start of the emulated per-cpu reserved chunk (see percpuAlloc); the machine's by default. */
   percpuBase?: bigint;
   /**
    * Give a symbol no table provides a synthetic address instead of refusing the module, so that
@@ -40,7 +40,7 @@ export interface KernelOptions {
   hooks?: KernelHooks;
   /** Record every write as its own trace event (default), or only make and count them. */
   recordWrites?: boolean;
-  /** The machine booted (CPU features, mitigations, CPUs, preemption); the oracle capture's by default. */
+  /** The machine booted (CPU features, mitigations, CPUs, preemption); by default the profile's (its oracle capture's). */
   machine?: MachineProfile;
 }
 
@@ -83,11 +83,11 @@ export class Kernel implements KernelInterface {
         : [];
     this.moduleArea = new ModuleArea(this.mem, this.trace, reserved);
     this.vmlinux = VmlinuxSymbols.of(opts.vmlinux ?? [], opts.vmlinuxExports);
-    this.percpuNext = opts.percpuBase ?? 0x31000n;
     this.fakeMissingSymbols = opts.fakeMissingSymbols ?? false;
     this.hooks = opts.hooks ?? {};
     this.mem.recordWrites = opts.recordWrites ?? true;
-    this.machine = opts.machine ?? debian61QemuTcgMax;
+    this.machine = opts.machine ?? machines[this.profile.machine];
+    this.percpuNext = opts.percpuBase ?? this.machine.percpuModuleBase;
     this.cpu = new CpuCaps(this.machine);
     // A module's export has a __ksymtab_<name> line of the same module.
     const lines = opts.moduleSymbols ?? [];

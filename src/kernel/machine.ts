@@ -5,7 +5,8 @@
 // different machine is a different profile, not different code.
 
 import { X86_FEATURES } from './arch/x86/cpufeatures.ts';
-import capture from './machines/debian-6.1.192-qemu-tcg-max.json';
+import debian61 from './machines/debian-6.1.192-qemu-tcg-max.json';
+import debian612 from './machines/debian-6.12.118-qemu-tcg-max.json';
 
 export interface MachineProfile {
   name: string;
@@ -40,32 +41,77 @@ export interface MachineProfile {
    * symbol name. A key not listed is taken to be in its default state.
    */
   staticKeysFlipped: readonly string[];
+  /**
+   * Where the per-cpu reserved chunk that modules' `.data..percpu` comes from starts (offset in
+   * the per-cpu area: after vmlinux's static per-cpu data, pcpu_setup_first_chunk()).
+   */
+  percpuModuleBase: bigint;
+  /**
+   * What pv_ops (struct paravirt_patch_template, arch/x86/kernel/paravirt.c) holds after boot:
+   * its address, its slots in order, and nop_func (paravirt_nop). 6.8+ turns a module's pv_ops
+   * calls into direct calls to these (alt_replace_call()); null when not recorded.
+   */
+  pvOps: { address: bigint; nopFunc: bigint; slots: readonly bigint[] } | null;
+}
+
+/** A machine as its JSON file records it (src/kernel/machines/*.json): every value with its provenance. */
+interface MachineFile {
+  name: string;
+  provenance: Record<string, string>;
+  cpu_flags: string[];
+  synthetic_features: string[];
+  possible_cpus: number;
+  present_cpus: number;
+  noreplace_smp: boolean;
+  spectre_v2: string;
+  return_thunk: string;
+  its_indirect_thunks: boolean;
+  ibt: boolean;
+  xenpv: boolean;
+  preempt: string;
+  ftrace_active: boolean;
+  static_keys_flipped: string[];
+  percpu_module_base: string;
+  pv_ops?: { address: string; nop_func: string; slots: string[] };
+}
+
+function machineFrom(f: MachineFile): MachineProfile {
+  return {
+    name: f.name,
+    cpuFlags: f.cpu_flags,
+    syntheticFeatures: f.synthetic_features,
+    possibleCpus: f.possible_cpus,
+    presentCpus: f.present_cpus,
+    noreplaceSmp: f.noreplace_smp,
+    spectreV2: f.spectre_v2 as MachineProfile['spectreV2'],
+    returnThunk: f.return_thunk as MachineProfile['returnThunk'],
+    itsIndirectThunks: f.its_indirect_thunks,
+    ibt: f.ibt,
+    xenpv: f.xenpv,
+    preempt: f.preempt as MachineProfile['preempt'],
+    ftraceActive: f.ftrace_active,
+    staticKeysFlipped: f.static_keys_flipped,
+    percpuModuleBase: BigInt(f.percpu_module_base),
+    pvOps: f.pv_ops
+      ? { address: BigInt(f.pv_ops.address), nopFunc: BigInt(f.pv_ops.nop_func), slots: f.pv_ops.slots.map(BigInt) }
+      : null,
+  };
 }
 
 /**
- * The real kernel of the oracle capture: Debian 6.1.192-2 under QEMU TCG `-cpu max`, one CPU.
- * Everything but cpuFlags is what that boot chose, as the oracle's memory images show it:
- * spectre_v2 "Retpolines" (retpoline sites left alone), no return thunk (return sites become
- * `ret; int3`), one possible CPU (lock prefixes become DS), PREEMPT_DYNAMIC in voluntary mode
- * (preempt_schedule* sites are NOPs), no tracer, and no vmlinux key a module uses flipped.
+ * The machines the real captures ran on, by name. Each is what that boot chose, as its log and
+ * memory images show it (the JSON gives every value's source): Debian 6.1.192-2 and Debian
+ * 6.12.118 under QEMU TCG `-cpu max`, one CPU — spectre_v2 "Retpolines" (retpoline sites left
+ * alone), no return thunk (return sites become `ret; int3`), one possible CPU (lock prefixes
+ * become DS), PREEMPT_DYNAMIC in voluntary mode (preempt_schedule* sites are NOPs), no tracer,
+ * and no vmlinux key a module uses flipped.
  */
-export const debian61QemuTcgMax: MachineProfile = {
-  name: 'Debian 6.1.192-2, QEMU TCG -cpu max, 1 CPU (the oracle capture)',
-  cpuFlags: capture.cpu_flags,
-  // X86_FEATURE_ALWAYS is set on every x86 CPU (setup_force_cpu_cap in early_identify_cpu)
-  syntheticFeatures: ['X86_FEATURE_ALWAYS'],
-  possibleCpus: 1,
-  presentCpus: 1,
-  noreplaceSmp: false,
-  spectreV2: 'Retpolines',
-  returnThunk: 'none',
-  itsIndirectThunks: false,
-  ibt: false,
-  xenpv: false,
-  preempt: 'voluntary',
-  ftraceActive: false,
-  staticKeysFlipped: [],
-};
+export const machines = {
+  'debian-6.1.192-qemu-tcg-max': machineFrom(debian61),
+  'debian-6.12.118-qemu-tcg-max': machineFrom(debian612),
+} satisfies Record<string, MachineProfile>;
+
+export type MachineId = keyof typeof machines;
 
 /** boot_cpu_has() over a profile: a feature bit number (X86_FEATURE_* / X86_BUG_*) → set? */
 export class CpuCaps {

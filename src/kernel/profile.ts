@@ -2,8 +2,9 @@
 // code asks the profile's field for that behaviour, never a version number. Each field says
 // which version brought the behaviour and where it lives. A new kernel is a new KernelId and
 // its object in `profiles`; the compiler then points at every table keyed by KernelId.
+import type { MachineId } from './machine.ts';
 
-export type KernelId = '5.4' | '6.1' | '6.3' | '6.4';
+export type KernelId = '5.4' | '6.1' | '6.3' | '6.4' | '6.12';
 
 export interface KernelProfile {
   id: KernelId;
@@ -125,6 +126,68 @@ export interface KernelProfile {
    * a module named "vmlinux" is refused with "vmlinux.ko: invalid module name".
    */
   klpVmlinuxKoCheck: boolean;
+  /**
+   * The machine a kernel of this profile boots unless told otherwise (machine.ts): the one its
+   * real captures ran on, whose CPU and boot choices decide how module_finalize() patches code.
+   */
+  machine: MachineId;
+  /**
+   * struct alt_instr and the apply_alternatives() that reads it (arch/x86/kernel/alternative.c):
+   * 'cpuid' — ≤ 6.2: 12 bytes, a u16 cpuid whose bit 15 inverts the test; only the entries
+   *   whose test holds are written;
+   * 'ft_flags' — 6.3+ (14 bytes: u32 ft_flags = cpuid | flags << 16, ALT_FLAG_NOT,
+   *   ALT_FLAG_DIRECT_CALL), as 6.12 applies it: nested entries of one site padded to the same
+   *   length (written back into the table), the NOPs of sites left alone optimized too, and a
+   *   replacement's branches re-aimed by text_poke_apply_relocation().
+   */
+  altInstr: 'cpuid' | 'ft_flags';
+  /**
+   * Where alternatives_smp_module_add() turns `lock` prefixes into DS (arch/x86/kernel/module.c
+   * module_finalize()): '.text' — ≤ 6.1: that one section; 'MOD_TEXT' — 6.4+: the whole
+   * MOD_TEXT allocation, `.exit.text` included.
+   */
+  smpUnlockRange: '.text' | 'MOD_TEXT';
+  /**
+   * The function that seals superfluous ENDBRs listed in `.ibt_endbr_seal` (alternative.c):
+   * 'apply_ibt_endbr' (5.18–6.1), 'apply_seal_endbr' (6.2+). Neither tests the CPU's IBT feature:
+   * a kernel built with X86_KERNEL_IBT seals them on any CPU (6.12's real run on a TCG CPU
+   * without `ibt` did).
+   */
+  endbrSeal: 'apply_ibt_endbr' | 'apply_seal_endbr';
+  /** `.parainstructions` patched by apply_paravirt() in module_finalize(): ≤ 6.7 (6.8 made them alternatives). */
+  paravirtSites: boolean;
+  /**
+   * lib/sort.c's sort_r(), whose order of equal keys shows in every table the loader sorts:
+   * 'heapsort' — ≤ 6.10's bottom-up heapsort (ties go to the left child);
+   * 'heapsort-double-pop' — 6.11+ (6.12.118 lib/sort.c): two elements extracted per round,
+   *   ties go to the right child, and a last compare after the loop.
+   */
+  libSort: 'heapsort' | 'heapsort-double-pop';
+  /**
+   * Which ORC entry orc_sort_cmp() (arch/x86/kernel/unwind_orc.c) puts first among entries of one
+   * address: 'sp_reg' — ≤ 6.3: sp_reg ORC_REG_UNDEFINED and not `end`; 'type' — 6.4+: the 3-bit
+   * type ORC_TYPE_UNDEFINED (struct orc_entry lost `end` for `type:3, signal:1`).
+   */
+  orcTerminator: 'sp_reg' | 'type';
+  /**
+   * What allocates module memory and ftrace trampolines: 'module_alloc' (≤ 6.9,
+   * arch/x86/kernel/module.c) or 'execmem_alloc' (6.10+, mm/execmem.c: EXECMEM_MODULE_TEXT,
+   * EXECMEM_MODULE_DATA, EXECMEM_FTRACE — on x86 the same range, PAGE_KERNEL, a guard page).
+   */
+  execAlloc: 'module_alloc' | 'execmem_alloc';
+  /**
+   * Built with X86_KERNEL_IBT (Debian from 6.2): every function that may be called indirectly
+   * starts with ENDBR64, so its `call __fentry__` is at function+4. Module call sites come from
+   * their __mcount_loc; vmlinux's, which a kallsyms dump does not list, are taken to be there.
+   */
+  ibt: boolean;
+  /**
+   * /sys/module/M/initsize as show_initsize() reads it: the init allocations' sizes now, 0 once
+   * do_init_module() has dropped them. Without it the layout's init size is reported.
+   */
+  sysfsInitsize: boolean;
+  /** /sys/kernel/livepatch/<patch>/replace shows patch->replace (kernel/livepatch/core.c; in 6.12.118, not in 6.4). */
+  klpSysfsReplace: boolean;
 }
 
 export const profiles: Record<KernelId, KernelProfile> = {
@@ -147,6 +210,17 @@ export const profiles: Record<KernelId, KernelProfile> = {
     elfValidityCacheCopy: false,
     finalizePatchSites: false,
     klpVmlinuxKoCheck: false,
+    machine: 'debian-6.1.192-qemu-tcg-max',
+    altInstr: 'cpuid',
+    smpUnlockRange: '.text',
+    endbrSeal: 'apply_ibt_endbr',
+    paravirtSites: true,
+    libSort: 'heapsort',
+    orcTerminator: 'sp_reg',
+    execAlloc: 'module_alloc',
+    ibt: false,
+    sysfsInitsize: false,
+    klpSysfsReplace: false,
   },
   '6.1': {
     id: '6.1',
@@ -167,6 +241,17 @@ export const profiles: Record<KernelId, KernelProfile> = {
     elfValidityCacheCopy: false,
     finalizePatchSites: true,
     klpVmlinuxKoCheck: true,
+    machine: 'debian-6.1.192-qemu-tcg-max',
+    altInstr: 'cpuid',
+    smpUnlockRange: '.text',
+    endbrSeal: 'apply_ibt_endbr',
+    paravirtSites: true,
+    libSort: 'heapsort',
+    orcTerminator: 'sp_reg',
+    execAlloc: 'module_alloc',
+    ibt: false,
+    sysfsInitsize: false,
+    klpSysfsReplace: false,
   },
   // 6.1's loader with 6.3's relocation writing and klp_clear_object_relocs() (v6.3,
   // "livepatch,x86: Clear relocation targets on a module removal"), 6.2+'s TLB rule and
@@ -190,6 +275,17 @@ export const profiles: Record<KernelId, KernelProfile> = {
     elfValidityCacheCopy: false,
     finalizePatchSites: true,
     klpVmlinuxKoCheck: true,
+    machine: 'debian-6.1.192-qemu-tcg-max',
+    altInstr: 'cpuid',
+    smpUnlockRange: '.text',
+    endbrSeal: 'apply_ibt_endbr',
+    paravirtSites: true,
+    libSort: 'heapsort',
+    orcTerminator: 'sp_reg',
+    execAlloc: 'module_alloc',
+    ibt: false,
+    sysfsInitsize: false,
+    klpSysfsReplace: false,
   },
   '6.4': {
     id: '6.4',
@@ -210,5 +306,47 @@ export const profiles: Record<KernelId, KernelProfile> = {
     elfValidityCacheCopy: true,
     finalizePatchSites: true,
     klpVmlinuxKoCheck: true,
+    machine: 'debian-6.1.192-qemu-tcg-max',
+    altInstr: 'cpuid',
+    smpUnlockRange: '.text',
+    endbrSeal: 'apply_ibt_endbr',
+    paravirtSites: true,
+    libSort: 'heapsort',
+    orcTerminator: 'sp_reg',
+    execAlloc: 'module_alloc',
+    ibt: false,
+    sysfsInitsize: false,
+    klpSysfsReplace: false,
+  },
+  '6.12': {
+    id: '6.12',
+    version: 'v6.12.118 (Debian 6.12.118-1~deb12u1)',
+    relocationWrite: 'write-relocate-add',
+    moduleMemory: true,
+    klpVmlinuxRelocsAtLoad: true,
+    elfValidityCheck: true,
+    enforceRwxSections: true,
+    symbolSectionIndexCheck: true,
+    klpLateRelocs: 'text_poke',
+    klpModuleRelaNoVmlinuxSyms: true,
+    klpClearRelocsOnGoing: true,
+    machine: 'debian-6.12.118-qemu-tcg-max',
+    altInstr: 'ft_flags',
+    smpUnlockRange: 'MOD_TEXT',
+    endbrSeal: 'apply_seal_endbr',
+    paravirtSites: false,
+    libSort: 'heapsort-double-pop',
+    orcTerminator: 'type',
+    execAlloc: 'execmem_alloc',
+    moduleTlbFlush: 'all',
+    ftraceCodeModify: 'text_poke',
+    ftraceTrampoline: 'rox',
+    moduleTextRox: true,
+    elfValidityCacheCopy: true,
+    finalizePatchSites: true,
+    klpVmlinuxKoCheck: true,
+    ibt: true,
+    sysfsInitsize: true,
+    klpSysfsReplace: true,
   },
 };

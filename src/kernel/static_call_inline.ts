@@ -8,7 +8,7 @@ import { text_poke_bp } from './arch/x86/text_poke.ts';
 import { countMoved } from './arch/x86/unwind_orc.ts';
 import { kernel_text_address } from './extable.ts';
 import type { Kernel } from './kernel_types.ts';
-import { sort } from './lib/sort.ts';
+import { sortOf } from './lib/sort.ts';
 import { s32At, setS32, u64At } from './lib/unaligned.ts';
 import { symbolic } from './module/kallsyms.ts';
 import { type Module, within_module, within_module_init } from './module/types.ts';
@@ -101,7 +101,7 @@ export function static_call_add_module(k: Kernel, mod: Module): number {
   // sites is whatever the heapsort leaves
   const keyOf = (off: number) => rawKey(base, buf, off) & ~STATIC_CALL_SITE_FLAGS;
   const sorted0 = buf.slice();
-  sort(
+  sortOf(k.profile)(
     tab.num,
     SIZEOF_STATIC_CALL_SITE,
     (a, b) => {

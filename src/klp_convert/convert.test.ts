@@ -72,6 +72,7 @@ test('the converted patch has the livepatch symbols and sections the kernel reso
     object: 'klp_demo_target2',
     symbol: 'klp_demo2_tag',
     sympos: 2,
+    symposText: '2',
   });
   // every relocation moved keeps its site, type and addend
   const before = elf.relocations.find((x) => x.name === '.rela.text')!;

@@ -1,4 +1,4 @@
-// The packagings of §2.b (.klp.text.<obj>) and §2.c (one module per object) on the real sample
+// The packagings of package.ts (.klp.text.<obj>, and one module per object) on the real sample
 // livepatch and on klp_helpers_patch (a fixture with static helpers linked by the assembler,
 // see __fixtures__/): exact sections, relocation moves, readelf, the emulated 6.1 loader, and
 // the semantic check — every moved function, loaded, still reaches the same symbols.

@@ -1,4 +1,6 @@
-// Two packagings of ONE monolithic livepatch module (../shared/domain/kernel-brief.md §2.b, §2.c):
+// Two packagings of ONE monolithic livepatch module, as the designs that never shipped describe them
+// (per-object .klp.text: 20191018130342.GA4625@linux-8ccs; one module per object: Petr Mladek's
+// POC, 20200117150323.21801-1-pmladek@suse.com):
 //
 // packageKlpText() — the October 2019 proposal (strategy B): each object's functions, and the
 //   static helpers only they use, move out of `.text` into `.klp.text.<obj>` (vmlinux for the

@@ -51,6 +51,7 @@ const source: fc.Arbitrary<RunRequest<LinkModule>> = fc.oneof(
       fc.oneof(
         linkModule.map((module) => ({ op: 'insmod' as const, module })),
         id.map((name) => ({ op: 'rmmod' as const, name })),
+        id.map((name) => ({ op: 'disable' as const, name })),
       ),
       { maxLength: 8 },
     ),

@@ -137,7 +137,7 @@ export function encodeLink(state: LinkState): string {
     body.push(['kernel', s.kernel]);
     body.push([
       'seq',
-      s.ops.map((o) => (o.op === 'insmod' ? `insmod:${files.ref(o.module)}` : `rmmod:${o.name}`)).join(','),
+      s.ops.map((o) => (o.op === 'insmod' ? `insmod:${files.ref(o.module)}` : `${o.op}:${o.name}`)).join(','),
     ]);
     if (s.fakeMissingSymbols) body.push(['fake', '1']);
   } else if (s?.kind === 'scenario') {
@@ -203,8 +203,9 @@ function parseOps(
     if (op === 'insmod') {
       const module = parseModule(arg, files, warnings);
       if (module) ops.push({ op: 'insmod', module });
-    } else if (op === 'rmmod' && isModuleName(arg)) ops.push({ op: 'rmmod', name: arg });
-    else warnings.push(`seq: ${JSON.stringify(item.slice(0, 40))} is not insmod:<module> or rmmod:<name>`);
+    } else if ((op === 'rmmod' || op === 'disable') && isModuleName(arg)) ops.push({ op, name: arg });
+    else
+      warnings.push(`seq: ${JSON.stringify(item.slice(0, 40))} is not insmod:<module>, rmmod:<name> or disable:<name>`);
     if (ops.length >= MAX_OPS) break;
   }
   return ops;

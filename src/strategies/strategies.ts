@@ -1,6 +1,8 @@
 // The livepatching designs klp-lab compares (ids are part of URLs and the CLI). Each is a
-// kernel profile plus, for the designs that never shipped, the policy the 2019 thread
-// described; see ../shared/domain/kernel-brief.md §2.
+// kernel profile plus, for the designs that never shipped, the policy the mailing-list thread
+// described: "[PATCH v4 15/16] module: Move where we mark modules RO,X", October 2019
+// (20191018130342.GA4625@linux-8ccs, 20191021141419.GB21112@linux-8ccs), and Petr Mladek's
+// "[POC 00/23] livepatch: Split livepatch module per-object" (20200117150323.21801-1-pmladek@suse.com).
 import type { KernelId } from '../kernel/profile.ts';
 
 export type StrategyId =

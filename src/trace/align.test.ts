@@ -4,12 +4,12 @@ import { auditTrace } from '../audit/auditor.ts';
 import { runScenario } from '../engine/scenario.ts';
 import type { ScenarioId } from '../scenarios/scenarios.ts';
 import type { StrategyId } from '../strategies/strategies.ts';
-import { sampleModules, sampleVmlinux } from '../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { alignTraces, diffNeighbour, firstImportantDiff, stepAtRow } from './align.ts';
 import { alignInput, metricsRow } from './compare.ts';
 
-const vmlinux = sampleVmlinux();
-const mods = await sampleModules();
+const vmlinux = builtinVmlinux();
+const mods = await demoModules();
 function column(strategy: StrategyId, scenario: ScenarioId) {
   const r = runScenario(strategy, scenario, mods, vmlinux);
   if (r.kind !== 'trace') return null;

@@ -94,11 +94,14 @@ function classify(sigs: string[][], present: boolean[]): DiffKind | null {
 /**
  * Functions that do the same job under another name in another version: 5.8 replaced
  * klp_write_object_relocations() by klp_apply_section_relocs() (via klp_apply_object_relocs()),
+ * 6.3 put klp_write_section_relocs() under it,
  * 6.x's elf_validity_check() grew out of elf_header_check().
  */
 const SAME_JOB: Record<string, string> = {
   klp_write_object_relocations: 'klp_apply_section_relocs',
   klp_apply_object_relocs: 'klp_apply_section_relocs',
+  // 6.3+: what klp_apply_section_relocs() calls, and what a recording sees for a module object
+  klp_write_section_relocs: 'klp_apply_section_relocs',
   elf_header_check: 'elf_validity_check',
 };
 const job = (fn: string | undefined) => (fn ? (SAME_JOB[fn] ?? fn) : undefined);

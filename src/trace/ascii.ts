@@ -151,10 +151,15 @@ export function stepAscii(trace: Trace, index: number): string[] {
 }
 
 export function traceAscii(trace: Trace): string[] {
-  const lines = [`kernel ${trace.kernel}: ${trace.steps.length} steps`];
+  return [...traceAsciiSteps(trace)].flat();
+}
+
+/** traceAscii() a step at a time (its header line first), for output that streams. */
+export function* traceAsciiSteps(trace: Trace): Generator<string[]> {
+  yield [`kernel ${trace.kernel}: ${trace.steps.length} steps`];
   for (const s of trace.steps) {
-    lines.push(`${String(s.index).padStart(4)} ${s.path.at(-1) ?? ''}: ${s.title}`.slice(0, 79));
+    const lines = [`${String(s.index).padStart(4)} ${s.path.at(-1) ?? ''}: ${s.title}`.slice(0, 79)];
     for (const l of summarize(trace, s)) lines.push(`       ${l}`.slice(0, 79));
+    yield lines;
   }
-  return lines;
 }

@@ -12,7 +12,7 @@ export function eventCount(step: Step): number {
 }
 
 /** Calls fn with every event of the step and its index, writes made into objects one at a time. */
-function forEachEvent(trace: Trace, step: Step, fn: (e: TraceEvent, index: number) => void): void {
+export function forEachEvent(trace: Trace, step: Step, fn: (e: TraceEvent, index: number) => void): void {
   let index = 0;
   for (const e of step.events) {
     if (e.kind !== 'writes') fn(e, index++);

@@ -163,4 +163,34 @@ export interface Trace {
   kernel: string;
   steps: Step[];
   writes: WriteLog;
+  /** Set when the trace is what a real kernel did, read from a klp-capture recording (src/recording/). */
+  recorded?: RecordedFrom;
+}
+
+/** One insmod / rmmod / livepatch disable the recording saw, as the engine's outcomes say theirs. */
+export interface RecordedOp {
+  op: 'insmod' | 'rmmod' | 'disable';
+  module: string;
+  /** The step it starts at. */
+  step: number;
+  ok: boolean;
+  /** The syscall's error, e.g. ENOEXEC for -8. */
+  errno?: string;
+  /** The kernel's first error message during it, verbatim. */
+  message?: string;
+}
+
+/**
+ * Where a recorded trace comes from and what it cannot say. The probes record where a write went
+ * and how long it was, never its bytes: every write of a recorded trace has zeros as its old and
+ * new bytes, and its `what` names the function that wrote.
+ */
+export interface RecordedFrom {
+  /** `uname -r`, e.g. "6.1.0-56-amd64". */
+  release: string;
+  /** From /proc/version, e.g. "6.1.192". */
+  version: string;
+  /** The command klp-capture ran (null: recorded until interrupted). */
+  command: string | null;
+  ops: RecordedOp[];
 }

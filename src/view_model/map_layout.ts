@@ -1,4 +1,4 @@
-// Geometry of the memory map, shared by the canvas (app/explain/map_draw.ts) and the SVG export
+// Geometry of the memory map, shared by the canvas (app/explain/map/map_draw.ts) and the SVG export
 // (src/export/step_svg.ts); plain maths, no DOM. "View space" = CSS pixels of the map. One lane per
 // module, one row block per region, pages left to right, wrapping when a region has more pages
 // than fit. One page width for the whole map, so page sizes compare across modules.

@@ -7,7 +7,7 @@
 import { countMoved } from '../arch/x86/unwind_orc.ts';
 import type { Kernel } from '../kernel_types.ts';
 import type { Module } from '../module/types.ts';
-import { sort } from './sort.ts';
+import { sortOf } from './sort.ts';
 import { s32At, setS32 } from './unaligned.ts';
 
 export const SIZEOF_EXCEPTION_TABLE_ENTRY = 12;
@@ -37,7 +37,7 @@ export function sort_extable(k: Kernel, mod: Module, start: bigint, num: number)
     setS32(buf, a + 8, s32At(buf, b + 8));
     setS32(buf, b + 8, td);
   };
-  sort(num, SIZEOF_EXCEPTION_TABLE_ENTRY, cmp, swap);
+  sortOf(k.profile)(num, SIZEOF_EXCEPTION_TABLE_ENTRY, cmp, swap);
   const moved = countMoved(before, buf, SIZEOF_EXCEPTION_TABLE_ENTRY);
   if (moved) k.mem.write(start, buf, 'memcpy', { what: `__ex_table sorted (${moved} entries moved)` });
   step.title = `sort_extable: __ex_table sorted, ${num} entries (${moved} moved)`;

@@ -1,7 +1,9 @@
-// sort_r() of lib/sort.c (6.1): the kernel's bottom-up heapsort. It is not stable, and the
-// tables the loader sorts (ORC, __mcount_loc, __jump_table, .static_call_sites, __ex_table)
-// hold relative entries, so which of two equal keys ends up first shows in the bytes: only
-// this exact sequence of compares and swaps reproduces the real kernel's memory.
+// sort_r() of lib/sort.c: the kernel's bottom-up heapsort, as 6.1.192 has it (sort()) and as
+// 6.12.118 has it (sort_double_pop()). It is not stable, and the tables the loader sorts (ORC,
+// __mcount_loc, __jump_table, .static_call_sites, __ex_table) hold relative entries, so which
+// of two equal keys ends up first shows in the bytes: only the exact sequence of compares and
+// swaps of the kernel's own version reproduces its memory (KernelProfile.libSort picks it).
+import type { KernelProfile } from '../profile.ts';
 
 /** Compare the elements at byte offsets a and b: <0, 0, >0 as the kernel's cmp_func. */
 export type CmpFunc = (a: number, b: number) => number;
@@ -24,7 +26,7 @@ function parent(i: number, lsbit: number, size: number): number {
   return i / 2;
 }
 
-/** sort_r(base, num, size, cmp, swap) with offsets from base. Returns the number of swaps. */
+/** sort_r(base, num, size, cmp, swap) of 6.1.192 with offsets from base. Returns the number of swaps. */
 export function sort(num: number, size: number, cmp: CmpFunc, swap: SwapFunc): number {
   let n = num * size;
   let a = Math.floor(num / 2) * size;
@@ -52,6 +54,57 @@ export function sort(num: number, size: number, cmp: CmpFunc, swap: SwapFunc): n
   }
   return swaps;
 }
+
+/**
+ * sort_r() of 6.12.118 (lib/sort.c): the same bottom-up heapsort, but the sort phase takes the
+ * two largest elements per round (the root, then the larger of its children), the sift-down
+ * goes to the right child on a tie (`> 0 ? c : d`), and the last two elements are settled after
+ * the loop. Returns the number of swaps.
+ */
+export function sort_double_pop(num: number, size: number, cmp: CmpFunc, swap: SwapFunc): number {
+  let n = num * size;
+  let a = Math.floor(num / 2) * size;
+  const lsbit = size & -size;
+  let shift = 0;
+  let swaps = 0;
+  if (!a) return 0;
+  for (;;) {
+    let b: number, c: number, d: number;
+    if (a) a -= size << shift;
+    else if (n > 3 * size) {
+      // extract the two largest elements
+      n -= size;
+      swap(0, n, size);
+      shift = cmp(size, 2 * size) <= 0 ? 1 : 0;
+      a = size << shift;
+      n -= size;
+      swap(a, n, size);
+      swaps += 2;
+    } else break;
+
+    for (b = a; (c = 2 * b + size), (d = c + size) < n; ) b = cmp(c, d) > 0 ? c : d;
+    if (d === n) b = c;
+    while (b !== a && cmp(a, b) >= 0) b = parent(b, lsbit, size);
+    c = b;
+    while (b !== a) {
+      b = parent(b, lsbit, size);
+      swap(b, c, size);
+      swaps++;
+    }
+  }
+  n -= size;
+  swap(0, n, size);
+  swaps++;
+  if (n === size * 2 && cmp(0, size) > 0) {
+    swap(0, size, size);
+    swaps++;
+  }
+  return swaps;
+}
+
+/** The profile's sort_r() (KernelProfile.libSort). */
+export const sortOf = (profile: KernelProfile): typeof sort =>
+  profile.libSort === 'heapsort-double-pop' ? sort_double_pop : sort;
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 

@@ -419,12 +419,18 @@ export function klp_module_going(k: Kernel, mod: Module): void {
   });
 }
 
-/** echo 0 > /sys/kernel/livepatch/<patch>/enabled → __klp_disable_patch(); the patch's free work runs once the write returned. */
-export function klp_disable_patch(k: Kernel, name: string): LoadError | null {
+/**
+ * echo 0|1 > /sys/kernel/livepatch/<patch>/enabled: enabled_store(). Writing the state the patch
+ * is already in is -EINVAL; 0 on an enabled patch is __klp_disable_patch(); 1 on a disabled one
+ * is -EINVAL too (transitions complete at once here, so none can be reversed). A patch freed after
+ * its disabling has no directory any more: -ENOENT. The patch's free work runs once the write
+ * returned.
+ */
+export function enabled_store(k: Kernel, name: string, enabled: boolean): LoadError | null {
   const err = k.trace.call('enabled_store', () => {
     const patch = klpState(k).patches.find((p) => p.mod.name === name);
     if (!patch) return loadError(ENOENT, 'enabled_store', `no patch ${name}`);
-    if (!patch.enabled) return loadError(EINVAL, 'enabled_store', '');
+    if (patch.enabled === enabled || enabled) return loadError(EINVAL, 'enabled_store', '');
     return k.trace.call('__klp_disable_patch', () => {
       klp_init_transition(k, patch, 'unpatching', 'bash');
       klp_start_transition(k, patch, 'unpatching', 'bash');
@@ -436,6 +442,9 @@ export function klp_disable_patch(k: Kernel, name: string): LoadError | null {
   run_pending_work(k);
   return err;
 }
+
+/** echo 0 > /sys/kernel/livepatch/<patch>/enabled → __klp_disable_patch(). */
+export const klp_disable_patch = (k: Kernel, name: string): LoadError | null => enabled_store(k, name, false);
 
 /**
  * /sys/kernel/livepatch as the emulated kernel would show it (klp_init_patch/object/func
@@ -451,6 +460,7 @@ export function livepatchSysfs(k: Kernel): Record<string, string | null> {
     out[`${dir}enabled`] = patch.enabled ? '1' : '0';
     out[`${dir}transition`] = '0'; // transitions complete at once here
     out[`${dir}force`] = ''; // write-only
+    if (k.profile.klpSysfsReplace) out[`${dir}replace`] = patch.replace ? '1' : '0';
     for (const obj of patch.objs) {
       if (obj.dynamic) continue; // NOP objects of a replace have no kobject shown here once discarded
       const o = `${dir}${objectName(obj)}/`;

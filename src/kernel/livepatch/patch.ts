@@ -17,7 +17,7 @@ function klp_patch_func(k: Kernel, obj: KlpObject, func: KlpFunc): LoadError | n
     }
     const trampoline = register_ftrace_function(k, site, `${objectName(obj)}:${func.old_name}`);
     if (trampoline === undefined) return loadError(12, 'klp_patch_func', '');
-    st.ops.set(func.old_func, { old_func: func.old_func, func_stack: [func], trampoline });
+    st.ops.set(func.old_func, { old_func: func.old_func, site, func_stack: [func], trampoline });
   } else {
     ops.func_stack.unshift(func); // list_add_rcu(): the newest patch's function wins
   }
@@ -30,7 +30,8 @@ function klp_unpatch_func(k: Kernel, obj: KlpObject, func: KlpFunc): void {
   const ops = st.ops.get(func.old_func);
   if (!ops) return;
   if (ops.func_stack.length === 1) {
-    unregister_ftrace_function(k, func.old_func, ops.trampoline, `${objectName(obj)}:${func.old_name}`);
+    // klp_unpatch_func(): the same ftrace_location() as when it was patched
+    unregister_ftrace_function(k, ops.site, ops.trampoline, `${objectName(obj)}:${func.old_name}`);
     st.ops.delete(func.old_func);
   } else {
     ops.func_stack.splice(ops.func_stack.indexOf(func), 1);

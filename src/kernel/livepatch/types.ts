@@ -41,6 +41,8 @@ export interface KlpPatch {
 /** struct klp_ops: one per patched function address, with its ftrace registration. */
 export interface KlpOps {
   old_func: bigint;
+  /** ftrace_location(old_func): the call site its ftrace_ops filters on (function+4 after an ENDBR64). */
+  site: bigint;
   func_stack: KlpFunc[];
   trampoline: bigint;
 }

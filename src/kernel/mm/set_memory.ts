@@ -14,7 +14,7 @@ import { PAGE_SIZE } from './page.ts';
 
 const tlb_single_page_flush_ceiling = 33;
 
-type TlbRule = KernelProfile['moduleTlbFlush'];
+export type TlbRule = KernelProfile['moduleTlbFlush'];
 const rules = new WeakMap<AddressSpace, TlbRule>();
 
 /** The version's cpa_flush() rule for this kernel's memory (set once, as its boot would). */
@@ -27,13 +27,13 @@ export function cpa_init(mem: AddressSpace, rule: TlbRule): void {
  * address outside the direct map. 6.1 runs it unless the mask is exactly _PAGE_NX
  * (`checkalias`); 6.2+ runs it for every call; v5.4.0 has no force_flush_all.
  */
-function force_flush_all(rule: TlbRule, fn: SetMemoryFn): boolean {
+export function force_flush_all(rule: TlbRule, fn: SetMemoryFn): boolean {
   if (rule === 'all') return true;
   if (rule === 'all-for-ro-rw') return fn !== 'set_memory_x' && fn !== 'set_memory_nx';
   return false;
 }
 
-type SetMemoryFn = 'set_memory_ro' | 'set_memory_rw' | 'set_memory_x' | 'set_memory_nx' | 'set_memory_rox';
+export type SetMemoryFn = 'set_memory_ro' | 'set_memory_rw' | 'set_memory_x' | 'set_memory_nx' | 'set_memory_rox';
 
 function change_page_attr(
   mem: AddressSpace,

@@ -1,6 +1,7 @@
 // The module area's allocator: __vmalloc_node_range() as module_alloc() (arch/x86/kernel/
-// module.c, 6.1) calls it — lowest free address first (alloc_vmap_area(), mm/vmalloc.c), each
-// area followed by an unmapped guard page, pages mapped with PAGE_KERNEL (RW, NX).
+// module.c, 6.1) and execmem_alloc() (mm/execmem.c, 6.12: every type in the same x86 range)
+// call it — lowest free address first (alloc_vmap_area(), mm/vmalloc.c), each area followed by
+// an unmapped guard page, pages mapped with PAGE_KERNEL (RW, NX).
 import type { TraceRecorder } from '../../trace/recorder.ts';
 import type { Region } from '../../trace/types.ts';
 import type { AddressSpace } from './address_space.ts';
@@ -30,8 +31,17 @@ export class ModuleArea {
     this.areas.sort((a, b) => (a.start < b.start ? -1 : 1));
   }
 
-  /** module_alloc(): returns the base, or undefined when the area is full (-ENOMEM). */
-  module_alloc(module: string, name: string, size: number, at?: bigint): bigint | undefined {
+  /**
+   * module_alloc() (or execmem_alloc(), `caller`): returns the base, or undefined when the area
+   * is full (-ENOMEM).
+   */
+  module_alloc(
+    module: string,
+    name: string,
+    size: number,
+    at?: bigint,
+    caller: 'module_alloc' | 'execmem_alloc' = 'module_alloc',
+  ): bigint | undefined {
     const bytes = PAGE_ALIGN(size);
     if (bytes > MODULES_LEN) return undefined; // module_alloc(): PAGE_ALIGN(size) > MODULES_LEN
     const need = BigInt(bytes + PAGE_SIZE); // + guard page
@@ -51,7 +61,7 @@ export class ModuleArea {
     this.areas.sort((a, b) => (a.start < b.start ? -1 : 1));
     const perm = { write: true, exec: false };
     this.mem.map(candidate, bytes / PAGE_SIZE, perm);
-    this.trace.emit({ kind: 'alloc', region, perm, caller: 'module_alloc' });
+    this.trace.emit({ kind: 'alloc', region, perm, caller });
     return candidate;
   }
 

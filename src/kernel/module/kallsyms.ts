@@ -170,6 +170,47 @@ export function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
   });
 }
 
+/** is_mapping_symbol() (include/linux/module_symbol.h): `.L…`, `L0…` and `$…` names. */
+const is_mapping_symbol = (name: string) => name.startsWith('.L') || name.startsWith('L0') || name.startsWith('$');
+
+/**
+ * find_kallsyms_symbol() (kernel/module/kallsyms.c): the module symbol at or below addr in the
+ * allocation (≤ 6.3: the layout) that holds addr, and its size up to the next symbol (or the end
+ * of that memory) — what kallsyms_lookup_size_offset() answers for a module address. The
+ * symbols are mod->kallsyms: every symbol while the module is coming, the kept core ones once
+ * it is LIVE (all of them for a livepatch). Unnamed and mapping symbols are skipped.
+ */
+export function find_kallsyms_symbol(
+  mod: Module,
+  addr: bigint,
+): { name: string; value: bigint; size: bigint; offset: bigint } | undefined {
+  let base: bigint;
+  let size: number;
+  if (mod.mem) {
+    const t = MOD_MEM_TYPES.find((t) => within(addr, mod.mem![t].base, mod.mem![t].size));
+    if (!t) return undefined;
+    ({ base, size } = mod.mem[t]);
+  } else {
+    const l = within_module_init(addr, mod) ? mod.init_layout : mod.core_layout;
+    ({ base, size } = l);
+  }
+  const info = mod.info;
+  let nextval = base + BigInt(size);
+  let bestval = base - 1n;
+  let best: { name: string; value: bigint } | undefined;
+  for (const sym of info.elf.symbols) {
+    if (sym.index === 0 || sym.shndx === SHN_UNDEF || !sym.name || is_mapping_symbol(sym.name)) continue;
+    if (mod.state === 'LIVE' && !mod.klp && !is_core_symbol(info, sym.shndx, sym.nameOffset)) continue;
+    const v = mod.symbolValues[sym.index]!;
+    if (v <= addr && v > bestval) {
+      best = { name: sym.name, value: v };
+      bestval = v;
+    }
+    if (v > addr && v < nextval) nextval = v;
+  }
+  return best && { ...best, size: nextval - bestval, offset: addr - bestval };
+}
+
 /**
  * A name for addr, for trace titles: the vmlinux symbol there, else the module and the offset
  * in its region (the emulator names a module address without the module's own symbols).

@@ -45,11 +45,17 @@ export function layoutReport(k: Kernel, mod: Module): LayoutReport {
       ...(mod.mem ? { type: at.region as ModMemType } : {}),
     };
   }
+  // show_initsize(): what the init memory measures now (0 once do_init_module() dropped it)
+  const initsize = !k.profile.sysfsInitsize
+    ? mod.initsize
+    : mod.mem
+      ? MOD_MEM_TYPES.filter(mod_mem_type_is_init).reduce((n, t) => n + mod.mem![t].size, 0)
+      : mod.init_layout.size;
   if (!mod.mem)
     return {
       name: mod.name,
       coresize: mod.core_layout.size,
-      initsize: mod.initsize,
+      initsize,
       sections,
       perms: permRanges(k, mod.core_layout.base, mod.core_layout.size),
     };
@@ -57,7 +63,7 @@ export function layoutReport(k: Kernel, mod: Module): LayoutReport {
   return {
     name: mod.name,
     coresize: MOD_MEM_TYPES.filter((t) => !mod_mem_type_is_init(t)).reduce((n, t) => n + mem[t].size, 0),
-    initsize: mod.initsize,
+    initsize,
     sections,
     perms: [],
     allocations: MOD_MEM_TYPES.filter((t) => mem[t].base).map((t) => ({

@@ -163,7 +163,7 @@ function rewrite_section_headers(info: LoadInfo): void {
 }
 
 /** 6.4+ move_module(): one allocation per non-empty mod_mem_type, in enum order (v6.4 module_alloc(), 6.12 execmem_alloc()). */
-function move_module_mem(k: Kernel, mod: Module, info: LoadInfo): LoadError | null {
+function move_module_mem(k: Kernel, mod: Module, info: LoadInfo, opts: LoadOptions): LoadError | null {
   return k.trace.call('move_module', () => {
     k.trace.step('allocate one region per memory type (RW, NX) and copy the sections in', {
       module: mod.name,
@@ -173,7 +173,9 @@ function move_module_mem(k: Kernel, mod: Module, info: LoadInfo): LoadError | nu
     for (const type of MOD_MEM_TYPES) {
       if (!mem[type].size) continue;
       mem[type].size = PAGE_ALIGN(mem[type].size); // module_memory_alloc()
-      const base = k.trace.call('module_memory_alloc', () => k.moduleArea.module_alloc(mod.name, type, mem[type].size));
+      const base = k.trace.call('module_memory_alloc', () =>
+        k.moduleArea.module_alloc(mod.name, type, mem[type].size, opts.memBase?.[type], k.profile.execAlloc),
+      );
       if (base === undefined) {
         free_mod_mem(k, mod);
         return loadError(ENOMEM, 'move_module', '');
@@ -335,7 +337,7 @@ function layout_and_allocate(k: Kernel, mod: Module, info: LoadInfo, opts: LoadO
     mod.initsize = mod.mem
       ? MOD_MEM_TYPES.filter(mod_mem_type_is_init).reduce((n, t) => n + PAGE_ALIGN(mod.mem![t].size), 0)
       : mod.init_layout.size;
-    return mod.mem ? move_module_mem(k, mod, info) : move_module(k, mod, info, opts);
+    return mod.mem ? move_module_mem(k, mod, info, opts) : move_module(k, mod, info, opts);
   });
 }
 
@@ -493,6 +495,8 @@ export interface LoadOptions {
   /** Place the core (and init) region here instead of where the allocator would. */
   coreBase?: bigint;
   initBase?: bigint;
+  /** 6.4+: place these allocations here instead of where the allocator would. */
+  memBase?: Partial<Record<ModMemType, bigint>>;
 }
 
 /**

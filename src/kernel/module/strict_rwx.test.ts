@@ -2,17 +2,17 @@
 // module_enable_ro(mod, false), module_enable_nx(), module_enable_x() — one set_memory_*() per
 // mod_mem_type, text read-only first and executable after, no set_memory_rox() for module text.
 import { describe, expect, it } from 'vitest';
-import { sampleModules, sampleVmlinux } from '../../test_support/samples.ts';
+import { builtinVmlinux, demoModules } from '../../test_support/demo_modules.ts';
 import type { KernelEvent } from '../../trace/types.ts';
 import { Kernel } from '../kernel.ts';
 import { profiles } from '../profile.ts';
 import { load_module } from './main.ts';
 
 type Perm = Extract<KernelEvent, { kind: 'perm' }>;
-const mods = await sampleModules();
+const mods = await demoModules();
 
 describe('6.4: strict_rwx as v6.4 has it', () => {
-  const k = new Kernel({ kernel: '6.4', vmlinux: sampleVmlinux() });
+  const k = new Kernel({ kernel: '6.4', vmlinux: builtinVmlinux() });
   const r = load_module(k, mods.T!.bytes, mods.T!.elf);
   const regions = new Map(
     k.trace.trace.steps.flatMap((s) =>

@@ -28,11 +28,11 @@ import {
 import { type TextPokeLoc, text_poke_queue_finish } from '../arch/x86/text_poke.ts';
 import { countMoved } from '../arch/x86/unwind_orc.ts';
 import type { Kernel } from '../kernel_types.ts';
-import { sortU64 } from '../lib/sort.ts';
+import { sort, sortOf, sortU64, swapBytes } from '../lib/sort.ts';
 import { u64At } from '../lib/unaligned.ts';
 import { PAGE_MASK, PAGE_SIZE } from '../mm/page.ts';
 import { MODULES_VADDR } from '../mm/vmalloc.ts';
-import { symbolic } from '../module/kallsyms.ts';
+import { find_kallsyms_symbol, symbolic } from '../module/kallsyms.ts';
 import { mod_find } from '../module/tree_lookup.ts';
 import { type Module, within_module_init } from '../module/types.ts';
 
@@ -92,7 +92,14 @@ function ftrace_process_locs(k: Kernel, mod: Module): void {
   const buf = k.mem.read(locs.addr, locs.num * 8);
   const before = buf.slice();
   const ip = (off: number) => u64At(buf, off);
-  sortU64(buf, locs.num);
+  const sorter = sortOf(k.profile);
+  if (sorter === sort)
+    sortU64(buf, locs.num); // 6.1's loop, inlined over u64 halves
+  else {
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const at = (off: number) => dv.getBigUint64(off, true);
+    sorter(locs.num, 8, (a, b) => (at(a) > at(b) ? 1 : at(a) < at(b) ? -1 : 0), swapBytes(buf));
+  }
   const moved = countMoved(before, buf, 8);
   if (moved) k.mem.write(locs.addr, buf, 'memcpy', { what: `__mcount_loc sorted (${moved} entries moved)` });
   sortStep.title = `ftrace_process_locs: __mcount_loc sorted, ${locs.num} call sites (${moved} moved)`;
@@ -190,19 +197,71 @@ export function ftrace_release_mod(k: Kernel, mod: Module): void {
   });
 }
 
+const MCOUNT_INSN_SIZE = 5n;
+const ENDBR64 = Uint8Array.of(0xf3, 0x0f, 0x1e, 0xfa);
+
 /**
- * ftrace_location(): the address of the function's fentry call site if ftrace knows it. For a
- * module that is one of its __mcount_loc entries; for vmlinux the dump has no mcount table, so
- * a function's own address is taken (Debian's 6.1 functions start with their fentry call; no IBT
- * endbr in front).
+ * lookup_rec() over one table of records: the first whose call `[ip, ip + MCOUNT_INSN_SIZE)`
+ * overlaps [start, end] (ftrace_cmp_recs()).
  */
-export function ftrace_location(k: Kernel, addr: bigint): bigint | undefined {
-  const owner = mod_find(k, addr);
-  if (!owner) return k.vmlinux.entries.some((e) => e.addr === addr) ? addr : undefined;
-  if (!owner.num_ftrace_callsites) return undefined;
-  const table = k.mem.read(owner.ftrace_callsites, owner.num_ftrace_callsites * 8);
-  for (let p = 0; p + 8 <= table.length; p += 8) if (u64At(table, p) === addr) return addr;
-  return undefined;
+function lookup_rec(recs: Iterable<bigint>, start: bigint, end: bigint): bigint | undefined {
+  let found: bigint | undefined;
+  for (const ip of recs)
+    if (ip <= end && start < ip + MCOUNT_INSN_SIZE && (found === undefined || ip < found)) found = ip;
+  return found;
+}
+
+/** A module's records: its __mcount_loc entries (0 is the linker's padding between objects). */
+function* moduleRecords(k: Kernel, mod: Module): Generator<bigint> {
+  if (!mod.num_ftrace_callsites) return;
+  const table = k.mem.read(mod.ftrace_callsites, mod.num_ftrace_callsites * 8);
+  for (let p = 0; p + 8 <= table.length; p += 8) {
+    const ip = u64At(table, p);
+    if (ip) yield ip;
+  }
+}
+
+/**
+ * vmlinux's records, which a kallsyms dump does not list: one per function symbol of the dump,
+ * where the compiler put its `call __fentry__` — at the function, or after its ENDBR64 in a
+ * kernel built with X86_KERNEL_IBT (KernelProfile.ibt; 6.12's cmdline_proc_show reads
+ * `f3 0f 1e fa 0f 1f 44 00 00` in the real run).
+ */
+function vmlinuxRecordOf(k: Kernel, func: bigint): bigint | undefined {
+  if (!k.vmlinux.at(func).length) return undefined;
+  return func + (k.profile.ibt ? 4n : 0n);
+}
+
+/** ftrace_location_range(): a record whose call overlaps [start, end], or undefined (0). */
+function ftrace_location_range(k: Kernel, start: bigint, end: bigint): bigint | undefined {
+  const owner = mod_find(k, start);
+  if (owner) return lookup_rec(moduleRecords(k, owner), start, end);
+  const near = k.vmlinux.at(start).length ? start : undefined;
+  const rec = near === undefined ? undefined : vmlinuxRecordOf(k, near);
+  return rec !== undefined && rec <= end && start < rec + MCOUNT_INSN_SIZE ? rec : undefined;
+}
+
+/**
+ * ftrace_location() (6.1 and 6.12 alike): the address of the fentry call site ftrace knows for
+ * ip — a record whose call covers ip, else, when ip is a symbol's start, the record inside
+ * [ip, ip + size) of that symbol (the kernel's "map sym+0 to __fentry__"): function+4 after an
+ * ENDBR64. The size is kallsyms' (the next symbol's address; a 6.12 module's `__pfx_` padding
+ * symbols end a function before the next one's padding).
+ */
+export function ftrace_location(k: Kernel, ip: bigint): bigint | undefined {
+  const loc = ftrace_location_range(k, ip, ip);
+  if (loc !== undefined) return loc;
+  const owner = mod_find(k, ip);
+  if (owner) {
+    const sym = find_kallsyms_symbol(owner, ip);
+    return sym && sym.offset === 0n ? ftrace_location_range(k, ip, ip + sym.size - 1n) : undefined;
+  }
+  if (!k.vmlinux.at(ip).length) return undefined; // kallsyms_lookup_size_offset() fails
+  const next = k.vmlinux.entries.reduce<bigint | undefined>(
+    (n, e) => (e.addr > ip && (n === undefined || e.addr < n) ? e.addr : n),
+    undefined,
+  );
+  return ftrace_location_range(k, ip, next === undefined ? ip + 0xfffn : next - 1n);
 }
 
 /** vmlinux text is not emulated byte for byte: map the page around a patched function, RX, with its fentry NOP. */
@@ -210,6 +269,8 @@ function ensureVmlinuxSite(k: Kernel, site: bigint): void {
   if (k.mem.isMapped(site)) return;
   const page = site & PAGE_MASK;
   k.mem.map(page, 1, { write: true, exec: false });
+  // X86_KERNEL_IBT: the function starts with ENDBR64, its call site follows (vmlinuxRecordOf())
+  if (k.profile.ibt && site - 4n >= page) k.mem.copyIn(site - 4n, ENDBR64);
   k.mem.copyIn(site, ftrace_nop_replace());
   k.mem.setPerm(page, { write: false, exec: true });
   k.trace.emit({

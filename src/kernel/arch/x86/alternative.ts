@@ -347,11 +347,17 @@ function recompute_jump(replacementlen: number, orig: bigint, repl: bigint, buf:
 }
 
 /**
- * apply_ibt_endbr() (6.1, CONFIG_X86_KERNEL_IBT): the ENDBR64 of every function nothing calls
- * indirectly becomes a 4-byte NOP (osp nopl (%rax)) so it cannot be a branch target.
+ * apply_ibt_endbr() (6.1) / apply_seal_endbr() (6.2+), CONFIG_X86_KERNEL_IBT: the ENDBR64 of
+ * every function nothing calls indirectly becomes a 4-byte NOP (osp nopl (%rax)) so it cannot
+ * be a branch target. Neither looks at the CPU's IBT feature (poison_endbr() in 6.12).
  */
-export function apply_ibt_endbr(k: Kernel, mod: Module, sec: Shdr): void {
-  const step = k.trace.step('apply_ibt_endbr', { module: mod.name, file: FILE, fn: 'apply_ibt_endbr' });
+export function apply_ibt_endbr(
+  k: Kernel,
+  mod: Module,
+  sec: Shdr,
+  fn: 'apply_ibt_endbr' | 'apply_seal_endbr' = 'apply_ibt_endbr',
+): void {
+  const step = k.trace.step(fn, { module: mod.name, file: FILE, fn });
   const poison = Uint8Array.of(0x66, 0x0f, 0x1f, 0x00);
   let n = 0;
   for (const addr of relTable(k, sec)) {
@@ -363,15 +369,24 @@ export function apply_ibt_endbr(k: Kernel, mod: Module, sec: Shdr): void {
     text_poke_early(k, addr, poison, { what: `ENDBR sealed at ${symbolic(k, addr)}` });
     n++;
   }
-  step.title = `apply_ibt_endbr: ${n} ENDBR instructions sealed`;
+  step.title = `${fn}: ${n} ENDBR instructions sealed`;
 }
 
 /**
- * alternatives_smp_module_add() (6.1): a kernel that patched itself for one CPU at boot
- * (uniproc_patched) turns the module's `lock` prefixes in .text into harmless DS prefixes;
- * with more possible CPUs it also remembers the module to put them back if CPUs come up.
+ * alternatives_smp_module_add(): a kernel that patched itself for one CPU at boot
+ * (uniproc_patched) turns the module's `lock` prefixes in [text, text_end) into harmless DS
+ * prefixes — 6.1 passes the `.text` section, 6.4+ the whole MOD_TEXT allocation
+ * (KernelProfile.smpUnlockRange); with more possible CPUs it also remembers the module to put
+ * them back if CPUs come up.
  */
-export function alternatives_smp_module_add(k: Kernel, mod: Module, locks: Shdr, text: Shdr): void {
+export function alternatives_smp_module_add(
+  k: Kernel,
+  mod: Module,
+  locks: Shdr,
+  text: bigint,
+  text_end: bigint,
+  range: string,
+): void {
   const step = k.trace.step('alternatives_smp_module_add', {
     module: mod.name,
     file: FILE,
@@ -386,16 +401,15 @@ export function alternatives_smp_module_add(k: Kernel, mod: Module, locks: Shdr,
   }
   // alternatives_smp_unlock()
   const buf = k.mem.read(locks.addr, locks.size);
-  const textEnd = text.addr + BigInt(text.size);
   let n = 0;
   for (let off = 0; off + 4 <= locks.size; off += 4) {
     const rel = s32At(buf, off);
     const ptr = locks.addr + BigInt(off) + BigInt(rel);
-    if (!rel || ptr < text.addr || ptr >= textEnd) continue;
+    if (!rel || ptr < text || ptr >= text_end) continue;
     if (k.mem.read(ptr, 1)[0] === 0xf0) {
       text_poke(k, ptr, Uint8Array.of(0x3e), { what: `lock → ds at ${symbolic(k, ptr)}` });
       n++;
     }
   }
-  step.title = `alternatives_smp_module_add: ${n} lock prefixes in .text become DS prefixes (one CPU${m.possibleCpus === 1 ? '' : ', module remembered for CPU hotplug'})`;
+  step.title = `alternatives_smp_module_add: ${n} lock prefixes in ${range} become DS prefixes (one CPU${m.possibleCpus === 1 ? '' : ', module remembered for CPU hotplug'})`;
 }

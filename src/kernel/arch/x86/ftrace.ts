@@ -73,14 +73,16 @@ export function ftrace_make_nop(
 
 /**
  * create_trampoline(), then read-only and executable: its code is copied from vmlinux's
- * ftrace_regs_caller, whose bytes the emulator does not have. Its address, or undefined when
- * module_alloc() fails.
+ * ftrace_regs_caller, whose bytes the emulator does not have. The page comes from module_alloc()
+ * (6.12: execmem_alloc(EXECMEM_FTRACE), the same range) and ends RO+X through set_memory_ro()
+ * and set_memory_x(), or one set_memory_rox() (KernelProfile.ftraceTrampoline); it is
+ * never writable and executable at once. Its address, or undefined when the allocation fails.
  */
 export function create_trampoline(k: Kernel, label: string): bigint | undefined {
   if (k.profile.ftraceTrampoline === 'x-while-writable') return arch_ftrace_update_trampoline_54(k, label);
   k.trace.step(`ftrace: a trampoline for ${label}`, { file: FILE, fn: 'create_trampoline' });
   const tramp = k.trace.call('create_trampoline', () =>
-    k.moduleArea.module_alloc('ftrace', `trampoline ${label}`, PAGE_SIZE),
+    k.moduleArea.module_alloc('ftrace', `trampoline ${label}`, PAGE_SIZE, undefined, k.profile.execAlloc),
   );
   if (tramp === undefined) return undefined;
   if (k.profile.ftraceTrampoline === 'rox') set_memory_rox(k.mem, k.trace, tramp, 1);

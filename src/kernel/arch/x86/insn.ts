@@ -1,6 +1,7 @@
 // insn_decode_kernel() of arch/x86/lib/insn.c (6.1), reduced to what its callers in the
-// patching code read: the instruction's length, its opcode bytes and a relative branch's
-// immediate. The loader's patchers (optimize_nops, apply_returns, apply_retpolines, the
+// patching code read: the instruction's length, its opcode bytes, a relative branch's
+// immediate and where the ModRM byte is (6.12's text_poke_apply_relocation() re-aims
+// RIP-relative operands). The loader's patchers (optimize_nops, apply_returns, apply_retpolines, the
 // jump-label and static-call poking) only need to step over real x86-64 instructions, so
 // this is a length decoder driven by the opcode maps, not a disassembler.
 
@@ -11,6 +12,8 @@ export interface Insn {
   /** Immediate (sign-extended) of the instruction, e.g. a call's rel32. */
   immediate: number;
   prefixes: number[];
+  /** Offset of the ModRM byte, -1 without one (a RIP-relative operand's disp32 follows it). */
+  modrm: number;
 }
 
 const LEGACY_PREFIX = new Set([0xf0, 0xf2, 0xf3, 0x2e, 0x36, 0x3e, 0x26, 0x64, 0x65, 0x66, 0x67]);
@@ -156,6 +159,7 @@ export function insn_decode_kernel(bytes: Uint8Array): Insn | null {
     if (vop === undefined) return null;
     i++;
     const noModrm = map === 1 && vop === 0x77; // vzeroupper/vzeroall
+    const modrm = noModrm ? -1 : i;
     if (!noModrm) {
       const m = modrmLength(bytes, i, addr32);
       if (m < 0) return null;
@@ -175,7 +179,7 @@ export function insn_decode_kernel(bytes: Uint8Array): Insn | null {
       immediate = v;
       i += 4;
     }
-    return i > 15 ? null : { length: i, opcode: [op, vop], immediate, prefixes };
+    return i > 15 ? null : { length: i, opcode: [op, vop], immediate, prefixes, modrm };
   }
 
   if (op === 0x0f) {
@@ -185,6 +189,7 @@ export function insn_decode_kernel(bytes: Uint8Array): Insn | null {
       const op3 = bytes[i + 2];
       if (op3 === undefined) return null;
       i += 3;
+      const modrm = i;
       const m = modrmLength(bytes, i, addr32);
       if (m < 0) return null;
       i += m;
@@ -195,16 +200,16 @@ export function insn_decode_kernel(bytes: Uint8Array): Insn | null {
         immediate = v;
         i += 1;
       }
-      return i > 15 ? null : { length: i, opcode: [0x0f, op2, op3], immediate, prefixes };
+      return i > 15 ? null : { length: i, opcode: [0x0f, op2, op3], immediate, prefixes, modrm };
     }
     i += 2;
     let immediate = 0;
     if (op2 >= 0x80 && op2 <= 0x8f) {
       const v = readImm(bytes, i, 4);
       if (v === undefined) return null;
-      return { length: i + 4, opcode: [0x0f, op2], immediate: v, prefixes };
+      return { length: i + 4, opcode: [0x0f, op2], immediate: v, prefixes, modrm: -1 };
     }
-    if (op2 >= 0xc8 && op2 <= 0xcf) return { length: i, opcode: [0x0f, op2], immediate: 0, prefixes };
+    if (op2 >= 0xc8 && op2 <= 0xcf) return { length: i, opcode: [0x0f, op2], immediate: 0, prefixes, modrm: -1 };
     if (
       op2 === 0x04 ||
       op2 === 0x0a ||
@@ -224,6 +229,7 @@ export function insn_decode_kernel(bytes: Uint8Array): Insn | null {
       op2 === 0xa7
     )
       return null;
+    const modrm = TWO_NO_MODRM.has(op2) ? -1 : i;
     if (!TWO_NO_MODRM.has(op2)) {
       const m = modrmLength(bytes, i, addr32);
       if (m < 0) return null;
@@ -235,13 +241,14 @@ export function insn_decode_kernel(bytes: Uint8Array): Insn | null {
       immediate = v;
       i += 1;
     }
-    return i > 15 ? null : { length: i, opcode: [0x0f, op2], immediate, prefixes };
+    return i > 15 ? null : { length: i, opcode: [0x0f, op2], immediate, prefixes, modrm };
   }
 
   if (INVALID_64.has(op)) return null;
   const d = oneByte(op);
   i += 1;
   let reg = 0;
+  const modrm = d.modrm ? i : -1;
   if (d.modrm) {
     reg = ((bytes[i] ?? 0) >> 3) & 7;
     const m = modrmLength(bytes, i, addr32);
@@ -282,5 +289,5 @@ export function insn_decode_kernel(bytes: Uint8Array): Insn | null {
     immediate = v;
   }
   i += size;
-  return i > 15 ? null : { length: i, opcode: [op], immediate, prefixes };
+  return i > 15 ? null : { length: i, opcode: [op], immediate, prefixes, modrm };
 }

@@ -45,6 +45,7 @@ import {
   apply_retpolines,
   apply_returns,
 } from './alternative.ts';
+import { apply_alternatives as apply_alternatives_ft_flags } from './alternative_ft_flags.ts';
 import { text_poke, text_poke_sync } from './text_poke.ts';
 import { unwind_module_init } from './unwind_orc.ts';
 
@@ -328,22 +329,31 @@ function finalize_sec(info: LoadInfo, name: string): Shdr | undefined {
 }
 
 /**
- * module_finalize() (Debian 6.1.192): rewrite the freshly relocated code for this machine —
- * paravirt, retpolines, return thunks, alternatives, ENDBR sealing, lock prefixes — and sort the
- * ORC unwinder's tables. The order is alternative_instructions()'s: paravirt first
- * (alternatives may overwrite paravirt calls), retpolines and returns before alternatives
- * (which may rewrite those sites again).
+ * module_finalize() (Debian 6.1.192; 6.12.118 where the profile says so): rewrite the freshly
+ * relocated code for this machine — paravirt (≤ 6.7), retpolines, return thunks, alternatives,
+ * ENDBR sealing, lock prefixes — and sort the ORC unwinder's tables. The order is
+ * alternative_instructions()'s: paravirt first (alternatives may overwrite paravirt calls),
+ * retpolines and returns before alternatives (which may rewrite those sites again). 6.12's
+ * apply_fineibt() and callthunks_patch_module_calls() change nothing without FINEIBT and
+ * X86_FEATURE_CALL_DEPTH, which Debian's build and the captured machines lack.
  */
 export function module_finalize(k: Kernel, mod: Module, info: LoadInfo): LoadError | null {
+  const p = k.profile;
   const text = finalize_sec(info, '.text');
   const alt = finalize_sec(info, '.altinstructions');
   const locks = finalize_sec(info, '.smp_locks');
-  const para = finalize_sec(info, '.parainstructions');
+  const para = p.paravirtSites ? finalize_sec(info, '.parainstructions') : undefined;
   const orc = finalize_sec(info, '.orc_unwind');
   const orc_ip = finalize_sec(info, '.orc_unwind_ip');
   const retpolines = finalize_sec(info, '.retpoline_sites');
   const returns = finalize_sec(info, '.return_sites');
   const ibt_endbr = finalize_sec(info, '.ibt_endbr_seal');
+  // the range alternatives_smp_module_add() unlocks: 6.1 the `.text` section, 6.4+ all of MOD_TEXT
+  const textMem = mod.mem?.MOD_TEXT;
+  const unlock =
+    p.smpUnlockRange === 'MOD_TEXT'
+      ? textMem && { from: textMem.base, to: textMem.base + BigInt(textMem.size), what: 'MOD_TEXT' }
+      : text && { from: text.addr, to: text.addr + BigInt(text.size), what: '.text' };
 
   if (!k.profile.finalizePatchSites) return module_finalize_54(k, mod, { text, alt, locks, para, orc, orc_ip });
   if (para) k.trace.call('apply_paravirt', () => apply_paravirt(k, mod, para));
@@ -351,12 +361,17 @@ export function module_finalize(k: Kernel, mod: Module, info: LoadInfo): LoadErr
   // retpoline sites thunks in pages of their own (not emulated: no ITS machine profile yet)
   if (retpolines) k.trace.call('apply_retpolines', () => apply_retpolines(k, mod, retpolines));
   if (returns) k.trace.call('apply_returns', () => apply_returns(k, mod, returns));
-  if (alt) k.trace.call('apply_alternatives', () => apply_alternatives(k, mod, alt));
-  if (ibt_endbr) k.trace.call('apply_ibt_endbr', () => apply_ibt_endbr(k, mod, ibt_endbr));
-  if (locks && text)
-    k.trace.call('alternatives_smp_module_add', () => alternatives_smp_module_add(k, mod, locks, text));
+  if (alt)
+    k.trace.call('apply_alternatives', () =>
+      p.altInstr === 'ft_flags' ? apply_alternatives_ft_flags(k, mod, alt) : apply_alternatives(k, mod, alt),
+    );
+  if (ibt_endbr) k.trace.call(p.endbrSeal, () => apply_ibt_endbr(k, mod, ibt_endbr, p.endbrSeal));
+  if (locks && unlock)
+    k.trace.call('alternatives_smp_module_add', () =>
+      alternatives_smp_module_add(k, mod, locks, unlock.from, unlock.to, unlock.what),
+    );
   if (orc && orc_ip) k.trace.call('unwind_module_init', () => unwind_module_init(k, mod, orc_ip, orc));
-  if (!para && !retpolines && !returns && !alt && !ibt_endbr && !(locks && text) && !(orc && orc_ip))
+  if (!para && !retpolines && !returns && !alt && !ibt_endbr && !(locks && unlock) && !(orc && orc_ip))
     k.trace.step('module_finalize: nothing to patch (no .altinstructions, .return_sites, .smp_locks, ORC …)', {
       module: mod.name,
       file: FILE,
@@ -377,7 +392,9 @@ function module_finalize_54(
 ): LoadError | null {
   if (s.alt) k.trace.call('apply_alternatives', () => apply_alternatives(k, mod, s.alt!));
   if (s.locks && s.text)
-    k.trace.call('alternatives_smp_module_add', () => alternatives_smp_module_add(k, mod, s.locks!, s.text!));
+    k.trace.call('alternatives_smp_module_add', () =>
+      alternatives_smp_module_add(k, mod, s.locks!, s.text!.addr, s.text!.addr + BigInt(s.text!.size), '.text'),
+    );
   if (s.para) k.trace.call('apply_paravirt', () => apply_paravirt(k, mod, s.para!));
   if (s.orc && s.orc_ip) k.trace.call('unwind_module_init', () => unwind_module_init(k, mod, s.orc_ip!, s.orc!));
   if (!s.alt && !(s.locks && s.text) && !s.para && !(s.orc && s.orc_ip))

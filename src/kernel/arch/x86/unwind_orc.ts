@@ -1,10 +1,10 @@
-// unwind_module_init() of arch/x86/kernel/unwind_orc.c (6.1): sort the module's ORC tables so
-// the unwinder can binary-search them. .orc_unwind_ip holds s32 offsets to instruction
-// addresses, .orc_unwind the 6-byte entries in the same order; orc_sort_swap() moves both and
-// fixes the relative offsets, orc_sort_cmp() puts a "terminator" entry before a real entry
-// at the same address, and lib/sort.c's heapsort decides everything else.
+// unwind_module_init() of arch/x86/kernel/unwind_orc.c (6.1; 6.12's where it differs): sort the
+// module's ORC tables so the unwinder can binary-search them. .orc_unwind_ip holds s32 offsets
+// to instruction addresses, .orc_unwind the 6-byte entries in the same order; orc_sort_swap()
+// moves both and fixes the relative offsets, orc_sort_cmp() puts a "terminator" entry before a
+// real entry at the same address, and lib/sort.c's heapsort decides everything else.
 import type { Kernel } from '../../kernel_types.ts';
-import { sort } from '../../lib/sort.ts';
+import { sort, sortOf } from '../../lib/sort.ts';
 import { s32At, setS32 } from '../../lib/unaligned.ts';
 import type { Module, Shdr } from '../../module/types.ts';
 
@@ -12,6 +12,7 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 const ORC_ENTRY_SIZE = 6; // struct orc_entry { s16 sp_offset; s16 bp_offset; sp_reg:4 bp_reg:4 type:2 end:1 } __packed
 const ORC_REG_UNDEFINED = 0;
+const ORC_TYPE_UNDEFINED = 0;
 
 export function unwind_module_init(k: Kernel, mod: Module, orc_ip: Shdr, orc: Shdr): void {
   const step = k.trace.step('unwind_module_init', {
@@ -27,7 +28,13 @@ export function unwind_module_init(k: Kernel, mod: Module, orc_ip: Shdr, orc: Sh
   // sorts that many .orc_unwind entries anyway, reading and writing past the table's end
   const tab = k.mem.read(orc.addr, num * ORC_ENTRY_SIZE);
   const ip0 = ip.slice();
-  const swaps = orc_sort(ip, tab, num);
+  const terminator = ORC_TERMINATOR[k.profile.orcTerminator];
+  const sorter = sortOf(k.profile);
+  // the inlined loop is 6.1's heapsort with 6.1's test; any other pair goes through the closures
+  const swaps =
+    sorter === sort && terminator === orc_terminator_first
+      ? orc_sort(ip, tab, num)
+      : orc_sort_reference(ip, tab, num, sorter, terminator);
   const moved = countMoved(ip0, ip, 4);
   if (moved) {
     k.mem.write(orc_ip.addr, ip, 'memcpy', { what: `.orc_unwind_ip sorted (${moved} entries moved)` });
@@ -49,12 +56,19 @@ export function countMoved(before: Uint8Array, after: Uint8Array, size: number):
   return n;
 }
 
-/** orc_sort_cmp(): by address; at the same address a terminator (sp_reg undefined, !end) first. */
+/** orc_sort_cmp() (≤ 6.3): by address; at the same address a terminator (sp_reg undefined, !end) first. */
 function orc_terminator_first(tab: Uint8Array, e: number): boolean {
   const sp_reg = tab[e + 4]! & 0xf;
   const end = (tab[e + 5]! >> 2) & 1; // bit 10 of the 16-bit bitfield word
   return sp_reg === ORC_REG_UNDEFINED && !end;
 }
+
+/** orc_sort_cmp() (6.4+, 6.12.118): a terminator is an entry of type ORC_TYPE_UNDEFINED (type:3 at bit 8). */
+function orc_type_undefined(tab: Uint8Array, e: number): boolean {
+  return (tab[e + 5]! & 7) === ORC_TYPE_UNDEFINED;
+}
+
+const ORC_TERMINATOR = { sp_reg: orc_terminator_first, type: orc_type_undefined } as const;
 
 /**
  * sort(ip, num, 4, orc_sort_cmp, orc_sort_swap) in place on the two tables; returns the swaps.
@@ -130,8 +144,17 @@ export function orc_sort(ip: Uint8Array, tab: Uint8Array, num: number): number {
   return swaps;
 }
 
-/** The same sort through the generic lib/sort.c port with orc_sort_cmp/orc_sort_swap closures. */
-export function orc_sort_reference(ip: Uint8Array, tab: Uint8Array, num: number): number {
+/**
+ * The same sort through the generic lib/sort.c port with orc_sort_cmp/orc_sort_swap closures
+ * (6.1's sort and terminator test unless others are given).
+ */
+export function orc_sort_reference(
+  ip: Uint8Array,
+  tab: Uint8Array,
+  num: number,
+  sorter = sort,
+  terminator = orc_terminator_first,
+): number {
   // orc_ip(p) = p + *p; the common base cancels out of every comparison
   const orc_ip_of = (off: number) => off + s32At(ip, off);
   const cmp = (a: number, b: number) => {
@@ -139,7 +162,7 @@ export function orc_sort_reference(ip: Uint8Array, tab: Uint8Array, num: number)
     const bv = orc_ip_of(b);
     if (av > bv) return 1;
     if (av < bv) return -1;
-    return orc_terminator_first(tab, (a / 4) * ORC_ENTRY_SIZE) ? -1 : 1;
+    return terminator(tab, (a / 4) * ORC_ENTRY_SIZE) ? -1 : 1;
   };
   const swap = (a: number, b: number) => {
     const delta = b - a;
@@ -152,5 +175,5 @@ export function orc_sort_reference(ip: Uint8Array, tab: Uint8Array, num: number)
     tab.copyWithin(ea, eb, eb + ORC_ENTRY_SIZE);
     tab.set(t, eb);
   };
-  return sort(num, 4, cmp, swap);
+  return sorter(num, 4, cmp, swap);
 }
