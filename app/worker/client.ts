@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import type { RunKind } from '../../src/engine/request.ts';
 import type { ResultOf, RunResult } from '../../src/engine/run.ts';
+import type { KernelId } from '../../src/kernel/profile.ts';
 import type { ModuleWorkerApi, OpenReply, SectionBytesReply, WorkerRequest } from './protocol.ts';
 import { spawnModuleWorker } from './spawn.ts';
 
@@ -50,8 +51,8 @@ export class ModuleWorkerClient {
   private current: Generation | null = null;
   /** How many times the worker died and was replaced. */
   restarts = 0;
-  private kallsyms: string | null = null;
-  private kallsymsSent: Generation | null = null;
+  /** The kallsyms texts to send, by kernel ('' for the default table), and the generation each was sent to. */
+  private readonly kallsyms = new Map<KernelId | '', { text: string; sent: Generation | null }>();
 
   /** Called after a worker was replaced (crash, runaway, cancel): what it kept must be sent again. */
   onRestart: (() => void) | null = null;
@@ -152,20 +153,27 @@ export class ModuleWorkerClient {
     return this.guard(g, g.api.stash(Comlink.transfer(buffer, [buffer]), fileName), `receiving ${fileName}`);
   }
 
-  /** Sends the kallsyms text once per worker generation (a restarted worker gets it again). */
-  async setKallsyms(text: string): Promise<void> {
-    this.kallsyms = text;
+  /**
+   * Sends a kallsyms text (a kernel's own table, or the default one) once per worker generation
+   * (a restarted worker gets it again).
+   */
+  async setKallsyms(text: string, kernel?: KernelId): Promise<void> {
     const g = this.generation;
-    this.kallsymsSent = g;
-    await this.guard(g, g.api.setKallsyms(text), 'receiving kallsyms');
+    this.kallsyms.set(kernel ?? '', { text, sent: g });
+    await this.guard(g, kernel ? g.api.setKallsyms(text, kernel) : g.api.setKallsyms(text), 'receiving kallsyms');
   }
 
   private async withKallsyms(): Promise<Generation> {
     const g = this.generation;
-    if (this.kallsyms !== null && this.kallsymsSent !== g) {
-      this.kallsymsSent = g;
-      await this.guard(g, g.api.setKallsyms(this.kallsyms), 'receiving kallsyms');
-    }
+    for (const [kernel, table] of this.kallsyms)
+      if (table.sent !== g) {
+        table.sent = g;
+        await this.guard(
+          g,
+          kernel ? g.api.setKallsyms(table.text, kernel) : g.api.setKallsyms(table.text),
+          'receiving kallsyms',
+        );
+      }
     return g;
   }
 

@@ -5,9 +5,11 @@
 import * as Comlink from 'comlink';
 import { SHT_NOBITS } from '../../src/elf/constants.ts';
 import type { ElfObject, ElfSection } from '../../src/elf/types.ts';
-import { type KallsymsEntry, parseKallsyms } from '../../src/kernel/kallsyms.ts';
+import { parseKallsyms } from '../../src/kernel/kallsyms.ts';
+import type { KernelId } from '../../src/kernel/profile.ts';
 import { decodeModule } from '../../src/module_file.ts';
 import type { ModuleWorkerApi, OpenReply, SectionBytesReply, WorkerRequest } from './protocol.ts';
+import type { WorkerKallsyms } from './run.ts';
 import { resultTransferables } from './trace_transfer.ts';
 import { prepareForTransfer } from './transferables.ts';
 
@@ -22,7 +24,7 @@ const engine = () => import('./run.ts');
 const kept = new Map<number, { bytes: Uint8Array; fileName: string; sections?: ElfSection[] }>();
 /** Plain ELF bytes and decoded object per handle, for the emulated loader (decoded once). */
 const decoded = new Map<number, { bytes: Uint8Array; elf: ElfObject }>();
-let kallsyms: { vmlinux: KallsymsEntry[]; modules: KallsymsEntry[] } = { vmlinux: [], modules: [] };
+let kallsyms: WorkerKallsyms = { vmlinux: [], modules: [], vmlinuxOf: {} };
 let nextHandle = 1;
 
 const api: ModuleWorkerApi = {
@@ -49,9 +51,11 @@ const api: ModuleWorkerApi = {
     kept.set(handle, { bytes: new Uint8Array(buffer), fileName });
     return handle;
   },
-  setKallsyms(text: string): void {
+  setKallsyms(text: string, kernel?: KernelId): void {
     const entries = parseKallsyms(text);
-    kallsyms = { vmlinux: entries.filter((e) => !e.module), modules: entries.filter((e) => e.module) };
+    if (kernel) kallsyms.vmlinuxOf[kernel] = entries.filter((e) => !e.module);
+    else
+      kallsyms = { ...kallsyms, vmlinux: entries.filter((e) => !e.module), modules: entries.filter((e) => e.module) };
   },
   async run(request: WorkerRequest) {
     const result = await (await engine()).runRequest(request, kallsyms, (h) => kept.get(h), decoded);

@@ -2,6 +2,7 @@
 
 import type { RunRequest } from '../../src/engine/request.ts';
 import type { RunResult } from '../../src/engine/run.ts';
+import type { KernelId } from '../../src/kernel/profile.ts';
 import type { OpenResult } from '../../src/module_file.ts';
 
 /** A run as the worker takes it: modules are handles of files it keeps (open() and stash()). */
@@ -24,8 +25,11 @@ export interface ModuleWorkerApi {
   kept(): number;
   /** Keeps `buffer` (transferred) without decoding it for the UI; returns its handle for a run. */
   stash(buffer: ArrayBuffer, fileName: string): number;
-  /** The vmlinux symbol table (kallsyms text) every later run resolves against. */
-  setKallsyms(text: string): void;
+  /**
+   * The vmlinux symbol table (kallsyms text) later runs resolve against: with `kernel`, that
+   * profile's own (the shipped 6.12 table), else the one every other profile uses.
+   */
+  setKallsyms(text: string, kernel?: KernelId): void;
   /**
    * The core's run (src/engine/run.ts) of a sequence, a scenario or a comparison; the traces'
    * write logs come back transferred. The result has the request's kind.

@@ -3,6 +3,7 @@
 import type { ResolveModule } from '../engine/modules.ts';
 import type { RequestOf } from '../engine/request.ts';
 import { runSequence } from '../engine/sequence.ts';
+import { profiles } from '../kernel/profile.ts';
 import { stepAscii, traceAsciiSteps } from '../trace/ascii.ts';
 import { traceToJson, writeTraceJson } from '../trace/json.ts';
 import type { ParsedArgs } from './args.ts';
@@ -19,7 +20,7 @@ const readPath: ResolveModule<string> = async (path) => {
 
 export async function traceCommand(args: ParsedArgs): Promise<number> {
   const paths = args.positionals;
-  const place = placement(args, paths.length);
+  const place = placement(args, paths.length, profiles[kernelId(args)]);
   const step = args.step();
   const request: RequestOf<'sequence', string> = {
     kind: 'sequence',
