@@ -5,8 +5,7 @@
 import * as Comlink from 'comlink';
 import type { RunKind } from '../../src/engine/request.ts';
 import type { ResultOf, RunResult } from '../../src/engine/run.ts';
-import type { KernelId } from '../../src/kernel/profile.ts';
-import type { ModuleWorkerApi, OpenReply, SectionBytesReply, WorkerRequest } from './protocol.ts';
+import type { ModuleWorkerApi, OpenReply, RecordingReply, SectionBytesReply, WorkerRequest } from './protocol.ts';
 import { spawnModuleWorker } from './spawn.ts';
 
 export type WorkerFactory = () => Worker;
@@ -51,8 +50,8 @@ export class ModuleWorkerClient {
   private current: Generation | null = null;
   /** How many times the worker died and was replaced. */
   restarts = 0;
-  /** The kallsyms texts to send, by kernel ('' for the default table), and the generation each was sent to. */
-  private readonly kallsyms = new Map<KernelId | '', { text: string; sent: Generation | null }>();
+  /** vmlinux tables by name, and the worker generation each was last sent to. */
+  private readonly tables = new Map<string, { text: string; sent: Generation | null }>();
 
   /** Called after a worker was replaced (crash, runaway, cancel): what it kept must be sent again. */
   onRestart: (() => void) | null = null;
@@ -153,35 +152,46 @@ export class ModuleWorkerClient {
     return this.guard(g, g.api.stash(Comlink.transfer(buffer, [buffer]), fileName), `receiving ${fileName}`);
   }
 
-  /**
-   * Sends a kallsyms text (a kernel's own table, or the default one) once per worker generation
-   * (a restarted worker gets it again).
-   */
-  async setKallsyms(text: string, kernel?: KernelId): Promise<void> {
+  /** Sends a kallsyms table once per worker generation (a restarted worker gets it again). */
+  async setKallsyms(text: string, table = 'default'): Promise<void> {
     const g = this.generation;
-    this.kallsyms.set(kernel ?? '', { text, sent: g });
-    await this.guard(g, kernel ? g.api.setKallsyms(text, kernel) : g.api.setKallsyms(text), 'receiving kallsyms');
+    this.tables.set(table, { text, sent: g });
+    await this.guard(g, g.api.setKallsyms(text, table), 'receiving kallsyms');
+  }
+
+  /** Whether a table of that name was given (it is sent again to a restarted worker). */
+  hasKallsyms(table = 'default'): boolean {
+    return this.tables.has(table);
   }
 
   private async withKallsyms(): Promise<Generation> {
     const g = this.generation;
-    for (const [kernel, table] of this.kallsyms)
-      if (table.sent !== g) {
-        table.sent = g;
-        await this.guard(
-          g,
-          kernel ? g.api.setKallsyms(table.text, kernel) : g.api.setKallsyms(table.text),
-          'receiving kallsyms',
-        );
+    for (const [name, t] of this.tables)
+      if (t.sent !== g) {
+        t.sent = g;
+        await this.guard(g, g.api.setKallsyms(t.text, name), 'receiving kallsyms');
       }
     return g;
   }
 
-  /** Runs `request` in the worker; the result is of the request's kind (the engine answers in kind). */
-  async run<R extends WorkerRequest>(request: R): Promise<ResultOf<R['kind']>> {
+  /**
+   * Runs `request` in the worker against the named vmlinux table (the default one if none); the
+   * result is of the request's kind (the engine answers in kind).
+   */
+  async run<R extends WorkerRequest>(request: R, table?: string): Promise<ResultOf<R['kind']>> {
     const g = await this.withKallsyms();
-    const result = this.guard<RunResult>(g, g.api.run(request), RUNNING[request.kind]);
+    const result = this.guard<RunResult>(g, g.api.run(request, table), RUNNING[request.kind]);
     return result as Promise<ResultOf<R['kind']>>;
+  }
+
+  /** A klp-capture recording as a recorded trace, or the parser's refusal (the buffer is transferred). */
+  async openRecording(buffer: ArrayBuffer, fileName: string): Promise<RecordingReply> {
+    const g = this.generation;
+    return this.guard<RecordingReply>(
+      g,
+      g.api.openRecording(Comlink.transfer(buffer, [buffer]), fileName),
+      `reading ${fileName}`,
+    );
   }
 
   /** Bytes of one section of an open file, as in the file (transferred from the worker). */

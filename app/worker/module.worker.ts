@@ -5,17 +5,18 @@
 import * as Comlink from 'comlink';
 import { SHT_NOBITS } from '../../src/elf/constants.ts';
 import type { ElfObject, ElfSection } from '../../src/elf/types.ts';
-import { parseKallsyms } from '../../src/kernel/kallsyms.ts';
+import { KERNEL_IDS } from '../../src/engine/kernels.ts';
+import { type KallsymsEntry, parseKallsyms } from '../../src/kernel/kallsyms.ts';
 import type { KernelId } from '../../src/kernel/profile.ts';
 import { decodeModule } from '../../src/module_file.ts';
-import type { ModuleWorkerApi, OpenReply, SectionBytesReply, WorkerRequest } from './protocol.ts';
-import type { WorkerKallsyms } from './run.ts';
-import { resultTransferables } from './trace_transfer.ts';
+import type { ModuleWorkerApi, OpenReply, RecordingReply, SectionBytesReply, WorkerRequest } from './protocol.ts';
+import { resultTransferables, traceTransferables } from './trace_transfer.ts';
 import { prepareForTransfer } from './transferables.ts';
 
 // The emulated kernel is imported on the first run: opening a file (the first screen) needs only
 // the ELF reader, and the kernel is most of the worker's size.
 const engine = () => import('./run.ts');
+const recordings = () => import('./recording.ts');
 
 /**
  * The bytes of every open file, by handle: the plain ELF once decoded (open() decompresses, so a
@@ -24,7 +25,9 @@ const engine = () => import('./run.ts');
 const kept = new Map<number, { bytes: Uint8Array; fileName: string; sections?: ElfSection[] }>();
 /** Plain ELF bytes and decoded object per handle, for the emulated loader (decoded once). */
 const decoded = new Map<number, { bytes: Uint8Array; elf: ElfObject }>();
-let kallsyms: WorkerKallsyms = { vmlinux: [], modules: [], vmlinuxOf: {} };
+type Table = { vmlinux: KallsymsEntry[]; modules: KallsymsEntry[] };
+/** vmlinux tables by name ('default': the one the samples were built for). */
+const tables = new Map<string, Table>();
 let nextHandle = 1;
 
 const api: ModuleWorkerApi = {
@@ -51,15 +54,24 @@ const api: ModuleWorkerApi = {
     kept.set(handle, { bytes: new Uint8Array(buffer), fileName });
     return handle;
   },
-  setKallsyms(text: string, kernel?: KernelId): void {
+  setKallsyms(text: string, table = 'default'): void {
     const entries = parseKallsyms(text);
-    if (kernel) kallsyms.vmlinuxOf[kernel] = entries.filter((e) => !e.module);
-    else
-      kallsyms = { ...kallsyms, vmlinux: entries.filter((e) => !e.module), modules: entries.filter((e) => e.module) };
+    tables.set(table, { vmlinux: entries.filter((e) => !e.module), modules: entries.filter((e) => e.module) });
   },
-  async run(request: WorkerRequest) {
-    const result = await (await engine()).runRequest(request, kallsyms, (h) => kept.get(h), decoded);
+  async run(request: WorkerRequest, table = 'default') {
+    const symbols = tables.get(table) ?? { vmlinux: [], modules: [] };
+    // a table named by a kernel profile ('6.12') is that kernel's own: runs on it resolve there
+    const vmlinuxOf: Partial<Record<KernelId, KallsymsEntry[]>> = {};
+    for (const k of KERNEL_IDS) {
+      const own = tables.get(k);
+      if (own) vmlinuxOf[k] = own.vmlinux;
+    }
+    const result = await (await engine()).runRequest(request, { ...symbols, vmlinuxOf }, (h) => kept.get(h), decoded);
     return Comlink.transfer(result, resultTransferables(result));
+  },
+  async openRecording(buffer: ArrayBuffer, fileName: string): Promise<RecordingReply> {
+    const reply = (await recordings()).openRecording(new Uint8Array(buffer), fileName);
+    return reply.ok ? Comlink.transfer(reply, traceTransferables(reply.trace)) : reply;
   },
   async sectionBytes(handle: number, index: number, offset: number, length: number): Promise<SectionBytesReply> {
     const file = kept.get(handle);

@@ -2,8 +2,8 @@
 
 import type { RunRequest } from '../../src/engine/request.ts';
 import type { RunResult } from '../../src/engine/run.ts';
-import type { KernelId } from '../../src/kernel/profile.ts';
 import type { OpenResult } from '../../src/module_file.ts';
+import type { Trace } from '../../src/trace/types.ts';
 
 /** A run as the worker takes it: modules are handles of files it keeps (open() and stash()). */
 export type WorkerRequest = RunRequest<number>;
@@ -26,15 +26,21 @@ export interface ModuleWorkerApi {
   /** Keeps `buffer` (transferred) without decoding it for the UI; returns its handle for a run. */
   stash(buffer: ArrayBuffer, fileName: string): number;
   /**
-   * The vmlinux symbol table (kallsyms text) later runs resolve against: with `kernel`, that
-   * profile's own (the shipped 6.12 table), else the one every other profile uses.
+   * A vmlinux symbol table (kallsyms text) later runs resolve against: `table` names it (the
+   * default one, or another kernel's, e.g. "6.12" for a recording of that kernel).
    */
-  setKallsyms(text: string, kernel?: KernelId): void;
+  setKallsyms(text: string, table?: string): void;
   /**
-   * The core's run (src/engine/run.ts) of a sequence, a scenario or a comparison; the traces'
-   * write logs come back transferred. The result has the request's kind.
+   * The core's run (src/engine/run.ts) of a sequence, a scenario or a comparison, against the
+   * named vmlinux table (the default one if none); the traces' write logs come back transferred.
+   * The result has the request's kind.
    */
-  run(request: WorkerRequest): Promise<RunResult>;
+  run(request: WorkerRequest, table?: string): Promise<RunResult>;
+  /**
+   * A klp-capture recording (src/recording/) as a trace of the real kernel, its write log
+   * transferred; or the parser's refusal, naming the line. Takes ownership of `buffer`.
+   */
+  openRecording(buffer: ArrayBuffer, fileName: string): Promise<RecordingReply>;
   /**
    * `length` bytes from `offset` of section `index` of the plain (decompressed) ELF kept for
    * `handle`, as in the file (before any relocation). The bytes come back transferred.
@@ -53,3 +59,12 @@ export interface SectionBytesReply {
   offset: number;
   bytes: Uint8Array;
 }
+
+export type RecordingReply =
+  | {
+      ok: true;
+      trace: Trace;
+      /** The modules its insmods load, in order, each once (the .ko files a comparison needs). */
+      modules: string[];
+    }
+  | { ok: false; message: string };

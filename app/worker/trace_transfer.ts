@@ -4,7 +4,7 @@ import type { RunResult } from '../../src/engine/run.ts';
 import type { Trace } from '../../src/trace/types.ts';
 import { writeLogTransferables } from '../../src/trace/write_log.ts';
 
-function traceTransferables(trace: Trace): Transferable[] {
+export function traceTransferables(trace: Trace): Transferable[] {
   return writeLogTransferables(trace.writes);
 }
 

@@ -1,16 +1,18 @@
 // klp-lab trace FILE.ko … [--base ADDR …] [--format ascii|json] [--step N]: load the modules in
 // order and print what the emulated kernel did, a step at a time as it is written out.
+// With --recording FILE: recording.ts.
 import type { ResolveModule } from '../engine/modules.ts';
 import type { RequestOf } from '../engine/request.ts';
 import { runSequence } from '../engine/sequence.ts';
 import { profiles } from '../kernel/profile.ts';
 import { stepAscii, traceAsciiSteps } from '../trace/ascii.ts';
 import { traceToJson, writeTraceJson } from '../trace/json.ts';
-import type { ParsedArgs } from './args.ts';
+import { type ParsedArgs, UsageError } from './args.ts';
 import { CliError, readModule } from './io.ts';
 import { kernelId, symbolFiles } from './kernel_options.ts';
 import { Output } from './output.ts';
 import { placement } from './placement.ts';
+import { traceRecordingCommand } from './recording.ts';
 
 /** A path read when its insmod comes (a file that cannot be read ends the command with its error). */
 const readPath: ResolveModule<string> = async (path) => {
@@ -19,7 +21,9 @@ const readPath: ResolveModule<string> = async (path) => {
 };
 
 export async function traceCommand(args: ParsedArgs): Promise<number> {
+  if (args.string('recording') !== undefined) return traceRecordingCommand(args);
   const paths = args.positionals;
+  if (!paths.length) throw new UsageError('missing FILE.ko');
   const place = placement(args, paths.length, profiles[kernelId(args)]);
   const step = args.step();
   const request: RequestOf<'sequence', string> = {

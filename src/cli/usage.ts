@@ -111,9 +111,15 @@ export const commands: CommandSpec[] = [
   {
     name: 'trace',
     args: 'FILE.ko ...',
-    positionals: { min: 1, what: 'FILE.ko' },
-    summary: 'Load the modules in order; print every step the emulated kernel took.',
+    // FILE.ko ... are required without --recording (traceCommand says so)
+    positionals: { min: 0, what: 'FILE.ko' },
+    summary: 'Load the modules in order; print every step the emulated kernel took (or a real one: --recording).',
     options: [
+      {
+        name: 'recording',
+        value: 'FILE',
+        help: 'a capture/klp-capture recording: print it as a trace; with the .ko files it loaded, the emulation on the closest kernel profile (or --kernel) and the divergences',
+      },
       kernel,
       {
         name: 'base',

@@ -182,9 +182,9 @@ test('6.1 late load: the real patch module is never writable and executable, and
     (s) => s.path.at(-1) === 'klp_apply_section_relocs' && s.path.includes('klp_module_coming'),
   );
   expect(late.map((s) => s.title)).toEqual([
-    'klp_apply_section_relocs: klp_demo_patch section 32 for klp_demo_target: apply_relocate_add()',
-    'klp_apply_section_relocs: klp_demo_patch section 33 for klp_demo_target: not for this object',
-    'klp_apply_section_relocs: klp_demo_patch section 34 for klp_demo_target: not for this object',
+    'klp_apply_section_relocs(klp_demo_patch, section 32, klp_demo_target) → apply_relocate_add()',
+    'klp_apply_section_relocs(klp_demo_patch, section 33, klp_demo_target): not for this object',
+    'klp_apply_section_relocs(klp_demo_patch, section 34, klp_demo_target): not for this object',
   ]);
   expect(
     stepEvents(trace, late[0]!).map((e) =>

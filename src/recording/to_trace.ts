@@ -311,11 +311,12 @@ class Builder {
       step = this.at(
         t,
         [...(t.base.length ? t.base : ['load_module']), 'layout_and_allocate', 'move_module'],
-        `${a.fn}() for ${a.module ?? 'a module'}: ${a.region ?? 'memory'}, ${bytes}`,
+        '',
         a.module,
         a.module ?? '',
       );
-      if (step.events.length) step.title = `${a.fn}() for ${a.module ?? 'a module'}: one allocation per region`;
+      const regions = [...step.events.flatMap((x) => (x.kind === 'alloc' ? [x.region.name] : [])), a.region ?? '?'];
+      step.title = `${a.fn}() ×${regions.length} for ${a.module ?? 'a module'}: ${regions.join(', ')}`;
     } else if (a.purpose === 'ftrace-trampoline') {
       const path = [...(t.object ?? t.lp ?? t.base), 'klp_patch_func', 'register_ftrace_function', 'create_trampoline'];
       step = this.at(
@@ -344,7 +345,7 @@ class Builder {
     let step: Step;
     if (stack.includes('do_free_init')) {
       step = this.at(t, ['process_one_work', 'do_free_init'], '', a.module);
-      step.title = `do_free_init(): ${a.module}'s init memory freed (${e.task}-${e.pid})`;
+      step.title = `${a.module}'s init memory freed (${e.task}-${e.pid})`;
       if (a.module) step.module = a.module;
     } else if (stack.includes('arch_ftrace_trampoline_free')) {
       const path = [...(t.object ?? t.lp ?? t.base), 'unregister_ftrace_function', 'arch_ftrace_trampoline_free'];
@@ -373,7 +374,7 @@ class Builder {
       t.step?.path.at(-1) === 'create_trampoline'
     )
       step = t.step;
-    else step = this.at(t, [...t.base, caller], `${caller}()`, t.module);
+    else step = this.at(t, [...t.base, caller], `set_memory_*() from ${caller}()`, t.module);
     const changed: Array<{ page: bigint; from: PagePerm; to: PagePerm }> = [];
     for (let i = 0; i < e.pages; i++) {
       const page = e.addr + BigInt(i * PAGE_SIZE);
@@ -460,16 +461,17 @@ class Builder {
       /klp_|clear_relocate_add/.test(t.step?.path.at(-1) ?? '')
     ) {
       if ((e.fn === 'apply_relocate_add' || e.fn === 'clear_relocate_add') && t.step)
-        t.step.title = t.step.title.replace(': not for this object', `: ${e.fn}()`);
+        t.step.title = t.step.title.replace(': not for this object', ` → ${e.fn}()`);
       return;
     }
     if (e.fn === 'apply_relocate_add' && !t.object) {
-      this.at(t, ['load_module', 'apply_relocations', 'apply_relocate_add'], `apply_relocate_add: ${m} ${sec}`, m, key);
+      const p = ['load_module', 'apply_relocations', 'apply_relocate_add'];
+      this.at(t, p, `apply_relocate_add(${m}, ${sec})`, m, key);
       return;
     }
     const what = 'not for this object';
     const obj = e.object ?? (t.object ? undefined : 'vmlinux');
-    const title = `${e.fn}${e.apply ? '' : ' (clear)'}: ${m} ${sec}${obj ? ` for ${obj}` : ''}: ${what}`;
+    const title = `${e.fn}(${m}, ${sec}${obj ? `, ${obj}` : ''}${e.apply ? '' : ', clear'}): ${what}`;
     if (!e.apply) {
       const path = [...(t.lp ?? t.base), 'klp_clear_object_relocs', e.fn];
       this.at(t, path, title, m, key);
@@ -552,7 +554,7 @@ class Builder {
       ];
       step = this.at(t, p, `ftrace: ${where}'s fentry site rewritten (text_poke_queue)`, null, `${e.addr}`);
     } else if (t.step === this.last && t.step) step = t.step;
-    else step = this.at(t, [...t.base, e.fn], `${e.fn} at ${this.symbolic(e.addr, e.place)}`, t.module);
+    else step = this.at(t, [...t.base, e.fn], `${e.fn}(${this.symbolic(e.addr, e.place)}, ${e.len})`, t.module);
     if (e.place.kind === 'vmlinux') this.vmlinuxPage(step, e.addr);
     this.rec.write(
       e.addr,

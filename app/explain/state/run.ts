@@ -42,7 +42,8 @@ function sendTable(file: string, kernel?: KernelId): Promise<void> {
     sent = (async () => {
       const response = await fetch(builtinUrl(file));
       if (!response.ok) throw new Error(`samples/${file}: HTTP ${response.status}`);
-      await worker().setKallsyms(await response.text(), kernel);
+      // a kernel's own table goes by the kernel's name (the worker's runs on that kernel use it)
+      await worker().setKallsyms(await response.text(), kernel ?? 'default');
     })().catch((e: unknown) => {
       kallsymsSent.delete(file);
       throw e;
