@@ -4,6 +4,7 @@
 // (the run's sources: built-in modules or the user's files), opens it in the inspector on that entry, and,
 // the other way, finds (or runs) the step where an inspector entry was written.
 import { getModinfo } from '../../src/elf/modinfo.ts';
+import { strategyById } from '../../src/strategies/strategies.ts';
 import { forEachWrite } from '../../src/trace/events.ts';
 import type { Trace } from '../../src/trace/types.ts';
 import type { BuiltinModule } from '../builtin_modules.ts';
@@ -39,7 +40,13 @@ function moduleNameOfRef(ref: ModuleRef, builtins: BuiltinModule[], files: Loade
 /** The modules a source loads, as refs (scenario roles resolved to their defaults). */
 function refsOf(source: AppRequest, builtins: BuiltinModule[]): Array<{ ref: ModuleRef; role?: string }> {
   if (source.kind === 'sequence') return source.ops.flatMap((s) => (s.op === 'insmod' ? [{ ref: s.module }] : []));
-  return Object.entries(roleRefs(source.roles, builtins)).map(([role, ref]) => ({ ref, role }));
+  // a role nobody chose plays the sample built for the strategy's kernel (a comparison may have several)
+  const kernels = new Set(
+    (source.kind === 'scenario' ? [source.strategy] : source.strategies).map((s) => strategyById(s)!.kernel),
+  );
+  return [...kernels].flatMap((k) =>
+    Object.entries(roleRefs(source.roles, builtins, k)).map(([role, ref]) => ({ ref, role })),
+  );
 }
 
 export type ModuleSource = { ok: true; ref: ModuleRef; name: string } | { ok: false; why: string };

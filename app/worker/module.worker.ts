@@ -5,7 +5,9 @@
 import * as Comlink from 'comlink';
 import { SHT_NOBITS } from '../../src/elf/constants.ts';
 import type { ElfObject, ElfSection } from '../../src/elf/types.ts';
+import { KERNEL_IDS } from '../../src/engine/kernels.ts';
 import { type KallsymsEntry, parseKallsyms } from '../../src/kernel/kallsyms.ts';
+import type { KernelId } from '../../src/kernel/profile.ts';
 import { decodeModule } from '../../src/module_file.ts';
 import type { ModuleWorkerApi, OpenReply, RecordingReply, SectionBytesReply, WorkerRequest } from './protocol.ts';
 import { resultTransferables, traceTransferables } from './trace_transfer.ts';
@@ -58,7 +60,13 @@ const api: ModuleWorkerApi = {
   },
   async run(request: WorkerRequest, table = 'default') {
     const symbols = tables.get(table) ?? { vmlinux: [], modules: [] };
-    const result = await (await engine()).runRequest(request, symbols, (h) => kept.get(h), decoded);
+    // a table named by a kernel profile ('6.12') is that kernel's own: runs on it resolve there
+    const vmlinuxOf: Partial<Record<KernelId, KallsymsEntry[]>> = {};
+    for (const k of KERNEL_IDS) {
+      const own = tables.get(k);
+      if (own) vmlinuxOf[k] = own.vmlinux;
+    }
+    const result = await (await engine()).runRequest(request, { ...symbols, vmlinuxOf }, (h) => kept.get(h), decoded);
     return Comlink.transfer(result, resultTransferables(result));
   },
   async openRecording(buffer: ArrayBuffer, fileName: string): Promise<RecordingReply> {

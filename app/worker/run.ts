@@ -6,6 +6,7 @@ import type { ElfObject } from '../../src/elf/types.ts';
 import type { ModuleLookup } from '../../src/engine/modules.ts';
 import { type RunResult, run } from '../../src/engine/run.ts';
 import type { KallsymsEntry } from '../../src/kernel/kallsyms.ts';
+import type { KernelId } from '../../src/kernel/profile.ts';
 import { decodeModule } from '../../src/module_file.ts';
 import type { WorkerRequest } from './protocol.ts';
 
@@ -19,14 +20,22 @@ export interface DecodedCache {
   set(handle: number, value: { bytes: Uint8Array; elf: ElfObject }): void;
 }
 
+/** The tables the worker was sent: the default vmlinux and modules, and the kernels' own vmlinux tables. */
+export interface WorkerKallsyms {
+  vmlinux: KallsymsEntry[];
+  modules: KallsymsEntry[];
+  vmlinuxOf: Partial<Record<KernelId, KallsymsEntry[]>>;
+}
+
 export function runRequest(
   request: WorkerRequest,
-  kallsyms: { vmlinux: KallsymsEntry[]; modules: KallsymsEntry[] },
+  kallsyms: WorkerKallsyms,
   files: (handle: number) => KeptFile | undefined,
   cache: DecodedCache,
 ): Promise<RunResult> {
   return run(request, (handle: number) => moduleOf(handle, files, cache), {
     vmlinux: kallsyms.vmlinux,
+    vmlinuxOf: kallsyms.vmlinuxOf,
     moduleSymbols: kallsyms.modules,
   });
 }

@@ -97,7 +97,15 @@ describe('usage', () => {
       [['load', 'a.ko', 'b.ko'], 'unexpected argument b.ko'],
       [
         ['load', 'x.ko', '--base', '1', '--base', 'MOD_TEXT=0x1'],
-        '--base MOD_TEXT=0x1: per-allocation bases are not supported by this kernel profile',
+        '--base MOD_TEXT=0x1: kernel 6.1 has a core and an init region, not MOD_* allocations',
+      ],
+      [
+        ['load', 'x.ko', '--kernel', '6.12', '--init-base', '0x1'],
+        '--init-base 0x1: kernel 6.12 has no init region (--base MOD_INIT_TEXT=ADDR,…)',
+      ],
+      [
+        ['load', 'x.ko', '--kernel', '6.12', '--base', 'MOD_TEXT=0x1,MOD_FOO=0x2'],
+        '--base MOD_TEXT=0x1,MOD_FOO=0x2: TYPE=ADDR,TYPE=ADDR,... with TYPE one of MOD_TEXT, MOD_DATA, MOD_RODATA, MOD_RO_AFTER_INIT, MOD_INIT_TEXT, MOD_INIT_DATA, MOD_INIT_RODATA',
       ],
     ];
     for (const [args, message] of cases) {
@@ -198,13 +206,16 @@ Load one module; print where it went and its relocations; write its image.
 
 options:
   --kernel ID           kernel profile: 5.4, 6.1 (default), 6.3, 6.4, 6.12
-  --base ADDR           core region base (hex), e.g. where a real load put it
+  --base ADDR           core region base (hex), e.g. where a real load put it;
+                        6.4+: MOD_TEXT=ADDR,MOD_DATA=ADDR,... per allocation,
+                        or one ADDR: every allocation from there as the
+                        allocator places a lone module
   --init-base ADDR      init region base (6.1-style layouts)
   --percpu-base ADDR    start of the per-cpu reserved chunk: the (first) module
                         with per-cpu data gets its area there
   --kallsyms FILE       lines of /proc/kallsyms: vmlinux symbols, and \`[mod]\`
-                        lines of modules taken as loaded (default: the shipped
-                        vmlinux table)
+                        lines of modules taken as loaded (default: the kernel's
+                        shipped vmlinux table)
   --exports MODE        a vmlinux export is a symbol with a __ksymtab_ line
                         (ksymtab) or any global (globals); default: ksymtab for
                         a whole dump, globals for a partial one

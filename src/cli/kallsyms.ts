@@ -17,12 +17,16 @@
 // first and four times above the third. Otherwise ('globals') any global of the name resolves,
 // and the command says once that exports could not be checked. `--exports` overrides.
 import { readFileSync } from 'node:fs';
+import { kernelChoices } from '../engine/kernels.ts';
 import { type KallsymsEntry, parseKallsyms } from '../kernel/kallsyms.ts';
+import type { KernelId } from '../kernel/profile.ts';
 import { CliError } from './io.ts';
 
 export type ExportsMode = 'ksymtab' | 'globals';
 
-export const defaultVmlinuxTable = new URL('../../public/samples/vmlinux.kallsyms', import.meta.url);
+/** The shipped vmlinux table of a kernel profile: the default of `--kallsyms`. */
+export const shippedVmlinuxTable = (kernel: KernelId): URL =>
+  new URL(`../../public/samples/${kernelChoices[kernel].kallsyms}`, import.meta.url);
 
 export interface SymbolFiles {
   vmlinux: KallsymsEntry[];
@@ -44,9 +48,9 @@ function exportsModeOf(vmlinux: KallsymsEntry[]): { mode: ExportsMode; ksymtab: 
   return { mode: ksymtab * 20 >= text ? 'ksymtab' : 'globals', ksymtab, text };
 }
 
-/** vmlinux lines and `[module]` lines of the given kallsyms files (default: the shipped table). */
-export function readKallsyms(paths: string[], exports?: ExportsMode): SymbolFiles {
-  const files = paths.length ? paths : [defaultVmlinuxTable];
+/** vmlinux lines and `[module]` lines of the given kallsyms files (default: the kernel's shipped table). */
+export function readKallsyms(paths: string[], exports: ExportsMode | undefined, kernel: KernelId): SymbolFiles {
+  const files = paths.length ? paths : [shippedVmlinuxTable(kernel)];
   const vmlinux: KallsymsEntry[] = [];
   const modules: KallsymsEntry[] = [];
   for (const p of files) {

@@ -10,7 +10,11 @@ export const kernelId = (args: ParsedArgs): KernelId => (args.string('kernel') ?
 
 /** `--kallsyms` files and `--exports`; a partial table's notice goes to stderr here, once. */
 export function symbolFiles(args: ParsedArgs): SymbolFiles {
-  const files = readKallsyms(args.strings('kallsyms'), args.string('exports') as ExportsMode | undefined);
+  const files = readKallsyms(
+    args.strings('kallsyms'),
+    args.string('exports') as ExportsMode | undefined,
+    kernelId(args),
+  );
   if (files.notice) warn(files.notice);
   return files;
 }

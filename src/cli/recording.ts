@@ -66,6 +66,7 @@ async function compareWithEmulation(real: Trace, paths: string[], args: ParsedAr
   const files = readKallsyms(
     given.length ? given : [shippedVmlinuxTable(real).pathname],
     args.string('exports') as ExportsMode | undefined,
+    emulation.request.kernel,
   );
   if (files.notice) warn(files.notice);
   const tables = { vmlinux: files.vmlinux, moduleSymbols: files.modules, vmlinuxExports: files.exports };

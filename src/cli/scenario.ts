@@ -1,12 +1,16 @@
-// klp-lab scenario --strategy S --scenario C [--format ascii|json] [--step N]
-// klp-lab compare --scenario C: the metrics of every strategy side by side.
-// Modules default to the built-in samples; --patch/--target/--target2/--replace name others.
+// klp-lab scenario --strategy S --scenario C [--kernel K] [--format ascii|json] [--step N]
+// klp-lab compare --scenario C [--kernel K]: the metrics of every strategy side by side.
+// Each strategy runs on its own kernel profile, or on --kernel's. Modules default to the
+// built-in samples built for that kernel (klp/ for 6.1, klp-6.12/ for 6.12), the vmlinux table to
+// its shipped one; --patch/--target/--target2/--replace and --kallsyms name others.
 import { readFileSync } from 'node:fs';
+import { kernelChoices } from '../engine/kernels.ts';
 import { decodedModule, type ModuleFile } from '../engine/modules.ts';
 import { parseScenarioId, parseStrategyId } from '../engine/parse.ts';
 import type { RoleModules } from '../engine/request.ts';
 import { run, type ScenarioResult } from '../engine/run.ts';
 import { type KallsymsEntry, parseKallsyms } from '../kernel/kallsyms.ts';
+import type { KernelId } from '../kernel/profile.ts';
 import { demoRoleFiles } from '../scenarios/demo_roles.ts';
 import { ROLES, type Role, type ScenarioId, scenarioById, scenarios } from '../scenarios/scenarios.ts';
 import { type StrategyId, strategies, strategyById } from '../strategies/strategies.ts';
@@ -14,10 +18,23 @@ import { stepAscii, traceAscii } from '../trace/ascii.ts';
 import { traceToJson } from '../trace/json.ts';
 import { type ParsedArgs, UsageError } from './args.ts';
 import { CliError, readModule } from './io.ts';
-import { defaultVmlinuxTable } from './kallsyms.ts';
+import { shippedVmlinuxTable } from './kallsyms.ts';
 import { say, sayJson, sayLines } from './output.ts';
 
-async function modules(args: ParsedArgs): Promise<RoleModules<ModuleFile>> {
+/** Each file read once, whichever strategies play it. */
+const files = new Map<string, Promise<ModuleFile>>();
+const readOnce = (path: string): Promise<ModuleFile> => {
+  let f = files.get(path);
+  if (!f)
+    files.set(
+      path,
+      (f = readModule(path).then(({ bytes, elf }) => ({ fileName: path.split('/').at(-1)!, bytes, elf }))),
+    );
+  return f;
+};
+
+/** The module of each role on `kernel`: the files named, else (no --patch) the demo build of that kernel. */
+async function modules(args: ParsedArgs, kernel: KernelId): Promise<RoleModules<ModuleFile>> {
   const patch = args.string('patch');
   const given: Partial<Record<Role, string | undefined>> = {
     P: patch,
@@ -25,25 +42,33 @@ async function modules(args: ParsedArgs): Promise<RoleModules<ModuleFile>> {
     T2: args.string('target2'),
     R: args.string('replace'),
   };
+  const demo = demoRoleFiles(kernelChoices[kernel].samples);
   const out: RoleModules<ModuleFile> = {};
   for (const role of ROLES) {
     const path =
-      given[role] ??
-      (patch ? undefined : new URL(`../../public/samples/${demoRoleFiles[role]}`, import.meta.url).pathname);
-    if (!path) continue;
-    const { bytes, elf } = await readModule(path);
-    out[role] = { fileName: path.split('/').at(-1)!, bytes, elf };
+      given[role] ?? (patch ? undefined : new URL(`../../public/samples/${demo[role]}`, import.meta.url).pathname);
+    if (path) out[role] = await readOnce(path);
   }
   return out;
 }
 
-const vmlinux = (path?: string) => {
-  try {
-    return parseKallsyms(readFileSync(path ?? defaultVmlinuxTable, 'utf8'));
-  } catch {
-    throw new CliError(`${path}: cannot read kallsyms file`);
+const tables = new Map<string, KallsymsEntry[]>();
+/** --kallsyms, else the shipped table of `kernel`; each file parsed once. */
+const vmlinux = (args: ParsedArgs, kernel: KernelId): KallsymsEntry[] => {
+  const path = args.string('kallsyms') ?? shippedVmlinuxTable(kernel).pathname;
+  let table = tables.get(path);
+  if (!table) {
+    try {
+      tables.set(path, (table = parseKallsyms(readFileSync(path, 'utf8'))));
+    } catch {
+      throw new CliError(`${path}: cannot read kallsyms file`);
+    }
   }
+  return table;
 };
+
+/** --kernel, a profile every strategy runs on instead of its own. */
+const kernelOverride = (args: ParsedArgs) => args.string('kernel') as KernelId | undefined;
 
 const scenarioId = (value: string): ScenarioId => {
   const id = parseScenarioId(value);
@@ -51,9 +76,15 @@ const scenarioId = (value: string): ScenarioId => {
   return id;
 };
 
-/** One strategy over one scenario on modules already read (every role's file was read up front). */
-const runOne = (strategy: StrategyId, scenario: ScenarioId, roles: RoleModules<ModuleFile>, table: KallsymsEntry[]) =>
-  run({ kind: 'scenario', strategy, scenario, roles }, decodedModule, { vmlinux: table });
+/** One strategy over one scenario, on its kernel (or --kernel's) with that kernel's modules and table. */
+async function runOne(args: ParsedArgs, strategy: StrategyId, scenario: ScenarioId): Promise<ScenarioResult> {
+  const kernel = kernelOverride(args);
+  const on = kernel ?? strategyById(strategy)!.kernel;
+  const roles = await modules(args, on);
+  return run({ kind: 'scenario', strategy, scenario, roles, ...(kernel ? { kernel } : {}) }, decodedModule, {
+    vmlinux: vmlinux(args, on),
+  });
+}
 
 export async function scenarioCommand(args: ParsedArgs): Promise<number> {
   const strategyArg = args.string('strategy') ?? 'text-poke';
@@ -62,7 +93,7 @@ export async function scenarioCommand(args: ParsedArgs): Promise<number> {
     throw new UsageError(`--strategy ${strategyArg}: not one of ${strategies.map((s) => s.id).join(', ')}`);
   const scenario = scenarioId(args.string('scenario') ?? 'late-load');
   const step = args.step();
-  const result = await runOne(strategy, scenario, await modules(args), vmlinux(args.string('kallsyms')));
+  const result = await runOne(args, strategy, scenario);
   if (!result.trace) {
     say(String(result.refused));
     return 0;
@@ -105,11 +136,9 @@ function metricsRow(result: ScenarioResult) {
 
 export async function compareCommand(args: ParsedArgs): Promise<number> {
   const scenario = scenarioId(args.string('scenario') ?? 'late-load');
-  const mods = await modules(args);
-  const table = vmlinux(args.string('kallsyms'));
   // strategy by strategy, not one 'compare' request: an error in one design stops the command
   const rows: Array<ReturnType<typeof metricsRow>> = [];
-  for (const s of strategies) rows.push(metricsRow(await runOne(s.id, scenario, mods, table)));
+  for (const s of strategies) rows.push(metricsRow(await runOne(args, s.id, scenario)));
   if (args.flag('json')) {
     sayJson(JSON.stringify(rows, null, 2));
     return 0;

@@ -4,6 +4,7 @@
 import type { ResolveModule } from '../engine/modules.ts';
 import type { RequestOf } from '../engine/request.ts';
 import { runSequence } from '../engine/sequence.ts';
+import { profiles } from '../kernel/profile.ts';
 import { stepAscii, traceAsciiSteps } from '../trace/ascii.ts';
 import { traceToJson, writeTraceJson } from '../trace/json.ts';
 import { type ParsedArgs, UsageError } from './args.ts';
@@ -23,7 +24,7 @@ export async function traceCommand(args: ParsedArgs): Promise<number> {
   if (args.string('recording') !== undefined) return traceRecordingCommand(args);
   const paths = args.positionals;
   if (!paths.length) throw new UsageError('missing FILE.ko');
-  const place = placement(args, paths.length);
+  const place = placement(args, paths.length, profiles[kernelId(args)]);
   const step = args.step();
   const request: RequestOf<'sequence', string> = {
     kind: 'sequence',

@@ -36,7 +36,13 @@ const kallsyms: OptionSpec = {
   name: 'kallsyms',
   value: 'FILE',
   multiple: true,
-  help: 'lines of /proc/kallsyms: vmlinux symbols, and `[mod]` lines of modules taken as loaded (default: the shipped vmlinux table)',
+  help: "lines of /proc/kallsyms: vmlinux symbols, and `[mod]` lines of modules taken as loaded (default: the kernel's shipped vmlinux table)",
+};
+const kernelOfRun: OptionSpec = {
+  name: 'kernel',
+  value: 'ID',
+  choices: KERNEL_IDS,
+  help: `run every strategy on this kernel profile instead of its own (${KERNEL_IDS.join(', ')}); the default modules and vmlinux table are that kernel's`,
 };
 const exportsOpt: OptionSpec = {
   name: 'exports',
@@ -62,11 +68,15 @@ const format: OptionSpec = {
 };
 const step: OptionSpec = { name: 'step', value: 'N', help: 'print step N only, in full' };
 const roleModules: OptionSpec[] = [
-  { name: 'patch', value: 'P.ko', help: 'the livepatch module (default: the samples for every role)' },
+  {
+    name: 'patch',
+    value: 'P.ko',
+    help: "the livepatch module (default: the samples built for the run's kernel, every role)",
+  },
   { name: 'target', value: 'T.ko', help: 'the module it patches' },
   { name: 'target2', value: 'T2.ko', help: 'a second target (two-targets)' },
   { name: 'replace', value: 'R.ko', help: 'the replacing livepatch (atomic-replace)' },
-  { name: 'kallsyms', value: 'FILE', help: 'vmlinux kallsyms lines (default: the shipped table)' },
+  { name: 'kallsyms', value: 'FILE', help: "vmlinux kallsyms lines (default: the run's kernel's shipped table)" },
 ];
 
 export const commands: CommandSpec[] = [
@@ -84,7 +94,11 @@ export const commands: CommandSpec[] = [
     summary: 'Load one module; print where it went and its relocations; write its image.',
     options: [
       kernel,
-      { name: 'base', value: 'ADDR', help: 'core region base (hex), e.g. where a real load put it' },
+      {
+        name: 'base',
+        value: 'ADDR',
+        help: 'core region base (hex), e.g. where a real load put it; 6.4+: MOD_TEXT=ADDR,MOD_DATA=ADDR,... per allocation, or one ADDR: every allocation from there as the allocator places a lone module',
+      },
       { name: 'init-base', value: 'ADDR', help: 'init region base (6.1-style layouts)' },
       percpuBase,
       kallsyms,
@@ -107,7 +121,12 @@ export const commands: CommandSpec[] = [
         help: 'a capture/klp-capture recording: print it as a trace; with the .ko files it loaded, the emulation on the closest kernel profile (or --kernel) and the divergences',
       },
       kernel,
-      { name: 'base', value: 'ADDR', multiple: true, help: "core region base; the Nth --base is the Nth module's" },
+      {
+        name: 'base',
+        value: 'ADDR',
+        multiple: true,
+        help: "core region base (6.4+: TYPE=ADDR,... or one ADDR, as for load); the Nth --base is the Nth module's",
+      },
       { name: 'init-base', value: 'ADDR', multiple: true, help: "init region base; the Nth is the Nth module's" },
       percpuBase,
       kallsyms,
@@ -140,6 +159,7 @@ export const commands: CommandSpec[] = [
     options: [
       { name: 'strategy', value: 'ID', help: 'the design (default text-poke)' },
       { name: 'scenario', value: 'ID', help: 'the story (default late-load)' },
+      kernelOfRun,
       ...roleModules,
       format,
       step,
@@ -150,7 +170,12 @@ export const commands: CommandSpec[] = [
     args: '--scenario ID',
     positionals: { min: 0, max: 0, what: '' },
     summary: 'Every design through one scenario: their metrics side by side.',
-    options: [{ name: 'scenario', value: 'ID', help: 'the story (default late-load)' }, ...roleModules, json],
+    options: [
+      { name: 'scenario', value: 'ID', help: 'the story (default late-load)' },
+      kernelOfRun,
+      ...roleModules,
+      json,
+    ],
   },
 ];
 

@@ -36,13 +36,25 @@ export type SequenceOp<M> = { op: 'insmod'; module: M } | { op: 'rmmod' | 'disab
 /** The module playing each scenario role; a role left out is not provided (the app fills in its sample). */
 export type RoleModules<M> = Partial<Record<Role, M>>;
 
+/**
+ * What a scenario or a comparison plays on besides its strategies: `roles`, the modules chosen
+ * for every kernel; `kernelRoles`, the built-in modules of each kernel profile for the roles
+ * `roles` leaves out (a strategy plays those of the kernel it runs on: samples built for it);
+ * `kernel`, a profile every strategy runs on instead of its own.
+ */
+export interface ScenarioModules<M> {
+  roles?: RoleModules<M> | undefined;
+  kernelRoles?: Partial<Record<KernelId, RoleModules<M>>> | undefined;
+  kernel?: KernelId | undefined;
+}
+
 export type RunRequest<M> =
   /** insmod / rmmod of chosen modules in order, on one kernel profile; stops at the first refusal. */
   | { kind: 'sequence'; kernel: KernelId; ops: SequenceOp<M>[]; fakeMissingSymbols: boolean }
   /** One of the core's scenarios under one strategy (the strategy names its kernel profile). */
-  | { kind: 'scenario'; strategy: StrategyId; scenario: ScenarioId; roles?: RoleModules<M> | undefined }
+  | ({ kind: 'scenario'; strategy: StrategyId; scenario: ScenarioId } & ScenarioModules<M>)
   /** Several strategies over one scenario and the same modules, side by side. */
-  | { kind: 'compare'; strategies: StrategyId[]; scenario: ScenarioId; roles?: RoleModules<M> | undefined };
+  | ({ kind: 'compare'; strategies: StrategyId[]; scenario: ScenarioId } & ScenarioModules<M>);
 
 export type RunKind = RunRequest<unknown>['kind'];
 
@@ -65,18 +77,28 @@ export function mapModules<A, B>(request: RunRequest<A>, to: (module: A) => B | 
     }
     return { kind: 'sequence', kernel: request.kernel, ops, fakeMissingSymbols: request.fakeMissingSymbols };
   }
-  let roles: RoleModules<B> | undefined;
-  if (request.roles) {
+  const mapRoles = (from: RoleModules<A> | undefined): RoleModules<B> | undefined => {
+    if (!from) return undefined;
     const out: RoleModules<B> = {};
     // in the map's own order: a link's roles keep the order they were written in
-    for (const role of Object.keys(request.roles) as Role[]) {
-      const m = request.roles[role];
+    for (const role of Object.keys(from) as Role[]) {
+      const m = from[role];
       const module = m === undefined ? undefined : to(m);
       if (module !== undefined) out[role] = module;
     }
-    if (Object.keys(out).length) roles = out;
+    return Object.keys(out).length ? out : undefined;
+  };
+  const roles = mapRoles(request.roles);
+  const kernelRoles: Partial<Record<KernelId, RoleModules<B>>> = {};
+  for (const kernel of Object.keys(request.kernelRoles ?? {}) as KernelId[]) {
+    const mapped = mapRoles(request.kernelRoles?.[kernel]);
+    if (mapped) kernelRoles[kernel] = mapped;
   }
-  const withRoles = roles ? { roles } : {};
+  const withRoles = {
+    ...(roles ? { roles } : {}),
+    ...(Object.keys(kernelRoles).length ? { kernelRoles } : {}),
+    ...(request.kernel ? { kernel: request.kernel } : {}),
+  };
   return request.kind === 'scenario'
     ? { kind: 'scenario', strategy: request.strategy, scenario: request.scenario, ...withRoles }
     : { kind: 'compare', strategies: [...request.strategies], scenario: request.scenario, ...withRoles };

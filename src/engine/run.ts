@@ -4,7 +4,7 @@
 // over operations itself. Plain data out, so a result crosses the worker boundary as it is.
 import { type Audit, auditTrace } from '../audit/auditor.ts';
 import { ROLES } from '../scenarios/scenarios.ts';
-import type { StrategyId } from '../strategies/strategies.ts';
+import { type StrategyId, strategyById } from '../strategies/strategies.ts';
 import type { OpRef } from '../trace/compare.ts';
 import type { Trace } from '../trace/types.ts';
 import type { ModuleFile, ResolveModule } from './modules.ts';
@@ -106,15 +106,22 @@ async function runOne<M>(
   tables: SymbolTables,
 ): Promise<ScenarioResult> {
   const t0 = performance.now();
+  const kernel = request.kernel ?? strategyById(strategy)?.kernel;
   const mods: RoleModules<ModuleFile> = {};
   for (const role of ROLES) {
-    const ref = request.roles?.[role];
+    const ref = request.roles?.[role] ?? (kernel && request.kernelRoles?.[kernel]?.[role]);
     if (ref === undefined) continue;
     const found = await resolve(ref);
     if (!found.ok) throw new Error(found.closed ? 'a module of the scenario is no longer open' : found.message);
     mods[role] = found.module;
   }
-  const run = runScenario(strategy, request.scenario, mods, tables.vmlinux);
+  const run = runScenario(
+    strategy,
+    request.scenario,
+    mods,
+    (kernel && tables.vmlinuxOf?.[kernel]) || tables.vmlinux,
+    request.kernel,
+  );
   if (run.kind === 'refused')
     return {
       strategy,

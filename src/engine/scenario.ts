@@ -8,6 +8,7 @@ import type { KallsymsEntry } from '../kernel/kallsyms.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import { klp_disable_patch } from '../kernel/livepatch/core.ts';
 import { delete_module, load_module } from '../kernel/module/main.ts';
+import { type KernelId, profiles } from '../kernel/profile.ts';
 import { klpPatchLayout } from '../klp_packaging/layout.ts';
 import { packageKlpText, packageSplit } from '../klp_packaging/package.ts';
 import { decodePlainModule } from '../module_file.ts';
@@ -131,6 +132,8 @@ export function runScenario(
   scenarioId: ScenarioId,
   mods: ScenarioModules,
   vmlinux: KallsymsEntry[],
+  /** A kernel profile to run the strategy on instead of its own. */
+  kernelId?: KernelId,
 ): ScenarioRun {
   // (mods may be replaced by the design's repackaging below)
   const strategy = strategyById(strategyId);
@@ -146,6 +149,15 @@ export function runScenario(
       reason: `${scenario.id} needs module(s) for ${missing.join(', ')} (T, T2: targets; P: the livepatch; R: a replacing livepatch)`,
     };
   if (strategy.notYet) return { kind: 'refused', strategy, scenario, reason: `${strategy.id}: ${strategy.notYet}` };
+  const kernel = kernelId ?? strategy.kernel;
+  // the .klp.text and split reconstructions hook the core/init layouts (frob_text(), module_alloc())
+  if ((strategy.packaging || strategy.klpTextHooks) && profiles[kernel].moduleMemory)
+    return {
+      kind: 'refused',
+      strategy,
+      scenario,
+      reason: `${strategy.id} reconstructs a design on the core/init module layout (≤ 6.3); kernel ${kernel} allocates per MOD_* type`,
+    };
   const ops = applyPolicy(strategy, scenario, mods);
   if (typeof ops === 'string') return { kind: 'refused', strategy, scenario, reason: ops };
 
@@ -165,7 +177,7 @@ export function runScenario(
   const { modules, packaging, split } = packaged;
   mods = modules;
   const hooks = strategyHooks(strategy, split);
-  const k = new Kernel({ kernel: strategy.kernel, vmlinux, ...(hooks ? { hooks } : {}) });
+  const k = new Kernel({ kernel, vmlinux, ...(hooks ? { hooks } : {}) });
   const outcomes: OpOutcome[] = [];
   for (const op of ops) {
     const f = mods[op.role]!;

@@ -5,6 +5,7 @@ import type { KallsymsEntry } from '../kernel/kallsyms.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import { klp_disable_patch } from '../kernel/livepatch/core.ts';
 import { delete_module, type LoadOptions, load_module } from '../kernel/module/main.ts';
+import type { KernelId } from '../kernel/profile.ts';
 import type { Trace } from '../trace/types.ts';
 import type { ResolveModule } from './modules.ts';
 import type { RequestOf } from './request.ts';
@@ -13,6 +14,8 @@ import type { RequestOf } from './request.ts';
 export interface SymbolTables {
   /** vmlinux's symbols (kallsyms lines without a `[module]` tag). */
   vmlinux: KallsymsEntry[];
+  /** The table of each kernel profile that has its own (the shipped 6.12 one), used instead of `vmlinux` on it. */
+  vmlinuxOf?: Partial<Record<KernelId, KallsymsEntry[]>>;
   /** Modules taken as loaded without being emulated (KernelOptions.moduleSymbols); sequences only. */
   moduleSymbols?: KallsymsEntry[];
   /** How vmlinux exports are told (KernelOptions.vmlinuxExports); sequences only. */
@@ -49,7 +52,7 @@ export async function runSequence<M>(
 ): Promise<{ trace: Trace; outcomes: SequenceOutcome[] }> {
   const k = new Kernel({
     kernel: request.kernel,
-    vmlinux: tables.vmlinux,
+    vmlinux: tables.vmlinuxOf?.[request.kernel] ?? tables.vmlinux,
     ...(tables.moduleSymbols ? { moduleSymbols: tables.moduleSymbols } : {}),
     ...(tables.vmlinuxExports ? { vmlinuxExports: tables.vmlinuxExports } : {}),
     ...(place.percpuBase === undefined ? {} : { percpuBase: place.percpuBase }),

@@ -1,6 +1,7 @@
 // The demo modules (src/scenarios/demo_roles.ts) as the core's tests and benchmarks read them from
 // public/samples/ (Node only), decoded, one per scenario role; and the built-in vmlinux kallsyms table.
 import { readFileSync } from 'node:fs';
+import type { KernelChoice } from '../engine/kernels.ts';
 import type { ModuleFile } from '../engine/modules.ts';
 import type { RoleModules } from '../engine/request.ts';
 import { type KallsymsEntry, parseKallsyms } from '../kernel/kallsyms.ts';
@@ -10,10 +11,11 @@ import { ROLES } from '../scenarios/scenarios.ts';
 
 const builtins = new URL('../../public/samples/', import.meta.url);
 
-export async function demoModules(): Promise<RoleModules<ModuleFile>> {
+/** The demo modules of one build: the 6.1 one (public/samples/klp/) unless told. */
+export async function demoModules(folder: KernelChoice['samples'] = 'klp'): Promise<RoleModules<ModuleFile>> {
   const mods: RoleModules<ModuleFile> = {};
   for (const role of ROLES) {
-    const file = demoRoleFiles[role];
+    const file = demoRoleFiles(folder)[role];
     const name = file.split('/').at(-1)!;
     const d = await decodeModule(new Uint8Array(readFileSync(new URL(file, builtins))), name);
     if (!d.ok) throw new Error(d.error.message);
@@ -22,6 +24,7 @@ export async function demoModules(): Promise<RoleModules<ModuleFile>> {
   return mods;
 }
 
-export function builtinVmlinux(): KallsymsEntry[] {
-  return parseKallsyms(readFileSync(new URL('vmlinux.kallsyms', builtins), 'utf8')).filter((e) => !e.module);
+/** A shipped vmlinux table: the 6.1 one unless told. */
+export function builtinVmlinux(file: KernelChoice['kallsyms'] = 'vmlinux.kallsyms'): KallsymsEntry[] {
+  return parseKallsyms(readFileSync(new URL(file, builtins), 'utf8')).filter((e) => !e.module);
 }

@@ -1,11 +1,13 @@
 // Which module plays each role of a scenario, and (for the status line) which ones a run used.
+
+import { kernelChoices } from '../../../src/engine/kernels.ts';
 import type { RoleModules } from '../../../src/engine/request.ts';
 import { demoRoleFiles } from '../../../src/scenarios/demo_roles.ts';
 import { type Role, type ScenarioId, scenarioById } from '../../../src/scenarios/scenarios.ts';
 import { useKlp } from '../../store.ts';
 import { useExplain } from '../state/explain_store.ts';
 import type { ModuleRef } from '../state/request.ts';
-import { parseRef, refValue } from './module_ref.ts';
+import { builtinLabel, parseRef, refValue } from './module_ref.ts';
 
 /** What each role is, in the order the pickers list them. */
 const ROLE_TITLE: Record<Role, string> = {
@@ -44,7 +46,8 @@ export function RolePicker({
       <legend>modules</legend>
       {used.map((role) => {
         const ref = roles?.[role];
-        const dflt = demoRoleFiles[role].split('/').pop();
+        // the same file name in every build: the run plays the one built for its kernel
+        const dflt = demoRoleFiles('klp')[role].split('/').pop();
         return (
           <label key={role} title={`${role}: ${ROLE_TITLE[role]}`}>
             <b className="mono">{role}</b>{' '}
@@ -54,15 +57,15 @@ export function RolePicker({
               value={ref ? refValue(ref) : ''}
               onChange={(e) => pick(role, e.currentTarget.value)}
             >
-              <option value="" title="the built-in sample for this role">
+              <option value="" title="the built-in sample for this role, built for the kernel the strategy runs on">
                 {dflt}
               </option>
               <optgroup label="Built-in samples">
                 {builtins
-                  .filter((m) => m.file !== demoRoleFiles[role])
+                  .filter((m) => !DEMO_BUILDS.some((b) => m.file === demoRoleFiles(b)[role]))
                   .map((m) => (
                     <option key={m.id} value={`sample:${m.id}`} title={m.description}>
-                      {m.file.split('/').pop()}
+                      {builtinLabel(m)}
                     </option>
                   ))}
               </optgroup>
@@ -88,6 +91,7 @@ export function RolePicker({
 }
 
 const ROLE_ORDER = Object.keys(ROLE_TITLE) as Role[];
+const DEMO_BUILDS = [...new Set(Object.values(kernelChoices).map((c) => c.samples))];
 
 /** For the status line: which chosen modules the run on screen used per role (the rest are the built-in modules). */
 export function RanRoles() {

@@ -7,7 +7,7 @@ import { useKlp } from '../../store.ts';
 import { explainStore } from '../state/explain_store.ts';
 import type { ModuleRef } from '../state/request.ts';
 import { ModeSwitch, PickerForm } from './form_parts.tsx';
-import { parseRef, refValue } from './module_ref.ts';
+import { builtinLabel, parseRef, refValue, sampleForKernel } from './module_ref.ts';
 
 type Sequence = RequestOf<'sequence', ModuleRef>;
 
@@ -47,11 +47,26 @@ export function SequenceForm({ source, running }: { source: Sequence; running: b
               name="kernel"
               value={id}
               checked={source.kernel === id}
-              onChange={() => update({ kernel: id })}
+              onChange={() =>
+                // the demo modules follow the kernel: the build made for it (klp/ for 6.1, klp-6.12/ for 6.12)
+                update({
+                  kernel: id,
+                  ops: source.ops.map((o) =>
+                    o.op === 'insmod' ? { ...o, module: sampleForKernel(o.module, builtins, id) } : o,
+                  ),
+                })
+              }
             />{' '}
             {kernelChoices[id].label}
+            {kernelChoices[id].checked === 'real' && (
+              <span className="muted" title="held to the real kernel by the tests (truth/)">
+                {' '}
+                ✓
+              </span>
+            )}
           </label>
         ))}
+        <span className="muted kernel-note">✓ held to a real kernel; the others follow the source only</span>
       </fieldset>
       <ol className="sequence">
         {source.ops.map((s, i) => (
@@ -80,7 +95,7 @@ export function SequenceForm({ source, running }: { source: Sequence; running: b
                 <optgroup label="Built-in samples">
                   {builtins.map((m) => (
                     <option key={m.id} value={`sample:${m.id}`} title={m.description}>
-                      {m.file.split('/').pop()}
+                      {builtinLabel(m)}
                     </option>
                   ))}
                 </optgroup>

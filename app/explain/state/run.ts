@@ -1,12 +1,17 @@
 // Turns an AppRequest into a Trace by asking the worker: resolves built-in modules and opened
 // files to worker handles (a sample's bytes are fetched and transferred once per worker), sends
-// the vmlinux table once, and runs the request there. No kernel logic here.
+// the vmlinux tables once (the default one, and each kernel's own: the shipped 6.12 one), and
+// runs the request there. A scenario role nobody chose plays the built-in sample built for the
+// kernel its strategy runs on. No kernel logic here.
 
+import { kernelChoices } from '../../../src/engine/kernels.ts';
 import type { RequestOf, RoleModules, SequenceOp } from '../../../src/engine/request.ts';
 import type { Outcome, ResultOf } from '../../../src/engine/run.ts';
 import type { Packaging } from '../../../src/engine/scenario.ts';
+import type { KernelId } from '../../../src/kernel/profile.ts';
 import { demoRoleFiles } from '../../../src/scenarios/demo_roles.ts';
 import { ROLES } from '../../../src/scenarios/scenarios.ts';
+import { strategyById } from '../../../src/strategies/strategies.ts';
 import type { Trace } from '../../../src/trace/types.ts';
 import { type BuiltinModule, builtinUrl, fetchBuiltinBytes } from '../../builtin_modules.ts';
 import { useKlp, worker } from '../../store.ts';
@@ -26,19 +31,33 @@ export interface TraceRun {
   totalMs: number;
 }
 
-let kallsymsSent: Promise<void> | null = null;
+const kallsymsSent = new Map<string, Promise<void>>();
 const builtinHandles = new Map<string, { handle: number; restarts: number }>();
+const DEFAULT_TABLE = kernelChoices['6.1'].kallsyms;
 
-function ensureKallsyms(): Promise<void> {
-  kallsymsSent ??= (async () => {
-    const response = await fetch(builtinUrl('vmlinux.kallsyms'));
-    if (!response.ok) throw new Error(`samples/vmlinux.kallsyms: HTTP ${response.status}`);
-    await worker().setKallsyms(await response.text());
-  })().catch((e: unknown) => {
-    kallsymsSent = null;
-    throw e;
-  });
-  return kallsymsSent;
+/** Sends a shipped vmlinux table once: the default one, or a kernel's own. */
+function sendTable(file: string, kernel?: KernelId): Promise<void> {
+  let sent = kallsymsSent.get(file);
+  if (!sent) {
+    sent = (async () => {
+      const response = await fetch(builtinUrl(file));
+      if (!response.ok) throw new Error(`samples/${file}: HTTP ${response.status}`);
+      // a kernel's own table goes by the kernel's name (the worker's runs on that kernel use it)
+      await worker().setKallsyms(await response.text(), kernel ?? 'default');
+    })().catch((e: unknown) => {
+      kallsymsSent.delete(file);
+      throw e;
+    });
+    kallsymsSent.set(file, sent);
+  }
+  return sent;
+}
+
+/** The default table, and the own table of each of `kernels` that has one. */
+async function ensureKallsyms(kernels: KernelId[]): Promise<void> {
+  await sendTable(DEFAULT_TABLE);
+  for (const k of new Set(kernels))
+    if (kernelChoices[k].kallsyms !== DEFAULT_TABLE) await sendTable(kernelChoices[k].kallsyms, k);
 }
 
 /** The worker handle of a module (a sample's bytes are fetched and stashed once per worker). */
@@ -59,14 +78,16 @@ export async function handleOf(ref: ModuleRef, builtins: BuiltinModule[]): Promi
   return handle;
 }
 
-/** The module of each scenario role: the user's choice, else the built-in sample for it. */
+/** The module of each scenario role: the user's choice, else the built-in sample built for `kernel`. */
 export function roleRefs(
   chosen: RoleModules<ModuleRef> | undefined,
   builtins: BuiltinModule[],
+  kernel: KernelId,
 ): RoleModules<ModuleRef> {
   const refs: RoleModules<ModuleRef> = {};
+  const demo = demoRoleFiles(kernelChoices[kernel].samples);
   for (const role of ROLES) {
-    const sample = builtins.find((s) => s.file === demoRoleFiles[role]);
+    const sample = builtins.find((s) => s.file === demo[role]);
     const ref = chosen?.[role] ?? (sample ? { kind: 'sample' as const, id: sample.id } : undefined);
     if (ref) refs[role] = ref;
   }
@@ -77,9 +98,10 @@ export function roleRefs(
 async function roleHandles(
   chosen: RoleModules<ModuleRef> | undefined,
   builtins: BuiltinModule[],
+  kernel: KernelId,
 ): Promise<RoleModules<number>> {
   const roles: RoleModules<number> = {};
-  const refs = roleRefs(chosen, builtins);
+  const refs = roleRefs(chosen, builtins, kernel);
   for (const role of ROLES) {
     const ref = refs[role];
     if (ref) roles[role] = await handleOf(ref, builtins);
@@ -93,12 +115,16 @@ export async function runCompare(
   builtins: BuiltinModule[],
 ): Promise<ResultOf<'compare'> & { totalMs: number }> {
   const t0 = performance.now();
-  await ensureKallsyms();
+  // each strategy plays the modules chosen, else the samples built for its kernel
+  const kernels = [...new Set(request.strategies.map((s) => strategyById(s)!.kernel))];
+  await ensureKallsyms(kernels);
+  const kernelRoles: Partial<Record<KernelId, RoleModules<number>>> = {};
+  for (const k of kernels) kernelRoles[k] = await roleHandles(request.roles, builtins, k);
   const reply = await worker().run({
     kind: 'compare',
     strategies: request.strategies,
     scenario: request.scenario,
-    roles: await roleHandles(request.roles, builtins),
+    kernelRoles,
   });
   for (const c of reply.columns) if (c.trace && c.audit) provideAudit(c.trace, c.audit);
   return { ...reply, totalMs: performance.now() - t0 };
@@ -106,14 +132,15 @@ export async function runCompare(
 
 export async function runSource(source: AppRequest, builtins: BuiltinModule[]): Promise<TraceRun> {
   const t0 = performance.now();
-  await ensureKallsyms();
   if (source.kind === 'compare') throw new Error('a comparison runs through runCompare');
   if (source.kind === 'scenario') {
+    const kernel = strategyById(source.strategy)!.kernel;
+    await ensureKallsyms([kernel]);
     const reply = await worker().run({
       kind: 'scenario',
       strategy: source.strategy,
       scenario: source.scenario,
-      roles: await roleHandles(source.roles, builtins),
+      roles: await roleHandles(source.roles, builtins, kernel),
     });
     if (reply.trace && reply.audit) provideAudit(reply.trace, reply.audit);
     return {
@@ -125,6 +152,7 @@ export async function runSource(source: AppRequest, builtins: BuiltinModule[]): 
       totalMs: performance.now() - t0,
     };
   }
+  await ensureKallsyms([source.kernel]);
   const ops: SequenceOp<number>[] = [];
   for (const s of source.ops)
     ops.push(s.op === 'insmod' ? { op: 'insmod', module: await handleOf(s.module, builtins) } : s);

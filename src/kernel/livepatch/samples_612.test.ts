@@ -290,3 +290,49 @@ describe('the 6.12 samples in the emulated 6.12 kernel, against the real one', (
     });
   });
 });
+
+test('refusals on an enabled patch, as the real 6.12 gave them: rmmod → EAGAIN, enabling it again → EINVAL', async () => {
+  const k = new Kernel({ kernel: '6.12', vmlinux: vmlinux612 });
+  for (const name of ['klp_demo_target', 'klp_demo_patch']) {
+    const d = await sample612(name);
+    expect(load_module(k, d.bytes, d.module.elf).ok).toBe(true);
+  }
+  const real = realRun('samples-refusals').steps;
+  const rmmod = real.find((s) => s.cmd.startsWith('rmmod'))!;
+  const enable = real.find((s) => s.cmd.startsWith('livepatch-enable'))!;
+  expect([rmmod.errno?.name, realErrno(enable)]).toEqual(['EAGAIN', 'EINVAL']);
+  expect(delete_module(k, 'klp_demo_patch')?.errnoName).toBe('EAGAIN');
+  expect(enabled_store(k, 'klp_demo_patch', true)?.errnoName).toBe('EINVAL');
+  // nothing changed: still loaded, enabled, holding its own module
+  expect(livepatchSysfs(k)['/sys/kernel/livepatch/klp_demo_patch/enabled']).toBe('1');
+  expect(k.findModule('klp_demo_patch')?.refcnt).toBe(1);
+});
+
+test('6.12 permissions: rodata_ro(false), data_nx, text_rox per allocation; trampolines from execmem_alloc, then set_memory_rox', async () => {
+  const k = new Kernel({ kernel: '6.12', vmlinux: vmlinux612 });
+  const t = await sample612('klp_demo_target');
+  expect(load_module(k, t.bytes, t.module.elf).ok).toBe(true);
+  const p = await sample612('klp_demo_patch');
+  const from = k.trace.trace.steps.length;
+  expect(load_module(k, p.bytes, p.module.elf).ok).toBe(true);
+  const mod = k.findModule('klp_demo_patch')!;
+  const events = k.trace.trace.steps.slice(from).flatMap((s) => s.events);
+  // which allocation each set_memory_*() call covers, in order, up to the patch's init
+  const typeAt = (addr: bigint) =>
+    MOD_MEM_TYPES.find((ty) => mod.mem![ty].base === addr) ?? (addr >= MODULES_VADDR ? 'init or trampoline' : addr);
+  const calls = events.flatMap((e) => (e.kind === 'perm' ? [`${e.fn} ${String(typeAt(e.addr))}`] : []));
+  expect(calls.slice(0, 4)).toEqual([
+    'set_memory_ro MOD_RODATA',
+    'set_memory_nx MOD_DATA',
+    'set_memory_nx MOD_RODATA',
+    'set_memory_nx init or trampoline', // MOD_INIT_DATA, freed by the end of the load
+  ]);
+  expect(calls[4]).toBe('set_memory_rox MOD_TEXT');
+  // one trampoline per patched function, each RO+X in one call
+  const allocs = events.flatMap((e) => (e.kind === 'alloc' && e.region.module === 'ftrace' ? [e] : []));
+  expect(allocs.map((a) => a.caller)).toEqual(['execmem_alloc', 'execmem_alloc', 'execmem_alloc']);
+  for (const a of allocs)
+    expect(
+      events.filter((e) => e.kind === 'perm' && e.addr === a.region.base).map((e) => e.kind === 'perm' && e.fn),
+    ).toEqual(['set_memory_rox']);
+});

@@ -23,7 +23,7 @@ import { SIZEOF_EXCEPTION_TABLE_ENTRY, sort_extable } from '../lib/extable.ts';
 import { klp_apply_section_relocs, klp_enable_patch, klp_module_coming, klp_module_going } from '../livepatch/core.ts';
 import { type LoadError, loadError } from '../load_error.ts';
 import { KernelFault } from '../mm/address_space.ts';
-import { PAGE_ALIGN } from '../mm/page.ts';
+import { PAGE_ALIGN, PAGE_SIZE } from '../mm/page.ts';
 import { blocking_notifier_call_chain, blocking_notifier_call_chain_robust } from '../notifier.ts';
 import { SIZEOF_STATIC_CALL_SITE } from '../static_call_inline.ts';
 import { ftrace_module_enable, ftrace_module_init, ftrace_release_mod } from '../trace/ftrace.ts';
@@ -170,11 +170,14 @@ function move_module_mem(k: Kernel, mod: Module, info: LoadInfo, opts: LoadOptio
       file: FILE,
     });
     const mem = mod.mem!;
+    let next = opts.memStart;
     for (const type of MOD_MEM_TYPES) {
       if (!mem[type].size) continue;
       mem[type].size = PAGE_ALIGN(mem[type].size); // module_memory_alloc()
+      const at = opts.memBase?.[type] ?? next;
+      if (next !== undefined) next += BigInt(mem[type].size + PAGE_SIZE);
       const base = k.trace.call('module_memory_alloc', () =>
-        k.moduleArea.module_alloc(mod.name, type, mem[type].size, opts.memBase?.[type], k.profile.execAlloc),
+        k.moduleArea.module_alloc(mod.name, type, mem[type].size, at, k.profile.execAlloc),
       );
       if (base === undefined) {
         free_mod_mem(k, mod);
@@ -497,6 +500,11 @@ export interface LoadOptions {
   initBase?: bigint;
   /** 6.4+: place these allocations here instead of where the allocator would. */
   memBase?: Partial<Record<ModMemType, bigint>>;
+  /**
+   * 6.4+: place every allocation from here, in MOD_* order, each after the previous one and its
+   * guard page — where the allocator puts a lone module whose lowest free address this is.
+   */
+  memStart?: bigint;
 }
 
 /**
