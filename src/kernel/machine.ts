@@ -46,6 +46,12 @@ export interface MachineProfile {
    * the per-cpu area: after vmlinux's static per-cpu data, pcpu_setup_first_chunk()).
    */
   percpuModuleBase: bigint;
+  /**
+   * What pv_ops (struct paravirt_patch_template, arch/x86/kernel/paravirt.c) holds after boot:
+   * its address, its slots in order, and nop_func (paravirt_nop). 6.8+ turns a module's pv_ops
+   * calls into direct calls to these (alt_replace_call()); null when not recorded.
+   */
+  pvOps: { address: bigint; nopFunc: bigint; slots: readonly bigint[] } | null;
 }
 
 /** A machine as its JSON file records it (src/kernel/machines/*.json): every value with its provenance. */
@@ -66,6 +72,7 @@ interface MachineFile {
   ftrace_active: boolean;
   static_keys_flipped: string[];
   percpu_module_base: string;
+  pv_ops?: { address: string; nop_func: string; slots: string[] };
 }
 
 function machineFrom(f: MachineFile): MachineProfile {
@@ -85,6 +92,9 @@ function machineFrom(f: MachineFile): MachineProfile {
     ftraceActive: f.ftrace_active,
     staticKeysFlipped: f.static_keys_flipped,
     percpuModuleBase: BigInt(f.percpu_module_base),
+    pvOps: f.pv_ops
+      ? { address: BigInt(f.pv_ops.address), nopFunc: BigInt(f.pv_ops.nop_func), slots: f.pv_ops.slots.map(BigInt) }
+      : null,
   };
 }
 

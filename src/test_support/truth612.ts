@@ -62,9 +62,9 @@ export const realRun = (run: string): RealRun => JSON.parse(readFileSync(new URL
 export const realImage = (run: string, file: string): Uint8Array =>
   new Uint8Array(readFileSync(new URL(`${run}/${file}`, truth)));
 
-/** A `.ko` of truth/v6.12/debian-13/ko/. */
-export const debianKo = (name: string): Uint8Array =>
-  new Uint8Array(readFileSync(new URL(`debian-13/ko/${name}.ko`, truth)));
+/** A `.ko` of truth/v6.12/RUN/ko/ (debian-13, debian-pvops). */
+export const debianKo = (run: string, name: string): Uint8Array =>
+  new Uint8Array(readFileSync(new URL(`${run}/ko/${name}.ko`, truth)));
 
 /** The shipped 6.12 vmlinux table (truth/v6.12/vmlinux-kallsyms, nokaslr). */
 export const vmlinux612 = parseKallsyms(

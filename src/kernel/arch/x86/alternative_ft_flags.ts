@@ -10,7 +10,7 @@
 // becomes one NOP of up to 11 bytes, or a short jump over INT3s.
 import { hex } from '../../../format/hex.ts';
 import type { Kernel } from '../../kernel_types.ts';
-import { s32At } from '../../lib/unaligned.ts';
+import { s32At, setS32 } from '../../lib/unaligned.ts';
 import { CpuCaps } from '../../machine.ts';
 import { KernelFault } from '../../mm/address_space.ts';
 import { symbolic } from '../../module/kallsyms.ts';
@@ -146,13 +146,44 @@ function text_poke_apply_relocation(buf: Uint8Array, instr: bigint, instrlen: nu
 }
 
 /**
- * alt_replace_call(): the replacement `call BUG_func` of an ALT_FLAG_DIRECT_CALL entry becomes a
- * call to what the original `call *disp(%rip)` reads — a pv_ops slot of vmlinux. Its contents
- * are run-time data no kallsyms dump shows: undefined here, and the site is left as built.
+ * alt_replace_call(): an ALT_FLAG_DIRECT_CALL entry (a pv_ops call, 6.8+) turns the original
+ * `call *disp(%rip)` into a direct `call` to what that pv_ops slot holds — the replacement is a
+ * `call BUG_func` whose displacement moves by (target - BUG_func) — or into NOPs when the slot
+ * holds nop_func. The slots are the machine's (MachineProfile.pvOps: vmlinux data no kallsyms
+ * dump shows); a machine without them leaves the entry as built. Returns the bytes of call, or
+ * undefined to skip the entry.
  */
-function alt_replace_call(k: Kernel, instr: bigint): number | undefined {
-  k.trace.printk('info', `alternatives: pv_ops target of the call at ${symbolic(k, instr)} unknown; left as built`);
-  return undefined;
+function alt_replace_call(
+  k: Kernel,
+  mod: Module,
+  instr: bigint,
+  replacement: bigint,
+  buf: Uint8Array,
+  instrlen: number,
+  replacementlen: number,
+): number | undefined {
+  const bug = (what: string) =>
+    new KernelFault(instr, [`ALT_FLAG_DIRECT_CALL set for ${what}`, 'kernel BUG at arch/x86/kernel/alternative.c']);
+  if (replacementlen !== 5 || buf[0] !== CALL) throw bug('a non-call replacement instruction');
+  const orig = k.mem.read(instr, 6);
+  if (instrlen !== 6 || orig[0] !== 0xff || orig[1] !== 0x15) throw bug('unrecognized indirect call');
+  const slot = instr + 6n + BigInt(s32At(orig, 2));
+  const pv = k.machine.pvOps;
+  const i = pv ? Number(slot - pv.address) / 8 : -1;
+  if (!pv || !Number.isInteger(i) || i < 0 || i >= pv.slots.length) {
+    k.trace.step(`alt_replace_call: ${hex(slot, 16)} is no pv_ops slot this machine records; entry left as built`, {
+      module: mod.name,
+      file: FILE,
+      fn: 'alt_replace_call',
+    });
+    return undefined;
+  }
+  // (BUG_func - .) + (target - BUG_func) := target - .; a NULL slot calls BUG_func itself. BUG_func
+  // is where the replacement's call was relocated to.
+  const target = pv.slots[i]!;
+  const bugFunc = replacement + 5n + BigInt(s32At(buf, 1));
+  if (target) setS32(buf, 1, Number(BigInt.asIntN(32, BigInt(s32At(buf, 1)) + target - bugFunc)));
+  return target === pv.nopFunc ? 0 : 5;
 }
 
 /** apply_alternatives() (6.12) over one module's `.altinstructions`. */
@@ -202,7 +233,7 @@ export function apply_alternatives(k: Kernel, mod: Module, sec: Shdr): void {
     buf.set(k.mem.read(replacement, replacementlen));
     let size: number = replacementlen;
     if (flags & ALT_FLAG_DIRECT_CALL) {
-      const r = alt_replace_call(k, instr);
+      const r = alt_replace_call(k, mod, instr, replacement, buf, instrlen, replacementlen);
       if (r === undefined) continue;
       size = r;
     }
