@@ -60,6 +60,20 @@ test('a 6.1 recording opens in Explain as the real kernel, then beside its emula
   await expect(page.getByTestId('recorded-badge')).toHaveCount(0);
 });
 
+test('a 6.12 recording runs beside the 6.12 profile, on the 6.12 samples and vmlinux table', async ({ page }) => {
+  await page.goto('./');
+  await openRecording(page, 'late-load-6.12.txt', recording('6.12', 'late-load'));
+  await expect(page.getByTestId('recording-status')).toContainText('6.12.118+deb12-amd64 (Linux 6.12.118)', {
+    timeout: 30_000,
+  });
+  await page.getByTestId('compare-recording').click();
+  const items = page.getByTestId('divergence-list').getByTestId('divergence');
+  await expect(items).toHaveCount(3, { timeout: 30_000 });
+  await expect(items.nth(0)).toContainText('every module-space address is 0x2000 higher');
+  await expect(items.nth(1)).toContainText('lock → ds at klp_demo_patch+MOD_TEXT:0x109');
+  await expect(page.locator('[data-testid="compare-column"][data-strategy="emulation"]')).toContainText('kernel 6.12');
+});
+
 test('a recording the parser refuses: its message names the line', async ({ page }) => {
   await page.goto('./');
   const text = recording('6.1', 'late-load').toString('utf8').split('\n');
