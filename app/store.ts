@@ -4,6 +4,8 @@ import type { LoadError } from '../src/kernel/load_error.ts';
 import { checkModuleFileSize } from '../src/kernel/read_file.ts';
 import type { OpenedModule } from '../src/module_file.ts';
 import { sha256Hex } from '../src/permalink/sha256.ts';
+import { isRecording } from '../src/recording/detect.ts';
+import type { Trace } from '../src/trace/types.ts';
 import { type BuiltinModule, fetchBuiltinBytes } from './builtin_modules.ts';
 import { ModuleWorkerClient, WorkerCancelledError, WorkerCrashedError } from './worker/client.ts';
 
@@ -52,6 +54,14 @@ export interface HexHighlight {
   label?: string;
 }
 
+/** A klp-capture recording the user opened: what a real kernel did, as a trace (the worker read it). */
+export interface OpenedRecording {
+  fileName: string;
+  trace: Trace;
+  /** The modules its insmods load, in order (the .ko files a comparison with the emulation needs). */
+  modules: string[];
+}
+
 /** Top-level view: the ELF inspector or the loader explainer. */
 export type AppView = 'inspect' | 'explain';
 
@@ -77,6 +87,8 @@ export interface KlpState {
   busy: Busy | null;
   /** Incremented by every open request; a reply for an older request is dropped (newer wins). */
   seq: number;
+  /** The last recording opened (the explainer shows it); files that are modules go to `files`. */
+  recording: OpenedRecording | null;
 
   setView(view: AppView): void;
   setBuiltins(builtins: BuiltinModule[]): void;
@@ -160,6 +172,27 @@ export const useKlp = create<KlpState>()((set, get) => {
     set({ busy: null, error });
   }
 
+  /** A recording goes to the explainer (told by its header line, whatever the file's name). */
+  async function openRecording(seq: number, buffer: ArrayBuffer, fileName: string) {
+    try {
+      const reply = await worker().openRecording(buffer, fileName);
+      if (!isCurrent(seq)) return;
+      if (!reply.ok) {
+        fail(seq, { kind: 'app-error', fileName, message: reply.message });
+        return;
+      }
+      set({
+        recording: { fileName, trace: reply.trace, modules: reply.modules },
+        view: 'explain',
+        busy: null,
+        error: null,
+      });
+    } catch (e) {
+      if (e instanceof WorkerCancelledError) return;
+      fail(seq, { kind: 'app-error', fileName, message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
   async function decode(
     seq: number,
     buffer: ArrayBuffer,
@@ -167,6 +200,10 @@ export const useKlp = create<KlpState>()((set, get) => {
     origin: 'sample' | 'file',
     reread: () => Promise<ArrayBuffer>,
   ) {
+    if (isRecording(new Uint8Array(buffer))) {
+      await openRecording(seq, buffer, fileName);
+      return;
+    }
     try {
       // A user's own file is named in permalinks by its content hash (the bytes go to the worker next).
       const sha256 = origin === 'file' ? await sha256Hex(new Uint8Array(buffer)) : undefined;
@@ -213,6 +250,7 @@ export const useKlp = create<KlpState>()((set, get) => {
     error: null,
     busy: null,
     seq: 0,
+    recording: null,
 
     setView: (view) => set({ view }),
     setBuiltins: (builtins) => set({ builtins }),

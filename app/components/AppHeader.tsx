@@ -1,6 +1,7 @@
 import { useKlp } from '../store.ts';
 import { BuiltinPicker } from './BuiltinPicker.tsx';
 import { OpenFileButton } from './OpenFileButton.tsx';
+import { RecordHelp } from './RecordHelp.tsx';
 import { ViewSwitch } from './ViewSwitch.tsx';
 
 export function AppHeader() {
@@ -21,6 +22,7 @@ export function AppHeader() {
       </p>
       <div className="actions">
         {view === 'inspect' && <BuiltinPicker />}
+        <RecordHelp />
         <OpenFileButton />
       </div>
     </header>

@@ -17,6 +17,7 @@ import { ScenarioPicker } from './picker/ScenarioPicker.tsx';
 import { onExplainKey } from './player/keys.ts';
 import { StepControls } from './player/StepControls.tsx';
 import { usePlayback } from './player/usePlayback.ts';
+import { RecordingBar, RecordingStatus } from './recording/RecordingStatus.tsx';
 import { explainStore, useExplain } from './state/explain_store.ts';
 import { DEFAULT_COMPARE } from './state/request.ts';
 import { Timeline } from './timeline/Timeline.tsx';
@@ -28,8 +29,10 @@ export function ExplainView() {
   const status = useExplain((s) => s.status);
   const outcomes = useExplain((s) => s.outcomes);
   const ran = useExplain((s) => s.ran);
-  const packaging = useExplain((s) => s.packaging);
-  const comparing = ran?.kind === 'compare';
+  const recording = useExplain((s) => s.recording);
+  const recordingCompared = useExplain((s) => s.recordingCompared);
+  const opened = useKlp((s) => s.recording);
+  const comparing = ran?.kind === 'compare' || (recording !== null && recordingCompared);
   const ranStrategy = ran?.kind === 'scenario' ? strategyById(ran.strategy) : undefined;
   const samplesReady = useKlp((s) => s.builtins.length > 0);
   const root = useRef<HTMLDivElement>(null);
@@ -37,11 +40,21 @@ export function ExplainView() {
   useFitMap(root);
   const waitingForFiles = usePendingFiles().length > 0;
 
+  // A recording the user opened (dropped, or Open module…) is shown as soon as it is read.
+  useEffect(() => {
+    if (opened && opened !== explainStore.getState().recording) explainStore.getState().showRecording(opened);
+  }, [opened]);
   // First visit: run the default scenario once the sample list is known. No autoplay.
   useEffect(() => {
     const s = explainStore.getState();
-    // A permalink naming the user's own files waits for them (FileRequest asks).
-    if (samplesReady && s.trace === null && s.status.kind === 'idle' && !startLink.getState().missing.length)
+    // A permalink naming the user's own files waits for them (FileRequest asks); a recording is shown instead.
+    if (
+      samplesReady &&
+      s.trace === null &&
+      s.status.kind === 'idle' &&
+      !startLink.getState().missing.length &&
+      !useKlp.getState().recording
+    )
       void s.run();
   }, [samplesReady, waitingForFiles]);
   useEffect(() => {
@@ -57,10 +70,15 @@ export function ExplainView() {
       data-testid="explain"
       aria-label="Explain loading: step through what the kernel did"
     >
-      <ScenarioPicker />
-      {comparing && <ShareBar />}
+      {recording ? <RecordingBar /> : <ScenarioPicker />}
+      {comparing && !recording && <ShareBar />}
       {comparing ? (
         <CompareView />
+      ) : recording ? (
+        <>
+          <RecordingStatus recording={recording} />
+          {trace && <TraceBody />}
+        </>
       ) : (
         <>
           <p className="run-status" data-testid="run-status" aria-live="polite">
@@ -102,30 +120,38 @@ export function ExplainView() {
               Compare 5.4 and 5.8 on late-load side by side →
             </button>
           </p>
-          {trace && (
-            <div className="explain-body">
-              <div className="explain-main">
-                <Legend />
-                <div className="map-scroll">
-                  <StepEffects trace={trace} />
-                  <MemoryMap trace={trace} />
-                </div>
-                <StepControls steps={trace.steps.length} />
-                <Timeline trace={trace} />
-              </div>
-              <aside className="explain-side">
-                <ShareBar />
-                <Narration trace={trace} />
-                <WriteDetail trace={trace} />
-                <WriteList trace={trace} />
-                {packaging && ran?.kind === 'scenario' && (
-                  <PackagingPanel packaging={packaging} strategy={ran.strategy} />
-                )}
-              </aside>
-            </div>
-          )}
+          {trace && <TraceBody />}
         </>
       )}
+    </div>
+  );
+}
+
+/** The map, controls and timeline, with the narration and writes beside them: the trace on screen. */
+function TraceBody() {
+  const trace = useExplain((s) => s.trace);
+  const ran = useExplain((s) => s.ran);
+  const packaging = useExplain((s) => s.packaging);
+  const recorded = useExplain((s) => s.recording !== null);
+  if (!trace) return null;
+  return (
+    <div className="explain-body">
+      <div className="explain-main">
+        <Legend />
+        <div className="map-scroll">
+          <StepEffects trace={trace} />
+          <MemoryMap trace={trace} />
+        </div>
+        <StepControls steps={trace.steps.length} />
+        <Timeline trace={trace} />
+      </div>
+      <aside className="explain-side">
+        {!recorded && <ShareBar />}
+        <Narration trace={trace} />
+        <WriteDetail trace={trace} />
+        <WriteList trace={trace} />
+        {packaging && ran?.kind === 'scenario' && <PackagingPanel packaging={packaging} strategy={ran.strategy} />}
+      </aside>
     </div>
   );
 }

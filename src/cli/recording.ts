@@ -3,6 +3,7 @@
 // beside it and every divergence. A recording the parser refuses ends the command with the
 // parser's message, which names the line.
 import { readFileSync } from 'node:fs';
+import { kernelChoices } from '../engine/kernels.ts';
 import type { ModuleLookup } from '../engine/modules.ts';
 import { run } from '../engine/run.ts';
 import type { KernelId } from '../kernel/profile.ts';
@@ -18,14 +19,9 @@ import { CliError, readModule } from './io.ts';
 import { type ExportsMode, readKallsyms } from './kallsyms.ts';
 import { sayJson, sayLines, warn } from './output.ts';
 
-/** The shipped vmlinux table of the kernel a recording comes from (the samples were built for these). */
-const shippedVmlinuxTable = (trace: Trace) =>
-  new URL(
-    trace.recorded?.version.startsWith('6.12.')
-      ? '../../public/samples/vmlinux-6.12.kallsyms'
-      : '../../public/samples/vmlinux.kallsyms',
-    import.meta.url,
-  );
+/** The shipped vmlinux table of a kernel profile (the one its built-in samples were built against). */
+const shippedVmlinuxTable = (kernel: KernelId) =>
+  new URL(`../../public/samples/${kernelChoices[kernel].kallsyms}`, import.meta.url);
 
 function readRecording(path: string): Trace {
   let text: string;
@@ -64,7 +60,7 @@ async function compareWithEmulation(real: Trace, paths: string[], args: ParsedAr
   if (kernel) emulation.request.kernel = kernel as KernelId;
   const given = args.strings('kallsyms');
   const files = readKallsyms(
-    given.length ? given : [shippedVmlinuxTable(real).pathname],
+    given.length ? given : [shippedVmlinuxTable(emulation.request.kernel).pathname],
     args.string('exports') as ExportsMode | undefined,
     emulation.request.kernel,
   );

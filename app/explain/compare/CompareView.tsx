@@ -13,6 +13,8 @@ import { RanRoles } from '../picker/RolePicker.tsx';
 import { onPlayerKey, playerKeys } from '../player/keys.ts';
 import { PlayerControls } from '../player/PlayerControls.tsx';
 import { usePlayback } from '../player/usePlayback.ts';
+import { DivergenceList } from '../recording/DivergenceList.tsx';
+import { RecordedBadge } from '../recording/RecordingStatus.tsx';
 import { CompareTimeline, DIFF_STYLE } from './CompareTimeline.tsx';
 import { compareStore, useCompare } from './compare_store.ts';
 import { MetricsTable } from './MetricsTable.tsx';
@@ -23,13 +25,23 @@ export function CompareView() {
   const columns = useCompare((s) => s.columns);
   const alignment = useCompare((s) => s.alignment);
   const scenario = useCompare((s) => s.scenario);
+  const divergences = useCompare((s) => s.divergences);
   usePlayback(compareStore);
   return (
     <div className="compare" data-testid="compare">
       <p className="run-status" data-testid="compare-status" aria-live="polite">
-        {status.kind === 'running' && 'Running every strategy in the emulated kernel…'}
+        {status.kind === 'running' && 'Running the emulated kernel…'}
         {status.kind === 'error' && <span className="error-text">{status.message}</span>}
-        {status.kind === 'ready' && alignment && (
+        {status.kind === 'ready' && alignment && divergences && (
+          <>
+            <RecordedBadge /> <b>{columns[0]?.strategy.name}</b> beside the emulation of the same operations on{' '}
+            {columns[1]?.strategy.name} — {alignment.rows.length} aligned rows{' '}
+            <span className="muted">
+              (emulated in {status.runMs.toFixed(0)} ms, aligned in {status.alignMs.toFixed(0)} ms)
+            </span>
+          </>
+        )}
+        {status.kind === 'ready' && alignment && !divergences && (
           <>
             <b>{scenario}</b>
             <RanRoles />: {columns.map((c) => c.strategy.id).join(' vs ')} — {alignment.rows.length} aligned rows,{' '}
@@ -43,7 +55,14 @@ export function CompareView() {
       </p>
       {status.kind === 'ready' && alignment && (
         <>
+          {divergences && <DivergenceList divergences={divergences} />}
           <MetricsTable columns={columns} />
+          {divergences && (
+            <p className="muted metrics-note" data-testid="recording-metrics-note">
+              On the real kernel, text_poke counts the probe's hits: one text_poke_queue per ftrace site, whose three
+              int3-protocol writes and syncs are not probed; set_memory_* counts the numpages 0 calls too.
+            </p>
+          )}
           <CompareControls rows={alignment.rows.length} />
           <CompareTimeline columns={columns} />
           <DiffHere columns={columns} />
@@ -164,7 +183,9 @@ function CompareColumn({ column: c, index }: { column: CompareColumnState; index
         </h2>
         <p className="column-badges">
           <span className="badge">kernel {s.kernel}</span>
-          {s.reconstruction ? (
+          {c.trace?.recorded ? (
+            <RecordedBadge />
+          ) : s.reconstruction ? (
             <span
               className="recon-badge"
               data-testid="strategy-reconstruction"

@@ -5,6 +5,7 @@
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { RequestOf } from '../../../src/engine/request.ts';
+import type { Divergence } from '../../../src/recording/diff.ts';
 import type { ScenarioId } from '../../../src/scenarios/scenarios.ts';
 import { type Alignment, type DiffKind, diffNeighbour } from '../../../src/trace/align.ts';
 import { takeLinkedRow } from '../../permalink/start_link.ts';
@@ -13,7 +14,14 @@ import { type Cursor, type Player, playerSlice } from '../player/player.ts';
 import { traceModel } from '../state/model.ts';
 import type { ModuleRef } from '../state/request.ts';
 import { runCompare } from '../state/run.ts';
-import { alignColumns, type CompareColumnState, compareColumns, openingRow, opNeighbour } from './rows.ts';
+import {
+  alignColumns,
+  type CompareColumnState,
+  compareColumns,
+  openingRow,
+  opNeighbour,
+  rowOfDivergence,
+} from './rows.ts';
 
 export type { CompareColumnState } from './rows.ts';
 
@@ -31,8 +39,18 @@ export interface CompareState extends Player {
   row: number;
   status: CompareStatus;
   seq: number;
+  /** A recording beside its emulation: every difference, in the recording's order (null for designs). */
+  divergences: Divergence[] | null;
 
   run(request: RequestOf<'compare', ModuleRef>): Promise<void>;
+  /** Shows a recording's two columns (real, emulated), their alignment and their divergences. */
+  showRecording(
+    columns: CompareColumnState[],
+    divergences: Divergence[],
+    times: { runMs: number; totalMs: number },
+  ): void;
+  /** Moves the cursor to the row of a step of one column. */
+  seekStep(column: number, step: number): void;
   /** Previous / next row where the designs differ (at least `min`). */
   diff(dir: -1 | 1, min?: DiffKind): void;
 }
@@ -53,11 +71,12 @@ export const compareStore = createStore<CompareState>()((set, get) => ({
   row: 0,
   status: { kind: 'idle' },
   seq: 0,
+  divergences: null,
 
   run: async (request) => {
     const { strategies, scenario } = request;
     const seq = get().seq + 1;
-    set({ seq, status: { kind: 'running' }, playing: false });
+    set({ seq, status: { kind: 'running' }, playing: false, divergences: null });
     try {
       const reply = await runCompare(request, useKlp.getState().builtins);
       if (get().seq !== seq) return;
@@ -77,6 +96,28 @@ export const compareStore = createStore<CompareState>()((set, get) => ({
       if (get().seq !== seq) return;
       set({ status: { kind: 'error', message: e instanceof Error ? e.message : String(e) } });
     }
+  },
+  showRecording: (columns, divergences, times) => {
+    const t0 = performance.now();
+    for (const c of columns) if (c.trace) traceModel(c.trace);
+    const alignment = alignColumns(columns);
+    const alignMs = performance.now() - t0;
+    const first = divergences.find((d) => !d.known) ?? divergences[0];
+    const row = first ? rowOfDivergence(alignment, first) : 0;
+    set({
+      seq: get().seq + 1,
+      playing: false,
+      columns,
+      alignment,
+      divergences,
+      row: openingRow(alignment, row),
+      status: { kind: 'ready', runMs: times.runMs, totalMs: times.totalMs + alignMs, alignMs },
+    });
+  },
+  seekStep: (column, step) => {
+    const al = get().alignment;
+    const row = al?.rowOfStep[column]?.[step];
+    if (row !== undefined && row >= 0) get().seek(row);
   },
   diff: (dir, min) => {
     const al = get().alignment;

@@ -5,6 +5,7 @@
 import type { Audit } from '../../../src/audit/auditor.ts';
 import type { Outcome, ResultOf } from '../../../src/engine/run.ts';
 import type { Packaging } from '../../../src/engine/scenario.ts';
+import type { Divergence } from '../../../src/recording/diff.ts';
 import { type Strategy, strategyById } from '../../../src/strategies/strategies.ts';
 import { type Alignment, alignTraces, firstImportantDiff } from '../../../src/trace/align.ts';
 import { alignInput, type MetricsRow, metricsRow, type OpRef } from '../../../src/trace/compare.ts';
@@ -66,4 +67,11 @@ export function opNeighbour(al: Alignment, row: number, dir: -1 | 1): number {
   if (dir > 0) return al.ops[at + 1]?.fromRow ?? row;
   const start = al.ops[at]?.fromRow ?? 0;
   return row > start ? start : (al.ops[at - 1]?.fromRow ?? 0);
+}
+
+/** The row of a divergence: its real step's, else its emulated step's (column 0 is the recording). */
+export function rowOfDivergence(al: Alignment, d: Divergence): number {
+  const real = d.real === null ? -1 : (al.rowOfStep[0]?.[d.real] ?? -1);
+  if (real >= 0) return real;
+  return d.emulated === null ? 0 : Math.max(0, al.rowOfStep[1]?.[d.emulated] ?? 0);
 }

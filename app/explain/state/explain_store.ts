@@ -8,7 +8,7 @@ import type { Outcome } from '../../../src/engine/run.ts';
 import type { Packaging } from '../../../src/engine/scenario.ts';
 import type { Trace } from '../../../src/trace/types.ts';
 import { takeLinkedStep } from '../../permalink/start_link.ts';
-import { useKlp } from '../../store.ts';
+import { type OpenedRecording, useKlp } from '../../store.ts';
 import { compareStore } from '../compare/compare_store.ts';
 import { type Cursor, type Player, playerSlice } from '../player/player.ts';
 import { phaseNeighbour, traceModel } from './model.ts';
@@ -39,10 +39,18 @@ export interface ExplainState extends Player {
   selection: Selection;
   /** Incremented per run: a reply for an older run is dropped. */
   seq: number;
+  /** The trace on screen is this recording of a real kernel (not a run of `source`). */
+  recording: OpenedRecording | null;
+  /** The recording is shown beside its emulation (the comparison store holds both). */
+  recordingCompared: boolean;
 
   setSource(source: AppRequest): void;
   run(): Promise<void>;
   select(selection: Selection): void;
+  /** Shows a recording as the trace on screen (a run still under way is dropped). */
+  showRecording(recording: OpenedRecording): void;
+  /** Between the recording alone and the recording beside its emulation. */
+  setRecordingCompared(compared: boolean): void;
 }
 
 /** The single view's player moves the steps of the trace on screen, a phase at a time with [ ]. */
@@ -65,12 +73,14 @@ export const explainStore = createStore<ExplainState>()((set, get) => ({
   step: 0,
   selection: { kind: 'none' },
   seq: 0,
+  recording: null,
+  recordingCompared: false,
 
   setSource: (source) => set({ source }),
 
   run: async () => {
     const seq = get().seq + 1;
-    set({ seq, status: { kind: 'running' }, playing: false });
+    set({ seq, status: { kind: 'running' }, playing: false, recording: null, recordingCompared: false });
     const source = get().source;
     if (source.kind === 'compare') {
       // The comparison has its own store and cursor; this one only remembers what is on screen.
@@ -118,6 +128,30 @@ export const explainStore = createStore<ExplainState>()((set, get) => ({
   },
 
   select: (selection) => set({ selection }),
+
+  showRecording: (recording) => {
+    const trace = recording.trace;
+    traceModel(trace);
+    set({
+      seq: get().seq + 1,
+      playing: false,
+      recording,
+      recordingCompared: false,
+      trace,
+      ran: null,
+      outcomes: (trace.recorded?.ops ?? []).map((o) => ({
+        what: o.op === 'insmod' ? `insmod ${o.module}.ko` : `${o.op} ${o.module}`,
+        ok: o.ok,
+        ...(o.ok ? {} : { message: o.message ?? o.errno ?? 'refused' }),
+      })),
+      packaging: undefined,
+      step: 0,
+      selection: { kind: 'none' },
+      status: { kind: 'ready', runMs: 0, totalMs: 0 },
+    });
+  },
+
+  setRecordingCompared: (recordingCompared) => set({ recordingCompared, playing: false }),
 }));
 
 export function useExplain<T>(selector: (s: ExplainState) => T): T {

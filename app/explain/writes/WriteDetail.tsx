@@ -88,24 +88,40 @@ export function WriteDetail({ trace }: { trace: Trace }) {
         )}
         <dt>address</dt>
         <dd className="mono">{u64Hex(w.addr)}</dd>
-        <dt>before</dt>
-        <dd className="mono bytes" data-testid="wd-before">
-          {bytesHex(w.old)}
-        </dd>
-        <dt>after</dt>
-        <dd className="mono bytes" data-testid="wd-after">
-          {bytesHex(w.new)}
-        </dd>
+        {trace.recorded ? (
+          <>
+            <dt>bytes</dt>
+            <dd data-testid="wd-not-recorded">
+              {w.new.length} byte{w.new.length === 1 ? '' : 's'}; <i>not recorded</i>{' '}
+              <span className="muted">(the probes see where a write goes and how long it is, not its bytes)</span>
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>before</dt>
+            <dd className="mono bytes" data-testid="wd-before">
+              {bytesHex(w.old)}
+            </dd>
+            <dt>after</dt>
+            <dd className="mono bytes" data-testid="wd-after">
+              {bytesHex(w.new)}
+            </dd>
+          </>
+        )}
         <dt>path</dt>
         <dd data-testid="wd-path">
           <code>{w.path}</code> — {WRITE_PATH_TEXT[w.path]}
         </dd>
-        <dt title="the section's bytes around the site, from the file; the site before and after this write">
-          context
-        </dt>
-        <dd>
-          <ByteContext ref_={ref} />
-        </dd>
+        {!trace.recorded && (
+          <>
+            <dt title="the section's bytes around the site, from the file; the site before and after this write">
+              context
+            </dt>
+            <dd>
+              <ByteContext ref_={ref} />
+            </dd>
+          </>
+        )}
         <dt>page</dt>
         <dd data-testid="wd-perm">
           <b className={perm === PermCode.RWX ? 'alarm-text' : undefined}>{PERM_LABEL[perm]}</b>{' '}
