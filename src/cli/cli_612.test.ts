@@ -74,7 +74,7 @@ test('scenario: a 6.12 strategy plays the samples built for 6.12; --kernel moves
     '  ok     insmod klp_demo_target',
     '  ok     rmmod klp_demo_target',
     '  ok     insmod klp_demo_target',
-    'kernel v6.12.118 (Debian 6.12.118-1~deb12u1): 142 steps',
+    'kernel v6.12.118 (Debian 6.12.118-1~deb12u1): 151 steps',
   ]);
   expect(klpLab('scenario', '--strategy', 'text-poke', '--scenario', 'reload').stdout).toContain(
     'FAILED insmod klp_demo_target: module: x86/modules: Skipping invalid relocation target',

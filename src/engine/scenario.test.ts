@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { auditTrace } from '../audit/auditor.ts';
+import type { KernelId } from '../kernel/profile.ts';
 import { decodeModule } from '../module_file.ts';
 import { permissionStory } from '../scenarios/golden.ts';
 import { type ScenarioId, scenarios } from '../scenarios/scenarios.ts';
@@ -20,9 +21,10 @@ import { runScenario } from './scenario.ts';
 const root = new URL('../../', import.meta.url);
 const vmlinux = builtinVmlinux();
 const mods = await demoModules();
-const run = (strategy: StrategyId, scenario: ScenarioId) => runScenario(strategy, scenario, mods, vmlinux);
-const traceOf = (strategy: StrategyId, scenario: ScenarioId) => {
-  const r = run(strategy, scenario);
+const run = (strategy: StrategyId, scenario: ScenarioId, kernel?: KernelId) =>
+  runScenario(strategy, scenario, mods, vmlinux, kernel);
+const traceOf = (strategy: StrategyId, scenario: ScenarioId, kernel?: KernelId) => {
+  const r = run(strategy, scenario, kernel);
   if (r.kind !== 'trace') throw new Error(r.reason);
   return r;
 };
@@ -125,7 +127,7 @@ test('5.8+ late load: relocations at load while RW, later through text_poke with
 });
 
 test('6.4: each memory type is its own allocation (struct module_memory); text read-only, then executable (v6.4 strict_rwx.c)', () => {
-  expect(permissionStory(traceOf('module-memory', 'late-load').trace, 'klp_demo_patch')).toEqual([
+  expect(permissionStory(traceOf('module-memory', 'late-load', '6.4').trace, 'klp_demo_patch')).toEqual([
     'move_module MOD_TEXT:rw- MOD_DATA:rw-,rw- MOD_RODATA:rw- MOD_INIT_DATA:rw-',
     'klp_apply_section_relocs MOD_TEXT:rw- MOD_DATA:rw-,rw- MOD_RODATA:rw- MOD_INIT_DATA:rw-',
     'module_enable_ro MOD_TEXT:r-- MOD_DATA:rw-,rw- MOD_RODATA:r-- MOD_INIT_DATA:rw-',

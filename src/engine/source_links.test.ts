@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { type KernelId, profiles } from '../kernel/profile.ts';
 import type { ScenarioId } from '../scenarios/scenarios.ts';
-import { strategies } from '../strategies/strategies.ts';
+import { type StrategyId, strategies } from '../strategies/strategies.ts';
 import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { elixirTag, SOURCE_TABLES, sourceLink, stepSourceLink } from '../trace/source_link.ts';
 import type { Trace } from '../trace/types.ts';
@@ -14,9 +14,11 @@ import { runScenario } from './scenario.ts';
 const vmlinux = builtinVmlinux();
 const mods = await demoModules();
 const shipped = strategies.filter((s) => !s.reconstruction);
+/** The shipped design merged in that version (6.3, 6.4), else the one that runs on it by default. */
+const MERGED_IN: Partial<Record<KernelId, StrategyId>> = { '6.3': 'text-poke-clear', '6.4': 'module-memory' };
 const traceOf = (kernel: KernelId, scenario: ScenarioId): Trace => {
-  const s = shipped.find((x) => x.kernel === kernel)!;
-  const r = runScenario(s.id, scenario, mods, vmlinux);
+  const id = MERGED_IN[kernel] ?? shipped.find((x) => x.kernel === kernel)!.id;
+  const r = runScenario(id, scenario, mods, vmlinux, kernel);
   if (r.kind !== 'trace') throw new Error(r.reason);
   return r.trace;
 };
