@@ -55,6 +55,10 @@ export const KNOWN = {
     'vmalloc hands out the lowest free range that fits: whether freed init pages were already free when this ' +
     'allocation came (do_free_init() is deferred) decides where it lands, and where the next ones land',
   hashedPointers: "the kernel's message hashes pointers (%p): only addresses differ",
+  inlinedTextPoke:
+    'alternatives_smp_module_add() has alternatives_smp_unlock() and text_poke() inlined and calls __text_poke() ' +
+    "itself (Debian's 6.1.192 and 6.12.118 disassembled): a kprobe on text_poke never sees this write; the real " +
+    'memory holds its 3e',
 } as const;
 
 interface Effect {
@@ -499,6 +503,7 @@ export function diffRecording(real: Trace, emulated: Trace, emulatedOps: Recorde
       after.set(op, f);
       continue;
     }
+    const inlined = y.kind === 'write' && emulated.steps[y.step]?.path.includes('alternatives_smp_module_add');
     add(
       {
         kind: 'extra',
@@ -506,6 +511,7 @@ export function diffRecording(real: Trace, emulated: Trace, emulatedOps: Recorde
         real: null,
         emulated: y.step,
         text: `${y.text}: not on the real kernel`,
+        ...(inlined ? { known: KNOWN.inlinedTextPoke } : {}),
       },
       orderOf(op, null) + 5e6,
     );

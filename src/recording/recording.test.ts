@@ -23,7 +23,7 @@ const EXPECTED: Record<string, { profile: string; steps: [number, number]; diver
     divergences: [
       'address 1/6 known: every module-space address is 0x2000 higher on the real kernel',
       'missing 15/- known: 5 set_memory_*() calls with numpages 0: klp_demo_target init+0x1000, klp_demo_target core+0x2000',
-      'extra -/23: text_poke(klp_demo_target core+0x35, 1 byte: lock → ds at klp_demo_target+0x35): not on the real kernel',
+      'extra -/23 known: text_poke(klp_demo_target core+0x35, 1 byte: lock → ds at klp_demo_target+0x35): not on the real kernel',
       'missing 37/- known: 5 set_memory_*() calls with numpages 0: klp_demo_target2 init+0x1000, klp_demo_target2 core+0x2000',
       'address 47/79 known: klp_demo_patch core at +0xe000 from the first module on the real kernel, at +0xa000 in the emulation (in freed pages)',
       'address 47/79 known: klp_demo_patch init at +0x13000 from the first module on the real kernel, at +0xf000 in the emulation',
@@ -31,7 +31,7 @@ const EXPECTED: Record<string, { profile: string; steps: [number, number]; diver
       'missing 63/- known: 8 set_memory_*() calls with numpages 0: klp_demo_patch init+0x0, klp_demo_patch core+0x2000',
       'address 80/109 known: ftrace trampoline at +0xa000 from the first module on the real kernel (in freed pages), at +0x12000 in the emulation',
       'address 83/111 known: ftrace trampoline at +0xc000 from the first module on the real kernel (in freed pages), at +0x14000 in the emulation',
-      'extra -/94: text_poke(klp_demo_patch core+0x95, 1 byte: lock → ds at klp_demo_patch+0x95): not on the real kernel',
+      'extra -/94 known: text_poke(klp_demo_patch core+0x95, 1 byte: lock → ds at klp_demo_patch+0x95): not on the real kernel',
     ],
   },
   '6.1 late-load': {
@@ -40,9 +40,9 @@ const EXPECTED: Record<string, { profile: string; steps: [number, number]; diver
     divergences: [
       'address 1/6 known: every module-space address is 0x2000 higher on the real kernel',
       'missing 15/- known: 8 set_memory_*() calls with numpages 0: klp_demo_patch init+0x0, klp_demo_patch core+0x2000',
-      'extra -/21: text_poke(klp_demo_patch core+0x95, 1 byte: lock → ds at klp_demo_patch+0x95): not on the real kernel',
+      'extra -/21 known: text_poke(klp_demo_patch core+0x95, 1 byte: lock → ds at klp_demo_patch+0x95): not on the real kernel',
       'missing 48/- known: 5 set_memory_*() calls with numpages 0: klp_demo_target init+0x1000, klp_demo_target core+0x2000',
-      'extra -/66: text_poke(klp_demo_target core+0x35, 1 byte: lock → ds at klp_demo_target+0x35): not on the real kernel',
+      'extra -/66 known: text_poke(klp_demo_target core+0x35, 1 byte: lock → ds at klp_demo_target+0x35): not on the real kernel',
     ],
   },
   '6.1 reload': {
@@ -51,11 +51,11 @@ const EXPECTED: Record<string, { profile: string; steps: [number, number]; diver
     divergences: [
       'address 1/6 known: every module-space address is 0x2000 higher on the real kernel',
       'missing 15/- known: 8 set_memory_*() calls with numpages 0: klp_demo_patch init+0x0, klp_demo_patch core+0x2000',
-      'extra -/21: text_poke(klp_demo_patch core+0x95, 1 byte: lock → ds at klp_demo_patch+0x95): not on the real kernel',
+      'extra -/21 known: text_poke(klp_demo_patch core+0x95, 1 byte: lock → ds at klp_demo_patch+0x95): not on the real kernel',
       'missing 48/- known: 5 set_memory_*() calls with numpages 0: klp_demo_target init+0x1000, klp_demo_target core+0x2000',
-      'extra -/66: text_poke(klp_demo_target core+0x35, 1 byte: lock → ds at klp_demo_target+0x35): not on the real kernel',
+      'extra -/66 known: text_poke(klp_demo_target core+0x35, 1 byte: lock → ds at klp_demo_target+0x35): not on the real kernel',
       'missing 89/- known: 3 set_memory_*() calls with numpages 0: klp_demo_target init+0x1000, klp_demo_target core+0x2000',
-      'extra -/119: text_poke(klp_demo_target core+0x35, 1 byte: lock → ds at klp_demo_target+0x35): not on the real kernel',
+      'extra -/119 known: text_poke(klp_demo_target core+0x35, 1 byte: lock → ds at klp_demo_target+0x35): not on the real kernel',
     ],
   },
   '6.12 target-first': {
@@ -63,7 +63,7 @@ const EXPECTED: Record<string, { profile: string; steps: [number, number]; diver
     steps: [104, 132],
     divergences: [
       'address 1/6 known: every module-space address is 0x2000 higher on the real kernel',
-      'extra -/25: text_poke(klp_demo_target MOD_TEXT+0x59, 1 byte: lock → ds at klp_demo_target+MOD_TEXT:0x59): not on the real kernel',
+      'extra -/25 known: text_poke(klp_demo_target MOD_TEXT+0x59, 1 byte: lock → ds at klp_demo_target+MOD_TEXT:0x59): not on the real kernel',
       'address 27/46 known: klp_demo_target2 MOD_TEXT at +0xa000 from the first module on the real kernel, at +0x6000 in the emulation (in freed pages)',
       'address 27/46 known: klp_demo_target2 MOD_DATA at +0xc000 from the first module on the real kernel, at +0x8000 in the emulation (in freed pages)',
       'address 27/46 known: klp_demo_target2 MOD_RODATA at +0xe000 from the first module on the real kernel, at +0xa000 in the emulation',
@@ -80,7 +80,7 @@ const EXPECTED: Record<string, { profile: string; steps: [number, number]; diver
       'order 86/78 known: klp_demo_target2 MOD_INIT_DATA freed: during insmod klp_demo_patch on the real kernel, during insmod klp_demo_target2 in the emulation',
       'address 89/119 known: ftrace trampoline at +0x10000 from the first module on the real kernel (in freed pages), at +0x17000 in the emulation',
       'address 91/121 known: ftrace trampoline at +0x12000 from the first module on the real kernel (in freed pages), at +0x19000 in the emulation',
-      'extra -/102: text_poke(klp_demo_patch MOD_TEXT+0x109, 1 byte: lock → ds at klp_demo_patch+MOD_TEXT:0x109): not on the real kernel',
+      'extra -/102 known: text_poke(klp_demo_patch MOD_TEXT+0x109, 1 byte: lock → ds at klp_demo_patch+MOD_TEXT:0x109): not on the real kernel',
     ],
   },
   '6.12 late-load': {
@@ -88,8 +88,8 @@ const EXPECTED: Record<string, { profile: string; steps: [number, number]; diver
     steps: [72, 91],
     divergences: [
       'address 1/6 known: every module-space address is 0x2000 higher on the real kernel',
-      'extra -/23: text_poke(klp_demo_patch MOD_TEXT+0x109, 1 byte: lock → ds at klp_demo_patch+MOD_TEXT:0x109): not on the real kernel',
-      'extra -/70: text_poke(klp_demo_target MOD_TEXT+0x59, 1 byte: lock → ds at klp_demo_target+MOD_TEXT:0x59): not on the real kernel',
+      'extra -/23 known: text_poke(klp_demo_patch MOD_TEXT+0x109, 1 byte: lock → ds at klp_demo_patch+MOD_TEXT:0x109): not on the real kernel',
+      'extra -/70 known: text_poke(klp_demo_target MOD_TEXT+0x59, 1 byte: lock → ds at klp_demo_target+MOD_TEXT:0x59): not on the real kernel',
     ],
   },
   '6.12 reload': {
@@ -97,12 +97,12 @@ const EXPECTED: Record<string, { profile: string; steps: [number, number]; diver
     steps: [119, 147],
     divergences: [
       'address 1/6 known: every module-space address is 0x2000 higher on the real kernel',
-      'extra -/23: text_poke(klp_demo_patch MOD_TEXT+0x109, 1 byte: lock → ds at klp_demo_patch+MOD_TEXT:0x109): not on the real kernel',
-      'extra -/70: text_poke(klp_demo_target MOD_TEXT+0x59, 1 byte: lock → ds at klp_demo_target+MOD_TEXT:0x59): not on the real kernel',
+      'extra -/23 known: text_poke(klp_demo_patch MOD_TEXT+0x109, 1 byte: lock → ds at klp_demo_patch+MOD_TEXT:0x109): not on the real kernel',
+      'extra -/70 known: text_poke(klp_demo_target MOD_TEXT+0x59, 1 byte: lock → ds at klp_demo_target+MOD_TEXT:0x59): not on the real kernel',
       'order 75/90 known: klp_demo_target MOD_INIT_TEXT freed: during rmmod klp_demo_target on the real kernel, during insmod klp_demo_target in the emulation',
       'order 75/90 known: klp_demo_target MOD_INIT_DATA freed: during rmmod klp_demo_target on the real kernel, during insmod klp_demo_target in the emulation',
       'order 83/100: klp_demo_target MOD_RODATA freed: during rmmod klp_demo_target on the real kernel, during rmmod klp_demo_target in the emulation',
-      'extra -/126: text_poke(klp_demo_target MOD_TEXT+0x59, 1 byte: lock → ds at klp_demo_target+MOD_TEXT:0x59): not on the real kernel',
+      'extra -/126 known: text_poke(klp_demo_target MOD_TEXT+0x59, 1 byte: lock → ds at klp_demo_target+MOD_TEXT:0x59): not on the real kernel',
     ],
   },
 };
