@@ -4,7 +4,8 @@
 //  3. `npx klp-lab load amdgpu.ko --fake-missing-symbols --image` as a whole process vs
 //     `readelf -S -s -r -W amdgpu.ko` (bench/cli.ts; issue 16 target: within 2× of readelf);
 //  4. relocations per second inside the core, and peak memory against the file size;
-//  5. amdgpu.ko's trace as the browser makes it: recorded, audited, transferred, mapped.
+//  5. amdgpu.ko's trace as the browser makes it: recorded, audited, transferred, mapped;
+//  6. parsing a klp-capture recording 8 times as long (linear or not).
 // amdgpu.ko is the largest Debian 6.1 module (pinned linux-image-6.1.0-56-amd64, unpacked on demand).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { runScenario } from '../src/engine/scenario.ts';
 import { Kernel } from '../src/kernel/kernel.ts';
 import { load_module } from '../src/kernel/module/main.ts';
 import { decodeModule, openModule } from '../src/module_file.ts';
+import { parseRecording } from '../src/recording/parse.ts';
 import { scenarios } from '../src/scenarios/scenarios.ts';
 import { strategies } from '../src/strategies/strategies.ts';
 import { builtinVmlinux, demoModules } from '../src/test_support/demo_modules.ts';
@@ -152,4 +154,34 @@ if (existsSync(amdgpu)) {
   console.log(`   auditTrace                     ${f(phases[0]!, 'audit')} / ${best('audit')}`);
   console.log(`   structured clone, transferred  ${f(phases[0]!, 'clone')} / ${best('clone')}`);
   console.log(`   buildPageMap (UI thread)       ${f(phases[0]!, 'map')} / ${best('map')}`);
+}
+
+// 6. A klp-capture recording grown 4× and 32× (its trace part repeated): parse time should grow
+//    8× (linear); the baseline is the 4× parse in the same run.
+{
+  const text = readFileSync(`${root}truth/v6.1/capture-late-load/recording.txt`, 'utf8');
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.includes('klp-capture: start')) + 1;
+  const end = lines.findIndex((l) => l.includes('klp-capture: end'));
+  const grown = (k: number) => {
+    const body = [...lines.slice(0, start), ...Array(k).fill(lines.slice(start, end)).flat(), ...lines.slice(end)];
+    body[body.length - 1] = `@@ end-of-recording lines=${body.length}`;
+    return `${body.join('\n')}\n`;
+  };
+  const best = (t: string) => {
+    const ms: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      parseRecording(t);
+      ms.push(performance.now() - t0);
+    }
+    return Math.min(...ms);
+  };
+  const [small, big] = [grown(4), grown(32)];
+  best(small);
+  const a = best(small);
+  const b = best(big);
+  console.log(
+    `6. parseRecording: 4× late-load ${a.toFixed(1)} ms, 32× ${b.toFixed(1)} ms — ratio ${(b / a).toFixed(1)} for 8× the lines (linear: 8)`,
+  );
 }

@@ -214,8 +214,9 @@ options:
   --percpu-base ADDR    start of the per-cpu reserved chunk: the (first) module
                         with per-cpu data gets its area there
   --kallsyms FILE       lines of /proc/kallsyms: vmlinux symbols, and \`[mod]\`
-                        lines of modules taken as loaded (default: the kernel's
-                        shipped vmlinux table)
+                        lines of modules taken as loaded; lines of ftrace's
+                        available_filter_functions_addrs place vmlinux's call
+                        sites (default: the kernel's shipped vmlinux table)
   --exports MODE        a vmlinux export is a symbol with a __ksymtab_ line
                         (ksymtab) or any global (globals); default: ksymtab for
                         a whole dump, globals for a partial one

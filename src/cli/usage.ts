@@ -36,7 +36,7 @@ const kallsyms: OptionSpec = {
   name: 'kallsyms',
   value: 'FILE',
   multiple: true,
-  help: "lines of /proc/kallsyms: vmlinux symbols, and `[mod]` lines of modules taken as loaded (default: the kernel's shipped vmlinux table)",
+  help: "lines of /proc/kallsyms: vmlinux symbols, and `[mod]` lines of modules taken as loaded; lines of ftrace's available_filter_functions_addrs place vmlinux's call sites (default: the kernel's shipped vmlinux table)",
 };
 const kernelOfRun: OptionSpec = {
   name: 'kernel',

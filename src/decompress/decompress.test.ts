@@ -115,15 +115,14 @@ test.each([
   expect(result.error.message).toMatch(/^the module expands past 2000 bytes/);
 });
 
-test('a 10 KB .ko.zst that would expand to 1 GiB stops at MAX_DECOMPRESSED_SIZE, quickly', async () => {
+// (time and peak memory of such inputs: `npm run bench:crafted`)
+test('a 10 KB .ko.zst that would expand to 1 GiB stops at MAX_DECOMPRESSED_SIZE', async () => {
   const bomb = zstdBomb(2 ** 30);
   expect(bomb.length).toBeLessThan(40_000);
-  const t0 = performance.now();
   const result = await decompressModule(bomb);
   expect(result.ok ? 'decompressed' : result.error.message).toMatch(
     new RegExp(`^the module expands past ${MAX_DECOMPRESSED_SIZE} bytes \\(256 MiB\\)`),
   );
-  expect(performance.now() - t0).toBeLessThan(10_000);
 });
 
 test("a zstd frame asking for a window above libzstd's default limit (128 MiB) is refused before any allocation", async () => {

@@ -40,23 +40,17 @@ test('10,000 hostile modules: every one loads or is refused as the kernel would,
     ]).toContain(s);
 }, 120_000);
 
-test('600 structure-aware crafted modules (counts, sharing, long names, big sh_size, bombs): none crashes, each within its budget', async () => {
+// (their time and peak memory, per input kind: `npm run bench:crafted`; no clock here)
+test('600 structure-aware crafted modules (counts, sharing, long names, big sh_size, bombs): none crashes', async () => {
   const inputs = fc.sample(structuredModule(fuzzBases()), { numRuns: 600, seed: 20261205 });
   const crashes: string[] = [];
-  const slow: string[] = [];
   const outcomes: Record<string, number> = {};
   for (const input of inputs) {
-    const t0 = performance.now();
     const r = await runInput(input.bytes, vmlinux);
-    const ms = performance.now() - t0;
-    // linear in the file: 2 s per MB above a fixed 2 s (the largest input here is ~6 MB)
-    if (ms > 2000 + (input.bytes.length / 2 ** 20) * 2000)
-      slow.push(`${input.base} (${input.bytes.length} bytes): ${ms.toFixed(0)} ms`);
     outcomes[r.kind] = (outcomes[r.kind] ?? 0) + 1;
     if (r.kind === 'crash') crashes.push(`${input.base}: ${r.error}`);
   }
   expect(crashes).toEqual([]);
-  expect(slow).toEqual([]);
   expect(outcomes.loaded).toBeGreaterThan(0);
   expect(outcomes.refused).toBeGreaterThan(0);
 }, 240_000);

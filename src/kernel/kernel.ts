@@ -3,7 +3,7 @@
 import { TraceRecorder } from '../trace/recorder.ts';
 import { sourceFileAt } from '../trace/source_link.ts';
 import type { ModuleState } from '../trace/types.ts';
-import { type KallsymsEntry, VmlinuxSymbols } from './kallsyms.ts';
+import { FTRACE_RECORD, type KallsymsEntry, VmlinuxSymbols } from './kallsyms.ts';
 import type { KernelHooks, Kernel as KernelInterface } from './kernel_types.ts';
 import { CpuCaps, type MachineProfile, machines } from './machine.ts';
 import { AddressSpace } from './mm/address_space.ts';
@@ -90,7 +90,7 @@ export class Kernel implements KernelInterface {
     this.percpuNext = opts.percpuBase ?? this.machine.percpuModuleBase;
     this.cpu = new CpuCaps(this.machine);
     // A module's export has a __ksymtab_<name> line of the same module.
-    const lines = opts.moduleSymbols ?? [];
+    const lines = (opts.moduleSymbols ?? []).filter((e) => e.type !== FTRACE_RECORD);
     const ksymtab = new Set(
       lines.filter((e) => e.name.startsWith('__ksymtab_')).map((e) => `${e.module}:${e.name.slice(10)}`),
     );

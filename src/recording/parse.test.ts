@@ -439,24 +439,9 @@ describe('hostile input', () => {
     expect(big.line).toBe(ev + 1);
   });
 
-  it('stays linear: 8 times the trace takes far less than 64 times as long; a pathological line is quick', () => {
-    // the trace part of the real recording, repeated k times (events, stacks and allocations alike)
-    const start = lines.findIndex((l) => l.includes('klp-capture: start')) + 1;
-    const end = lines.findIndex((l) => l.includes('klp-capture: end'));
-    const grown = (k: number) => {
-      const body = [...lines.slice(0, start), ...Array(k).fill(lines.slice(start, end)).flat(), ...lines.slice(end)];
-      body[body.length - 1] = `@@ end-of-recording lines=${body.length}`;
-      return `${body.join('\n')}\n`;
-    };
-    const time = (t: string) => {
-      const t0 = performance.now();
-      for (let i = 0; i < 2; i++) parseRecording(t);
-      return performance.now() - t0;
-    };
-    const [small, big] = [grown(4), grown(32)];
-    time(small); // warm up
-    const ratio = time(big) / time(small);
-    expect(ratio).toBeLessThan(24);
+  // (that parsing stays linear in the recording's length is measured by `npm run bench`, part 6)
+  // a backtracking pattern would hang on these: the test's timeout is the bound, no timing here
+  it('a pathological line is refused on its own line', () => {
     const ev = lines.findIndex((l) => l.includes(' set_memory_nx: '));
     const nasty = [
       'a-1 [0'.repeat(9000),
@@ -464,11 +449,8 @@ describe('hostile input', () => {
       '-'.repeat(60000),
       `${'1'.repeat(30000)}.${'2'.repeat(30000)}`,
     ];
-    for (const l of nasty) {
-      const t0 = performance.now();
+    for (const l of nasty)
       expect(error([...lines.slice(0, ev), l, ...lines.slice(ev + 1)].join('\n')).line).toBe(ev + 1);
-      expect(performance.now() - t0).toBeLessThan(1000);
-    }
   });
 
   it('not even text: still a RecordingError', () => {

@@ -222,23 +222,26 @@ function* moduleRecords(k: Kernel, mod: Module): Generator<bigint> {
 }
 
 /**
- * vmlinux's records, which a kallsyms dump does not list: one per function symbol of the dump,
- * where the compiler put its `call __fentry__` — at the function, or after its ENDBR64 in a
- * kernel built with X86_KERNEL_IBT (KernelProfile.ibt; 6.12's cmdline_proc_show reads
- * `f3 0f 1e fa 0f 1f 44 00 00` in the real run).
+ * vmlinux's records. The table's own (available_filter_functions_addrs lines) are the kernel's;
+ * a plain kallsyms dump has none, and then each function symbol is taken to have one where the
+ * compiler usually puts its `call __fentry__`: at the function, or after its ENDBR64 in a kernel
+ * built with X86_KERNEL_IBT (KernelProfile.ibt; 6.12's cmdline_proc_show reads
+ * `f3 0f 1e fa 0f 1f 44 00 00` in the real run) — wrong for a function built without ENDBR.
  */
-function vmlinuxRecordOf(k: Kernel, func: bigint): bigint | undefined {
-  if (!k.vmlinux.at(func).length) return undefined;
-  return func + (k.profile.ibt ? 4n : 0n);
+function vmlinuxRecordIn(k: Kernel, start: bigint, end: bigint, of?: string): bigint | undefined {
+  const known = k.vmlinux.ftraceRecordIn(start, end, MCOUNT_INSN_SIZE);
+  // a partial table's next symbol is not the function's end: the record must be the function's own
+  if (known !== null) return known && (of === undefined || known.name === of) ? known.addr : undefined;
+  if (!k.vmlinux.at(start).length) return undefined;
+  const rec = start + (k.profile.ibt ? 4n : 0n);
+  return rec <= end ? rec : undefined;
 }
 
 /** ftrace_location_range(): a record whose call overlaps [start, end], or undefined (0). */
 function ftrace_location_range(k: Kernel, start: bigint, end: bigint): bigint | undefined {
   const owner = mod_find(k, start);
   if (owner) return lookup_rec(moduleRecords(k, owner), start, end);
-  const near = k.vmlinux.at(start).length ? start : undefined;
-  const rec = near === undefined ? undefined : vmlinuxRecordOf(k, near);
-  return rec !== undefined && rec <= end && start < rec + MCOUNT_INSN_SIZE ? rec : undefined;
+  return vmlinuxRecordIn(k, start, end);
 }
 
 /**
@@ -256,12 +259,18 @@ export function ftrace_location(k: Kernel, ip: bigint): bigint | undefined {
     const sym = find_kallsyms_symbol(owner, ip);
     return sym && sym.offset === 0n ? ftrace_location_range(k, ip, ip + sym.size - 1n) : undefined;
   }
-  if (!k.vmlinux.at(ip).length) return undefined; // kallsyms_lookup_size_offset() fails
+  const syms = k.vmlinux.at(ip);
+  if (!syms.length) return undefined; // kallsyms_lookup_size_offset() fails
   const next = k.vmlinux.entries.reduce<bigint | undefined>(
     (n, e) => (e.addr > ip && (n === undefined || e.addr < n) ? e.addr : n),
     undefined,
   );
-  return ftrace_location_range(k, ip, next === undefined ? ip + 0xfffn : next - 1n);
+  const end = next === undefined ? ip + 0xfffn : next - 1n;
+  for (const s of syms) {
+    const rec = vmlinuxRecordIn(k, ip, end, s.name);
+    if (rec !== undefined) return rec;
+  }
+  return undefined;
 }
 
 /** vmlinux text is not emulated byte for byte: map the page around a patched function, RX, with its fentry NOP. */
@@ -269,8 +278,8 @@ function ensureVmlinuxSite(k: Kernel, site: bigint): void {
   if (k.mem.isMapped(site)) return;
   const page = site & PAGE_MASK;
   k.mem.map(page, 1, { write: true, exec: false });
-  // X86_KERNEL_IBT: the function starts with ENDBR64, its call site follows (vmlinuxRecordOf())
-  if (k.profile.ibt && site - 4n >= page) k.mem.copyIn(site - 4n, ENDBR64);
+  // X86_KERNEL_IBT: a function whose call site follows its first 4 bytes starts with ENDBR64
+  if (k.profile.ibt && site - 4n >= page && k.vmlinux.at(site - 4n).length) k.mem.copyIn(site - 4n, ENDBR64);
   k.mem.copyIn(site, ftrace_nop_replace());
   k.mem.setPerm(page, { write: false, exec: true });
   k.trace.emit({
