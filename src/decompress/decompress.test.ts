@@ -72,6 +72,29 @@ test('a .ko.zst missing its checksum byte loads, as with kmod 30 (ZSTD_decompres
   expect(result.ok && Buffer.compare(result.bytes, plain)).toBe(0);
 });
 
+test('a .ko.zst whose content checksum is wrong is refused, as ZSTD_decompressStream() refuses it for kmod', async () => {
+  const packed = fixture('crc7.ko.zst');
+  const bad = packed.slice();
+  bad[bad.length - 1]! ^= 0x01; // the checksum's top byte: the data decodes, the hash does not match
+  const result = await decompressModule(bad);
+  expect(result.ok ? 'decompressed' : result.error.message).toBe(
+    "decompression failed (zstd: Restored data doesn't match checksum)",
+  );
+});
+
+test('frames one after another, skippable frames between and after: each checked, all output kept', async () => {
+  const packed = fixture('crc7.ko.zst');
+  const skippable = [0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, 1, 2, 3, 4];
+  const result = await decompressModule(new Uint8Array([...packed, ...skippable, ...packed, ...skippable]));
+  expect(result.ok && Buffer.compare(result.bytes, Buffer.concat([plain, plain]))).toBe(0);
+  const second = new Uint8Array([...packed, ...packed]);
+  second[second.length - 2]! ^= 0x01;
+  const refused = await decompressModule(second);
+  expect(refused.ok ? 'decompressed' : refused.error.message).toBe(
+    "decompression failed (zstd: Restored data doesn't match checksum)",
+  );
+});
+
 test('junk after a zstd frame is refused, as libzstd refuses an unknown frame', async () => {
   const packed = new Uint8Array([...fixture('crc7.ko.zst'), ...new TextEncoder().encode('junk after the frame!')]);
   const result = await decompressModule(packed);

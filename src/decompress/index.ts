@@ -10,8 +10,9 @@
 // Every decoder streams: output is counted as it comes and decoding stops the moment it passes
 // MAX_DECOMPRESSED_SIZE, so a bomb costs at most that plus one chunk.
 // Libraries: fflate (raw inflate), xz-decompress (xz-embedded, the kernel's xz decoder, in wasm),
-// fzstd (zstd). Each is imported when a file needs it: most modules are plain ELF, and the three
-// decoders are a fifth of the worker's first-load size.
+// fzstd (zstd) with hash-wasm's XXH64 (fzstd does not check a frame's checksum). Each is imported
+// when a file needs it: most modules are plain ELF, and the decoders are a fifth of the worker's
+// first-load size.
 import { EFBIG, EINVAL } from '../kernel/errno.ts';
 import { type LoadError, loadError } from '../kernel/load_error.ts';
 
@@ -229,12 +230,23 @@ async function module_xz_decompress(buf: Uint8Array, out: Output): Promise<strin
  */
 const ZSTD_MAX_WINDOW = 2 ** 27;
 
+/** A zstd frame of a file: where it lies, the window it asks for, its checksum if it has one. */
+interface ZstdFrame {
+  start: number;
+  /** Its end: after its checksum, or where the file ends when it is cut short. */
+  end: number;
+  window: number;
+  /** Content_Checksum: the low 32 bits of XXH64 of the frame's output, when all 4 bytes are there. */
+  checksum?: number;
+}
+
 /**
- * The windows the zstd frames of `buf` ask for, walking frame and block headers without decoding
- * (RFC 8878 §3.1). The walk stops at the first thing it does not understand: fzstd then says why.
+ * The zstd frames of `buf`, walking frame and block headers without decoding (RFC 8878 §3.1).
+ * The walk stops at the first thing it does not understand, or at a frame cut short: fzstd then
+ * says why, or decodes what there is.
  */
-export function zstdFrameWindows(buf: Uint8Array): number[] {
-  const windows: number[] = [];
+function zstdFrames(buf: Uint8Array): ZstdFrame[] {
+  const frames: ZstdFrame[] = [];
   const u32 = (p: number) => (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16)) + buf[p + 3]! * 2 ** 24;
   for (let p = 0; p + 8 <= buf.length; ) {
     const magic = u32(p);
@@ -258,32 +270,58 @@ export function zstdFrameWindows(buf: Uint8Array): number[] {
     for (let i = 0; i < fcsBytes; i++) fcs += (buf[at + i] ?? 0) * 2 ** (8 * i);
     if (fcsBytes === 2) fcs += 256;
     at += fcsBytes;
-    windows.push(singleSegment ? fcs : window);
+    const frame: ZstdFrame = { start: p, end: buf.length, window: singleSegment ? fcs : window };
+    frames.push(frame);
     for (;;) {
-      if (at + 3 > buf.length) return windows;
+      if (at + 3 > buf.length) return frames;
       const h = buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16);
       const type = (h >> 1) & 3;
-      if (type === 3) return windows;
+      if (type === 3) return frames;
       at += 3 + (type === 1 ? 1 : h >>> 3);
       if (h & 1) break;
     }
-    p = at + ((fhd >> 2) & 1) * 4;
+    const hasChecksum = (fhd >> 2) & 1;
+    if (hasChecksum && at + 4 <= buf.length) frame.checksum = u32(at);
+    p = at + hasChecksum * 4;
+    frame.end = Math.min(p, buf.length);
   }
-  return windows;
+  return frames;
 }
+
+/** The windows the zstd frames of `buf` ask for. */
+export const zstdFrameWindows = (buf: Uint8Array): number[] => zstdFrames(buf).map((f) => f.window);
 
 /**
  * kmod 30 load_zstd(): frames one after another (skippable ones skipped) until the file ends;
- * a frame cut short is not an error, junk after a frame is ("Unknown frame descriptor").
+ * a frame cut short is not an error, junk after a frame is ("Unknown frame descriptor"), and so
+ * is a whole frame whose output does not hash to its Content_Checksum (ZSTD_decompressStream()
+ * checks it as the frame ends: "Restored data doesn't match checksum"). fzstd does not check it:
+ * each such frame's output goes through XXH64 here (hash-wasm).
  */
 async function zstdDecompress(buf: Uint8Array, out: Output): Promise<void> {
-  if (zstdFrameWindows(buf).some((w) => w > ZSTD_MAX_WINDOW))
+  const frames = zstdFrames(buf);
+  if (frames.some((f) => f.window > ZSTD_MAX_WINDOW))
     throw new ZstdError('Frame requires too much memory for decoding');
   const { Decompress } = await import('fzstd');
+  const xxh = frames.some((f) => f.checksum !== undefined)
+    ? await (await import('hash-wasm')).createXXHash64(0, 0)
+    : undefined;
   // fzstd hands over each block (≤ 128 KiB) as it is decoded, so Output.add() stops a bomb
-  // mid-push: the whole file can go in at once.
-  const decoder = new Decompress((chunk) => out.add(chunk));
-  decoder.push(buf, false);
+  // mid-push: a whole frame can go in at once.
+  for (const f of frames) {
+    const hash = f.checksum !== undefined ? xxh : undefined;
+    hash?.init();
+    new Decompress((chunk) => {
+      out.add(chunk);
+      hash?.update(chunk);
+    }).push(buf.subarray(f.start, f.end), false);
+    // digest('hex') is the 64-bit value, most significant digit first; the frame keeps its low half
+    if (hash && Number.parseInt(hash.digest('hex').slice(8), 16) !== f.checksum)
+      throw new ZstdError("Restored data doesn't match checksum");
+  }
+  // what follows the last frame: skippable frames, or what fzstd refuses as libzstd does
+  const rest = frames.length ? frames[frames.length - 1]!.end : 0;
+  if (rest < buf.length) new Decompress((chunk) => out.add(chunk)).push(buf.subarray(rest), false);
 }
 
 class ZstdError extends Error {}
