@@ -160,7 +160,7 @@ if (existsSync(amdgpu)) {
 //    8× (linear); the baseline is the 4× parse in the same run.
 {
   const text = readFileSync(`${root}truth/v6.1/capture-late-load/recording.txt`, 'utf8');
-  const lines = text.split('\n');
+  const lines = text.replace(/\n$/, '').split('\n');
   const start = lines.findIndex((l) => l.includes('klp-capture: start')) + 1;
   const end = lines.findIndex((l) => l.includes('klp-capture: end'));
   const grown = (k: number) => {
