@@ -10,7 +10,7 @@ import { FileRequest } from './permalink/FileRequest.tsx';
 import { useCurrentFile, useKlp } from './store.ts';
 
 // The Explain view and the embed (map, timeline, compare, d3, exports) load when first shown:
-// the inspector, the default first screen, starts without them.
+// the inspector (`?view=inspect`) starts without them.
 const ExplainView = lazy(async () => ({ default: (await import('./explain/ExplainView.tsx')).ExplainView }));
 const EmbedApp = lazy(async () => ({ default: (await import('./embed/EmbedApp.tsx')).EmbedApp }));
 const loadingView = (

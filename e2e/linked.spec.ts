@@ -98,7 +98,7 @@ test('hex view: the selected relocation site is highlighted with the file bytes;
 });
 
 test('hex view of a section of a compressed file is read from the decompressed ELF', async ({ page }) => {
-  await page.goto('./');
+  await page.goto('./?view=inspect');
   await expect(page.getByTestId('file-summary')).toBeVisible();
   await page.getByTestId('file-input').setInputFiles(fileURLToPath(new URL('./fixtures/crc7.ko.xz', import.meta.url)));
   await expect(page.getByTestId('file-summary')).toContainText('crc7.ko.xz');
@@ -113,7 +113,7 @@ test('hex view of a section of a compressed file is read from the decompressed E
 });
 
 test('own file as the patch (P) of a scenario', async ({ page }) => {
-  await page.goto('./');
+  await page.goto('./?view=inspect');
   await expect(page.getByTestId('file-summary')).toBeVisible();
   await page.getByTestId('file-input').setInputFiles({
     name: 'my_patch.ko',

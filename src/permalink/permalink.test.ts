@@ -192,7 +192,8 @@ describe('legacy query links (before v=1)', () => {
       row: 12,
     });
     expect(decodeLocation('?sample=veth', '').state).toEqual({ view: 'inspect', open: { kind: 'sample', id: 'veth' } });
-    expect(decodeLocation('', '').form).toBe('none');
+    expect(decodeLocation('', '')).toEqual({ state: { view: 'explain' }, form: 'none', warnings: [] });
+    expect(decodeLocation('?view=inspect', '').state).toEqual({ view: 'inspect' });
   });
   it('a v=1 hash wins over legacy query parameters; ?embed and caption come from the query', () => {
     const d = decodeLocation(

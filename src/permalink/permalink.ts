@@ -368,6 +368,8 @@ export function decodeLocation(search: string, hash: string): Decoded {
     const legacyKeys = ['view', 'kernel', 'seq', 'fake', 'strategy', 'scenario', 'compare', 'step', 'row', 'sample'];
     const { state, warnings } = decodeParams(q, true);
     const any = legacyKeys.some((k) => q.has(k));
+    // A page opened without a link starts on the livepatch story; `?view=inspect` on the inspector.
+    if (!any) state.view = 'explain';
     decoded = { state, warnings, form: any ? 'legacy' : 'none' };
   }
   const embed = q.get('embed');
