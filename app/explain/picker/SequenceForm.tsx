@@ -7,7 +7,7 @@ import { useKlp } from '../../store.ts';
 import { explainStore } from '../state/explain_store.ts';
 import type { ModuleRef } from '../state/request.ts';
 import { ModeSwitch, PickerForm } from './form_parts.tsx';
-import { builtinLabel, parseRef, refValue, sampleForKernel } from './module_ref.ts';
+import { builtinLabel, openFileLabel, parseRef, refValue, sampleForKernel } from './module_ref.ts';
 
 type Sequence = RequestOf<'sequence', ModuleRef>;
 
@@ -103,7 +103,7 @@ export function SequenceForm({ source, running }: { source: Sequence; running: b
                   <optgroup label="Open in the inspector">
                     {files.map((f) => (
                       <option key={f.key} value={`file:${f.key}`}>
-                        {f.name}
+                        {openFileLabel(f)}
                       </option>
                     ))}
                   </optgroup>
