@@ -16,6 +16,12 @@ test('a page opened without a link shows the default story and invites to compar
   await expect(columns).toHaveCount(2, { timeout: 30_000 });
   await expect(columns.nth(0)).toHaveAttribute('data-strategy', 'v5.4-flip');
   await expect(columns.nth(1)).toHaveAttribute('data-strategy', 'text-poke');
+  // 5.8's design runs on the 6.1 code base: the kernel badge says so beside "merged 5.8"
+  await expect(columns.nth(0).getByTestId('column-kernel')).toHaveText('kernel 5.4');
+  await expect(columns.nth(1).getByTestId('column-kernel')).toHaveText(
+    'kernel 6.1 — the 5.8 design, run on the 6.1 code base',
+  );
+  await expect(columns.nth(1).locator('.badge.merged')).toHaveText('merged 5.8');
   await expect(page).toHaveURL(/#v=1&view=explain&compare=v5\.4-flip%2Ctext-poke&scenario=late-load/);
 });
 

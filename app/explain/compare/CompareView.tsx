@@ -182,7 +182,10 @@ function CompareColumn({ column: c, index }: { column: CompareColumnState; index
           <span className="mono">{s.id}</span> <span className="column-name">{s.name}</span>
         </h2>
         <p className="column-badges">
-          <span className="badge">kernel {s.kernel}</span>
+          <span className="badge" data-testid="column-kernel">
+            kernel {s.kernel}
+            {'kernelWhy' in s && s.kernelWhy ? ` — ${s.kernelWhy}` : ''}
+          </span>
           {c.trace?.recorded ? (
             <RecordedBadge />
           ) : s.reconstruction ? (
