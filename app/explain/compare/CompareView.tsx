@@ -213,7 +213,7 @@ function CompareColumn({ column: c, index }: { column: CompareColumnState; index
         </p>
       ) : (
         <>
-          <div className="map-scroll compare-map">
+          <div className="map-scroll compare-map" tabIndex={0} role="region" aria-label={`Memory map: ${s.id}`}>
             <StepEffects trace={c.trace} step={at!.step} />
             <MemoryMap trace={c.trace} step={at!.step} compact />
           </div>
@@ -221,6 +221,7 @@ function CompareColumn({ column: c, index }: { column: CompareColumnState; index
             <Narration
               trace={c.trace}
               step={at!.step}
+              of={s.id}
               note={
                 at!.held ? (
                   <p className="held-note" data-testid="held-note">
