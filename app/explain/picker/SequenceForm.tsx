@@ -8,6 +8,7 @@ import { explainStore } from '../state/explain_store.ts';
 import type { ModuleRef } from '../state/request.ts';
 import { ModeSwitch, PickerForm } from './form_parts.tsx';
 import { builtinLabel, openFileLabel, parseRef, refValue, sampleForKernel } from './module_ref.ts';
+import './module_select.css';
 
 type Sequence = RequestOf<'sequence', ModuleRef>;
 
@@ -88,6 +89,7 @@ export function SequenceForm({ source, running }: { source: Sequence; running: b
             </select>
             {s.op === 'insmod' ? (
               <select
+                className="module-select"
                 aria-label={`Step ${i + 1}: module`}
                 value={refValue(s.module)}
                 onChange={(e) => setStep(i, { op: 'insmod', module: parseRef(e.currentTarget.value) })}
