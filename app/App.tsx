@@ -7,10 +7,11 @@ import { FileList } from './components/FileList.tsx';
 import { Inspector } from './components/Inspector.tsx';
 import { useUrlSync } from './permalink/current.ts';
 import { FileRequest } from './permalink/FileRequest.tsx';
+import { LinkWarnings } from './permalink/LinkWarnings.tsx';
 import { useCurrentFile, useKlp } from './store.ts';
 
 // The Explain view and the embed (map, timeline, compare, d3, exports) load when first shown:
-// the inspector, the default first screen, starts without them.
+// the inspector (`?view=inspect`) starts without them.
 const ExplainView = lazy(async () => ({ default: (await import('./explain/ExplainView.tsx')).ExplainView }));
 const EmbedApp = lazy(async () => ({ default: (await import('./embed/EmbedApp.tsx')).EmbedApp }));
 const loadingView = (
@@ -39,6 +40,7 @@ function FullApp() {
   return (
     <div className="app">
       <AppHeader />
+      <LinkWarnings />
       {view === 'explain' ? (
         <main className="main explain-main-wrap" aria-busy={busy !== null}>
           <BusyBar />

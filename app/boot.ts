@@ -20,7 +20,7 @@ export interface Where {
 export function boot(where: Where = location): Decoded {
   const link = decodeLocation(where.search, where.hash);
   const start = startOf(link);
-  startLink.setState({ link, ...start.pending });
+  startLink.setState({ link, ...start.pending, warnings: link.warnings });
   useKlp.setState({ view: start.view });
   explainStore.setState({ source: start.source ?? DEFAULT_SOURCE });
   if (!link.state.embed) void openFirstModule(where.search);

@@ -77,8 +77,8 @@ const requestLogs = new WeakMap<BrowserContext, RequestLog>();
 
 export const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
-/** Waits until the app has opened the default sample and is idle. */
-export async function openApp(page: Page, path = './'): Promise<void> {
+/** Waits until the inspector has opened the default sample and is idle (the app itself opens on Explain). */
+export async function openApp(page: Page, path = './?view=inspect'): Promise<void> {
   await page.goto(path);
   await expect(page.getByTestId('file-summary')).toBeVisible();
   await expect(page.getByTestId('busy')).toHaveCount(0);

@@ -9,7 +9,7 @@ test.skip(!big, 'set KLP_BIG_MODULE=/path/to/amdgpu.ko');
 
 test('hex view of a big module', async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto('./');
+  await page.goto('./?view=inspect');
   await expect(page.getByTestId('file-summary')).toBeVisible();
   await page.getByTestId('file-input').setInputFiles(big!);
   await expect(page.getByTestId('file-summary')).toContainText('amdgpu', { timeout: 120_000 });

@@ -98,7 +98,7 @@ test('hex view: the selected relocation site is highlighted with the file bytes;
 });
 
 test('hex view of a section of a compressed file is read from the decompressed ELF', async ({ page }) => {
-  await page.goto('./');
+  await page.goto('./?view=inspect');
   await expect(page.getByTestId('file-summary')).toBeVisible();
   await page.getByTestId('file-input').setInputFiles(fileURLToPath(new URL('./fixtures/crc7.ko.xz', import.meta.url)));
   await expect(page.getByTestId('file-summary')).toContainText('crc7.ko.xz');
@@ -113,7 +113,7 @@ test('hex view of a section of a compressed file is read from the decompressed E
 });
 
 test('own file as the patch (P) of a scenario', async ({ page }) => {
-  await page.goto('./');
+  await page.goto('./?view=inspect');
   await expect(page.getByTestId('file-summary')).toBeVisible();
   await page.getByTestId('file-input').setInputFiles({
     name: 'my_patch.ko',
@@ -126,7 +126,7 @@ test('own file as the patch (P) of a scenario', async ({ page }) => {
   await page.getByTestId('mode').selectOption('scenario');
   await page.getByTestId('scenario').selectOption('late-load');
   await expect(page.getByTestId('role-T')).toBeVisible();
-  await page.getByTestId('role-P').selectOption({ label: 'my_patch.ko' });
+  await page.getByTestId('role-P').selectOption({ label: 'my_patch.ko — your file' });
   await page.getByTestId('run').click();
   await expect(page.getByTestId('run-status')).toContainText('insmod klp_demo_patch: ok', { timeout: 30_000 });
   await expect(page.getByTestId('ran-roles')).toHaveText(/P = my_patch\.ko/);
@@ -139,7 +139,7 @@ test('own file as the patch (P) of a scenario', async ({ page }) => {
   // compare: the same choice, two designs
   await page.getByTestId('view-explain').click();
   await page.getByTestId('mode').selectOption('compare');
-  await page.getByTestId('role-P').selectOption({ label: 'my_patch.ko' });
+  await page.getByTestId('role-P').selectOption({ label: 'my_patch.ko — your file' });
   await page.getByTestId('run').click();
   await expect(page.getByTestId('compare-column')).toHaveCount(2, { timeout: 30_000 });
   await page.getByTestId('explain').focus();

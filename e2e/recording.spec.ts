@@ -17,7 +17,7 @@ async function openRecording(page: Page, name: string, buffer: Buffer): Promise<
 test('a 6.1 recording opens in Explain as the real kernel, then beside its emulation with every divergence', async ({
   page,
 }) => {
-  await page.goto('./');
+  await page.goto('./?view=inspect');
   await openRecording(page, 'klp-capture-6.1.0-56-amd64-reload.txt', recording('6.1', 'reload'));
   const status = page.getByTestId('recording-status');
   await expect(status).toContainText('6.1.0-56-amd64 (Linux 6.1.192)', { timeout: 30_000 });
@@ -61,7 +61,7 @@ test('a 6.1 recording opens in Explain as the real kernel, then beside its emula
 });
 
 test('a 6.12 recording runs beside the 6.12 profile, on the 6.12 samples and vmlinux table', async ({ page }) => {
-  await page.goto('./');
+  await page.goto('./?view=inspect');
   await openRecording(page, 'late-load-6.12.txt', recording('6.12', 'late-load'));
   await expect(page.getByTestId('recording-status')).toContainText('6.12.118+deb12-amd64 (Linux 6.12.118)', {
     timeout: 30_000,
@@ -75,7 +75,7 @@ test('a 6.12 recording runs beside the 6.12 profile, on the 6.12 samples and vml
 });
 
 test('a recording the parser refuses: its message names the line', async ({ page }) => {
-  await page.goto('./');
+  await page.goto('./?view=inspect');
   const text = recording('6.1', 'late-load').toString('utf8').split('\n');
   await openRecording(page, 'edited.txt', Buffer.from([...text.slice(0, 499), ...text.slice(500)].join('\n')));
   await expect(page.getByTestId('error-panel')).toContainText(
@@ -84,7 +84,7 @@ test('a recording the parser refuses: its message names the line', async ({ page
 });
 
 test('the help offers klp-capture for download, byte for byte the script', async ({ page, request }) => {
-  await page.goto('./');
+  await page.goto('./?view=inspect');
   await page.getByTestId('record-help').locator('summary').click();
   const link = page.getByTestId('download-klp-capture');
   await expect(link).toBeVisible();

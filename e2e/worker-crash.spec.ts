@@ -6,7 +6,7 @@ test('a worker that dies at load is reported, and a fresh worker opens the next 
   await page.route(/module\.worker[^/]*\.js(\?.*)?$/, (route) =>
     route.fulfill({ contentType: 'text/javascript', body: 'throw new Error("simulated worker crash");' }),
   );
-  await page.goto('./');
+  await page.goto('./?view=inspect');
   await expect(page.getByTestId('app-error-message')).toContainText('The decoder worker crashed');
   await expect(page.getByTestId('busy')).toHaveCount(0);
 
@@ -28,7 +28,7 @@ test('a worker that never answers is stopped after the timeout, and a fresh work
     (globalThis as { __klpWorkerTimeoutMs?: number }).__klpWorkerTimeoutMs = 2000;
   });
   await page.route(workerScript, (route) => route.fulfill({ contentType: 'text/javascript', body: hangingWorker }));
-  await page.goto('./');
+  await page.goto('./?view=inspect');
   await page.getByTestId('file-input').setInputFiles(fixture('crc7.ko'));
   await expect(page.getByTestId('app-error-message')).toContainText(
     'The worker did not answer within 2 s while decoding crc7.ko; it was stopped.',
@@ -43,7 +43,7 @@ test('a worker that never answers is stopped after the timeout, and a fresh work
 
 test('opening a file while the worker is stuck on another cancels the first, without an error', async ({ page }) => {
   await page.route(workerScript, (route) => route.fulfill({ contentType: 'text/javascript', body: hangingWorker }));
-  await page.goto('./');
+  await page.goto('./?view=inspect');
   await page.getByTestId('file-input').setInputFiles(fixture('crc7.ko'));
   await expect(page.getByTestId('busy')).toHaveCount(1);
 
@@ -68,7 +68,7 @@ self.addEventListener = (type, fn, ...rest) => add(type, type === 'message'
 `;
     await route.fulfill({ contentType: 'text/javascript', body: wrap + real });
   });
-  await page.goto('./');
+  await page.goto('./?view=inspect');
   await expect(page.getByTestId('file-summary')).toBeVisible();
   await openThroughInput(page, 'crc7.ko');
   await page.getByTestId('tab-hex').click();

@@ -29,7 +29,7 @@ export function FileList() {
                 <span className="file-meta">
                   {bytes(compressedSize)}
                   {compression !== 'none' ? ` ${compression} → ${bytes(elf.fileSize)}` : ''}
-                  {f.origin === 'sample' ? ' · sample' : ''}
+                  {f.origin === 'sample' ? ' · built-in sample' : ' · your file'}
                 </span>
                 <span className="badges">
                   {elf.isLivepatch ? <span className="badge livepatch">livepatch</span> : null}

@@ -30,6 +30,40 @@ export function SectionsTable({ elf }: { elf: ElfObject }) {
       sections.map((x) => x.addr),
       1,
     );
+    // Before the long text columns, so a narrow screen (1280 px) never scrolls it out of sight.
+    const relocs: Column = {
+      id: 'relocs',
+      header: 'Relocs',
+      width: 9,
+      align: 'right',
+      title: 'Entries of a relocation section / entries patching this section',
+      cell: (i) => {
+        const rela = relaBySection.get(i);
+        if (rela) {
+          return (
+            <button
+              type="button"
+              className="link"
+              onClick={(e) => {
+                e.stopPropagation();
+                showRelocations(i);
+              }}
+              title={`Show the ${count(rela.count)} entries of ${escapeName(rela.name)}`}
+            >
+              {count(rela.count)} ›
+            </button>
+          );
+        }
+        const into = targetedBy.get(i);
+        return into ? (
+          <span className="muted" title={`${count(into)} relocations patch this section`}>
+            ↤{count(into)}
+          </span>
+        ) : (
+          ''
+        );
+      },
+    };
     const cols: Column[] = [
       { id: 'nr', header: '[Nr]', width: 5, align: 'right', cell: (i) => `[${s(i).index}]` },
       {
@@ -93,6 +127,7 @@ export function SectionsTable({ elf }: { elf: ElfObject }) {
         title: 'sh_addralign',
         cell: (i) => s(i).addralign.toString(),
       },
+      relocs,
       {
         id: 'flagnames',
         header: 'Flags',
@@ -130,39 +165,6 @@ export function SectionsTable({ elf }: { elf: ElfObject }) {
         },
       });
     }
-    cols.push({
-      id: 'relocs',
-      header: 'Relocs',
-      width: 9,
-      align: 'right',
-      title: 'Entries of a relocation section / entries patching this section',
-      cell: (i) => {
-        const rela = relaBySection.get(i);
-        if (rela) {
-          return (
-            <button
-              type="button"
-              className="link"
-              onClick={(e) => {
-                e.stopPropagation();
-                showRelocations(i);
-              }}
-              title={`Show the ${count(rela.count)} entries of ${escapeName(rela.name)}`}
-            >
-              {count(rela.count)} ›
-            </button>
-          );
-        }
-        const into = targetedBy.get(i);
-        return into ? (
-          <span className="muted" title={`${count(into)} relocations patch this section`}>
-            ↤{count(into)}
-          </span>
-        ) : (
-          ''
-        );
-      },
-    });
     return cols;
   }, [elf, machine, showRelocations]);
 

@@ -27,7 +27,7 @@ export function EmbedApp() {
   const status = useExplain((s) => s.status);
   const comparing = ran?.kind === 'compare';
   const missing = usePendingFiles();
-  const root = useRef<HTMLDivElement>(null);
+  const root = useRef<HTMLElement>(null);
   usePlayback(explainStore);
   // The frame's document is the embed: let it fill the frame.
   useEffect(() => {
@@ -36,7 +36,8 @@ export function EmbedApp() {
   const single: 'map' | 'timeline' = want === 'timeline' ? 'timeline' : 'map';
   const view = comparing ? 'compare' : single;
   return (
-    <div
+    // The frame's one landmark and heading: the figure, named by its caption.
+    <main
       className={`embed embed-${view}`}
       ref={root}
       tabIndex={0}
@@ -49,10 +50,12 @@ export function EmbedApp() {
           root.current?.focus({ preventScroll: true });
       }}
     >
-      {caption && (
-        <p className="embed-caption" data-testid="embed-caption-text">
+      {caption ? (
+        <h1 className="embed-caption" data-testid="embed-caption-text">
           {caption}
-        </p>
+        </h1>
+      ) : (
+        <h1 className="sr-only">klp-lab figure: step through what the kernel did</h1>
       )}
       {missing.length > 0 && (
         <p className="error-text" data-testid="embed-needs-file">
@@ -64,7 +67,7 @@ export function EmbedApp() {
       {status.kind === 'error' && <p className="error-text">{status.message}</p>}
       {comparing ? <CompareView /> : trace ? <TraceEmbed trace={trace} view={single} /> : null}
       <EmbedFooter />
-    </div>
+    </main>
   );
 }
 
@@ -92,7 +95,7 @@ function TraceEmbed({ trace, view }: { trace: Trace; view: 'map' | 'timeline' })
       {view === 'map' ? (
         <>
           <Legend />
-          <div className="map-scroll embed-map">
+          <div className="map-scroll embed-map" tabIndex={0} role="region" aria-label="Memory map of the step">
             <StepEffects trace={trace} />
             <MemoryMap trace={trace} />
           </div>

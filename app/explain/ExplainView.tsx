@@ -138,7 +138,8 @@ function TraceBody() {
     <div className="explain-body">
       <div className="explain-main">
         <Legend />
-        <div className="map-scroll">
+        {/* scrolls when the map is taller than its place: focusable, so a keyboard can scroll it */}
+        <div className="map-scroll" tabIndex={0} role="region" aria-label="Memory map of the step">
           <StepEffects trace={trace} />
           <MemoryMap trace={trace} />
         </div>

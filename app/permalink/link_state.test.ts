@@ -11,6 +11,7 @@ import {
   linkedStep,
   linkOf,
   type Pending,
+  rowDropped,
   type Screen,
   type Start,
   sourceFromLink,
@@ -198,14 +199,32 @@ describe('the start link’s step, taken once', () => {
   it('a step named by kernel function: the nth step in it, or the last', () => {
     expect(linkedStep(linked({ step: { fn: 'module_enable_ro', nth: 1 } }), sequence, files, steps).step).toBe(2);
     expect(linkedStep(linked({ step: { fn: 'module_enable_ro', nth: 'last' } }), sequence, files, steps).step).toBe(3);
-    expect(linkedStep(linked({ step: 99 }), sequence, files, steps).step).toBe(3);
+    expect(linkedStep(linked({ step: 99 }), sequence, files, steps)).toEqual({
+      taken: true,
+      step: 3,
+      dropped: ['step 99 is out of range (this run has steps 0–3): showing step 3'],
+    });
+    expect(linkedStep(linked({ step: { fn: 'module_enable_ro', nth: 5 } }), sequence, files, steps)).toEqual({
+      taken: true,
+      step: 3,
+      dropped: ['step module_enable_ro.5: this run has 2 steps in module_enable_ro(): showing the last, step 3'],
+    });
   });
 
   it('a selection beyond the trace is dropped; a function the trace lacks leaves the step to 0', () => {
-    expect(linkedStep(linked({ select: { step: 9, event: 0 } }), sequence, files, steps)).toEqual({ taken: true });
+    expect(linkedStep(linked({ select: { step: 9, event: 0 } }), sequence, files, steps)).toEqual({
+      taken: true,
+      dropped: ['selected write 9.0: this run has no step 9'],
+    });
     expect(linkedStep(linked({ step: { fn: 'klp_enable_patch', nth: 1 } }), sequence, files, steps)).toEqual({
       taken: true,
+      dropped: ['step klp_enable_patch: no step of this run is in klp_enable_patch(): showing step 0'],
     });
+  });
+
+  it('a row past the comparison is named, with the row shown instead', () => {
+    expect(rowDropped(12, 13)).toBeUndefined();
+    expect(rowDropped(13, 13)).toBe('row 13 is out of range (this comparison has rows 0–12): showing row 12');
   });
 
   it('another request, or a link without a step, takes nothing', () => {

@@ -108,25 +108,55 @@ export function startOf(link: Decoded, files: LinkedFile[] = []): Start {
 /** A trace's steps, as far as a linked step names one (by index, or by kernel function). */
 type StepsOf = ReadonlyArray<{ path: string[]; source?: { fn: string } }>;
 
+/** Why a linked step could not be shown as linked, if it could not: the step is then `shown`. */
+function stepDropped(ref: StepRef, steps: StepsOf, shown: number | undefined): string | undefined {
+  const last = steps.length - 1;
+  if (typeof ref === 'number')
+    return ref > last ? `step ${ref} is out of range (this run has steps 0–${last}): showing step ${last}` : undefined;
+  const name = ref.nth === 1 ? ref.fn : `${ref.fn}.${ref.nth}`;
+  if (shown === undefined) return `step ${name}: no step of this run is in ${ref.fn}(): showing step 0`;
+  const runs = steps.filter((s) => s.path.at(-1) === ref.fn || s.source?.fn === ref.fn).length;
+  return ref.nth !== 'last' && ref.nth > runs
+    ? `step ${name}: this run has ${runs} step${runs === 1 ? '' : 's'} in ${ref.fn}(): showing the last, step ${shown}`
+    : undefined;
+}
+
 /**
  * The linked step and selection for a trace of `source`: only the first run of the linked request
- * restores them (`taken`: the pending step is used up); any other run starts at 0.
+ * restores them (`taken`: the pending step is used up); any other run starts at 0. `dropped` says
+ * what of them this trace could not show, and what is shown instead.
  */
 export function linkedStep(
   pending: Pending,
   source: AppRequest,
   files: LinkedFile[],
   steps: StepsOf,
-): { taken: boolean; step?: number; select?: { step: number; event: number } } {
+): { taken: boolean; step?: number; select?: { step: number; event: number }; dropped?: string[] } {
   if (pending.step === undefined && !pending.select) return { taken: false };
   const key = encodeLink({ view: 'explain', source: sourceToLink(source, files) });
   if (pending.sourceKey === undefined || key !== pending.sourceKey) return { taken: false };
   const step = pending.step === undefined ? undefined : resolveStep(pending.step, steps);
+  const dropped: string[] = [];
+  const stepWhy = pending.step === undefined ? undefined : stepDropped(pending.step, steps, step);
+  if (stepWhy) dropped.push(stepWhy);
+  const select = pending.select && pending.select.step < steps.length ? pending.select : undefined;
+  if (pending.select && !select)
+    dropped.push(
+      `selected write ${pending.select.step}.${pending.select.event}: this run has no step ${pending.select.step}`,
+    );
   return {
     taken: true,
     ...(step !== undefined ? { step } : {}),
-    ...(pending.select && pending.select.step < steps.length ? { select: pending.select } : {}),
+    ...(select ? { select } : {}),
+    ...(dropped.length ? { dropped } : {}),
   };
+}
+
+/** Why a linked row is not shown as linked (a comparison of `rows` rows), if it is not. */
+export function rowDropped(row: number, rows: number): string | undefined {
+  return row < rows
+    ? undefined
+    : `row ${row} is out of range (this comparison has rows 0–${rows - 1}): showing row ${rows - 1}`;
 }
 
 /** The linked row of a comparison of `strategies` over `scenario`, if it is the linked one. */

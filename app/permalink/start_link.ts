@@ -8,20 +8,30 @@ import type { Decoded, LinkModule, LinkTab } from '../../src/permalink/permalink
 import type { ScenarioId } from '../../src/scenarios/scenarios.ts';
 import type { StrategyId } from '../../src/strategies/strategies.ts';
 import type { AppRequest } from '../explain/state/request.ts';
-import { type LinkedFile, linkedRow, linkedStep, type Pending, type WantedFile } from './link_state.ts';
+import { type LinkedFile, linkedRow, linkedStep, type Pending, rowDropped, type WantedFile } from './link_state.ts';
 
 export interface StartLinkState extends Pending {
   link: Decoded;
+  /** What of the link was dropped and why: the decoder's warnings, then what the run could not show. */
+  warnings: string[];
 }
 
 /** Until boot(): a page opened without a link. */
 const NO_LINK: Decoded = { state: { view: 'inspect' }, form: 'none', warnings: [] };
 
-export const startLink = createStore<StartLinkState>()(() => ({ link: NO_LINK, missing: [] }));
+export const startLink = createStore<StartLinkState>()(() => ({ link: NO_LINK, missing: [], warnings: [] }));
 
 export function usePendingFiles(): WantedFile[] {
   return useStore(startLink, (s) => s.missing);
 }
+
+export function useLinkWarnings(): string[] {
+  return useStore(startLink, (s) => s.warnings);
+}
+
+export const dismissLinkWarnings = () => startLink.setState({ warnings: [] });
+
+const warn = (more: string[]) => startLink.setState((s) => ({ warnings: [...s.warnings, ...more] }));
 
 /**
  * The linked step for a trace of `source`, once: the first run of the linked request restores
@@ -32,15 +42,19 @@ export function takeLinkedStep(
   files: LinkedFile[],
   steps: ReadonlyArray<{ path: string[]; source?: { fn: string } }>,
 ): { step?: number; select?: { step: number; event: number } } {
-  const { taken, ...linked } = linkedStep(startLink.getState(), source, files, steps);
+  const { taken, dropped, ...linked } = linkedStep(startLink.getState(), source, files, steps);
   if (taken) startLink.setState({ step: undefined, select: undefined });
+  if (dropped) warn(dropped);
   return linked;
 }
 
-/** The linked row of a comparison, once (on the first run of the linked comparison). */
-export function takeLinkedRow(strategies: StrategyId[], scenario: ScenarioId): number | undefined {
+/** The linked row of a comparison of `rows` rows, once (on the first run of the linked comparison). */
+export function takeLinkedRow(strategies: StrategyId[], scenario: ScenarioId, rows: number): number | undefined {
   const row = linkedRow(startLink.getState(), strategies, scenario);
-  if (row !== undefined) startLink.setState({ row: undefined });
+  if (row === undefined) return row;
+  startLink.setState({ row: undefined });
+  const why = rowDropped(row, rows);
+  if (why) warn([why]);
   return row;
 }
 

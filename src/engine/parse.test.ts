@@ -1,8 +1,9 @@
 // Untrusted text becomes one of the core's ids, or nothing.
 import { expect, test } from 'vitest';
 import { profiles } from '../kernel/profile.ts';
+import { scenarios } from '../scenarios/scenarios.ts';
 import { KERNEL_IDS } from './kernels.ts';
-import { parseKernelId, parseRole, parseScenarioId, parseStrategyId } from './parse.ts';
+import { parseKernelId, parseRole, parseScenarioId, parseStrategyId, unknownId } from './parse.ts';
 
 test('every kernel profile is a choice, in profile order, and parses as itself', () => {
   expect(KERNEL_IDS).toEqual(Object.keys(profiles));
@@ -24,4 +25,16 @@ test('anything else is undefined: near misses, case, whitespace, null', () => {
     undefined,
     undefined,
   ]);
+});
+
+test('a refusal names the text, quoted and capped, and the ids that exist', () => {
+  expect(unknownId('strategy', 'v5.3-flip')).toBe(
+    "unknown strategy 'v5.3-flip' (known: v5.4-flip, klp-text, klp-text-ro, split, text-poke, text-poke-clear, " +
+      'module-memory, forbid-late, deny-unload)',
+  );
+  expect(unknownId('kernel', '9.9')).toBe("unknown kernel '9.9' (known: 5.4, 6.1, 6.3, 6.4, 6.12)");
+  expect(unknownId('role', 'X\u202e\n')).toBe("unknown role 'X' (known: T, T2, P, R)");
+  expect(unknownId('scenario', 'x'.repeat(50))).toBe(
+    `unknown scenario '${'x'.repeat(40)}…' (known: ${scenarios.map((s) => s.id).join(', ')})`,
+  );
 });

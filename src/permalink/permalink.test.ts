@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KERNEL_IDS } from '../engine/kernels.ts';
+import { unknownId } from '../engine/parse.ts';
 import type { RoleModules, RunRequest } from '../engine/request.ts';
 import { ROLES, scenarios } from '../scenarios/scenarios.ts';
 import { strategies } from '../strategies/strategies.ts';
@@ -192,7 +193,8 @@ describe('legacy query links (before v=1)', () => {
       row: 12,
     });
     expect(decodeLocation('?sample=veth', '').state).toEqual({ view: 'inspect', open: { kind: 'sample', id: 'veth' } });
-    expect(decodeLocation('', '').form).toBe('none');
+    expect(decodeLocation('', '')).toEqual({ state: { view: 'explain' }, form: 'none', warnings: [] });
+    expect(decodeLocation('?view=inspect', '').state).toEqual({ view: 'inspect' });
   });
   it('a v=1 hash wins over legacy query parameters; ?embed and caption come from the query', () => {
     const d = decodeLocation(
@@ -216,7 +218,9 @@ describe('hostile or broken links', () => {
       'v=1&view=explain&strategy=<script>&scenario=late-load&step=-1&sel=1.x&tab=evil&file=zz:a&seq=insmod:@7&row=99999999999&caption=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%0A%E2%80%AEx',
     );
     expect(d.warnings.length).toBeGreaterThan(4);
-    expect(d.state.source).toBeUndefined();
+    // the known half of strategy + scenario is kept, the unknown one is the default, with a warning
+    expect(d.state.source).toEqual({ kind: 'scenario', strategy: 'text-poke', scenario: 'late-load' });
+    expect(d.warnings).toContain(`${unknownId('strategy', '<script>')}: showing text-poke instead`);
     expect(d.state.step).toBeUndefined();
     expect(d.state.tab).toBeUndefined();
     expect(d.state.row).toBeUndefined();
@@ -228,6 +232,30 @@ describe('hostile or broken links', () => {
         decodeLocation(`?${s}`, `#${s}`);
       }),
     );
+  });
+  it('a link to a strategy that does not exist keeps its scenario and step, and says what it dropped', () => {
+    const d = decodeLink('v=1&view=explain&strategy=v5.3-flip&scenario=late-load&step=40&tab=evil');
+    expect(d.state).toEqual({
+      view: 'explain',
+      source: { kind: 'scenario', strategy: 'text-poke', scenario: 'late-load' },
+      step: 40,
+    });
+    expect(d.warnings).toEqual([
+      `unknown tab "evil"`,
+      "unknown strategy 'v5.3-flip' (known: v5.4-flip, klp-text, klp-text-ro, split, text-poke, text-poke-clear, " +
+        'module-memory, forbid-late, deny-unload): showing text-poke instead',
+    ]);
+    expect(decodeLink('v=1&view=explain&strategy=split&scenario=nope').state.source).toEqual({
+      kind: 'scenario',
+      strategy: 'split',
+      scenario: 'late-load',
+    });
+    const neither = decodeLink('v=1&view=explain&strategy=nope&scenario=nope');
+    expect(neither.state.source).toBeUndefined();
+    expect(neither.warnings).toEqual([
+      unknownId('scenario', 'nope'),
+      `${unknownId('strategy', 'nope')}: showing the default story`,
+    ]);
   });
   it('caps captions and file names', () => {
     expect(decodeLink(`v=1&view=inspect&caption=${'x'.repeat(5000)}`).state.caption).toHaveLength(MAX_CAPTION);

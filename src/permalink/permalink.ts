@@ -6,8 +6,9 @@
 // Decoding never throws and never trusts its input: unknown or malformed fields are dropped with
 // a warning, ids are checked against the core's lists, text (file names, captions) is length-capped
 // and stripped of control characters; the app only ever renders it as text.
-import { parseKernelId, parseRole, parseScenarioId, parseStrategyId } from '../engine/parse.ts';
+import { parseKernelId, parseRole, parseScenarioId, parseStrategyId, unknownId } from '../engine/parse.ts';
 import type { LinkedFileRef, RoleModules, RunRequest, SampleRef, SequenceOp } from '../engine/request.ts';
+import type { ScenarioId } from '../scenarios/scenarios.ts';
 import { ROLES } from '../scenarios/scenarios.ts';
 import type { StrategyId } from '../strategies/strategies.ts';
 
@@ -65,6 +66,9 @@ const MAX_INDEX = 10_000_000;
 export const MAX_CAPTION = 200;
 export const MAX_FILE_NAME = 255;
 const MAX_OPS = 32;
+/** What stands in for an unknown half of strategy + scenario: the merged design, on late module patching. */
+const DEFAULT_STRATEGY: StrategyId = 'text-poke';
+const DEFAULT_SCENARIO: ScenarioId = 'late-load';
 
 const isSampleId = (s: string) => ID.test(s);
 const isModuleName = (s: string) => ID.test(s);
@@ -221,7 +225,7 @@ function parseRoles(
     const [name, ref = ''] = item.split(/:(.*)/s);
     const role = parseRole(name);
     if (!role) {
-      warnings.push(`roles: unknown role ${JSON.stringify((name ?? '').slice(0, 8))}`);
+      warnings.push(`roles: ${unknownId('role', name ?? '')}`);
       continue;
     }
     const m = parseModule(ref, files, warnings);
@@ -234,7 +238,7 @@ function parseStrategies(v: string, warnings: string[]): StrategyId[] {
   const out: StrategyId[] = [];
   for (const text of v.split(',').filter(Boolean)) {
     const id = parseStrategyId(text);
-    if (!id) warnings.push(`unknown strategy ${JSON.stringify(text.slice(0, 40))}`);
+    if (!id) warnings.push(`compare: ${unknownId('strategy', text)}`);
     else if (!out.includes(id)) out.push(id);
   }
   return out;
@@ -247,28 +251,37 @@ function parseSource(
 ): RunRequest<LinkModule> | undefined {
   const scenarioParam = p.get('scenario');
   const scenario = parseScenarioId(scenarioParam);
-  if (scenarioParam !== null && !scenario)
-    warnings.push(`unknown scenario ${JSON.stringify(scenarioParam.slice(0, 40))}`);
+  if (scenarioParam !== null && !scenario) warnings.push(unknownId('scenario', scenarioParam));
   const rolesParam = p.get('roles');
   const roles = rolesParam ? parseRoles(rolesParam, files, warnings) : undefined;
   const compare = p.get('compare');
   if (compare !== null) {
     const list = parseStrategies(compare, warnings);
-    return { kind: 'compare', strategies: list, scenario: scenario ?? 'late-load', ...(roles ? { roles } : {}) };
+    if (!scenario) warnings.push(`compare: showing the scenario ${DEFAULT_SCENARIO}`);
+    return { kind: 'compare', strategies: list, scenario: scenario ?? DEFAULT_SCENARIO, ...(roles ? { roles } : {}) };
   }
   const strategyParam = p.get('strategy');
   if (strategyParam !== null) {
+    // Whichever of the two is known is kept; the other is the default, and the warning says which.
     const strategy = parseStrategyId(strategyParam);
-    if (!strategy) warnings.push(`unknown strategy ${JSON.stringify(strategyParam.slice(0, 40))}`);
-    else if (scenario) return { kind: 'scenario', strategy, scenario, ...(roles ? { roles } : {}) };
-    else warnings.push('strategy without a known scenario');
-    return undefined;
+    if (!strategy && !scenario) {
+      warnings.push(`${unknownId('strategy', strategyParam)}: showing the default story`);
+      return undefined;
+    }
+    if (!strategy) warnings.push(`${unknownId('strategy', strategyParam)}: showing ${DEFAULT_STRATEGY} instead`);
+    if (!scenario) warnings.push(`showing ${strategy} on the scenario ${DEFAULT_SCENARIO}`);
+    return {
+      kind: 'scenario',
+      strategy: strategy ?? DEFAULT_STRATEGY,
+      scenario: scenario ?? DEFAULT_SCENARIO,
+      ...(roles ? { roles } : {}),
+    };
   }
   const seq = p.get('seq');
   if (seq === null) return undefined;
   const k = p.get('kernel');
   const kernel = parseKernelId(k) ?? '6.1';
-  if (k !== null && k !== kernel) warnings.push(`unknown kernel ${JSON.stringify(k.slice(0, 10))}: using 6.1`);
+  if (k !== null && k !== kernel) warnings.push(`${unknownId('kernel', k)}: using 6.1`);
   return {
     kind: 'sequence',
     kernel,
@@ -368,6 +381,8 @@ export function decodeLocation(search: string, hash: string): Decoded {
     const legacyKeys = ['view', 'kernel', 'seq', 'fake', 'strategy', 'scenario', 'compare', 'step', 'row', 'sample'];
     const { state, warnings } = decodeParams(q, true);
     const any = legacyKeys.some((k) => q.has(k));
+    // A page opened without a link starts on the livepatch story; `?view=inspect` on the inspector.
+    if (!any) state.view = 'explain';
     decoded = { state, warnings, form: any ? 'legacy' : 'none' };
   }
   const embed = q.get('embed');

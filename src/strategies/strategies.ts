@@ -22,6 +22,8 @@ export interface Strategy {
   /** What happened to it. */
   reality: string;
   kernel: KernelId;
+  /** Why it runs on `kernel` when that is not the version it merged in (shown beside the kernel). */
+  kernelWhy?: string;
   /** Shipped code (emulated from source) or a reconstruction of a proposal. */
   reconstruction: boolean;
   /** Patch modules may not load before their targets (2019: "forbid late module patching"). */
@@ -75,6 +77,7 @@ export const strategies: Strategy[] = [
     name: '5.8: late relocations through text_poke()',
     reality: 'merged 5.8',
     kernel: '6.1',
+    kernelWhy: 'the 5.8 design, run on the 6.1 code base',
     reconstruction: false,
   },
   {
@@ -84,6 +87,7 @@ export const strategies: Strategy[] = [
     name: '6.3: relocations cleared on target unload',
     reality: 'merged 6.3',
     kernel: '6.12',
+    kernelWhy: 'the 6.3 design, run on the 6.12 code base',
     reconstruction: false,
   },
   {
@@ -91,6 +95,7 @@ export const strategies: Strategy[] = [
     name: '6.4+: per-type module_memory allocations',
     reality: 'merged 6.4',
     kernel: '6.12',
+    kernelWhy: 'the 6.4 design, run on the 6.12 code base',
     reconstruction: false,
   },
   {

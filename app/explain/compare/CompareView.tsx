@@ -182,7 +182,10 @@ function CompareColumn({ column: c, index }: { column: CompareColumnState; index
           <span className="mono">{s.id}</span> <span className="column-name">{s.name}</span>
         </h2>
         <p className="column-badges">
-          <span className="badge">kernel {s.kernel}</span>
+          <span className="badge" data-testid="column-kernel">
+            kernel {s.kernel}
+            {'kernelWhy' in s && s.kernelWhy ? ` — ${s.kernelWhy}` : ''}
+          </span>
           {c.trace?.recorded ? (
             <RecordedBadge />
           ) : s.reconstruction ? (
@@ -210,7 +213,7 @@ function CompareColumn({ column: c, index }: { column: CompareColumnState; index
         </p>
       ) : (
         <>
-          <div className="map-scroll compare-map">
+          <div className="map-scroll compare-map" tabIndex={0} role="region" aria-label={`Memory map: ${s.id}`}>
             <StepEffects trace={c.trace} step={at!.step} />
             <MemoryMap trace={c.trace} step={at!.step} compact />
           </div>
@@ -218,6 +221,7 @@ function CompareColumn({ column: c, index }: { column: CompareColumnState; index
             <Narration
               trace={c.trace}
               step={at!.step}
+              of={s.id}
               note={
                 at!.held ? (
                   <p className="held-note" data-testid="held-note">

@@ -89,7 +89,7 @@ export const compareStore = createStore<CompareState>()((set, get) => ({
         scenario,
         columns,
         alignment,
-        row: openingRow(alignment, takeLinkedRow(strategies, scenario)),
+        row: openingRow(alignment, takeLinkedRow(strategies, scenario, alignment.rows.length)),
         status: { kind: 'ready', runMs: reply.runMs, totalMs: reply.totalMs + alignMs, alignMs },
       });
     } catch (e) {

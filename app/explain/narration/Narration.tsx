@@ -23,9 +23,20 @@ const isReconstruction = (step: { source?: { file: string } }) => /reconstructio
 
 /**
  * `step` overrides the explainer's current step (comparison columns); `note` is shown above the
- * call path (e.g. "no equivalent step in this design").
+ * call path (e.g. "no equivalent step in this design"); `of` names whose step it is, so that several
+ * narrations on one page (a comparison) are distinct landmarks.
  */
-export function Narration({ trace, step: stepProp, note }: { trace: Trace; step?: number; note?: React.ReactNode }) {
+export function Narration({
+  trace,
+  step: stepProp,
+  note,
+  of,
+}: {
+  trace: Trace;
+  step?: number;
+  note?: React.ReactNode;
+  of?: string;
+}) {
   const model = traceModel(trace);
   const storeStep = useExplain((s) => s.step);
   const index = stepProp ?? storeStep;
@@ -38,7 +49,11 @@ export function Narration({ trace, step: stepProp, note }: { trace: Trace; step?
   const why = WHY[fn] ?? WHY[step.path.at(-1) ?? ''];
   const rwxPages = (model.map.perms[index] ?? []).reduce((n, p) => n + p.filter((c) => c === PermCode.RWX).length, 0);
   return (
-    <section className="narration" aria-label="What this step does" data-testid="narration">
+    <section
+      className="narration"
+      aria-label={of ? `What this step does in ${of}` : 'What this step does'}
+      data-testid="narration"
+    >
       {note}
       <p className="call-path mono" data-testid="call-path">
         {step.path.map((f, i) => (

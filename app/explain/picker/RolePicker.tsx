@@ -7,7 +7,7 @@ import { type Role, type ScenarioId, scenarioById } from '../../../src/scenarios
 import { useKlp } from '../../store.ts';
 import { useExplain } from '../state/explain_store.ts';
 import type { ModuleRef } from '../state/request.ts';
-import { builtinLabel, parseRef, refValue } from './module_ref.ts';
+import { builtinLabel, openFileLabel, parseRef, refValue } from './module_ref.ts';
 
 /** What each role is, in the order the pickers list them. */
 const ROLE_TITLE: Record<Role, string> = {
@@ -73,8 +73,7 @@ export function RolePicker({
                 <optgroup label="Open in the inspector">
                   {files.map((f) => (
                     <option key={f.key} value={`file:${f.key}`}>
-                      {f.name}
-                      {f.origin === 'sample' ? ' (sample)' : ''}
+                      {openFileLabel(f)}
                     </option>
                   ))}
                 </optgroup>

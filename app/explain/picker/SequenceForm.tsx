@@ -7,7 +7,8 @@ import { useKlp } from '../../store.ts';
 import { explainStore } from '../state/explain_store.ts';
 import type { ModuleRef } from '../state/request.ts';
 import { ModeSwitch, PickerForm } from './form_parts.tsx';
-import { builtinLabel, parseRef, refValue, sampleForKernel } from './module_ref.ts';
+import { builtinLabel, openFileLabel, parseRef, refValue, sampleForKernel } from './module_ref.ts';
+import './module_select.css';
 
 type Sequence = RequestOf<'sequence', ModuleRef>;
 
@@ -88,6 +89,7 @@ export function SequenceForm({ source, running }: { source: Sequence; running: b
             </select>
             {s.op === 'insmod' ? (
               <select
+                className="module-select"
                 aria-label={`Step ${i + 1}: module`}
                 value={refValue(s.module)}
                 onChange={(e) => setStep(i, { op: 'insmod', module: parseRef(e.currentTarget.value) })}
@@ -103,7 +105,7 @@ export function SequenceForm({ source, running }: { source: Sequence; running: b
                   <optgroup label="Open in the inspector">
                     {files.map((f) => (
                       <option key={f.key} value={`file:${f.key}`}>
-                        {f.name}
+                        {openFileLabel(f)}
                       </option>
                     ))}
                   </optgroup>

@@ -29,7 +29,7 @@ export function CompareForm({ source }: { source: RequestOf<'compare', ModuleRef
           <label
             key={s.id}
             className={source.strategies.includes(s.id) ? 'chip on' : 'chip'}
-            title={`${s.name} — ${s.reality}, kernel ${s.kernel} (${kernelChoices[s.kernel].checked === 'real' ? 'held to the real kernel' : 'source only'})${s.reconstruction ? '; a reconstruction' : ''}`}
+            title={`${s.name} — ${s.reality}, kernel ${s.kernel}${s.kernelWhy ? ` (${s.kernelWhy})` : ''} (${kernelChoices[s.kernel].checked === 'real' ? 'held to the real kernel' : 'source only'})${s.reconstruction ? '; a reconstruction' : ''}`}
           >
             <input
               type="checkbox"
@@ -77,7 +77,8 @@ export function ScenarioForm({ source, running }: { source: RequestOf<'scenario'
       <RolePicker scenario={source.scenario} roles={source.roles} onChange={(roles) => set({ roles })} />
       {strategy && (
         <span className="muted">
-          {strategy.reality}; kernel {strategy.kernel} (
+          {strategy.reality}; kernel {strategy.kernel}
+          {strategy.kernelWhy ? ` — ${strategy.kernelWhy}` : ''} (
           {kernelChoices[strategy.kernel].checked === 'real' ? 'held to the real kernel' : 'follows the source only'})
           {strategy.reconstruction ? '; a reconstruction of a proposal' : ''}
         </span>

@@ -10,8 +10,15 @@ export function refValue(ref: ModuleRef): string {
   return ref.kind === 'sample' ? `sample:${ref.id}` : `file:${ref.key}`;
 }
 
-/** How a built-in module is listed: its file name, with its build folder unless it is the 6.1 one (klp/). */
-export const builtinLabel = (m: BuiltinModule): string => (m.file.startsWith('klp/') ? m.file.slice(4) : m.file);
+/**
+ * How a built-in module is listed: its title (index.json), which names the file and what tells it
+ * from the others of the same name (the build, before or after klp-convert).
+ */
+export const builtinLabel = (m: BuiltinModule): string => m.title;
+
+/** How a module open in the inspector is listed: a user's own file says so, a built-in one too. */
+export const openFileLabel = (f: { name: string; origin: 'sample' | 'file' }): string =>
+  `${f.name} — ${f.origin === 'sample' ? 'built-in sample, open in the inspector' : 'your file'}`;
 
 /**
  * The built-in sample a kernel plays for `ref`: a demo module of one build becomes the same file

@@ -2,13 +2,14 @@
 // a strip of what each step did (writes, permission flips, RWX, faults), and the cursor. Drag
 // anywhere below the phase row to scrub. SVG: a trace has tens to hundreds of steps.
 import { scaleLinear } from 'd3-scale';
-import { useMemo, useRef } from 'react';
+import { Fragment, useMemo, useRef } from 'react';
 import { moduleStateName } from '../../../src/trace/phases.ts';
 import type { Trace } from '../../../src/trace/types.ts';
 import { stateColour, stateInk } from '../../../src/view_model/palette.ts';
 import { useWidth } from '../hooks.ts';
 import { explainStore, useExplain } from '../state/explain_store.ts';
 import { traceModel } from '../state/model.ts';
+import './timeline_keys.css';
 
 const LEFT = 130;
 const RIGHT = 12;
@@ -71,26 +72,41 @@ export function Timeline({ trace }: { trace: Trace }) {
         {model.runs.map((r, i) => {
           const x0 = x(r.from);
           const w = x(r.to) - x0;
+          const current = step >= r.from && step < r.to;
           return (
-            <g
-              key={`${r.phase}${r.from}`}
-              data-phase={r.phase}
-              data-testid={`phase-${r.phase}`}
-              data-module={r.module ?? ''}
-              className={`tl-phase${step >= r.from && step < r.to ? ' current' : ''}`}
-              role="button"
-              tabIndex={-1}
-              aria-label={`${r.phase}${r.module ? ` (${r.module})` : ''}: steps ${r.from}–${r.to - 1}`}
-              onClick={() => explainStore.getState().seek(r.from)}
-            >
-              <rect x={x0} y={0} width={Math.max(1, w - 1)} height={PHASE_H} className={i % 2 ? 'odd' : 'even'} />
-              <title>{`${r.phase}${r.module ? ` — ${r.module}` : ''} (steps ${r.from}–${r.to - 1})`}</title>
+            <Fragment key={`${r.phase}${r.from}`}>
+              <g
+                data-phase={r.phase}
+                data-testid={`phase-${r.phase}`}
+                data-module={r.module ?? ''}
+                className={`tl-phase${current ? ' current' : ''}`}
+                role="button"
+                tabIndex={0}
+                aria-label={`${r.phase}${r.module ? ` (${r.module})` : ''}: steps ${r.from}–${r.to - 1}`}
+                onClick={() => explainStore.getState().seek(r.from)}
+                onKeyDown={(e) => {
+                  if (e.key !== 'Enter' && e.key !== ' ') return;
+                  // the phase's own key, not the player's (Space plays)
+                  e.preventDefault();
+                  e.stopPropagation();
+                  explainStore.getState().seek(r.from);
+                }}
+              >
+                <rect x={x0} y={0} width={Math.max(1, w - 1)} height={PHASE_H} className={i % 2 ? 'odd' : 'even'} />
+                <title>{`${r.phase}${r.module ? ` — ${r.module}` : ''} (steps ${r.from}–${r.to - 1})`}</title>
+              </g>
               {w > 40 && (
-                <text x={x0 + 3} y={PHASE_H / 2 + 4} className="tl-phase-text">
+                // the name cut to fit, outside the button: its label says the name whole
+                <text
+                  x={x0 + 3}
+                  y={PHASE_H / 2 + 4}
+                  className={`tl-phase-text${current ? ' current' : ''}`}
+                  aria-hidden="true"
+                >
                   {fit(r.phase, w - 6)}
                 </text>
               )}
-            </g>
+            </Fragment>
           );
         })}
         {model.modules.map((m, i) => (
