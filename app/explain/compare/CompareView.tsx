@@ -17,6 +17,7 @@ import { DivergenceList } from '../recording/DivergenceList.tsx';
 import { RecordedBadge } from '../recording/RecordingStatus.tsx';
 import { CompareTimeline, DIFF_STYLE } from './CompareTimeline.tsx';
 import { compareStore, useCompare } from './compare_store.ts';
+import { DiffList } from './DiffList.tsx';
 import { MetricsTable } from './MetricsTable.tsx';
 import type { CompareColumnState } from './rows.ts';
 
@@ -64,7 +65,10 @@ export function CompareView() {
             </p>
           )}
           <CompareControls rows={alignment.rows.length} />
-          <CompareTimeline columns={columns} />
+          <div className="compare-strip">
+            <CompareTimeline columns={columns} />
+            <DiffList columns={columns} />
+          </div>
           <DiffHere columns={columns} />
           <Legend />
           <div className="compare-columns" style={{ gridTemplateColumns: `repeat(${columns.length}, minmax(0, 1fr))` }}>
@@ -199,7 +203,7 @@ function CompareColumn({ column: c, index }: { column: CompareColumnState; index
           )}
           {c.trace && at && (
             <span className="mono column-step" data-testid="column-step">
-              step {at.step} / {c.trace.steps.length - 1}
+              {c.trace.steps.length ? `step ${at.step} / ${c.trace.steps.length - 1}` : 'no steps'}
             </span>
           )}
         </p>
