@@ -53,7 +53,7 @@ export interface Alignment {
   rowOfStep: number[][];
 }
 
-const DIFF_RANK: Record<DiffKind, number> = { wx: 5, fail: 4, perm: 3, write: 2, only: 1 };
+export const DIFF_RANK: Record<DiffKind, number> = { wx: 5, fail: 4, perm: 3, write: 2, only: 1 };
 
 /** What a step does that matters for W^X, as comparable tokens (counts left out on purpose). */
 function stepSignature(trace: Trace, step: Step, verdicts?: readonly string[]): string[] {

@@ -7,7 +7,7 @@ import { run } from '../engine/run.ts';
 import { PAGE_SIZE } from '../kernel/mm/page.ts';
 import { builtinVmlinux, demoModules } from '../test_support/demo_modules.ts';
 import { buildPageMap } from '../trace/page_map.ts';
-import { layoutMap, type MapLayout, offsetToView, pageOrigin, viewToOffset } from './map_layout.ts';
+import { layoutMap, type MapLayout, offsetToView, pageOrigin, sharedPageW, viewToOffset } from './map_layout.ts';
 
 const { T, P } = await demoModules();
 const r = await run(
@@ -24,6 +24,13 @@ const r = await run(
   { vmlinux: builtinVmlinux() },
 );
 const map = buildPageMap(r.trace);
+// The patch loaded alone: another map, which takes another page width when drawn alone.
+const r2 = await run(
+  { kind: 'sequence', kernel: '6.1', fakeMissingSymbols: false, ops: [{ op: 'insmod', module: P! }] },
+  decodedModule,
+  { vmlinux: builtinVmlinux() },
+);
+const patchOnly = buildPageMap(r2.trace);
 
 /** Every page's rectangle, by region. */
 function pageRects(l: MapLayout) {
@@ -94,6 +101,18 @@ describe('map layout', () => {
           expect(Math.abs(back!.offset - offset)).toBeLessThanOrEqual(Math.ceil(bytesPerPx));
         }
       expect(viewToOffset(l, 0, 0)).toBeUndefined();
+    }
+  });
+
+  it('maps side by side share one page width: the smallest any takes alone, and each still fits', () => {
+    const alone = [layoutMap(map, 400, { compact: true }).pageW, layoutMap(patchOnly, 400, { compact: true }).pageW];
+    expect(alone).toEqual([95, 60]);
+    const w = sharedPageW([map, patchOnly], 400, { compact: true });
+    expect(w).toBe(Math.min(...alone));
+    for (const m of [map, patchOnly]) {
+      const l = layoutMap(m, 400, { compact: true, maxPageW: w });
+      expect(l.pageW).toBe(w);
+      expectInsideAndApart(l);
     }
   });
 });

@@ -48,8 +48,14 @@ const MIN_PAGE_W = 5;
 /** Below this page width regions are stacked, one per row block, instead of side by side. */
 const ROW_MODE_MIN_W = 96;
 
-/** `compact`: shorter pages and side-by-side regions down to a smaller page (comparison columns). */
-export function layoutMap(map: PageMap, width: number, options: { compact?: boolean } = {}): MapLayout {
+export interface LayoutOptions {
+  /** Shorter pages and side-by-side regions down to a smaller page (comparison columns). */
+  compact?: boolean;
+  /** At most this page width: several maps drawn at one scale (see sharedPageW). */
+  maxPageW?: number;
+}
+
+export function layoutMap(map: PageMap, width: number, options: LayoutOptions = {}): MapLayout {
   const compact = options.compact ?? false;
   const avail = Math.max(100, width - 2 * PAD);
   // Side by side: a lane's regions share one row when its pages all fit at a readable width.
@@ -58,9 +64,10 @@ export function layoutMap(map: PageMap, width: number, options: { compact?: bool
   const rowW = Math.floor((avail - REGION_HGAP * (mostRegions - 1)) / widest);
   const rowMode = rowW >= (compact ? 60 : ROW_MODE_MIN_W);
   const maxPages = Math.max(1, ...map.regions.map((r) => r.pages));
-  const pageW = rowMode
+  const natural = rowMode
     ? Math.min(MAX_PAGE_W, rowW)
     : Math.max(MIN_PAGE_W, Math.min(MAX_PAGE_W, Math.floor(avail / maxPages)));
+  const pageW = Math.max(MIN_PAGE_W, Math.min(natural, options.maxPageW ?? natural));
   const detailed = pageW >= 56;
   const gap = detailed ? 3 : pageW >= 10 ? 1 : 0;
   const pageH = detailed ? (compact ? 72 : 92) : Math.max(8, Math.min(pageW, 16));
@@ -93,6 +100,14 @@ export function layoutMap(map: PageMap, width: number, options: { compact?: bool
     y = ry + LANE_GAP;
   }
   return { width, height: y + PAD, pageW, pageH, gap, detailed, lanes, boxes };
+}
+
+/**
+ * The one page width at which every map fits `width`: the smallest any of them would take alone,
+ * so that maps drawn side by side (a comparison's columns) compare page for page.
+ */
+export function sharedPageW(maps: readonly PageMap[], width: number, options: { compact?: boolean } = {}): number {
+  return Math.min(MAX_PAGE_W, ...maps.map((m) => layoutMap(m, width, options).pageW));
 }
 
 /** Top-left corner of page `page` of a region box. */

@@ -2,8 +2,9 @@
 // Each strategy has its own column (memory map + narration, or the reason it refuses); one
 // control bar and one timeline move them all; the rows where the designs differ are marked,
 // and the metrics table sums up what each design costs.
-import type { KeyboardEvent } from 'react';
+import { type KeyboardEvent, useCallback, useMemo } from 'react';
 import { type DiffKind, stepAtRow } from '../../../src/trace/align.ts';
+import { sharedPageW } from '../../../src/view_model/map_layout.ts';
 import { Legend } from '../map/Legend.tsx';
 import { MemoryMap } from '../map/MemoryMap.tsx';
 import { StepEffects } from '../map/StepEffects.tsx';
@@ -15,9 +16,12 @@ import { PlayerControls } from '../player/PlayerControls.tsx';
 import { usePlayback } from '../player/usePlayback.ts';
 import { DivergenceList } from '../recording/DivergenceList.tsx';
 import { RecordedBadge } from '../recording/RecordingStatus.tsx';
+import { traceModel } from '../state/model.ts';
 import { CompareTimeline, DIFF_STYLE } from './CompareTimeline.tsx';
 import { compareStore, useCompare } from './compare_store.ts';
+import { DiffList } from './DiffList.tsx';
 import { MetricsTable } from './MetricsTable.tsx';
+import './compare_columns.css';
 import type { CompareColumnState } from './rows.ts';
 
 export function CompareView() {
@@ -27,6 +31,9 @@ export function CompareView() {
   const scenario = useCompare((s) => s.scenario);
   const divergences = useCompare((s) => s.divergences);
   usePlayback(compareStore);
+  // Every column's map at one scale: the page width the most crowded map needs at the columns' width.
+  const maps = useMemo(() => columns.flatMap((c) => (c.trace ? [traceModel(c.trace).map] : [])), [columns]);
+  const scale = useCallback((width: number) => sharedPageW(maps, width, { compact: true }), [maps]);
   return (
     <div className="compare" data-testid="compare">
       <p className="run-status" data-testid="compare-status" aria-live="polite">
@@ -64,13 +71,27 @@ export function CompareView() {
             </p>
           )}
           <CompareControls rows={alignment.rows.length} />
-          <CompareTimeline columns={columns} />
+          <div className="compare-strip">
+            <CompareTimeline columns={columns} />
+            <DiffList columns={columns} />
+          </div>
           <DiffHere columns={columns} />
           <Legend />
-          <div className="compare-columns" style={{ gridTemplateColumns: `repeat(${columns.length}, minmax(0, 1fr))` }}>
-            {columns.map((c, i) => (
-              <CompareColumn key={c.strategy.id} column={c} index={i} />
-            ))}
+          {/* Many designs scroll sideways at a legible width rather than squeeze (the controls stay put). */}
+          <div
+            className="compare-columns-scroll"
+            role="region"
+            aria-label={`${columns.length} strategies side by side`}
+            tabIndex={0}
+          >
+            <div
+              className="compare-columns"
+              style={{ gridTemplateColumns: `repeat(${columns.length}, minmax(var(--compare-col-min), 1fr))` }}
+            >
+              {columns.map((c, i) => (
+                <CompareColumn key={c.strategy.id} column={c} index={i} scale={scale} />
+              ))}
+            </div>
           </div>
         </>
       )}
@@ -164,7 +185,15 @@ function DiffHere({ columns }: { columns: CompareColumnState[] }) {
   );
 }
 
-function CompareColumn({ column: c, index }: { column: CompareColumnState; index: number }) {
+function CompareColumn({
+  column: c,
+  index,
+  scale,
+}: {
+  column: CompareColumnState;
+  index: number;
+  scale: (width: number) => number;
+}) {
   const al = useCompare((s) => s.alignment)!;
   const row = useCompare((s) => s.row);
   const diff = al.rows[row]?.diff ?? null;
@@ -202,7 +231,7 @@ function CompareColumn({ column: c, index }: { column: CompareColumnState; index
           )}
           {c.trace && at && (
             <span className="mono column-step" data-testid="column-step">
-              step {at.step} / {c.trace.steps.length - 1}
+              {c.trace.steps.length ? `step ${at.step} / ${c.trace.steps.length - 1}` : 'no steps'}
             </span>
           )}
         </p>
@@ -215,7 +244,7 @@ function CompareColumn({ column: c, index }: { column: CompareColumnState; index
         <>
           <div className="map-scroll compare-map" tabIndex={0} role="region" aria-label={`Memory map: ${s.id}`}>
             <StepEffects trace={c.trace} step={at!.step} />
-            <MemoryMap trace={c.trace} step={at!.step} compact />
+            <MemoryMap trace={c.trace} step={at!.step} compact scale={scale} />
           </div>
           <div className={at!.held ? 'held-narration' : undefined}>
             <Narration

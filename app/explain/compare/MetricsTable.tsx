@@ -1,8 +1,37 @@
 // What each design costs for the scenario, from the core auditor's metrics (computed in the
-// worker with the trace): the table `npx klp-lab compare` prints, one row per strategy.
+// worker with the trace): the table `npx klp-lab compare` prints, one row per strategy. Folded
+// under a one-line summary (each design's RWX windows) so the maps stay on the first screen.
 import type { CompareColumnState } from './rows.ts';
+import './metrics.css';
 
 export function MetricsTable({ columns }: { columns: CompareColumnState[] }) {
+  return (
+    <details className="metrics-details" data-testid="metrics">
+      <summary>
+        <b>Metrics</b>{' '}
+        <span className="metrics-summary">
+          RWX windows:{' '}
+          {columns.map((c, i) => (
+            <span key={c.strategy.id} className="metrics-summary-item">
+              <span className="mono">{c.strategy.id}</span>{' '}
+              {!c.metrics ? (
+                <i className="muted">refused</i>
+              ) : c.metrics.rwxWindows ? (
+                <b className="metrics-summary-rwx">RWX! {c.metrics.rwxWindows}</b>
+              ) : (
+                <span className="ok-text">none</span>
+              )}
+              {i < columns.length - 1 ? ',' : ''}
+            </span>
+          ))}
+        </span>
+      </summary>
+      <MetricsGrid columns={columns} />
+    </details>
+  );
+}
+
+function MetricsGrid({ columns }: { columns: CompareColumnState[] }) {
   return (
     <div className="metrics-wrap">
       <table className="metrics" data-testid="metrics-table" aria-label="Metrics per strategy">

@@ -45,10 +45,13 @@ export function MemoryMap({
   trace,
   step: stepProp,
   compact = false,
+  scale,
 }: {
   trace: Trace;
   step?: number;
   compact?: boolean;
+  /** The page width for a map `width` px wide, shared by maps drawn side by side (one scale). */
+  scale?: (width: number) => number;
 }) {
   const model = traceModel(trace);
   const wrap = useRef<HTMLDivElement>(null);
@@ -63,7 +66,10 @@ export function MemoryMap({
   const reduced = useReducedMotion();
   // Repainted when the system switches between light and dark (the canvas reads the theme's colours).
   const scheme = useColorScheme();
-  const layout = useMemo(() => (width > 0 ? layoutMap(model.map, width, { compact }) : null), [model, width, compact]);
+  const layout = useMemo(
+    () => (width > 0 ? layoutMap(model.map, width, { compact, ...(scale ? { maxPageW: scale(width) } : {}) }) : null),
+    [model, width, compact, scale],
+  );
   const [hover, setHover] = useState<string>('');
 
   const selected = useMemo(() => {
@@ -151,6 +157,7 @@ export function MemoryMap({
         <canvas
           ref={canvas}
           data-testid="map-canvas"
+          data-page-w={layout?.pageW}
           role="img"
           aria-label="Memory map: the pages of every module's regions, coloured by permission"
           onClick={onClick}

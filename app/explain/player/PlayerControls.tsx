@@ -85,7 +85,7 @@ export function PlayerControls(props: PlayerControlsProps) {
         </select>
       </label>
       <output className="step-count mono" data-testid={props.countTestId} aria-live="polite">
-        {unit} {at} / {count - 1}
+        {count > 0 ? `${unit} ${Math.min(at, count - 1)} / ${count - 1}` : `no ${unit}s yet`}
       </output>
     </div>
   );
