@@ -38,6 +38,11 @@ const views: Array<{ name: string; url: string; ready: (page: Page) => Promise<v
     url: `./?embed=compare${COMPARE}`,
     ready: (page) => expect(page.getByTestId('compare-column')).toHaveCount(2, { timeout: 30_000 }),
   },
+  {
+    name: 'embed demo page',
+    url: './embed-demo.html',
+    ready: (page) => expect(page.frameLocator('#fig-rwx').getByTestId('rwx-alarm')).toBeVisible({ timeout: 30_000 }),
+  },
 ];
 
 for (const scheme of ['light', 'dark'] as const) {

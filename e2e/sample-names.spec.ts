@@ -7,16 +7,16 @@ test('Built-in samples name every entry; a file the user opened is marked as suc
   const picker = page.getByTestId('sample-picker');
   await expect(picker.locator('option')).toHaveText([
     'Open a sample…',
-    'klp_demo_patch.ko — livepatch, after klp-convert (loads)',
-    'klp_demo_target.ko — target module',
+    'klp_demo_patch.ko — converted livepatch',
+    'klp_demo_target.ko — target',
     'klp_demo_target2.ko — second target',
     'klp_demo_replace.ko — cumulative livepatch',
     'klp_demo_patch.ko — before klp-convert (the kernel refuses it)',
-    'klp_demo_patch.ko — 6.12 build, livepatch after klp-convert',
-    'klp_demo_target.ko — 6.12 build, target module',
+    'klp_demo_patch.ko — 6.12 build, converted',
+    'klp_demo_target.ko — 6.12 build, target',
     'klp_demo_target2.ko — 6.12 build, second target',
-    'klp_demo_replace.ko — 6.12 build, cumulative livepatch',
-    'veth.ko — Debian 6.1 module, signed',
+    'klp_demo_replace.ko — 6.12 build, cumulative',
+    'veth.ko — Debian 6.1, signed',
   ]);
   await expect(page.getByTestId('file-entry').first()).toContainText('built-in sample');
   await page.getByTestId('file-input').setInputFiles(fixture('crc7.ko'));

@@ -8,7 +8,6 @@ import { explainStore } from '../state/explain_store.ts';
 import type { ModuleRef } from '../state/request.ts';
 import { ModeSwitch, PickerForm } from './form_parts.tsx';
 import { builtinLabel, openFileLabel, parseRef, refValue, sampleForKernel } from './module_ref.ts';
-import './module_select.css';
 
 type Sequence = RequestOf<'sequence', ModuleRef>;
 
@@ -28,6 +27,12 @@ export function SequenceForm({ source, running }: { source: Sequence; running: b
   const update = (patch: Partial<Sequence>) => explainStore.getState().setSource({ ...source, ...patch });
   const setStep = (i: number, s: SequenceOp<ModuleRef>) => update({ ops: source.ops.map((x, j) => (j === i ? s : x)) });
   const remove = (i: number) => update({ ops: source.ops.filter((_, j) => j !== i) });
+  // the whole label on hover: a narrow select cuts it
+  const moduleLabel = (ref: ModuleRef) => {
+    const b = ref.kind === 'sample' ? builtins.find((m) => m.id === ref.id) : undefined;
+    const f = ref.kind === 'file' ? files.find((x) => x.key === ref.key) : undefined;
+    return b ? builtinLabel(b) : f ? openFileLabel(f) : undefined;
+  };
   const move = (i: number, d: -1 | 1) => {
     const ops = [...source.ops];
     const j = i + d;
@@ -89,8 +94,8 @@ export function SequenceForm({ source, running }: { source: Sequence; running: b
             </select>
             {s.op === 'insmod' ? (
               <select
-                className="module-select"
                 aria-label={`Step ${i + 1}: module`}
+                title={moduleLabel(s.module)}
                 value={refValue(s.module)}
                 onChange={(e) => setStep(i, { op: 'insmod', module: parseRef(e.currentTarget.value) })}
               >

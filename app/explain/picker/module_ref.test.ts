@@ -10,16 +10,16 @@ const manifest = JSON.parse(readFileSync(new URL('../../../public/samples/index.
 
 test('the built-in samples are listed by unambiguous titles', () => {
   expect(manifest.samples.map(builtinLabel)).toEqual([
-    'klp_demo_patch.ko — livepatch, after klp-convert (loads)',
-    'klp_demo_target.ko — target module',
+    'klp_demo_patch.ko — converted livepatch',
+    'klp_demo_target.ko — target',
     'klp_demo_target2.ko — second target',
     'klp_demo_replace.ko — cumulative livepatch',
     'klp_demo_patch.ko — before klp-convert (the kernel refuses it)',
-    'klp_demo_patch.ko — 6.12 build, livepatch after klp-convert',
-    'klp_demo_target.ko — 6.12 build, target module',
+    'klp_demo_patch.ko — 6.12 build, converted',
+    'klp_demo_target.ko — 6.12 build, target',
     'klp_demo_target2.ko — 6.12 build, second target',
-    'klp_demo_replace.ko — 6.12 build, cumulative livepatch',
-    'veth.ko — Debian 6.1 module, signed',
+    'klp_demo_replace.ko — 6.12 build, cumulative',
+    'veth.ko — Debian 6.1, signed',
   ]);
   // Each title starts with its file's name, and no two are the same.
   for (const m of manifest.samples) expect(m.title.startsWith(`${m.file.split('/').pop()} — `)).toBe(true);
