@@ -2,11 +2,10 @@
 // figure for slides: a title, one legend, then a grid of small frames — each the memory map at
 // that step (drawn by step_svg.ts's stepMapSvg) under its step number and title. Text is text.
 
-import { wrap } from '../trace/ascii.ts';
 import { buildPageMap, type PageMap } from '../trace/page_map.ts';
 import { type PhaseRun, phaseRuns } from '../trace/phases.ts';
 import type { Trace } from '../trace/types.ts';
-import { esc, figureFoot, figureHead, INK, LINE, r, stepMapSvg, text } from './step_svg.ts';
+import { esc, figureFoot, figureHead, INK, LINE, lines, r, stepMapSvg } from './step_svg.ts';
 
 export interface StripOptions {
   /** Figure title, e.g. "v5.4-flip × late-load". */
@@ -43,7 +42,6 @@ export function phaseStripSvg(trace: Trace, run: PhaseRun, options: StripOptions
   const what = `phase ${run.phase}${run.module ? ` · ${run.module}` : ''} · steps ${run.from}–${run.to - 1} (${count} step${count === 1 ? '' : 's'}) · kernel ${trace.kernel}`;
   let y = figureHead(out, pad, inner, options.title, options.caption, { line: what, role: 'phase' }) + 18;
 
-  const chars = Math.max(8, Math.floor((frameW - 16) / (13 * 0.6)));
   for (let row = 0; row * columns < count; row++) {
     const frames: Array<{ svg: string; height: number }> = [];
     for (let c = 0; c < columns; c++) {
@@ -52,22 +50,13 @@ export function phaseStripSvg(trace: Trace, run: PhaseRun, options: StripOptions
       const s = trace.steps[step]!;
       const parts: string[] = [];
       let fy = 8;
-      parts.push(
-        text(8, fy + 14, `step ${step}`, {
-          'font-size': 14,
-          'font-weight': 'bold',
-          fill: INK,
-          'data-role': 'frame-step',
-        }),
-      );
-      fy += 20;
-      const lines = wrap(s.title, chars);
-      const shown = lines.slice(0, 3);
-      if (lines.length > 3) shown[2] = `${shown[2]!.slice(0, Math.max(0, chars - 1))}…`;
-      shown.forEach((line) => {
-        parts.push(text(8, fy + 13, line, { 'font-size': 13, fill: INK, 'data-role': 'frame-title' }));
-        fy += 17;
+      fy = lines(parts, 8, fy, frameW - 16, `step ${step}`, 14, 20, {
+        'font-weight': 'bold',
+        fill: INK,
+        'data-role': 'frame-step',
       });
+      // the whole title, however many lines it takes
+      fy = lines(parts, 8, fy, frameW - 16, s.title, 13, 17, { fill: INK, 'data-role': 'frame-title' });
       fy += 4;
       const drawn = stepMapSvg(trace, map, step, frameW - 8, true);
       parts.push(`<g transform="translate(8 ${r(fy)})">${drawn.svg}</g>`);

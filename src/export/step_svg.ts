@@ -6,7 +6,6 @@
 
 import { escapeName } from '../format/escape.ts';
 import { PAGE_SIZE } from '../kernel/mm/page.ts';
-import { wrap } from '../trace/ascii.ts';
 import { buildPageMap, type PageMap, SITE_FAULT, sitesOfStep } from '../trace/page_map.ts';
 import { PermCode } from '../trace/perm_code.ts';
 import { moduleStateName, stateBands } from '../trace/phases.ts';
@@ -14,6 +13,7 @@ import { allocText, flipLabel, summarizeStep } from '../trace/step_summary.ts';
 import type { Trace } from '../trace/types.ts';
 import { WHY } from '../trace/why.ts';
 import { flipsAt } from '../view_model/flips.ts';
+import { type Face, Footnotes, fitLabel, textWidth, wrapToWidth } from '../view_model/label_fit.ts';
 import { layoutMap, type MapLayout, offsetToView, pageOrigin, type RegionBox } from '../view_model/map_layout.ts';
 import { LEGEND_ORDER, MARK, PERM_STYLE } from '../view_model/palette.ts';
 
@@ -49,11 +49,20 @@ export const esc = (s: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
-/** Approximate advance of monospace text at `px` (0.6 em), to fit labels without a canvas. */
-const monoWidth = (text: string, px: number) => text.length * px * 0.6;
+/** An upper bound of the advance of monospace text at `px`, to fit labels without a canvas. */
+const monoWidth = (text: string, px: number) => textWidth(text, px, 'mono');
 
-export function text(x: number, y: number, s: string, attrs: Record<string, string | number> = {}): string {
-  const a = Object.entries(attrs)
+/** The box a label must stay inside, in the label's own coordinates (checked by the e2e tests). */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+function text(x: number, y: number, s: string, attrs: Record<string, string | number> = {}, box?: Box): string {
+  const all = box ? { ...attrs, 'data-box': `${r(box.x)} ${r(box.y)} ${r(box.w)} ${r(box.h)}` } : attrs;
+  const a = Object.entries(all)
     .map(([k, v]) => ` ${k}="${esc(String(v))}"`)
     .join('');
   return `<text x="${r(x)}" y="${r(y)}"${a}>${esc(s)}</text>`;
@@ -76,7 +85,7 @@ function page(layout: MapLayout, x: number, y: number, code: PermCode): string {
     if (code === PermCode.Freed && layout.detailed)
       out.push(
         `<path d="M${r(x)} ${r(y)}L${r(x + w)} ${r(y + h)}M${r(x + w)} ${r(y)}L${r(x)} ${r(y + h)}" stroke="${MUTED}" stroke-opacity="0.35"/>`,
-        text(x + 6, y + 15, 'freed', { 'font-size': 11, fill: MUTED }),
+        text(x + 6, y + 15, 'freed', { 'font-size': 11, fill: MUTED }, { x, y, w, h }),
       );
     return out.join('');
   }
@@ -91,13 +100,19 @@ function page(layout: MapLayout, x: number, y: number, code: PermCode): string {
     const rwx = code === PermCode.RWX;
     out.push(
       `<rect x="${r(x + 3)}" y="${r(y + 3)}" width="${r(tw + 10)}" height="17" fill="${rwx ? '#000000' : 'rgba(255,255,255,0.85)'}"/>`,
-      text(x + 8, y + 16, style.badge, { 'font-size': 12, 'font-weight': 'bold', fill: rwx ? '#ffffff' : '#000000' }),
+      text(
+        x + 8,
+        y + 16,
+        style.badge,
+        { 'font-size': 12, 'font-weight': 'bold', fill: rwx ? '#ffffff' : '#000000' },
+        { x: x + 3, y: y + 3, w: tw + 10, h: 17 },
+      ),
     );
   }
   return out.join('');
 }
 
-function sectionsIn(layout: MapLayout, box: RegionBox, p: number, x: number, y: number): string {
+function sectionsIn(layout: MapLayout, box: RegionBox, p: number, x: number, y: number, notes: Footnotes): string {
   const w = layout.pageW - layout.gap;
   const lo = p * PAGE_SIZE;
   const hi = lo + PAGE_SIZE;
@@ -114,76 +129,110 @@ function sectionsIn(layout: MapLayout, box: RegionBox, p: number, x: number, y: 
   out.push(
     `<rect x="${r(x + 0.5)}" y="${r(top + 0.5)}" width="${r(w - 1)}" height="8" fill="none" stroke="rgba(0,0,0,0.55)"/>`,
   );
-  const lines = Math.floor((layout.pageH - 24 - 10 - 20) / 12);
-  const maxChars = Math.max(0, Math.floor((w - 8) / monoWidth('x', 11)));
+  // Section names under the bar, one a line (13 px apart), above the flip badge's corner.
+  const pitch = 13;
+  const lines = Math.floor((layout.pageH - 24 - 10 - 22) / pitch);
+  const room = { w: w - 8, h: pitch + 1 };
   const shown = here.length > lines ? lines - 1 : lines;
-  const label = (t: string, i: number) => {
-    const s = t.length > maxChars ? `${t.slice(0, Math.max(0, maxChars - 1))}…` : t;
+  const page = { x, y, w, h: layout.pageH };
+  const label = (forms: string[], full: string, i: number) => {
+    const t = fitLabel(forms, room, 11, 'mono')?.[0] ?? notes.key(full);
+    if (textWidth(t, 11, 'mono') > room.w) return;
     out.push(
-      `<rect x="${r(x + 2)}" y="${r(top + 12 + i * 12)}" width="${r(monoWidth(s, 11) + 4)}" height="12" fill="rgba(255,255,255,0.82)"/>`,
-      text(x + 4, top + 21 + i * 12, s, { 'font-size': 11, fill: '#111111' }),
+      `<rect x="${r(x + 2)}" y="${r(top + 12 + i * pitch)}" width="${r(monoWidth(t, 11) + 4)}" height="${pitch}" fill="rgba(255,255,255,0.82)"/>`,
+      text(x + 4, top + 22 + i * pitch, t, { 'font-size': 11, fill: '#111111' }, page),
     );
   };
-  if (lines > 0 && maxChars > 3) {
-    here
-      .slice(0, Math.max(0, shown))
-      .forEach((s, i) =>
-        label(`${s.offset < lo ? '…' : ''}${s.name} ${s.size >= 1024 ? `${(s.size / 1024).toFixed(1)}K` : s.size}`, i),
+  if (lines > 0) {
+    here.slice(0, Math.max(0, shown)).forEach((s, i) => {
+      const cont = s.offset < lo ? '…' : '';
+      const size = s.size >= 1024 ? `${(s.size / 1024).toFixed(1)}K` : `${s.size}`;
+      const where = `${box.info.region.module} ${box.info.region.name} page ${p}`;
+      label(
+        [`${cont}${s.name} ${size}`, `${cont}${s.name}`],
+        `${s.name} (${s.size} bytes${cont ? ', continued' : ''}) in ${where}`,
+        i,
       );
-    if (here.length > shown && shown >= 0) label(`+${here.length - shown} more`, shown);
+    });
+    if (here.length > shown && shown >= 0) {
+      const rest = here.slice(shown).map((s) => s.name);
+      label(
+        [`+${rest.length} more`, `+${rest.length}`],
+        `also in ${box.info.region.name} page ${p}: ${rest.join(', ')}`,
+        shown,
+      );
+    }
   }
   return out.join('');
 }
 
 /** The memory map of one panel at `step`, drawn at (ox, oy). */
-function mapSvg(layout: MapLayout, map: PageMap, step: number, stateOf: (m: string) => string | undefined): string {
+function mapSvg(
+  layout: MapLayout,
+  map: PageMap,
+  step: number,
+  stateOf: (m: string) => string | undefined,
+  notes: Footnotes,
+): string {
   const out: string[] = [];
+  const right = layout.width - 10;
   for (const lane of layout.lanes) {
     const state = stateOf(lane.module);
-    out.push(text(10, lane.y + 16, lane.module, { 'font-size': 14, 'font-weight': 'bold', fill: INK }));
-    if (state)
-      out.push(text(10 + monoWidth(lane.module, 14) + 10, lane.y + 16, state, { 'font-size': 12, fill: MUTED }));
+    const head = { x: 10, y: lane.y, w: right - 10, h: 22 };
+    const nameW = monoWidth(lane.module, 14);
+    const name = nameW <= head.w ? lane.module : notes.key(`${lane.module}${state ? ` ${state}` : ''}`);
+    out.push(text(10, lane.y + 16, name, { 'font-size': 14, 'font-weight': 'bold', fill: INK }, head));
+    if (state && name === lane.module) {
+      const sx = 10 + nameW + 10;
+      const t = sx + monoWidth(state, 12) <= right ? state : notes.key(`${lane.module}: ${state}`);
+      if (sx + monoWidth(t, 12) <= right) out.push(text(sx, lane.y + 16, t, { 'font-size': 12, fill: MUTED }, head));
+    }
     for (const box of lane.regions) {
       const info = box.info;
-      const room = box.cols * layout.pageW;
       const size =
         info.region.size >= 1 << 20
           ? `${(info.region.size / (1 << 20)).toFixed(1)} MiB`
           : `${info.region.size / 1024} KiB`;
       const full = `${info.region.name}  0x${info.region.base.toString(16)}  ${size}`;
-      // The full label, else the name, else the name cut to the region's width (one-page regions sit side by side).
-      const fits = monoWidth(full, 12) <= room - 4;
-      const px = fits || monoWidth(info.region.name, 12) <= room - 4 ? 12 : 9;
-      const max = Math.max(3, Math.floor((room - 6) / (px * 0.6)));
-      const name = info.region.name.length > max ? `${info.region.name.slice(0, max - 1)}…` : info.region.name;
-      out.push(text(box.x, box.labelY, fits ? full : name, { 'font-size': px, fill: MUTED }));
+      // The full label, else shorter complete forms, else a key to the full label under the map.
+      const room = { x: box.x, y: box.labelY - 13, w: box.labelW, h: 18 };
+      const forms = [full, `${info.region.name}  ${size}`, info.region.name];
+      const at12 = fitLabel(forms, room, 12, 'mono');
+      const px = at12 ? 12 : fitLabel(forms, room, 10, 'mono') ? 10 : 12;
+      const label = (at12 ?? fitLabel(forms, room, 10, 'mono'))?.[0] ?? notes.key(`${info.region.module} ${full}`);
+      out.push(text(box.x, box.labelY, label, { 'font-size': px, fill: MUTED }, room));
       const perms = map.perms[step]?.[info.id];
       for (let p = 0; p < info.pages; p++) {
         const o = pageOrigin(layout, box, p);
         const code = (perms?.[p] ?? PermCode.None) as PermCode;
         out.push(page(layout, o.x, o.y, code));
         if (layout.detailed && code !== PermCode.None && code !== PermCode.Freed) {
-          out.push(sectionsIn(layout, box, p, o.x, o.y));
+          out.push(sectionsIn(layout, box, p, o.x, o.y, notes));
           const off = `+0x${(p * PAGE_SIZE).toString(16)}`;
-          out.push(
-            text(o.x + layout.pageW - layout.gap - 5, o.y + 15, off, {
-              'font-size': 10,
-              fill: PERM_STYLE[code].ink,
-              'text-anchor': 'end',
-            }),
-          );
+          const w = layout.pageW - layout.gap;
+          // the page's offset, where the permission badge leaves room for it
+          if (monoWidth(PERM_STYLE[code].badge, 12) + 13 + 6 + monoWidth(off, 10) + 5 <= w)
+            out.push(
+              text(
+                o.x + w - 5,
+                o.y + 15,
+                off,
+                { 'font-size': 10, fill: PERM_STYLE[code].ink, 'text-anchor': 'end' },
+                { x: o.x, y: o.y, w, h: layout.pageH },
+              ),
+            );
         }
       }
       if (layout.detailed && (step < info.allocStep || (info.freeStep !== undefined && step >= info.freeStep))) {
         const at = step < info.allocStep ? info.allocStep : info.freeStep!;
-        out.push(
-          text(
-            box.x + 8,
-            box.y + layout.pageH / 2 + 4,
-            `${step < info.allocStep ? 'allocated' : 'freed'} at step ${at}`,
-            { 'font-size': 12, fill: MUTED, 'font-family': SANS },
-          ),
-        );
+        const what = `${step < info.allocStep ? 'allocated' : 'freed'} at step ${at}`;
+        // inside the region's first page: a label across pages would cross their borders
+        const area = { x: box.x, y: box.y, w: layout.pageW - layout.gap, h: layout.pageH };
+        // a freed page says "freed" at its top: the label goes under it
+        const top = step < info.allocStep ? 0 : 20;
+        const lines = fitLabel([what], { w: area.w - 12, h: area.h - top - 8 }, 12, 'mono', 14) ?? [notes.key(what)];
+        const y0 = box.y + top + (layout.pageH - top - lines.length * 14) / 2 + 11;
+        lines.forEach((l, i) => out.push(text(box.x + 6, y0 + i * 14, l, { 'font-size': 12, fill: MUTED }, area)));
       }
       const alive = perms && perms.length > 0 && perms[0] !== PermCode.None && perms[0] !== PermCode.Freed;
       if (!alive || !info.sites.count) continue;
@@ -223,10 +272,49 @@ function mapSvg(layout: MapLayout, map: PageMap, step: number, stateOf: (m: stri
       out.push(
         `<rect x="${r(o.x - 1.5)}" y="${r(o.y - 1.5)}" width="${r(w + 3)}" height="${r(h + 3)}" fill="none" stroke="#000000" stroke-width="3"/>`,
         `<rect x="${r(o.x + w - tw - 12)}" y="${r(o.y + h - 21)}" width="${r(tw + 8)}" height="17" fill="#000000"/>`,
-        text(o.x + w - tw - 8, o.y + h - 8, label, { 'font-size': 12, 'font-weight': 'bold', fill: '#ffffff' }),
+        text(
+          o.x + w - tw - 8,
+          o.y + h - 8,
+          label,
+          { 'font-size': 12, 'font-weight': 'bold', fill: '#ffffff' },
+          { x: o.x + w - tw - 12, y: o.y + h - 21, w: tw + 8, h: 17 },
+        ),
       );
     }
   return out.join('\n');
+}
+
+/** Lines of text from `y` down, each in its own box `width` wide: returns the y under the last. */
+export function lines(
+  out: string[],
+  x: number,
+  y: number,
+  width: number,
+  s: string,
+  px: number,
+  pitch: number,
+  attrs: Record<string, string | number>,
+  face: Face = 'mono',
+): number {
+  const bold = attrs['font-weight'] === 'bold' ? 1.06 : 1;
+  for (const l of wrapToWidth(s, width / bold, px, face)) {
+    out.push(
+      text(
+        x,
+        y + px,
+        l,
+        { 'font-size': px, ...(face === 'sans' ? { 'font-family': SANS } : {}), ...attrs },
+        {
+          x,
+          y: y - 0.05 * px,
+          w: width,
+          h: 1.4 * px,
+        },
+      ),
+    );
+    y += pitch;
+  }
+  return y;
 }
 
 /**
@@ -246,9 +334,15 @@ export function stepMapSvg(
     const s = bands.find((b) => b.module === m && step >= b.from && step < b.to)?.state;
     return s && moduleStateName(s);
   };
+  const notes = new Footnotes();
+  const drawn = mapSvg(layout, map, step, stateOf, notes);
+  // The labels too long for their box, written out in full under the map.
+  const keyed: string[] = [];
+  let y = layout.height;
+  for (const n of notes.entries()) y = lines(keyed, 0, y, width, `${n.key} ${n.text}`, 11, 15, { fill: INK });
   return {
-    svg: `<g transform="translate(-10 0)" data-role="map">${mapSvg(layout, map, step, stateOf)}</g>`,
-    height: layout.height,
+    svg: `<g transform="translate(-10 0)" data-role="map">${drawn}</g>${keyed.length ? `<g data-role="map-notes">${keyed.join('')}</g>` : ''}`,
+    height: y + (keyed.length ? 6 : 0),
   };
 }
 
@@ -263,7 +357,7 @@ function legendSvg(width: number): { svg: string; height: number } {
         ? `<rect x="3" y="2" width="${r(monoWidth(s.badge, 11) + 6)}" height="14" fill="#000"/>`
         : '';
     return {
-      swatch: `<rect width="46" height="18" fill="${fill}" stroke="${code === PermCode.Freed ? MUTED : 'rgba(0,0,0,0.45)'}"${code === PermCode.Freed ? ' stroke-dasharray="3 3"' : ''}/>${hatch}${badge}${text(6, 13, s.badge, { 'font-size': 11, 'font-weight': 'bold', fill: code === PermCode.RWX ? '#fff' : '#000' })}`,
+      swatch: `<rect width="46" height="18" fill="${fill}" stroke="${code === PermCode.Freed ? MUTED : 'rgba(0,0,0,0.45)'}"${code === PermCode.Freed ? ' stroke-dasharray="3 3"' : ''}/>${hatch}${badge}${text(6, 13, s.badge, { 'font-size': 11, 'font-weight': 'bold', fill: code === PermCode.RWX ? '#fff' : '#000' }, { x: 0, y: 0, w: 46, h: 18 })}`,
       label: s.meaning,
     };
   });
@@ -279,13 +373,13 @@ function legendSvg(width: number): { svg: string; height: number } {
   let x = 0;
   let y = 0;
   for (const it of items) {
-    const w = 46 + 8 + it.label.length * 6.6 + 22;
+    const w = 46 + 8 + textWidth(it.label, 12, 'sans') + 22;
     if (x > 0 && x + w > width) {
       x = 0;
       y += 26;
     }
     out.push(
-      `<g transform="translate(${r(x)} ${r(y)})">${it.swatch}${text(54, 13, it.label, { 'font-size': 12, fill: INK, 'font-family': SANS })}</g>`,
+      `<g transform="translate(${r(x)} ${r(y)})">${it.swatch}${text(54, 13, it.label, { 'font-size': 12, fill: INK, 'font-family': SANS }, { x: 46, y: -2, w: w - 46 - 14, h: 22 })}</g>`,
     );
     x += w;
   }
@@ -296,59 +390,42 @@ function legendSvg(width: number): { svg: string; height: number } {
 function panelSvg(panel: SvgPanel, width: number, compact: boolean): { svg: string; height: number } {
   const out: string[] = [];
   let y = 0;
-  const charsPerLine = (px: number) => Math.floor(width / (px * 0.6));
   if (panel.heading) {
-    out.push(text(0, y + 18, panel.heading, { 'font-size': 16, 'font-weight': 'bold', fill: INK }));
-    y += 28;
+    y = lines(out, 0, y, width, panel.heading, 16, 21, { 'font-weight': 'bold', fill: INK }) + 7;
   }
   if (panel.note) {
-    for (const line of wrap(panel.note, charsPerLine(13))) {
-      out.push(text(0, y + 14, line, { 'font-size': 13, fill: '#8b0000' }));
-      y += 18;
-    }
+    y = lines(out, 0, y, width, panel.note, 13, 18, { fill: '#8b0000' });
     return { svg: out.join('\n'), height: y };
   }
   const trace = panel.trace;
   const s = trace.steps[panel.step];
   if (!s) return { svg: '', height: 0 };
   const map = panel.map ?? buildPageMap(trace);
-  out.push(
-    text(
-      0,
-      y + 14,
-      `kernel ${trace.kernel} · step ${panel.step} of ${trace.steps.length - 1}${s.module ? ` · ${s.module}` : ''}`,
-      { 'font-size': 13, fill: MUTED },
-    ),
+  y = lines(
+    out,
+    0,
+    y,
+    width,
+    `kernel ${trace.kernel} · step ${panel.step} of ${trace.steps.length - 1}${s.module ? ` · ${s.module}` : ''}`,
+    13,
+    22,
+    { fill: MUTED },
   );
-  y += 22;
-  for (const line of wrap(s.title, charsPerLine(17))) {
-    out.push(text(0, y + 17, line, { 'font-size': 17, 'font-weight': 'bold', fill: INK, 'data-role': 'step-title' }));
-    y += 23;
-  }
-  for (const line of wrap(s.path.join(' › '), charsPerLine(12))) {
-    out.push(text(0, y + 13, line, { 'font-size': 12, fill: MUTED }));
-    y += 16;
-  }
+  y = lines(out, 0, y, width, s.title, 17, 23, { 'font-weight': 'bold', fill: INK, 'data-role': 'step-title' });
+  y = lines(out, 0, y, width, s.path.join(' › '), 12, 16, { fill: MUTED });
   const why = WHY[s.source?.fn ?? ''] ?? WHY[s.path.at(-1) ?? ''];
-  if (why && !compact) {
-    y += 4;
-    for (const line of wrap(why, Math.floor(width / 7.2))) {
-      out.push(text(0, y + 13, line, { 'font-size': 13, fill: INK, 'font-family': SANS }));
-      y += 18;
-    }
-  }
+  if (why && !compact) y = lines(out, 0, y + 4, width, why, 13, 18, { fill: INK }, 'sans');
   const rwx = (map.perms[panel.step] ?? []).reduce((n, p) => n + p.filter((c) => c === PermCode.RWX).length, 0);
   if (rwx) {
     y += 6;
     const msg = `RWX! ${rwx} page${rwx === 1 ? ' is' : 's are'} writable and executable at this step: W^X is broken.`;
-    const lines = wrap(msg, charsPerLine(13) - 2);
+    const alarm: string[] = [];
+    const end = lines(alarm, 8, y + 5, width - 16, msg, 13, 18, { 'font-weight': 'bold', fill: '#000000' });
     out.push(
-      `<rect x="0" y="${r(y)}" width="${r(width)}" height="${lines.length * 18 + 10}" fill="${PERM_STYLE[PermCode.RWX].fill}"/>`,
+      `<rect x="0" y="${r(y)}" width="${r(width)}" height="${r(end - y + 5)}" fill="${PERM_STYLE[PermCode.RWX].fill}"/>`,
+      ...alarm,
     );
-    lines.forEach((l, i) =>
-      out.push(text(8, y + 19 + i * 18, l, { 'font-size': 13, 'font-weight': 'bold', fill: '#000000' })),
-    );
-    y += lines.length * 18 + 16;
+    y = end + 11;
   }
   y += 6;
   const drawn = stepMapSvg(trace, map, panel.step, width, compact);
@@ -371,20 +448,13 @@ function panelSvg(panel: SvgPanel, width: number, compact: boolean): { svg: stri
   for (const st of sum.states) changes.push(`${st.module}: ${moduleStateName(st.from)} → ${moduleStateName(st.to)}`);
   for (const f of sum.frees) changes.push(`vfree ${f.module} ${f.region}`);
   if (changes.length) {
-    out.push(
-      text(0, y + 14, 'What changed', { 'font-size': 13, 'font-weight': 'bold', fill: INK, 'font-family': SANS }),
-    );
-    y += 20;
+    y = lines(out, 0, y, width, 'What changed', 13, 20, { 'font-weight': 'bold', fill: INK }, 'sans');
+    const bullet = monoWidth('• ', 12);
     for (const c of changes.slice(0, 12)) {
-      for (const line of wrap(c, charsPerLine(12) - 2, '• ', '  ')) {
-        out.push(text(0, y + 13, line, { 'font-size': 12, fill: INK }));
-        y += 16;
-      }
+      out.push(text(0, y + 12, '•', { 'font-size': 12, fill: INK }, { x: 0, y: y - 2, w: bullet, h: 18 }));
+      y = lines(out, bullet, y, width - bullet, c, 12, 16, { fill: INK });
     }
-    if (changes.length > 12) {
-      out.push(text(0, y + 13, `… and ${changes.length - 12} more`, { 'font-size': 12, fill: MUTED }));
-      y += 16;
-    }
+    if (changes.length > 12) y = lines(out, 0, y, width, `… and ${changes.length - 12} more`, 12, 16, { fill: MUTED });
   }
   return { svg: out.join('\n'), height: y };
 }
@@ -401,20 +471,24 @@ export function figureFoot(
 ): string {
   out.push(`<line x1="${pad}" x2="${width - pad}" y1="${r(y)}" y2="${r(y)}" stroke="${LINE}"/>`);
   y += 18;
-  out.push(
-    text(pad, y, 'klp-lab · emulated x86-64 module loader and livepatch core', {
-      'font-size': 12,
-      fill: MUTED,
-      'font-family': SANS,
-    }),
+  y = lines(
+    out,
+    pad,
+    y - 12,
+    inner,
+    'klp-lab · emulated x86-64 module loader and livepatch core',
+    12,
+    18,
+    { fill: MUTED },
+    'sans',
   );
   if (link) {
-    y += 18;
-    out.push(
-      `<a href="${esc(link)}">${text(pad, y, link.length > inner / 6.6 ? `${link.slice(0, Math.floor(inner / 6.6) - 1)}…` : link, { 'font-size': 11, fill: '#0b5cad' })}</a>`,
-    );
+    // the whole link, over as many lines as it takes (a cut link would not open)
+    const parts: string[] = [];
+    y = lines(parts, pad, y, inner, link, 11, 15, { fill: '#0b5cad' });
+    out.push(`<a href="${esc(link)}">${parts.join('')}</a>`);
   }
-  y += pad;
+  y += pad - 6;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${r(y)}" viewBox="0 0 ${width} ${r(y)}" font-family="${esc(FONT)}" role="img">`,
     `<title>${esc(svgTitle)}</title>`,
@@ -437,27 +511,20 @@ export function figureHead(
   caption: string | undefined,
   subtitle?: { line: string; role: string },
 ): number {
-  let y = pad;
-  out.push(
-    text(pad, y + 22, title, {
-      'font-size': 24,
-      'font-weight': 'bold',
-      fill: INK,
-      'font-family': SANS,
-      'data-role': 'title',
-    }),
+  let y = lines(
+    out,
+    pad,
+    pad - 2,
+    inner,
+    title,
+    24,
+    32,
+    { 'font-weight': 'bold', fill: INK, 'data-role': 'title' },
+    'sans',
   );
-  y += 34;
-  if (subtitle) {
-    out.push(text(pad, y + 15, subtitle.line, { 'font-size': 15, fill: MUTED, 'data-role': subtitle.role }));
-    y += 24;
-  }
-  if (caption) {
-    for (const line of wrap(caption, Math.floor(inner / 8.5))) {
-      out.push(text(pad, y + 15, line, { 'font-size': 15, fill: INK, 'font-family': SANS }));
-      y += 21;
-    }
-  }
+  y += 4;
+  if (subtitle) y = lines(out, pad, y, inner, subtitle.line, 15, 24, { fill: MUTED, 'data-role': subtitle.role });
+  if (caption) y = lines(out, pad, y, inner, caption, 15, 21, { fill: INK }, 'sans');
   y += 8;
   const legend = legendSvg(inner);
   out.push(`<g transform="translate(${pad} ${r(y)})">${legend.svg}</g>`);
@@ -466,7 +533,8 @@ export function figureHead(
 
 /** The whole figure: title, caption, panels side by side, legend, permalink. */
 export function stepSvg(panels: SvgPanel[], options: SvgOptions): string {
-  const width = options.width ?? (panels.length > 1 ? 1600 : 1200);
+  // Many panels make a wider figure rather than squeezed ones: each at least 420 px.
+  const width = options.width ?? (panels.length > 1 ? Math.max(1600, 56 + panels.length * 452 - 32) : 1200);
   const pad = 28;
   const gap = 32;
   const inner = width - 2 * pad;

@@ -12,6 +12,8 @@ export interface RegionBox {
   y: number;
   /** Baseline of the region's label line. */
   labelY: number;
+  /** Room for the label: up to the next region of the row, else the map's right edge. */
+  labelW: number;
   cols: number;
   rows: number;
 }
@@ -86,6 +88,7 @@ export function layoutMap(map: PageMap, width: number, options: LayoutOptions = 
         x: rx,
         y: ry + REGION_LABEL,
         labelY: ry + 13,
+        labelW: 0,
         cols: rowMode ? info.pages : Math.min(cols, info.pages),
         rows,
       };
@@ -95,6 +98,10 @@ export function layoutMap(map: PageMap, width: number, options: LayoutOptions = 
       else ry += REGION_LABEL + rows * (pageH + gap) + REGION_GAP;
     }
     if (rowMode) ry += REGION_LABEL + pageH + gap + REGION_GAP;
+    box.regions.forEach((rb, i) => {
+      const next = rowMode ? box.regions[i + 1] : undefined;
+      rb.labelW = (next ? next.x - 6 : width - PAD) - rb.x;
+    });
     box.height = ry - y;
     lanes.push(box);
     y = ry + LANE_GAP;

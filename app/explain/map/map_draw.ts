@@ -264,10 +264,11 @@ function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: Region
   const { layout, map, step, theme } = input;
   ctx.save();
   ctx.beginPath();
-  ctx.rect(box.x, box.labelY - 14, box.cols * layout.pageW + (layout.detailed ? 12 : 0), 20);
+  // the label's room runs to the next region of its row, else to the map's edge (layoutMap's labelW)
+  ctx.rect(box.x, box.labelY - 14, box.labelW, 20);
   ctx.clip();
   ctx.fillStyle = theme.muted;
-  fitRegionLabel(ctx, box, box.cols * layout.pageW + (layout.detailed ? 12 : 0));
+  fitRegionLabel(ctx, box, box.labelW);
   ctx.restore();
   const perms = map.perms[step]?.[box.info.id];
   const sites = box.info.sites;
