@@ -23,6 +23,7 @@ import { DEFAULT_COMPARE } from './state/request.ts';
 import { Timeline } from './timeline/Timeline.tsx';
 import { WriteDetail } from './writes/WriteDetail.tsx';
 import { WriteList } from './writes/WriteList.tsx';
+import './explain_narrow.css';
 
 export function ExplainView() {
   const trace = useExplain((s) => s.trace);
