@@ -47,10 +47,13 @@ export function MemoryMap({
   trace,
   step: stepProp,
   compact = false,
+  pixelScale = 1,
 }: {
   trace: Trace;
   step?: number;
   compact?: boolean;
+  /** The map is shown enlarged by this much (presenter mode): the canvas gets as many more pixels. */
+  pixelScale?: number;
 }) {
   const model = traceModel(trace);
   const wrap = useRef<HTMLDivElement>(null);
@@ -83,7 +86,7 @@ export function MemoryMap({
     const c = canvas.current;
     const o = overlay.current;
     if (!c || !o || !layout) return;
-    const dpr = window.devicePixelRatio || 1;
+    const dpr = (window.devicePixelRatio || 1) * pixelScale;
     const t0 = performance.now();
     // assigning a canvas's size clears and reallocates it: only when it changes
     // The canvas is the view's size; a zoomed layout is wider and drawn shifted by the pan.
@@ -143,7 +146,7 @@ export function MemoryMap({
       c.dataset.animating = '0';
       clear();
     };
-  }, [model, layout, pan, width, step, selected, reduced, scheme]);
+  }, [model, layout, pan, width, step, selected, reduced, scheme, pixelScale]);
 
   const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
     if (!layout || compact || zoom.dragged()) return;
