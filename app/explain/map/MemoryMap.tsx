@@ -192,7 +192,8 @@ export function MemoryMap({
         <canvas ref={overlay} className="map-overlay" aria-hidden="true" />
         {layout && !compact && <StepMarks model={model} layout={layout} step={step} pan={pan} view={width} />}
       </div>
-      {layout && <MapZoomBar z={zoom} map={model.map} step={step} width={width} />}
+      {/* A comparison's narrow columns show the bar once zoomed (Ctrl+wheel, pinch, + on the map). */}
+      {layout && (!compact || zoom.zoom > 1) && <MapZoomBar z={zoom} map={model.map} step={step} width={width} />}
       <p className="map-hover mono" aria-live="off">
         {hover || ' '}
       </p>
