@@ -10,6 +10,7 @@ import { RelocationsView } from './RelocationsView.tsx';
 import { SectionsTable } from './SectionsTable.tsx';
 import { SignatureView } from './SignatureView.tsx';
 import { SymbolsTable } from './SymbolsTable.tsx';
+import './inspector_narrow.css';
 
 function tabCount(file: LoadedFile, tab: TabId): string {
   const { elf } = file.module;

@@ -17,12 +17,15 @@ import { ScenarioPicker } from './picker/ScenarioPicker.tsx';
 import { onExplainKey } from './player/keys.ts';
 import { StepControls } from './player/StepControls.tsx';
 import { usePlayback } from './player/usePlayback.ts';
+import { onPresentKey, PresentButton, Presenter } from './present/PresentEntry.tsx';
+import { presentStore } from './present/present_store.ts';
 import { RecordingBar, RecordingStatus } from './recording/RecordingStatus.tsx';
 import { explainStore, useExplain } from './state/explain_store.ts';
 import { DEFAULT_COMPARE } from './state/request.ts';
 import { Timeline } from './timeline/Timeline.tsx';
 import { WriteDetail } from './writes/WriteDetail.tsx';
 import { WriteList } from './writes/WriteList.tsx';
+import './explain_narrow.css';
 
 export function ExplainView() {
   const trace = useExplain((s) => s.trace);
@@ -58,7 +61,8 @@ export function ExplainView() {
       void s.run();
   }, [samplesReady, waitingForFiles]);
   useEffect(() => {
-    if (trace || comparing) root.current?.focus({ preventScroll: true });
+    // Presenter mode keeps the focus (its keys are the clicker's).
+    if ((trace || comparing) && presentStore.getState().mode === 'off') root.current?.focus({ preventScroll: true });
   }, [trace, comparing]);
 
   return (
@@ -66,12 +70,14 @@ export function ExplainView() {
       className="explain"
       ref={root}
       tabIndex={0}
-      onKeyDown={comparing ? onCompareKey : onExplainKey}
+      onKeyDown={(e) => onPresentKey(e) || (comparing ? onCompareKey : onExplainKey)(e)}
       data-testid="explain"
       aria-label="Explain loading: step through what the kernel did"
     >
       {recording ? <RecordingBar /> : <ScenarioPicker />}
       {comparing && !recording && <ShareBar />}
+      {comparing && !recording && <PresentButton />}
+      <Presenter comparing={comparing} />
       {comparing ? (
         <CompareView />
       ) : recording ? (
@@ -118,7 +124,8 @@ export function ExplainView() {
               }}
             >
               Compare 5.4 and 5.8 on late-load side by side →
-            </button>
+            </button>{' '}
+            {trace && <PresentButton />}
           </p>
           {trace && <TraceBody />}
         </>

@@ -4,6 +4,7 @@
 import { useEffect } from 'react';
 import { encodeLink, type LinkState } from '../../src/permalink/permalink.ts';
 import { compareStore } from '../explain/compare/compare_store.ts';
+import { presentStore } from '../explain/present/present_store.ts';
 import { explainStore } from '../explain/state/explain_store.ts';
 import { useKlp } from '../store.ts';
 import { linkOf } from './link_state.ts';
@@ -15,11 +16,13 @@ const LEGACY_KEYS = ['v', 'view', 'kernel', 'seq', 'fake', 'strategy', 'scenario
 /** Everything on screen that a link restores. Undefined while the explainer has not run yet. */
 export function currentLink(): LinkState | undefined {
   const app = useKlp.getState();
-  return linkOf({
+  const state = linkOf({
     inspector: app,
     explain: explainStore.getState(),
     compare: compareStore.getState(),
   });
+  const present = presentStore.getState().mode;
+  return state && present !== 'off' ? { ...state, present } : state;
 }
 
 /** Keeps location.hash = the v=1 link of what is on screen (not in embeds: their URL is the embedder's). */
@@ -53,6 +56,9 @@ export function useUrlSync(): void {
       }),
       compareStore.subscribe((s, p) => {
         if (s.row !== p.row || s.alignment !== p.alignment) later();
+      }),
+      presentStore.subscribe((s, p) => {
+        if (s.mode !== p.mode) later();
       }),
       useKlp.subscribe((s, p) => {
         if (

@@ -92,6 +92,7 @@ const state: fc.Arbitrary<LinkState> = fc.record(
     select: fc.record({ step: index, event: index }),
     embed: fc.constantFrom(...EMBED_VIEWS),
     caption: text(MAX_CAPTION),
+    present: fc.constantFrom('slides' as const, 'notes' as const),
   },
   { requiredKeys: ['view'] },
 );

@@ -47,6 +47,8 @@ export interface LinkState {
   /** Embed mode: one view with minimal chrome, and an optional caption (shown as text). */
   embed?: EmbedView;
   caption?: string;
+  /** Presenter mode: the map and narration for a projector (`present=1`), or its speaker's notes window. */
+  present?: 'slides' | 'notes';
 }
 
 export interface Decoded {
@@ -156,6 +158,7 @@ export function encodeLink(state: LinkState): string {
   if (state.select) body.push(['sel', `${state.select.step}.${state.select.event}`]);
   if (state.embed) body.push(['embed', state.embed]);
   if (state.caption) body.push(['caption', state.caption]);
+  if (state.present) body.push(['present', state.present === 'slides' ? '1' : 'notes']);
   for (const f of files.list) p.push(['file', `${f.sha256}:${f.name}`]);
   return new URLSearchParams([...p, ...body]).toString();
 }
@@ -351,6 +354,10 @@ function decodeParams(p: URLSearchParams, legacy = false): { state: LinkState; w
     const c = cleanText(caption, MAX_CAPTION);
     if (c) state.caption = c;
   }
+  const present = p.get('present');
+  if (present === '1') state.present = 'slides';
+  else if (present === 'notes') state.present = 'notes';
+  else if (present !== null) warnings.push('present: not 1 or notes');
   return { state, warnings };
 }
 

@@ -8,12 +8,14 @@ import { PERM_LABEL, PermCode } from '../../../src/trace/perm_code.ts';
 import { moduleStateName } from '../../../src/trace/phases.ts';
 import type { Trace } from '../../../src/trace/types.ts';
 import { flipsAt } from '../../../src/view_model/flips.ts';
-import { layoutMap, type MapLayout, offsetToView, viewToOffset } from '../../../src/view_model/map_layout.ts';
+import { type MapLayout, offsetToView, viewToOffset } from '../../../src/view_model/map_layout.ts';
 import { useColorScheme, useReducedMotion, useWidth } from '../hooks.ts';
 import { explainStore, useExplain } from '../state/explain_store.ts';
 import { type TraceModel, traceModel } from '../state/model.ts';
 import { sectionAt, writeRef, writeWhat } from '../writes/writes.ts';
+import { MapZoomBar } from './MapZoomBar.tsx';
 import { drawBase, drawTransition, type Theme } from './map_draw.ts';
+import { useMapZoom } from './useMapZoom.ts';
 
 const MAX_DOM_MARKS = 300;
 
@@ -46,12 +48,15 @@ export function MemoryMap({
   step: stepProp,
   compact = false,
   scale,
+  pixelScale = 1,
 }: {
   trace: Trace;
   step?: number;
   compact?: boolean;
   /** The page width for a map `width` px wide, shared by maps drawn side by side (one scale). */
   scale?: (width: number) => number;
+  /** The map is shown enlarged by this much (presenter mode): the canvas gets as many more pixels. */
+  pixelScale?: number;
 }) {
   const model = traceModel(trace);
   const wrap = useRef<HTMLDivElement>(null);
@@ -66,10 +71,11 @@ export function MemoryMap({
   const reduced = useReducedMotion();
   // Repainted when the system switches between light and dark (the canvas reads the theme's colours).
   const scheme = useColorScheme();
-  const layout = useMemo(
-    () => (width > 0 ? layoutMap(model.map, width, { compact, ...(scale ? { maxPageW: scale(width) } : {}) }) : null),
-    [model, width, compact, scale],
-  );
+  const stage = useRef<HTMLDivElement>(null);
+  // The map laid out at its zoom (1: fitted to the width), seen through a window `pan` px from its left;
+  // side by side, every map has the same page width at zoom 1 (scale).
+  const zoom = useMapZoom(stage, model.map, width, compact, scale && width > 0 ? scale(width) : undefined);
+  const { layout, pan } = zoom;
   const [hover, setHover] = useState<string>('');
 
   const selected = useMemo(() => {
@@ -84,29 +90,42 @@ export function MemoryMap({
     const c = canvas.current;
     const o = overlay.current;
     if (!c || !o || !layout) return;
-    const dpr = window.devicePixelRatio || 1;
+    const dpr = (window.devicePixelRatio || 1) * pixelScale;
     const t0 = performance.now();
     // assigning a canvas's size clears and reallocates it: only when it changes
-    const width = Math.round(layout.width * dpr);
+    // The canvas is the view's size; a zoomed layout is wider and drawn shifted by the pan.
+    const viewW = Math.min(layout.width, width);
+    const cw = Math.round(viewW * dpr);
     const height = Math.round(layout.height * dpr);
     for (const el of [c, o])
-      if (el.width !== width || el.height !== height) {
-        el.width = width;
+      if (el.width !== cw || el.height !== height) {
+        el.width = cw;
         el.height = height;
-        el.style.width = `${layout.width}px`;
+        el.style.width = `${viewW}px`;
         el.style.height = `${layout.height}px`;
       }
     const theme = readTheme(c);
     const ctx = c.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.setTransform(dpr, 0, 0, dpr, -pan * dpr, 0);
     const flips = flipsAt(model.map, layout, step);
-    drawBase(ctx, { layout, map: model.map, step, stateOf: (m) => stateAt(model, m, step), flips, selected, theme });
+    const view = { x0: pan, x1: pan + viewW };
+    drawBase(ctx, {
+      layout,
+      map: model.map,
+      step,
+      stateOf: (m) => stateAt(model, m, step),
+      flips,
+      selected,
+      theme,
+      view,
+    });
     const octx = o.getContext('2d')!;
     const clear = () => {
       octx.setTransform(1, 0, 0, 1, 0, 0);
       octx.clearRect(0, 0, o.width, o.height);
-      octx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      octx.setTransform(dpr, 0, 0, dpr, -pan * dpr, 0);
     };
+    c.dataset.pageW = String(layout.pageW - layout.gap);
     clear();
     c.dataset.drawMs = (performance.now() - t0).toFixed(1);
     const stepChanged = lastStep.current !== null && lastStep.current !== step;
@@ -131,18 +150,18 @@ export function MemoryMap({
       c.dataset.animating = '0';
       clear();
     };
-  }, [model, layout, step, selected, reduced, scheme]);
+  }, [model, layout, pan, width, step, selected, reduced, scheme, pixelScale]);
 
   const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
-    if (!layout || compact) return;
+    if (!layout || compact || zoom.dragged()) return;
     const r = e.currentTarget.getBoundingClientRect();
-    const hit = nearestSite(layout, e.clientX - r.left, e.clientY - r.top, step);
+    const hit = nearestSite(layout, e.clientX - r.left + pan, e.clientY - r.top, step);
     if (hit) explainStore.getState().select({ kind: 'write', step: hit.step, event: hit.event });
   };
   const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
     if (!layout) return;
     const r = e.currentTarget.getBoundingClientRect();
-    const at = viewToOffset(layout, e.clientX - r.left, e.clientY - r.top);
+    const at = viewToOffset(layout, e.clientX - r.left + pan, e.clientY - r.top);
     if (!at) return setHover('');
     const code = (model.map.perms[step]?.[at.box.info.id]?.[at.page] ?? PermCode.None) as PermCode;
     const sec = sectionAt(at.box.info, at.offset);
@@ -153,7 +172,18 @@ export function MemoryMap({
 
   return (
     <div className="memory-map" ref={wrap} data-testid="memory-map" data-model-ms={model.buildMs.toFixed(1)}>
-      <div className="map-stage" style={layout ? { height: layout.height } : undefined}>
+      <div
+        className="map-stage"
+        ref={stage}
+        style={layout ? { height: layout.height } : undefined}
+        tabIndex={0}
+        role="group"
+        aria-label={`Memory map, zoom ${zoom.zoom.toFixed(1)}×: + and − zoom, 0 fits, ←/→ pan when zoomed`}
+        data-testid="map-stage"
+        data-zoom={zoom.zoom.toFixed(2)}
+        data-pan={pan}
+        onKeyDown={zoom.onKeyDown}
+      >
         <canvas
           ref={canvas}
           data-testid="map-canvas"
@@ -165,8 +195,10 @@ export function MemoryMap({
           onMouseLeave={() => setHover('')}
         />
         <canvas ref={overlay} className="map-overlay" aria-hidden="true" />
-        {layout && !compact && <StepMarks model={model} layout={layout} step={step} />}
+        {layout && !compact && <StepMarks model={model} layout={layout} step={step} pan={pan} view={width} />}
       </div>
+      {/* A comparison's narrow columns show the bar once zoomed (Ctrl+wheel, pinch, + on the map). */}
+      {layout && (!compact || zoom.zoom > 1) && <MapZoomBar z={zoom} map={model.map} step={step} width={width} />}
       <p className="map-hover mono" aria-live="off">
         {hover || ' '}
       </p>
@@ -214,7 +246,19 @@ function nearestSite(
 }
 
 /** This step's writes as buttons over the canvas (keyboard- and test-reachable). */
-function StepMarks({ model, layout, step }: { model: TraceModel; layout: MapLayout; step: number }) {
+function StepMarks({
+  model,
+  layout,
+  step,
+  pan,
+  view,
+}: {
+  model: TraceModel;
+  layout: MapLayout;
+  step: number;
+  pan: number;
+  view: number;
+}) {
   const marks = useMemo(() => {
     if (!layout.detailed) return [];
     const out: Array<{ key: string; x: number; y: number; w: number; event: number; label: string; count: number }> =
@@ -257,18 +301,20 @@ function StepMarks({ model, layout, step }: { model: TraceModel; layout: MapLayo
   const selection = useExplain((s) => s.selection);
   return (
     <>
-      {marks.map((m) => (
-        <button
-          key={m.key}
-          type="button"
-          className={`map-mark${selection.kind === 'write' && selection.step === step && selection.event === m.event ? ' selected' : ''}`}
-          data-testid="map-mark"
-          style={{ left: m.x, top: m.y, width: m.w }}
-          aria-label={m.label}
-          title={m.label}
-          onClick={() => explainStore.getState().select({ kind: 'write', step, event: m.event })}
-        />
-      ))}
+      {marks.map((m) =>
+        m.x + m.w < pan || m.x > pan + view ? null : (
+          <button
+            key={m.key}
+            type="button"
+            className={`map-mark${selection.kind === 'write' && selection.step === step && selection.event === m.event ? ' selected' : ''}`}
+            data-testid="map-mark"
+            style={{ left: m.x - pan, top: m.y, width: m.w }}
+            aria-label={m.label}
+            title={m.label}
+            onClick={() => explainStore.getState().select({ kind: 'write', step, event: m.event })}
+          />
+        ),
+      )}
     </>
   );
 }

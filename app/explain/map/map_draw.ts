@@ -190,6 +190,8 @@ export interface BaseInput {
   flips: Flip[];
   selected?: { regionId: number; offset: number; length: number } | undefined;
   theme: Theme;
+  /** The x range on screen, when zoomed: pages outside it are not drawn, labels stay inside it. */
+  view?: { x0: number; x1: number } | undefined;
 }
 
 /** Memory at the end of `step`, with that step's written sites and flipped pages marked. */
@@ -197,16 +199,18 @@ export function drawBase(ctx: CanvasRenderingContext2D, input: BaseInput): void 
   const { layout, map, step, theme } = input;
   ctx.clearRect(0, 0, layout.width, layout.height);
   ctx.textBaseline = 'alphabetic';
+  // A panned map keeps its module names at the view's left edge.
+  const left = (input.view?.x0 ?? 0) + 10;
   for (const lane of layout.lanes) {
     ctx.fillStyle = theme.fg;
     ctx.font = 'bold 14px ui-monospace, monospace';
-    ctx.fillText(lane.module, 10, lane.y + 16);
+    ctx.fillText(lane.module, left, lane.y + 16);
     const state = input.stateOf(lane.module);
     if (state) {
       const w = ctx.measureText(lane.module).width;
       ctx.font = '12px ui-monospace, monospace';
       ctx.fillStyle = theme.muted;
-      ctx.fillText(state, 10 + w + 10, lane.y + 16);
+      ctx.fillText(state, left + w + 10, lane.y + 16);
     }
     for (const box of lane.regions) drawRegion(ctx, input, box);
   }
@@ -226,7 +230,7 @@ function regionLabel(box: RegionBox): string {
  * The region's label in the room it has: name, address and size; else the name alone (6.4's
  * MOD_* allocations are often one page each), in a smaller font if need be.
  */
-function fitRegionLabel(ctx: CanvasRenderingContext2D, box: RegionBox, room: number): void {
+function fitRegionLabel(ctx: CanvasRenderingContext2D, box: RegionBox, room: number, x: number): void {
   const name = box.info.region.name;
   const tries: Array<[string, number]> = [
     [regionLabel(box), 12],
@@ -238,11 +242,11 @@ function fitRegionLabel(ctx: CanvasRenderingContext2D, box: RegionBox, room: num
   for (const [text, px] of tries) {
     ctx.font = `${px}px ui-monospace, monospace`;
     if (ctx.measureText(text).width <= room - 2) {
-      ctx.fillText(text, box.x, box.labelY);
+      ctx.fillText(text, x, box.labelY);
       return;
     }
   }
-  ctx.fillText(tries.at(-1)![0], box.x, box.labelY);
+  ctx.fillText(tries.at(-1)![0], x, box.labelY);
 }
 
 /** "allocated at step 42" / "freed at step 63" written across a region's ghost pages. */
@@ -261,14 +265,19 @@ function ghostNote(ctx: CanvasRenderingContext2D, layout: MapLayout, box: Region
 }
 
 function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: RegionBox): void {
-  const { layout, map, step, theme } = input;
+  const { layout, map, step, theme, view } = input;
+  const right = box.x + box.cols * layout.pageW + (layout.detailed ? 12 : 0);
+  if (view && (right < view.x0 || box.x > view.x1)) return;
+  // A long region panned past its start keeps its label in view (until its end scrolls by).
+  const labelX = view ? Math.max(box.x, Math.min(view.x0 + 10, right - 120)) : box.x;
   ctx.save();
   ctx.beginPath();
   // the label's room runs to the next region of its row, else to the map's edge (layoutMap's labelW)
-  ctx.rect(box.x, box.labelY - 14, box.labelW, 20);
+  const room = box.x + box.labelW - labelX;
+  ctx.rect(labelX, box.labelY - 14, room, 20);
   ctx.clip();
   ctx.fillStyle = theme.muted;
-  fitRegionLabel(ctx, box, box.labelW);
+  fitRegionLabel(ctx, box, room, labelX);
   ctx.restore();
   const perms = map.perms[step]?.[box.info.id];
   const sites = box.info.sites;
@@ -276,13 +285,16 @@ function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: Region
   else
     for (let p = 0; p < box.info.pages; p++) {
       const o = pageOrigin(layout, box, p);
+      if (view && (o.x + layout.pageW < view.x0 || o.x > view.x1)) continue;
       const code = (perms?.[p] ?? PermCode.None) as PermCode;
       drawPage(ctx, layout, o.x, o.y, code, theme);
       if (layout.detailed && code !== PermCode.None && code !== PermCode.Freed) {
         drawSections(ctx, layout, box, p, o.x, o.y, theme);
         ctx.font = '10px ui-monospace, monospace';
         ctx.fillStyle = PERM_STYLE[code].ink;
-        const label = `+0x${(p * PAGE_SIZE).toString(16)}`;
+        // Zoomed into a big region, pages are told apart by number too.
+        const offset = `+0x${(p * PAGE_SIZE).toString(16)}`;
+        const label = layout.pageW >= 150 && box.info.pages > 8 ? `page ${p} ${offset}` : offset;
         ctx.fillText(label, o.x + layout.pageW - layout.gap - ctx.measureText(label).width - 5, o.y + 15);
       }
     }

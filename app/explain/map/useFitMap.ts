@@ -16,6 +16,11 @@ export function useFitMap(root: RefObject<HTMLElement | null>): void {
       const map = el.querySelector<HTMLElement>('.explain-main > .map-scroll');
       const main = el.querySelector<HTMLElement>('.explain-main');
       if (!map || !main) return;
+      // A narrow screen scrolls the page, not the map (explain_narrow.css): no bound.
+      if (getComputedStyle(map).overflowY === 'visible') {
+        if (map.style.maxHeight) map.style.maxHeight = '';
+        return;
+      }
       const w = wrap.getBoundingClientRect();
       const m = map.getBoundingClientRect();
       const frame: Frame = {
