@@ -1,5 +1,6 @@
-// axe-core on every view — the inspector, Explain, the comparison and each embed — in the light
-// and the dark theme (the app follows prefers-color-scheme): no serious or critical violation.
+// axe-core on every view — the inspector, Explain, the comparison, presenter mode and its notes
+// window, and each embed — in the light and the dark theme (the app follows prefers-color-scheme):
+// no serious or critical violation.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './helpers.ts';
@@ -22,6 +23,16 @@ const views: Array<{ name: string; url: string; ready: (page: Page) => Promise<v
     name: 'compare',
     url: `./${COMPARE}`,
     ready: (page) => expect(page.getByTestId('compare-column')).toHaveCount(2, { timeout: 30_000 }),
+  },
+  {
+    name: 'presenter mode',
+    url: `./${RWX}&present=1`,
+    ready: (page) => expect(page.getByTestId('present-count')).toContainText('step', { timeout: 30_000 }),
+  },
+  {
+    name: 'presenter view (notes)',
+    url: `./${RWX}&present=notes`,
+    ready: (page) => expect(page.getByTestId('notes-where')).toContainText('step', { timeout: 30_000 }),
   },
   {
     name: 'embed map',
