@@ -29,5 +29,7 @@ test('module-memory runs on 6.12 with the 6.12 samples, where reloading a patche
   await page.goto('./?view=explain&strategy=module-memory&scenario=reload');
   await expect(page.getByTestId('run-status')).toContainText('v6.12.118', { timeout: 30_000 });
   await expect(page.getByTestId('run-status')).not.toContainText('failed');
-  await expect(page.getByText('kernel 6.12 (held to the real kernel)')).toBeVisible();
+  await expect(
+    page.getByText('kernel 6.12 — the 6.4 design, run on the 6.12 code base (held to the real kernel)'),
+  ).toBeVisible();
 });

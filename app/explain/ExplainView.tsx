@@ -75,8 +75,12 @@ export function ExplainView() {
       aria-label="Explain loading: step through what the kernel did"
     >
       {recording ? <RecordingBar /> : <ScenarioPicker />}
-      {comparing && !recording && <ShareBar />}
-      {comparing && !recording && <PresentButton />}
+      {comparing && !recording && (
+        <div className="compare-tools">
+          <ShareBar />
+          <PresentButton />
+        </div>
+      )}
       <Presenter comparing={comparing} />
       {comparing ? (
         <CompareView />

@@ -2,6 +2,7 @@
 // (Presenter.tsx and its CSS) loads when first entered.
 import { type KeyboardEvent, lazy, Suspense } from 'react';
 import { presentStore, usePresent } from './present_store.ts';
+import './present_entry.css';
 
 const LazyPresenter = lazy(async () => ({ default: (await import('./Presenter.tsx')).Presenter }));
 
