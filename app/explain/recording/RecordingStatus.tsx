@@ -4,7 +4,8 @@
 import { kernelChoices } from '../../../src/engine/kernels.ts';
 import { type OpenedRecording, useKlp } from '../../store.ts';
 import { explainStore, useExplain } from '../state/explain_store.ts';
-import { compareRecordingWithEmulation, recordingModules } from './compare_recording.ts';
+import { compareRecordingWithEmulation } from './compare_recording.ts';
+import { recordingModules } from './recording_modules.ts';
 
 export function RecordedBadge() {
   return (

@@ -1,58 +1,21 @@
-// A recording beside the emulation of the same operations: which .ko each module the recording
-// loads comes from (a file open in the inspector with that module name, else the built-in sample
-// of that name built for the emulated kernel), the run in the worker against that kernel's vmlinux
-// table, and the two columns and divergences the comparison view shows. The core decides what
+// A recording beside the emulation of the same operations: the modules recordingModules() picks,
+// the run in the worker against that kernel's vmlinux table, and the two columns and divergences
+// the comparison view shows. The core decides what
 // differs (src/recording/diff.ts); nothing here compares traces.
 import { kernelChoices } from '../../../src/engine/kernels.ts';
 import type { ResultOf } from '../../../src/engine/run.ts';
 import type { KernelId } from '../../../src/kernel/profile.ts';
 import { diffRecording } from '../../../src/recording/diff.ts';
-import { closestProfile, emulatedOps, emulateRecording } from '../../../src/recording/emulate.ts';
+import { emulatedOps, emulateRecording } from '../../../src/recording/emulate.ts';
 import { metricsRow, type OpRef } from '../../../src/trace/compare.ts';
 import type { RecordedOp, Trace } from '../../../src/trace/types.ts';
 import { builtinUrl } from '../../builtin_modules.ts';
-import { type LoadedFile, type OpenedRecording, useKlp, worker } from '../../store.ts';
+import { type OpenedRecording, useKlp, worker } from '../../store.ts';
 import { compareStore } from '../compare/compare_store.ts';
 import type { CompareColumnState } from '../compare/rows.ts';
 import { explainStore } from '../state/explain_store.ts';
 import { provideAudit, traceModel } from '../state/model.ts';
-
-/** The built-in sample modules (sample_sources/): built for each kernel profile's samples folder. */
-const DEMO_MODULES = new Set(['klp_demo_patch', 'klp_demo_target', 'klp_demo_target2', 'klp_demo_replace']);
-
-type ModuleSource = { kind: 'file'; file: LoadedFile } | { kind: 'builtin'; path: string };
-
-export interface RecordingModules {
-  /** The kernel profile the emulation runs on (the closest to the recorded kernel). */
-  kernel: KernelId;
-  sources: Map<string, ModuleSource>;
-  /** Modules no open file and no built-in sample provides. */
-  missing: string[];
-  /** Every module comes from the built-in samples. */
-  builtinOnly: boolean;
-}
-
-const versionOf = (trace: Trace) => {
-  const [major = 0, minor = 0, patch = 0] = (trace.recorded?.version ?? '').split('.').map(Number);
-  return { major, minor, patch };
-};
-
-const moduleName = (f: LoadedFile) =>
-  f.module.elf.modinfo.find((e) => e.key === 'name')?.value ?? f.name.replace(/\.ko(\.\w+)?$/, '');
-
-export function recordingModules(recording: OpenedRecording, files: LoadedFile[]): RecordingModules {
-  const kernel = closestProfile(versionOf(recording.trace));
-  const sources = new Map<string, ModuleSource>();
-  const missing: string[] = [];
-  for (const name of recording.modules) {
-    const file = [...files].reverse().find((f) => moduleName(f) === name);
-    if (file) sources.set(name, { kind: 'file', file });
-    else if (DEMO_MODULES.has(name))
-      sources.set(name, { kind: 'builtin', path: `${kernelChoices[kernel].samples}/${name}.ko` });
-    else missing.push(name);
-  }
-  return { kernel, sources, missing, builtinOnly: [...sources.values()].every((s) => s.kind === 'builtin') };
-}
+import { type ModuleSource, recordingModules } from './recording_modules.ts';
 
 const stashed = new Map<string, { handle: number; restarts: number }>();
 
