@@ -15,7 +15,7 @@ import { CpuCaps } from '../../machine.ts';
 import { KernelFault } from '../../mm/address_space.ts';
 import { symbolic } from '../../module/kallsyms.ts';
 import type { Module, Shdr } from '../../module/types.ts';
-import { text_gen_insn } from './alternative.ts';
+import { text_gen_insn, x86_nops as x86_nops_8 } from './alternative.ts';
 import { type Insn, insn_decode_kernel } from './insn.ts';
 import { text_poke_early } from './text_poke.ts';
 
@@ -29,17 +29,12 @@ const JMP8 = 0xeb;
 const JMP32 = 0xe9;
 const CALL = 0xe8;
 
-/** x86_nops[] of 6.12 for x86-64 (arch/x86/include/asm/nops.h): ASM_NOP_MAX is 11. */
+/**
+ * x86_nops[] of 6.12 for x86-64 (arch/x86/include/asm/nops.h): 6.1's BYTES_NOP1..8, then
+ * BYTES_NOP9..11 (ASM_NOP_MAX is 11).
+ */
 const x86_nops: Uint8Array[] = [
-  new Uint8Array(0),
-  Uint8Array.of(0x90),
-  Uint8Array.of(0x66, 0x90),
-  Uint8Array.of(0x0f, 0x1f, 0x00),
-  Uint8Array.of(0x0f, 0x1f, 0x40, 0x00),
-  Uint8Array.of(0x0f, 0x1f, 0x44, 0x00, 0x00),
-  Uint8Array.of(0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00),
-  Uint8Array.of(0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00),
-  Uint8Array.of(0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00),
+  ...x86_nops_8,
   Uint8Array.of(0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00),
   Uint8Array.of(0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00),
   Uint8Array.of(0x66, 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00),
