@@ -7,6 +7,7 @@ import { getModinfo } from '../../src/elf/modinfo.ts';
 import { strategyById } from '../../src/strategies/strategies.ts';
 import { forEachWrite } from '../../src/trace/events.ts';
 import type { Trace } from '../../src/trace/types.ts';
+import { writeLength } from '../../src/trace/write_log.ts';
 import type { BuiltinModule } from '../builtin_modules.ts';
 import { relocationWidth } from '../components/section_bytes.ts';
 import { goToView } from '../components/ViewSwitch.tsx';
@@ -119,7 +120,7 @@ export async function showWriteInInspector(ref: WriteRef, what: 'relocation' | '
     const offset = ref.offset - span.offset;
     klp.showHex(span.sectionIndex, {
       offset,
-      length: ref.write.new.length,
+      length: writeLength(ref.write),
       label: c ? `${c.relsecName} #${c.entry}` : (ref.write.what ?? 'write'),
     });
     goToView('inspect');

@@ -37,14 +37,7 @@ export class StringTable {
     const table = this.table;
     if (offset >= table.length) return '';
     const nuls = this.nulIndex();
-    // The first NUL at or after offset, by binary search.
-    let lo = 0;
-    let hi = nuls.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (nuls[mid]! < offset) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.firstNul(offset);
     const end = lo < nuls.length ? nuls[lo]! : table.length;
     if (end === offset) return '';
     const start = lo > 0 ? nuls[lo - 1]! + 1 : 0;
@@ -63,6 +56,28 @@ export class StringTable {
     while (at < end - start && run.starts[at]! < 0) at++;
     const tail = at < end - start ? run.text.slice(run.starts[at]) : '';
     return decode(table.subarray(start + head, start + at)) + tail;
+  }
+
+  /** strlen(): the bytes from `offset` to its NUL (or the table's end), found without a scan. */
+  byteLength(offset: number): number {
+    const table = this.table;
+    if (offset >= table.length) return 0;
+    const nuls = this.nulIndex();
+    const lo = this.firstNul(offset);
+    return (lo < nuls.length ? nuls[lo]! : table.length) - offset;
+  }
+
+  /** The index in nulIndex() of the first NUL at or after offset, by binary search. */
+  private firstNul(offset: number): number {
+    const nuls = this.nulIndex();
+    let lo = 0;
+    let hi = nuls.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (nuls[mid]! < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private nulIndex(): Uint32Array {

@@ -70,6 +70,15 @@ export interface KernelProfile {
    */
   klpClearRelocsOnGoing: boolean;
   /**
+   * How add_kallsyms() copies a kept symbol's name into the core string table:
+   * 'strlcpy' — v5.4 and v5.8 (kernel/module.c): `s += strlcpy(s, name, KSYM_NAME_LEN) + 1`,
+   *   at most 127 bytes and a NUL, but s moves on by the whole name: a longer name's tail stays
+   *   as zeros in the room layout_symtab() counted for it;
+   * 'strscpy' — v6.1 on (kernel/module/kallsyms.c): `strscpy(s, name, strtab_size)`, the whole
+   *   name, the loop stopping when the room left is too short (-E2BIG).
+   */
+  kallsymsNameCopy: 'strlcpy' | 'strscpy';
+  /**
    * Which TLB flush cpa_flush() ends a set_memory_*() call in when it changed a PTE of module
    * memory (arch/x86/mm/pat/set_memory.c; 5.4: arch/x86/mm/pageattr.c). It never calls
    * flush_tlb_kernel_range(): one IPI round per call, or none when no PTE changed.
@@ -203,6 +212,7 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpLateRelocs: 'module_disable_ro',
     klpModuleRelaNoVmlinuxSyms: false,
     klpClearRelocsOnGoing: false,
+    kallsymsNameCopy: 'strlcpy',
     moduleTlbFlush: 'per-page',
     ftraceCodeModify: 'set_all_modules_text_rw',
     ftraceTrampoline: 'x-while-writable',
@@ -234,6 +244,7 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpLateRelocs: 'text_poke',
     klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: false,
+    kallsymsNameCopy: 'strscpy',
     moduleTlbFlush: 'all-for-ro-rw',
     ftraceCodeModify: 'text_poke',
     ftraceTrampoline: 'ro-then-x',
@@ -268,6 +279,7 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpLateRelocs: 'text_poke',
     klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: true,
+    kallsymsNameCopy: 'strscpy',
     moduleTlbFlush: 'all',
     ftraceCodeModify: 'text_poke',
     ftraceTrampoline: 'rox',
@@ -299,6 +311,7 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpLateRelocs: 'text_poke',
     klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: true,
+    kallsymsNameCopy: 'strscpy',
     moduleTlbFlush: 'all',
     ftraceCodeModify: 'text_poke',
     ftraceTrampoline: 'rox',
@@ -330,6 +343,7 @@ export const profiles: Record<KernelId, KernelProfile> = {
     klpLateRelocs: 'text_poke',
     klpModuleRelaNoVmlinuxSyms: true,
     klpClearRelocsOnGoing: true,
+    kallsymsNameCopy: 'strscpy',
     machine: 'debian-6.12.118-qemu-tcg-max',
     altInstr: 'ft_flags',
     smpUnlockRange: 'MOD_TEXT',

@@ -53,7 +53,10 @@ export class TraceRecorder {
     this.open().events.push(event);
   }
 
-  /** A write of `bytes` at addr over `before[from, from + bytes.length)` (zeros if undefined). */
+  /**
+   * A write of `bytes` at addr over `before[from, from + bytes.length)` (zeros if undefined);
+   * `size`: its length when `bytes` and `before` hold only its first WRITE_BYTES_KEPT or more.
+   */
   write(
     addr: bigint,
     before: Uint8Array | undefined,
@@ -62,8 +65,9 @@ export class TraceRecorder {
     path: WritePath,
     cause?: RelocationCause,
     what?: string,
+    size = bytes.length,
   ): void {
-    this.extendRun(this.writes.append(addr, before, from, bytes, path, cause, what));
+    this.extendRun(this.writes.append(addr, before, from, bytes, path, cause, what, size));
   }
 
   /** A relocation write over zeros (WriteLogWriter.appendRelocation()), in the open step. */

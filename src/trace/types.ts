@@ -129,6 +129,7 @@ export interface WriteLog {
   path: Uint8Array;
   /** where the bytes before the write start in `pool`; the bytes written follow them */
   at: Uint32Array;
+  /** the write's length; the pool keeps min(size, WRITE_BYTES_KEPT) bytes before and after */
   size: Uint32Array;
   /** index into `strings` of the write's description, -1 for none */
   what: Int32Array;
@@ -147,12 +148,17 @@ export interface WriteLog {
   strings: string[];
 }
 
-/** One write as the views read it; `old` and `new` are views into the log's pool. */
+/**
+ * One write as the views read it; `old` and `new` are views into the log's pool: the whole write,
+ * or its first WRITE_BYTES_KEPT bytes (write_log.ts) when `size` says it is longer.
+ */
 export interface WriteRecord {
   kind: 'write';
   addr: bigint;
   old: Uint8Array;
   new: Uint8Array;
+  /** The write's length, set only when it is longer than the bytes kept in `old` and `new`. */
+  size?: number;
   path: WritePath;
   cause?: RelocationCause;
   /** e.g. "ftrace NOP", "return thunk", "symtab st_value" */

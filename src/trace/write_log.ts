@@ -60,6 +60,15 @@ const COLUMNS: Record<
   value: BigUint64Array,
 };
 
+/**
+ * The bytes kept of one write, before and after: all of nearly every write (a relocation, a
+ * patched instruction, a small module's kallsyms), the first page of a longer one. A write's
+ * length is the kernel's; what the log holds stays a bounded multiple of the number of writes —
+ * add_kallsyms() copies every kept symbol's name, so a 1 MB file whose 1,000 symbols name one
+ * 1 MB string makes a 1 GB write.
+ */
+export const WRITE_BYTES_KEPT = 4096;
+
 const PATH_CODE = Object.fromEntries(WRITE_PATHS.map((p, i) => [p, i])) as Record<WritePath, number>;
 
 /** A livepatch scenario on small modules makes 150–350 writes: room for that without growing. */
@@ -111,7 +120,8 @@ export class WriteLogWriter {
 
   /**
    * Appends a write of `bytes` at addr; the bytes before it are `before[from, from + n)`, or zeros
-   * when `before` is undefined (a page never written). Returns the row.
+   * when `before` is undefined (a page never written). `size`: the write's length when `bytes` is
+   * only its first WRITE_BYTES_KEPT or more. Returns the row.
    */
   append(
     addr: bigint,
@@ -121,11 +131,12 @@ export class WriteLogWriter {
     path: WritePath,
     cause?: RelocationCause,
     what?: string,
+    size = bytes.length,
   ): number {
     const log = this.log;
     const i = log.length;
     if (i === log.addr.length) this.grow(i + 1);
-    const n = bytes.length;
+    const n = Math.min(size, bytes.length, WRITE_BYTES_KEPT);
     if (log.poolLength + 2 * n > log.pool.length) growPool(log, log.poolLength + 2 * n);
     const at = log.poolLength;
     const pool = log.pool;
@@ -136,13 +147,13 @@ export class WriteLogWriter {
     } else {
       if (before) pool.set(n === before.length && from === 0 ? before : before.subarray(from, from + n), at);
       else pool.fill(0, at, at + n);
-      pool.set(bytes, at + n);
+      pool.set(n === bytes.length ? bytes : bytes.subarray(0, n), at + n);
     }
     log.poolLength = at + 2 * n;
     log.addr[i] = addr;
     log.path[i] = PATH_CODE[path];
     log.at[i] = at;
-    log.size[i] = n;
+    log.size[i] = size;
     log.what[i] = what === undefined ? -1 : this.id(what);
     if (cause) {
       log.relsec[i] = cause.relsec;
@@ -208,10 +219,14 @@ function views(log: WriteLog) {
   return { addr: u32(log.addr), S: u32(log.S), A: u32(log.A), P: u32(log.P), value: u32(log.value) };
 }
 
+/** A write's length (its `new` bytes may be only the first WRITE_BYTES_KEPT of it). */
+export const writeLength = (w: WriteRecord) => w.size ?? w.new.length;
+
 /** Write `i` as an object (its byte arrays are views into the pool, not copies). */
 export function writeAt(log: WriteLog, i: number): WriteRecord {
   const at = log.at[i]!;
-  const n = log.size[i]!;
+  const size = log.size[i]!;
+  const n = Math.min(size, WRITE_BYTES_KEPT);
   const w: WriteRecord = {
     kind: 'write',
     addr: log.addr[i]!,
@@ -219,6 +234,7 @@ export function writeAt(log: WriteLog, i: number): WriteRecord {
     new: log.pool.subarray(at + n, at + 2 * n),
     path: WRITE_PATHS[log.path[i]!]!,
   };
+  if (size > n) w.size = size;
   if (log.relsec[i]! >= 0) w.cause = causeAt(log, i);
   if (log.what[i]! >= 0) w.what = log.strings[log.what[i]!]!;
   return w;

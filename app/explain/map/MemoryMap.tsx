@@ -7,6 +7,7 @@ import { SITE_FAULT, sitesOfStep } from '../../../src/trace/page_map.ts';
 import { PERM_LABEL, PermCode } from '../../../src/trace/perm_code.ts';
 import { moduleStateName } from '../../../src/trace/phases.ts';
 import type { Trace } from '../../../src/trace/types.ts';
+import { writeLength } from '../../../src/trace/write_log.ts';
 import { flipsAt } from '../../../src/view_model/flips.ts';
 import { type MapLayout, offsetToView, viewToOffset } from '../../../src/view_model/map_layout.ts';
 import { useColorScheme, useReducedMotion, useWidth } from '../hooks.ts';
@@ -81,7 +82,7 @@ export function MemoryMap({
   const selected = useMemo(() => {
     if (selection.kind !== 'write') return undefined;
     const ref = writeRef(trace, model.map, selection.step, selection.event);
-    return ref?.region ? { regionId: ref.region.id, offset: ref.offset, length: ref.write.new.length } : undefined;
+    return ref?.region ? { regionId: ref.region.id, offset: ref.offset, length: writeLength(ref.write) } : undefined;
   }, [trace, model, selection]);
 
   // Paint: the base for this step, then (unless reduced motion) the transition into it.

@@ -7,6 +7,7 @@ import { PAGE_SIZE } from '../../../src/kernel/mm/page.ts';
 import { PERM_LABEL, PermCode, permCode } from '../../../src/trace/perm_code.ts';
 import { WRITE_PATH_TEXT } from '../../../src/trace/step_summary.ts';
 import type { Trace } from '../../../src/trace/types.ts';
+import { writeLength } from '../../../src/trace/write_log.ts';
 import { useSectionWindow } from '../../components/section_bytes.ts';
 import { handleOfModule, showWriteInInspector, sourceOfModule } from '../inspector_links.ts';
 import { explainStore, useExplain } from '../state/explain_store.ts';
@@ -92,12 +93,20 @@ export function WriteDetail({ trace }: { trace: Trace }) {
           <>
             <dt>bytes</dt>
             <dd data-testid="wd-not-recorded">
-              {w.new.length} byte{w.new.length === 1 ? '' : 's'}; <i>not recorded</i>{' '}
+              {writeLength(w)} byte{writeLength(w) === 1 ? '' : 's'}; <i>not recorded</i>{' '}
               <span className="muted">(the probes see where a write goes and how long it is, not its bytes)</span>
             </dd>
           </>
         ) : (
           <>
+            {w.size !== undefined && (
+              <>
+                <dt>length</dt>
+                <dd data-testid="wd-length">
+                  {w.size.toLocaleString('en')} bytes; the first {w.new.length.toLocaleString('en')} are shown
+                </dd>
+              </>
+            )}
             <dt>before</dt>
             <dd className="mono bytes" data-testid="wd-before">
               {bytesHex(w.old)}
@@ -228,7 +237,7 @@ function ByteContext({ ref_ }: { ref_: WriteRef }) {
     };
   }, [module]);
   const site = span ? ref_.offset - span.offset : 0;
-  const len = ref_.write.new.length;
+  const len = writeLength(ref_.write);
   const from = Math.max(0, Math.floor((site - 12) / CTX_ROW) * CTX_ROW);
   const to = Math.ceil((site + len + 12) / CTX_ROW) * CTX_ROW;
   const reply = useSectionWindow(

@@ -8,6 +8,7 @@ import { hex } from '../../format/hex.ts';
 import type { TraceRecorder } from '../../trace/recorder.ts';
 import type { PagePerm, RelocationCause, WritePath } from '../../trace/types.ts';
 import type { RelocationWrite } from '../../trace/write_log.ts';
+import { WRITE_BYTES_KEPT } from '../../trace/write_log.ts';
 import { U64_MAX } from '../limits.ts';
 import { PAGE_SHIFT, PAGE_SIZE, pageAddress, pageIndex } from './page.ts';
 
@@ -23,6 +24,34 @@ interface Mapping {
   write: Uint8Array;
   exec: Uint8Array;
   data: Map<number, Uint8Array>;
+  /** Copies writeGather() made over pages that held nothing yet, in order: their bytes until written. */
+  gathers?: Gather[];
+}
+
+/**
+ * A gathered copy left unmaterialised: a page of it is made from its pieces when read (and kept
+ * once written to), so a 1 GB copy of one 1 MB name repeated costs its piece list, not 1 GB.
+ */
+interface Gather {
+  /** Where the copy starts, in bytes from the mapping's first page (negative: before it). */
+  start: number;
+  /** GatherPieces.pieces: destination, source offset (-1: a NUL), length per piece. */
+  pieces: Float64Array;
+  count: number;
+  src: Uint8Array;
+}
+
+/**
+ * A copy of many pieces of one source (add_kallsyms()'s names): per piece its offset in the
+ * destination (ascending, not overlapping), its offset in `src` or -1 for a single NUL byte, and
+ * its length, as triples.
+ */
+export interface GatherPieces {
+  src: Uint8Array;
+  pieces: Float64Array;
+  count: number;
+  /** The end of the last piece: the bytes the copy spans. */
+  length: number;
 }
 
 const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
@@ -175,7 +204,7 @@ export class AddressSpace {
         pMap = this.find(index);
         if (pMap) {
           pI = index - pMap.first;
-          pData = pMap.data.get(pI);
+          pData = pMap.data.get(pI) ?? (pMap.gathers && this.pageForWrite(pMap, pI));
           pOk = !needsWritable || pMap.write[pI] === 1;
         } else pOk = false;
       }
@@ -258,13 +287,72 @@ export class AddressSpace {
     const m = this.find(index);
     if (!m) return undefined;
     const i = index - m.first;
-    let data = m.data.get(i);
-    if (!data) {
-      if (!forWrite) return { data: ZERO_PAGE, perm: { write: m.write[i] === 1, exec: m.exec[i] === 1 } };
-      data = new Uint8Array(PAGE_SIZE);
-      m.data.set(i, data);
-    }
+    const data = forWrite ? this.pageForWrite(m, i) : (this.pageBytes(m, i) ?? ZERO_PAGE);
     return { data, perm: { write: m.write[i] === 1, exec: m.exec[i] === 1 } };
+  }
+
+  /** Page i's bytes as they are, or undefined for a page that is all zeros; a gathered page is made, not kept. */
+  private pageBytes(m: Mapping, i: number): Uint8Array | undefined {
+    return m.data.get(i) ?? (m.gathers ? gatheredPage(m.gathers, i) : undefined);
+  }
+
+  /** Page i's bytes to write into, kept from now on. */
+  private pageForWrite(m: Mapping, i: number): Uint8Array {
+    let data = m.data.get(i);
+    if (!data) m.data.set(i, (data = (m.gathers && gatheredPage(m.gathers, i)) || new Uint8Array(PAGE_SIZE)));
+    return data;
+  }
+
+  /**
+   * A memcpy of many pieces as one write (add_kallsyms() copying each kept symbol's name into
+   * the core string table): checked like write() — every page mapped, and writable for memcpy
+   * and store — and recorded as one write of `g.length` bytes. Pages that already hold bytes get
+   * the pieces now; the others keep the copy as its pieces until they are read or written.
+   */
+  writeGather(addr: bigint, g: GatherPieces, path: WritePath, what: string): void {
+    addr &= U64_MAX;
+    const needsWritable = path === 'memcpy' || path === 'store';
+    const first = pageIndex(addr);
+    const last = pageIndex((addr + BigInt(Math.max(g.length, 1)) - 1n) & U64_MAX);
+    for (let index = first; index <= last; ) {
+      const m = this.find(index);
+      const at = index === first ? addr : pageAddress(index);
+      if (!m) throw new KernelFault(at, oopsFor(at, 'write', undefined));
+      const end = Math.min(last + 1, m.first + m.count);
+      for (let i = index; i < end; i++)
+        if (needsWritable && !m.write[i - m.first])
+          this.fault(i === first ? addr : pageAddress(i), g.length, path, {
+            write: false,
+            exec: m.exec[i - m.first] === 1,
+          });
+      index = end;
+    }
+    if (this.recordWrites) {
+      const kept = Math.min(g.length, WRITE_BYTES_KEPT);
+      const old = this.read(addr, kept);
+      const bytes = new Uint8Array(kept);
+      fillFromPieces(bytes, 0, kept, g.src, g.pieces, g.count);
+      this.trace.write(addr, old, 0, bytes, path, undefined, what, g.length);
+    }
+    const startOffset = Number(addr & PAGE_OFFSET_MASK);
+    for (let index = first; index <= last; ) {
+      const m = this.find(index)!;
+      const gather: Gather = {
+        start: (first - m.first) * PAGE_SIZE + startOffset,
+        pieces: g.pieces,
+        count: g.count,
+        src: g.src,
+      };
+      const end = Math.min(last + 1, m.first + m.count);
+      for (let i = index - m.first; i < end - m.first; i++) {
+        const data = m.data.get(i);
+        if (data) fillPage(data, gather, i);
+      }
+      (m.gathers ??= []).push(gather);
+      index = end;
+    }
+    const fn = this.trace.path.at(-1) ?? '?';
+    this.writesBy.set(fn, (this.writesBy.get(fn) ?? 0) + 1);
   }
 
   isMapped(addr: bigint): boolean {
@@ -272,7 +360,9 @@ export class AddressSpace {
   }
 
   perm(addr: bigint): PagePerm | undefined {
-    return this.page(pageIndex(addr & U64_MAX), false)?.perm;
+    const index = pageIndex(addr & U64_MAX);
+    const m = this.find(index);
+    return m && { write: m.write[index - m.first] === 1, exec: m.exec[index - m.first] === 1 };
   }
 
   setPerm(addr: bigint, perm: PagePerm): void {
@@ -287,7 +377,7 @@ export class AddressSpace {
   isZero(addr: bigint, length: number): boolean {
     const fast = this.within(addr, length);
     if (fast) {
-      const data = fast.m.data.get(fast.i);
+      const data = this.pageBytes(fast.m, fast.i);
       if (!data) return true;
       for (let j = fast.off; j < fast.off + length; j++) if (data[j] !== 0) return false;
       return true;
@@ -304,7 +394,7 @@ export class AddressSpace {
   read(addr: bigint, length: number): Uint8Array {
     const w = this.within(addr & U64_MAX, length);
     if (w) {
-      const data = w.m.data.get(w.i);
+      const data = this.pageBytes(w.m, w.i);
       return data ? data.slice(w.off, w.off + length) : new Uint8Array(length);
     }
     const out = new Uint8Array(length);
@@ -341,16 +431,15 @@ export class AddressSpace {
       // inside one mapped page (nearly every write): no per-chunk callbacks
       if ((path === 'memcpy' || path === 'store') && !fast.m.write[fast.i])
         this.fault(addr, bytes.length, path, { write: false, exec: fast.m.exec[fast.i] === 1 });
-      let data = fast.m.data.get(fast.i);
+      const data = fast.m.gathers ? this.pageForWrite(fast.m, fast.i) : fast.m.data.get(fast.i);
       // recorded before the store: the log copies the bytes it overwrites
       if (this.recordWrites) this.trace.write(addr, data, fast.off, bytes, path, extra.cause, extra.what);
-      if (!data) fast.m.data.set(fast.i, (data = new Uint8Array(PAGE_SIZE)));
-      data.set(bytes, fast.off);
+      (data ?? this.pageForWrite(fast.m, fast.i)).set(bytes, fast.off);
       const fn = this.trace.path.at(-1) ?? '?';
       this.writesBy.set(fn, (this.writesBy.get(fn) ?? 0) + 1);
       return;
     }
-    const old = this.recordWrites ? this.read(addr, bytes.length) : undefined;
+    const old = this.recordWrites ? this.read(addr, Math.min(bytes.length, WRITE_BYTES_KEPT)) : undefined;
     const needsWritable = path === 'memcpy' || path === 'store';
     this.forEachChunk(addr, bytes.length, false, (page, _off, _pos, _n, at) => {
       if (!page) throw new KernelFault(at, oopsFor(at, 'write', undefined));
@@ -362,7 +451,7 @@ export class AddressSpace {
     });
     const fn = this.trace.path.at(-1) ?? '?';
     this.writesBy.set(fn, (this.writesBy.get(fn) ?? 0) + 1);
-    if (old) this.trace.write(addr, old, 0, bytes, path, extra.cause, extra.what);
+    if (old) this.trace.write(addr, old, 0, bytes, path, extra.cause, extra.what, bytes.length);
   }
 
   private fault(at: bigint, size: number, path: WritePath, perm: PagePerm): never {
@@ -404,6 +493,60 @@ export class AddressSpace {
       index++;
       offset = 0;
     }
+  }
+}
+
+/** Page i of a mapping made from the gathers over it, in order; undefined when none reaches it. */
+function gatheredPage(gathers: Gather[], i: number): Uint8Array | undefined {
+  let page: Uint8Array | undefined;
+  for (const g of gathers) {
+    const lo = i * PAGE_SIZE - g.start;
+    const end = g.count ? g.pieces[3 * (g.count - 1)]! + g.pieces[3 * (g.count - 1) + 2]! : 0;
+    if (lo + PAGE_SIZE <= 0 || lo >= end) continue;
+    page ??= new Uint8Array(PAGE_SIZE);
+    fillPage(page, g, i);
+  }
+  return page;
+}
+
+/** The bytes of gather g that fall into page i of its mapping, written into `page`. */
+function fillPage(page: Uint8Array, g: Gather, i: number): void {
+  const lo = i * PAGE_SIZE - g.start;
+  const from = Math.max(0, lo);
+  fillFromPieces(page, from - lo, lo + PAGE_SIZE - from, g.src, g.pieces, g.count, from);
+}
+
+/**
+ * out[at …] = the copy's bytes from destination offset `from` on, `n` of them at most: pieces
+ * found by binary search, gaps between them left as they are.
+ */
+function fillFromPieces(
+  out: Uint8Array,
+  at: number,
+  n: number,
+  src: Uint8Array,
+  pieces: Float64Array,
+  count: number,
+  from = 0,
+): void {
+  const to = from + n;
+  // the first piece that ends after `from`
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pieces[3 * mid]! + pieces[3 * mid + 2]! <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < count; k++) {
+    const dst = pieces[3 * k]!;
+    if (dst >= to) break;
+    const s = pieces[3 * k + 1]!;
+    const len = pieces[3 * k + 2]!;
+    const a = Math.max(dst, from);
+    const b = Math.min(dst + len, to);
+    if (s < 0) out.fill(0, at + a - from, at + b - from);
+    else out.set(src.subarray(s + a - dst, s + b - dst), at + a - from);
   }
 }
 

@@ -16,6 +16,7 @@ import {
   STB_WEAK,
   STT_OBJECT,
 } from '../../elf/constants.ts';
+import { StringTable } from '../../elf/strings.ts';
 import type { Kernel } from '../kernel_types.ts';
 import { ALIGN32, module_get_offset, module_get_offset_and_type, strict_align } from './layout.ts';
 import { mod_find } from './tree_lookup.ts';
@@ -47,15 +48,16 @@ function placedInInit(entsize: bigint): boolean {
   return type >= 4 && type <= 6; // MOD_INIT_TEXT, MOD_INIT_DATA, MOD_INIT_RODATA
 }
 
-function strlenAt(bytes: Uint8Array, at: number): number {
-  const end = bytes.indexOf(0, at);
-  return (end < 0 ? bytes.length : end) - at;
+/** The symbol string table, whose strlen() is answered without a scan (names may share one long string). */
+function symbolStrings(info: LoadInfo): StringTable {
+  const strsect = info.sechdrs[info.index.str]!;
+  return new StringTable(info.bytes.subarray(strsect.offset, strsect.offset + strsect.size));
 }
 
 export function layout_symtab(mod: Module, info: LoadInfo): void {
   const symsect = info.sechdrs[info.index.sym]!;
   const strsect = info.sechdrs[info.index.str]!;
-  const strtab = info.bytes.subarray(strsect.offset, strsect.offset + strsect.size);
+  const strtab = symbolStrings(info);
   // ≤ 6.3: the end of the core and init layouts, page-aligned; 6.4+: MOD_DATA and MOD_INIT_DATA
   const mem = mod.mem;
   const core = mem ? mem.MOD_DATA : mod.core_layout;
@@ -74,7 +76,7 @@ export function layout_symtab(mod: Module, info: LoadInfo): void {
   let strtab_size = 0;
   for (const sym of info.elf.symbols.slice(0, nsrc)) {
     if (sym.index === 0 || mod.klp || is_core_symbol(info, sym.shndx, sym.nameOffset)) {
-      strtab_size += strlenAt(strtab, sym.nameOffset) + 1;
+      strtab_size += strtab.byteLength(sym.nameOffset) + 1;
       ndst++;
     }
   }
@@ -113,7 +115,15 @@ function elf_type(info: LoadInfo, bind: number, type: number, shndx: number): st
   return '?';
 }
 
-/** add_kallsyms(): the core copy of the kept symbols, with resolved values. */
+/** KSYM_NAME_LEN before 6.1 (include/linux/kallsyms.h): strlcpy() copies at most one less. */
+const KSYM_NAME_LEN_54 = 128;
+
+/**
+ * add_kallsyms(): the core copy of the kept symbols, with resolved values. The names go in as
+ * one gathered write (AddressSpace.writeGather()): a piece per name, as the kernel's loop copies
+ * them, without building the string table — its size is the sum of the kept names' lengths,
+ * which shared names can make a thousand times the file.
+ */
 export function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
   k.trace.call('add_kallsyms', () => {
     k.trace.step('copy the kept symbols, their names and types into core data', {
@@ -121,17 +131,29 @@ export function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
       file: 'kernel/module/kallsyms.c',
     });
     const symsec = info.sechdrs[info.index.sym]!;
-    const strsec = info.sechdrs[info.index.str]!;
-    const strtab = info.bytes.subarray(strsec.offset, strsec.offset + strsec.size);
+    const strings = symbolStrings(info);
     const nsrc = Math.floor(symsec.size / SIZEOF_SYM);
     const base = mod.mem ? mod.mem.MOD_DATA.base : mod.core_layout.base;
     const initBase = mod.mem ? mod.mem.MOD_INIT_DATA.base : mod.init_layout.base;
     const src = info.bytes.subarray(symsec.offset, symsec.offset + nsrc * SIZEOF_SYM);
-    // kept entries, names and types packed at the front of buffers sized for every symbol
+    const strlcpy = k.profile.kallsymsNameCopy === 'strlcpy';
+    // kept entries and types packed at the front of buffers sized for every symbol
     const symtab = new Uint8Array(nsrc * SIZEOF_SYM);
     const symDv = new DataView(symtab.buffer);
-    let strs = new Uint8Array(Math.max(64, strtab.length));
-    let nstrs = 0;
+    // per kept name: its piece and the NUL after it
+    const pieces = new Float64Array(6 * nsrc);
+    let npieces = 0;
+    const piece = (dst: number, from: number, len: number) => {
+      if (len <= 0) return;
+      pieces[3 * npieces] = dst;
+      pieces[3 * npieces + 1] = from;
+      pieces[3 * npieces + 2] = len;
+      npieces++;
+    };
+    // strtab_size = info->core_typeoffs - info->stroffs: what strscpy() may still write
+    let room = info.core_typeoffs - info.stroffs;
+    if (room < 0) room = Number.POSITIVE_INFINITY; // unsigned long: a wrapped layout leaves no bound
+    let s = 0;
     const types = new Uint8Array(nsrc);
     const initTypes = new Uint8Array(nsrc);
     let ndst = 0;
@@ -143,26 +165,43 @@ export function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
       if (!(sym.index === 0 || mod.klp || is_core_symbol(info, sym.shndx, sym.nameOffset))) continue;
       const at = ndst * SIZEOF_SYM;
       symtab.set(src.subarray(sym.index * SIZEOF_SYM, (sym.index + 1) * SIZEOF_SYM), at);
-      symDv.setUint32(at, nstrs, true);
+      symDv.setUint32(at, s, true);
       symDv.setBigUint64(at + 8, mod.symbolValues[sym.index]!, true);
-      let p = sym.nameOffset;
-      while (p < strtab.length && strtab[p] !== 0) p++;
-      const len = Math.max(0, p - sym.nameOffset);
-      if (nstrs + len + 1 > strs.length) {
-        const grown = new Uint8Array(Math.max(2 * strs.length, nstrs + len + 1));
-        grown.set(strs.subarray(0, nstrs));
-        strs = grown;
-      }
-      if (len) strs.set(strtab.subarray(sym.nameOffset, p), nstrs);
-      nstrs += len;
-      strs[nstrs++] = 0;
       types[ndst] = t;
       ndst++;
+      const len = strings.byteLength(sym.nameOffset);
+      if (strlcpy) {
+        // s += strlcpy(s, name, KSYM_NAME_LEN) + 1
+        const copied = Math.min(len, KSYM_NAME_LEN_54 - 1);
+        piece(s, sym.nameOffset, copied);
+        piece(s + copied, -1, 1);
+        s += len + 1;
+        continue;
+      }
+      // ret = strscpy(s, name, strtab_size); if (ret < 0) break; s += ret + 1; strtab_size -= ret + 1
+      if (room === 0) break;
+      const copied = Math.min(len, room - 1);
+      piece(s, sym.nameOffset, copied);
+      piece(s + copied, -1, 1);
+      if (copied < len) break;
+      s += len + 1;
+      room -= len + 1;
     }
     k.mem.write(base + BigInt(info.symoffs), symtab.slice(0, ndst * SIZEOF_SYM), 'memcpy', {
       what: `core_kallsyms.symtab (${ndst} symbols)`,
     });
-    k.mem.write(base + BigInt(info.stroffs), strs.slice(0, nstrs), 'memcpy', { what: 'core_kallsyms.strtab' });
+    const last = npieces - 1;
+    k.mem.writeGather(
+      base + BigInt(info.stroffs),
+      {
+        src: strings.table,
+        pieces,
+        count: npieces,
+        length: npieces ? pieces[3 * last]! + pieces[3 * last + 2]! : 0,
+      },
+      'memcpy',
+      'core_kallsyms.strtab',
+    );
     k.mem.write(base + BigInt(info.core_typeoffs), types.slice(0, ndst), 'memcpy', { what: 'core_kallsyms.typetab' });
     if (initBase)
       k.mem.write(initBase + BigInt(info.init_typeoffs), initTypes, 'memcpy', { what: 'kallsyms typetab (init)' });
