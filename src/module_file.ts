@@ -8,7 +8,7 @@ import { EINVAL, EKEYREJECTED } from './kernel/errno.ts';
 import { type LoadError, loadError } from './kernel/load_error.ts';
 import { elf_validity_check } from './kernel/module/elf_check.ts';
 import { module_sig_check } from './kernel/module/signing.ts';
-import { verify_pkcs7_signature } from './kernel/module/system_keyring.ts';
+import { type RsaSha256Verify, verify_pkcs7_signature } from './kernel/module/system_keyring.ts';
 
 export type { Compression };
 
@@ -33,6 +33,7 @@ export async function openModule(file: Uint8Array, fileName: string): Promise<Op
 export async function decodeModule(
   file: Uint8Array,
   fileName: string,
+  rsaVerify?: RsaSha256Verify,
 ): Promise<{ ok: true; module: OpenedModule; bytes: Uint8Array } | { ok: false; error: LoadError }> {
   try {
     const decompressed = await decompressModule(file);
@@ -46,6 +47,7 @@ export async function decodeModule(
       const v = await verify_pkcs7_signature(
         bytes.subarray(0, s.elfLength),
         bytes.subarray(s.elfLength, s.elfLength + s.sigLength),
+        rsaVerify,
       );
       // A signature the kernel's own key rejects is fatal, enforced or not (module_sig_check()).
       if (v === 'bad') return { ok: false, error: loadError(EKEYREJECTED, 'verify_pkcs7_signature', '') };

@@ -32,9 +32,12 @@ function moduleAllocations(k: Kernel, name: string) {
 /** Emulated memory to a file a mebibyte at a time: an image is never copied whole. */
 function writeImage(k: Kernel, path: string, base: bigint, size: number): void {
   const fd = openSync(path, 'w');
+  // one buffer for every chunk: fresh memory is what a big image would cost most
+  const buffer = new Uint8Array(Math.min(1 << 20, size));
   try {
-    for (let at = 0; at < size; at += 1 << 20) {
-      const chunk = k.mem.read(base + BigInt(at), Math.min(1 << 20, size - at));
+    for (let at = 0; at < size; at += buffer.length) {
+      const chunk = buffer.subarray(0, Math.min(buffer.length, size - at));
+      k.mem.readInto(base + BigInt(at), chunk);
       for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done);
     }
   } finally {

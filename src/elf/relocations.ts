@@ -8,6 +8,8 @@ import { parseKlpRelaName } from './klp_names.ts';
 import { sectionBytes } from './section_bytes.ts';
 import type { ElfRelocationSection, ElfSection } from './types.ts';
 
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 type Columns = Pick<ElfRelocationSection, 'count' | 'offsets' | 'symbols' | 'types' | 'addends'>;
 
 /** Columns already read from one file, by where their bytes are: one per parse of that file. */
@@ -25,12 +27,27 @@ function readColumns(bytes: Uint8Array, section: ElfSection, rela: boolean, cach
   const symbols = new Uint32Array(count);
   const types = new Uint32Array(count);
   const addends = new BigInt64Array(count);
-  for (let i = 0, p = 0; i < count; i++, p += entSize) {
-    offsets[i] = dv.getBigUint64(p, true);
-    types[i] = dv.getUint32(p + 8, true); // ELF64_R_TYPE(r_info) = low 32 bits
-    symbols[i] = dv.getUint32(p + 12, true); // ELF64_R_SYM(r_info) = high 32 bits
-    if (rela) addends[i] = dv.getBigInt64(p + 16, true);
-  }
+  if (LITTLE_ENDIAN) {
+    // the 64-bit fields as their 32-bit halves: no BigInt per entry (amdgpu.ko has 320k)
+    const off32 = new Uint32Array(offsets.buffer);
+    const add32 = new Uint32Array(addends.buffer);
+    for (let i = 0, p = 0; i < count; i++, p += entSize) {
+      off32[2 * i] = dv.getUint32(p, true);
+      off32[2 * i + 1] = dv.getUint32(p + 4, true);
+      types[i] = dv.getUint32(p + 8, true);
+      symbols[i] = dv.getUint32(p + 12, true);
+      if (rela) {
+        add32[2 * i] = dv.getUint32(p + 16, true);
+        add32[2 * i + 1] = dv.getUint32(p + 20, true);
+      }
+    }
+  } else
+    for (let i = 0, p = 0; i < count; i++, p += entSize) {
+      offsets[i] = dv.getBigUint64(p, true);
+      types[i] = dv.getUint32(p + 8, true); // ELF64_R_TYPE(r_info) = low 32 bits
+      symbols[i] = dv.getUint32(p + 12, true); // ELF64_R_SYM(r_info) = high 32 bits
+      if (rela) addends[i] = dv.getBigInt64(p + 16, true);
+    }
   const columns = { count, offsets, symbols, types, addends };
   cache?.set(key, columns);
   return columns;

@@ -31,15 +31,69 @@ function entryAt(base: bigint, buf: Uint8Array, off: number): Entry {
   const addr = base + BigInt(off);
   return {
     addr,
-    code: addr + BigInt(s32At(buf, off)),
+    // jump_entry_code(): (unsigned long)&entry->code + entry->code
+    code: BigInt.asUintN(64, addr + BigInt(s32At(buf, off))),
     target: addr + 4n + BigInt(s32At(buf, off + 4)),
     rawKey: BigInt.asUintN(64, addr + 8n + s64At(buf, off + 8)),
   };
 }
 const keyOf = (e: Entry) => e.rawKey & ~JUMP_TYPE_MASK;
 
-/** jump_label_sort_entries() with jump_label_cmp() and the relative jump_label_swap(). */
+/**
+ * jump_label_sort_entries() with jump_label_cmp() and the relative jump_label_swap(): the
+ * kernel's sort() on the entries' absolute keys and codes, computed once, as 32-bit halves (a
+ * compare making BigInts cost amdgpu.ko 30 MB of garbage). A swap moves an entry and adds the
+ * distance to its three relative fields; those additions compose, so the entries move as a
+ * permutation and each is written once, at its final place, with the sum — the same bytes.
+ */
 function jump_label_sort_entries(k: Kernel, base: bigint, buf: Uint8Array, num: number): void {
+  const keyHi = new Uint32Array(num);
+  const keyLo = new Uint32Array(num);
+  const codeHi = new Uint32Array(num);
+  const codeLo = new Uint32Array(num);
+  const perm = new Int32Array(num);
+  for (let i = 0; i < num; i++) {
+    const e = entryAt(base, buf, i * SIZEOF_JUMP_ENTRY);
+    const key = keyOf(e);
+    keyHi[i] = Number(key >> 32n);
+    keyLo[i] = Number(key & 0xffffffffn);
+    codeHi[i] = Number(e.code >> 32n);
+    codeLo[i] = Number(e.code & 0xffffffffn);
+    perm[i] = i;
+  }
+  const cmp = (a: number, b: number) => {
+    const x = perm[a / SIZEOF_JUMP_ENTRY]!;
+    const y = perm[b / SIZEOF_JUMP_ENTRY]!;
+    if (keyHi[x] !== keyHi[y]) return keyHi[x]! < keyHi[y]! ? -1 : 1;
+    if (keyLo[x] !== keyLo[y]) return keyLo[x]! < keyLo[y]! ? -1 : 1;
+    if (codeHi[x] !== codeHi[y]) return codeHi[x]! < codeHi[y]! ? -1 : 1;
+    if (codeLo[x] !== codeLo[y]) return codeLo[x]! < codeLo[y]! ? -1 : 1;
+    return 0;
+  };
+  const swap = (a: number, b: number) => {
+    const t = perm[a / SIZEOF_JUMP_ENTRY]!;
+    perm[a / SIZEOF_JUMP_ENTRY] = perm[b / SIZEOF_JUMP_ENTRY]!;
+    perm[b / SIZEOF_JUMP_ENTRY] = t;
+  };
+  if (!sortOf(k.profile)(num, SIZEOF_JUMP_ENTRY, cmp, swap)) return;
+  const orig = buf.slice(0, num * SIZEOF_JUMP_ENTRY);
+  for (let p = 0; p < num; p++) {
+    const e = perm[p]!;
+    if (e === p) continue;
+    const from = e * SIZEOF_JUMP_ENTRY;
+    const to = p * SIZEOF_JUMP_ENTRY;
+    const delta = from - to;
+    setS32(buf, to, (s32At(orig, from) + delta) | 0);
+    setS32(buf, to + 4, (s32At(orig, from + 4) + delta) | 0);
+    setS64(buf, to + 8, s64At(orig, from + 8) + BigInt(delta));
+  }
+}
+
+/**
+ * jump_label_sort_entries() as lib/sort.c runs it on the table itself, swap by swap: the
+ * reference the permutation above is tested against.
+ */
+export function jump_label_sort_reference(k: Kernel, base: bigint, buf: Uint8Array, num: number): void {
   const cmp = (a: number, b: number) => {
     const ea = entryAt(base, buf, a);
     const eb = entryAt(base, buf, b);
@@ -61,6 +115,9 @@ function jump_label_sort_entries(k: Kernel, base: bigint, buf: Uint8Array, num: 
   };
   sortOf(k.profile)(num, SIZEOF_JUMP_ENTRY, cmp, swap);
 }
+
+/** jump_label_sort_entries() for the tests: the table sorted in place. */
+export const jump_label_sort = jump_label_sort_entries;
 
 /** The name a key goes by: the vmlinux or module object holding it (a tracepoint's key is inside it). */
 function keyName(k: Kernel, key: bigint): string {

@@ -12,11 +12,6 @@ import { WRITE_BYTES_KEPT } from '../../trace/write_log.ts';
 import { U64_MAX } from '../limits.ts';
 import { PAGE_SHIFT, PAGE_SIZE, pageAddress, pageIndex } from './page.ts';
 
-interface Page {
-  data: Uint8Array;
-  perm: PagePerm;
-}
-
 /** A run of mapped pages (one vmalloc area): permissions per page, contents only where written. */
 interface Mapping {
   first: number;
@@ -26,7 +21,12 @@ interface Mapping {
   data: Map<number, Uint8Array>;
   /** Copies writeGather() made over pages that held nothing yet, in order: their bytes until written. */
   gathers?: Gather[];
+  /** The buffers `data`'s pages are views into, SLAB_PAGES pages each, made on first write. */
+  slabs?: Map<number, ArrayBuffer>;
 }
+
+/** 256 KiB: untouched pages of a slab cost address space, not memory (it is allocated zeroed). */
+const SLAB_PAGES = 64;
 
 /**
  * A gathered copy left unmaterialised: a page of it is made from its pieces when read (and kept
@@ -54,7 +54,6 @@ export interface GatherPieces {
   length: number;
 }
 
-const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
 const PAGE_OFFSET_MASK = BigInt(PAGE_SIZE - 1);
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 // for applyRelocationBatch(): a page's index from an address's 32-bit halves, an offset's mask
@@ -230,7 +229,7 @@ export class AddressSpace {
       }
       if (how & FITS_U32 && vhi !== 0) break;
       if (how & FITS_S32 && vhi !== ((vlo | 0) < 0 ? 0xffffffff : 0)) break;
-      if (!pData) pMap!.data.set(pI, (pData = new Uint8Array(PAGE)));
+      if (!pData) pData = this.pageForWrite(pMap!, pI);
       if (trace) {
         const w = relocationWrite;
         w.addrLo = llo;
@@ -283,14 +282,6 @@ export class AddressSpace {
     return undefined;
   }
 
-  private page(index: number, forWrite: boolean): Page | undefined {
-    const m = this.find(index);
-    if (!m) return undefined;
-    const i = index - m.first;
-    const data = forWrite ? this.pageForWrite(m, i) : (this.pageBytes(m, i) ?? ZERO_PAGE);
-    return { data, perm: { write: m.write[i] === 1, exec: m.exec[i] === 1 } };
-  }
-
   /** Page i's bytes as they are, or undefined for a page that is all zeros; a gathered page is made, not kept. */
   private pageBytes(m: Mapping, i: number): Uint8Array | undefined {
     return m.data.get(i) ?? (m.gathers ? gatheredPage(m.gathers, i) : undefined);
@@ -299,7 +290,16 @@ export class AddressSpace {
   /** Page i's bytes to write into, kept from now on. */
   private pageForWrite(m: Mapping, i: number): Uint8Array {
     let data = m.data.get(i);
-    if (!data) m.data.set(i, (data = (m.gathers && gatheredPage(m.gathers, i)) || new Uint8Array(PAGE_SIZE)));
+    if (data) return data;
+    // pages come out of slabs of SLAB_PAGES: one ArrayBuffer per page made amdgpu.ko's load
+    // 2,400 of them, and V8 answers many external buffers with collections
+    const slab = Math.floor(i / SLAB_PAGES);
+    let buffer = (m.slabs ??= new Map()).get(slab);
+    if (!buffer)
+      m.slabs.set(slab, (buffer = new ArrayBuffer(Math.min(SLAB_PAGES, m.count - slab * SLAB_PAGES) * PAGE_SIZE)));
+    data = new Uint8Array(buffer, (i % SLAB_PAGES) * PAGE_SIZE, PAGE_SIZE);
+    if (m.gathers) for (const g of m.gathers) fillPage(data, g, i);
+    m.data.set(i, data);
     return data;
   }
 
@@ -383,9 +383,10 @@ export class AddressSpace {
       return true;
     }
     let zero = true;
-    this.forEachChunk(addr & U64_MAX, length, false, (page, off, _pos, n, at) => {
-      if (!page) throw new KernelFault(at, oopsFor(at, 'read', undefined));
-      for (let i = off; i < off + n; i++) if (page.data[i] !== 0) zero = false;
+    this.forEachChunk(addr & U64_MAX, length, (m, i, off, _pos, n, index) => {
+      if (!m) throw readFault(index, off);
+      const data = this.pageBytes(m, i);
+      if (data) for (let j = off; j < off + n; j++) if (data[j] !== 0) zero = false;
     });
     return zero;
   }
@@ -398,11 +399,18 @@ export class AddressSpace {
       return data ? data.slice(w.off, w.off + length) : new Uint8Array(length);
     }
     const out = new Uint8Array(length);
-    this.forEachChunk(addr, length, false, (page, off, pos, n, at) => {
-      if (!page) throw new KernelFault(at, oopsFor(at, 'read', undefined));
-      out.set(page.data.subarray(off, off + n), pos);
-    });
+    this.readInto(addr, out);
     return out;
+  }
+
+  /** read() into `out` (its length): a big image read through one reused buffer. */
+  readInto(addr: bigint, out: Uint8Array): void {
+    this.forEachChunk(addr & U64_MAX, out.length, (m, i, off, pos, n, index) => {
+      if (!m) throw readFault(index, off);
+      const data = this.pageBytes(m, i);
+      if (data) out.set(data.subarray(off, off + n), pos);
+      else out.fill(0, pos, pos + n);
+    });
   }
 
   /** Up to `max` bytes from addr, stopping before the first unmapped page (instruction decoding reads ahead). */
@@ -441,13 +449,13 @@ export class AddressSpace {
     }
     const old = this.recordWrites ? this.read(addr, Math.min(bytes.length, WRITE_BYTES_KEPT)) : undefined;
     const needsWritable = path === 'memcpy' || path === 'store';
-    this.forEachChunk(addr, bytes.length, false, (page, _off, _pos, _n, at) => {
-      if (!page) throw new KernelFault(at, oopsFor(at, 'write', undefined));
-      if (needsWritable && !page.perm.write) this.fault(at, bytes.length, path, page.perm);
+    this.forEachChunk(addr, bytes.length, (m, i, off, _pos, _n, index) => {
+      const at = (pageAddress(index) + BigInt(off)) & U64_MAX;
+      if (!m) throw new KernelFault(at, oopsFor(at, 'write', undefined));
+      if (needsWritable && !m.write[i]) this.fault(at, bytes.length, path, { write: false, exec: m.exec[i] === 1 });
     });
-    this.forEachChunk(addr, bytes.length, true, (page, off, pos, n, at) => {
-      if (!page) throw new KernelFault(at, oopsFor(at, 'write', undefined));
-      page.data.set(bytes.subarray(pos, pos + n), off);
+    this.forEachChunk(addr, bytes.length, (m, i, off, pos, n) => {
+      this.pageForWrite(m!, i).set(bytes.subarray(pos, pos + n), off);
     });
     const fn = this.trace.path.at(-1) ?? '?';
     this.writesBy.set(fn, (this.writesBy.get(fn) ?? 0) + 1);
@@ -471,29 +479,44 @@ export class AddressSpace {
 
   /** Bulk copy that is recorded by the caller as one event (move_module's memcpy of a section). */
   copyIn(addr: bigint, bytes: Uint8Array): void {
-    this.forEachChunk(addr & U64_MAX, bytes.length, true, (page, off, pos, n, at) => {
-      if (!page?.perm.write) throw new KernelFault(at, oopsFor(at, 'write', page?.perm));
-      page.data.set(bytes.subarray(pos, pos + n), off);
+    this.forEachChunk(addr & U64_MAX, bytes.length, (m, i, off, pos, n, index) => {
+      if (!m?.write[i]) {
+        const at = (pageAddress(index) + BigInt(off)) & U64_MAX;
+        throw new KernelFault(at, oopsFor(at, 'write', m && { write: false, exec: m.exec[i] === 1 }));
+      }
+      this.pageForWrite(m, i).set(bytes.subarray(pos, pos + n), off);
     });
   }
 
+  /**
+   * `fn` for each page-sized piece of [addr, addr + length): the mapping holding it (undefined:
+   * unmapped) and its page there, the offset in that page, the offset in the range, the length,
+   * and the page's index (for a fault's address). No object or bigint per piece.
+   */
   private forEachChunk(
     addr: bigint,
     length: number,
-    forWrite: boolean,
-    fn: (page: Page | undefined, offset: number, pos: number, n: number, at: bigint) => void,
+    fn: (m: Mapping | undefined, i: number, offset: number, pos: number, n: number, index: number) => void,
   ): void {
     let pos = 0;
     let index = pageIndex(addr & U64_MAX);
     let offset = Number(addr & PAGE_OFFSET_MASK);
+    let m: Mapping | undefined;
     while (pos < length) {
       const n = Math.min(length - pos, PAGE_SIZE - offset);
-      fn(this.page(index, forWrite), offset, pos, n, (pageAddress(index) + BigInt(offset)) & U64_MAX);
+      if (!m || index < m.first || index >= m.first + m.count) m = this.find(index);
+      fn(m, m ? index - m.first : 0, offset, pos, n, index);
       pos += n;
       index++;
       offset = 0;
     }
   }
+}
+
+/** The oops of a read from an unmapped page. */
+function readFault(index: number, offset: number): KernelFault {
+  const at = (pageAddress(index) + BigInt(offset)) & U64_MAX;
+  return new KernelFault(at, oopsFor(at, 'read', undefined));
 }
 
 /** Page i of a mapping made from the gathers over it, in order; undefined when none reaches it. */

@@ -269,3 +269,9 @@ export function symbolic(k: Kernel, addr: bigint): string {
   }
   return `0x${addr.toString(16)}`;
 }
+
+/**
+ * symbolic() for a write's description, which only a recorded write keeps: the command line's
+ * loads record none, and a big module has thousands of such sites.
+ */
+export const siteName = (k: Kernel, addr: bigint): string => (k.mem.recordWrites ? symbolic(k, addr) : '');

@@ -8,7 +8,7 @@ import { kernel_text_address } from '../../extable.ts';
 import type { Kernel } from '../../kernel_types.ts';
 import { s32At, setS32 } from '../../lib/unaligned.ts';
 import { CpuCaps, X86_FEATURE } from '../../machine.ts';
-import { symbolic } from '../../module/kallsyms.ts';
+import { siteName, symbolic } from '../../module/kallsyms.ts';
 import type { Module, Shdr } from '../../module/types.ts';
 import { type Insn, insn_decode_kernel } from './insn.ts';
 import { text_poke, text_poke_early } from './text_poke.ts';
@@ -137,7 +137,7 @@ export function apply_retpolines(k: Kernel, mod: Module, sec: Shdr): void {
       buf.set(bytes);
       optimize_nops(buf, bytes.length);
       text_poke_early(k, addr, buf.slice(0, bytes.length), {
-        what: `retpoline → indirect branch at ${symbolic(k, addr)}`,
+        what: `retpoline → indirect branch at ${siteName(k, addr)}`,
       });
       patched++;
     }
@@ -185,10 +185,16 @@ export function cpu_wants_rethunk_at(k: Kernel, addr: bigint): boolean {
   return !(addr & 0x20n);
 }
 
+/**
+ * A vmlinux symbol's address: the table's, or the one fakeMissingSymbols gave it when a module
+ * named it — the address that module's `jmp __x86_return_thunk` was relocated to.
+ */
+const vmlinuxSymbol = (k: Kernel, name: string) => k.vmlinux.addressOf(name) ?? k.inventedSymbols.get(name);
+
 /** The x86_return_thunk the mitigations chose (its kallsyms address). */
 export function x86_return_thunk(k: Kernel): bigint | undefined {
   const name = k.machine.returnThunk === 'none' ? '__x86_return_thunk' : k.machine.returnThunk;
-  return k.vmlinux.addressOf(name);
+  return vmlinuxSymbol(k, name);
 }
 
 const tramp_ud = [0x0f, 0xb9, 0xcc];
@@ -201,7 +207,7 @@ const tramp_ud = [0x0f, 0xb9, 0xcc];
  */
 export function apply_returns(k: Kernel, mod: Module, sec: Shdr): void {
   const step = k.trace.step('apply_returns', { module: mod.name, file: FILE, fn: 'apply_returns' });
-  const thunk = k.vmlinux.addressOf('__x86_return_thunk');
+  const thunk = vmlinuxSymbol(k, '__x86_return_thunk');
   const sites = relTable(k, sec);
   let toRet = 0;
   let toThunk = 0;
@@ -314,10 +320,10 @@ export function apply_alternatives(k: Kernel, mod: Module, sec: Shdr): void {
         recompute_jump(replacementlen, instr, replacement, buf);
       buf.fill(0x90, replacementlen, instrlen);
       const len = Math.max(replacementlen, instrlen);
-      text_poke_early(k, instr, buf.subarray(0, len), { what: `alternative ${name} at ${symbolic(k, instr)}` });
+      text_poke_early(k, instr, buf.subarray(0, len), { what: `alternative ${name} at ${siteName(k, instr)}` });
       applied.push(name);
     }
-    if (optimize_nops_at(k, instr, instrlen, `alternative site ${symbolic(k, instr)}`)) optimized++;
+    if (optimize_nops_at(k, instr, instrlen, `alternative site ${siteName(k, instr)}`)) optimized++;
   }
   const counts = new Map<string, number>();
   for (const a of applied) counts.set(a, (counts.get(a) ?? 0) + 1);
@@ -366,7 +372,7 @@ export function apply_ibt_endbr(
       (endbr[0] === 0xf3 && endbr[1] === 0x0f && endbr[2] === 0x1e && endbr[3] === 0xfa) ||
       endbr.every((b, i) => b === poison[i]);
     if (!isEndbr) continue;
-    text_poke_early(k, addr, poison, { what: `ENDBR sealed at ${symbolic(k, addr)}` });
+    text_poke_early(k, addr, poison, { what: `ENDBR sealed at ${siteName(k, addr)}` });
     n++;
   }
   step.title = `${fn}: ${n} ENDBR instructions sealed`;

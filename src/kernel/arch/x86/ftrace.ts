@@ -16,7 +16,7 @@ import type { Kernel } from '../../kernel_types.ts';
 import { PAGE_SIZE } from '../../mm/page.ts';
 import { set_memory_ro, set_memory_rox, set_memory_x } from '../../mm/set_memory.ts';
 import { MODULES_VADDR } from '../../mm/vmalloc.ts';
-import { symbolic } from '../../module/kallsyms.ts';
+import { siteName } from '../../module/kallsyms.ts';
 import { set_all_modules_text_ro, set_all_modules_text_rw } from '../../module/strict_rwx.ts';
 import { text_gen_insn, x86_nops } from './alternative.ts';
 import { kernel_text_alias_writable, set_kernel_text_ro, set_kernel_text_rw } from './init_64.ts';
@@ -62,7 +62,7 @@ export function ftrace_make_nop(
   const old = ftrace_call_replace(ip, mcount_addr);
   const cur = k.mem.read(ip, MCOUNT_INSN_SIZE);
   if (cur.some((b, i) => b !== old[i])) return { err: -22, actual: cur, expected: old };
-  const what = `ftrace NOP at ${symbolic(k, ip)}${init ? ' (init text)' : ''}`;
+  const what = `ftrace NOP at ${siteName(k, ip)}${init ? ' (init text)' : ''}`;
   if (k.profile.ftraceCodeModify === 'set_all_modules_text_rw') {
     // ftrace_modify_code_direct(): probe_kernel_write(), then sync_core() on this CPU only
     const err = ftrace_write(k, ip, ftrace_nop_replace(), what);

@@ -138,8 +138,9 @@ export function orc_sort(ip: Uint8Array, tab: Uint8Array, num: number): number {
   const tab0 = tab.slice(0, num * ORC_ENTRY_SIZE);
   for (let i = 0; i < num; i++) {
     const from = perm[i]!;
+    // byte by byte: a subarray per entry is 200k objects for a big module
     if (from !== i)
-      tab.set(tab0.subarray(from * ORC_ENTRY_SIZE, from * ORC_ENTRY_SIZE + ORC_ENTRY_SIZE), i * ORC_ENTRY_SIZE);
+      for (let j = 0; j < ORC_ENTRY_SIZE; j++) tab[i * ORC_ENTRY_SIZE + j] = tab0[from * ORC_ENTRY_SIZE + j]!;
   }
   return swaps;
 }
