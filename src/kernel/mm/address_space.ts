@@ -310,6 +310,8 @@ export class AddressSpace {
    * the pieces now; the others keep the copy as its pieces until they are read or written.
    */
   writeGather(addr: bigint, g: GatherPieces, path: WritePath, what: string): void {
+    // nothing to copy touches no page (the table may end exactly where the allocation does)
+    if (g.length === 0) return this.write(addr, new Uint8Array(0), path, { what });
     addr &= U64_MAX;
     const needsWritable = path === 'memcpy' || path === 'store';
     const first = pageIndex(addr);

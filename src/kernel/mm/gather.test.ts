@@ -105,6 +105,15 @@ describe('AddressSpace.writeGather()', () => {
     expect(mem.isZero(BASE, PAGE_SIZE)).toBe(true);
   });
 
+  it('copies nothing, and touches no page, when there is nothing to copy (a table ending where its allocation does)', () => {
+    const trace = new TraceRecorder('test');
+    const mem = new AddressSpace(trace);
+    mem.map(BASE, 1, { write: true, exec: false });
+    const empty = { src: new Uint8Array(0), pieces: new Float64Array(0), count: 0, length: 0 };
+    expect(() => mem.writeGather(BASE + BigInt(PAGE_SIZE), empty, 'memcpy', 'names')).not.toThrow();
+    expect([trace.trace.writes.length, trace.trace.writes.size[0]]).toEqual([1, 0]);
+  });
+
   it('is one write in the log: its whole length, its first WRITE_BYTES_KEPT bytes before and after', () => {
     const trace = new TraceRecorder('test');
     const mem = new AddressSpace(trace);
