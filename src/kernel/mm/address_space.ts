@@ -311,7 +311,10 @@ export class AddressSpace {
    */
   writeGather(addr: bigint, g: GatherPieces, path: WritePath, what: string): void {
     // nothing to copy touches no page (the table may end exactly where the allocation does)
-    if (g.length === 0) return this.write(addr, new Uint8Array(0), path, { what });
+    if (g.length === 0) {
+      this.write(addr, new Uint8Array(0), path, { what });
+      return;
+    }
     addr &= U64_MAX;
     const needsWritable = path === 'memcpy' || path === 'store';
     const first = pageIndex(addr);
