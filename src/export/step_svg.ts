@@ -22,8 +22,10 @@ import {
   type Rect,
   type RegionBox,
   runRects,
+  tinyPages,
 } from '../view_model/map_layout.ts';
 import { LEGEND_ORDER, MARK, PERM_STYLE } from '../view_model/palette.ts';
+import { writtenRuns } from '../view_model/written_runs.ts';
 
 export interface SvgPanel {
   /** Column heading (a comparison's strategy), optional for a single trace. */
@@ -281,6 +283,10 @@ function mapSvg(
             `<rect x="${r(at.x)}" y="${r(at.y + layout.pageH - h - 2)}" width="${r(w)}" height="${h}" fill="${fill}"/>`,
           );
         }
+      } else if (hi > lo && tinyPages(layout)) {
+        for (const [from, to] of writtenRuns(s, lo, hi, info.pages))
+          for (const a of runRects(layout, box, from, to))
+            out.push(`<rect x="${r(a.x)}" y="${r(a.y)}" width="${r(a.w)}" height="${r(a.h)}" fill="${MARK.current}"/>`);
       } else if (hi > lo) {
         const hit = new Set<number>();
         for (let i = lo; i < hi; i++) hit.add(Math.floor(s.offset[i]! / PAGE_SIZE));

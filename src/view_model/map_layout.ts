@@ -72,13 +72,13 @@ export function layoutMap(map: PageMap, width: number, options: LayoutOptions = 
     ? Math.min(MAX_PAGE_W, rowW)
     : Math.max(MIN_PAGE_W, Math.min(MAX_PAGE_W, Math.floor(avail / maxPages)));
   // A region too big for MAX_ROWS rows of the smallest pages (a crafted 1 GiB module is 262,144
-  // pages: 8,900 px of rows) gets pages of 1-4 px, half as wide as tall, so the map stays a picture.
+  // pages: 11,000 px of rows) gets square pages of 1-4 px, so the map stays a picture.
   const huge = !rowMode && Math.ceil(maxPages / Math.floor(avail / MIN_PAGE_W)) > MAX_ROWS;
   const smallest = huge ? Math.max(1, Math.min(MIN_PAGE_W - 1, Math.floor((avail * MAX_ROWS) / maxPages))) : MIN_PAGE_W;
   const pageW = Math.max(smallest, Math.min(huge ? smallest : natural, options.maxPageW ?? natural));
   const detailed = pageW >= 56;
   const gap = detailed ? 3 : pageW >= 10 ? 1 : 0;
-  const pageH = detailed ? (compact ? 72 : 92) : pageW < MIN_PAGE_W ? 2 * pageW : Math.max(8, Math.min(pageW, 16));
+  const pageH = detailed ? (compact ? 72 : 92) : pageW < MIN_PAGE_W ? pageW : Math.max(8, Math.min(pageW, 16));
   const cols = Math.max(1, Math.floor((avail + gap) / pageW));
   const lanes: LaneBox[] = [];
   const boxes: RegionBox[] = [];
@@ -157,6 +157,11 @@ export function viewToOffset(
     return { box, page, offset: page * PAGE_SIZE + Math.floor(within * PAGE_SIZE) };
   }
   return undefined;
+}
+
+/** Pages of 1-4 px (a huge region): a written page is shown by colouring its run, not by a dot. */
+export function tinyPages(layout: MapLayout): boolean {
+  return layout.pageW < MIN_PAGE_W;
 }
 
 export interface Rect {

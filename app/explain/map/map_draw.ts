@@ -12,8 +12,10 @@ import {
   pageOrigin,
   type RegionBox,
   runRects,
+  tinyPages,
 } from '../../../src/view_model/map_layout.ts';
 import { MARK, PERM_STYLE } from '../../../src/view_model/palette.ts';
+import { writtenRuns } from '../../../src/view_model/written_runs.ts';
 
 export interface Theme {
   fg: string;
@@ -319,6 +321,11 @@ function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: Region
       const h = current ? 16 : 9;
       ctx.fillRect(at.x, at.y + layout.pageH - h - 2, w, h);
     }
+  } else if (hi > lo && tinyPages(layout)) {
+    // Tiny pages: every page this step wrote to, coloured as the legend's "written this step".
+    ctx.fillStyle = MARK.current;
+    for (const [from, to] of writtenRuns(sites, lo, hi, box.info.pages))
+      for (const a of runRects(layout, box, from, to)) ctx.fillRect(a.x, a.y, a.w, a.h);
   } else if (hi > lo) {
     // Small pages: a dot on each page this step wrote to.
     const hit = new Uint8Array(box.info.pages);
