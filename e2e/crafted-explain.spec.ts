@@ -3,36 +3,8 @@
 // The files are made in code (src/fuzz/crafted.ts).
 import { readFileSync } from 'node:fs';
 import type { Download, Page } from '@playwright/test';
-import { gzipSync } from 'fflate';
-import { SHF_ALLOC, SHF_INFO_LINK, SHT_PROGBITS, SHT_RELA, SIZEOF_RELA } from '../src/elf/constants.ts';
-import { parseElfObject } from '../src/elf/parse.ts';
-import { craftedInputs, graft, relaTable } from '../src/fuzz/crafted.ts';
-import { stripSignature } from '../src/test_support/craft.ts';
+import { longNames, noneRelocations } from './crafted_inputs.ts';
 import { expect, openApp, test } from './helpers.ts';
-
-const crc7 = new Uint8Array(readFileSync(new URL('../src/elf/__fixtures__/debian/crc7.ko', import.meta.url)));
-
-/** crc7.ko with `count` R_X86_64_NONE relocations, all on byte 0 of an 8-byte section, gzipped. */
-function noneRelocations(count: number): Uint8Array {
-  const elf = parseElfObject(stripSignature(crc7), 'crc7.ko');
-  const data = elf.sections.length;
-  return gzipSync(
-    graft(crc7, {
-      sections: [
-        { name: '.data.crafted', type: SHT_PROGBITS, flags: SHF_ALLOC | 1n, data: new Uint8Array(8) },
-        {
-          name: '.rela.data.crafted',
-          type: SHT_RELA,
-          flags: SHF_INFO_LINK,
-          data: relaTable(count, 0, 0, () => 0),
-          info: data,
-          link: elf.symtabIndex,
-          entsize: SIZEOF_RELA,
-        },
-      ],
-    }),
-  );
-}
 
 async function open(page: Page, name: string, bytes: Uint8Array) {
   await page
@@ -96,8 +68,7 @@ test('1,000 symbols naming one 1 MiB string: a 1 GiB core region loads, its name
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await openApp(page);
-  const input = craftedInputs('full', crc7).find((c) => c.name === 'base-long-names.ko')!;
-  await open(page, 'base-long-names.ko', input.bytes());
+  await open(page, 'base-long-names.ko', longNames());
   await page.getByTestId('tab-symbols').click();
   await expect(page.getByTestId('symbols-table')).toContainText('aaaaaaaa');
   await explain(page, 'base-long-names.ko');
