@@ -105,6 +105,12 @@ test('10 million R_X86_64_NONE relocations on one byte: all listed, explained, e
   await expect(table.locator('[aria-selected=true]')).toContainText('9999999');
   await expect(table.locator('.vt-body [role=row]').last()).toBeInViewport();
   await expect(table.locator('.vt-body [role=row]').last()).toContainText('9999999');
+  // the filter tests each symbol and type once, not each entry
+  await page.getByTestId('reloc-filter').fill('r_x86_64_none');
+  await expect(page.getByTestId('reloc-caption')).toContainText('10,000,000 Elf64_Rela entries (10,000,000 shown)');
+  await page.getByTestId('reloc-filter').fill('pc32');
+  await expect(page.getByTestId('reloc-caption')).toContainText('(0 shown)');
+  await page.getByTestId('reloc-filter').fill('');
 
   await explain(page, 'none-10m.ko.gz');
   await stepTo(page, 'apply .rela.data.crafted');
