@@ -1,6 +1,7 @@
 // A windowed table: only the rows in view (plus a few) are in the DOM, so 320k relocations
 // scroll as smoothly as 30. Fixed row height; columns are a CSS grid shared by header and rows.
 import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { realScroll, scrollScale } from '../../src/view_model/virtual_scroll.ts';
 
 export interface Column {
   id: string;
@@ -42,7 +43,10 @@ export function VirtualTable({
   empty,
 }: VirtualTableProps) {
   const scroller = useRef<HTMLDivElement>(null);
+  /** Virtual scroll position: the scroller's scrollTop, scaled when the rows are too tall for the browser. */
   const [scrollTop, setScrollTop] = useState(0);
+  /** The last position set by reveal(), exact, and the scrollTop it was given (rounded by the browser). */
+  const pinned = useRef({ real: -1, virtual: 0 });
   const [viewport, setViewport] = useState(600);
 
   useLayoutEffect(() => {
@@ -58,6 +62,7 @@ export function VirtualTable({
   // A new data set starts at the top.
   useEffect(() => {
     if (scroller.current) scroller.current.scrollTop = 0;
+    pinned.current = { real: -1, virtual: 0 };
     setScrollTop(0);
   }, [rowCount, columns]);
 
@@ -65,6 +70,9 @@ export function VirtualTable({
   const minWidth = `calc(${columns.reduce((sum, c) => sum + c.width, 0)}ch + ${columns.length * 10 + 8}px)`;
 
   const headerHeight = rowHeight + 4;
+  const scale = scrollScale(rowCount, rowHeight, headerHeight, viewport);
+  // rows sit where the virtual position puts them, inside a body capped at scale.body
+  const shift = scrollTop - realScroll(scale, scrollTop);
   const first = Math.max(0, Math.floor((scrollTop - headerHeight) / rowHeight) - OVERSCAN);
   const last = Math.min(rowCount, Math.ceil((scrollTop + viewport) / rowHeight) + OVERSCAN);
 
@@ -73,10 +81,19 @@ export function VirtualTable({
       const el = scroller.current;
       if (!el) return;
       const top = headerHeight + row * rowHeight;
-      if (top - headerHeight < el.scrollTop) el.scrollTop = top - headerHeight;
-      else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+      const at = el.scrollTop === pinned.current.real ? pinned.current.virtual : el.scrollTop * scale.ratio;
+      const to =
+        top - headerHeight < at
+          ? top - headerHeight
+          : top + rowHeight > at + el.clientHeight
+            ? top + rowHeight - el.clientHeight
+            : at;
+      if (to === at) return;
+      el.scrollTop = realScroll(scale, to);
+      pinned.current = { real: el.scrollTop, virtual: to };
+      setScrollTop(to);
     },
-    [headerHeight, rowHeight],
+    [headerHeight, rowHeight, scale.ratio],
   );
 
   // A selection made elsewhere (a link from another view) is scrolled into view.
@@ -126,7 +143,7 @@ export function VirtualTable({
         aria-rowindex={r + 2}
         aria-selected={onSelect ? selected === r : undefined}
         className={`vt-row${selected === r ? ' selected' : ''}${r % 2 ? ' odd' : ''}${extra ? ` ${extra}` : ''}`}
-        style={{ top: r * rowHeight, height: rowHeight, gridTemplateColumns: template }}
+        style={{ top: r * rowHeight - shift, height: rowHeight, gridTemplateColumns: template }}
         onClick={onSelect ? () => onSelect(r) : undefined}
       >
         {columns.map((c) => (
@@ -154,7 +171,10 @@ export function VirtualTable({
       data-rows={rowCount}
       tabIndex={0}
       onKeyDown={onKeyDown}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      onScroll={(e) => {
+        const real = e.currentTarget.scrollTop;
+        setScrollTop(real === pinned.current.real ? pinned.current.virtual : real * scale.ratio);
+      }}
     >
       <div role="rowgroup" className="vt-head" style={{ minWidth }}>
         <div
@@ -175,7 +195,7 @@ export function VirtualTable({
           ))}
         </div>
       </div>
-      <div role="rowgroup" className="vt-body" style={{ height: Math.max(rowCount * rowHeight, rowHeight), minWidth }}>
+      <div role="rowgroup" className="vt-body" style={{ height: Math.max(scale.body, rowHeight), minWidth }}>
         {rowCount === 0 ? <div className="vt-empty">{empty ?? 'Nothing to show.'}</div> : rows}
       </div>
     </div>

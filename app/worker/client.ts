@@ -7,6 +7,7 @@ import type { RunKind } from '../../src/engine/request.ts';
 import type { ResultOf, RunResult } from '../../src/engine/run.ts';
 import type { ModuleWorkerApi, OpenReply, RecordingReply, SectionBytesReply, WorkerRequest } from './protocol.ts';
 import { spawnModuleWorker } from './spawn.ts';
+import { restoreNames } from './transferables.ts';
 
 export type WorkerFactory = () => Worker;
 
@@ -138,7 +139,9 @@ export class ModuleWorkerClient {
   /** Decodes a module. `buffer` is transferred to the worker and is detached afterwards. */
   async open(buffer: ArrayBuffer, fileName: string): Promise<OpenReply> {
     const g = this.generation;
-    return this.guard(g, g.api.open(Comlink.transfer(buffer, [buffer]), fileName), `decoding ${fileName}`);
+    const reply = await this.guard(g, g.api.open(Comlink.transfer(buffer, [buffer]), fileName), `decoding ${fileName}`);
+    if (reply.shared && reply.result.ok) restoreNames(reply.result.module.elf, reply.shared);
+    return reply;
   }
 
   async release(handle: number): Promise<void> {

@@ -41,8 +41,13 @@ const api: ModuleWorkerApi = {
     }
     kept.set(handle, { bytes: r.bytes, fileName, sections: r.module.elf.sections });
     decoded.set(handle, { bytes: r.bytes, elf: r.module.elf });
-    const { elf, transfer } = prepareForTransfer(r.module.elf);
-    const reply: OpenReply = { handle, result: { ok: true, module: { ...r.module, elf } }, parseMs };
+    const { elf, transfer, shared } = prepareForTransfer(r.module.elf);
+    const reply: OpenReply = {
+      handle,
+      result: { ok: true, module: { ...r.module, elf } },
+      parseMs,
+      ...(shared ? { shared } : {}),
+    };
     return Comlink.transfer(reply, transfer);
   },
   release(handle: number): void {

@@ -4,6 +4,7 @@ import type { RunRequest } from '../../src/engine/request.ts';
 import type { RunResult } from '../../src/engine/run.ts';
 import type { OpenResult } from '../../src/module_file.ts';
 import type { Trace } from '../../src/trace/types.ts';
+import type { SharedNames } from './transferables.ts';
 
 /** A run as the worker takes it: modules are handles of files it keeps (open() and stash()). */
 export type WorkerRequest = RunRequest<number>;
@@ -14,6 +15,8 @@ export interface OpenReply {
   result: OpenResult;
   /** Wall time of openModule (decompress + validate + decode) inside the worker, ms. */
   parseMs: number;
+  /** Long names the module's symbols and sections share, sent once (client.ts puts them back). */
+  shared?: SharedNames;
 }
 
 export interface ModuleWorkerApi {

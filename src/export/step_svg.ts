@@ -14,8 +14,18 @@ import type { Trace } from '../trace/types.ts';
 import { WHY } from '../trace/why.ts';
 import { flipsAt } from '../view_model/flips.ts';
 import { type Face, Footnotes, fitLabel, textWidth, wrapToWidth } from '../view_model/label_fit.ts';
-import { layoutMap, type MapLayout, offsetToView, pageOrigin, type RegionBox } from '../view_model/map_layout.ts';
+import {
+  layoutMap,
+  type MapLayout,
+  offsetToView,
+  pageOrigin,
+  type Rect,
+  type RegionBox,
+  runRects,
+  tinyPages,
+} from '../view_model/map_layout.ts';
 import { LEGEND_ORDER, MARK, PERM_STYLE } from '../view_model/palette.ts';
+import { writtenRuns } from '../view_model/written_runs.ts';
 
 export interface SvgPanel {
   /** Column heading (a comparison's strategy), optional for a single trace. */
@@ -73,6 +83,20 @@ const DEFS = `<defs>
 <pattern id="hatch-diagonal" width="8" height="8" patternUnits="userSpaceOnUse"><path d="M0 8L8 0M-1 1L1 -1M7 9L9 7" stroke="rgba(0,0,0,0.22)" stroke-width="1.2"/></pattern>
 <pattern id="hatch-cross" width="10" height="10" patternUnits="userSpaceOnUse"><path d="M0 10L10 0M-1 1L1 -1M9 11L11 9M0 0L10 10" stroke="rgba(0,0,0,0.9)" stroke-width="2"/></pattern>
 </defs>`;
+
+/** Small pages of one permission filling `a` (no borders or badges: a run, see runRects). */
+function area(a: Rect, code: PermCode): string {
+  const { x, y, w, h } = a;
+  if (code === PermCode.None || code === PermCode.Freed)
+    return w < 4
+      ? ''
+      : `<rect x="${r(x + 0.5)}" y="${r(y + 0.5)}" width="${r(w - 1)}" height="${r(h - 1)}" fill="none" stroke="${code === PermCode.Freed ? MUTED : LINE}" stroke-dasharray="3 3"/>`;
+  const style = PERM_STYLE[code];
+  const fill = `<rect x="${r(x)}" y="${r(y)}" width="${r(w)}" height="${r(h)}" fill="${style.fill}"/>`;
+  return style.hatch === 'none'
+    ? fill
+    : `${fill}<rect x="${r(x)}" y="${r(y)}" width="${r(w)}" height="${r(h)}" fill="url(#hatch-${style.hatch})"/>`;
+}
 
 function page(layout: MapLayout, x: number, y: number, code: PermCode): string {
   const w = layout.pageW - layout.gap;
@@ -202,27 +226,37 @@ function mapSvg(
       const label = (at12 ?? fitLabel(forms, room, 10, 'mono'))?.[0] ?? notes.key(`${info.region.module} ${full}`);
       out.push(text(box.x, box.labelY, label, { 'font-size': px, fill: MUTED }, room));
       const perms = map.perms[step]?.[info.id];
-      for (let p = 0; p < info.pages; p++) {
-        const o = pageOrigin(layout, box, p);
-        const code = (perms?.[p] ?? PermCode.None) as PermCode;
-        out.push(page(layout, o.x, o.y, code));
-        if (layout.detailed && code !== PermCode.None && code !== PermCode.Freed) {
-          out.push(sectionsIn(layout, box, p, o.x, o.y, notes));
-          const off = `+0x${(p * PAGE_SIZE).toString(16)}`;
-          const w = layout.pageW - layout.gap;
-          // the page's offset, where the permission badge leaves room for it
-          if (monoWidth(PERM_STYLE[code].badge, 12) + 13 + 6 + monoWidth(off, 10) + 5 <= w)
-            out.push(
-              text(
-                o.x + w - 5,
-                o.y + 15,
-                off,
-                { 'font-size': 10, fill: PERM_STYLE[code].ink, 'text-anchor': 'end' },
-                { x: o.x, y: o.y, w, h: layout.pageH },
-              ),
-            );
+      // A gapless grid of small pages: each run of alike pages as one shape (a 1 GiB region is 262,144 pages).
+      if (!layout.detailed && layout.gap === 0)
+        for (let p = 0; p < info.pages; ) {
+          const code = (perms?.[p] ?? PermCode.None) as PermCode;
+          let q = p + 1;
+          while (q < info.pages && (perms?.[q] ?? PermCode.None) === code) q++;
+          for (const a of runRects(layout, box, p, q)) out.push(area(a, code));
+          p = q;
         }
-      }
+      else
+        for (let p = 0; p < info.pages; p++) {
+          const o = pageOrigin(layout, box, p);
+          const code = (perms?.[p] ?? PermCode.None) as PermCode;
+          out.push(page(layout, o.x, o.y, code));
+          if (layout.detailed && code !== PermCode.None && code !== PermCode.Freed) {
+            out.push(sectionsIn(layout, box, p, o.x, o.y, notes));
+            const off = `+0x${(p * PAGE_SIZE).toString(16)}`;
+            const w = layout.pageW - layout.gap;
+            // the page's offset, where the permission badge leaves room for it
+            if (monoWidth(PERM_STYLE[code].badge, 12) + 13 + 6 + monoWidth(off, 10) + 5 <= w)
+              out.push(
+                text(
+                  o.x + w - 5,
+                  o.y + 15,
+                  off,
+                  { 'font-size': 10, fill: PERM_STYLE[code].ink, 'text-anchor': 'end' },
+                  { x: o.x, y: o.y, w, h: layout.pageH },
+                ),
+              );
+          }
+        }
       if (layout.detailed && (step < info.allocStep || (info.freeStep !== undefined && step >= info.freeStep))) {
         const at = step < info.allocStep ? info.allocStep : info.freeStep!;
         const what = `${step < info.allocStep ? 'allocated' : 'freed'} at step ${at}`;
@@ -249,6 +283,10 @@ function mapSvg(
             `<rect x="${r(at.x)}" y="${r(at.y + layout.pageH - h - 2)}" width="${r(w)}" height="${h}" fill="${fill}"/>`,
           );
         }
+      } else if (hi > lo && tinyPages(layout)) {
+        for (const [from, to] of writtenRuns(s, lo, hi, info.pages))
+          for (const a of runRects(layout, box, from, to))
+            out.push(`<rect x="${r(a.x)}" y="${r(a.y)}" width="${r(a.w)}" height="${r(a.h)}" fill="${MARK.current}"/>`);
       } else if (hi > lo) {
         const hit = new Set<number>();
         for (let i = lo; i < hi; i++) hit.add(Math.floor(s.offset[i]! / PAGE_SIZE));

@@ -47,6 +47,8 @@ const REGION_HGAP = 18;
 const LANE_GAP = 10;
 const MAX_PAGE_W = 230;
 const MIN_PAGE_W = 5;
+/** Rows of pages of MIN_PAGE_W beyond which a region's pages get smaller still (see layoutMap). */
+const MAX_ROWS = 96;
 /** Below this page width regions are stacked, one per row block, instead of side by side. */
 const ROW_MODE_MIN_W = 96;
 
@@ -69,10 +71,14 @@ export function layoutMap(map: PageMap, width: number, options: LayoutOptions = 
   const natural = rowMode
     ? Math.min(MAX_PAGE_W, rowW)
     : Math.max(MIN_PAGE_W, Math.min(MAX_PAGE_W, Math.floor(avail / maxPages)));
-  const pageW = Math.max(MIN_PAGE_W, Math.min(natural, options.maxPageW ?? natural));
+  // A region too big for MAX_ROWS rows of the smallest pages (a crafted 1 GiB module is 262,144
+  // pages: 11,000 px of rows) gets square pages of 1-4 px, so the map stays a picture.
+  const huge = !rowMode && Math.ceil(maxPages / Math.floor(avail / MIN_PAGE_W)) > MAX_ROWS;
+  const smallest = huge ? Math.max(1, Math.min(MIN_PAGE_W - 1, Math.floor((avail * MAX_ROWS) / maxPages))) : MIN_PAGE_W;
+  const pageW = Math.max(smallest, Math.min(huge ? smallest : natural, options.maxPageW ?? natural));
   const detailed = pageW >= 56;
   const gap = detailed ? 3 : pageW >= 10 ? 1 : 0;
-  const pageH = detailed ? (compact ? 72 : 92) : Math.max(8, Math.min(pageW, 16));
+  const pageH = detailed ? (compact ? 72 : 92) : pageW < MIN_PAGE_W ? pageW : Math.max(8, Math.min(pageW, 16));
   const cols = Math.max(1, Math.floor((avail + gap) / pageW));
   const lanes: LaneBox[] = [];
   const boxes: RegionBox[] = [];
@@ -151,4 +157,51 @@ export function viewToOffset(
     return { box, page, offset: page * PAGE_SIZE + Math.floor(within * PAGE_SIZE) };
   }
   return undefined;
+}
+
+/** Pages of 1-4 px (a huge region): a written page is shown by colouring its run, not by a dot. */
+export function tinyPages(layout: MapLayout): boolean {
+  return layout.pageW < MIN_PAGE_W;
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/**
+ * The area of pages [from, to) of a region as at most three rectangles (the rest of the first
+ * row, the whole rows between, the start of the last row): a run of a million alike pages is
+ * painted as one shape, not a million. Only for gapless grids (gap 0), where it is exact.
+ */
+export function runRects(layout: MapLayout, box: RegionBox, from: number, to: number): Rect[] {
+  const out: Rect[] = [];
+  const rowH = layout.pageH + layout.gap;
+  const row = (p: number) => Math.floor(p / box.cols);
+  const span = (a: number, b: number) => {
+    const o = pageOrigin(layout, box, a);
+    out.push({ x: o.x, y: o.y, w: (b - a) * layout.pageW - layout.gap, h: layout.pageH });
+  };
+  if (to <= from) return out;
+  const r0 = row(from);
+  const r1 = row(to - 1);
+  if (r0 === r1) {
+    span(from, to);
+    return out;
+  }
+  let a = from;
+  if (a % box.cols) {
+    span(a, (r0 + 1) * box.cols);
+    a = (r0 + 1) * box.cols;
+  }
+  const fullTo = to % box.cols ? r1 * box.cols : to;
+  if (fullTo > a) {
+    const o = pageOrigin(layout, box, a);
+    const rows = (fullTo - a) / box.cols;
+    out.push({ x: o.x, y: o.y, w: box.cols * layout.pageW - layout.gap, h: rows * rowH - layout.gap });
+  }
+  if (fullTo < to) span(fullTo, to);
+  return out;
 }

@@ -6,8 +6,16 @@ import { PAGE_SIZE } from '../../../src/kernel/mm/page.ts';
 import { type PageMap, SITE_FAULT, sitesOfStep } from '../../../src/trace/page_map.ts';
 import { PermCode } from '../../../src/trace/perm_code.ts';
 import type { Flip } from '../../../src/view_model/flips.ts';
-import { type MapLayout, offsetToView, pageOrigin, type RegionBox } from '../../../src/view_model/map_layout.ts';
+import {
+  type MapLayout,
+  offsetToView,
+  pageOrigin,
+  type RegionBox,
+  runRects,
+  tinyPages,
+} from '../../../src/view_model/map_layout.ts';
 import { MARK, PERM_STYLE } from '../../../src/view_model/palette.ts';
+import { writtenRuns } from '../../../src/view_model/written_runs.ts';
 
 export interface Theme {
   fg: string;
@@ -313,6 +321,11 @@ function drawRegion(ctx: CanvasRenderingContext2D, input: BaseInput, box: Region
       const h = current ? 16 : 9;
       ctx.fillRect(at.x, at.y + layout.pageH - h - 2, w, h);
     }
+  } else if (hi > lo && tinyPages(layout)) {
+    // Tiny pages: every page this step wrote to, coloured as the legend's "written this step".
+    ctx.fillStyle = MARK.current;
+    for (const [from, to] of writtenRuns(sites, lo, hi, box.info.pages))
+      for (const a of runRects(layout, box, from, to)) ctx.fillRect(a.x, a.y, a.w, a.h);
   } else if (hi > lo) {
     // Small pages: a dot on each page this step wrote to.
     const hit = new Uint8Array(box.info.pages);
@@ -355,14 +368,31 @@ function drawSmallPages(
   const w = layout.pageW - layout.gap;
   const h = layout.pageH;
   const paths = new Map<PermCode, Path2D>();
-  for (let p = 0; p < box.info.pages; p++) {
-    const code = (perms?.[p] ?? PermCode.None) as PermCode;
-    if ((code === PermCode.None || code === PermCode.Freed) && w < 4) continue;
+  const pathOf = (code: PermCode) => {
     let path = paths.get(code);
     if (!path) paths.set(code, (path = new Path2D()));
-    const o = pageOrigin(layout, box, p);
-    if (code === PermCode.None || code === PermCode.Freed) path.rect(o.x + 0.5, o.y + 0.5, w - 1, h - 1);
-    else path.rect(o.x, o.y, w, h);
+    return path;
+  };
+  const blank = (code: PermCode) => code === PermCode.None || code === PermCode.Freed;
+  // A gapless grid draws each run of alike pages as one shape (a 1 GiB region is 262,144 pages).
+  const merge = layout.gap === 0;
+  for (let p = 0; p < box.info.pages; ) {
+    const code = (perms?.[p] ?? PermCode.None) as PermCode;
+    let q = p + 1;
+    while (q < box.info.pages && (perms?.[q] ?? PermCode.None) === code) q++;
+    if (!(blank(code) && w < 4))
+      if (merge) {
+        const path = pathOf(code);
+        for (const r of runRects(layout, box, p, q))
+          if (blank(code)) path.rect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+          else path.rect(r.x, r.y, r.w, r.h);
+      } else
+        for (let i = p; i < q; i++) {
+          const o = pageOrigin(layout, box, i);
+          if (blank(code)) pathOf(code).rect(o.x + 0.5, o.y + 0.5, w - 1, h - 1);
+          else pathOf(code).rect(o.x, o.y, w, h);
+        }
+    p = q;
   }
   for (const [code, path] of paths) {
     const style = PERM_STYLE[code];
@@ -377,7 +407,8 @@ function drawSmallPages(
     }
     ctx.fillStyle = style.fill;
     ctx.fill(path);
-    if (style.hatch !== 'none' && w >= 4) {
+    // merged runs are wide enough for the hatch even when a page alone is not
+    if (style.hatch !== 'none' && (w >= 4 || merge)) {
       const pattern = hatch(ctx, style.hatch);
       if (pattern) {
         ctx.fillStyle = pattern;

@@ -109,11 +109,11 @@ export function WriteDetail({ trace }: { trace: Trace }) {
             )}
             <dt>before</dt>
             <dd className="mono bytes" data-testid="wd-before">
-              {bytesHex(w.old)}
+              <Bytes bytes={w.old} />
             </dd>
             <dt>after</dt>
             <dd className="mono bytes" data-testid="wd-after">
-              {bytesHex(w.new)}
+              <Bytes bytes={w.new} />
             </dd>
           </>
         )}
@@ -302,5 +302,25 @@ function ByteContext({ ref_ }: { ref_: WriteRef }) {
       </div>
       {rows}
     </div>
+  );
+}
+
+/** Bytes shown at once: a big write's 4 KiB kept would be a wall of hex (15,000 px on a phone). */
+const SHOWN_BYTES = 64;
+
+/** The first SHOWN_BYTES as hex; the rest behind a disclosure. */
+function Bytes({ bytes }: { bytes: Uint8Array }) {
+  if (bytes.length <= SHOWN_BYTES) return <>{bytesHex(bytes)}</>;
+  const rest = bytes.length - SHOWN_BYTES;
+  return (
+    <>
+      {bytesHex(bytes.subarray(0, SHOWN_BYTES))}
+      <details className="wd-more">
+        <summary>
+          {rest.toLocaleString('en')} more byte{rest === 1 ? '' : 's'}
+        </summary>
+        {bytesHex(bytes.subarray(SHOWN_BYTES))}
+      </details>
+    </>
   );
 }
