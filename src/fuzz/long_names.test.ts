@@ -8,7 +8,7 @@ import { Kernel } from '../kernel/kernel.ts';
 import { load_module } from '../kernel/module/main.ts';
 import type { KernelId } from '../kernel/profile.ts';
 import { decodeModule } from '../module_file.ts';
-import { craftedInputs } from './crafted.ts';
+import { craftedInputs, graft } from './crafted.ts';
 
 const crc7 = new Uint8Array(readFileSync(new URL('../elf/__fixtures__/debian/crc7.ko', import.meta.url)));
 const NAME = 2 ** 20;
@@ -72,4 +72,26 @@ describe('add_kallsyms() with 1,000 symbols naming one 1 MiB string', () => {
     expect([...head.subarray(127)]).toEqual([0, 0]);
     expect(k.mem.isZero(strtab + BigInt(o + 128), NAME + 1 - 128)).toBe(true);
   });
+});
+
+it('6.1: names whose total wraps the unsigned layout leave strscpy() a count past INT_MAX: it WARNs and copies nothing', async () => {
+  // 4,095 symbols naming one 1,048,817-byte string: layout_symtab()'s unsigned int sum wraps, so
+  // strtab_size = core_typeoffs - stroffs (unsigned long) is huge; the first strscpy() returns
+  // -E2BIG and the loop stops with symbol 0 kept — the kernel loads it, it does not oops
+  const len = 1_048_817;
+  const names = new Uint8Array(len + 1).fill(0x61);
+  names[len] = 0;
+  const d = await decodeModule(graft(crc7, { symbols: { count: 4095, names, nameOffset: () => 0 } }), 'wrap.ko');
+  if (!d.ok) throw new Error(d.error.message);
+  const k = new Kernel({ kernel: '6.1', fakeMissingSymbols: true });
+  const r = load_module(k, d.bytes, d.module.elf);
+  expect(r.error?.message).toBeUndefined();
+  expect(r.module!.info.core_typeoffs).toBeLessThan(r.module!.info.stroffs);
+  expect(r.module!.core_kallsyms!.num_symtab).toBe(1);
+  const warnings = k.trace.trace.steps
+    .flatMap((s) => s.events)
+    .filter((e) => e.kind === 'printk' && e.level === 'warn');
+  expect(warnings.map((e) => (e.kind === 'printk' ? e.text : ''))).toContain(
+    'WARNING: strscpy: count > INT_MAX (add_kallsyms: crc7)',
+  );
 });

@@ -41,33 +41,46 @@ const keyOf = (e: Entry) => e.rawKey & ~JUMP_TYPE_MASK;
 
 /**
  * jump_label_sort_entries() with jump_label_cmp() and the relative jump_label_swap(): the
- * kernel's sort() on the entries' absolute keys and codes, computed once, as 32-bit halves (a
- * compare making BigInts cost amdgpu.ko 30 MB of garbage). A swap moves an entry and adds the
- * distance to its three relative fields; those additions compose, so the entries move as a
- * permutation and each is written once, at its final place, with the sum — the same bytes.
+ * kernel's sort() without a BigInt per compare (that cost amdgpu.ko 30 MB of garbage). A swap
+ * moves an entry and adds the distance to its relative fields, so the entries move as a
+ * permutation and each is written once, at its final place, with the sum — the same bytes. The
+ * key (a long) keeps its absolute value wherever the entry goes; the code (an s32) may wrap on a
+ * move, so an entry's code is computed from where it is now, as the kernel reads it.
  */
 function jump_label_sort_entries(k: Kernel, base: bigint, buf: Uint8Array, num: number): void {
   const keyHi = new Uint32Array(num);
   const keyLo = new Uint32Array(num);
-  const codeHi = new Uint32Array(num);
-  const codeLo = new Uint32Array(num);
+  const rel = new Int32Array(num);
   const perm = new Int32Array(num);
   for (let i = 0; i < num; i++) {
-    const e = entryAt(base, buf, i * SIZEOF_JUMP_ENTRY);
-    const key = keyOf(e);
+    const key = keyOf(entryAt(base, buf, i * SIZEOF_JUMP_ENTRY));
     keyHi[i] = Number(key >> 32n);
     keyLo[i] = Number(key & 0xffffffffn);
-    codeHi[i] = Number(e.code >> 32n);
-    codeLo[i] = Number(e.code & 0xffffffffn);
+    rel[i] = s32At(buf, i * SIZEOF_JUMP_ENTRY);
     perm[i] = i;
   }
+  const baseHi = Number(base >> 32n);
+  const baseLo = Number(base & 0xffffffffn);
+  const TWO32 = 2 ** 32;
+  // jump_entry_code() of entry x now at byte offset a, as 32-bit halves in codeHi/codeLo
+  let codeHi = 0;
+  let codeLo = 0;
+  const codeAt = (x: number, a: number) => {
+    const sum = baseLo + a + ((rel[x]! + SIZEOF_JUMP_ENTRY * x - a) | 0);
+    const carry = Math.floor(sum / TWO32);
+    codeHi = (baseHi + carry) >>> 0;
+    codeLo = sum - carry * TWO32;
+  };
   const cmp = (a: number, b: number) => {
     const x = perm[a / SIZEOF_JUMP_ENTRY]!;
     const y = perm[b / SIZEOF_JUMP_ENTRY]!;
     if (keyHi[x] !== keyHi[y]) return keyHi[x]! < keyHi[y]! ? -1 : 1;
     if (keyLo[x] !== keyLo[y]) return keyLo[x]! < keyLo[y]! ? -1 : 1;
-    if (codeHi[x] !== codeHi[y]) return codeHi[x]! < codeHi[y]! ? -1 : 1;
-    if (codeLo[x] !== codeLo[y]) return codeLo[x]! < codeLo[y]! ? -1 : 1;
+    codeAt(x, a);
+    const [xh, xl] = [codeHi, codeLo];
+    codeAt(y, b);
+    if (xh !== codeHi) return xh < codeHi ? -1 : 1;
+    if (xl !== codeLo) return xl < codeLo ? -1 : 1;
     return 0;
   };
   const swap = (a: number, b: number) => {

@@ -237,7 +237,8 @@ function ByteContext({ ref_ }: { ref_: WriteRef }) {
     };
   }, [module]);
   const site = span ? ref_.offset - span.offset : 0;
-  const len = writeLength(ref_.write);
+  // the bytes the log kept: a longer write's context is its first WRITE_BYTES_KEPT
+  const len = Math.min(writeLength(ref_.write), ref_.write.new.length);
   const from = Math.max(0, Math.floor((site - 12) / CTX_ROW) * CTX_ROW);
   const to = Math.ceil((site + len + 12) / CTX_ROW) * CTX_ROW;
   const reply = useSectionWindow(

@@ -311,14 +311,17 @@ export class AddressSpace {
    */
   writeGather(addr: bigint, g: GatherPieces, path: WritePath, what: string): void {
     // nothing to copy touches no page (the table may end exactly where the allocation does)
+    addr &= U64_MAX;
     if (g.length === 0) {
       this.write(addr, new Uint8Array(0), path, { what });
       return;
     }
-    addr &= U64_MAX;
     const needsWritable = path === 'memcpy' || path === 'store';
     const first = pageIndex(addr);
-    const last = pageIndex((addr + BigInt(Math.max(g.length, 1)) - 1n) & U64_MAX);
+    // a copy running past the top of the address space goes on at address 0, never mapped
+    const lastByte = addr + BigInt(g.length) - 1n;
+    const wraps = lastByte > U64_MAX;
+    const last = pageIndex(wraps ? U64_MAX : lastByte);
     for (let index = first; index <= last; ) {
       const m = this.find(index);
       const at = index === first ? addr : pageAddress(index);
@@ -332,6 +335,7 @@ export class AddressSpace {
           });
       index = end;
     }
+    if (wraps) throw new KernelFault(0n, oopsFor(0n, 'write', undefined));
     if (this.recordWrites) {
       const kept = Math.min(g.length, WRITE_BYTES_KEPT);
       const old = this.read(addr, kept);
@@ -439,6 +443,13 @@ export class AddressSpace {
     extra: { cause?: RelocationCause; what?: string } = {},
   ): void {
     addr &= U64_MAX;
+    if (bytes.length === 0) {
+      // memcpy() of nothing touches no page, whatever its permissions
+      if (this.recordWrites) this.trace.write(addr, undefined, 0, bytes, path, extra.cause, extra.what);
+      const fn = this.trace.path.at(-1) ?? '?';
+      this.writesBy.set(fn, (this.writesBy.get(fn) ?? 0) + 1);
+      return;
+    }
     const fast = this.within(addr, bytes.length);
     if (fast) {
       // inside one mapped page (nearly every write): no per-chunk callbacks
@@ -452,13 +463,14 @@ export class AddressSpace {
       this.writesBy.set(fn, (this.writesBy.get(fn) ?? 0) + 1);
       return;
     }
-    const old = this.recordWrites ? this.read(addr, Math.min(bytes.length, WRITE_BYTES_KEPT)) : undefined;
     const needsWritable = path === 'memcpy' || path === 'store';
     this.forEachChunk(addr, bytes.length, (m, i, off, _pos, _n, index) => {
       const at = (pageAddress(index) + BigInt(off)) & U64_MAX;
       if (!m) throw new KernelFault(at, oopsFor(at, 'write', undefined));
       if (needsWritable && !m.write[i]) this.fault(at, bytes.length, path, { write: false, exec: m.exec[i] === 1 });
     });
+    // after the checks: a write into a hole is the write's oops, not a read's
+    const old = this.recordWrites ? this.read(addr, Math.min(bytes.length, WRITE_BYTES_KEPT)) : undefined;
     this.forEachChunk(addr, bytes.length, (m, i, off, pos, n) => {
       this.pageForWrite(m!, i).set(bytes.subarray(pos, pos + n), off);
     });

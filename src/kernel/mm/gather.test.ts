@@ -114,6 +114,22 @@ describe('AddressSpace.writeGather()', () => {
     expect([trace.trace.writes.length, trace.trace.writes.size[0]]).toEqual([1, 0]);
   });
 
+  it('write(): nothing written touches no page; a write over a hole is a write oops, not a read one', () => {
+    const mem = new AddressSpace(new TraceRecorder('test'));
+    mem.map(BASE, 1, { write: false, exec: false });
+    mem.map(BASE + BigInt(2 * PAGE_SIZE), 1, { write: true, exec: false });
+    expect(() => mem.write(BASE, new Uint8Array(0), 'memcpy')).not.toThrow();
+    const hole = new Uint8Array(PAGE_SIZE + 16);
+    expect(() => mem.write(BASE + BigInt(2 * PAGE_SIZE - 8), hole, 'text_poke')).toThrow(
+      /unable to handle page fault for address: ffffffffc0001ff8/,
+    );
+    try {
+      mem.write(BASE + BigInt(2 * PAGE_SIZE - 8), hole, 'text_poke');
+    } catch (e) {
+      expect((e as KernelFault).oops[1]).toBe('#PF: supervisor write access in kernel mode');
+    }
+  });
+
   it('is one write in the log: its whole length, its first WRITE_BYTES_KEPT bytes before and after', () => {
     const trace = new TraceRecorder('test');
     const mem = new AddressSpace(trace);

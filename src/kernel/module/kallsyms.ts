@@ -117,6 +117,7 @@ function elf_type(info: LoadInfo, bind: number, type: number, shndx: number): st
 
 /** KSYM_NAME_LEN before 6.1 (include/linux/kallsyms.h): strlcpy() copies at most one less. */
 const KSYM_NAME_LEN_54 = 128;
+const INT_MAX = 0x7fffffff;
 
 /**
  * add_kallsyms(): the core copy of the kept symbols, with resolved values. The names go in as
@@ -152,7 +153,7 @@ export function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
     };
     // strtab_size = info->core_typeoffs - info->stroffs: what strscpy() may still write
     let room = info.core_typeoffs - info.stroffs;
-    if (room < 0) room = Number.POSITIVE_INFINITY; // unsigned long: a wrapped layout leaves no bound
+    if (room < 0) room += 2 ** 64; // unsigned long: a wrapped layout makes it huge
     let s = 0;
     const types = new Uint8Array(nsrc);
     const initTypes = new Uint8Array(nsrc);
@@ -180,6 +181,11 @@ export function add_kallsyms(k: Kernel, mod: Module, info: LoadInfo): void {
       }
       // ret = strscpy(s, name, strtab_size); if (ret < 0) break; s += ret + 1; strtab_size -= ret + 1
       if (room === 0) break;
+      if (room > INT_MAX) {
+        // strscpy(): `if (count == 0 || WARN_ON_ONCE(count > INT_MAX)) return -E2BIG;`
+        k.trace.printk('warn', `WARNING: strscpy: count > INT_MAX (add_kallsyms: ${mod.name})`);
+        break;
+      }
       const copied = Math.min(len, room - 1);
       piece(s, sym.nameOffset, copied);
       piece(s + copied, -1, 1);
