@@ -77,7 +77,8 @@ function jump_label_sort_entries(k: Kernel, base: bigint, buf: Uint8Array, num: 
     if (keyHi[x] !== keyHi[y]) return keyHi[x]! < keyHi[y]! ? -1 : 1;
     if (keyLo[x] !== keyLo[y]) return keyLo[x]! < keyLo[y]! ? -1 : 1;
     codeAt(x, a);
-    const [xh, xl] = [codeHi, codeLo];
+    const xh = codeHi;
+    const xl = codeLo;
     codeAt(y, b);
     if (xh !== codeHi) return xh < codeHi ? -1 : 1;
     if (xl !== codeLo) return xl < codeLo ? -1 : 1;
