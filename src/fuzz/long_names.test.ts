@@ -2,6 +2,7 @@
 // source does — v6.1's strscpy() the whole name, v5.4's strlcpy(KSYM_NAME_LEN) at most 127
 // bytes — and does it in memory bounded by the file, not by the copy: Debian's crc7.ko with
 // 1,000 global symbols naming one 1 MiB string (issue #16 §3) makes a 1 GB core string table.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Kernel } from '../kernel/kernel.ts';
@@ -94,4 +95,50 @@ it('6.1: names whose total wraps the unsigned layout leave strscpy() a count pas
   expect(warnings.map((e) => (e.kind === 'printk' ? e.text : ''))).toContain(
     'WARNING: strscpy: count > INT_MAX (add_kallsyms: crc7)',
   );
+});
+
+// What the real 6.1.192 kernel did with the same two modules (truth/v6.1/long-names/README.md)
+const truth = JSON.parse(readFileSync(new URL('../../truth/v6.1/long-names/facts.json', import.meta.url), 'utf8'));
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+it("the real 6.1 kernel: the 1 GB core string table byte for byte, and the wrapped layout loaded with strscpy()'s WARNING", async () => {
+  const input = craftedInputs('full', crc7)
+    .find((c) => c.name === 'base-long-names.ko')!
+    .bytes();
+  expect(sha256(input)).toBe(truth.longnames.ko_sha256);
+  const d = await decodeModule(input, 'longnames.ko');
+  if (!d.ok) throw new Error(d.error.message);
+  const k = new Kernel({ kernel: '6.1', fakeMissingSymbols: true, recordWrites: false });
+  const r = load_module(k, d.bytes, d.module.elf);
+  expect(truth.longnames.insmod_rc).toBe(0);
+  expect(r.ok).toBe(true);
+  const mod = r.module!;
+  expect([mod.core_layout.size, `0x${mod.core_layout.base.toString(16)}`]).toEqual([
+    truth.longnames.coresize,
+    truth.longnames.core_base,
+  ]);
+  expect(mod.info.stroffs).toBe(truth.longnames.core_from_stroffs);
+  // the emulated image from stroffs to the end, hashed through one reused buffer
+  const h = createHash('sha256');
+  const buf = new Uint8Array(1 << 20);
+  for (let at = mod.info.stroffs; at < mod.core_layout.size; at += buf.length) {
+    const chunk = buf.subarray(0, Math.min(buf.length, mod.core_layout.size - at));
+    k.mem.readInto(mod.core_layout.base + BigInt(at), chunk);
+    h.update(chunk);
+  }
+  expect(h.digest('hex')).toBe(truth.longnames.core_from_stroffs_sha256);
+
+  const len = 1_048_817;
+  const names = new Uint8Array(len + 1).fill(0x61);
+  names[len] = 0;
+  const wrap = graft(crc7, { symbols: { count: 4095, names, nameOffset: () => 0 } });
+  expect(sha256(wrap)).toBe(truth.wrap.ko_sha256);
+  expect(truth.wrap.insmod_rc).toBe(0);
+  expect(truth.wrap.dmesg.some((l: string) => / WARNING: .* at lib\/string\.c:\d+ strscpy\+/.test(l))).toBe(true);
+  const dw = await decodeModule(wrap, 'wrap.ko');
+  if (!dw.ok) throw new Error(dw.error.message);
+  const kw = new Kernel({ kernel: '6.1', fakeMissingSymbols: true });
+  expect(load_module(kw, dw.bytes, dw.module.elf).ok).toBe(true);
+  const printed = kw.trace.trace.steps.flatMap((s) => s.events).flatMap((e) => (e.kind === 'printk' ? [e.text] : []));
+  expect(printed.some((l) => l.startsWith('WARNING: strscpy'))).toBe(true);
 });
