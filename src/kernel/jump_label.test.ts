@@ -4,7 +4,7 @@
 // unstable sort shows its order) and with fields that wrap around the address space.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jump_label_sort, jump_label_sort_reference, SIZEOF_JUMP_ENTRY } from './jump_label.ts';
+import { jump_label_sort_entries, jump_label_sort_reference, SIZEOF_JUMP_ENTRY } from './jump_label.ts';
 import { Kernel } from './kernel.ts';
 import type { KernelId } from './profile.ts';
 
@@ -58,7 +58,7 @@ describe('jump_label_sort_entries()', () => {
           (entries, base, absolute) => {
             const fast = table(entries, base, absolute);
             const reference = fast.slice();
-            jump_label_sort(k, base, fast, entries.length);
+            jump_label_sort_entries(k, base, fast, entries.length);
             jump_label_sort_reference(k, base, reference, entries.length);
             expect(fast.findIndex((b, i) => b !== reference[i])).toBe(-1);
           },
@@ -74,7 +74,7 @@ describe('jump_label_sort_entries()', () => {
     const entries = codes.map((code) => ({ code, target: 0, key: 0x1000n }));
     const fast = table(entries, base, true);
     const reference = fast.slice();
-    jump_label_sort(k, base, fast, codes.length);
+    jump_label_sort_entries(k, base, fast, codes.length);
     jump_label_sort_reference(k, base, reference, codes.length);
     const dv = new DataView(fast.buffer);
     expect(codes.map((_, i) => dv.getInt32(i * SIZEOF_JUMP_ENTRY, true))).toEqual([

@@ -47,7 +47,7 @@ const keyOf = (e: Entry) => e.rawKey & ~JUMP_TYPE_MASK;
  * key (a long) keeps its absolute value wherever the entry goes; the code (an s32) may wrap on a
  * move, so an entry's code is computed from where it is now, as the kernel reads it.
  */
-function jump_label_sort_entries(k: Kernel, base: bigint, buf: Uint8Array, num: number): void {
+export function jump_label_sort_entries(k: Kernel, base: bigint, buf: Uint8Array, num: number): void {
   const keyHi = new Uint32Array(num);
   const keyLo = new Uint32Array(num);
   const rel = new Int32Array(num);
@@ -129,9 +129,6 @@ export function jump_label_sort_reference(k: Kernel, base: bigint, buf: Uint8Arr
   };
   sortOf(k.profile)(num, SIZEOF_JUMP_ENTRY, cmp, swap);
 }
-
-/** jump_label_sort_entries() for the tests: the table sorted in place. */
-export const jump_label_sort = jump_label_sort_entries;
 
 /** The name a key goes by: the vmlinux or module object holding it (a tracepoint's key is inside it). */
 function keyName(k: Kernel, key: bigint): string {

@@ -48,10 +48,19 @@ function placedInInit(entsize: bigint): boolean {
   return type >= 4 && type <= 6; // MOD_INIT_TEXT, MOD_INIT_DATA, MOD_INIT_RODATA
 }
 
-/** The symbol string table, whose strlen() is answered without a scan (names may share one long string). */
+const strtabOf = new WeakMap<LoadInfo, StringTable>();
+
+/**
+ * The symbol string table, whose strlen() is answered without a scan (names may share one long
+ * string): one per load, for layout_symtab() and add_kallsyms() both.
+ */
 function symbolStrings(info: LoadInfo): StringTable {
-  const strsect = info.sechdrs[info.index.str]!;
-  return new StringTable(info.bytes.subarray(strsect.offset, strsect.offset + strsect.size));
+  let t = strtabOf.get(info);
+  if (!t) {
+    const strsect = info.sechdrs[info.index.str]!;
+    strtabOf.set(info, (t = new StringTable(info.bytes.subarray(strsect.offset, strsect.offset + strsect.size))));
+  }
+  return t;
 }
 
 export function layout_symtab(mod: Module, info: LoadInfo): void {

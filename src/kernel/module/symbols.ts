@@ -8,6 +8,14 @@ import { U64_MAX } from '../limits.ts';
 import { type LoadError, loadError } from '../load_error.ts';
 import type { LoadInfo, Module } from './types.ts';
 
+/**
+ * A vmlinux symbol's address: the table's, or the one fakeMissingSymbols gave it when a module
+ * named it — where that module's calls and jumps to it were relocated (its `jmp
+ * __x86_return_thunk`, its `call __fentry__`).
+ */
+export const vmlinuxSymbol = (k: Kernel, name: string): bigint | undefined =>
+  k.vmlinux.addressOf(name) ?? k.inventedSymbols.get(name);
+
 /** Where invented symbols go: the top of the address space, above the fixmap, never a module or vmlinux address. */
 const FAKE_SYMBOL_BASE = 0xfffffffffe000000n;
 

@@ -33,6 +33,7 @@ import { u64At } from '../lib/unaligned.ts';
 import { PAGE_MASK, PAGE_SIZE } from '../mm/page.ts';
 import { MODULES_VADDR } from '../mm/vmalloc.ts';
 import { find_kallsyms_symbol, symbolic } from '../module/kallsyms.ts';
+import { vmlinuxSymbol } from '../module/symbols.ts';
 import { mod_find } from '../module/tree_lookup.ts';
 import { type Module, within_module_init } from '../module/types.ts';
 
@@ -106,7 +107,7 @@ function ftrace_process_locs(k: Kernel, mod: Module): void {
 
   // ftrace_update_code(): records are created FTRACE_FL_DISABLED and made NOPs
   const step = k.trace.step('ftrace_update_code', { module: mod.name, file: FILE, fn: 'ftrace_update_code' });
-  const mcount = k.vmlinux.addressOf('__fentry__') ?? k.inventedSymbols.get('__fentry__');
+  const mcount = vmlinuxSymbol(k, '__fentry__');
   const recs: bigint[] = [];
   let nops = 0;
   let init = 0;

@@ -9,6 +9,7 @@ import type { Kernel } from '../../kernel_types.ts';
 import { s32At, setS32 } from '../../lib/unaligned.ts';
 import { CpuCaps, X86_FEATURE } from '../../machine.ts';
 import { siteName, symbolic } from '../../module/kallsyms.ts';
+import { vmlinuxSymbol } from '../../module/symbols.ts';
 import type { Module, Shdr } from '../../module/types.ts';
 import { type Insn, insn_decode_kernel } from './insn.ts';
 import { text_poke, text_poke_early } from './text_poke.ts';
@@ -185,12 +186,6 @@ export function cpu_wants_rethunk_at(k: Kernel, addr: bigint): boolean {
   return !(addr & 0x20n);
 }
 
-/**
- * A vmlinux symbol's address: the table's, or the one fakeMissingSymbols gave it when a module
- * named it — the address that module's `jmp __x86_return_thunk` was relocated to.
- */
-const vmlinuxSymbol = (k: Kernel, name: string) => k.vmlinux.addressOf(name) ?? k.inventedSymbols.get(name);
-
 /** The x86_return_thunk the mitigations chose (its kallsyms address). */
 export function x86_return_thunk(k: Kernel): bigint | undefined {
   const name = k.machine.returnThunk === 'none' ? '__x86_return_thunk' : k.machine.returnThunk;
@@ -241,15 +236,9 @@ export function apply_returns(k: Kernel, mod: Module, sec: Shdr): void {
       bytes[0] = RET;
       toRet++;
     }
-    // the title names the site (a symbol lookup): only when the write is recorded
-    text_poke_early(
-      k,
-      addr,
-      bytes,
-      k.mem.recordWrites
-        ? { what: `return thunk → ${bytes[0] === RET ? 'ret; int3' : 'jmp thunk'} at ${symbolic(k, addr)}` }
-        : {},
-    );
+    text_poke_early(k, addr, bytes, {
+      what: `return thunk → ${bytes[0] === RET ? 'ret; int3' : 'jmp thunk'} at ${siteName(k, addr)}`,
+    });
   }
   const parts = [];
   if (toRet) parts.push(`${toRet} return-thunk jumps become ret; int3`);

@@ -13,7 +13,7 @@ import type { Kernel } from '../../kernel_types.ts';
 import { s32At, setS32 } from '../../lib/unaligned.ts';
 import { CpuCaps } from '../../machine.ts';
 import { KernelFault } from '../../mm/address_space.ts';
-import { symbolic } from '../../module/kallsyms.ts';
+import { siteName } from '../../module/kallsyms.ts';
 import type { Module, Shdr } from '../../module/types.ts';
 import { text_gen_insn, x86_nops as x86_nops_8 } from './alternative.ts';
 import { type Insn, insn_decode_kernel } from './insn.ts';
@@ -210,7 +210,7 @@ export function apply_alternatives(k: Kernel, mod: Module, sec: Shdr): void {
     const instrlen = table[off + 12]!;
     const replacementlen = table[off + 13]!;
     const name = `${flags & ALT_FLAG_NOT ? '!' : ''}${CpuCaps.nameOf(cpuid)}`;
-    const where = k.mem.recordWrites ? symbolic(k, instr) : '';
+    const where = siteName(k, instr);
 
     if (!k.cpu.has(cpuid) === !(flags & ALT_FLAG_NOT)) {
       // not patched: the original bytes, their NOPs optimized
